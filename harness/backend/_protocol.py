@@ -1,0 +1,131 @@
+"""The Summarizer protocol, the backend registry and `build_backend`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from harness.config import SystemConfig, validation_message
+from harness.errors import ConfigError
+from harness.records import Example, Fingerprint
+from harness.registry import Registry
+
+
+@dataclass(frozen=True)
+class Generation:
+    """A backend's answer for one example: a summary, or the error that prevented it."""
+
+    summary: str | None
+    error: str | None = None
+
+    @classmethod
+    def failed(cls, error: str) -> Generation:
+        """A failed generation with a message a person can act on."""
+        return cls(summary=None, error=error)
+
+
+class Summarizer(Protocol):
+    """What every backend builds.
+
+    ``summarize`` returns exactly one `Generation` per example, in order. A
+    failure that concerns one example is returned as that example's
+    ``Generation.failed``; an exception means the whole batch failed, and the
+    runner records it for every example of the batch.
+
+    ``cacheable`` is False for backends that only read data that already
+    exists (``precomputed``): caching them would only copy it.
+    """
+
+    @property
+    def fingerprint(self) -> Fingerprint: ...
+
+    @property
+    def cacheable(self) -> bool: ...
+
+    def summarize(self, examples: Sequence[Example]) -> list[Generation]: ...
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """What a factory may need besides its params.
+
+    Attributes:
+        config_dir: Folder of the config file; relative paths in params
+            resolve against the CWD first, then against it.
+        seed: The run's seed.
+    """
+
+    config_dir: Path
+    seed: int = 0
+
+
+ParamsT = TypeVar("ParamsT", bound=BaseModel)
+Factory = Callable[[Any, BuildContext], Summarizer]
+
+
+@dataclass(frozen=True)
+class BackendEntry:
+    """A registered backend: its params model and factory."""
+
+    name: str
+    factory: Factory
+    params_model: type[BaseModel]
+    description: str
+
+
+BACKENDS: Registry[BackendEntry] = Registry("backend")
+
+
+FactoryT = Callable[[ParamsT, BuildContext], Summarizer]
+
+
+def backend(
+    name: str, params: type[ParamsT], description: str
+) -> Callable[[FactoryT[ParamsT]], FactoryT[ParamsT]]:
+    """Register a backend factory.
+
+    Args:
+        name: The name configs use in ``systems[].backend``.
+        params: Pydantic model of the backend's ``params`` (``extra="forbid"``).
+        description: One line for ``harness list`` and the README.
+    """
+
+    def register(factory: FactoryT[ParamsT]) -> FactoryT[ParamsT]:
+        BACKENDS.add(name, BackendEntry(name, factory, params, description))
+        return factory
+
+    return register
+
+
+def build_backend(system: SystemConfig, context: BuildContext, where: str) -> Summarizer:
+    """Validate ``system.params`` and build its summarizer.
+
+    Args:
+        system: The system's config.
+        context: Build context.
+        where: Location for errors, e.g. ``"configs/x.yaml: systems[2]"``.
+
+    Raises:
+        ConfigError: Unknown backend or invalid params.
+    """
+    entry = BACKENDS.get(system.backend, where=f"{where}.backend")
+    try:
+        params = entry.params_model.model_validate(system.params)
+    except ValidationError as error:
+        raise ConfigError(validation_message(error, f"{where}.params")) from None
+    return entry.factory(params, context)
+
+
+__all__ = [
+    "BACKENDS",
+    "BackendEntry",
+    "BuildContext",
+    "Generation",
+    "Summarizer",
+    "backend",
+    "build_backend",
+]

@@ -1,0 +1,290 @@
+"""The ``command`` backend: any program that speaks JSON lines.
+
+The harness starts the program once per batch (``argv`` is run directly, never
+through a shell), writes one JSON object per example to its stdin and closes
+it::
+
+    {"id": "ex-1", "source": "The article ..."}
+
+The program answers with one JSON object per line on stdout, in any order::
+
+    {"id": "ex-1", "summary": "The summary."}
+    {"id": "ex-2", "error": "why this one failed"}
+
+Anything the program writes to stderr is shown only when it exits with a
+non-zero status. Every example of the batch gets exactly one `Generation`:
+an answer, or a failure saying what went wrong (timeout, exit status, a
+stdout line that is not an answer, or no answer at all).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from harness.backend._protocol import BuildContext, Generation, Summarizer, backend
+from harness.config import resolve_path
+from harness.errors import BackendError, ConfigError
+from harness.records import Example, Fingerprint
+
+_EXPECTED = (
+    'expected one JSON object per line: {"id": ..., "summary": "..."} '
+    'or {"id": ..., "error": "..."}'
+)
+_STDERR_LINES = 5
+_SHOWN_CHARS = 200
+
+
+class CommandParams(BaseModel):
+    """Params of the ``command`` backend.
+
+    Attributes:
+        argv: Program and arguments, e.g. ``["python", "my_summarizer.py"]``.
+            Run without a shell: no quoting, globbing or pipes.
+        timeout_s: Seconds one batch may take before the program is killed.
+        cwd: Working directory of the program (resolved against the CWD,
+            then the config's folder); default: the harness's CWD.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    argv: list[str] = Field(min_length=1)
+    timeout_s: float = Field(default=120.0, gt=0)
+    cwd: str | None = None
+
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "…")
+
+
+def _answer_id(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+class _Reply:
+    """What the program said on stdout, matched to the batch's ids."""
+
+    def __init__(self, stdout: str, ids: Sequence[str]) -> None:
+        self.answers: dict[str, Generation] = {}
+        self.problem: str | None = None
+        wanted = set(ids)
+        seen_at: dict[str, int] = {}
+        # split("\n") rather than splitlines(): JSON strings may hold U+2028 raw.
+        for number, raw in enumerate(stdout.split("\n"), start=1):
+            line = raw.rstrip("\r")
+            if not line.strip():
+                continue
+            why = self._read_line(line, number, wanted, seen_at)
+            if why is not None and self.problem is None:
+                self.problem = (
+                    f"command printed a line that is not an answer: stdout line {number}: "
+                    f"{why}: {_shown(line)}; {_EXPECTED}"
+                )
+
+    def _read_line(
+        self, line: str, number: int, wanted: set[str], seen_at: dict[str, int]
+    ) -> str | None:
+        """Record the answer on ``line``; return why it is not one, else None."""
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            return "not JSON"
+        if not isinstance(record, dict):
+            return f"a JSON {type(record).__name__}, not an object"
+        if "id" not in record:
+            return 'no "id"'
+        answer_id = _answer_id(record["id"])
+        if answer_id is None or answer_id not in wanted:
+            return f"id {record['id']!r} is not in this batch"
+        if answer_id in seen_at:
+            self.answers[answer_id] = Generation.failed(
+                f"command answered this id twice (stdout lines {seen_at[answer_id]} and {number})"
+            )
+            return None
+        if isinstance(record.get("summary"), str):
+            generation = Generation(summary=record["summary"])
+        elif "error" in record and record["error"] is not None:
+            generation = Generation.failed(f"command reported: {record['error']}")
+        elif "summary" in record:
+            return f'"summary" is {type(record["summary"]).__name__}, not a string'
+        else:
+            return 'neither "summary" nor "error"'
+        seen_at[answer_id] = number
+        self.answers[answer_id] = generation
+        return None
+
+
+def _run(argv: list[str], stdin: str, timeout_s: float, cwd: Path | None) -> tuple[int, str, str]:
+    """Run ``argv`` with ``stdin``; return (exit status, stdout, stderr).
+
+    Like `subprocess.run`, but the program gets its own process group and, on
+    timeout or interruption, the whole group is killed: a wrapper script's
+    children (a model server, say) would otherwise outlive it.
+
+    Raises:
+        subprocess.TimeoutExpired: The program ran past ``timeout_s`` (it is killed).
+        OSError: The program could not be started.
+    """
+    posix = os.name == "posix"
+    # Python programs read stdin with the locale's encoding unless told otherwise.
+    env = {**os.environ, "PYTHONIOENCODING": os.environ.get("PYTHONIOENCODING", "utf-8")}
+    with subprocess.Popen(
+        argv,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        cwd=cwd,
+        env=env,
+        start_new_session=posix,
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(stdin, timeout=timeout_s)
+        except BaseException:
+            _kill(process, posix)
+            process.communicate()
+            raise
+        return process.returncode, stdout, stderr
+
+
+def _kill(process: subprocess.Popen[str], posix: bool) -> None:
+    if posix:
+        # The group id is the program's pid (start_new_session); it may be gone already.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    else:
+        process.kill()
+
+
+class CommandSummarizer:
+    """Run ``argv`` once per batch over JSON lines.
+
+    Args:
+        params: Validated params.
+        program: ``argv[0]`` as it will be run (a resolved path, or a name on PATH).
+        cwd: The program's working directory, or ``None`` for the harness's.
+    """
+
+    def __init__(self, params: CommandParams, program: str, cwd: Path | None) -> None:
+        self._params = params
+        self._argv = [program, *params.argv[1:]]
+        self._cwd = cwd
+
+    @property
+    def fingerprint(self) -> Fingerprint:
+        """Name, version and params (including ``argv``) of this backend."""
+        return Fingerprint(
+            kind="backend",
+            name="command",
+            version="1",
+            params=self._params.model_dump(mode="json"),
+        )
+
+    @property
+    def cacheable(self) -> bool:
+        """True: the program is assumed to depend only on its input and ``argv``."""
+        return True
+
+    def summarize(self, examples: Sequence[Example]) -> list[Generation]:
+        """Run the program once over the batch; one `Generation` per example."""
+        if not examples:
+            return []
+        stdin = "".join(
+            json.dumps({"id": example.id, "source": example.source}, ensure_ascii=False) + "\n"
+            for example in examples
+        )
+        shown_argv = shlex.join(self._params.argv)
+        try:
+            status, stdout, stderr = _run(self._argv, stdin, self._params.timeout_s, self._cwd)
+        except subprocess.TimeoutExpired:
+            message = f"command timed out after {self._params.timeout_s:g} s: {shown_argv}"
+            return [Generation.failed(message) for _ in examples]
+        except OSError as error:
+            message = f"command could not be started: {shown_argv}: {error}"
+            return [Generation.failed(message) for _ in examples]
+        reply = _Reply(stdout, [example.id for example in examples])
+        fallback = self._exit_problem(status, stderr)
+        if fallback is None:
+            fallback = reply.problem or "command gave no output for this id"
+        return [
+            reply.answers.get(example.id) or Generation.failed(fallback) for example in examples
+        ]
+
+    @staticmethod
+    def _exit_problem(status: int, stderr: str) -> str | None:
+        if status == 0:
+            return None
+        tail = [line for line in stderr.splitlines() if line.strip()][-_STDERR_LINES:]
+        shown = "\n".join(tail) if tail else "(nothing on stderr)"
+        if status < 0:
+            return f"command was killed by signal {-status}: {shown}"
+        return f"command exited with status {status}: {shown}"
+
+
+def _find_program(program: str, base: Path) -> str:
+    has_folder = os.sep in program or (os.altsep is not None and os.altsep in program)
+    if has_folder:
+        path = resolve_path(program, base)
+        if path.is_file():
+            if not os.access(path, os.X_OK):
+                raise BackendError(
+                    f"command: {str(path)!r} is not executable",
+                    hint=f"run `chmod +x {path}`, or name its interpreter first, "
+                    f'e.g. argv: ["python", "{program}"]',
+                )
+            return str(path.resolve())
+    else:
+        found = shutil.which(program)
+        if found is not None:
+            return found
+    raise BackendError(
+        f"command: program {program!r} not found"
+        + (" (no such file)" if has_folder else " on PATH"),
+        hint="give the program's full path, or add its folder to PATH; for a script, "
+        'name its interpreter first, e.g. argv: ["python", "path/to/script.py"]',
+    )
+
+
+@backend(
+    "command",
+    params=CommandParams,
+    description="Any program: JSON lines {id, source} on stdin, {id, summary} on stdout",
+)
+def build_command(params: CommandParams, context: BuildContext) -> Summarizer:
+    """Build the ``command`` backend, checking that the program exists.
+
+    Args:
+        params: Validated params.
+        context: Build context; ``cwd`` and a relative program path resolve
+            against its ``config_dir`` when they do not exist in the CWD.
+
+    Raises:
+        BackendError: The program does not exist or is not executable.
+        ConfigError: ``cwd`` is not a folder.
+    """
+    cwd: Path | None = None
+    if params.cwd is not None:
+        cwd = resolve_path(params.cwd, context.config_dir)
+        if not cwd.is_dir():
+            raise ConfigError(f"command: cwd {params.cwd!r} is not a folder")
+    program = _find_program(params.argv[0], context.config_dir)
+    return CommandSummarizer(params, program, cwd)
+
+
+__all__ = ["CommandParams", "CommandSummarizer", "build_command"]

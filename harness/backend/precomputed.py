@@ -1,0 +1,342 @@
+"""The ``precomputed`` backend: summaries that already exist.
+
+Two sources, chosen by ``params.path``:
+
+* no ``path``: the benchmark carries the summary itself, in the field mapped
+  to ``summary`` (``benchmark.fields.summary``), or in another column of the
+  record named by ``params.column`` (read from ``Example.meta``);
+* ``path``: a ``.jsonl``, ``.json`` (an array of objects) or ``.csv`` file
+  keyed by ``id_field`` with the summary in ``summary_field``, loaded once
+  when the backend is built.
+
+An example without a summary fails with a message naming what was looked
+for; it is never dropped. The file's SHA-256 is part of the fingerprint, so
+editing the file changes the manifest.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from harness.backend._protocol import BuildContext, Generation, Summarizer, backend
+from harness.config import resolve_path
+from harness.errors import BackendError, ConfigError
+from harness.records import Example, Fingerprint
+
+_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv"}
+
+
+class PrecomputedParams(BaseModel):
+    """Params of the ``precomputed`` backend.
+
+    Attributes:
+        path: File of summaries (``.jsonl``, ``.json`` or ``.csv``); without
+            it, summaries come from the benchmark.
+        id_field: Field/column of ``path`` holding the example id.
+        summary_field: Field/column of ``path`` holding the summary.
+        column: Without ``path``: a record column (``Example.meta``) to read
+            instead of the mapped ``summary`` field.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str | None = None
+    id_field: str = Field(default="id", min_length=1)
+    summary_field: str = Field(default="summary", min_length=1)
+    column: str | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _column_without_path(self) -> PrecomputedParams:
+        if self.path is not None and self.column is not None:
+            raise ValueError(
+                "'column' reads a benchmark column and cannot be combined with 'path'; "
+                "to read a file, name its summary column with 'summary_field'"
+            )
+        return self
+
+
+@dataclass(frozen=True)
+class _Entry:
+    summary: str | None
+    where: str
+
+
+def _record_id(value: Any, where: str, id_field: str) -> str:
+    # Benchmarks turn numeric ids into strings, so 7 in the file matches id "7".
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise BackendError(
+        f"{where}: field {id_field!r} must be a string or an integer, "
+        f"got {type(value).__name__} {value!r}"
+    )
+
+
+def _summary(value: Any, where: str, summary_field: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise BackendError(
+        f"{where}: field {summary_field!r} must be a string or null, "
+        f"got {type(value).__name__} {value!r}"
+    )
+
+
+def _require_fields(record: Any, where: str, fields: tuple[str, ...]) -> dict[str, Any]:
+    if not isinstance(record, dict):
+        raise BackendError(
+            f"{where}: expected a JSON object, got {type(record).__name__}",
+            hint='each record must look like {"id": "...", "summary": "..."}',
+        )
+    for name in fields:
+        if name not in record:
+            available = ", ".join(repr(key) for key in record) or "none"
+            raise BackendError(
+                f"{where}: no field {name!r}; available fields: {available}",
+                hint="set params.id_field / params.summary_field to the names the file uses",
+            )
+    return record
+
+
+def _jsonl_records(text: str, path: Path) -> Iterator[tuple[str, Any]]:
+    # split("\n") rather than splitlines(): JSON strings may hold U+2028 raw.
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield f"{path}:{number}", json.loads(line)
+        except json.JSONDecodeError as error:
+            raise BackendError(
+                f"{path}:{number}: not valid JSON ({error.msg}, column {error.colno}): "
+                f"{line[:200]!r}",
+                hint="a .jsonl file holds one JSON object per line",
+            ) from None
+
+
+def _json_records(text: str, path: Path) -> Iterator[tuple[str, Any]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BackendError(
+            f"{path}:{error.lineno}:{error.colno}: not valid JSON ({error.msg})",
+        ) from None
+    if not isinstance(data, list):
+        raise BackendError(
+            f"{path}: expected a JSON array of objects, got {type(data).__name__}",
+            hint="use a .jsonl file for one object per line",
+        )
+    for index, record in enumerate(data):
+        yield f"{path}: item [{index}]", record
+
+
+def _csv_records(text: str, path: Path, fields: tuple[str, ...]) -> Iterator[tuple[str, Any]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = reader.fieldnames
+        if header is None:
+            raise BackendError(f"{path}: the file is empty; expected a header row")
+        missing = [name for name in fields if name not in header]
+        if missing:
+            available = ", ".join(repr(name) for name in header)
+            raise BackendError(
+                f"{path}:1: no column {missing[0]!r}; available columns: {available}",
+                hint="set params.id_field / params.summary_field to the names the file uses",
+            )
+        start = reader.line_num + 1
+        for row in reader:
+            where = f"{path}:{start}"
+            if None in row or any(row[name] is None for name in fields):
+                raise BackendError(
+                    f"{where}: the row has a different number of fields than the header "
+                    f"({len(header)})",
+                    hint="quote fields that contain commas or line breaks",
+                )
+            record: dict[str, Any] = dict(row)
+            # CSV cannot write null: an empty summary cell means "no summary".
+            record[fields[1]] = record[fields[1]] or None
+            yield where, record
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise BackendError(f"{path}:{reader.line_num}: malformed CSV: {error}") from None
+
+
+def _suffix_kind(path: Path) -> str:
+    kind = _SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise ConfigError(
+            f"precomputed: cannot tell the format of {str(path)!r} from its suffix",
+            hint="use a .jsonl, .json (array of objects) or .csv file",
+        )
+    return kind
+
+
+def _parse_summaries(
+    data: bytes, path: Path, id_field: str, summary_field: str
+) -> dict[str, _Entry]:
+    """Parse the bytes of a file of precomputed summaries.
+
+    Args:
+        data: The file's content.
+        path: The file (its suffix picks the format; named in errors).
+        id_field: Field holding the example id.
+        summary_field: Field holding the summary (string or null).
+
+    Returns:
+        Example id → summary (``None`` for null or an empty CSV cell) and
+        its location in the file.
+
+    Raises:
+        ConfigError: The suffix is not ``.jsonl``, ``.ndjson``, ``.json`` or ``.csv``.
+        BackendError: The content is malformed (names ``file:line``).
+    """
+    kind = _suffix_kind(path)
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise BackendError(
+            f"{path}:{line}: not UTF-8 text (byte {error.start})", hint="save the file as UTF-8"
+        ) from None
+    fields = (id_field, summary_field)
+    if kind == "jsonl":
+        records = _jsonl_records(text, path)
+    elif kind == "json":
+        records = _json_records(text, path)
+    else:
+        records = _csv_records(text, path, fields)
+    entries: dict[str, _Entry] = {}
+    for where, raw in records:
+        record = _require_fields(raw, where, fields)
+        example_id = _record_id(record[id_field], where, id_field)
+        if example_id in entries:
+            raise BackendError(
+                f"{where}: duplicate id {example_id!r} (first at {entries[example_id].where})",
+                hint="each id may have one summary per file",
+            )
+        summary = _summary(record[summary_field], where, summary_field)
+        entries[example_id] = _Entry(summary=summary, where=where)
+    return entries
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(
+            f"precomputed: summaries file not found: {path}",
+            hint="relative paths resolve against the current directory, then the config's folder",
+        ) from None
+    except IsADirectoryError:
+        raise ConfigError(f"precomputed: {path} is a folder, expected a file") from None
+    except OSError as error:
+        raise BackendError(f"precomputed: cannot read {path}: {error.strerror}") from None
+
+
+class PrecomputedSummarizer:
+    """Return existing summaries: from the benchmark, or from a file.
+
+    Args:
+        params: Validated params.
+        path: The resolved summaries file, or ``None`` to read the benchmark.
+        entries: The file's summaries by id (empty without ``path``).
+        digest: SHA-256 of the file's bytes (``None`` without ``path``).
+    """
+
+    def __init__(
+        self,
+        params: PrecomputedParams,
+        path: Path | None = None,
+        entries: dict[str, _Entry] | None = None,
+        digest: str | None = None,
+    ) -> None:
+        self._params = params
+        self._path = path
+        self._entries = entries or {}
+        self._digest = digest
+
+    @property
+    def fingerprint(self) -> Fingerprint:
+        """Name, version, params and (with a file) the file's SHA-256."""
+        params = self._params.model_dump(mode="json")
+        if self._digest is not None:
+            params["sha256"] = self._digest
+        return Fingerprint(kind="backend", name="precomputed", version="1", params=params)
+
+    @property
+    def cacheable(self) -> bool:
+        """False: the summaries already exist, caching would only copy them."""
+        return False
+
+    def summarize(self, examples: Sequence[Example]) -> list[Generation]:
+        """One `Generation` per example; an example without a summary fails."""
+        if self._path is None:
+            return [self._from_benchmark(example) for example in examples]
+        return [self._from_file(example, self._path) for example in examples]
+
+    def _from_benchmark(self, example: Example) -> Generation:
+        column = self._params.column
+        if column is None:
+            if example.summary is None:
+                return Generation.failed(
+                    "no precomputed summary: the benchmark has no 'summary' field mapped "
+                    "for this example (set benchmark.fields.summary, or give params.path)"
+                )
+            return Generation(summary=example.summary)
+        value = example.meta.get(column)
+        if value is None:
+            return Generation.failed(
+                f"no precomputed summary: the benchmark has no {column!r} column for this example"
+            )
+        if not isinstance(value, str):
+            return Generation.failed(
+                f"precomputed: column {column!r} holds {type(value).__name__} {value!r}, "
+                "expected a summary string"
+            )
+        return Generation(summary=value)
+
+    def _from_file(self, example: Example, path: Path) -> Generation:
+        entry = self._entries.get(example.id)
+        if entry is None:
+            return Generation.failed(f"id {example.id!r} not found in {path}")
+        if entry.summary is None:
+            return Generation.failed(
+                f"the summary of id {example.id!r} is null or empty in {entry.where}"
+            )
+        return Generation(summary=entry.summary)
+
+
+@backend(
+    "precomputed",
+    params=PrecomputedParams,
+    description="Existing summaries: the benchmark's summary field, or a jsonl/json/csv file",
+)
+def build_precomputed(params: PrecomputedParams, context: BuildContext) -> Summarizer:
+    """Build the ``precomputed`` backend, loading ``params.path`` if given.
+
+    Args:
+        params: Validated params.
+        context: Build context; ``path`` resolves against its ``config_dir``.
+
+    Raises:
+        ConfigError: The file is missing or has an unsupported suffix.
+        BackendError: The file is malformed.
+    """
+    if params.path is None:
+        return PrecomputedSummarizer(params)
+    path = resolve_path(params.path, context.config_dir)
+    _suffix_kind(path)
+    data = _read_bytes(path)
+    entries = _parse_summaries(data, path, params.id_field, params.summary_field)
+    return PrecomputedSummarizer(params, path, entries, hashlib.sha256(data).hexdigest())
+
+
+__all__ = ["PrecomputedParams", "PrecomputedSummarizer", "build_precomputed"]

@@ -1,0 +1,285 @@
+"""The ``python`` backend: a user's own Python function.
+
+``params.callable`` names a function as ``"module:function"`` (an importable
+module) or ``"path/to/file.py:function"`` (a file, resolved against the CWD,
+then the config's folder). The function takes a list of source strings and
+returns a list of as many summary strings::
+
+    def summarize(sources: list[str]) -> list[str]: ...
+
+The config's folder, and ``params.path`` if given, are put on ``sys.path``
+so that a module next to the config imports without installing it.
+
+If the function raises for a batch of several sources, each source is retried
+alone, so that only the sources that make it raise fail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from harness.backend._protocol import BuildContext, Generation, Summarizer, backend
+from harness.config import resolve_path
+from harness.errors import ConfigError
+from harness.records import Example, Fingerprint
+from harness.registry import did_you_mean
+
+_SHAPE_HINT = "give 'module:function' or 'path/to/file.py:function'"
+
+
+class PythonParams(BaseModel):
+    """Params of the ``python`` backend.
+
+    Attributes:
+        callable: ``"module:function"`` or ``"path/to/file.py:function"``;
+            the function may be a dotted attribute (``"mod:Class.method"``).
+        path: A folder to put on ``sys.path`` before importing (resolved
+            against the CWD, then the config's folder).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    callable: str
+    path: str | None = None
+
+    @field_validator("callable")
+    @classmethod
+    def _shape(cls, value: str) -> str:
+        target, sep, attribute = value.rpartition(":")
+        if not sep or not target.strip() or not attribute.strip():
+            raise ValueError(f"expected the form 'module:function': {_SHAPE_HINT}")
+        return value
+
+
+def _is_file_target(target: str) -> bool:
+    return (
+        target.endswith(".py")
+        or os.sep in target
+        or (os.altsep is not None and os.altsep in target)
+    )
+
+
+def _put_on_sys_path(folder: Path) -> None:
+    entry = str(folder.resolve())
+    if entry not in sys.path:
+        sys.path.insert(0, entry)
+
+
+def _import_file(spec_text: str, target: str, config_dir: Path) -> ModuleType:
+    path = resolve_path(target, config_dir)
+    if not path.is_file():
+        raise ConfigError(
+            f"python backend {spec_text!r}: file {target!r} not found",
+            hint="relative paths resolve against the current directory, "
+            f"then the config's folder ({config_dir})",
+        )
+    path = path.resolve()
+    # A name unique to the file: two files with the same stem must not collide.
+    digest = hashlib.sha256(str(path).encode("utf-8")).hexdigest()[:12]
+    name = f"_harness_user_{path.stem}_{digest}"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ConfigError(f"python backend {spec_text!r}: cannot import {str(path)!r} as Python")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as error:
+        del sys.modules[name]
+        raise ConfigError(
+            f"python backend {spec_text!r}: importing {str(path)!r} raised "
+            f"{type(error).__name__}: {error}",
+            hint="run the file with python to see the full traceback",
+        ) from None
+    return module
+
+
+def _import_module(spec_text: str, target: str, config_dir: Path) -> ModuleType:
+    try:
+        return importlib.import_module(target)
+    except ModuleNotFoundError as error:
+        missing = error.name or ""
+        if target == missing or target.startswith(missing + "."):
+            raise ConfigError(
+                f"python backend {spec_text!r}: no module named {missing!r}",
+                hint="check the spelling; the module must be installed, or sit in the "
+                f"current directory, the config's folder ({config_dir}) or params.path; "
+                "a file can be named directly as 'path/to/file.py:function'",
+            ) from None
+        raise ConfigError(
+            f"python backend {spec_text!r}: importing {target!r} failed: {error}",
+            hint=f"install {missing!r}, which {target!r} imports",
+        ) from None
+    except Exception as error:
+        raise ConfigError(
+            f"python backend {spec_text!r}: importing {target!r} raised "
+            f"{type(error).__name__}: {error}",
+            hint=f"run `python -c 'import {target}'` to see the full traceback",
+        ) from None
+
+
+def load_callable(spec_text: str, path: str | None, config_dir: Path) -> Callable[[list[str]], Any]:
+    """Import the function named by ``spec_text``.
+
+    Args:
+        spec_text: ``"module:function"`` or ``"path/to/file.py:function"``.
+        path: Extra folder for ``sys.path`` (resolved against the CWD, then
+            ``config_dir``), or ``None``.
+        config_dir: The config's folder; also put on ``sys.path``.
+
+    Raises:
+        ConfigError: The module cannot be imported, has no such attribute,
+            or the attribute is not callable.
+    """
+    target, _, attribute = spec_text.rpartition(":")
+    _put_on_sys_path(config_dir)
+    if path is not None:
+        folder = resolve_path(path, config_dir)
+        if not folder.is_dir():
+            raise ConfigError(f"python backend {spec_text!r}: path {path!r} is not a folder")
+        _put_on_sys_path(folder)
+    if _is_file_target(target):
+        module = _import_file(spec_text, target, config_dir)
+    else:
+        module = _import_module(spec_text, target, config_dir)
+    found: Any = module
+    for depth, part in enumerate(attribute.split(".")):
+        if not hasattr(found, part):
+            owner = ".".join([target, *attribute.split(".")[:depth]])
+            names = [name for name in dir(found) if not name.startswith("_")]
+            raise ConfigError(
+                f"python backend {spec_text!r}: {owner!r} has no attribute {part!r}."
+                + did_you_mean(part, names),
+                hint=_SHAPE_HINT,
+            )
+        found = getattr(found, part)
+    if not callable(found):
+        raise ConfigError(
+            f"python backend {spec_text!r}: {attribute!r} is a {type(found).__name__}, "
+            "not a function",
+            hint="name a function that takes a list of sources and returns a list of summaries",
+        )
+    function: Callable[[list[str]], Any] = found
+    return function
+
+
+class PythonSummarizer:
+    """Call a user's function on each batch of sources.
+
+    Instances pickle by their params (the function is imported again on
+    unpickling), so they can be sent to worker processes.
+
+    Args:
+        params: Validated params.
+        config_dir: The config's folder.
+    """
+
+    def __init__(self, params: PythonParams, config_dir: Path) -> None:
+        self._setup(params, config_dir)
+
+    def _setup(self, params: PythonParams, config_dir: Path) -> None:
+        self._params = params
+        self._config_dir = config_dir
+        self._function = load_callable(params.callable, params.path, config_dir)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"params": self._params, "config_dir": self._config_dir}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._setup(state["params"], state["config_dir"])
+
+    @property
+    def fingerprint(self) -> Fingerprint:
+        """Name, version and params (including the callable string) of this backend.
+
+        The function's code is not part of it: bump the callable's name, or
+        clear the cache, after changing the function.
+        """
+        return Fingerprint(
+            kind="backend",
+            name="python",
+            version="1",
+            params=self._params.model_dump(mode="json"),
+        )
+
+    @property
+    def cacheable(self) -> bool:
+        """True: the function is assumed to depend only on its input."""
+        return True
+
+    def summarize(self, examples: Sequence[Example]) -> list[Generation]:
+        """Call the function on the batch; on an exception, retry each example alone."""
+        sources = [example.source for example in examples]
+        if not sources:
+            return []
+        try:
+            result = self._function(list(sources))
+        except Exception as error:
+            if len(sources) == 1:
+                return [_raised(error)]
+            return [self._alone(source) for source in sources]
+        return self._check(result, len(sources))
+
+    def _alone(self, source: str) -> Generation:
+        try:
+            result = self._function([source])
+        except Exception as error:
+            return _raised(error)
+        return self._check(result, 1)[0]
+
+    def _check(self, result: Any, expected: int) -> list[Generation]:
+        name = f"python backend {self._params.callable!r}"
+        if isinstance(result, (str, bytes)) or not isinstance(result, Sequence):
+            message = (
+                f"{name} returned {type(result).__name__}, "
+                f"expected a list of {expected} summary strings"
+            )
+            return [Generation.failed(message) for _ in range(expected)]
+        if len(result) != expected:
+            message = f"{name} returned {len(result)} summaries for {expected} sources"
+            return [Generation.failed(message) for _ in range(expected)]
+        return [
+            Generation(summary=item)
+            if isinstance(item, str)
+            else Generation.failed(
+                f"{name} returned {type(item).__name__} for this source, expected str"
+            )
+            for item in result
+        ]
+
+
+def _raised(error: Exception) -> Generation:
+    return Generation.failed(f"{type(error).__name__}: {error}")
+
+
+@backend(
+    "python",
+    params=PythonParams,
+    description="A Python function 'module:function' taking a list of sources, returning summaries",
+)
+def build_python(params: PythonParams, context: BuildContext) -> Summarizer:
+    """Build the ``python`` backend by importing ``params.callable``.
+
+    Args:
+        params: Validated params.
+        context: Build context; its ``config_dir`` is put on ``sys.path``.
+
+    Raises:
+        ConfigError: The callable cannot be imported or is not callable.
+    """
+    return PythonSummarizer(params, context.config_dir)
+
+
+__all__ = ["PythonParams", "PythonSummarizer", "build_python", "load_callable"]

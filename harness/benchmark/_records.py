@@ -1,0 +1,246 @@
+"""Turn raw records into `Example` objects through the configured `FieldMap`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from harness.config import FieldMap
+from harness.errors import BenchmarkError
+from harness.records import Example
+from harness.registry import did_you_mean
+
+_TRUE_WORDS = {"true": 1.0, "false": 0.0}
+
+
+def to_json_value(value: Any) -> Any:
+    """Convert a value read from a data file into plain JSON data.
+
+    numpy/pandas scalars and arrays become Python values, NaN/infinity and
+    missing markers (``pd.NA``, ``NaT``) become ``None``, dates become ISO
+    strings; anything else unknown becomes its ``str``.
+
+    >>> to_json_value({"a": float("nan"), "b": (1, 2)})
+    {'a': None, 'b': [1, 2]}
+    """
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if type(value).__name__ in ("NAType", "NaTType"):
+        return None
+    if isinstance(value, np.ndarray):
+        return to_json_value(value.tolist())
+    if isinstance(value, np.generic):
+        return to_json_value(value.item())
+    if isinstance(value, Mapping):
+        return {str(key): to_json_value(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json_value(item) for item in value]
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return to_json_value(float(value))
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)
+
+
+def _mapped(fields: FieldMap) -> list[tuple[str, str]]:
+    """(config key, record field) for every mapped field, in a stable order."""
+    pairs: list[tuple[str, str]] = []
+    if fields.id is not None:
+        pairs.append(("id", fields.id))
+    pairs.append(("source", fields.source))
+    references = [fields.reference] if isinstance(fields.reference, str) else fields.reference
+    pairs.extend(("reference", name) for name in references or [])
+    if fields.summary is not None:
+        pairs.append(("summary", fields.summary))
+    if fields.label is not None:
+        pairs.append(("label", fields.label))
+    return pairs
+
+
+def _columns(records: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    columns: dict[str, None] = {}
+    for _, record in records:
+        columns.update(dict.fromkeys(record))
+    return list(columns)
+
+
+def _check_mapping(
+    records: list[tuple[str, dict[str, Any]]], fields: FieldMap, columns: list[str]
+) -> None:
+    first = records[0][0]
+    for key, name in _mapped(fields):
+        if name in columns:
+            continue
+        extra = (
+            "; or set it to null to number the rows"
+            if key == "id"
+            else "; remove it if the data has no such field"
+            if key in ("reference", "summary", "label")
+            else ""
+        )
+        raise BenchmarkError(
+            f"{first}: field {name!r} (benchmark.fields.{key}) not found; "
+            f"available fields: {', '.join(columns) or '(none)'}",
+            hint=f"set benchmark.fields.{key} to one of the available fields"
+            f"{extra}.{did_you_mean(name, columns)}",
+        )
+
+
+def _require(record: Mapping[str, Any], where: str, key: str, name: str) -> Any:
+    if name not in record:
+        raise BenchmarkError(
+            f"{where}: field {name!r} (benchmark.fields.{key}) is missing from this record; "
+            f"its fields are: {', '.join(record) or '(none)'}",
+            hint=f"every record needs the field mapped by benchmark.fields.{key}",
+        )
+    return record[name]
+
+
+def _example_id(value: Any, where: str, name: str) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if value is None or isinstance(value, (bool, list, dict)) or str(value).strip() == "":
+        raise BenchmarkError(
+            f"{where}: field {name!r} (benchmark.fields.id) holds {value!r}, "
+            "not a usable id (a non-empty string or integer)",
+            hint="map benchmark.fields.id to a column of unique ids, "
+            "or set it to null to number the rows",
+        )
+    return str(value)
+
+
+def _text(value: Any, where: str, key: str, name: str) -> str:
+    if not isinstance(value, str):
+        got = "null" if value is None else f"{type(value).__name__} {value!r:.60}"
+        raise BenchmarkError(
+            f"{where}: field {name!r} (benchmark.fields.{key}) must be text, got {got}",
+            hint=f"map benchmark.fields.{key} to a column that holds text",
+        )
+    return value
+
+
+def _references(record: Mapping[str, Any], where: str, names: list[str]) -> tuple[str, ...]:
+    found: list[str] = []
+    for name in names:
+        value = record.get(name)
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if item is None:
+                continue
+            text = _text(item, where, "reference", name)
+            # An empty cell is "no reference", as a missing one is.
+            if text.strip():
+                found.append(text)
+    return tuple(found)
+
+
+def parse_label(value: Any, where: str, name: str) -> float | None:
+    """Parse a human label into a float (``None`` when absent).
+
+    Numbers and booleans convert directly; strings must be numeric or
+    ``true``/``false``.
+
+    >>> parse_label("1", "x", "label"), parse_label(False, "x", "label")
+    (1.0, 0.0)
+
+    Raises:
+        BenchmarkError: The value is not a number (names ``where`` and ``name``).
+    """
+    if value is None:
+        return None
+    if isinstance(value, (bool, int, float)):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if not text:
+            return None
+        if text in _TRUE_WORDS:
+            return _TRUE_WORDS[text]
+        try:
+            number = float(text)
+        except ValueError:
+            number = math.nan
+        if math.isfinite(number):
+            return number
+    raise BenchmarkError(
+        f"{where}: field {name!r} (benchmark.fields.label) holds {value!r}, not a number",
+        hint="labels must be numbers (e.g. 1 = consistent, 0 = inconsistent) or true/false; "
+        "recode the column, or map benchmark.fields.label to a numeric one",
+    )
+
+
+def records_to_examples(
+    records: Iterable[tuple[str, Mapping[str, Any]]], fields: FieldMap, origin: str
+) -> list[Example]:
+    """Map raw records to `Example` objects.
+
+    Args:
+        records: ``(location, record)`` pairs from a reader; ``location`` is
+            used in error messages.
+        fields: Which record field feeds which `Example` attribute. Unmapped
+            fields go to ``Example.meta`` (as plain JSON values).
+        origin: The data's name (path, hub id) for messages about the whole set.
+
+    Returns:
+        One example per record, in record order (empty if there are no records).
+
+    Raises:
+        BenchmarkError: A mapped field is missing, a value has the wrong type,
+            or two records share an id.
+    """
+    located = [
+        (where, {str(k): to_json_value(v) for k, v in rec.items()}) for where, rec in records
+    ]
+    if not located:
+        return []
+    _check_mapping(located, fields, _columns(located))
+    mapped = {name for _, name in _mapped(fields)}
+    references = [fields.reference] if isinstance(fields.reference, str) else fields.reference
+    seen: dict[str, str] = {}
+    within = "" if located[0][0].startswith(origin) else f" in {origin}"
+    examples: list[Example] = []
+    for number, (where, record) in enumerate(located, start=1):
+        if fields.id is None:
+            example_id = str(number)
+        else:
+            example_id = _example_id(_require(record, where, "id", fields.id), where, fields.id)
+        if example_id in seen:
+            raise BenchmarkError(
+                f"{where}: duplicate id {example_id!r}{within} (first seen at {seen[example_id]})",
+                hint="map benchmark.fields.id to a unique column, "
+                "or set it to null to number the rows",
+            )
+        seen[example_id] = where
+        source = _text(
+            _require(record, where, "source", fields.source), where, "source", fields.source
+        )
+        summary = None
+        if fields.summary is not None and record.get(fields.summary) is not None:
+            summary = _text(record[fields.summary], where, "summary", fields.summary)
+        label = None
+        if fields.label is not None:
+            label = parse_label(record.get(fields.label), where, fields.label)
+        examples.append(
+            Example(
+                id=example_id,
+                source=source,
+                references=_references(record, where, references or []),
+                summary=summary,
+                label=label,
+                meta={key: value for key, value in record.items() if key not in mapped},
+            )
+        )
+    return examples
+
+
+__all__ = ["parse_label", "records_to_examples", "to_json_value"]

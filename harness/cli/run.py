@@ -1,0 +1,51 @@
+"""``harness run CONFIG``: generate, score, aggregate, write the run directory and reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from harness.cli._common import stderr, stdout, user_errors
+from harness.config import load_config
+from harness.report import render_reports, to_rich
+from harness.runner import run_pipeline
+
+
+@user_errors
+def run_command(
+    config: Annotated[Path, typer.Argument(help="Run config (YAML).")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Run directory (default: the config's `out`).")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Use only the first N examples.")
+    ] = None,
+    overrides: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a config key, e.g. --set seed=1 (repeatable)."),
+    ] = None,
+) -> None:
+    """Run a config: generate summaries, score them, write the run directory and reports."""
+    sets = list(overrides or [])
+    if limit is not None:
+        sets.append(f"benchmark.limit={limit}")
+    run_config = load_config(config, sets)
+    summary = run_pipeline(
+        run_config,
+        origin=str(config),
+        config_dir=config.parent,
+        out=out,
+        console=stderr,
+        render=render_reports,
+    )
+    table = render_reports(summary.run_dir)
+    stdout.print(to_rich(table))
+    cache = summary.manifest["cache"]
+    hits = sum(kind["hits"] for kind in cache.values() if isinstance(kind, dict))
+    misses = sum(kind["misses"] for kind in cache.values() if isinstance(kind, dict))
+    stdout.print(
+        f"run directory: [bold]{summary.run_dir.path}[/]  (cache: {hits} hits, {misses} computed)",
+        highlight=False,
+    )

@@ -1,0 +1,67 @@
+"""``harness validate CONFIG`` and ``harness list``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from harness.backend import BACKENDS, BuildContext, build_backend
+from harness.benchmark import load_benchmark
+from harness.benchmark._builtin import available_builtins
+from harness.cli._common import stdout, user_errors
+from harness.config import load_config
+from harness.metric import METRICS, build_metric
+
+
+@user_errors
+def validate_command(
+    config: Annotated[Path, typer.Argument(help="Run config (YAML).")],
+    overrides: Annotated[
+        list[str] | None, typer.Option("--set", help="Override a config key (repeatable).")
+    ] = None,
+) -> None:
+    """Check a config: schema, backend/metric names and params, and that examples load."""
+    run_config = load_config(config, list(overrides or []))
+    context = BuildContext(config_dir=config.parent, seed=run_config.seed)
+    for index, system in enumerate(run_config.systems):
+        build_backend(system, context, f"{config}: systems[{index}]")
+    for index, item in enumerate(run_config.metrics):
+        build_metric(item, f"{config}: metrics[{index}]")
+    benchmark = load_benchmark(run_config.benchmark.model_copy(update={"limit": 1}), seed=0)
+    first = benchmark.examples[0]
+    stdout.print(
+        f"[green]ok[/]: {config} — {len(run_config.systems)} systems, "
+        f"{len(run_config.metrics)} metrics; benchmark loads "
+        f"({benchmark.info.get('n_records')} records; first id {first.id!r}, "
+        f"{len(first.source.split())} source words, {len(first.references)} references)",
+        highlight=False,
+    )
+
+
+def list_command() -> None:
+    """List backends, metrics (with their values) and built-in benchmarks."""
+    backends = Table(title="backends", title_justify="left")
+    backends.add_column("name", style="bold")
+    backends.add_column("description")
+    for name, entry in BACKENDS.items():
+        backends.add_row(name, entry.description)
+    metrics = Table(title="metrics", title_justify="left")
+    metrics.add_column("name", style="bold")
+    metrics.add_column("requires")
+    metrics.add_column("values (↑ higher is better, ↓ lower)")
+    metrics.add_column("description")
+    for name, metric_entry in METRICS.items():
+        values = ", ".join(
+            spec.name + {True: "↑", False: "↓", None: ""}[spec.higher_is_better]
+            for spec in metric_entry.values
+        )
+        metrics.add_row(
+            name, ", ".join(sorted(metric_entry.requires)) or "—", values, metric_entry.description
+        )
+    stdout.print(backends)
+    stdout.print(metrics)
+    stdout.print("built-in benchmarks: " + ", ".join(available_builtins()), highlight=False)
+    stdout.print("benchmark formats: jsonl, json, csv, parquet, hf, briefs, builtin")

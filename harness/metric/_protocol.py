@@ -1,0 +1,142 @@
+"""The Metric protocol, the metric registry and `build_metric`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from harness.config import MetricConfig, validation_message
+from harness.errors import ConfigError
+from harness.records import Example, Fingerprint
+from harness.registry import Registry
+
+Requirement = Literal["source", "reference"]
+
+
+@dataclass(frozen=True)
+class ValueSpec:
+    """One value a metric reports (``<metric>.<name>`` in results).
+
+    Attributes:
+        name: Short name, e.g. ``"rouge1"``.
+        higher_is_better: Direction for "best" marking and gates; ``None``
+            for descriptive values (e.g. length) that have no better side.
+        description: One line for the README and reports.
+    """
+
+    name: str
+    higher_is_better: bool | None
+    description: str
+
+
+@dataclass(frozen=True)
+class MetricInput:
+    """One (example, summary) pair to score. The runner only passes pairs whose
+    summary is non-blank and whose required source/references are present."""
+
+    example: Example
+    summary: str
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    """Values (short name → number or ``None``) and findings for one pair."""
+
+    values: dict[str, float | None]
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    reason: str | None = None
+
+
+class Metric(Protocol):
+    """What every metric builds: a fingerprint and a batch ``score``.
+
+    ``score`` returns one `MetricResult` per input, in order, and must be a
+    pure function of the inputs and the fingerprint (it is cached on them).
+    """
+
+    @property
+    def fingerprint(self) -> Fingerprint: ...
+
+    def score(self, items: Sequence[MetricInput]) -> list[MetricResult]: ...
+
+
+ParamsT = TypeVar("ParamsT", bound=BaseModel)
+MetricFactory = Callable[[Any], Metric]
+
+
+@dataclass(frozen=True)
+class MetricEntry:
+    """A registered metric: what it reports, what it needs, and its factory."""
+
+    name: str
+    factory: MetricFactory
+    params_model: type[BaseModel]
+    values: tuple[ValueSpec, ...]
+    requires: frozenset[Requirement]
+    description: str
+
+    def value_names(self) -> list[str]:
+        """Full value names, e.g. ``["rouge.rouge1", ...]``."""
+        return [f"{self.name}.{spec.name}" for spec in self.values]
+
+
+METRICS: Registry[MetricEntry] = Registry("metric")
+
+
+def metric(
+    name: str,
+    *,
+    params: type[ParamsT],
+    values: Sequence[ValueSpec],
+    requires: Sequence[Requirement],
+    description: str,
+) -> Callable[[Callable[[ParamsT], Metric]], Callable[[ParamsT], Metric]]:
+    """Register a metric factory.
+
+    Args:
+        name: The name configs use in ``metrics``.
+        params: Pydantic model of the metric's params (``extra="forbid"``).
+        values: The values it reports.
+        requires: ``"source"`` and/or ``"reference"``; pairs lacking one get
+            ``None`` values with a reason instead of being scored.
+        description: One line for ``harness list`` and the README.
+    """
+
+    def register(factory: Callable[[ParamsT], Metric]) -> Callable[[ParamsT], Metric]:
+        METRICS.add(
+            name,
+            MetricEntry(name, factory, params, tuple(values), frozenset(requires), description),
+        )
+        return factory
+
+    return register
+
+
+def build_metric(config: MetricConfig, where: str) -> tuple[MetricEntry, Metric]:
+    """Validate params and build a metric.
+
+    Raises:
+        ConfigError: Unknown metric or invalid params.
+    """
+    entry = METRICS.get(config.name, where=where)
+    try:
+        params = entry.params_model.model_validate(config.params)
+    except ValidationError as error:
+        raise ConfigError(validation_message(error, f"{where}.params")) from None
+    return entry, entry.factory(params)
+
+
+__all__ = [
+    "METRICS",
+    "Metric",
+    "MetricEntry",
+    "MetricInput",
+    "MetricResult",
+    "Requirement",
+    "ValueSpec",
+    "build_metric",
+    "metric",
+]

@@ -1,0 +1,112 @@
+"""The records that flow through the pipeline (see DESIGN.md, "Data flow").
+
+``Example`` comes out of a benchmark, ``Output`` out of a backend, ``Score``
+out of a metric. They are plain pydantic models so they serialise to the
+run directory's JSON lines unchanged and travel between processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+JsonScalar = str | int | float | bool | None
+
+
+class Example(BaseModel):
+    """One benchmark item.
+
+    Attributes:
+        id: Unique id within the benchmark (from the mapped id column).
+        source: The article to summarise.
+        references: Zero or more reference summaries.
+        summary: A precomputed candidate summary carried by the benchmark itself.
+        label: A human judgment of ``summary`` (e.g. 1 consistent / 0 not).
+        meta: Every other column of the record, unchanged.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    source: str
+    references: tuple[str, ...] = ()
+    summary: str | None = None
+    label: float | None = None
+    meta: dict[str, Any] = Field(default_factory=dict)
+
+
+class Output(BaseModel):
+    """One system's summary of one example (a line of ``outputs.jsonl``).
+
+    ``summary`` is ``None`` exactly when ``error`` says why generation failed.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    example_id: str
+    system: str
+    summary: str | None
+    error: str | None = None
+    latency_s: float | None = None
+
+
+class Score(BaseModel):
+    """One metric's values for one (example, system) (a line of ``scores.jsonl``).
+
+    Attributes:
+        values: Short value name → number, or ``None`` when not defined for
+            this pair (never 0 in that case).
+        findings: Evidence a person reads, e.g. ``{"kind": "number",
+            "text": "4,000", "status": "unsupported", "span": [s, e]}``.
+        reason: Why every value is ``None`` (empty summary, no reference,
+            generation failed, metric error), else ``None``.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    example_id: str
+    system: str
+    metric: str
+    values: dict[str, float | None]
+    findings: list[dict[str, Any]] = Field(default_factory=list)
+    reason: str | None = None
+
+
+class Fingerprint(BaseModel):
+    """What made a result: used as cache key and written to the manifest.
+
+    Attributes:
+        kind: "backend" or "metric".
+        name: Registered component name.
+        version: Implementation version; bump it when outputs change.
+        params: Parameters that change outputs.
+        model: Model id or path (with revision) if a model is involved.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: str
+    name: str
+    version: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    model: str | None = None
+
+    def digest(self) -> str:
+        """A stable hex digest of the fingerprint."""
+        return content_hash(self.model_dump(mode="json"))
+
+
+def content_hash(value: Any) -> str:
+    """SHA-256 of the canonical JSON form of ``value`` (sorted keys).
+
+    >>> content_hash({"b": 1, "a": 2}) == content_hash({"a": 2, "b": 1})
+    True
+    """
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+__all__ = ["Example", "Fingerprint", "JsonScalar", "Output", "Score", "content_hash"]

@@ -1,0 +1,113 @@
+"""Render the comparison table as Markdown, CSV and a rich terminal table."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from rich.console import Group
+from rich.table import Table
+
+from harness.report.table import (
+    Column,
+    ComparisonTable,
+    direction_arrow,
+    format_cell,
+    format_number,
+)
+
+
+def _n_note(table: ComparisonTable) -> str:
+    return (
+        f"Mean ± half-width of the {table.confidence:.0%} bootstrap confidence interval over "
+        f"{table.n_examples} examples; ↑/↓ = higher/lower is better, **bold** = best in column. "
+        "Values undefined for an example (e.g. no reference, failed generation) are left out; "
+        "`n` counts the examples that were scored."
+    )
+
+
+def _escape_md(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def to_markdown(table: ComparisonTable) -> str:
+    """A GitHub-flavoured Markdown report with the table and a legend."""
+    header = ["system", "n", "failures"] + [
+        f"{c.name}{direction_arrow(c.higher_is_better)}" for c in table.columns
+    ]
+    lines = [
+        f"# {table.name}",
+        "",
+        "| " + " | ".join(_escape_md(h) for h in header) + " |",
+        "|" + "|".join(["---"] + ["--:"] * (len(header) - 1)) + "|",
+    ]
+    for row in table.rows:
+        counts = [cell.n for cell in row.cells.values()]
+        cells = [_escape_md(row.system), str(max(counts, default=0)), str(row.failures)]
+        for column in table.columns:
+            cell = row.cells[column.name]
+            text = format_cell(cell)
+            cells.append(f"**{text}**" if cell.best else text)
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", _n_note(table), "", "| value | description |", "|---|---|"]
+    lines += [f"| {c.name} | {_escape_md(c.description)} |" for c in table.columns]
+    return "\n".join(lines) + "\n"
+
+
+def to_csv(table: ComparisonTable) -> str:
+    """One row per system: ``system, failures`` then ``<value>``, ``<value>.ci95``, ``<value>.n``.
+
+    Numbers are written in full precision; empty cells mean undefined.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    header = ["system", "failures"]
+    for column in table.columns:
+        header += [column.name, f"{column.name}.ci95", f"{column.name}.n"]
+    writer.writerow(header)
+    for row in table.rows:
+        record: list[str | int | float] = [row.system, row.failures]
+        for column in table.columns:
+            cell = row.cells[column.name]
+            record += [
+                "" if cell.mean is None else cell.mean,
+                "" if cell.half_width is None else cell.half_width,
+                cell.n,
+            ]
+        writer.writerow(record)
+    return buffer.getvalue()
+
+
+def to_rich(table: ComparisonTable) -> Group:
+    """The same numbers for the terminal: one small table per metric (rows are
+    systems), so that wide runs stay readable in 80 columns. Best values are
+    bold green."""
+    by_metric: dict[str, list[Column]] = {}
+    for column in table.columns:
+        by_metric.setdefault(column.name.split(".", 1)[0], []).append(column)
+    parts: list[Table | str] = [
+        f"[bold]{table.name}[/] — {table.n_examples} examples; mean ± "
+        f"{table.confidence:.0%} CI half-width; ↑/↓ higher/lower is better; "
+        "[bold green]best[/] per column"
+    ]
+    for metric_name, columns in by_metric.items():
+        rich_table = Table(title=metric_name, title_justify="left", title_style="bold")
+        rich_table.add_column("system", style="bold")
+        rich_table.add_column("n", justify="right")
+        rich_table.add_column("fail", justify="right")
+        for column in columns:
+            label = column.name.split(".", 1)[1] + direction_arrow(column.higher_is_better)
+            rich_table.add_column(label, justify="right")
+        for row in table.rows:
+            counts = [row.cells[column.name].n for column in columns]
+            cells = [row.system, str(max(counts, default=0)), str(row.failures)]
+            for column in columns:
+                cell = row.cells[column.name]
+                text = format_cell(cell)
+                cells.append(f"[bold green]{text}[/]" if cell.best else text)
+            rich_table.add_row(*cells)
+        parts.append(rich_table)
+    return Group(*parts)
+
+
+__all__ = ["format_number", "to_csv", "to_markdown", "to_rich"]

@@ -1,0 +1,527 @@
+"""The pipeline: load → generate → score → aggregate → store → report.
+
+Each stage reads only what the stage before produced, so `score_run`
+re-scores a saved run without generating, and the report step re-renders
+from the run directory. Work is done in batches; every finished batch is
+committed to the content-addressed cache before the next starts, so an
+interrupted run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from harness.backend import BuildContext, Generation, Summarizer, build_backend
+from harness.benchmark import load_benchmark
+from harness.config import RunConfig, parse_config
+from harness.errors import HarnessError
+from harness.metric import Metric, MetricEntry, MetricInput, MetricResult, build_metric
+from harness.records import Example, Output, Score, content_hash
+from harness.stats import bootstrap_mean, to_array
+from harness.store import MANIFEST_FILE, RESULTS_FILE, Cache, RunDir
+
+METRIC_BATCH = 64
+_PACKAGES = ("harness", "pydantic", "numpy", "scipy", "networkx", "rouge-score", "spacy")
+
+
+@dataclass
+class StageClock:
+    """Wall-clock seconds per pipeline stage, for the manifest."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time a ``with`` block under ``name``."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = round(time.perf_counter() - start, 3)
+
+
+def make_progress(console: Console) -> Progress:
+    """The progress bar used by every long loop."""
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# generation -----------------------------------------------------------------
+def _generation_key(summarizer: Summarizer, example: Example) -> str:
+    return content_hash([summarizer.fingerprint.digest(), example.source])
+
+
+def _safe_summarize(summarizer: Summarizer, batch: Sequence[Example]) -> list[Generation]:
+    try:
+        generations = summarizer.summarize(batch)
+    except HarnessError:
+        raise
+    except Exception as error:  # a backend's own bug fails the batch, not the run
+        message = f"backend failed for the whole batch: {type(error).__name__}: {error}"
+        return [Generation.failed(message) for _ in batch]
+    if len(generations) != len(batch):
+        message = f"backend returned {len(generations)} results for {len(batch)} examples"
+        return [Generation.failed(message) for _ in batch]
+    return generations
+
+
+def generate(
+    examples: Sequence[Example],
+    systems: Sequence[tuple[str, Summarizer, int]],
+    cache: Cache,
+    progress: Progress,
+) -> list[Output]:
+    """Run every system over every example, reusing cached generations.
+
+    Args:
+        examples: The benchmark examples.
+        systems: (system name, summarizer, batch size) triples.
+        cache: Generation cache; each finished batch is committed at once.
+        progress: Progress display.
+
+    Returns:
+        One `Output` per (system, example), systems in config order.
+    """
+    outputs: list[Output] = []
+    for name, summarizer, batch_size in systems:
+        keys = [_generation_key(summarizer, ex) for ex in examples]
+        cached = cache.get_many("generation", keys) if summarizer.cacheable else {}
+        by_id: dict[str, Output] = {}
+        todo: list[Example] = []
+        for example, key in zip(examples, keys, strict=True):
+            if key in cached:
+                hit = cached[key]
+                by_id[example.id] = Output(
+                    example_id=example.id,
+                    system=name,
+                    summary=hit["summary"],
+                    latency_s=hit["latency_s"],
+                )
+            else:
+                todo.append(example)
+        task = progress.add_task(f"generate {name}", total=len(examples))
+        progress.advance(task, len(examples) - len(todo))
+        for batch in _batches(todo, batch_size):
+            start = time.perf_counter()
+            generations = _safe_summarize(summarizer, batch)
+            latency = round((time.perf_counter() - start) / len(batch), 6)
+            fresh: dict[str, Any] = {}
+            for example, generation in zip(batch, generations, strict=True):
+                by_id[example.id] = Output(
+                    example_id=example.id,
+                    system=name,
+                    summary=generation.summary,
+                    error=generation.error,
+                    latency_s=latency,
+                )
+                if generation.error is None and summarizer.cacheable:
+                    fresh[_generation_key(summarizer, example)] = {
+                        "summary": generation.summary,
+                        "latency_s": latency,
+                    }
+            cache.put_many("generation", fresh)
+            progress.advance(task, len(batch))
+        outputs.extend(by_id[example.id] for example in examples)
+    return outputs
+
+
+# scoring --------------------------------------------------------------------
+def skip_reason(entry: MetricEntry, example: Example, output: Output) -> str | None:
+    """Why a pair cannot be scored by ``entry`` (its values are then null), else None."""
+    if output.error is not None or output.summary is None:
+        return f"generation failed: {output.error}"
+    if not output.summary.strip():
+        return "empty summary"
+    if "source" in entry.requires and not example.source.strip():
+        return "empty source"
+    if "reference" in entry.requires and not any(ref.strip() for ref in example.references):
+        return "no reference"
+    return None
+
+
+def _score_key(entry: MetricEntry, metric: Metric, item: MetricInput) -> str:
+    parts: list[Any] = [metric.fingerprint.digest(), item.summary]
+    if "source" in entry.requires:
+        parts.append(item.example.source)
+    if "reference" in entry.requires:
+        parts.append(list(item.example.references))
+    return content_hash(parts)
+
+
+def _safe_score(metric: Metric, batch: Sequence[MetricInput]) -> list[MetricResult]:
+    try:
+        results = metric.score(batch)
+        if len(results) != len(batch):
+            raise RuntimeError(f"metric returned {len(results)} results for {len(batch)} inputs")
+        return results
+    except HarnessError:
+        raise
+    except Exception:
+        if len(batch) == 1:
+            raise
+    # isolate the item(s) that break the metric; the others still get scored
+    isolated: list[MetricResult] = []
+    for item in batch:
+        try:
+            isolated.extend(_safe_score(metric, [item]))
+        except HarnessError:
+            raise
+        except Exception as error:
+            isolated.append(
+                MetricResult(values={}, reason=f"metric error: {type(error).__name__}: {error}")
+            )
+    return isolated
+
+
+def score(
+    examples: Sequence[Example],
+    outputs: Sequence[Output],
+    metrics: Sequence[tuple[MetricEntry, Metric]],
+    cache: Cache,
+    progress: Progress,
+) -> list[Score]:
+    """Score every output with every metric, reusing cached scores.
+
+    Returns:
+        One `Score` per (metric, output), in metric then output order.
+    """
+    by_id = {example.id: example for example in examples}
+    scores: list[Score] = []
+    for entry, metric in metrics:
+        names = [spec.name for spec in entry.values]
+        results: list[MetricResult | None] = [None] * len(outputs)
+        pending: list[tuple[int, MetricInput, str]] = []
+        for index, output in enumerate(outputs):
+            example = by_id[output.example_id]
+            reason = skip_reason(entry, example, output)
+            if reason is not None:
+                results[index] = MetricResult(values={}, reason=reason)
+                continue
+            assert output.summary is not None
+            item = MetricInput(example=example, summary=output.summary)
+            pending.append((index, item, _score_key(entry, metric, item)))
+        cached = cache.get_many("score", [key for _, _, key in pending])
+        todo = []
+        for index, item, key in pending:
+            if key in cached:
+                results[index] = MetricResult(**cached[key])
+            else:
+                todo.append((index, item, key))
+        task = progress.add_task(f"score {entry.name}", total=len(outputs))
+        progress.advance(task, len(outputs) - len(todo))
+        for batch in _batches(todo, METRIC_BATCH):
+            fresh: dict[str, Any] = {}
+            computed = _safe_score(metric, [item for _, item, _ in batch])
+            for (index, _, key), result in zip(batch, computed, strict=True):
+                results[index] = result
+                if result.reason is None or not result.reason.startswith("metric error"):
+                    fresh[key] = {
+                        "values": result.values,
+                        "findings": result.findings,
+                        "reason": result.reason,
+                    }
+            cache.put_many("score", fresh)
+            progress.advance(task, len(batch))
+        for output, maybe in zip(outputs, results, strict=True):
+            assert maybe is not None
+            scores.append(
+                Score(
+                    example_id=output.example_id,
+                    system=output.system,
+                    metric=entry.name,
+                    values={name: _clean(maybe.values.get(name)) for name in names},
+                    findings=maybe.findings,
+                    reason=maybe.reason,
+                )
+            )
+    return scores
+
+
+def _clean(value: float | None) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if number != number else number  # nan → null
+
+
+# aggregation ----------------------------------------------------------------
+def aggregate(
+    config: RunConfig,
+    metrics: Sequence[MetricEntry],
+    outputs: Sequence[Output],
+    scores: Sequence[Score],
+    n_examples: int,
+) -> dict[str, Any]:
+    """results.json: per system and value, mean with bootstrap CI, n, nulls; failures.
+
+    Deterministic given the scores and ``config.seed``.
+    """
+    systems = [system.name for system in config.systems]
+    failures = {name: 0 for name in systems}
+    errors: dict[str, list[dict[str, str]]] = {name: [] for name in systems}
+    for output in outputs:
+        if output.error is not None:
+            failures[output.system] += 1
+            errors[output.system].append({"example_id": output.example_id, "error": output.error})
+    columns: dict[tuple[str, str], list[float | None]] = {}
+    for item in scores:
+        for name, value in item.values.items():
+            columns.setdefault((item.system, f"{item.metric}.{name}"), []).append(value)
+    values_meta: dict[str, dict[str, Any]] = {}
+    for entry in metrics:
+        for spec in entry.values:
+            values_meta[f"{entry.name}.{spec.name}"] = {
+                "metric": entry.name,
+                "higher_is_better": spec.higher_is_better,
+                "description": spec.description,
+            }
+    results: dict[str, dict[str, Any]] = {}
+    for system in systems:
+        per_value: dict[str, Any] = {}
+        for value_name in values_meta:
+            summary = bootstrap_mean(
+                to_array(columns.get((system, value_name), [])),
+                resamples=config.stats.resamples,
+                confidence=config.stats.confidence,
+                seed=config.seed,
+            )
+            per_value[value_name] = summary.to_json()
+        results[system] = per_value
+    return {
+        "name": config.name,
+        "seed": config.seed,
+        "confidence": config.stats.confidence,
+        "n_examples": n_examples,
+        "systems": systems,
+        "values": values_meta,
+        "failures": failures,
+        "errors": errors,
+        "results": results,
+    }
+
+
+# manifest -------------------------------------------------------------------
+def _git_sha() -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+            cwd=Path(__file__).resolve().parent,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def _versions() -> dict[str, str | None]:
+    found: dict[str, str | None] = {}
+    for name in _PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = None
+    return found
+
+
+def environment() -> dict[str, Any]:
+    """Versions and platform facts for the manifest."""
+    return {
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "packages": _versions(),
+        "git_sha": _git_sha(),
+    }
+
+
+# the whole pipeline -----------------------------------------------------------
+@dataclass
+class RunSummary:
+    """What a finished run produced."""
+
+    run_dir: RunDir
+    results: dict[str, Any]
+    manifest: dict[str, Any]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _build_metrics(config: RunConfig, origin: str) -> list[tuple[MetricEntry, Metric]]:
+    return [
+        build_metric(item, where=f"{origin}: metrics[{index}]")
+        for index, item in enumerate(config.metrics)
+    ]
+
+
+def run_pipeline(
+    config: RunConfig,
+    *,
+    origin: str,
+    config_dir: Path,
+    out: Path | None = None,
+    console: Console | None = None,
+    render: Callable[[RunDir], object] | None = None,
+) -> RunSummary:
+    """Run generate → score → aggregate and write the run directory.
+
+    Args:
+        config: The validated config (``--set`` and ``--limit`` already applied).
+        origin: The config's file name, for error messages.
+        config_dir: Folder that relative paths in backend params resolve against.
+        out: Run directory (default: ``config.out_dir()``).
+        console: Where progress goes (default: stderr).
+        render: Called with the run directory to write reports.
+    """
+    console = console or Console(stderr=True)
+    clock = StageClock()
+    started = _now()
+    run_dir = RunDir(out or config.out_dir())
+    context = BuildContext(config_dir=config_dir, seed=config.seed)
+    with clock.stage("load"):
+        benchmark = load_benchmark(config.benchmark, seed=config.seed)
+        systems = [
+            (
+                system.name,
+                build_backend(system, context, f"{origin}: systems[{index}]"),
+                system.batch_size,
+            )
+            for index, system in enumerate(config.systems)
+        ]
+        metrics = _build_metrics(config, origin)
+    cache = Cache(config.cache_path())
+    run_dir.write_config(config.model_dump(mode="json"))
+    run_dir.write_examples(benchmark.examples)
+    try:
+        with make_progress(console) as progress:
+            with clock.stage("generate"):
+                outputs = generate(benchmark.examples, systems, cache, progress)
+            run_dir.write_outputs(outputs)
+            with clock.stage("score"):
+                scores = score(benchmark.examples, outputs, metrics, cache, progress)
+        run_dir.write_scores(scores)
+        with clock.stage("aggregate"):
+            results = aggregate(
+                config, [entry for entry, _ in metrics], outputs, scores, len(benchmark.examples)
+            )
+        run_dir.write_json(RESULTS_FILE, results)
+        manifest = {
+            "harness_run": {"started": started, "finished": _now(), "command": "run"},
+            "environment": environment(),
+            "seed": config.seed,
+            "config_hash": content_hash(config.model_dump(mode="json")),
+            "benchmark": benchmark.info,
+            "components": {
+                "systems": {name: s.fingerprint.model_dump(mode="json") for name, s, _ in systems},
+                "metrics": {e.name: m.fingerprint.model_dump(mode="json") for e, m in metrics},
+            },
+            "cache": {"path": str(cache.path) if cache.path else None, **cache.stats()},
+            "timings_s": clock.seconds,
+        }
+        if render is not None:
+            with clock.stage("report"):
+                render(run_dir)
+        manifest["timings_s"] = clock.seconds
+        run_dir.write_json(MANIFEST_FILE, manifest)
+    finally:
+        cache.close()
+    return RunSummary(run_dir, results, manifest)
+
+
+def score_run(
+    run_dir: RunDir,
+    *,
+    console: Console | None = None,
+    render: Callable[[RunDir], object] | None = None,
+) -> RunSummary:
+    """Re-score a saved run from its config.yaml, examples.jsonl and outputs.jsonl.
+
+    Edit the run's config.yaml (e.g. its ``metrics``) before calling this to
+    score with other metrics; generation is not repeated.
+    """
+    console = console or Console(stderr=True)
+    run_dir.require()
+    origin = str(run_dir.file("config.yaml"))
+    config = parse_config(run_dir.read_config(), origin)
+    clock = StageClock()
+    started = _now()
+    examples = run_dir.read_examples()
+    outputs = run_dir.read_outputs()
+    metrics = _build_metrics(config, origin)
+    cache = Cache(config.cache_path())
+    try:
+        with clock.stage("score"), make_progress(console) as progress:
+            scores = score(examples, outputs, metrics, cache, progress)
+        run_dir.write_scores(scores)
+        with clock.stage("aggregate"):
+            results = aggregate(
+                config, [entry for entry, _ in metrics], outputs, scores, len(examples)
+            )
+        run_dir.write_json(RESULTS_FILE, results)
+        try:
+            manifest: dict[str, Any] = run_dir.read_json(MANIFEST_FILE)
+        except HarnessError:
+            manifest = {}
+        manifest["rescored"] = {
+            "started": started,
+            "finished": _now(),
+            "metrics": {e.name: m.fingerprint.model_dump(mode="json") for e, m in metrics},
+            "cache": cache.stats(),
+        }
+        if render is not None:
+            with clock.stage("report"):
+                render(run_dir)
+        manifest["rescored"]["timings_s"] = clock.seconds
+        run_dir.write_json(MANIFEST_FILE, manifest)
+    finally:
+        cache.close()
+    return RunSummary(run_dir, results, manifest)
+
+
+__all__ = [
+    "RunSummary",
+    "StageClock",
+    "aggregate",
+    "environment",
+    "generate",
+    "make_progress",
+    "run_pipeline",
+    "score",
+    "score_run",
+    "skip_reason",
+]

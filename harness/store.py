@@ -1,0 +1,255 @@
+"""The run directory (read/write) and the content-addressed SQLite cache.
+
+Run directory layout (field names are a stable contract, see the README)::
+
+    config.yaml      the resolved config
+    manifest.json    versions, git sha, fingerprints, seed, timings, cache hits
+    examples.jsonl   the benchmark examples the run used (so reports and
+                     re-scoring never need the original data)
+    outputs.jsonl    one Output per (example, system)
+    scores.jsonl     one Score per (example, system, metric)
+    results.json     aggregates per system and metric value
+
+Every file is written to a temporary name and renamed into place, so a killed
+run never leaves a half-written file behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from harness.errors import StoreError
+from harness.records import Example, Output, Score
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+CONFIG_FILE = "config.yaml"
+MANIFEST_FILE = "manifest.json"
+EXAMPLES_FILE = "examples.jsonl"
+OUTPUTS_FILE = "outputs.jsonl"
+SCORES_FILE = "scores.jsonl"
+RESULTS_FILE = "results.json"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def dump_json(value: Any) -> str:
+    """Readable JSON (keys in insertion order, which is deterministic; UTF-8 kept)."""
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+def _jsonl(models: Iterable[BaseModel]) -> str:
+    return "".join(model.model_dump_json() + "\n" for model in models)
+
+
+class RunDir:
+    """Reads and writes one run directory.
+
+    Args:
+        path: The directory; created on first write.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def file(self, name: str) -> Path:
+        """Path of a file inside the run directory."""
+        return self.path / name
+
+    def require(self) -> RunDir:
+        """Check this looks like a run directory; raise `StoreError` if not."""
+        if not self.path.is_dir():
+            raise StoreError(
+                f"run directory not found: {self.path}",
+                hint="give the folder a `harness run` wrote (its `out`, e.g. reports/quickstart)",
+            )
+        for name in (CONFIG_FILE, EXAMPLES_FILE, OUTPUTS_FILE):
+            if not self.file(name).is_file():
+                raise StoreError(
+                    f"{self.path} is not a complete run directory: {name} is missing",
+                    hint="re-run `harness run CONFIG` to write it",
+                )
+        return self
+
+    # writing ---------------------------------------------------------------
+    def write_config(self, data: dict[str, Any]) -> None:
+        """Write the resolved config as YAML."""
+        write_atomic(self.file(CONFIG_FILE), yaml.safe_dump(data, sort_keys=False))
+
+    def write_json(self, name: str, value: Any) -> None:
+        """Write a JSON document (manifest.json, results.json)."""
+        write_atomic(self.file(name), dump_json(value))
+
+    def write_examples(self, examples: Sequence[Example]) -> None:
+        """Write examples.jsonl."""
+        write_atomic(self.file(EXAMPLES_FILE), _jsonl(examples))
+
+    def write_outputs(self, outputs: Sequence[Output]) -> None:
+        """Write outputs.jsonl."""
+        write_atomic(self.file(OUTPUTS_FILE), _jsonl(outputs))
+
+    def write_scores(self, scores: Sequence[Score]) -> None:
+        """Write scores.jsonl."""
+        write_atomic(self.file(SCORES_FILE), _jsonl(scores))
+
+    # reading ---------------------------------------------------------------
+    def read_config(self) -> dict[str, Any]:
+        """The stored config as a mapping."""
+        from harness.config import read_yaml
+
+        return read_yaml(self.file(CONFIG_FILE))
+
+    def read_json(self, name: str) -> Any:
+        """A stored JSON document; `StoreError` if missing or malformed."""
+        path = self.file(name)
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise StoreError(
+                f"{path} not found", hint="run `harness score RUN_DIR` to (re)compute it"
+            ) from None
+        except json.JSONDecodeError as error:
+            raise StoreError(f"{path}:{error.lineno}: malformed JSON: {error.msg}") from None
+
+    def _read_lines(self, name: str, model: type[ModelT]) -> Iterator[ModelT]:
+        path = self.file(name)
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            raise StoreError(f"{path} not found") from None
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield model.model_validate_json(line)
+            except ValidationError as error:
+                first = error.errors()[0]
+                where = ".".join(str(part) for part in first["loc"]) or "(line)"
+                raise StoreError(
+                    f"{path}:{number}: {where}: {first['msg']}",
+                    hint=f"each line must be one {model.__name__} record, as `harness run` writes",
+                ) from None
+
+    def read_examples(self) -> list[Example]:
+        """examples.jsonl as `Example` records."""
+        return list(self._read_lines(EXAMPLES_FILE, Example))
+
+    def read_outputs(self) -> list[Output]:
+        """outputs.jsonl as `Output` records."""
+        return list(self._read_lines(OUTPUTS_FILE, Output))
+
+    def read_scores(self) -> list[Score]:
+        """scores.jsonl as `Score` records."""
+        return list(self._read_lines(SCORES_FILE, Score))
+
+
+class Cache:
+    """Content-addressed cache of generations and scores in one SQLite file.
+
+    Keys are hashes of (component fingerprint, inputs); values are JSON. The
+    database runs in WAL mode with a busy timeout, so two runs can share one
+    cache, and every batch is committed as soon as it is computed, so a killed
+    run loses at most the batch in flight.
+
+    Args:
+        path: The SQLite file, or ``None`` for a disabled cache that stores nothing.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.hits: dict[str, int] = {}
+        self.misses: dict[str, int] = {}
+        self._db: sqlite3.Connection | None = None
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, timeout=60)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS entries ("
+                " kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+                " PRIMARY KEY (kind, key))"
+            )
+            self._db.commit()
+        except sqlite3.Error as error:
+            raise StoreError(
+                f"cannot open the cache {path}: {error}",
+                hint="set `cache:` in the config or HARNESS_CACHE_DIR to a writable folder, "
+                "or `cache: off`",
+            ) from None
+
+    def get_many(self, kind: str, keys: Sequence[str]) -> dict[str, Any]:
+        """Cached values for ``keys`` (missing keys are absent); counts hits/misses."""
+        found: dict[str, Any] = {}
+        if self._db is not None and keys:
+            unique = list(dict.fromkeys(keys))
+            for start in range(0, len(unique), 500):
+                chunk = unique[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"SELECT key, value FROM entries WHERE kind = ? AND key IN ({marks})",
+                    [kind, *chunk],
+                )
+                for key, value in rows:
+                    found[key] = json.loads(value)
+        hits = sum(1 for key in keys if key in found)
+        self.hits[kind] = self.hits.get(kind, 0) + hits
+        self.misses[kind] = self.misses.get(kind, 0) + len(keys) - hits
+        return found
+
+    def put_many(self, kind: str, items: dict[str, Any]) -> None:
+        """Store and commit ``items`` (key → JSON-able value)."""
+        if self._db is None or not items:
+            return
+        rows = [(kind, key, json.dumps(value, ensure_ascii=False)) for key, value in items.items()]
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO entries (kind, key, value) VALUES (?, ?, ?)", rows
+            )
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        """Hits and misses per kind, for the manifest."""
+        kinds = sorted(set(self.hits) | set(self.misses))
+        return {k: {"hits": self.hits.get(k, 0), "misses": self.misses.get(k, 0)} for k in kinds}
+
+    def close(self) -> None:
+        """Close the database."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+__all__ = [
+    "CONFIG_FILE",
+    "EXAMPLES_FILE",
+    "MANIFEST_FILE",
+    "OUTPUTS_FILE",
+    "RESULTS_FILE",
+    "SCORES_FILE",
+    "Cache",
+    "RunDir",
+    "dump_json",
+    "write_atomic",
+]

@@ -1,0 +1,187 @@
+"""Tests of the ``command`` backend, run against a real Python script."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from harness.backend import BuildContext, Generation, Summarizer, build_backend
+from harness.config import SystemConfig
+from harness.errors import BackendError, ConfigError
+from harness.records import Example
+
+SCRIPT = Path(__file__).parent.parent / "fixtures" / "backend" / "fake_summarizer.py"
+
+EXAMPLES = [
+    Example(id="a", source="Rain flooded Leeds. Roads closed."),
+    Example(id="b", source="Prices rose 4%. Markets fell."),
+    Example(id="c", source='Quotes "and" unicode — café. End.'),
+]
+
+
+def command(mode: str, *args: str, config_dir: Path = Path("."), **params: object) -> Summarizer:
+    system = SystemConfig(
+        name="cmd",
+        backend="command",
+        params={"argv": [sys.executable, str(SCRIPT), mode, *args], **params},
+    )
+    return build_backend(system, BuildContext(config_dir=config_dir), "systems[0]")
+
+
+def test_echo_first_sentence() -> None:
+    assert command("echo").summarize(EXAMPLES) == [
+        Generation(summary="Rain flooded Leeds."),
+        Generation(summary="Prices rose 4%."),
+        Generation(summary='Quotes "and" unicode — café.'),
+    ]
+
+
+def test_answers_in_any_order_are_matched_by_id() -> None:
+    assert [g.summary for g in command("reverse").summarize(EXAMPLES)] == [
+        "Rain flooded Leeds.",
+        "Prices rose 4%.",
+        'Quotes "and" unicode — café.',
+    ]
+
+
+def test_empty_batch_runs_nothing() -> None:
+    assert command("crash").summarize([]) == []
+
+
+def test_crash_reports_status_and_stderr() -> None:
+    got = command("crash").summarize(EXAMPLES)
+    assert len(got) == 3
+    expected = Generation.failed(
+        "command exited with status 3: loading model\nRuntimeError: out of memory"
+    )
+    assert got == [expected] * 3
+
+
+def test_timeout_kills_the_program() -> None:
+    started = time.monotonic()
+    got = command("hang", timeout_s=1).summarize(EXAMPLES)
+    assert time.monotonic() - started < 10
+    assert all(g.summary is None for g in got)
+    assert got[0].error is not None
+    assert got[0].error.startswith("command timed out after 1 s: ")
+    assert "fake_summarizer.py hang" in got[0].error
+
+
+def running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (a zombie awaiting its reaper is not)."""
+    stat = Path(f"/proc/{pid}/stat")
+    if stat.parent.parent.is_dir() and Path("/proc/self").exists():
+        try:
+            return stat.read_text(encoding="utf-8").rsplit(")", 1)[1].split()[0] != "Z"
+        except FileNotFoundError:
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(os.name != "posix", reason="process groups are POSIX")
+def test_timeout_kills_the_programs_children_too(tmp_path: Path) -> None:
+    # A wrapper's child (a model server, say) must not outlive the timeout.
+    pidfile = tmp_path / "child.pid"
+    got = command("hang_with_child", str(pidfile), timeout_s=1).summarize(EXAMPLES[:1])
+    assert got[0].error is not None and got[0].error.startswith("command timed out after 1 s")
+    child = int(pidfile.read_text(encoding="utf-8"))
+    deadline = time.monotonic() + 5
+    while running(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not running(child)
+
+
+def test_garbage_on_stdout_names_the_line_and_the_format() -> None:
+    got = command("garbage").summarize(EXAMPLES)
+    assert len(got) == 3
+    error = got[0].error
+    assert error is not None
+    assert "stdout line 1" in error
+    assert "'Loading weights... done'" in error
+    assert '{"id": ..., "summary": "..."}' in error
+    assert got[1] == got[0]
+
+
+def test_partial_answers() -> None:
+    got = command("partial").summarize(EXAMPLES)
+    assert got == [
+        Generation(summary="Rain flooded Leeds."),
+        Generation.failed("command reported: source too long"),
+        Generation.failed("command gave no output for this id"),
+    ]
+
+
+def test_the_same_id_answered_twice_fails_it() -> None:
+    got = command("twice").summarize(EXAMPLES)
+    assert got[0] == Generation.failed("command answered this id twice (stdout lines 1 and 4)")
+    assert got[1:] == [
+        Generation(summary="Prices rose 4%."),
+        Generation(summary='Quotes "and" unicode — café.'),
+    ]
+
+
+def test_log_lines_do_not_spoil_valid_answers() -> None:
+    got = command("noisy").summarize(EXAMPLES)
+    assert got[:2] == [
+        Generation(summary="Rain flooded Leeds."),
+        Generation(summary="Prices rose 4%."),
+    ]
+    # The unanswered id is blamed on the first line that was not an answer.
+    assert got[2].error is not None
+    assert "stdout line 1: not JSON: '[info] model loaded'" in got[2].error
+
+
+def test_nonexistent_program() -> None:
+    system = SystemConfig(
+        name="cmd", backend="command", params={"argv": ["no-such-summarizer-xyz", "--fast"]}
+    )
+    with pytest.raises(BackendError, match="'no-such-summarizer-xyz' not found on PATH") as caught:
+        build_backend(system, BuildContext(config_dir=Path(".")), "systems[0]")
+    assert caught.value.hint is not None and "PATH" in caught.value.hint
+
+
+def test_nonexistent_program_path(tmp_path: Path) -> None:
+    system = SystemConfig(
+        name="cmd", backend="command", params={"argv": [str(tmp_path / "bin" / "summarize")]}
+    )
+    with pytest.raises(BackendError, match="no such file"):
+        build_backend(system, BuildContext(config_dir=tmp_path), "systems[0]")
+
+
+def test_program_path_resolves_against_config_dir(tmp_path: Path) -> None:
+    program = tmp_path / "bin" / "summarize"
+    program.parent.mkdir()
+    program.write_text(f"#!{sys.executable}\nimport sys\nsys.stdout.write('')\n", encoding="utf-8")
+    program.chmod(0o755)
+    system = SystemConfig(name="cmd", backend="command", params={"argv": ["bin/summarize"]})
+    summarizer = build_backend(system, BuildContext(config_dir=tmp_path), "systems[0]")
+    assert summarizer.summarize(EXAMPLES[:1]) == [
+        Generation.failed("command gave no output for this id")
+    ]
+
+
+def test_cwd_must_be_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not a folder"):
+        command("echo", cwd=str(tmp_path / "missing"))
+
+
+@pytest.mark.parametrize("params", [{"argv": []}, {"argv": "python x.py"}, {"timeout_s": 0}])
+def test_bad_params_are_config_errors(params: dict[str, object]) -> None:
+    system = SystemConfig(name="cmd", backend="command", params={"argv": ["python"], **params})
+    with pytest.raises(ConfigError):
+        build_backend(system, BuildContext(config_dir=Path(".")), "systems[0]")
+
+
+def test_fingerprint_includes_argv() -> None:
+    first = command("echo").fingerprint
+    assert first.params["argv"] == [sys.executable, str(SCRIPT), "echo"]
+    assert first == command("echo").fingerprint
+    assert first != command("reverse").fingerprint

@@ -1,0 +1,203 @@
+"""Tests of the ``precomputed`` backend."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from harness.backend import BuildContext, Generation, Summarizer, build_backend
+from harness.config import SystemConfig
+from harness.errors import BackendError, ConfigError
+from harness.records import Example
+
+EXAMPLES = [
+    Example(id="a", source="Article A.", summary="Given A.", meta={"alt": "Alt A."}),
+    Example(id="b", source="Article B.", meta={"alt": 7}),
+    Example(id="7", source="Article 7.", summary="Given 7."),
+]
+
+
+def precomputed(config_dir: Path = Path("."), **params: object) -> Summarizer:
+    system = SystemConfig(name="given", backend="precomputed", params=dict(params))
+    return build_backend(system, BuildContext(config_dir=config_dir), "systems[0]")
+
+
+def write_jsonl(path: Path, records: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+# -- from the benchmark --------------------------------------------------------
+
+
+def test_reads_the_mapped_summary_field() -> None:
+    summarizer = precomputed()
+    assert not summarizer.cacheable
+    got = summarizer.summarize(EXAMPLES)
+    assert got[0] == Generation(summary="Given A.")
+    assert got[2] == Generation(summary="Given 7.")
+    assert got[1].summary is None
+    assert got[1].error is not None
+    assert got[1].error.startswith(
+        "no precomputed summary: the benchmark has no 'summary' field mapped for this example"
+    )
+
+
+def test_reads_a_benchmark_column() -> None:
+    got = precomputed(column="alt").summarize(EXAMPLES)
+    assert got[0] == Generation(summary="Alt A.")
+    assert got[1].error is not None and "'alt'" in got[1].error and "int" in got[1].error
+    assert got[2].error is not None and "no 'alt' column" in got[2].error
+
+
+def test_column_and_path_together_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="column"):
+        precomputed(column="alt", path="x.jsonl")
+
+
+# -- from a file ---------------------------------------------------------------
+
+
+def test_jsonl_file(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "out.jsonl",
+        [
+            {"id": "b", "summary": "File B."},
+            {"id": 7, "summary": "File 7."},
+            {"id": "a", "summary": None},
+        ],
+    )
+    got = precomputed(path=str(path)).summarize(EXAMPLES)
+    assert got[1] == Generation(summary="File B.")
+    assert got[2] == Generation(summary="File 7.")  # numeric ids match string ids
+    assert got[0].error is not None
+    assert "null" in got[0].error and f"{path}:3" in got[0].error
+
+
+def test_custom_fields_and_relative_path_against_config_dir(tmp_path: Path) -> None:
+    write_jsonl(
+        tmp_path / "out.jsonl",
+        [{"doc_id": i, "text": f"File {i}."} for i in ("a", "b", "7")],
+    )
+    summarizer = precomputed(
+        config_dir=tmp_path, path="out.jsonl", id_field="doc_id", summary_field="text"
+    )
+    assert [g.summary for g in summarizer.summarize(EXAMPLES)] == ["File a.", "File b.", "File 7."]
+
+
+def test_csv_file(tmp_path: Path) -> None:
+    path = tmp_path / "out.csv"
+    path.write_text(
+        'id,summary,extra\na,"File A, with a comma.",x\nb,,y\n7,"Two\nlines.",z\n',
+        encoding="utf-8",
+    )
+    got = precomputed(path=str(path)).summarize(EXAMPLES)
+    assert got[0] == Generation(summary="File A, with a comma.")
+    assert got[1].error is not None and f"{path}:3" in got[1].error  # empty cell = no summary
+    assert got[2] == Generation(summary="Two\nlines.")
+
+
+def test_json_array_file(tmp_path: Path) -> None:
+    path = tmp_path / "out.json"
+    path.write_text(json.dumps([{"id": "a", "summary": "File A."}]), encoding="utf-8")
+    got = precomputed(path=str(path)).summarize(EXAMPLES[:1])
+    assert got == [Generation(summary="File A.")]
+
+
+def test_missing_id_is_reported_not_dropped(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "out.jsonl", [{"id": "a", "summary": "File A."}])
+    got = precomputed(path=str(path)).summarize(EXAMPLES)
+    assert len(got) == 3
+    assert got[0] == Generation(summary="File A.")
+    assert got[1] == Generation.failed(f"id 'b' not found in {path}")
+    assert got[2] == Generation.failed(f"id '7' not found in {path}")
+
+
+def test_malformed_jsonl_line_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    path.write_text('{"id": "a", "summary": "ok"}\n\n{"id": "b", "summary": \n', encoding="utf-8")
+    with pytest.raises(BackendError, match=re.escape(f"{path}:3: not valid JSON")):
+        precomputed(path=str(path))
+
+
+def test_duplicate_ids(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "out.jsonl",
+        [{"id": "a", "summary": "1"}, {"id": "b", "summary": "2"}, {"id": "a", "summary": "3"}],
+    )
+    with pytest.raises(
+        BackendError, match=re.escape(f"{path}:3: duplicate id 'a' (first at {path}:1)")
+    ):
+        precomputed(path=str(path))
+
+
+def test_duplicate_ids_in_csv(tmp_path: Path) -> None:
+    path = tmp_path / "out.csv"
+    path.write_text("id,summary\na,1\na,2\n", encoding="utf-8")
+    with pytest.raises(BackendError, match=re.escape(f"{path}:3: duplicate id 'a'")):
+        precomputed(path=str(path))
+
+
+def test_missing_field_lists_the_available_ones(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "out.jsonl", [{"id": "a", "text": "x", "model": "m"}])
+    with pytest.raises(BackendError) as caught:
+        precomputed(path=str(path))
+    message = str(caught.value)
+    assert f"{path}:1: no field 'summary'" in message
+    assert "'id', 'text', 'model'" in message
+    assert "summary_field" in message  # the hint
+
+
+def test_missing_csv_column_lists_the_header(tmp_path: Path) -> None:
+    path = tmp_path / "out.csv"
+    path.write_text("doc,text\na,x\n", encoding="utf-8")
+    with pytest.raises(BackendError, match=r"no column 'id'; available columns: 'doc', 'text'"):
+        precomputed(path=str(path))
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        (b'{"id": "a", "summary": "caf\xe9"}\n', r":1: not UTF-8"),
+        (b'["a", "b"]\n', r":1: expected a JSON object, got list"),
+        (b'{"id": null, "summary": "x"}\n', r":1: field 'id' must be a string or an integer"),
+        (b'{"id": "a", "summary": 3}\n', r":1: field 'summary' must be a string or null"),
+    ],
+)
+def test_bad_content(tmp_path: Path, content: bytes, match: str) -> None:
+    path = tmp_path / "out.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(BackendError, match=match):
+        precomputed(path=str(path))
+
+
+def test_json_that_is_not_an_array(tmp_path: Path) -> None:
+    path = tmp_path / "out.json"
+    path.write_text('{"a": "x"}', encoding="utf-8")
+    with pytest.raises(BackendError, match="expected a JSON array"):
+        precomputed(path=str(path))
+
+
+def test_file_not_found(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="summaries file not found"):
+        precomputed(path=str(tmp_path / "missing.jsonl"))
+
+
+def test_unknown_suffix(tmp_path: Path) -> None:
+    path = tmp_path / "out.txt"
+    path.write_text("x", encoding="utf-8")
+    with pytest.raises(ConfigError, match="cannot tell the format"):
+        precomputed(path=str(path))
+
+
+def test_fingerprint_includes_path_and_content_hash(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "out.jsonl", [{"id": "a", "summary": "one"}])
+    before = precomputed(path=str(path)).fingerprint
+    assert before == precomputed(path=str(path)).fingerprint
+    assert before.params["path"] == str(path)
+    assert len(before.params["sha256"]) == 64
+    write_jsonl(path, [{"id": "a", "summary": "two"}])
+    assert precomputed(path=str(path)).fingerprint != before

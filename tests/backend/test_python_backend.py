@@ -1,0 +1,142 @@
+"""Tests of the ``python`` backend."""
+
+from __future__ import annotations
+
+import pickle
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness.backend import BuildContext, Generation, Summarizer, build_backend
+from harness.config import SystemConfig
+from harness.errors import ConfigError
+from harness.records import Example
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "backend"
+
+EXAMPLES = [
+    Example(id="a", source="Rain flooded Leeds. Roads closed."),
+    Example(id="b", source="A BOOM was heard. Windows broke."),
+    Example(id="c", source="Prices rose. Markets fell."),
+]
+
+
+@pytest.fixture(autouse=True)
+def _restore_sys_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The backend puts folders on sys.path; keep that from leaking between tests.
+    monkeypatch.setattr(sys, "path", list(sys.path))
+
+
+def python(callable_: str, config_dir: Path = FIXTURES, **params: object) -> Summarizer:
+    system = SystemConfig(name="py", backend="python", params={"callable": callable_, **params})
+    return build_backend(system, BuildContext(config_dir=config_dir), "systems[0]")
+
+
+def test_module_function_found_through_config_dir() -> None:
+    assert python("user_summarizers:first_sentence").summarize(EXAMPLES) == [
+        Generation(summary="Rain flooded Leeds"),
+        Generation(summary="A BOOM was heard"),
+        Generation(summary="Prices rose"),
+    ]
+
+
+def test_module_function_found_through_path_param(tmp_path: Path) -> None:
+    summarizer = python("user_summarizers:first_sentence", config_dir=tmp_path, path=str(FIXTURES))
+    assert summarizer.summarize(EXAMPLES[:1]) == [Generation(summary="Rain flooded Leeds")]
+
+
+def test_file_function(tmp_path: Path) -> None:
+    summarizer = python(f"{FIXTURES / 'user_summarizers.py'}:first_sentence", config_dir=tmp_path)
+    assert summarizer.summarize(EXAMPLES[2:]) == [Generation(summary="Prices rose")]
+
+
+def test_relative_file_resolves_against_config_dir() -> None:
+    summarizer = python("user_summarizers.py:first_sentence")
+    assert summarizer.summarize(EXAMPLES[2:]) == [Generation(summary="Prices rose")]
+
+
+def test_only_the_source_that_raises_fails() -> None:
+    got = python("user_summarizers:fails_on_boom").summarize(EXAMPLES)
+    assert got == [
+        Generation(summary="Rain flooded Leeds"),
+        Generation.failed("ValueError: cannot summarise an explosion"),
+        Generation(summary="Prices rose"),
+    ]
+
+
+def test_single_example_that_raises() -> None:
+    assert python("user_summarizers:fails_on_boom").summarize(EXAMPLES[1:2]) == [
+        Generation.failed("ValueError: cannot summarise an explosion")
+    ]
+
+
+def test_wrong_number_of_summaries_fails_the_batch() -> None:
+    got = python("user_summarizers:one_too_few").summarize(EXAMPLES)
+    expected = Generation.failed(
+        "python backend 'user_summarizers:one_too_few' returned 2 summaries for 3 sources"
+    )
+    assert got == [expected] * 3
+
+
+def test_not_a_list_fails_the_batch() -> None:
+    got = python("user_summarizers:returns_string").summarize(EXAMPLES[:2])
+    assert len(got) == 2
+    assert got[0] == got[1]
+    assert got[0].error is not None and "returned str" in got[0].error
+
+
+def test_non_string_item_fails_that_item() -> None:
+    got = python("user_summarizers:numbers_for_short").summarize(
+        [Example(id="s", source="Short."), Example(id="l", source="A much longer source text.")]
+    )
+    assert got[1] == Generation(summary="A much longer source")
+    assert got[0] == Generation.failed(
+        "python backend 'user_summarizers:numbers_for_short' returned int for this source, "
+        "expected str"
+    )
+
+
+@pytest.mark.parametrize(
+    ("spec", "match"),
+    [
+        ("no_such_module_xyz:summarize", r"no module named 'no_such_module_xyz'"),
+        (
+            "user_summarizers:first_sentense",
+            r"has no attribute 'first_sentense'\. Did you mean 'first_sentence'\?",
+        ),
+        ("user_summarizers:NOT_A_FUNCTION", r"'NOT_A_FUNCTION' is a int, not a function"),
+        ("missing/file.py:summarize", r"file 'missing/file\.py' not found"),
+        ("user_summarizers", r"expected the form 'module:function'"),
+        ("user_summarizers:", r"expected the form 'module:function'"),
+    ],
+)
+def test_bad_callable_is_a_config_error(spec: str, match: str) -> None:
+    with pytest.raises(ConfigError, match=match) as caught:
+        python(spec)
+    assert spec in str(caught.value)
+
+
+def test_import_error_inside_the_module(tmp_path: Path) -> None:
+    (tmp_path / "broken_mod_xyz.py").write_text("import no_such_dependency_xyz\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="importing 'broken_mod_xyz' failed") as caught:
+        python("broken_mod_xyz:f", config_dir=tmp_path)
+    assert caught.value.hint is not None and "no_such_dependency_xyz" in caught.value.hint
+
+
+def test_module_raising_at_import(tmp_path: Path) -> None:
+    (tmp_path / "raising.py").write_text("raise RuntimeError('no GPU')\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="raised RuntimeError: no GPU"):
+        python("raising.py:f", config_dir=tmp_path)
+
+
+def test_path_must_be_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="is not a folder"):
+        python("user_summarizers:first_sentence", path=str(tmp_path / "nope"))
+
+
+def test_pickles_by_params() -> None:
+    summarizer = python("user_summarizers.py:first_sentence")
+    clone = pickle.loads(pickle.dumps(summarizer))
+    assert clone.fingerprint == summarizer.fingerprint
+    assert clone.summarize(EXAMPLES[:1]) == [Generation(summary="Rain flooded Leeds")]

@@ -1,0 +1,281 @@
+"""File readers: JSON lines, JSON, CSV and Parquet through `load_benchmark`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from harness.benchmark import load_benchmark
+from harness.benchmark._files import read_csv, read_json, read_jsonl
+from harness.config import BenchmarkConfig, FieldMap
+from harness.errors import BenchmarkError
+
+ROWS: list[dict[str, Any]] = [
+    {
+        "uid": 12,
+        "doc": "The plant made 4,000 tonnes.",
+        "refs": ["4,000 tonnes were made.", "A plant made 4,000 t."],
+        "extra_ref": "Output was 4,000 tonnes.",
+        "label": 1,
+        "topic": "industry",
+        "tags": ["a", "b"],
+    },
+    {
+        "uid": 13,
+        "doc": "Prices rose 3% in May.",
+        "refs": [],
+        "extra_ref": None,
+        "label": 0,
+        "topic": "economy",
+        "tags": [],
+    },
+]
+
+FIELDS = FieldMap(id="uid", source="doc", reference=["refs", "extra_ref"], label="label")
+
+
+def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def _check_round_trip(config: BenchmarkConfig) -> None:
+    bench = load_benchmark(config)
+    first, second = bench.examples
+    assert first.id == "12"
+    assert second.id == "13"
+    assert first.source == "The plant made 4,000 tonnes."
+    assert first.references == (
+        "4,000 tonnes were made.",
+        "A plant made 4,000 t.",
+        "Output was 4,000 tonnes.",
+    )
+    assert second.references == ()
+    assert (first.label, second.label) == (1.0, 0.0)
+    assert first.meta == {"topic": "industry", "tags": ["a", "b"]}
+    assert second.meta == {"topic": "economy", "tags": []}
+    json.dumps([example.model_dump(mode="json") for example in bench.examples])
+    assert bench.info["n_records"] == 2
+    assert bench.info["n_examples"] == 2
+
+
+def test_jsonl_round_trip(tmp_path: Path) -> None:
+    path = _write_jsonl(tmp_path / "data.jsonl", ROWS)
+    _check_round_trip(BenchmarkConfig(path=str(path), fields=FIELDS))
+
+
+def test_jsonl_skips_blank_lines(tmp_path: Path) -> None:
+    path = tmp_path / "data.jsonl"
+    path.write_text('\n{"id": "a", "source": "x"}\n   \n{"id": "b", "source": "y"}\n\n')
+    locations = [where for where, _ in read_jsonl(path)]
+    assert locations == [f"{path}:2", f"{path}:4"]
+
+
+def test_json_array_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(ROWS, indent=2), encoding="utf-8")
+    _check_round_trip(BenchmarkConfig(path=str(path), fields=FIELDS))
+
+
+def test_json_object_with_one_list_key(tmp_path: Path) -> None:
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps({"version": 2, "data": ROWS}), encoding="utf-8")
+    _check_round_trip(BenchmarkConfig(path=str(path), fields=FIELDS))
+    assert [where for where, _ in read_json(path)] == [f"{path}: item 1", f"{path}: item 2"]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ({"a": [], "b": []}, "keys holding lists: a, b"),
+        ({"a": 1}, "no key holds a list"),
+        ("text", "got a string"),
+        ([{"id": "1", "source": "x"}, 3], "item 2: expected a JSON object, got a number"),
+    ],
+)
+def test_json_bad_shapes(tmp_path: Path, content: Any, expected: str) -> None:
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(content), encoding="utf-8")
+    with pytest.raises(BenchmarkError, match="expected") as info:
+        load_benchmark(BenchmarkConfig(path=str(path)))
+    assert expected in str(info.value)
+    assert str(path) in str(info.value)
+
+
+def test_json_syntax_error_names_line_and_suggests_jsonl(tmp_path: Path) -> None:
+    path = tmp_path / "data.json"
+    path.write_text('{"id": "1", "source": "x"}\n{"id": "2", "source": "y"}\n')
+    with pytest.raises(BenchmarkError) as info:
+        load_benchmark(BenchmarkConfig(path=str(path)))
+    assert f"{path}:2:1: invalid JSON" in str(info.value)
+    assert info.value.hint is not None and "format: jsonl" in info.value.hint
+
+
+def test_csv_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text(
+        "id,doc,ref_a,ref_b,label,note\n"
+        '7,"Line one, with a comma.\n\nSecond paragraph.",First ref.,,1,kept\n'
+        "8,Short doc.,,,0.5,\n"
+        "\n"
+        '9,Third.,R,"S",,x\n',
+        encoding="utf-8",
+    )
+    fields = FieldMap(source="doc", reference=["ref_a", "ref_b"], label="label")
+    bench = load_benchmark(BenchmarkConfig(path=str(path), fields=fields))
+    assert [e.id for e in bench.examples] == ["7", "8", "9"]
+    first, second, third = bench.examples
+    assert first.source == "Line one, with a comma.\n\nSecond paragraph."
+    assert first.references == ("First ref.",)
+    assert second.references == ()
+    assert third.references == ("R", "S")
+    assert [e.label for e in bench.examples] == [1.0, 0.5, None]
+    assert first.meta == {"note": "kept"}
+    assert second.meta == {"note": None}
+    assert [where for where, _ in read_csv(path)][-1] == f"{path}: row 3"
+
+
+def test_csv_long_cells_and_short_rows(tmp_path: Path) -> None:
+    long_text = "word " * 60_000
+    path = tmp_path / "data.csv"
+    path.write_text(f'id,source,extra\n1,"{long_text}"\n', encoding="utf-8")
+    (example,) = load_benchmark(BenchmarkConfig(path=str(path))).examples
+    assert example.source == long_text
+    assert example.meta == {"extra": None}
+
+
+def test_csv_row_with_too_many_cells(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text("id,source\n1,a\n2,b,c\n", encoding="utf-8")
+    with pytest.raises(BenchmarkError, match=r"row 2 \(line 3\): 3 cells but the header has 2"):
+        load_benchmark(BenchmarkConfig(path=str(path)))
+
+
+def test_csv_duplicate_header(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text("id,source,source\n1,a,b\n", encoding="utf-8")
+    with pytest.raises(BenchmarkError, match="column 'source' twice"):
+        load_benchmark(BenchmarkConfig(path=str(path)))
+
+
+def test_parquet_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "data.parquet"
+    frame = pd.DataFrame(
+        {
+            "uid": [12, 13],
+            "doc": [row["doc"] for row in ROWS],
+            "refs": [row["refs"] for row in ROWS],
+            "extra_ref": [row["extra_ref"] for row in ROWS],
+            "label": [1, 0],
+            "topic": ["industry", "economy"],
+            "tags": [["a", "b"], []],
+        }
+    )
+    frame.to_parquet(path)
+    _check_round_trip(BenchmarkConfig(path=str(path), fields=FIELDS))
+
+
+def test_parquet_values_become_plain_json(tmp_path: Path) -> None:
+    path = tmp_path / "data.pq"
+    frame = pd.DataFrame(
+        {
+            "id": ["a", "b"],
+            "source": ["x", "y"],
+            "score": [0.25, float("nan")],
+            "when": pd.to_datetime(["2025-01-02", "2025-03-04"]),
+        }
+    )
+    frame.to_parquet(path)
+    bench = load_benchmark(BenchmarkConfig(path=str(path)))
+    assert bench.examples[0].meta["score"] == 0.25
+    assert bench.examples[1].meta["score"] is None
+    assert bench.examples[0].meta["when"].startswith("2025-01-02")
+    json.dumps([example.meta for example in bench.examples], allow_nan=False)
+
+
+def test_not_a_parquet_file(tmp_path: Path) -> None:
+    path = tmp_path / "data.parquet"
+    path.write_text("id,source\n1,a\n")
+    with pytest.raises(BenchmarkError, match="cannot read as Parquet"):
+        load_benchmark(BenchmarkConfig(path=str(path)))
+
+
+def test_malformed_jsonl_line(tmp_path: Path) -> None:
+    path = tmp_path / "data.jsonl"
+    path.write_text(
+        '{"id": "1", "source": "fine"}\n\n'
+        '{"id": "2", "source": "broken}\n'
+        '{"id": "3", "source": "x"}\n'
+    )
+    with pytest.raises(BenchmarkError) as info:
+        load_benchmark(BenchmarkConfig(path=str(path)))
+    assert f"{path}:3: invalid JSON" in str(info.value)
+    assert info.value.hint
+
+
+def test_jsonl_line_that_is_not_an_object(tmp_path: Path) -> None:
+    path = tmp_path / "data.jsonl"
+    path.write_text('{"id": "1", "source": "fine"}\n["id", "2"]\n')
+    with pytest.raises(BenchmarkError, match=r"data.jsonl:2: expected a JSON object, got an array"):
+        load_benchmark(BenchmarkConfig(path=str(path)))
+
+
+def test_json_array_given_as_jsonl_gets_a_hint(tmp_path: Path) -> None:
+    path = tmp_path / "data.jsonl"
+    path.write_text('[\n{"id": "1", "source": "x"}\n]\n')
+    with pytest.raises(BenchmarkError) as info:
+        load_benchmark(BenchmarkConfig(path=str(path)))
+    assert info.value.hint is not None and "format: json" in info.value.hint
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "csv", "txt", "json"])
+def test_non_utf8_file(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"data.{suffix}"
+    prefix = {"jsonl": b'{"id": "1", "source": "ok"}\n', "csv": b"id,source\n", "txt": b"ok\n"}
+    path.write_bytes(
+        prefix.get(suffix, b"") + '{"id": "2", "source": "caf\u00e9"}\n'.encode("latin-1")
+    )
+    with pytest.raises(BenchmarkError) as info:
+        load_benchmark(BenchmarkConfig(path=str(path)))
+    message = str(info.value)
+    assert str(path) in message
+    assert "not valid UTF-8" in message
+    offset = len(prefix.get(suffix, b"")) + len(b'{"id": "2", "source": "caf')
+    assert f"byte offset {offset}" in message
+    assert info.value.hint is not None
+    assert info.value.hint.startswith("re-encode as UTF-8 (e.g. iconv -f latin1 -t utf-8")
+
+
+def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_bytes(b"\xef\xbb\xbfid,source\n1,caf\xc3\xa9\n")
+    (example,) = load_benchmark(BenchmarkConfig(path=str(path))).examples
+    assert (example.id, example.source) == ("1", "café")
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "nope" / "data.jsonl"
+    with pytest.raises(BenchmarkError) as info:
+        load_benchmark(BenchmarkConfig(path=str(path)))
+    assert str(path) in str(info.value)
+    assert "not found" in str(info.value)
+    assert info.value.hint is not None
+    assert "current directory" in info.value.hint and "config file" in info.value.hint
+
+
+def test_relative_missing_file_names_the_cwd(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(BenchmarkError, match=r"data/x\.jsonl") as info:
+        load_benchmark(BenchmarkConfig(path="data/x.jsonl"))
+    assert str(tmp_path) in str(info.value)
+
+
+def test_directory_instead_of_file(tmp_path: Path) -> None:
+    with pytest.raises(BenchmarkError, match="is a directory"):
+        load_benchmark(BenchmarkConfig(path=str(tmp_path), format="jsonl"))

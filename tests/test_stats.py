@@ -1,0 +1,38 @@
+"""Bootstrap means: known answers, null handling, reproducibility."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from harness.stats import bootstrap_mean, to_array
+
+
+def test_mean_and_counts_skip_nulls() -> None:
+    summary = bootstrap_mean(to_array([1.0, None, 3.0, 5.0]))
+    assert summary.mean == 3.0
+    assert summary.n == 3
+    assert summary.nulls == 1
+    assert summary.ci_low is not None and summary.ci_high is not None
+    assert 1.0 <= summary.ci_low < 3.0 < summary.ci_high <= 5.0
+
+
+def test_same_seed_same_interval_other_seed_differs() -> None:
+    values = np.random.default_rng(1).normal(size=200)
+    first = bootstrap_mean(values, seed=4)
+    assert first == bootstrap_mean(values, seed=4)
+    assert first.ci_low != bootstrap_mean(values, seed=5).ci_low
+
+
+def test_interval_matches_normal_approximation_for_large_sample() -> None:
+    values = np.random.default_rng(0).normal(loc=2.0, scale=1.0, size=2000)
+    summary = bootstrap_mean(values, resamples=2000)
+    expected = 1.96 * values.std(ddof=1) / np.sqrt(values.size)
+    assert summary.half_width is not None
+    assert abs(summary.half_width - expected) / expected < 0.1
+
+
+def test_all_null_and_single_value() -> None:
+    empty = bootstrap_mean(to_array([None, None]))
+    assert (empty.mean, empty.n, empty.nulls, empty.half_width) == (None, 0, 2, None)
+    single = bootstrap_mean(to_array([0.5]))
+    assert (single.mean, single.half_width) == (0.5, 0.0)
