@@ -5,14 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: install install-test run test lint pytest clean
+.PHONY: install install-test run test lint pytest clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(PIP) install -e .
+	$(PIP) install -e '.[nlp]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
@@ -30,7 +30,15 @@ lint: install-test
 	$(BIN)/ruff format --check harness tests
 	$(BIN)/mypy
 
-pytest: install-test
+# The HTML report is tested in a real headless Chromium (Debian's package; never
+# `playwright install`). Installed here when missing and we are root.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium missing: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+pytest: install-test browser
 	$(BIN)/pytest -q
 
 test: lint pytest

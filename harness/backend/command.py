@@ -75,6 +75,13 @@ def _answer_id(value: Any) -> str | None:
     return None
 
 
+def _not_an_answer(number: int, why: str, line: str) -> str:
+    return (
+        f"command printed a line that is not an answer: stdout line {number}: "
+        f"{why}: {_shown(line)}; {_EXPECTED}"
+    )
+
+
 class _Reply:
     """What the program said on stdout, matched to the batch's ids."""
 
@@ -90,10 +97,7 @@ class _Reply:
                 continue
             why = self._read_line(line, number, wanted, seen_at)
             if why is not None and self.problem is None:
-                self.problem = (
-                    f"command printed a line that is not an answer: stdout line {number}: "
-                    f"{why}: {_shown(line)}; {_EXPECTED}"
-                )
+                self.problem = _not_an_answer(number, why, line)
 
     def _read_line(
         self, line: str, number: int, wanted: set[str], seen_at: dict[str, int]
@@ -119,10 +123,14 @@ class _Reply:
             generation = Generation(summary=record["summary"])
         elif "error" in record and record["error"] is not None:
             generation = Generation.failed(f"command reported: {record['error']}")
-        elif "summary" in record:
-            return f'"summary" is {type(record["summary"]).__name__}, not a string'
         else:
-            return 'neither "summary" nor "error"'
+            # The line names its id, so the problem belongs to that example.
+            why = (
+                f'"summary" is {type(record["summary"]).__name__}, not a string'
+                if "summary" in record
+                else 'neither "summary" nor "error"'
+            )
+            generation = Generation.failed(_not_an_answer(number, why, line))
         seen_at[answer_id] = number
         self.answers[answer_id] = generation
         return None
