@@ -108,10 +108,47 @@ class MetricConfig(_Strict):
 
 
 class StatsConfig(_Strict):
-    """Settings for confidence intervals."""
+    """Settings for confidence intervals and paired tests."""
 
     resamples: int = Field(default=1000, ge=100)
     confidence: float = Field(default=0.95, gt=0, lt=1)
+    alpha: float = Field(default=0.05, gt=0, lt=1)
+
+
+class GateRule(_Strict):
+    """One regression rule for ``harness check`` on one metric value.
+
+    A candidate fails the rule when its mean is worse than the baseline's by
+    more than ``max_drop`` (absolute) or ``max_relative_drop`` (a fraction of
+    the baseline mean); with ``significant_at`` set, a drop fails only when
+    the paired test also finds it significant at that level. "Worse" follows
+    the value's direction (higher or lower is better).
+    """
+
+    value: str = Field(min_length=3)
+    systems: list[str] | None = None
+    max_drop: float | None = Field(default=None, ge=0)
+    max_relative_drop: float | None = Field(default=None, ge=0)
+    significant_at: float | None = Field(default=None, gt=0, lt=1)
+
+    @model_validator(mode="after")
+    def _has_criterion(self) -> GateRule:
+        if self.max_drop is None and self.max_relative_drop is None and self.significant_at is None:
+            raise ValueError("give at least one of max_drop, max_relative_drop, significant_at")
+        return self
+
+
+class MetaEvalConfig(_Strict):
+    """How to meta-evaluate metric values against the benchmark's human labels.
+
+    Attributes:
+        split_field: Metadata field holding each example's split.
+        dev_split: Value of ``split_field`` whose examples choose decision
+            thresholds; the other examples report balanced accuracy.
+    """
+
+    split_field: str = "split"
+    dev_split: str | None = None
 
 
 class RunConfig(_Strict):
@@ -125,6 +162,9 @@ class RunConfig(_Strict):
     seed: int = 0
     cache: str | None = None
     stats: StatsConfig = Field(default_factory=StatsConfig)
+    baseline: str | None = None
+    gate: list[GateRule] = Field(default_factory=list)
+    meta_eval: MetaEvalConfig = Field(default_factory=MetaEvalConfig)
 
     @field_validator("metrics", mode="before")
     @classmethod
@@ -144,7 +184,17 @@ class RunConfig(_Strict):
                 if item in seen:
                     raise ValueError(f"{label}[{index}]: name {item!r} is used twice")
                 seen.add(item)
+        system_names = [s.name for s in self.systems]
+        if self.baseline is not None and self.baseline not in system_names:
+            raise ValueError(
+                f"baseline: {self.baseline!r} is not a system name "
+                f"(systems: {', '.join(system_names)})"
+            )
         return self
+
+    def baseline_system(self) -> str:
+        """The system others are compared with: ``baseline`` or the first system."""
+        return self.baseline or self.systems[0].name
 
     def out_dir(self) -> Path:
         """The run directory: ``out`` or ``reports/<name>``."""
@@ -300,6 +350,8 @@ __all__ = [
     "BenchmarkConfig",
     "BenchmarkFormat",
     "FieldMap",
+    "GateRule",
+    "MetaEvalConfig",
     "MetricConfig",
     "RunConfig",
     "StatsConfig",
