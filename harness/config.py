@@ -160,7 +160,7 @@ class RunConfig(_Strict):
     metrics: list[MetricConfig] = Field(min_length=1)
     out: str | None = None
     seed: int = 0
-    cache: str | None = None
+    cache: str | Literal[False] | None = None
     stats: StatsConfig = Field(default_factory=StatsConfig)
     baseline: str | None = None
     gate: list[GateRule] = Field(default_factory=list)
@@ -201,8 +201,8 @@ class RunConfig(_Strict):
         return Path(self.out) if self.out else Path("reports") / self.name
 
     def cache_path(self) -> Path | None:
-        """The SQLite cache file; ``cache: off`` disables caching."""
-        if self.cache in ("off", "none", "false"):
+        """The SQLite cache file; ``cache: off`` (or ``false``) disables caching."""
+        if self.cache is False or self.cache in ("off", "none", "false"):
             return None
         base = self.cache or os.environ.get("HARNESS_CACHE_DIR")
         root = Path(base).expanduser() if base else Path.home() / ".cache" / "harness"

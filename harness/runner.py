@@ -37,7 +37,7 @@ from harness.config import RunConfig, parse_config
 from harness.errors import HarnessError
 from harness.metric import Metric, MetricEntry, MetricInput, MetricResult, build_metric
 from harness.records import Example, Output, Score, content_hash
-from harness.stats import bootstrap_mean, to_array
+from harness.stats import bootstrap_mean, compare_paired, to_array
 from harness.store import MANIFEST_FILE, RESULTS_FILE, Cache, RunDir
 
 METRIC_BATCH = 64
@@ -162,10 +162,10 @@ def skip_reason(entry: MetricEntry, example: Example, output: Output) -> str | N
     """Why a pair cannot be scored by ``entry`` (its values are then null), else None."""
     if output.error is not None or output.summary is None:
         return f"generation failed: {output.error}"
-    if not output.summary.strip():
-        return "empty summary"
     if "source" in entry.requires and not example.source.strip():
         return "empty source"
+    if not output.summary.strip():
+        return "empty summary"
     if "reference" in entry.requires and not any(ref.strip() for ref in example.references):
         return "no reference"
     return None
@@ -284,7 +284,14 @@ def aggregate(
     scores: Sequence[Score],
     n_examples: int,
 ) -> dict[str, Any]:
-    """results.json: per system and value, mean with bootstrap CI, n, nulls; failures.
+    """results.json: per system and value, mean with bootstrap CI, n, nulls; failures;
+    and each system's paired comparison with the baseline.
+
+    ``comparisons[system][value]`` compares ``system`` with
+    ``config.baseline_system()`` on the examples where both define the value:
+    mean difference (system − baseline) with a paired-bootstrap CI, a
+    sign-flip permutation p-value, its Holm adjustment across the system's
+    values, ``significant`` (``p_holm < stats.alpha``) and wins/ties/losses.
 
     Deterministic given the scores and ``config.seed``.
     """
@@ -296,9 +303,13 @@ def aggregate(
             failures[output.system] += 1
             errors[output.system].append({"example_id": output.example_id, "error": output.error})
     columns: dict[tuple[str, str], list[float | None]] = {}
+    by_example: dict[tuple[str, str], dict[str, float | None]] = {}
     for item in scores:
         for name, value in item.values.items():
             columns.setdefault((item.system, f"{item.metric}.{name}"), []).append(value)
+            by_example.setdefault((item.system, f"{item.metric}.{name}"), {})[item.example_id] = (
+                value
+            )
     values_meta: dict[str, dict[str, Any]] = {}
     for entry in metrics:
         for spec in entry.values:
@@ -319,6 +330,30 @@ def aggregate(
             )
             per_value[value_name] = summary.to_json()
         results[system] = per_value
+    baseline = config.baseline_system()
+    example_ids = list(dict.fromkeys(output.example_id for output in outputs))
+    directions = {name: meta["higher_is_better"] for name, meta in values_meta.items()}
+    comparisons: dict[str, dict[str, Any]] = {}
+    for system in systems:
+        if system == baseline:
+            continue
+        pairs = {}
+        for value_name in values_meta:
+            mine = by_example.get((system, value_name), {})
+            theirs = by_example.get((baseline, value_name), {})
+            pairs[value_name] = (
+                to_array([mine.get(example_id) for example_id in example_ids]),
+                to_array([theirs.get(example_id) for example_id in example_ids]),
+            )
+        compared = compare_paired(
+            pairs,
+            directions,
+            resamples=config.stats.resamples,
+            confidence=config.stats.confidence,
+            alpha=config.stats.alpha,
+            seed=config.seed,
+        )
+        comparisons[system] = {name: item.to_json() for name, item in compared.items()}
     return {
         "name": config.name,
         "seed": config.seed,
@@ -329,6 +364,8 @@ def aggregate(
         "failures": failures,
         "errors": errors,
         "results": results,
+        "baseline": baseline,
+        "comparisons": comparisons,
     }
 
 

@@ -8,6 +8,7 @@ from typing import ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from harness.errors import HarnessError
 
@@ -33,9 +34,13 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except HarnessError as error:
-            stderr.print(f"[bold red]error:[/] {error.message}", highlight=False, markup=True)
+            stderr.print(
+                f"[bold red]error:[/] {escape(error.message)}", highlight=False, soft_wrap=True
+            )
             if error.hint:
-                stderr.print(f"  [bold]hint:[/] {error.hint}", highlight=False)
+                stderr.print(
+                    f"  [bold]hint:[/] {escape(error.hint)}", highlight=False, soft_wrap=True
+                )
             raise typer.Exit(EXIT_USAGE) from None
         except KeyboardInterrupt:
             stderr.print(

@@ -1,0 +1,201 @@
+"""The command line as a user runs it: real subprocesses, exit codes, messages, files."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED = REPO.parent / "shared"
+FIXTURES = REPO / "tests" / "fixtures" / "runner"
+
+
+def harness(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None, timeout: float = 120):
+    return subprocess.run(
+        [sys.executable, "-m", "harness", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    values = dict(os.environ)
+    values["HARNESS_CACHE_DIR"] = str(tmp_path / "cache")
+    values["COLUMNS"] = "120"
+    return values
+
+
+def test_quickstart_run_score_report(tmp_path: Path, env: dict[str, str]) -> None:
+    out = tmp_path / "quick"
+    done = harness("run", "configs/quickstart.yaml", "--limit", "5", "--out", str(out), env=env)
+    assert done.returncode == 0, done.stderr
+    for name in ("lead1", "lead3", "textrank", "reference", "rouge1", "coverage", "words"):
+        assert name in done.stdout
+    for name in (
+        "config.yaml",
+        "manifest.json",
+        "examples.jsonl",
+        "outputs.jsonl",
+        "scores.jsonl",
+        "results.json",
+        "report.md",
+        "report.csv",
+    ):
+        assert (out / name).is_file(), name
+    outputs = [json.loads(line) for line in (out / "outputs.jsonl").read_text().splitlines()]
+    assert len(outputs) == 5 * 4
+    assert set(outputs[0]) == {"example_id", "system", "summary", "error", "latency_s"}
+    scores = [json.loads(line) for line in (out / "scores.jsonl").read_text().splitlines()]
+    assert len(scores) == 5 * 4 * 3
+    assert {"example_id", "system", "metric", "values", "findings"} <= set(scores[0])
+    results = json.loads((out / "results.json").read_text())
+    reference = results["results"]["reference"]
+    assert reference["rouge.rouge1"]["mean"] == 1.0  # the references scored against themselves
+    assert results["results"]["lead3"]["length.sentences"]["mean"] == 3.0
+    csv_header = (out / "report.csv").read_text().splitlines()[0]
+    assert csv_header.startswith("system,failures,rouge.rouge1,rouge.rouge1.ci95,rouge.rouge1.n")
+
+    again = harness("run", "configs/quickstart.yaml", "--limit", "5", "--out", str(out), env=env)
+    assert again.returncode == 0, again.stderr
+    assert "0 computed" in again.stdout
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["cache"]["generation"]["misses"] == 0
+    assert manifest["cache"]["score"]["misses"] == 0
+
+    (out / "report.md").unlink()
+    assert harness("report", str(out), env=env).returncode == 0
+    assert (out / "report.md").is_file()
+    rescored = harness("score", str(out), env=env)
+    assert rescored.returncode == 0, rescored.stderr
+    assert json.loads((out / "results.json").read_text()) == results
+
+
+def test_python_module_and_list(env: dict[str, str]) -> None:
+    done = harness("list", env=env)
+    assert done.returncode == 0
+    for name in ("lead", "textrank", "precomputed", "command", "python", "rouge", "newsbriefs"):
+        assert name in done.stdout
+
+
+def test_validate_ok_and_errors_without_traceback(tmp_path: Path, env: dict[str, str]) -> None:
+    ok = harness("validate", "configs/quickstart.yaml", env=env)
+    assert ok.returncode == 0, ok.stderr
+    assert "ok" in ok.stdout and "nb-001" in ok.stdout
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: x\nbenchmark: {builtin: newsbriefs}\n"
+        "systems: [{name: a, backend: leed}]\nmetrics: [rouge]\nlimt: 3\n",
+        encoding="utf-8",
+    )
+    done = harness("validate", str(bad), env=env)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert f"{bad}: limt: unknown key" in done.stderr
+
+    bad.write_text(
+        "name: x\nbenchmark: {builtin: newsbriefs}\n"
+        "systems: [{name: a, backend: leed}]\nmetrics: [rouge]\n",
+        encoding="utf-8",
+    )
+    done = harness("validate", str(bad), env=env)
+    assert done.returncode == 2
+    assert "systems[0].backend: unknown backend 'leed'. Did you mean 'lead'?" in done.stderr
+
+    bad.write_text(
+        "name: x\nbenchmark: {builtin: newsbriefs}\n"
+        "systems: [{name: a, backend: lead, params: {sentences: many}}]\nmetrics: [rouge]\n",
+        encoding="utf-8",
+    )
+    done = harness("validate", str(bad), env=env)
+    assert done.returncode == 2
+    assert "systems[0].params: sentences:" in done.stderr and "'many'" in done.stderr
+
+
+def test_malformed_benchmark_line_is_one_clear_error(tmp_path: Path, env: dict[str, str]) -> None:
+    data = tmp_path / "data.jsonl"
+    data.write_text('{"id": 1, "source": "A."}\n{"id": 2, "source": "B."\n', encoding="utf-8")
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        f"name: x\nbenchmark: {{path: {data}}}\nsystems: [{{name: a, backend: lead}}]\n"
+        f"metrics: [length]\nout: {tmp_path / 'run'}\n",
+        encoding="utf-8",
+    )
+    done = harness("run", str(config), env=env)
+    assert done.returncode == 2
+    assert f"{data}:2" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is not beside the checkout")
+def test_seed_briefs_and_summedits_configs(tmp_path: Path, env: dict[str, str]) -> None:
+    seed_out = tmp_path / "seed"
+    done = harness("run", "configs/seed_briefs.yaml", "--out", str(seed_out), env=env)
+    assert done.returncode == 0, done.stderr
+    outputs = [json.loads(line) for line in (seed_out / "outputs.jsonl").read_text().splitlines()]
+    assert {o["example_id"] for o in outputs} == {
+        f"000_96fdd32d9fc88bea-{n:03d}" for n in range(1, 11)
+    }
+
+    news_out = tmp_path / "news"
+    done = harness(
+        "run", "configs/summedits_news.yaml", "--limit", "30", "--out", str(news_out), env=env
+    )
+    assert done.returncode == 0, done.stderr
+    examples = [json.loads(line) for line in (news_out / "examples.jsonl").read_text().splitlines()]
+    source = json.loads((SHARED / "data/summedits/summedits_news.json").read_text())
+    assert [e["id"] for e in examples] == [row["id"] for row in source[:30]]
+    given = [
+        json.loads(line)
+        for line in (news_out / "outputs.jsonl").read_text().splitlines()
+        if json.loads(line)["system"] == "given"
+    ]
+    assert [g["summary"] for g in given] == [row["summary"] for row in source[:30]]
+
+
+def test_killed_run_resumes_from_cache(tmp_path: Path, env: dict[str, str]) -> None:
+    calls = tmp_path / "calls.txt"
+    env["HARNESS_TEST_CALLS"] = str(calls)
+    config = tmp_path / "slow.yaml"
+    config.write_text(
+        "name: slow\nbenchmark: {builtin: newsbriefs, limit: 8}\n"
+        f"systems: [{{name: slow, backend: python, batch_size: 1, "
+        f'params: {{callable: "{FIXTURES / "flaky.py"}:slow_counted"}}}}]\n'
+        f"metrics: [length]\nout: {tmp_path / 'run'}\n",
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "harness", "run", str(config)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if calls.exists() and len(calls.read_text().splitlines()) >= 4:
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    first_calls = len(calls.read_text().splitlines())
+    assert 4 <= first_calls < 8
+
+    done = harness("run", str(config), env=env)
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    hits = manifest["cache"]["generation"]["hits"]
+    assert hits >= first_calls - 1  # at most the in-flight batch is lost
+    assert len(calls.read_text().splitlines()) == first_calls + (8 - hits)

@@ -1,0 +1,151 @@
+"""The pipeline end to end in-process: failures, nulls with reasons, cache, re-scoring."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from harness.config import load_config
+from harness.report import render_reports
+from harness.runner import run_pipeline, score_run
+from harness.store import RunDir
+
+FIXTURES = Path(__file__).parent / "fixtures" / "runner"
+
+
+def write_benchmark(tmp_path: Path) -> Path:
+    rows = [
+        {
+            "id": "a",
+            "text": "The dam burst on Monday. Two villages were flooded.",
+            "ref": "A dam burst.",
+        },
+        {"id": "b", "text": "BOOM goes the article. It has two sentences.", "ref": "Boom."},
+        {"id": "c", "text": "BLANK summary here. Nothing else.", "ref": "Blank."},
+        {"id": "d", "text": "   ", "ref": "Empty source."},
+        {"id": "e", "text": "No reference for this one. It is fine.", "ref": None},
+    ]
+    path = tmp_path / "data.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def write_config(tmp_path: Path, extra: str = "") -> Path:
+    write_benchmark(tmp_path)
+    config = tmp_path / "run.yaml"
+    config.write_text(
+        f"""\
+name: runner-test
+benchmark:
+  path: {tmp_path / "data.jsonl"}
+  fields: {{id: id, source: text, reference: ref}}
+systems:
+  - {{name: user, backend: python, params: {{callable: "{FIXTURES / "flaky.py"}:first_words"}}}}
+  - {{name: lead1, backend: lead, params: {{sentences: 1}}}}
+metrics: [rouge, fragments, length]
+out: {tmp_path / "run"}
+cache: {tmp_path / "cache"}
+{extra}""",
+        encoding="utf-8",
+    )
+    return config
+
+
+def run(config_path: Path) -> tuple[RunDir, dict[str, object]]:
+    config = load_config(config_path)
+    summary = run_pipeline(
+        config,
+        origin=str(config_path),
+        config_dir=config_path.parent,
+        console=Console(quiet=True),
+        render=render_reports,
+    )
+    return summary.run_dir, summary.manifest
+
+
+def test_failures_and_nulls_are_recorded_with_reasons(tmp_path: Path) -> None:
+    run_dir, _ = run(write_config(tmp_path))
+    outputs = {(o.system, o.example_id): o for o in run_dir.read_outputs()}
+    assert outputs["user", "b"].error is not None
+    assert "cannot summarise this one" in outputs["user", "b"].error
+    assert outputs["user", "a"].summary == "The dam burst on Monday. Two villages were"
+    assert outputs["lead1", "d"].error == "empty source"
+
+    scores = {(s.system, s.example_id, s.metric): s for s in run_dir.read_scores()}
+    assert scores["user", "c", "length"].reason == "empty summary"
+    assert scores["user", "c", "length"].values == {"words": None, "sentences": None}
+    assert scores["user", "e", "rouge"].reason == "no reference"
+    assert scores["user", "d", "fragments"].reason == "empty source"
+    assert scores["user", "b", "rouge"].reason is not None
+    assert scores["user", "b", "rouge"].reason.startswith("generation failed")
+    assert scores["lead1", "a", "rouge"].values["rouge1"] is not None
+
+    results = json.loads(run_dir.file("results.json").read_text(encoding="utf-8"))
+    assert results["failures"] == {"user": 1, "lead1": 1}
+    assert (
+        results["results"]["user"]["rouge.rouge1"]["n"] == 1
+    )  # only "a" has summary and reference
+    report = run_dir.file("report.md").read_text(encoding="utf-8")
+    assert "| user |" in report and "| lead1 |" in report
+
+
+def test_second_run_is_all_cache_hits_and_identical(tmp_path: Path) -> None:
+    config_path = write_config(tmp_path)
+    run_dir, _ = run(config_path)
+    results_first = run_dir.file("results.json").read_bytes()
+    _, second = run(config_path)
+    cache = second["cache"]
+    assert isinstance(cache, dict)
+    # failed generations are not cached: they are retried on every run
+    assert cache["generation"] == {"hits": 8, "misses": 2}
+    assert cache["score"]["misses"] == 0
+    assert run_dir.file("results.json").read_bytes() == results_first
+    assert set(second["timings_s"]) >= {"load", "generate", "score", "aggregate", "report"}
+
+
+def test_same_config_and_seed_identical_results_without_cache(tmp_path: Path) -> None:
+    config_path = write_config(tmp_path, extra="")
+    text = config_path.read_text(encoding="utf-8").replace(
+        f"cache: {tmp_path / 'cache'}", "cache: off"
+    )
+    config_path.write_text(text, encoding="utf-8")
+    run_dir, manifest = run(config_path)
+    first = run_dir.file("results.json").read_bytes()
+    run_dir, manifest = run(config_path)
+    assert run_dir.file("results.json").read_bytes() == first
+    assert manifest["cache"] == {
+        "path": None,
+        "generation": {"hits": 0, "misses": 10},
+        "score": {"hits": 0, "misses": 16},
+    }
+
+
+def test_score_run_rescores_with_edited_metrics(tmp_path: Path) -> None:
+    run_dir, _ = run(write_config(tmp_path))
+    config_text = run_dir.file("config.yaml").read_text(encoding="utf-8")
+    assert "rouge" in config_text
+    edited = config_text.replace("- name: rouge\n  params: {}\n", "")
+    assert edited != config_text
+    run_dir.file("config.yaml").write_text(edited, encoding="utf-8")
+    score_run(run_dir, console=Console(quiet=True), render=render_reports)
+    metrics = {s.metric for s in run_dir.read_scores()}
+    assert metrics == {"fragments", "length"}
+    results = json.loads(run_dir.file("results.json").read_text(encoding="utf-8"))
+    assert not any(name.startswith("rouge.") for name in results["values"])
+    manifest = json.loads(run_dir.file("manifest.json").read_text(encoding="utf-8"))
+    assert "rescored" in manifest
+
+
+def test_unknown_metric_suggests_a_name(tmp_path: Path) -> None:
+    from harness.errors import ConfigError
+
+    config_path = write_config(tmp_path)
+    config_path.write_text(
+        config_path.read_text(encoding="utf-8").replace("metrics: [rouge,", "metrics: [rogue,"),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=r"unknown metric 'rogue'\. Did you mean 'rouge'"):
+        run(config_path)
