@@ -358,6 +358,7 @@ def aggregate(
         "name": config.name,
         "seed": config.seed,
         "confidence": config.stats.confidence,
+        "alpha": config.stats.alpha,
         "n_examples": n_examples,
         "systems": systems,
         "values": values_meta,

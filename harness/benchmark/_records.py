@@ -179,6 +179,25 @@ def parse_label(value: Any, where: str, name: str) -> float | None:
     )
 
 
+def _with_dotted_paths(record: dict[str, Any]) -> dict[str, Any]:
+    """Add ``parent.child`` keys for nested mappings, so ``fields`` can name them.
+
+    >>> _with_dotted_paths({"scores": {"consistency": 0.5}, "id": 1})
+    {'scores': {'consistency': 0.5}, 'id': 1, 'scores.consistency': 0.5}
+    """
+    flat = dict(record)
+    pending = [(key, value) for key, value in record.items() if isinstance(value, dict)]
+    while pending:
+        prefix, mapping = pending.pop()
+        for key, value in mapping.items():
+            dotted = f"{prefix}.{key}"
+            if dotted not in flat:
+                flat[dotted] = value
+                if isinstance(value, dict):
+                    pending.append((dotted, value))
+    return flat
+
+
 def records_to_examples(
     records: Iterable[tuple[str, Mapping[str, Any]]], fields: FieldMap, origin: str
 ) -> list[Example]:
@@ -199,7 +218,8 @@ def records_to_examples(
             or two records share an id.
     """
     located = [
-        (where, {str(k): to_json_value(v) for k, v in rec.items()}) for where, rec in records
+        (where, _with_dotted_paths({str(k): to_json_value(v) for k, v in rec.items()}))
+        for where, rec in records
     ]
     if not located:
         return []
@@ -237,10 +257,22 @@ def records_to_examples(
                 references=_references(record, where, references or []),
                 summary=summary,
                 label=label,
-                meta={key: value for key, value in record.items() if key not in mapped},
+                meta={
+                    key: value
+                    for key, value in record.items()
+                    if key not in mapped and not _is_dotted_copy(key, record)
+                },
             )
         )
     return examples
+
+
+def _is_dotted_copy(key: str, record: Mapping[str, Any]) -> bool:
+    return (
+        "." in key
+        and key.split(".", 1)[0] in record
+        and isinstance(record[key.split(".", 1)[0]], dict)
+    )
 
 
 __all__ = ["parse_label", "records_to_examples", "to_json_value"]

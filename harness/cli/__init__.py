@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import typer
 
+from harness.cli.check import baseline_command, check_command
+from harness.cli.compare import compare_command
 from harness.cli.run import run_command
 from harness.cli.score import report_command, score_command
 from harness.cli.validate import list_command, validate_command
@@ -24,6 +26,9 @@ app.command("score")(score_command)
 app.command("report")(report_command)
 app.command("validate")(validate_command)
 app.command("list")(list_command)
+app.command("compare")(compare_command)
+app.command("check")(check_command)
+app.command("baseline")(baseline_command)
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ import typer
 
 from harness.cli._common import stderr, stdout, user_errors
 from harness.config import load_config
-from harness.report import render_reports, to_rich
+from harness.report import load_table, render_reports, to_rich
 from harness.runner import run_pipeline
 
 
@@ -40,7 +40,7 @@ def run_command(
         console=stderr,
         render=render_reports,
     )
-    table = render_reports(summary.run_dir)
+    table = load_table(summary.run_dir)
     stdout.print(to_rich(table))
     cache = summary.manifest["cache"]
     hits = sum(kind["hits"] for kind in cache.values() if isinstance(kind, dict))

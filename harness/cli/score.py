@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from harness.cli._common import stderr, stdout, user_errors
-from harness.report import render_reports, to_rich
+from harness.report import load_table, render_reports, to_rich
 from harness.runner import score_run
 from harness.store import RunDir
 
@@ -19,14 +19,17 @@ def score_command(
 ) -> None:
     """Re-score a run's saved outputs with the metrics in its config.yaml (no generation)."""
     summary = score_run(RunDir(run_dir), console=stderr, render=render_reports)
-    stdout.print(to_rich(render_reports(summary.run_dir)))
+    stdout.print(to_rich(load_table(summary.run_dir)))
 
 
 @user_errors
 def report_command(
     run_dir: Annotated[Path, typer.Argument(help="A run directory written by `harness run`.")],
 ) -> None:
-    """Re-render report.md and report.csv from a run's results.json (no scoring)."""
+    """Re-render the reports (md, csv, tex, html, plots) from a run directory (no scoring)."""
     table = render_reports(RunDir(run_dir).require())
     stdout.print(to_rich(table))
-    stdout.print(f"wrote {run_dir / 'report.md'} and {run_dir / 'report.csv'}", highlight=False)
+    stdout.print(
+        f"wrote report.md, report.csv, report.tex, report.html and plots/ in {run_dir}",
+        highlight=False,
+    )

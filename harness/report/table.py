@@ -4,11 +4,15 @@ One row per system, one column per metric value. A cell holds the mean, the
 CI half-width and n; ``best`` marks the best mean of a column according to the
 value's ``higher_is_better`` (descriptive values, whose direction is ``None``,
 have no best).
+
+When results.json carries a ``baseline`` and ``comparisons`` (paired tests of
+every other system against the baseline), each row also holds one
+`Comparison` per value; older runs without them give rows with none.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -21,6 +25,37 @@ class Cell:
     n: int
     nulls: int
     best: bool
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A paired comparison of one system with the baseline on one value.
+
+    Attributes:
+        n: Examples scored for both systems.
+        diff: Mean paired difference, system minus baseline.
+        ci_low: Lower bound of the difference's confidence interval.
+        ci_high: Upper bound.
+        p_value: Unadjusted p-value of the paired test.
+        p_holm: Holm-adjusted p-value (over the comparisons of the run).
+        significant: Whether the difference is significant after Holm at alpha.
+        wins: Examples where the system beats the baseline (by the value's direction).
+        ties: Examples where they are equal.
+        losses: Examples where the baseline beats the system.
+    """
+
+    n: int
+    diff: float | None
+    ci_low: float | None
+    ci_high: float | None
+    p_value: float | None
+    p_holm: float | None
+    significant: bool
+    wins: int
+    ties: int
+    losses: int
 
 
 @dataclass(frozen=True)
@@ -39,6 +74,7 @@ class Row:
     system: str
     failures: int
     cells: dict[str, Cell]
+    comparisons: dict[str, Comparison] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -50,6 +86,13 @@ class ComparisonTable:
     confidence: float
     columns: list[Column]
     rows: list[Row]
+    baseline: str | None = None
+    alpha: float | None = None
+
+    @property
+    def has_comparisons(self) -> bool:
+        """Whether any row carries a comparison with the baseline."""
+        return self.baseline is not None and any(row.comparisons for row in self.rows)
 
 
 def _best_mean(means: list[float], higher: bool | None) -> float | None:
@@ -58,8 +101,34 @@ def _best_mean(means: list[float], higher: bool | None) -> float | None:
     return max(means) if higher else min(means)
 
 
-def build_table(results: dict[str, Any]) -> ComparisonTable:
-    """Build the table from a parsed results.json."""
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _comparison(data: dict[str, Any]) -> Comparison:
+    return Comparison(
+        n=int(data.get("n") or 0),
+        diff=_optional_float(data.get("diff")),
+        ci_low=_optional_float(data.get("ci_low")),
+        ci_high=_optional_float(data.get("ci_high")),
+        p_value=_optional_float(data.get("p_value")),
+        p_holm=_optional_float(data.get("p_holm")),
+        significant=bool(data.get("significant", False)),
+        wins=int(data.get("wins") or 0),
+        ties=int(data.get("ties") or 0),
+        losses=int(data.get("losses") or 0),
+    )
+
+
+def build_table(results: dict[str, Any], *, alpha: float | None = None) -> ComparisonTable:
+    """Build the table from a parsed results.json.
+
+    Args:
+        results: The parsed results.json. Its ``baseline`` and ``comparisons``
+            keys are optional (runs written before paired tests lack them).
+        alpha: The significance level the comparisons were tested at, for
+            legends; results.json's own ``alpha`` wins when it has one.
+    """
     columns = [
         Column(name, meta.get("higher_is_better"), meta.get("description", ""))
         for name, meta in results["values"].items()
@@ -73,6 +142,8 @@ def build_table(results: dict[str, Any]) -> ComparisonTable:
             if results["results"][system][column.name]["mean"] is not None
         ]
         best[column.name] = _best_mean(means, column.higher_is_better)
+    baseline: str | None = results.get("baseline")
+    comparisons: dict[str, Any] = (results.get("comparisons") or {}) if baseline else {}
     rows = []
     for system in systems:
         cells = {}
@@ -84,14 +155,30 @@ def build_table(results: dict[str, Any]) -> ComparisonTable:
                 n=agg["n"],
                 nulls=agg["nulls"],
                 best=agg["mean"] is not None and agg["mean"] == best[column.name],
+                ci_low=agg.get("ci_low"),
+                ci_high=agg.get("ci_high"),
             )
-        rows.append(Row(system, results["failures"].get(system, 0), cells))
+        compared: dict[str, Any] = comparisons.get(system) or {}
+        rows.append(
+            Row(
+                system,
+                results["failures"].get(system, 0),
+                cells,
+                {
+                    name: _comparison(data)
+                    for name, data in compared.items()
+                    if isinstance(data, dict) and name in cells
+                },
+            )
+        )
     return ComparisonTable(
         name=results["name"],
         n_examples=results["n_examples"],
         confidence=results.get("confidence", 0.95),
         columns=columns,
         rows=rows,
+        baseline=baseline,
+        alpha=_optional_float(results.get("alpha", alpha)),
     )
 
 
@@ -116,6 +203,30 @@ def format_cell(cell: Cell) -> str:
     return text
 
 
+def format_diff(value: float | None, digits: int = 3) -> str:
+    """A signed difference; ``None`` shows as an em dash.
+
+    >>> format_diff(0.0412), format_diff(-0.2), format_diff(None)
+    ('+0.041', '-0.200', '—')
+    """
+    if value is None:
+        return "—"
+    value += 0.0  # -0.0 -> 0.0, so a zero difference never prints as "+-0.000"
+    return ("+" if value >= 0 else "") + format_number(value, digits)
+
+
+def format_comparison(comparison: Comparison) -> str:
+    """``+diff [low, high]`` plus ``*`` when significant after Holm.
+
+    >>> format_comparison(Comparison(40, 0.0412, 0.01, 0.07, 0.01, 0.02, True, 30, 2, 8))
+    '+0.041 [0.010, 0.070]*'
+    """
+    text = format_diff(comparison.diff)
+    if comparison.diff is not None and comparison.ci_low is not None:
+        text += f" [{format_number(comparison.ci_low)}, {format_number(comparison.ci_high)}]"
+    return text + ("*" if comparison.significant else "")
+
+
 def direction_arrow(higher_is_better: bool | None) -> str:
     """↑ when higher is better, ↓ when lower is better, nothing otherwise."""
     return {True: " ↑", False: " ↓", None: ""}[higher_is_better]
@@ -124,10 +235,13 @@ def direction_arrow(higher_is_better: bool | None) -> str:
 __all__ = [
     "Cell",
     "Column",
+    "Comparison",
     "ComparisonTable",
     "Row",
     "build_table",
     "direction_arrow",
     "format_cell",
+    "format_comparison",
+    "format_diff",
     "format_number",
 ]

@@ -13,6 +13,7 @@ from harness.report.table import (
     ComparisonTable,
     direction_arrow,
     format_cell,
+    format_comparison,
     format_number,
 )
 
@@ -30,8 +31,48 @@ def _escape_md(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def comparison_legend(table: ComparisonTable) -> str:
+    """The sentence explaining differences from the baseline and their marker."""
+    alpha = f"α = {table.alpha:g}" if table.alpha is not None else "the run's α"
+    return (
+        f"Paired difference from the baseline `{table.baseline}` (system − baseline, over the "
+        f"examples scored for both) with its {table.confidence:.0%} confidence interval in "
+        f"brackets; * = significant after Holm's correction over all comparisons at {alpha}. "
+        "Whether a positive difference is better follows the value's arrow (↑/↓); "
+        "values without an arrow are descriptive."
+    )
+
+
+def _markdown_comparisons(table: ComparisonTable) -> list[str]:
+    header = ["system", "n"] + [
+        f"{c.name}{direction_arrow(c.higher_is_better)}" for c in table.columns
+    ]
+    lines = [
+        "",
+        f"## vs {_escape_md(table.baseline or '')}",
+        "",
+        "| " + " | ".join(_escape_md(h) for h in header) + " |",
+        "|" + "|".join(["---"] + ["--:"] * (len(header) - 1)) + "|",
+    ]
+    for row in table.rows:
+        if row.system == table.baseline or not row.comparisons:
+            continue
+        n = max((comparison.n for comparison in row.comparisons.values()), default=0)
+        cells = [_escape_md(row.system), str(n)]
+        for column in table.columns:
+            comparison = row.comparisons.get(column.name)
+            cells.append("—" if comparison is None else format_comparison(comparison))
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", comparison_legend(table)]
+    return lines
+
+
 def to_markdown(table: ComparisonTable) -> str:
-    """A GitHub-flavoured Markdown report with the table and a legend."""
+    """A GitHub-flavoured Markdown report with the table and a legend.
+
+    When the run compared systems with a baseline, a second table ("vs
+    <baseline>") follows with the paired differences and significance markers.
+    """
     header = ["system", "n", "failures"] + [
         f"{c.name}{direction_arrow(c.higher_is_better)}" for c in table.columns
     ]
@@ -49,7 +90,10 @@ def to_markdown(table: ComparisonTable) -> str:
             text = format_cell(cell)
             cells.append(f"**{text}**" if cell.best else text)
         lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", _n_note(table), "", "| value | description |", "|---|---|"]
+    lines += ["", _n_note(table)]
+    if table.has_comparisons:
+        lines += _markdown_comparisons(table)
+    lines += ["", "| value | description |", "|---|---|"]
     lines += [f"| {c.name} | {_escape_md(c.description)} |" for c in table.columns]
     return "\n".join(lines) + "\n"
 
@@ -57,13 +101,21 @@ def to_markdown(table: ComparisonTable) -> str:
 def to_csv(table: ComparisonTable) -> str:
     """One row per system: ``system, failures`` then ``<value>``, ``<value>.ci95``, ``<value>.n``.
 
-    Numbers are written in full precision; empty cells mean undefined.
+    When the run compared systems with a baseline, ``<value>.diff`` (system −
+    baseline) and ``<value>.p_holm`` follow for every value, after all the
+    columns above (so older readers' column positions do not move); they are
+    empty on the baseline's row. Numbers are written in full precision; empty
+    cells mean undefined.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     header = ["system", "failures"]
     for column in table.columns:
         header += [column.name, f"{column.name}.ci95", f"{column.name}.n"]
+    compare = table.has_comparisons
+    if compare:
+        for column in table.columns:
+            header += [f"{column.name}.diff", f"{column.name}.p_holm"]
     writer.writerow(header)
     for row in table.rows:
         record: list[str | int | float] = [row.system, row.failures]
@@ -74,6 +126,16 @@ def to_csv(table: ComparisonTable) -> str:
                 "" if cell.half_width is None else cell.half_width,
                 cell.n,
             ]
+        if compare:
+            for column in table.columns:
+                comparison = row.comparisons.get(column.name)
+                if comparison is None:
+                    record += ["", ""]
+                else:
+                    record += [
+                        "" if comparison.diff is None else comparison.diff,
+                        "" if comparison.p_holm is None else comparison.p_holm,
+                    ]
         writer.writerow(record)
     return buffer.getvalue()
 
@@ -110,4 +172,4 @@ def to_rich(table: ComparisonTable) -> Group:
     return Group(*parts)
 
 
-__all__ = ["format_number", "to_csv", "to_markdown", "to_rich"]
+__all__ = ["comparison_legend", "format_number", "to_csv", "to_markdown", "to_rich"]

@@ -198,3 +198,16 @@ def test_to_json_value_types() -> None:
 
 def test_no_records_gives_no_examples() -> None:
     assert records_to_examples([], FieldMap(), "d") == []
+
+
+def test_nested_fields_map_by_dotted_path_and_stay_in_meta_once() -> None:
+    records = [
+        ("q.json: item 1", {"doc": "Text.", "scores": {"consistency": 0.75, "x": {"y": 2}}}),
+        ("q.json: item 2", {"doc": "More.", "scores": {"consistency": 0.25, "x": {"y": 3}}}),
+    ]
+    fields = FieldMap(id=None, source="doc", label="scores.consistency")
+    examples = records_to_examples(records, fields, "q.json")
+    assert [e.label for e in examples] == [0.75, 0.25]
+    assert examples[0].meta == {"scores": {"consistency": 0.75, "x": {"y": 2}}}
+    nested = records_to_examples(records, FieldMap(id="scores.x.y", source="doc"), "q.json")
+    assert [e.id for e in nested] == ["2", "3"]

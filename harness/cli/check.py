@@ -1,0 +1,94 @@
+"""``harness check RUN_DIR --baseline B`` (the CI gate) and ``harness baseline RUN_DIR``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from harness.cli._common import EXIT_REGRESSION, stdout, user_errors
+from harness.compare import load_reference, load_run, write_baseline
+from harness.errors import StoreError
+from harness.report.gate import evaluate_gate, to_junit, to_markdown, to_text
+from harness.store import write_atomic
+
+#: GitHub Actions sets this to a Markdown file shown on the job's summary page.
+STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
+
+
+def _style(line: str) -> str:
+    if line.startswith(("FAIL", "gate FAILED")):
+        return "bold red"
+    if line.startswith(("ok", "gate passed")):
+        return "green"
+    if line.startswith("warning:"):
+        return "yellow"
+    return ""
+
+
+def _append(path: Path, text: str) -> None:
+    try:
+        with path.open("a", encoding="utf-8") as stream:
+            stream.write(text)
+    except OSError as error:
+        raise StoreError(
+            f"cannot append the verdict to ${STEP_SUMMARY_ENV}={path}: {error}"
+        ) from None
+
+
+@user_errors
+def check_command(
+    run_dir: Annotated[Path, typer.Argument(help="The candidate run directory.")],
+    baseline: Annotated[
+        Path,
+        typer.Option(
+            "--baseline",
+            help="The baseline: a run directory or a baseline.json (`harness baseline`).",
+        ),
+    ],
+    junit: Annotated[
+        Path | None, typer.Option("--junit", help="Also write the verdict as JUnit XML here.")
+    ] = None,
+) -> None:
+    """Gate a run against a baseline with the config's `gate:` rules (exit 1 on a regression).
+
+    Rules come from the candidate's config.yaml, else from the baseline's. Each
+    rule is checked per system on the examples both runs share, with a paired
+    permutation test. With $GITHUB_STEP_SUMMARY set, a Markdown verdict is
+    appended to that file.
+    """
+    verdict = evaluate_gate(load_run(run_dir), load_reference(baseline))
+    for line in to_text(verdict):
+        stdout.print(Text(line, style=_style(line)), soft_wrap=True)
+    summary_file = os.environ.get(STEP_SUMMARY_ENV)
+    if summary_file:
+        _append(Path(summary_file), to_markdown(verdict))
+    if junit is not None:
+        write_atomic(junit, to_junit(verdict))
+        stdout.print(f"wrote {junit}", highlight=False, soft_wrap=True)
+    if not verdict.passed:
+        raise typer.Exit(EXIT_REGRESSION)
+
+
+@user_errors
+def baseline_command(
+    run_dir: Annotated[Path, typer.Argument(help="A run directory written by `harness run`.")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Where to write it (default: RUN_DIR/baseline.json)."),
+    ] = None,
+) -> None:
+    """Write a baseline.json: per-example values, directions and gate rules of a run.
+
+    Commit it and gate later runs with `harness check RUN_DIR --baseline baseline.json`.
+    """
+    target, run = write_baseline(run_dir, out)
+    stdout.print(
+        f"wrote {target}: {len(run.systems)} systems, {len(run.value_names())} values, "
+        f"{len(run.example_ids())} examples, {len(run.gate)} gate rules",
+        highlight=False,
+        soft_wrap=True,
+    )

@@ -1,0 +1,105 @@
+"""``harness compare RUN_A RUN_B``: paired comparison of two runs of the same benchmark."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from harness.cli._common import stdout, user_errors
+from harness.compare import RunComparison, ValueComparison, compare_runs, load_reference, load_run
+from harness.report.table import direction_arrow, format_number
+
+
+def _signed(value: float | None) -> str:
+    if value is None:
+        return "—"
+    value += 0.0
+    return ("+" if value >= 0 else "") + format_number(value)
+
+
+def _marker(item: ValueComparison) -> Text:
+    result = item.result
+    if not result.significant or result.diff is None:
+        return Text("")
+    if item.higher_is_better is None:
+        return Text("≠", style="bold yellow")
+    better = (result.diff > 0) == item.higher_is_better
+    return Text("▲", style="bold green") if better else Text("▼", style="bold red")
+
+
+def _change(item: ValueComparison) -> str:
+    result = item.result
+    text = _signed(result.diff)
+    if result.diff is not None and result.ci_low is not None and result.ci_high is not None:
+        text += f" ± {format_number((result.ci_high - result.ci_low) / 2)}"
+    return text
+
+
+def comparison_to_rich(comparison: RunComparison) -> Group:
+    """One table per system: A and B means, difference with CI, Holm p, W/T/L, marker."""
+    parts: list[Table | Text] = [
+        Text.assemble(
+            ("A ", "bold"),
+            comparison.a,
+            ("  →  B ", "bold"),
+            comparison.b,
+            f"\n{comparison.n_shared} shared examples; A, B: means over the examples where "
+            f"both runs define the value; B − A ± half-width of its {comparison.confidence:.0%} "
+            "paired-bootstrap interval; sign-flip permutation p, Holm-adjusted per system; "
+            f"▲ better / ▼ worse / ≠ changed (no better side) when p_holm < "
+            f"{comparison.alpha:g}; W/T/L = examples where B wins/ties/loses",
+        )
+    ]
+    for system in comparison.systems:
+        table = Table(
+            title=system.system,
+            title_justify="left",
+            title_style="bold",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            show_edge=False,
+            collapse_padding=True,
+        )
+        table.add_column("value", style="bold", no_wrap=True)
+        for label in ("n", "A", "B", "B − A", "p_holm", "W/T/L"):
+            table.add_column(label, justify="right", no_wrap=label in ("B − A", "W/T/L"))
+        table.add_column("", no_wrap=True)
+        for item in system.values:
+            result = item.result
+            table.add_row(
+                item.value + direction_arrow(item.higher_is_better),
+                str(result.n),
+                format_number(result.baseline_mean),
+                format_number(result.mean),
+                _change(item),
+                "—" if result.p_holm is None else f"{result.p_holm:.2g}",
+                f"{result.wins}/{result.ties}/{result.losses}",
+                _marker(item),
+            )
+        parts.append(table)
+    return Group(*parts)
+
+
+@user_errors
+def compare_command(
+    run_a: Annotated[Path, typer.Argument(help="Run A (before, the baseline): a run directory.")],
+    run_b: Annotated[Path, typer.Argument(help="Run B (after): a run directory.")],
+    values: Annotated[
+        list[str] | None,
+        typer.Option("--value", help="Compare only this value, e.g. rouge.rouge1 (repeatable)."),
+    ] = None,
+) -> None:
+    """Compare two runs of the same benchmark example by example (B − A, paired tests).
+
+    Run A may also be a baseline.json written by `harness baseline`.
+    """
+    comparison = compare_runs(load_reference(run_a), load_run(run_b), values or None)
+    for warning in comparison.warnings:
+        stdout.print(Text.assemble(("warning: ", "bold yellow"), warning), soft_wrap=True)
+    stdout.print(comparison_to_rich(comparison))

@@ -1,0 +1,276 @@
+"""report.html at string level: escaping, self-containment, CSP, finding spans; render_reports."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.records import Example, Output, Score
+from harness.report import build_table, render_reports, to_html
+from harness.report.html import json_for_script, normalize_finding, page_data
+from harness.store import RunDir
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+PAYLOAD = f"Two died. {SCRIPT}{IMG} </script><!--<script>"
+EVIL_SYSTEM = f"sys{IMG}"
+
+
+def _agg(mean: float) -> dict[str, Any]:
+    return {"mean": mean, "ci_low": mean - 0.1, "ci_high": mean + 0.1, "ci_half_width": 0.1}
+
+
+def _results(*, comparisons: bool = True) -> dict[str, Any]:
+    systems = ["base", EVIL_SYSTEM]
+    results: dict[str, Any] = {
+        "name": f"run {SCRIPT}",
+        "confidence": 0.95,
+        "n_examples": 2,
+        "systems": systems,
+        "values": {
+            "length.words": {
+                "metric": "length",
+                "higher_is_better": None,
+                "description": f"words {IMG}",
+            }
+        },
+        "failures": {"base": 1, EVIL_SYSTEM: 0},
+        "results": {
+            "base": {"length.words": _agg(3.0) | {"n": 1, "nulls": 1}},
+            EVIL_SYSTEM: {"length.words": _agg(5.0) | {"n": 2, "nulls": 0}},
+        },
+    }
+    if comparisons:
+        results |= {
+            "baseline": "base",
+            "alpha": 0.05,
+            "comparisons": {
+                EVIL_SYSTEM: {
+                    "length.words": {
+                        "n": 1,
+                        "diff": 2.0,
+                        "ci_low": 1.0,
+                        "ci_high": 3.0,
+                        "p_value": 0.01,
+                        "p_holm": 0.01,
+                        "significant": True,
+                        "wins": 1,
+                        "ties": 0,
+                        "losses": 0,
+                    }
+                }
+            },
+        }
+    return results
+
+
+def _records() -> tuple[list[Example], list[Output], list[Score]]:
+    source = f"Three died in the {SCRIPT} flood."
+    examples = [
+        Example(id=f"ex{IMG}", source=source, references=(f"ref {SCRIPT}",), meta={"k": IMG}),
+        Example(id="ok", source="Nothing happened."),
+    ]
+    outputs = [
+        Output(example_id=f"ex{IMG}", system=EVIL_SYSTEM, summary=PAYLOAD),
+        Output(example_id=f"ex{IMG}", system="base", summary=None, error=f"crash {SCRIPT}"),
+        Output(example_id="ok", system="base", summary="Nothing."),
+        Output(example_id="ok", system=EVIL_SYSTEM, summary="Calm."),
+    ]
+    finding = {
+        "kind": "number",
+        "text": "Two",
+        "status": "unsupported",
+        "span": [0, 3],
+        "source_span": [0, 5],
+        "evidence": f"source says {IMG}",
+        "reason": SCRIPT,
+    }
+    scores = [
+        Score(
+            example_id=f"ex{IMG}",
+            system=EVIL_SYSTEM,
+            metric="length",
+            values={"words": 5.0},
+            findings=[finding],
+        ),
+        Score(
+            example_id=f"ex{IMG}",
+            system="base",
+            metric="length",
+            values={"words": None},
+            reason="generation failed",
+        ),
+    ]
+    return examples, outputs, scores
+
+
+def _html(*, comparisons: bool = True) -> str:
+    examples, outputs, scores = _records()
+    plots = {"plots/length.png": b"\x89PNG fake", "plots/length_distribution.png": b"\x89PNG"}
+    return to_html(
+        build_table(_results(comparisons=comparisons)),
+        examples=examples,
+        outputs=outputs,
+        scores=scores,
+        plots=plots,
+    )
+
+
+def _data_block(html: str) -> str:
+    match = re.search(
+        r'<script type="application/json" id="report-data">(.*?)</script>', html, re.DOTALL
+    )
+    assert match is not None
+    return match.group(1)
+
+
+def test_payloads_never_appear_unescaped() -> None:
+    html = _html()
+    for raw in (SCRIPT, IMG, "</script><!--", "<!--<script>"):
+        assert raw not in html
+    # only the page's own elements: two scripts, data: images, no event-handler attributes
+    assert len(re.findall(r"<script\b", html)) == 2
+    tags = [re.sub(r'"[^"]*"', '""', tag) for tag in re.findall(r"<[A-Za-z][^>]*>", html)]
+    assert not [tag for tag in tags if re.search(r"\son\w+\s*=", tag)]
+    assert all(
+        img.startswith('<img src="data:image/png;base64,')
+        for img in re.findall(r"<img\b[^>]*>", html)
+    )
+    # outside the JSON block, data shows up only HTML-escaped (run name, system, error, ...)
+    outside = html.replace(_data_block(html), "")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in outside
+    assert "&lt;img src=x onerror=alert(1)&gt;" in outside
+
+
+def test_data_block_round_trips() -> None:
+    block = _data_block(_html())
+    assert "<" not in block and ">" not in block and "&" not in block
+    data = json.loads(block)
+    [example, _] = data["examples"]
+    assert example["id"] == f"ex{IMG}"
+    output = example["outputs"][EVIL_SYSTEM]
+    assert output["summary"] == PAYLOAD
+    assert output["findings"][0]["evidence"] == f"source says {IMG}"
+    assert output["findings"][0]["span"] == [0, 3] and output["findings"][0]["flagged"]
+    assert example["outputs"]["base"]["error"] == f"crash {SCRIPT}"
+    assert example["outputs"]["base"]["reasons"] == {"length": "generation failed"}
+
+
+def test_json_for_script() -> None:
+    text = json_for_script({"a": "</script><!-- & >", "nan": float("nan"), "t": (1, 2)})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"a": "</script><!-- & >", "nan": None, "t": [1, 2]}
+
+
+def test_self_contained_with_strict_csp() -> None:
+    html = _html()
+    for attribute in re.findall(r'\b(?:src|href)="([^"]*)"', html):
+        assert attribute.startswith(("data:image/png;base64,", "#")), attribute
+    assert "http://" not in html and "https://" not in html and "@import" not in html
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html)
+    assert csp is not None and "default-src 'none'" in csp.group(1)
+    script = re.search(r"<script>(.*?)</script>", html, re.DOTALL)
+    assert script is not None
+    digest = base64.b64encode(hashlib.sha256(script.group(1).encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in csp.group(1)
+    assert "innerHTML" not in script.group(1) and "insertAdjacentHTML" not in script.group(1)
+    assert 'src="data:image/png;base64,' + base64.b64encode(b"\x89PNG fake").decode() in html
+
+
+def test_tables_and_failures_in_page() -> None:
+    html = _html()
+    assert 'id="results-table"' in html and 'id="versus-table"' in html
+    assert "+2.000 [1.000, 3.000]*" in html
+    assert 'class="open-example"' in html and "crash &lt;script&gt;" in html
+    old = _html(comparisons=False)
+    assert 'id="versus-table"' not in old and 'id="results-table"' in old
+
+
+@pytest.mark.parametrize(
+    ("finding", "span", "source_span", "note"),
+    [
+        ({"span": [0, 3], "source_span": [1, 2]}, [0, 3], [1, 2], None),
+        ({"span": [0, 99]}, None, None, "summary span [0, 99] is outside the summary"),
+        ({"span": [3, 3]}, None, None, "summary span [3, 3] is outside the summary"),
+        ({"span": [True, 2]}, None, None, "summary span [True, 2] is outside the summary"),
+        ({"span": "0:3"}, None, None, "summary span '0:3' is outside the summary"),
+        ({"source_span": [-1, 2]}, None, None, "source span [-1, 2] is outside the source"),
+        ({}, None, None, None),
+    ],
+)
+def test_normalize_finding_spans(
+    finding: dict[str, Any], span: Any, source_span: Any, note: str | None
+) -> None:
+    item = normalize_finding(finding, "numbers", "Two died.", "Three")
+    assert (item["span"], item["source_span"], item["span_note"]) == (span, source_span, note)
+
+
+def test_normalize_finding_fields() -> None:
+    item = normalize_finding(
+        {"span": [4, 8], "status": "Context Mismatch!", "evidence": {"n": 3}, "score": 0.5},
+        "numbers",
+        "Two died.",
+        "",
+    )
+    assert item["text"] == "died"  # taken from the span when absent
+    assert item["css"] == "context-mismatch" and item["flagged"]
+    assert item["evidence"] == '{"n": 3}' and item["extra"] == '{"score": 0.5}'
+    derived = normalize_finding({"status": "derived"}, "m", "", "")
+    assert not derived["flagged"] and derived["status"] == "derived"
+    assert normalize_finding({}, "m", "", "")["status"] == "unknown"
+
+
+def test_page_data_emoji_spans_use_code_points() -> None:
+    # Python offsets count code points; the page indexes Array.from(text) the same way.
+    summary = "🔥 4,000 homes"
+    score = Score(
+        example_id="e",
+        system="s",
+        metric="numbers",
+        values={},
+        findings=[{"text": "4,000", "status": "unsupported", "span": [2, 7]}],
+    )
+    data = page_data(
+        build_table(_results(comparisons=False)),
+        [Example(id="e", source="src")],
+        [Output(example_id="e", system="s", summary=summary)],
+        [score],
+    )
+    [finding] = data["examples"][0]["outputs"]["s"]["findings"]
+    assert summary[slice(*finding["span"])] == "4,000"
+    assert "s" in data["systems"] and "numbers" in data["metrics"]
+
+
+def test_render_reports_writes_everything(tmp_path: Path) -> None:
+    run = RunDir(tmp_path)
+    examples, outputs, scores = _records()
+    run.write_json("results.json", _results())
+    run.write_examples(examples)
+    run.write_outputs(outputs)
+    run.write_scores(scores)
+    table = render_reports(run)
+    assert table.baseline == "base"
+    for name in ("report.md", "report.csv", "report.tex", "report.html"):
+        assert run.file(name).stat().st_size > 0, name
+    assert sorted(p.name for p in run.file("plots").iterdir()) == [
+        "length.png",
+        "length_distribution.png",
+    ]
+    html = run.file("report.html").read_text(encoding="utf-8")
+    assert SCRIPT not in html and "data:image/png;base64," in html
+    assert "## vs base" in run.file("report.md").read_text(encoding="utf-8")
+
+
+def test_render_reports_with_only_results_json(tmp_path: Path) -> None:
+    run = RunDir(tmp_path)
+    run.write_json("results.json", _results(comparisons=False))
+    render_reports(run)
+    html = run.file("report.html").read_text(encoding="utf-8")
+    assert "has no per-example data" in html
+    assert "## vs" not in run.file("report.md").read_text(encoding="utf-8")

@@ -1,0 +1,177 @@
+"""Markdown and CSV reports, with and without paired comparisons against a baseline."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+
+from harness.report import build_table, to_csv, to_markdown
+from harness.report.table import Comparison, format_comparison, format_diff
+
+
+def _agg(mean: float | None, half: float | None = 0.01, n: int = 10) -> dict[str, Any]:
+    return {
+        "mean": mean,
+        "ci_low": None if mean is None or half is None else mean - half,
+        "ci_high": None if mean is None or half is None else mean + half,
+        "ci_half_width": half,
+        "n": n if mean is not None else 0,
+        "nulls": 0 if mean is not None else n,
+    }
+
+
+def _comparison(diff: float, significant: bool, p_holm: float = 0.01) -> dict[str, Any]:
+    return {
+        "n": 10,
+        "diff": diff,
+        "ci_low": diff - 0.03,
+        "ci_high": diff + 0.03,
+        "p_value": p_holm / 2,
+        "p_holm": p_holm,
+        "significant": significant,
+        "wins": 6,
+        "ties": 1,
+        "losses": 3,
+    }
+
+
+def make_results(*, comparisons: bool = True) -> dict[str, Any]:
+    """results.json of a small run: 3 systems, 2 values (one with direction, one without)."""
+    results: dict[str, Any] = {
+        "name": "demo",
+        "seed": 0,
+        "confidence": 0.95,
+        "n_examples": 10,
+        "systems": ["base", "cand", "other"],
+        "values": {
+            "rouge.rouge1": {"metric": "rouge", "higher_is_better": True, "description": "R1"},
+            "length.words": {"metric": "length", "higher_is_better": None, "description": "w"},
+        },
+        "failures": {"base": 0, "cand": 1, "other": 0},
+        "errors": {"base": [], "cand": [{"example_id": "x", "error": "boom"}], "other": []},
+        "results": {
+            "base": {"rouge.rouge1": _agg(0.40), "length.words": _agg(30.0, 2.0)},
+            "cand": {"rouge.rouge1": _agg(0.441), "length.words": _agg(31.0, 2.0)},
+            "other": {"rouge.rouge1": _agg(0.35), "length.words": _agg(None)},
+        },
+    }
+    if comparisons:
+        results["alpha"] = 0.05
+        results["baseline"] = "base"
+        results["comparisons"] = {
+            "cand": {
+                "rouge.rouge1": _comparison(0.0412, True, 0.004),
+                "length.words": _comparison(1.0, False, 0.5),
+            },
+            "other": {"rouge.rouge1": _comparison(-0.05, True, 0.02)},
+        }
+    return results
+
+
+def test_markdown_without_comparisons_has_one_table() -> None:
+    text = to_markdown(build_table(make_results(comparisons=False)))
+    assert "## vs" not in text and ".diff" not in text
+    assert "| base | 10 | 0 | 0.400 ± 0.010 | 30.000 ± 2.000 |" in text
+    assert "| cand | 10 | 1 | **0.441 ± 0.010** | 31.000 ± 2.000 |" in text
+
+
+def test_markdown_keeps_first_table_and_adds_differences() -> None:
+    plain = to_markdown(build_table(make_results(comparisons=False)))
+    text = to_markdown(build_table(make_results()))
+    first_table = plain.split("\n\n")[1]
+    assert first_table in text
+    section = text.split("## vs base\n", 1)[1]
+    lines = section.strip().splitlines()
+    assert lines[0] == "| system | n | rouge.rouge1 ↑ | length.words |"
+    assert lines[2] == "| cand | 10 | +0.041 [0.011, 0.071]* | +1.000 [0.970, 1.030] |"
+    assert lines[3] == "| other | 10 | -0.050 [-0.080, -0.020]* | — |"
+    assert not any(line.startswith("| base |") for line in lines)
+    legend = next(line for line in lines if line.startswith("Paired difference"))
+    assert "`base`" in legend and "Holm" in legend and "α = 0.05" in legend
+    # the value descriptions still close the report
+    assert text.rstrip().endswith("| length.words | w |")
+
+
+def test_csv_without_comparisons_is_unchanged() -> None:
+    rows = list(csv.reader(io.StringIO(to_csv(build_table(make_results(comparisons=False))))))
+    assert rows[0] == [
+        "system",
+        "failures",
+        "rouge.rouge1",
+        "rouge.rouge1.ci95",
+        "rouge.rouge1.n",
+        "length.words",
+        "length.words.ci95",
+        "length.words.n",
+    ]
+
+
+def test_csv_gains_diff_and_holm_columns() -> None:
+    rows = list(csv.DictReader(io.StringIO(to_csv(build_table(make_results())))))
+    header = list(rows[0])
+    assert header[:8] == [
+        "system",
+        "failures",
+        "rouge.rouge1",
+        "rouge.rouge1.ci95",
+        "rouge.rouge1.n",
+        "length.words",
+        "length.words.ci95",
+        "length.words.n",
+    ]
+    assert header[8:] == [
+        "rouge.rouge1.diff",
+        "rouge.rouge1.p_holm",
+        "length.words.diff",
+        "length.words.p_holm",
+    ]
+    by_system = {row["system"]: row for row in rows}
+    assert by_system["base"]["rouge.rouge1.diff"] == ""
+    assert float(by_system["cand"]["rouge.rouge1.diff"]) == pytest.approx(0.0412)
+    assert float(by_system["cand"]["rouge.rouge1.p_holm"]) == pytest.approx(0.004)
+    assert by_system["other"]["length.words.diff"] == ""
+    assert by_system["other"]["length.words"] == ""
+
+
+def test_build_table_reads_comparisons_and_tolerates_missing_keys() -> None:
+    results = make_results()
+    results["comparisons"]["cand"]["rouge.rouge1"] = {"n": 3, "diff": None}
+    results["comparisons"]["cand"]["no.such.value"] = _comparison(1.0, True)
+    table = build_table(results)
+    assert table.baseline == "base" and table.alpha == 0.05 and table.has_comparisons
+    cand = next(row for row in table.rows if row.system == "cand")
+    assert set(cand.comparisons) == {"rouge.rouge1", "length.words"}
+    assert cand.comparisons["rouge.rouge1"] == Comparison(
+        3, None, None, None, None, None, False, 0, 0, 0
+    )
+    assert "—" in to_markdown(table)
+
+
+def test_alpha_falls_back_to_argument() -> None:
+    results = make_results()
+    del results["alpha"]
+    assert build_table(results, alpha=0.01).alpha == 0.01
+    assert "α = 0.01" in to_markdown(build_table(results, alpha=0.01))
+    assert "the run's α" in to_markdown(build_table(results))
+
+
+@pytest.mark.parametrize(
+    ("diff", "significant", "expected"),
+    [
+        (0.0412, True, "+0.041 [0.011, 0.071]*"),
+        (-0.2, False, "-0.200 [-0.230, -0.170]"),
+        (0.0, False, "+0.000 [-0.030, 0.030]"),
+        (-0.0, False, "+0.000 [-0.030, 0.030]"),
+        (250.0, True, "+250.0 [250.0, 250.0]*"),
+    ],
+)
+def test_format_comparison(diff: float, significant: bool, expected: str) -> None:
+    comparison = Comparison(5, diff, diff - 0.03, diff + 0.03, 0.1, 0.1, significant, 1, 1, 1)
+    assert format_comparison(comparison) == expected
+
+
+def test_format_diff_none() -> None:
+    assert format_diff(None) == "—"
