@@ -39,6 +39,9 @@ OUTPUTS_FILE = "outputs.jsonl"
 SCORES_FILE = "scores.jsonl"
 RESULTS_FILE = "results.json"
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file and an atomic rename."""
@@ -47,6 +50,7 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
+        os.chmod(tmp_name, 0o666 & ~_UMASK)  # mkstemp creates 0600; use normal permissions
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
