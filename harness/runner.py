@@ -35,6 +35,7 @@ from harness.backend import BuildContext, Generation, Summarizer, build_backend
 from harness.benchmark import load_benchmark
 from harness.config import RunConfig, parse_config
 from harness.errors import HarnessError
+from harness.meta_eval import meta_evaluate
 from harness.metric import Metric, MetricEntry, MetricInput, MetricResult, build_metric
 from harness.records import Example, Output, Score, content_hash
 from harness.stats import bootstrap_mean, compare_paired, to_array
@@ -282,7 +283,7 @@ def aggregate(
     metrics: Sequence[MetricEntry],
     outputs: Sequence[Output],
     scores: Sequence[Score],
-    n_examples: int,
+    examples: Sequence[Example],
 ) -> dict[str, Any]:
     """results.json: per system and value, mean with bootstrap CI, n, nulls; failures;
     and each system's paired comparison with the baseline.
@@ -359,7 +360,7 @@ def aggregate(
         "seed": config.seed,
         "confidence": config.stats.confidence,
         "alpha": config.stats.alpha,
-        "n_examples": n_examples,
+        "n_examples": len(examples),
         "systems": systems,
         "values": values_meta,
         "failures": failures,
@@ -367,7 +368,29 @@ def aggregate(
         "results": results,
         "baseline": baseline,
         "comparisons": comparisons,
+        "meta_eval": meta_evaluate(
+            examples,
+            scores,
+            values_meta,
+            config.meta_eval,
+            seed=config.seed,
+            resamples=config.stats.resamples,
+            confidence=config.stats.confidence,
+            systems=labelled_systems(config),
+        ),
     }
+
+
+def labelled_systems(config: RunConfig) -> list[str]:
+    """Systems whose summaries are the benchmark's own ``summary`` field, the one
+    human labels judge: ``precomputed`` systems without ``path`` or ``column``."""
+    return [
+        system.name
+        for system in config.systems
+        if system.backend == "precomputed"
+        and not system.params.get("path")
+        and not system.params.get("column")
+    ]
 
 
 # manifest -------------------------------------------------------------------
@@ -475,7 +498,7 @@ def run_pipeline(
         run_dir.write_scores(scores)
         with clock.stage("aggregate"):
             results = aggregate(
-                config, [entry for entry, _ in metrics], outputs, scores, len(benchmark.examples)
+                config, [entry for entry, _ in metrics], outputs, scores, benchmark.examples
             )
         run_dir.write_json(RESULTS_FILE, results)
         manifest = {
@@ -527,9 +550,7 @@ def score_run(
             scores = score(examples, outputs, metrics, cache, progress)
         run_dir.write_scores(scores)
         with clock.stage("aggregate"):
-            results = aggregate(
-                config, [entry for entry, _ in metrics], outputs, scores, len(examples)
-            )
+            results = aggregate(config, [entry for entry, _ in metrics], outputs, scores, examples)
         run_dir.write_json(RESULTS_FILE, results)
         try:
             manifest: dict[str, Any] = run_dir.read_json(MANIFEST_FILE)

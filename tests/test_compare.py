@@ -266,7 +266,8 @@ def _aggregate(table: Table, **config: Any) -> dict[str, Any]:
     ids = list(dict.fromkeys(i for v in table.values() for e in v.values() for i in e))
     outputs = [Output(example_id=i, system=s, summary="x") for s in table for i in ids]
     entries = [METRICS.get("rouge"), METRICS.get("length")]
-    return aggregate(run_config, entries, outputs, _scores(table), len(ids))
+    examples = [Example(id=i, source="x") for i in ids]
+    return aggregate(run_config, entries, outputs, _scores(table), examples)
 
 
 def test_aggregate_adds_paired_comparisons_with_the_baseline() -> None:

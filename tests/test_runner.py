@@ -149,3 +149,47 @@ def test_unknown_metric_suggests_a_name(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match=r"unknown metric 'rogue'\. Did you mean 'rouge'"):
         run(config_path)
+
+
+def test_labelled_benchmark_gets_meta_eval_for_the_precomputed_system(tmp_path: Path) -> None:
+    rows = []
+    for index in range(24):
+        faithful = index % 2 == 0
+        summary = "a much longer and padded summary sentence here." if faithful else "short one."
+        rows.append(
+            {
+                "id": f"x{index}",
+                "doc": "Some source text. It has two sentences.",
+                "summary": summary,
+                "label": 1 if faithful else 0,
+                "split": "evaluation" if index < 8 else "test",
+            }
+        )
+    data = tmp_path / "labelled.jsonl"
+    data.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    config_path = tmp_path / "labelled.yaml"
+    config_path.write_text(
+        f"""\
+name: labelled
+benchmark:
+  path: {data}
+  fields: {{id: id, source: doc, summary: summary, label: label}}
+systems:
+  - {{name: given, backend: precomputed}}
+  - {{name: lead1, backend: lead, params: {{sentences: 1}}}}
+metrics: [length]
+meta_eval: {{split_field: split, dev_split: evaluation}}
+out: {tmp_path / "run"}
+cache: off
+""",
+        encoding="utf-8",
+    )
+    run_dir, _ = run(config_path)
+    results = json.loads(run_dir.file("results.json").read_text(encoding="utf-8"))
+    meta = results["meta_eval"]
+    assert meta["kind"] == "binary"
+    assert list(meta["systems"]) == ["given"]  # only the system the labels judge
+    words = meta["systems"]["given"]["length.words"]
+    assert words["n_dev"] == 8 and words["n_test"] == 16
+    assert words["balanced_accuracy"]["value"] == 1.0  # longer ⇔ label 1 here
+    assert words["roc_auc"]["value"] == 1.0
