@@ -26,8 +26,8 @@ run: install
 	$(BIN)/harness run configs/quickstart.yaml
 
 lint: install-test
-	$(BIN)/ruff check harness tests
-	$(BIN)/ruff format --check harness tests
+	$(BIN)/ruff check harness tests bench
+	$(BIN)/ruff format --check harness tests bench
 	$(BIN)/mypy
 
 # The HTML report is tested in a real headless Chromium (Debian's package; never

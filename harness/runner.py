@@ -173,11 +173,11 @@ def skip_reason(entry: MetricEntry, example: Example, output: Output) -> str | N
 
 
 def _score_key(entry: MetricEntry, metric: Metric, item: MetricInput) -> str:
-    parts: list[Any] = [metric.fingerprint.digest(), item.summary]
+    # References are always part of the key: metrics such as ``numbers`` use
+    # them when present (recall) without requiring them.
+    parts: list[Any] = [metric.fingerprint.digest(), item.summary, list(item.example.references)]
     if "source" in entry.requires:
         parts.append(item.example.source)
-    if "reference" in entry.requires:
-        parts.append(list(item.example.references))
     return content_hash(parts)
 
 

@@ -1,9 +1,17 @@
 """Metrics: the protocol, the registry, and the built-in metrics.
 
-Importing this package registers: ``rouge``, ``fragments``, ``length``.
+Importing this package registers: ``rouge``, ``fragments``, ``length``,
+``numbers``, ``entities``, ``consistency``.
 """
 
-from harness.metric import fragments, length, rouge
+from harness.metric import (
+    consistency,  # after numbers and entities, which it builds on
+    entities,
+    fragments,
+    length,
+    numbers,
+    rouge,
+)
 from harness.metric._protocol import (
     METRICS,
     Metric,
@@ -25,8 +33,11 @@ __all__ = [
     "Requirement",
     "ValueSpec",
     "build_metric",
+    "consistency",
+    "entities",
     "fragments",
     "length",
     "metric",
+    "numbers",
     "rouge",
 ]

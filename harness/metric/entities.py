@@ -1,0 +1,313 @@
+"""Entity-level factual consistency: are the summary's named entities in the source?
+
+``precision`` is the source precision ``prec_s`` of Nan et al. (2021),
+"Entity-level Factual Consistency of Abstractive Text Summarization", EACL,
+https://aclanthology.org/2021.eacl-main.235/: the share of the summary's named
+entities that the source supports. As in the paper, entities are compared as
+a set: each distinct entity (normalised key, `harness.text.entities`) counts
+once however often the summary repeats it. Unlike the paper's exact n-gram
+match, support goes through alias resolution (`harness.text.aliases`):
+"Zelensky" is supported by "Volodymyr Zelenskyy", "NIS" by "National
+Intelligence Service", "Kursk region" by "Kursk Oblast", "North Korean" by
+"North Korea".
+
+``recall`` is the share of *key* entities the summary keeps:
+
+- with references: the distinct entities of each reference with at least
+  one entity, averaged over those references. A reference entity is kept when
+  the summary supports it by the same rules (searching the summary's entities
+  and text), or when a summary entity is a shorter form of it ("Zelensky"
+  keeps "Volodymyr Zelenskyy");
+- without a reference: the source's salient entities — those mentioned at
+  least twice (a surname or acronym mention counts for the full name it
+  shortens) or first mentioned in the first two sentences.
+
+``unsupported`` counts the distinct summary entities the source does not
+support (lower is better).
+
+Labels: people, organisations, places, nationalities, facilities, events,
+products, laws and works of art (`harness.text.entities.NAME_LABELS`); dates,
+times, money, percentages, quantities, ordinals and cardinals are left to the
+``numbers`` metric. ``labels`` overrides the set.
+
+Findings: one per summary entity mention, ``{"kind": "entity", "text",
+"span", "label", "status", "source_span", "source_text", "rule",
+"evidence"}``; an unsupported one's evidence names the closest source entity
+and why it was rejected.
+
+Speed: one ``nlp.pipe`` pass per batch over the summaries and the sources and
+references not yet analysed; a source's analysis and its alias index are
+memoised by text, so every system's summary of an article reuses them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from harness.metric._protocol import Metric, MetricInput, MetricResult, ValueSpec, metric
+from harness.records import Fingerprint
+from harness.text.aliases import (
+    Resolution,
+    SourceIndex,
+    acronym_of,
+    initials,
+    is_acronym,
+    match_tokens,
+    resolve,
+)
+from harness.text.entities import ALL_LABELS, NAME_LABELS, Entity, TextAnalysis, analyse
+from harness.text.nlp import resolve_pipeline
+from harness.text.sentences import sentence_spans
+
+#: Sentences at the start of a source whose entities are salient (no-reference recall).
+LEAD_SENTENCES = 2
+#: Mentions that make a source entity salient wherever it appears.
+SALIENT_MENTIONS = 2
+
+
+class EntitiesParams(BaseModel):
+    """Parameters of the ``entities`` metric.
+
+    Attributes:
+        model: spaCy pipeline (package name or directory); ``None`` uses the
+            first installed of `harness.text.nlp.KNOWN_PIPELINES`.
+        labels: Entity labels to check (spaCy OntoNotes labels); ``None``
+            keeps the name labels. Stored upper-case, deduplicated and sorted
+            so equal selections share one fingerprint.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str | None = None
+    labels: list[str] | None = None
+
+    @field_validator("labels")
+    @classmethod
+    def _known_labels(cls, labels: list[str] | None) -> list[str] | None:
+        if labels is None:
+            return None
+        canonical = sorted({label.upper() for label in labels})
+        unknown = [label for label in canonical if label not in ALL_LABELS]
+        if unknown or not canonical:
+            raise ValueError(
+                f"expected a non-empty list of entity labels from {', '.join(sorted(ALL_LABELS))};"
+                f" got {labels!r}"
+            )
+        return canonical
+
+
+@lru_cache(maxsize=256)
+def _source_index(analysis: TextAnalysis, labels: tuple[str, ...]) -> SourceIndex:
+    """One alias index per (memoised source analysis, labels), shared by every system.
+
+    Fewer are kept than analyses (an index holds the token table; rebuilding
+    one costs a fraction of a millisecond, its NER pass far more).
+    """
+    return SourceIndex(analysis, labels)
+
+
+@lru_cache(maxsize=2048)
+def _salient(analysis: TextAnalysis, labels: tuple[str, ...]) -> tuple[Entity, ...]:
+    """Salient source entities (see the module docstring), one per entity group."""
+    spans = sentence_spans(analysis.text)
+    lead_end = spans[min(LEAD_SENTENCES, len(spans)) - 1][1] if spans else 0
+    groups: list[list[Entity]] = []
+    for entity in analysis.entities_with(labels):
+        for group in groups:
+            if _same_entity(entity, group[0]):
+                group.append(entity)
+                break
+        else:
+            groups.append([entity])
+    return tuple(
+        max(group, key=lambda entity: len(entity.tokens))
+        for group in groups
+        if len(group) >= SALIENT_MENTIONS or group[0].start < lead_end
+    )
+
+
+def _shortens(short: Entity, full: Entity) -> bool:
+    """``short`` is a shorter mention of ``full``: its words, or its acronym."""
+    if short.key == full.key:
+        return True
+    if is_acronym(short.text):
+        return acronym_of(short.text) in initials(full.text)
+    person = "PERSON" in {short.label, full.label}
+    return match_tokens(short.tokens, full.tokens, person=person) is not None
+
+
+def _same_entity(entity: Entity, other: Entity) -> bool:
+    return _shortens(entity, other) or _shortens(other, entity)
+
+
+def _finding(entity: Entity, resolution: Resolution) -> dict[str, Any]:
+    return {
+        "kind": "entity",
+        "text": entity.text,
+        "span": [entity.start, entity.end],
+        "label": entity.label,
+        "status": resolution.status,
+        "source_span": list(resolution.source_span) if resolution.source_span else None,
+        "source_text": resolution.source_text,
+        "rule": resolution.rule,
+        "evidence": resolution.evidence,
+    }
+
+
+def _kept(key_entity: Entity, summary: SourceIndex) -> bool:
+    """Whether the summary keeps a key entity of the reference or source."""
+    if resolve(key_entity, index=summary).supported:
+        return True
+    return any(_shortens(entity, key_entity) for entity in summary.entities)
+
+
+def _share_kept(key_entities: Sequence[Entity], summary: SourceIndex) -> float | None:
+    distinct = list({entity.key: entity for entity in key_entities}.values())
+    if not distinct:
+        return None
+    return sum(_kept(entity, summary) for entity in distinct) / len(distinct)
+
+
+class EntitiesMetric:
+    """Entity precision against the source, recall of key entities, unsupported count.
+
+    Args:
+        params: Validated parameters.
+
+    Raises:
+        MetricError: The configured spaCy pipeline is not installed.
+        MissingDependencyError: No spaCy English pipeline is installed.
+    """
+
+    def __init__(self, params: EntitiesParams) -> None:
+        self._params = params
+        self._pipeline = resolve_pipeline(params.model)
+        self._labels: tuple[str, ...] = tuple(
+            NAME_LABELS if params.labels is None else params.labels
+        )
+
+    @property
+    def fingerprint(self) -> Fingerprint:
+        """Name, version, params and the resolved spaCy pipeline (``name==version``)."""
+        return Fingerprint(
+            kind="metric",
+            name="entities",
+            version="1",
+            params=self._params.model_dump(mode="json"),
+            model=f"spacy:{self._pipeline.model_id}",
+        )
+
+    def score(self, items: Sequence[MetricInput]) -> list[MetricResult]:
+        """Score a batch: one NER pass over the summaries and the unseen sources/references.
+
+        Args:
+            items: Pairs with a non-blank summary and source.
+
+        Returns:
+            One result per item, in order.
+        """
+        if not items:
+            return []
+        model = self._params.model
+        sources = analyse([item.example.source for item in items], model)
+        references = analyse(
+            [reference for item in items for reference in item.example.references], model
+        )
+        summaries = analyse([item.summary for item in items], model, memo=False)
+        results: list[MetricResult] = []
+        offset = 0
+        for item, source, summary in zip(items, sources, summaries, strict=True):
+            n_refs = len(item.example.references)
+            results.append(self._score_one(source, summary, references[offset : offset + n_refs]))
+            offset += n_refs
+        return results
+
+    def _score_one(
+        self, source: TextAnalysis, summary: TextAnalysis, references: Sequence[TextAnalysis]
+    ) -> MetricResult:
+        index = _source_index(source, self._labels)
+        mentions = summary.entities_with(self._labels)
+        resolutions: dict[str, Resolution] = {}
+        findings: list[dict[str, Any]] = []
+        for entity in mentions:
+            resolution = resolutions.get(entity.key)
+            if resolution is None:
+                resolution = resolutions[entity.key] = resolve(entity, index=index)
+            findings.append(_finding(entity, resolution))
+        n_supported = sum(resolution.supported for resolution in resolutions.values())
+        precision = n_supported / len(resolutions) if resolutions else None
+
+        summary_index = SourceIndex(summary, self._labels)
+        if references:
+            shares = [
+                _share_kept(reference.entities_with(self._labels), summary_index)
+                for reference in references
+            ]
+            defined = [share for share in shares if share is not None]
+            recall = sum(defined) / len(defined) if defined else None
+        else:
+            recall = _share_kept(_salient(source, self._labels), summary_index)
+        return MetricResult(
+            values={
+                "precision": precision,
+                "recall": recall,
+                "unsupported": float(len(resolutions) - n_supported),
+            },
+            findings=findings,
+        )
+
+
+_VALUES = [
+    ValueSpec(
+        "precision",
+        True,
+        "Share of distinct summary entities supported by the source, with alias resolution"
+        " (prec_s of Nan et al., 2021); null if the summary has no entities",
+    ),
+    ValueSpec(
+        "recall",
+        True,
+        "Share of key entities the summary keeps: the reference's entities, else the source's"
+        " salient ones (mentioned twice or in the first two sentences)",
+    ),
+    ValueSpec(
+        "unsupported", False, "Number of distinct summary entities the source does not support"
+    ),
+]
+
+
+@metric(
+    "entities",
+    params=EntitiesParams,
+    values=_VALUES,
+    requires=["source"],
+    description="Named entities of the summary supported by the source (aliases, acronyms,"
+    " transliterations, demonyms), and key entities kept (Nan et al., 2021).",
+)
+def build_entities(params: EntitiesParams) -> Metric:
+    """Build the ``entities`` metric.
+
+    Args:
+        params: Validated `EntitiesParams`.
+
+    Returns:
+        An `EntitiesMetric`.
+
+    Raises:
+        MetricError: The configured spaCy pipeline is not installed.
+        MissingDependencyError: No spaCy English pipeline is installed.
+    """
+    return EntitiesMetric(params)
+
+
+__all__ = [
+    "LEAD_SENTENCES",
+    "SALIENT_MENTIONS",
+    "EntitiesMetric",
+    "EntitiesParams",
+    "build_entities",
+]

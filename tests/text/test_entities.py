@@ -1,0 +1,205 @@
+"""Tests for entity extraction and normalisation (`harness.text.entities`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.text.entities import (
+    NAME_LABELS,
+    NUMERIC_LABELS,
+    TextAnalysis,
+    _chunks,
+    analyse,
+    clear_memo,
+    entities_from_doc,
+    extract_entities,
+    fold,
+    make_entity,
+    normalise_key,
+    tokenize,
+    word_spans,
+)
+from harness.text.nlp import load_pipeline
+
+NEWSBRIEFS = Path(__file__).resolve().parents[2] / "benchmarks" / "newsbriefs" / "articles.jsonl"
+
+TEXT = (
+    "Ukrainian President Volodymyr Zelenskyy said on Monday that 300 North Korean soldiers "
+    "had died in Russia's Kursk region, according to South Korea's National Intelligence "
+    "Service. The IAEA said its team would stay 14 more days."
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Vâlcu", "valcu"),
+        ("Kovačič", "kovacic"),
+        ("ZELENSKYY", "zelenskyy"),
+        ("Zelensky's", "zelensky"),
+        ("Zelensky’s", "zelensky"),
+        ("Hopkins'", "hopkins"),
+        ("the European Union", "european union"),
+        ("The Hague", "hague"),
+        ("The", "the"),
+        ("U.S.", "us"),
+        ("U.N.", "un"),
+        ("u. S. Bureau", "us bureau"),
+        ("J. K. Rowling", "jk rowling"),
+        ("Mwangi-Otieno", "mwangi otieno"),
+        ("Grêmio Atlético Paulistano", "gremio atletico paulistano"),
+        ("Straße", "strasse"),
+        ("Ørsted", "orsted"),
+        ("  Kyiv ,", "kyiv"),
+        ("Engels-2", "engels 2"),
+        ("Côte d'Ivoire", "cote d ivoire"),
+    ],
+)
+def test_normalise_key(name: str, key: str) -> None:
+    assert normalise_key(name) == key
+
+
+def test_fold_and_tokens() -> None:
+    assert fold("Médecins") == "medecins"
+    assert fold("İstanbul") == "istanbul"
+    assert tokenize("Vâlcu’s U.S. plan") == [
+        ("valcu", 0, 5),
+        ("s", 6, 7),
+        ("us", 8, 12),
+        ("plan", 13, 17),
+    ]
+    assert word_spans("e.g. Kyiv") == [("e.g.", 0, 4), ("Kyiv", 5, 9)]
+    # combining marks written separately stay inside the word
+    assert tokenize("Va\u0302lcu") == [("valcu", 0, 6)]
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "expected"),
+    [
+        ("See the Abu Shouk camp", 4, 17, ("Abu Shouk", 8)),
+        ("Kestrel Orbital's rocket", 0, 17, ("Kestrel Orbital", 0)),
+        ("Valtara Semiconductors' plant", 0, 23, ("Valtara Semiconductors", 0)),
+        ("the World Health Organization (WHO said", 4, 35, ("World Health Organization", 4)),
+        ("a 650 MW Soome-Link cable", 6, 19, ("Soome-Link", 9)),
+        ("MW Soome-Link", 0, 13, ("MW Soome-Link", 0)),
+        ('He said "Kyiv" twice', 8, 14, ("Kyiv", 9)),
+        ("Court of Justice (CJEU) ruled", 0, 23, ("Court of Justice (CJEU)", 0)),
+        ("at least 2,700 wounded", 9, 14, None),
+        ("the ... said", 4, 7, None),
+    ],
+)
+def test_make_entity_trims_the_mention(
+    text: str, start: int, end: int, expected: tuple[str, int] | None
+) -> None:
+    entity = make_entity(text, start, end, "ORG")
+    if expected is None:
+        assert entity is None
+        return
+    assert entity is not None
+    assert (entity.text, entity.start) == expected
+    assert text[entity.start : entity.end] == entity.text
+    assert entity.span == (entity.start, entity.end)
+    assert entity.key == normalise_key(entity.text)
+    assert entity.tokens == tuple(entity.key.split(" "))
+
+
+def test_extract_entities_keeps_names_not_numbers() -> None:
+    entities = extract_entities(TEXT)
+    labels = {entity.label for entity in entities}
+    assert labels and labels <= set(NAME_LABELS)
+    assert not labels & NUMERIC_LABELS
+    texts = {entity.text for entity in entities}
+    assert {"Volodymyr Zelenskyy", "IAEA"} <= texts
+    assert not texts & {"Monday", "300", "14 more days"}
+    for entity in entities:
+        assert TEXT[entity.start : entity.end] == entity.text
+    assert [e.start for e in entities] == sorted(e.start for e in entities)
+
+
+def test_extract_entities_label_override() -> None:
+    entities = extract_entities(TEXT, labels=["PERSON", "DATE"])
+    assert {entity.label for entity in entities} == {"PERSON", "DATE"}
+
+
+def test_extract_entities_from_a_doc() -> None:
+    nlp, _, _ = load_pipeline()
+    assert entities_from_doc(nlp(TEXT)) == extract_entities(nlp(TEXT)) == extract_entities(TEXT)
+
+
+def test_analyse_memoises_sources_by_text() -> None:
+    clear_memo()
+    first, again = analyse([TEXT, TEXT])
+    assert first is again
+    [later] = analyse([TEXT])
+    assert later is first
+    [fresh] = analyse([TEXT], memo=False)
+    assert fresh is not first and fresh.entities == first.entities
+    clear_memo()
+    [after_clear] = analyse([TEXT])
+    assert after_clear is not first
+    assert analyse([]) == []
+
+
+def test_analysis_holds_all_labels_and_filters_them() -> None:
+    [analysis] = analyse([TEXT], memo=False)
+    assert any(entity.label == "DATE" for entity in analysis.entities)
+    assert all(entity.label in NAME_LABELS for entity in analysis.entities_with())
+    assert [e.label for e in analysis.entities_with(["GPE"])] == [
+        e.label for e in analysis.entities if e.label == "GPE"
+    ]
+
+
+def test_text_analysis_search() -> None:
+    analysis = TextAnalysis.of("North Korea and Korea. Kursk region, the Kursk Oblast.", [])
+    table = analysis.token_table()
+    assert table.find(["korea"]) == [1, 3]
+    assert table.find(["kursk", "oblast"]) == [7]
+    assert table.find(["oblast", "kursk"]) == []
+    assert table.find([]) == []
+    assert table.char_span(7, 2) == (41, 53)
+    assert table.positions["korea"] == [1, 3]
+
+
+def test_chunks_cut_at_line_breaks_and_spaces() -> None:
+    text = "alpha beta\ngamma delta epsilon"
+    pieces = _chunks(text, 12)
+    assert "".join(piece for _, piece in pieces) == text
+    assert all(len(piece) <= 12 for _, piece in pieces)
+    assert [offset for offset, _ in pieces] == [0, 11, 23]
+    assert _chunks("x" * 30, 12) == [(0, "x" * 12), (12, "x" * 12), (24, "x" * 6)]
+
+
+def test_texts_longer_than_spacy_max_length_are_chunked(monkeypatch: pytest.MonkeyPatch) -> None:
+    nlp, _, _ = load_pipeline()
+    paragraphs = [TEXT] * 4
+    long_text = "\n".join(paragraphs)
+    [whole] = analyse([long_text], memo=False)
+    monkeypatch.setattr(nlp, "max_length", len(TEXT) + 5)
+    [chunked] = analyse([long_text], memo=False)
+    assert chunked.entities == whole.entities
+    assert len(chunked.entities) == 4 * len(analyse([TEXT], memo=False)[0].entities)
+
+
+def test_newsbriefs_entity_spans_point_into_the_articles() -> None:
+    with NEWSBRIEFS.open(encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle]
+    analyses = analyse([row["source"] for row in rows])
+    assert len(analyses) == 40
+    for row, analysis in zip(rows, analyses, strict=True):
+        assert analysis.entities_with(), row["id"]
+        for entity in analysis.entities:
+            assert row["source"][entity.start : entity.end] == entity.text
+            assert entity.key and entity.key == normalise_key(entity.text)
+            assert not entity.text.lower().startswith("the ")
+
+
+@pytest.mark.parametrize("module", ["harness.text.entities", "harness.text.aliases"])
+def test_doctests_pass(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0
