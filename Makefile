@@ -15,7 +15,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(PIP) install -e '.[nlp]'
 	touch $@
 
+# torch==2.13.0 first: a plain `torch` requirement would pull a multi-GB CUDA build.
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(PIP) install torch==2.13.0
 	$(PIP) install -e '.[test]'
 	touch $@ $(VENV)/.installed
 
