@@ -70,7 +70,9 @@ NEGATIONS = frozenset(
         "failed",
     }
 )
-_TOKEN = re.compile(r"n't|\w+", re.UNICODE)
+#: Words before the first shared word still read for a negation ("was not deemed to be a threat").
+NEGATION_SLACK = 5
+_TOKEN = re.compile(r"\w+(?=n['’]t\b)|n['’]t\b|\w+", re.UNICODE)
 
 
 class ConsistencyParams(BaseModel):
@@ -109,7 +111,7 @@ def stemmed_tokens(text: str) -> list[str]:
     >>> stemmed_tokens("The ministers didn't resign")
     ['the', 'minist', 'did', "n't", 'resign']
     """
-    return [_stem(token.lower()) for token in _TOKEN.findall(text)]
+    return [_stem(token.lower().replace("’", "'")) for token in _TOKEN.findall(text)]
 
 
 def novel_bigram_share(
@@ -129,23 +131,38 @@ def novel_bigram_share(
 @lru_cache(maxsize=2048)
 def _source_profile(
     source: str,
-) -> tuple[frozenset[tuple[str, str]], tuple[tuple[int, int, frozenset[str], bool], ...]]:
+) -> tuple[frozenset[tuple[str, str]], tuple[tuple[int, int, tuple[str, ...]], ...]]:
     tokens = stemmed_tokens(source)
     bigrams = frozenset(pairwise(tokens))
-    sentences = []
-    for start, end in sentence_spans(source):
-        words = stemmed_tokens(source[start:end])
-        sentences.append((start, end, frozenset(words), any(w in NEGATIONS for w in words)))
-    return bigrams, tuple(sentences)
+    sentences = tuple(
+        (start, end, tuple(stemmed_tokens(source[start:end])))
+        for start, end in sentence_spans(source)
+    )
+    return bigrams, sentences
+
+
+def _negated_near(words: Sequence[str], content: set[str]) -> bool:
+    """Whether a negation occurs inside the stretch of ``words`` that the
+    summary's content words cover (``NEGATION_SLACK`` words before it): negations in
+    clauses the summary left out do not count."""
+    positions = [index for index, word in enumerate(words) if word in content]
+    if not positions:
+        return False
+    stretch = words[max(0, positions[0] - NEGATION_SLACK) : positions[-1] + 1]
+    return any(word in NEGATIONS for word in stretch)
 
 
 def negation_mismatches(summary: str, source: str) -> list[dict[str, Any]]:
-    """Findings for summary sentences whose negation disagrees with the best-aligned
-    source sentence (most shared tokens).
+    """Findings for summary sentences whose negation disagrees with the source
+    sentence that shares most of their content words.
 
-    >>> [f["status"] for f in negation_mismatches("He did not resign.", "He resigned on Monday.")]
+    Only the part of that source sentence the shared words cover is read, so a
+    negated clause the summary simply leaves out is no mismatch.
+
+    >>> source = "The minister resigned on Monday."
+    >>> [f["status"] for f in negation_mismatches("The minister did not resign.", source)]
     ['unsupported']
-    >>> negation_mismatches("He resigned.", "He resigned on Monday.")
+    >>> negation_mismatches("He resigned.", "He resigned on Monday, but did not say why.")
     []
     """
     _, source_sentences = _source_profile(source)
@@ -157,11 +174,13 @@ def negation_mismatches(summary: str, source: str) -> list[dict[str, Any]]:
         content = {w for w in words if w not in NEGATIONS and len(w) > 2}
         if not content:
             continue
-        best = max(source_sentences, key=lambda sentence: len(content & sentence[2]))
-        if len(content & best[2]) < 2:
-            continue
+        best = max(source_sentences, key=lambda sentence: len(content & set(sentence[2])))
+        shared = content & set(best[2])
+        if len(shared) < max(1, len(content) // 2):
+            continue  # no source sentence says the same thing; nothing to compare
         negated = any(w in NEGATIONS for w in words)
-        if negated == best[3]:
+        source_negated = _negated_near(best[2], shared)
+        if negated == source_negated:
             continue
         said = "negates" if negated else "does not negate"
         findings.append(
@@ -173,7 +192,7 @@ def negation_mismatches(summary: str, source: str) -> list[dict[str, Any]]:
                 "source_span": [best[0], best[1]],
                 "source_text": source[best[0] : best[1]],
                 "evidence": f"the summary sentence {said} what the closest source sentence "
-                f"({'negated' if best[3] else 'not negated'}) says",
+                f"({'negated' if source_negated else 'not negated'}) says",
             }
         )
     return findings
