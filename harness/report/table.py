@@ -13,7 +13,10 @@ every other system against the baseline), each row also holds one
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from harness.report.meta import MetaTable
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,7 @@ class ComparisonTable:
     rows: list[Row]
     baseline: str | None = None
     alpha: float | None = None
+    meta: MetaTable | None = None
 
     @property
     def has_comparisons(self) -> bool:
@@ -179,7 +183,14 @@ def build_table(results: dict[str, Any], *, alpha: float | None = None) -> Compa
         rows=rows,
         baseline=baseline,
         alpha=_optional_float(results.get("alpha", alpha)),
+        meta=_meta_table(results),
     )
+
+
+def _meta_table(results: dict[str, Any]) -> MetaTable | None:
+    from harness.report.meta import build_meta_table
+
+    return build_meta_table(results)
 
 
 def format_number(value: float | None, digits: int = 3) -> str:

@@ -8,6 +8,7 @@ import io
 from rich.console import Group
 from rich.table import Table
 
+from harness.report.meta import meta_markdown, meta_rich
 from harness.report.table import (
     Column,
     ComparisonTable,
@@ -93,6 +94,8 @@ def to_markdown(table: ComparisonTable) -> str:
     lines += ["", _n_note(table)]
     if table.has_comparisons:
         lines += _markdown_comparisons(table)
+    if table.meta is not None:
+        lines += meta_markdown(table.meta)
     lines += ["", "| value | description |", "|---|---|"]
     lines += [f"| {c.name} | {_escape_md(c.description)} |" for c in table.columns]
     return "\n".join(lines) + "\n"
@@ -169,6 +172,8 @@ def to_rich(table: ComparisonTable) -> Group:
                 cells.append(f"[bold green]{text}[/]" if cell.best else text)
             rich_table.add_row(*cells)
         parts.append(rich_table)
+    if table.meta is not None:
+        parts.append(meta_rich(table.meta))
     return Group(*parts)
 
 

@@ -1,0 +1,124 @@
+"""The meta-evaluation table: how each metric value agrees with human labels.
+
+Built from results.json ``meta_eval`` (see `harness.meta_eval`); rendered in
+report.md and in the terminal after the comparison table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.table import Table
+
+from harness.report.table import format_number
+
+_BINARY = (("roc_auc", "ROC-AUC"), ("balanced_accuracy", "balanced acc."))
+_CONTINUOUS = (("pearson", "Pearson"), ("spearman", "Spearman"), ("kendall", "Kendall"))
+
+
+@dataclass(frozen=True)
+class MetaRow:
+    """One (system, value) line: statistic name → formatted "value [low, high]"
+    (``compact``: the same with two-decimal bounds, for the terminal)."""
+
+    system: str
+    value: str
+    n: int
+    cells: dict[str, str]
+    compact: dict[str, str]
+
+
+@dataclass(frozen=True)
+class MetaTable:
+    """All meta-evaluation lines of a run and the protocol facts for the caption."""
+
+    kind: str
+    columns: tuple[tuple[str, str], ...]
+    rows: list[MetaRow]
+    note: str
+
+
+def _format_statistic(data: Any, digits: int = 3) -> str:
+    if not isinstance(data, dict) or data.get("value") is None:
+        return "—"
+    text = format_number(data["value"])
+    if data.get("ci_low") is not None and data.get("ci_high") is not None:
+        low, high = format_number(data["ci_low"], digits), format_number(data["ci_high"], digits)
+        text += f" [{low}, {high}]" if digits == 3 else f" [{low},{high}]"
+    return text
+
+
+def build_meta_table(results: dict[str, Any]) -> MetaTable | None:
+    """The meta-evaluation table of a parsed results.json, or None without labels."""
+    meta = results.get("meta_eval")
+    if not isinstance(meta, dict) or not meta.get("systems"):
+        return None
+    binary = meta.get("kind") == "binary"
+    columns = _BINARY if binary else _CONTINUOUS
+    rows = []
+    for system, per_value in meta["systems"].items():
+        for value, stats in per_value.items():
+            n = stats.get("n_test") if binary and stats.get("n_test") is not None else stats["n"]
+            cells = {key: _format_statistic(stats.get(key)) for key, _ in columns}
+            compact = {key: _format_statistic(stats.get(key), 2) for key, _ in columns}
+            rows.append(MetaRow(system, value, int(n or 0), cells, compact))
+    if binary:
+        where = (
+            f"threshold chosen on {meta.get('split_field')} == {meta.get('dev_split')!r}, "
+            "both statistics reported on the other examples"
+            if meta.get("threshold_on") == "dev"
+            else "threshold chosen and reported on all examples (optimistic)"
+        )
+        note = f"Binary human labels (1 = consistent); {where}."
+    else:
+        note = "Continuous human labels: correlation over all labelled examples."
+    confidence = meta.get("confidence", 0.95)
+    note += (
+        f" Brackets: {confidence:.0%} bootstrap interval. Values where lower is better are"
+        " negated first, so higher always means better agreement."
+    )
+    return MetaTable(meta.get("kind", ""), columns, rows, note)
+
+
+def meta_markdown(table: MetaTable) -> list[str]:
+    """Markdown lines: a heading, the table and its caption."""
+    header = ["system", "value", "n", *(label for _, label in table.columns)]
+    lines = [
+        "",
+        "## Meta-evaluation against human labels",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join(["---", "---"] + ["--:"] * (len(header) - 2)) + "|",
+    ]
+    for row in table.rows:
+        cells = [row.system.replace("|", "\\|"), row.value, str(row.n)]
+        cells += [row.cells[key] for key, _ in table.columns]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", table.note]
+    return lines
+
+
+def meta_rich(table: MetaTable) -> Table:
+    """The same table for the terminal (the system column only when there are several)."""
+    several = len({row.system for row in table.rows}) > 1
+    rich_table = Table(
+        title="meta-evaluation against human labels"
+        + ("" if several else f" ({table.rows[0].system})"),
+        title_justify="left",
+        title_style="bold",
+    )
+    if several:
+        rich_table.add_column("system")
+    rich_table.add_column("value", no_wrap=True)
+    rich_table.add_column("n", justify="right")
+    for _, label in table.columns:
+        rich_table.add_column(label, justify="right", no_wrap=True)
+    for row in table.rows:
+        cells = [row.value, str(row.n), *(row.compact[key] for key, _ in table.columns)]
+        rich_table.add_row(*([row.system, *cells] if several else cells))
+    rich_table.caption = table.note
+    return rich_table
+
+
+__all__ = ["MetaRow", "MetaTable", "build_meta_table", "meta_markdown", "meta_rich"]

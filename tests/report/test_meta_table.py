@@ -1,0 +1,82 @@
+"""The meta-evaluation table in report.md and the terminal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+
+from harness.report.meta import build_meta_table, meta_markdown, meta_rich
+from harness.report.table import build_table
+from harness.report.tables import to_markdown
+
+
+def _results(meta: dict[str, Any] | None) -> dict[str, Any]:
+    cell = {"mean": 0.5, "ci_low": 0.4, "ci_high": 0.6, "ci_half_width": 0.1, "n": 10, "nulls": 0}
+    return {
+        "name": "labelled",
+        "n_examples": 10,
+        "systems": ["given"],
+        "values": {"consistency.score": {"higher_is_better": True, "description": "d"}},
+        "results": {"given": {"consistency.score": cell}},
+        "failures": {"given": 0},
+        "meta_eval": meta,
+    }
+
+
+BINARY = {
+    "kind": "binary",
+    "split_field": "split",
+    "dev_split": "evaluation",
+    "threshold_on": "dev",
+    "confidence": 0.95,
+    "systems": {
+        "given": {
+            "consistency.score": {
+                "n": 10,
+                "n_test": 7,
+                "roc_auc": {"value": 0.61234, "ci_low": 0.5, "ci_high": 0.7},
+                "balanced_accuracy": {"value": None, "ci_low": None, "ci_high": None},
+            }
+        }
+    },
+}
+
+
+def test_binary_meta_table_in_markdown() -> None:
+    text = to_markdown(build_table(_results(BINARY)))
+    assert "## Meta-evaluation against human labels" in text
+    assert "| given | consistency.score | 7 | 0.612 [0.500, 0.700] | — |" in text
+    assert "threshold chosen on split == 'evaluation'" in text
+
+
+def test_continuous_meta_table_and_terminal() -> None:
+    meta = {
+        "kind": "continuous",
+        "systems": {
+            "given": {
+                "consistency.score": {
+                    "n": 9,
+                    "pearson": {"value": 0.45, "ci_low": 0.3, "ci_high": 0.6},
+                    "spearman": {"value": 0.5},
+                    "kendall": {"value": 0.4, "ci_low": 0.2, "ci_high": 0.55},
+                }
+            }
+        },
+    }
+    table = build_meta_table(_results(meta))
+    assert table is not None
+    lines = meta_markdown(table)
+    assert (
+        "| given | consistency.score | 9 | 0.450 [0.300, 0.600] | 0.500 | 0.400 [0.200, 0.550] |"
+        in lines
+    )
+    console = Console(width=100, record=True)
+    console.print(meta_rich(table))
+    output = console.export_text()
+    assert "0.450 [0.30,0.60]" in output and "Pearson" in output
+
+
+def test_no_labels_no_meta_section() -> None:
+    assert build_meta_table(_results(None)) is None
+    assert "Meta-evaluation" not in to_markdown(build_table(_results(None)))
