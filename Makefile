@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: install install-test run test lint pytest clean browser
+.PHONY: install install-test run test lint pytest clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,15 +32,23 @@ lint: install-test
 	$(BIN)/ruff format --check harness tests bench
 	$(BIN)/mypy
 
-# The HTML report is tested in a real headless Chromium (Debian's package; never
-# `playwright install`). Installed here when missing and we are root.
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+# System packages the tests use for real: Debian's Chromium for the HTML report
+# (never `playwright install`) and pdflatex + booktabs to compile report.tex.
+# Installed here when missing and we are root (CI is); otherwise install them
+# yourself or those tests fail (browser) / skip (pdflatex).
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdflatex >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium missing: sudo apt-get install chromium" >&2; exit 1; fi; }
+	    apt-get update -qq; \
+	    command -v chromium >/dev/null 2>&1 || \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    command -v pdflatex >/dev/null 2>&1 || \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	        texlive-latex-base texlive-latex-recommended >/dev/null; \
+	  else echo "install chromium, texlive-latex-base and texlive-latex-recommended" >&2; fi; \
+	fi
 
-pytest: install-test browser
+pytest: install-test system-deps
 	$(BIN)/pytest -q
 
 test: lint pytest
