@@ -51,27 +51,14 @@ from harness.metric._protocol import (
 from harness.records import Fingerprint
 from harness.text.sentences import sentence_spans
 
+#: Negation words (as written; compared after stemming, see `_negation_stems`).
 NEGATIONS = frozenset(
-    {
-        "not",
-        "no",
-        "never",
-        "none",
-        "nobody",
-        "nothing",
-        "neither",
-        "nor",
-        "without",
-        "cannot",
-        "nowhere",
-        "n't",
-        "denied",
-        "refused",
-        "failed",
-    }
-)
-#: Words before the first shared word still read for a negation ("was not deemed to be a threat").
-NEGATION_SLACK = 5
+    {"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "cannot",
+     "nowhere", "n't", "denied", "refused", "failed"}
+)  # fmt: skip
+#: How far after a negation a shared word may stand for the negation to govern it
+#: ("was not deemed to be a threat").
+NEGATION_REACH = 5
 _TOKEN = re.compile(r"\w+(?=n['’]t\b)|n['’]t\b|\w+", re.UNICODE)
 
 
@@ -105,6 +92,11 @@ def _stem(word: str) -> str:
     return str(_stemmer().stem(word))
 
 
+@lru_cache(maxsize=1)
+def _negation_stems() -> frozenset[str]:
+    return frozenset(_stem(word) for word in NEGATIONS)
+
+
 def stemmed_tokens(text: str) -> list[str]:
     """Lower-cased, Porter-stemmed word tokens (``n't`` kept as a token).
 
@@ -115,14 +107,13 @@ def stemmed_tokens(text: str) -> list[str]:
 
 
 def novel_bigram_share(
-    summary_tokens: Sequence[str], source_bigrams: set[tuple[str, str]]
+    pairs: Sequence[tuple[str, str]], source_bigrams: frozenset[tuple[str, str]]
 ) -> float:
-    """Share of the summary's bigrams absent from the source (0 for a one-word summary).
+    """Share of the summary's bigrams absent from the source (0 when it has none).
 
-    >>> novel_bigram_share(["a", "b", "c"], {("a", "b")})
+    >>> novel_bigram_share([("a", "b"), ("b", "c")], frozenset({("a", "b")}))
     0.5
     """
-    pairs = list(pairwise(summary_tokens))
     if not pairs:
         return 0.0
     return sum(pair not in source_bigrams for pair in pairs) / len(pairs)
@@ -132,31 +123,49 @@ def novel_bigram_share(
 def _source_profile(
     source: str,
 ) -> tuple[frozenset[tuple[str, str]], tuple[tuple[int, int, tuple[str, ...]], ...]]:
-    tokens = stemmed_tokens(source)
-    bigrams = frozenset(pairwise(tokens))
     sentences = tuple(
         (start, end, tuple(stemmed_tokens(source[start:end])))
         for start, end in sentence_spans(source)
     )
+    bigrams = frozenset(pair for _, _, words in sentences for pair in pairwise(words))
     return bigrams, sentences
 
 
-def _negated_near(words: Sequence[str], content: set[str]) -> bool:
-    """Whether a negation occurs inside the stretch of ``words`` that the
-    summary's content words cover (``NEGATION_SLACK`` words before it): negations in
-    clauses the summary left out do not count."""
-    positions = [index for index, word in enumerate(words) if word in content]
-    if not positions:
-        return False
-    stretch = words[max(0, positions[0] - NEGATION_SLACK) : positions[-1] + 1]
-    return any(word in NEGATIONS for word in stretch)
+def sentence_bigrams(text: str) -> list[tuple[str, str]]:
+    """Stemmed word bigrams within each sentence (none across a sentence boundary).
+
+    >>> sentence_bigrams("Prices rose. Wages fell.")
+    [('price', 'rose'), ('wage', 'fell')]
+    """
+    return [
+        pair
+        for start, end in sentence_spans(text)
+        for pair in pairwise(stemmed_tokens(text[start:end]))
+    ]
+
+
+def negates_shared(words: Sequence[str], shared: set[str]) -> bool:
+    """Whether a negation in ``words`` governs one of the ``shared`` words: one of
+    them follows it within ``NEGATION_REACH`` words. A negation in a clause the
+    other text leaves out governs nothing shared and does not count.
+
+    >>> negates_shared(["was", "not", "deem", "a", "threat"], {"threat"})
+    True
+    >>> negates_shared(["lift", "veto", "would", "not", "affect", "oil"], {"lift", "veto"})
+    False
+    """
+    return any(
+        word in _negation_stems()
+        and any(w in shared for w in words[index + 1 : index + 1 + NEGATION_REACH])
+        for index, word in enumerate(words)
+    )
 
 
 def negation_mismatches(summary: str, source: str) -> list[dict[str, Any]]:
     """Findings for summary sentences whose negation disagrees with the source
     sentence that shares most of their content words.
 
-    Only the part of that source sentence the shared words cover is read, so a
+    Only negations that govern a shared word count (`negates_shared`), so a
     negated clause the summary simply leaves out is no mismatch.
 
     >>> source = "The minister resigned on Monday."
@@ -171,15 +180,15 @@ def negation_mismatches(summary: str, source: str) -> list[dict[str, Any]]:
     findings = []
     for start, end in sentence_spans(summary):
         words = stemmed_tokens(summary[start:end])
-        content = {w for w in words if w not in NEGATIONS and len(w) > 2}
+        content = {w for w in words if w not in _negation_stems() and len(w) > 2}
         if not content:
             continue
         best = max(source_sentences, key=lambda sentence: len(content & set(sentence[2])))
         shared = content & set(best[2])
         if len(shared) < max(1, len(content) // 2):
             continue  # no source sentence says the same thing; nothing to compare
-        negated = any(w in NEGATIONS for w in words)
-        source_negated = _negated_near(best[2], shared)
+        negated = negates_shared(words, shared)
+        source_negated = negates_shared(best[2], shared)
         if negated == source_negated:
             continue
         said = "negates" if negated else "does not negate"
@@ -228,7 +237,7 @@ class ConsistencyMetric:
         results = []
         for item, number, entity in zip(items, numbers, entities, strict=True):
             bigrams, _ = _source_profile(item.example.source)
-            novelty = novel_bigram_share(stemmed_tokens(item.summary), set(bigrams))
+            novelty = novel_bigram_share(sentence_bigrams(item.summary), bigrams)
             flagged = [
                 finding
                 for finding in (*number.findings, *entity.findings)

@@ -58,7 +58,7 @@ def test_quickstart_run_score_report(tmp_path: Path, env: dict[str, str]) -> Non
     assert len(outputs) == 5 * 4
     assert set(outputs[0]) == {"example_id", "system", "summary", "error", "latency_s"}
     scores = [json.loads(line) for line in (out / "scores.jsonl").read_text().splitlines()]
-    assert len(scores) == 5 * 4 * 3
+    assert len(scores) == 5 * 4 * 6
     assert {"example_id", "system", "metric", "values", "findings"} <= set(scores[0])
     results = json.loads((out / "results.json").read_text())
     reference = results["results"]["reference"]

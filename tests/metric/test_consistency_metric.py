@@ -1,0 +1,76 @@
+"""The model-free consistency score: formula, negation check, evidence."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from harness.config import MetricConfig
+from harness.metric import MetricInput, build_metric
+from harness.metric.consistency import negation_mismatches, sentence_bigrams
+from harness.records import Example
+
+SOURCE = (
+    "South Korea's National Intelligence Service said at least 300 North Korean soldiers "
+    "have died and 2,700 have been wounded in Russia's Kursk Oblast. "
+    "The agency said the troops were not trained for drone warfare."
+)
+
+
+@pytest.fixture(scope="module")
+def consistency():  # type: ignore[no-untyped-def]
+    return build_metric(MetricConfig(name="consistency"), "test")[1]
+
+
+def score(metric, summary: str):  # type: ignore[no-untyped-def]
+    return metric.score([MetricInput(example=Example(id="x", source=SOURCE), summary=summary)])[0]
+
+
+def test_copied_faithful_summary_scores_one(consistency) -> None:  # type: ignore[no-untyped-def]
+    result = score(
+        consistency, "At least 300 North Korean soldiers have died and 2,700 have been wounded."
+    )
+    assert result.values == {"score": 1.0, "novel_bigrams": 0.0, "flags": 0.0}
+    assert result.findings == []
+
+
+def test_wrong_number_and_invented_person_are_flagged_and_explained(consistency) -> None:  # type: ignore[no-untyped-def]
+    result = score(consistency, "Sergei Petrov said 2,700 North Korean soldiers have died.")
+    kinds = sorted(f["kind"] for f in result.findings)
+    assert kinds == ["entity", "number"]
+    number = next(f for f in result.findings if f["kind"] == "number")
+    assert number["status"] == "context_mismatch" and "wounded" in number["evidence"]
+    assert result.values["flags"] == 2.0
+    novelty = result.values["novel_bigrams"]
+    assert novelty is not None
+    assert result.values["score"] == pytest.approx((1 - novelty) * math.exp(-1.4))
+
+
+def test_negation_flip_is_flagged_with_the_source_sentence(consistency) -> None:  # type: ignore[no-untyped-def]
+    result = score(consistency, "The troops were trained for drone warfare.")
+    assert [f["kind"] for f in result.findings] == ["negation"]
+    finding = result.findings[0]
+    assert (
+        finding["source_text"] == "The agency said the troops were not trained for drone warfare."
+    )
+    assert SOURCE[finding["source_span"][0] : finding["source_span"][1]] == finding["source_text"]
+
+
+def test_negation_in_a_clause_the_summary_leaves_out_is_not_a_mismatch() -> None:
+    source = "Budapest lifted its veto after assurances that the package would not affect its oil."
+    assert negation_mismatches("Budapest lifted its veto after assurances.", source) == []
+    assert len(negation_mismatches("Budapest did not lift its veto.", source)) == 1
+
+
+def test_bigrams_do_not_cross_sentences() -> None:
+    assert ("rose", "wage") not in sentence_bigrams("Prices rose. Wages fell.")
+
+
+def test_weights_are_parameters_and_in_the_fingerprint() -> None:
+    _, strict = build_metric(
+        MetricConfig(name="consistency", params={"number_weight": 2.0}), "test"
+    )
+    _, default = build_metric(MetricConfig(name="consistency"), "test")
+    assert strict.fingerprint.digest() != default.fingerprint.digest()
+    assert strict.fingerprint.model is not None and strict.fingerprint.model.startswith("spacy:")
