@@ -1,8 +1,9 @@
-"""Time the ``entities`` metric against the spaCy pass it is built on.
+"""Time the ``numbers`` + ``entities`` checks against the spaCy pass they are built on.
 
-Target: scoring 1,000 (summary, article) pairs costs at most 1.3x running the
-same spaCy pipeline over the same texts, i.e. everything beyond NER (span
-trimming, normalisation, alias resolution, recall, findings) adds at most 30%.
+Target: scoring 1,000 (summary, article) pairs with both checks costs at most
+1.3x running the same spaCy pipeline over the same texts, i.e. everything
+beyond NER (number extraction and matching, span trimming, normalisation,
+alias resolution, recall, findings) adds at most 30%.
 
 The pairs come from the built-in ``newsbriefs`` benchmark (40 articles). So
 that the per-article memo cannot cheat, every pair gets a *distinct* article
@@ -17,7 +18,7 @@ what it needs). The metric is scored in batches of 64 (the runner's
 ``METRIC_BATCH``) from an empty memo. Baseline and metric alternate for
 ``--repeats`` rounds; the ratio uses the fastest time of each.
 
-Run: ``.venv/bin/python bench/bench_entities.py [--pairs 1000] [--repeats 2]``
+Run: ``.venv/bin/python bench/bench_checks.py [--pairs 1000] [--repeats 2]``
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from harness.records import Example
 from harness.text import split_sentences
 from harness.text.entities import clear_memo
 from harness.text.nlp import load_pipeline
+from harness.text.numbers import cached_quantities
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "benchmarks" / "newsbriefs" / "articles.jsonl"
@@ -73,14 +75,18 @@ def time_spacy(items: list[MetricInput]) -> float:
 
 
 def time_metric(items: list[MetricInput]) -> tuple[float, float | None]:
-    """Seconds to score every pair from an empty memo, and the mean precision."""
+    """Seconds to score every pair with numbers + entities from empty memos, and the
+    mean entity precision."""
     clear_memo()
     _source_index.cache_clear()
     _salient.cache_clear()
+    cached_quantities.cache_clear()
+    _, numbers = build_metric(MetricConfig(name="numbers"), "bench")
     _, metric = build_metric(MetricConfig(name="entities"), "bench")
     start = time.perf_counter()
     results = []
     for i in range(0, len(items), BATCH):
+        numbers.score(items[i : i + BATCH])
         results.extend(metric.score(items[i : i + BATCH]))
     elapsed = time.perf_counter() - start
     precisions = [r.values["precision"] for r in results if r.values["precision"] is not None]
@@ -109,7 +115,7 @@ def main() -> None:
     distinct = len({item.example.source for item in items})
     print(f"pairs           {len(items)} (distinct articles: {distinct})")
     print(f"spaCy nlp.pipe  {base:.2f} s  (runs: {', '.join(f'{t:.2f}' for t in spacy_times)})")
-    print(f"entities metric {full:.2f} s  (runs: {', '.join(f'{t:.2f}' for t in metric_times)})")
+    print(f"numbers+entities {full:.2f} s  (runs: {', '.join(f'{t:.2f}' for t in metric_times)})")
     print(f"mean precision  {precision:.3f}" if precision is not None else "mean precision  n/a")
     print(f"ratio           {full / base:.3f}  (target <= 1.3)")
 
