@@ -42,6 +42,8 @@ class Output(BaseModel):
     """One system's summary of one example (a line of ``outputs.jsonl``).
 
     ``summary`` is ``None`` exactly when ``error`` says why generation failed.
+    ``truncated_tokens`` counts the source tokens a model backend had to cut to
+    fit its input limit (``None``: nothing was cut).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -51,6 +53,7 @@ class Output(BaseModel):
     summary: str | None
     error: str | None = None
     latency_s: float | None = None
+    truncated_tokens: int | None = None
 
 
 class Score(BaseModel):

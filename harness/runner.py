@@ -34,7 +34,7 @@ from rich.progress import (
 from harness.backend import BuildContext, Generation, Summarizer, build_backend
 from harness.benchmark import load_benchmark
 from harness.config import RunConfig, parse_config
-from harness.errors import HarnessError
+from harness.errors import BackendError, HarnessError
 from harness.meta_eval import meta_evaluate
 from harness.metric import Metric, MetricEntry, MetricInput, MetricResult, build_metric
 from harness.records import Example, Output, Score, content_hash
@@ -103,6 +103,8 @@ def generate(
     systems: Sequence[tuple[str, Summarizer, int]],
     cache: Cache,
     progress: Progress,
+    *,
+    max_failures: int | None = None,
 ) -> list[Output]:
     """Run every system over every example, reusing cached generations.
 
@@ -111,11 +113,18 @@ def generate(
         systems: (system name, summarizer, batch size) triples.
         cache: Generation cache; each finished batch is committed at once.
         progress: Progress display.
+        max_failures: Stop once more than this many generations (all systems
+            together) have failed in this run; ``None`` never stops.
 
     Returns:
         One `Output` per (system, example), systems in config order.
+
+    Raises:
+        BackendError: More than ``max_failures`` generations failed. The
+            batches finished before that stay in the cache.
     """
     outputs: list[Output] = []
+    failed = 0
     for name, summarizer, batch_size in systems:
         keys = [_generation_key(summarizer, ex) for ex in examples]
         cached = cache.get_many("generation", keys) if summarizer.cacheable else {}
@@ -129,6 +138,7 @@ def generate(
                     system=name,
                     summary=hit["summary"],
                     latency_s=hit["latency_s"],
+                    truncated_tokens=hit.get("truncated_tokens"),
                 )
             else:
                 todo.append(example)
@@ -146,14 +156,25 @@ def generate(
                     summary=generation.summary,
                     error=generation.error,
                     latency_s=latency,
+                    truncated_tokens=generation.truncated_tokens,
                 )
                 if generation.error is None and summarizer.cacheable:
                     fresh[_generation_key(summarizer, example)] = {
                         "summary": generation.summary,
                         "latency_s": latency,
+                        "truncated_tokens": generation.truncated_tokens,
                     }
             cache.put_many("generation", fresh)
             progress.advance(task, len(batch))
+            failed += sum(generation.error is not None for generation in generations)
+            if max_failures is not None and failed > max_failures:
+                last = next(by_id[ex.id] for ex in reversed(batch) if by_id[ex.id].error)
+                raise BackendError(
+                    f"stopped after {failed} failed generations (max_failures={max_failures}); "
+                    f"last error: system {name!r}, example {last.example_id!r}: {last.error}",
+                    hint="fix the cause and run again (finished generations are cached), "
+                    "or raise --max-failures",
+                )
         outputs.extend(by_id[example.id] for example in examples)
     return outputs
 
@@ -299,7 +320,10 @@ def aggregate(
     systems = [system.name for system in config.systems]
     failures = {name: 0 for name in systems}
     errors: dict[str, list[dict[str, str]]] = {name: [] for name in systems}
+    truncated = {name: 0 for name in systems}
     for output in outputs:
+        if output.truncated_tokens:
+            truncated[output.system] += 1
         if output.error is not None:
             failures[output.system] += 1
             errors[output.system].append({"example_id": output.example_id, "error": output.error})
@@ -364,6 +388,7 @@ def aggregate(
         "systems": systems,
         "values": values_meta,
         "failures": failures,
+        "truncated": truncated,
         "errors": errors,
         "results": results,
         "baseline": baseline,
@@ -458,6 +483,7 @@ def run_pipeline(
     out: Path | None = None,
     console: Console | None = None,
     render: Callable[[RunDir], object] | None = None,
+    max_failures: int | None = None,
 ) -> RunSummary:
     """Run generate → score → aggregate and write the run directory.
 
@@ -468,6 +494,8 @@ def run_pipeline(
         out: Run directory (default: ``config.out_dir()``).
         console: Where progress goes (default: stderr).
         render: Called with the run directory to write reports.
+        max_failures: Stop (`BackendError`) once more than this many
+            generations have failed; ``None`` records failures and goes on.
     """
     console = console or Console(stderr=True)
     clock = StageClock()
@@ -491,7 +519,9 @@ def run_pipeline(
     try:
         with make_progress(console) as progress:
             with clock.stage("generate"):
-                outputs = generate(benchmark.examples, systems, cache, progress)
+                outputs = generate(
+                    benchmark.examples, systems, cache, progress, max_failures=max_failures
+                )
             run_dir.write_outputs(outputs)
             with clock.stage("score"):
                 scores = score(benchmark.examples, outputs, metrics, cache, progress)

@@ -1,10 +1,10 @@
 """Summarizer backends: the protocol, the registry, and the built-in backends.
 
 Importing this package registers: ``lead``, ``textrank``, ``precomputed``,
-``command``, ``python``.
+``command``, ``python``, ``hf``, ``openai``.
 """
 
-from harness.backend import command, lead, precomputed, python, textrank
+from harness.backend import command, hf, lead, openai, precomputed, python, textrank
 from harness.backend._protocol import (
     BACKENDS,
     BackendEntry,
@@ -24,7 +24,9 @@ __all__ = [
     "backend",
     "build_backend",
     "command",
+    "hf",
     "lead",
+    "openai",
     "precomputed",
     "python",
     "textrank",

@@ -17,10 +17,19 @@ from harness.registry import Registry
 
 @dataclass(frozen=True)
 class Generation:
-    """A backend's answer for one example: a summary, or the error that prevented it."""
+    """A backend's answer for one example: a summary, or the error that prevented it.
+
+    Attributes:
+        summary: The summary, or ``None`` when generation failed.
+        error: Why generation failed, else ``None``.
+        truncated_tokens: How many input tokens were cut so that the source
+            fits the model's input limit (the summary saw only the rest);
+            ``None`` when nothing was cut or the backend does not truncate.
+    """
 
     summary: str | None
     error: str | None = None
+    truncated_tokens: int | None = None
 
     @classmethod
     def failed(cls, error: str) -> Generation:

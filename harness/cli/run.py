@@ -26,6 +26,15 @@ def run_command(
         list[str] | None,
         typer.Option("--set", help="Override a config key, e.g. --set seed=1 (repeatable)."),
     ] = None,
+    max_failures: Annotated[
+        int | None,
+        typer.Option(
+            "--max-failures",
+            min=0,
+            help="Stop the run (exit 2) once more than N generations have failed; "
+            "finished generations stay cached. Default: record failures and go on.",
+        ),
+    ] = None,
 ) -> None:
     """Run a config: generate summaries, score them, write the run directory and reports."""
     sets = list(overrides or [])
@@ -39,6 +48,7 @@ def run_command(
         out=out,
         console=stderr,
         render=render_reports,
+        max_failures=max_failures,
     )
     table = load_table(summary.run_dir)
     stdout.print(to_rich(table))

