@@ -92,6 +92,31 @@ rounding is a fallback):
   but another kind (more than 10, or not a whole number) makes it a
   ``context_mismatch`` too ("a 38% stake" for "subscribed 38 times").
 
+Frames. Cue classes do not tell whose number it is: "the IMF cut its growth
+forecast to 2.8%, while the World Bank kept its estimate at 2.3%" gives both
+percentages the same classes. So each amount also carries its *frame*
+(`Quantity.frame`: the stemmed content words before it in its clause -- its
+verb, subject or owner) and its counted word, and a candidate that fits the
+classes is still a ``context_mismatch`` when the summary's words tie the
+value to *another* source value of the same kind in the candidate's or the
+next sentence: "the IMF cut its growth forecast to 2.3%" shares "imf",
+"growth", "forecast" with 2.8%, none of them with 2.3% ("world", "bank",
+"kept", "estimate"); "Gábor Tóth, took 52.4%" for "Varga won with 52.4% ...
+Her rival, Gábor Tóth, took 41.8%"; "received $2.8 billion" for "received
+$1.1 billion of the $2.8 billion it requested"; "11% of its workforce" for
+"about 8% of its workforce, as sales fell 11 percent" (the counted word,
+when the candidate counts nothing and is no part, which counts what its
+whole counts: "31 of 44 drones"). It is not one when anything the summary
+says of the value agrees with the candidate and not with the other value:
+a frame word, the counted word, a context class (where the other value has
+some of that sort), or a frame word found in the candidate's sentence and
+not in the other's (the frame window stops at commas: "Sales of
+high-bandwidth memory (HBM), which ..., nearly tripled to ¥690 billion").
+The earlier and later values of one change ("from 2.9% to 1.5%") and a
+summary value stated as the earlier one are never taken for a move; direction
+verbs ("rose", "cut") are left to the ``direction`` axis. On the newsbriefs
+references and the consistent SummEdits news summaries this flags nothing.
+
 Derivation (``derived=True``) is tried only when no single source quantity
 matches. The operands are two non-range source counts, money amounts or
 measured quantities of the same kind and unit (or a bare count next to an
@@ -110,9 +135,14 @@ amount in one sentence: "6.8 billion crowns, up from 5.9 billion"), at most
   on an axis the operands have classes on.
 
 A bare count below 10 always needs that last condition (small sums
-coincide too easily). The derived context is the operands' context where
-they agree; where they differ on an axis it becomes the covering class (dead
-+ wounded = casualty) or a "total" that conflicts with any specific class.
+coincide too easily). A value stated for each of several coordinated names
+("Ukraine and Russia exchanged 95 prisoners each", `Quantity.each`) times
+their number is ``derived`` too ("a total of 190 prisoners"), when the
+summary says "total"/"combined"/... or counts the same word.
+
+The derived context is the operands' context where they agree; where they
+differ on an axis it becomes the covering class (dead + wounded = casualty)
+or a "total" that conflicts with any specific class.
 So "3,000 casualties" from 300 dead + 2,700 wounded is ``derived``, "3,000
 soldiers died" is ``unsupported`` (dead plus wounded are not all dead; the
 arithmetic alone can be a coincidence, so it is not reported as the value
@@ -203,6 +233,9 @@ AXIS_KINDS: dict[str, frozenset[str]] = {
 # a class covers itself and these
 HYPERNYMS: dict[str, frozenset[str]] = {"casualty": frozenset({"death", "injury"})}
 _DERIVABLE_KINDS = frozenset({"count", "money", "quantity"})
+# kinds whose frame words are compared (see `_moved_to`)
+_FRAMED = frozenset({"count", "money", "percent", "quantity"})
+_AXIS_CLASSES = frozenset().union(*CONTEXT_AXES.values())
 _TIMED_KINDS = frozenset({"count", "money", "percent", "quantity", "duration"})
 # a summary value marked as a comparison may be an earlier value
 _COMPARING = frozenset({"baseline", "past", "compare"})
@@ -281,7 +314,11 @@ class QuantityMatch:
         evidence = self.source
         source_span: list[int] | None = None
         source_text: str | None = None
-        if self.operands:
+        if len(self.operands) == 1:
+            (only,) = self.operands
+            source_span = list(only.span)
+            source_text = f"{only.text} {self.operation}"
+        elif self.operands:
             first, last = self.operands[0], self.operands[-1]
             source_span = [min(first.span[0], last.span[0]), max(first.span[1], last.span[1])]
             source_text = f" {self.operation or '+'} ".join(op.text for op in self.operands)
@@ -712,6 +749,35 @@ def _derivations(
     return found
 
 
+def _shared_out(
+    s: Quantity, source: Sequence[Quantity], settings: MatchSettings
+) -> QuantityMatch | None:
+    """A total of a value stated for each of several parties ("Ukraine and Russia
+    exchanged 95 prisoners each" -> "a total of 190 prisoners"), when the summary
+    says it is a total or counts the same thing."""
+    if s.kind not in _DERIVABLE_KINDS or s.high is not None:
+        return None
+    for c in source:
+        if c.each < 2 or c.high is not None:
+            continue
+        if s.counted != c.counted and "total" not in s.context:
+            continue
+        pair = comparable(s, c)
+        if pair is None or not value_matches(s, s.value, pair[0] * c.each, settings):
+            continue
+        if settings.context and context_conflict(s.context, c.context, s.kind) is not None:
+            continue
+        return QuantityMatch(
+            s,
+            "derived",
+            c,
+            operands=(c,),
+            operation=f"× {c.each}",
+            evidence=f"{c.text} each × {c.each} = {s.text} ({_sentence_label(c)})",
+        )
+    return None
+
+
 def _match_one(s: Quantity, source: Sequence[Quantity], settings: MatchSettings) -> QuantityMatch:
     def conflict(classes: Iterable[str]) -> str | None:
         if not settings.context:
@@ -730,6 +796,15 @@ def _match_one(s: Quantity, source: Sequence[Quantity], settings: MatchSettings)
             # evidence: agreeing classes, the same counted word, or the very same
             # context ("injuring two" vs "two substations" and "two killed": mismatch).
             fitting = [c for c in fitting if _agrees(s, c) or _same_setting(s, c)]
+        moved = {id(c): _moved_to(s, c, source, settings) for c in fitting if settings.context}
+        if settings.context and fitting and all(moved[id(c)] is not None for c in fitting):
+            # every candidate is stated of something else, and the summary's words
+            # tie the value to what another source value is stated of
+            best = max(fitting, key=lambda c: _rank(s, c))
+            there, word = moved[id(best)] or (best, "")
+            return QuantityMatch(
+                s, "context_mismatch", best, evidence=_moved_evidence(best, there, word)
+            )
         if fitting:
             best = max(fitting, key=lambda c: _rank(s, c))
             return QuantityMatch(
@@ -756,6 +831,9 @@ def _match_one(s: Quantity, source: Sequence[Quantity], settings: MatchSettings)
                 ),
             )
     if settings.derived:
+        shared = _shared_out(s, source, settings)
+        if shared is not None:
+            return shared
         derivations = _derivations(s, source, settings)
         if derivations:
             fitting_d = [d for d in derivations if conflict(_merged_context(d[0], d[1])) is None]
@@ -823,6 +901,68 @@ def _same_number_other_kind(s: Quantity, source: Sequence[Quantity]) -> Quantity
         if c.kind in _NUMBER_KINDS and c.kind != s.kind and is_close(c.number, s.number):
             return c
     return None
+
+
+def _slots(q: Quantity) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """What a quantity is stated of: frame words, counted word, context classes."""
+    counted = frozenset((q.counted,)) if q.counted else frozenset()
+    return frozenset(q.frame), counted, frozenset(q.context) & _AXIS_CLASSES
+
+
+def _moved_to(
+    s: Quantity, c: Quantity, source: Sequence[Quantity], settings: MatchSettings
+) -> tuple[Quantity, str] | None:
+    """Another source value that the summary's words tie ``s`` to instead of ``c``.
+
+    The source states another value ``d`` (of the same kind, not equivalent to
+    ``s``) of a frame word or the counted word of the summary quantity, which
+    ``c`` does not have ("Gábor Tóth, took 41.8%" for "Gábor Tóth took 52.4%";
+    "the IMF cut its growth forecast to 2.8%, while the World Bank kept its
+    estimate at 2.3%" for "the IMF cut its growth forecast to 2.3%"; the
+    counted word only if ``c`` counts nothing and is no part), and nothing the
+    summary says of ``s`` ties it to ``c`` rather than to ``d``: no frame
+    word, counted word or context class shared with ``c`` and not with ``d``,
+    where ``d`` has some of that sort (if ``d`` has no counted word, an
+    agreeing one of ``c`` tells nothing), and no frame word of ``s`` (not
+    ``d``'s) in the sentence of ``c`` but not in that of ``d``. ``d`` is in
+    the sentence of ``c`` or the next or previous one, and is not the other
+    value of a change with ``c`` ("from 2.9% to 1.5%"). Returns ``(d, the
+    shared word)``, else ``None``.
+    """
+    if s.kind not in _FRAMED or c.kind != s.kind or "baseline" in s.context:
+        return None  # (the words of a change belong to both its values)
+    mine, theirs = _slots(s), _slots(c)
+    if not (mine[0] or mine[1]):
+        return None
+    for d in source:
+        if d is c or d.kind != s.kind or abs(d.sentence - c.sentence) > 1:
+            continue
+        if c.sentence == d.sentence and "baseline" in {*c.context, *d.context}:
+            continue  # two values of one thing at two times ("from 2.9% to 1.5%")
+        if comparable(s, d) is None or equivalent(s, d, settings):
+            continue
+        other = _slots(d)
+        toward = sorted((mine[0] & other[0]) - theirs[0])
+        if c.counted is None and "part" not in c.context:
+            # (a part counts what its whole counts: "31 of 44 drones")
+            toward += sorted(mine[1] & other[1])
+        if not toward:
+            continue
+        if any((m & t) - o for m, t, o in zip(mine, theirs, other, strict=True) if o):
+            continue
+        if c.sentence != d.sentence and (mine[0] - other[0]) & (
+            c.sentence_words - d.sentence_words
+        ):
+            continue  # the summary's other words are in c's sentence, not d's
+        return d, toward[0]
+    return None
+
+
+def _moved_evidence(c: Quantity, d: Quantity, word: str) -> str:
+    return (
+        f"source states {c.describe()} of something else: '{word}' goes with "
+        f"{d.describe()} there ({_sentence_label(c, d)})"
+    )
 
 
 def _mismatch_evidence(s: Quantity, c: Quantity, axis: str) -> str:
@@ -987,7 +1127,7 @@ class NumbersMetric:
         return Fingerprint(
             kind="metric",
             name="numbers",
-            version="1",
+            version="2",
             params=self._params.model_dump(mode="json"),
             model=None,
         )

@@ -64,7 +64,13 @@ the finding's ``rule``:
     Muhammad/Mohammed, ...); or (c), for people only, they are at least 5
     letters long, share first and last phonetic letter and consonant
     skeleton, and have Jaro–Winkler similarity ≥ `FUZZY_THRESHOLD` (0.88) on
-    their phonetic keys ("Abdullah" ↔ "Abdallah", "Andersen" ↔ "Anderson").
+    their phonetic keys ("Abdullah" ↔ "Abdallah", "Andersen" ↔ "Anderson");
+    or (d) both end in the Slavic possessive suffix of one form, Ukrainian
+    -iv- against Russian -ov-/-ev- ("-ivka" ↔ "-ovka", "-iv" ↔ "-ov", "-ivske"
+    ↔ "-ovskoe"), on stems of at least 3 letters that are equal or the same
+    given name (rule b): "Kostiantynivka" ↔ "Konstantinovka", "Pavlivka" ↔
+    "Pavlovka", "Kharkiv" ↔ "Kharkov"; not "Ivanivka" ↔ "Ivanovo" (another
+    suffix).
 ``compound``
     Last resort for non-person names: a qualifier that is itself a source
     place, nationality or organisation, followed by a name the source has
@@ -110,6 +116,7 @@ from harness.text.entities import (
     normalise_key,
     word_spans,
 )
+from harness.text.sentences import sentence_spans
 
 Status = Literal["supported", "unsupported"]
 
@@ -430,7 +437,8 @@ def token_variant(a: str, b: str, *, person: bool) -> str | None:
         person: Allow the similarity rule (c) (names of people only).
 
     Returns:
-        ``"equal"``, ``"phonetic"``, ``"given-name"``, ``"similar"`` or ``None``.
+        ``"equal"``, ``"phonetic"``, ``"given-name"``, ``"similar"``,
+        ``"place-suffix"`` or ``None``.
 
     >>> token_variant("hrytsenko", "gritsenko", person=True)
     'phonetic'
@@ -456,7 +464,36 @@ def token_variant(a: str, b: str, *, person: bool) -> str | None:
         and jaro_winkler(pa, pb) >= FUZZY_THRESHOLD
     ):
         return "similar"
+    if _possessive_variant(pa, pb):
+        return "place-suffix"
     return None
+
+
+#: A Slavic possessive ending on a phonetic key: stem, vowel (i: Ukrainian; o/e:
+#: Russian), "v", then the rest of the suffix ("ka", "sk", "ske", ...).
+_POSSESSIVE_SUFFIX = re.compile(r"^(.{3,}?)[ioe]v(ka|ske|skoe|skoi|sk|Zi|)$")
+
+
+def _possessive_variant(pa: str, pb: str) -> bool:
+    """Rule (d): two phonetic keys are one Slavic possessive place or surname.
+
+    >>> _possessive_variant(phonetic_key("kostiantynivka"), phonetic_key("konstantinovka"))
+    True
+    >>> _possessive_variant(phonetic_key("ivanivka"), phonetic_key("ivanovo"))
+    False
+    """
+    ma, mb = _POSSESSIVE_SUFFIX.match(pa), _POSSESSIVE_SUFFIX.match(pb)
+    if ma is None or mb is None:
+        return False
+    rest = {"ske": "skoe", "skoi": "skoe"}  # -ivske, -ovskoe, -ovskoye
+    if rest.get(ma.group(2), ma.group(2)) != rest.get(mb.group(2), mb.group(2)):
+        return False
+    stem_a, stem_b = ma.group(1), mb.group(1)
+    if stem_a == stem_b:
+        return True
+    groups_a = {_GIVEN.get(form) for form in (stem_a, stem_a + "i", stem_a.removesuffix("i"))}
+    groups_b = {_GIVEN.get(form) for form in (stem_b, stem_b + "i", stem_b.removesuffix("i"))}
+    return bool((groups_a & groups_b) - {None})
 
 
 def _why_tokens_differ(a: str, b: str, *, person: bool) -> str:
@@ -712,6 +749,11 @@ class SourceIndex:
     def from_entities(cls, entities: Sequence[Entity], text: str) -> SourceIndex:
         """An index over given entities of ``text`` (no NER run)."""
         return cls(TextAnalysis.of(text, entities), {entity.label for entity in entities})
+
+    @cached_property
+    def sentence_starts(self) -> list[int]:
+        """Start offsets of the source's sentences."""
+        return [start for start, _ in sentence_spans(self.text)]
 
     @cached_property
     def table(self) -> TokenTable:

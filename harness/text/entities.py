@@ -39,6 +39,8 @@ from functools import cached_property
 from typing import Any
 
 from harness.text.nlp import load_pipeline
+from harness.text.numbers import extract_quantities
+from harness.text.sentences import sentence_spans
 
 #: Entity labels kept by default (spaCy's OntoNotes name labels).
 NAME_LABELS: tuple[str, ...] = (
@@ -384,6 +386,165 @@ def analyse(
     return [known[text] for text in texts]
 
 
+#: Label of a capitalised name the NER did not tag (`untagged_names`).
+UNTAGGED_LABEL = "NAME"
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: Capitalised words that are not names on their own: function words, pronouns,
+#: weekdays, months, titles and honorifics (a title is not a name: "Prime Minister").
+_NOT_NAMES: frozenset[str] = _word_set(
+    """a an the this that these those it its he she they we i you his her their our my your
+    him them us me there here and or but nor so yet if as of in on at to for by with from
+    into onto over under about after before since during despite although though while
+    when where which who whom whose what why how all any both each every some many most
+    more no not one other another such only also however meanwhile then thus hence still
+    according among between against without within per via than until unless because
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december jan feb mar apr jun jul aug
+    sep sept oct nov dec mr mrs ms miss dr prof sir dame lord lady st mt president
+    vice prime minister ministers secretary governor mayor senator congressman
+    congresswoman representative rep sen gov chancellor premier king queen prince princess
+    pope sheikh emir sultan general gen colonel col major maj captain capt lieutenant lt
+    sergeant sgt admiral commander chief executive officer director chairman chairwoman
+    chair spokesman spokeswoman spokesperson judge justice attorney ambassador envoy
+    commissioner deputy mp mep head leader founder ceo cfo coo cto"""
+)
+#: Characters after which a word starts a sentence-like unit (quotes, colons, brackets).
+_OPENERS = frozenset("\"“‘'(:[—–-•*")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A capitalised span the NER did not tag that may be a name.
+
+    Attributes:
+        entity: The span as an `Entity` labelled `UNTAGGED_LABEL`.
+        initial: Whether it opens a sentence (or a quote), where any word is
+            capitalised: it is a name only if the source uses it as one.
+        rest: For an ``initial`` span of several words, the span without its
+            first word ("Panamax" of "Average Panamax waiting times ..."), else
+            ``None``.
+    """
+
+    entity: Entity
+    initial: bool
+    rest: Entity | None = None
+
+
+def opens_sentence(text: str, start: int, starts: Sequence[int] | None = None) -> bool:
+    """Whether the word at ``start`` opens a sentence, a quote or a bracket.
+
+    Args:
+        text: The text.
+        start: Offset of the word.
+        starts: Sentence start offsets (`sentence_spans`), if already known.
+
+    >>> opens_sentence("He left. Mercer stayed.", 9), opens_sentence("He met Mercer.", 7)
+    (True, False)
+    """
+    starts = [a for a, _ in sentence_spans(text)] if starts is None else starts
+    if start in starts:
+        return True
+    before = text[:start].rstrip()
+    return not before or before[-1] in _OPENERS
+
+
+def untagged_names(analysis: TextAnalysis, trailing: Iterable[str] = ()) -> list[Candidate]:
+    """Capitalised spans of a text that its NER did not tag but that look like names.
+
+    A span is a run of capitalised words (acronyms included) joined by spaces
+    or hyphens, with lower-case function words inside ("Bank of England", not
+    "and": two names are two spans), outside every entity the NER found (of
+    any label, so dates and numbers are skipped too) and every quantity
+    (`extract_quantities`: "Rs 4,200 crore", "NOK 6.8 billion"), without
+    leading or trailing words that are not names on their own (`_NOT_NAMES`:
+    "The", "President", "Monday"), plus
+    one following lower-case word of ``trailing`` ("the Donetsk region" with
+    administrative words). A span right next to a name entity is left out:
+    it is a piece of a name the NER cut short ("Oblast" after "Chernihiv"). A
+    span at the start of a sentence or quote is marked ``initial`` unless it
+    is an acronym.
+
+    Args:
+        analysis: The text's analysis (its entities mark what is tagged).
+        trailing: Lower-case words that extend a span ("region", "province").
+
+    Returns:
+        Candidates in text order.
+
+    >>> from harness.text.entities import TextAnalysis
+    >>> found = untagged_names(TextAnalysis.of("Mercer met IAEA staff in the Donetsk region.", []),
+    ...                        trailing={"region"})
+    >>> [(c.entity.text, c.initial) for c in found]
+    [('Mercer', True), ('IAEA', False), ('Donetsk region', False)]
+    """
+    text = analysis.text
+    words = word_spans(text)
+    tagged = [(entity.start, entity.end) for entity in analysis.entities]
+    names = [(e.start, e.end) for e in analysis.entities if e.label in NAME_LABELS]
+    tagged += [q.span for q in extract_quantities(text)]  # "Rs 4,200 crore", "NOK 6.8 billion"
+    starts = [a for a, _ in sentence_spans(text)]
+    suffixes = frozenset(trailing)
+
+    def free(i: int) -> bool:
+        _, a, b = words[i]
+        return not any(start < b and a < end for start, end in tagged)
+
+    def capital(i: int) -> bool:
+        word = words[i][0]
+        return word[:1].isupper() and free(i)
+
+    def name_word(i: int) -> bool:
+        return capital(i) and fold(words[i][0]) not in _NOT_NAMES
+
+    found: list[Candidate] = []
+    i, n = 0, len(words)
+    while i < n:
+        if not name_word(i):
+            i += 1
+            continue
+        last = j = i
+        while j + 1 < n:
+            gap = text[words[j][2] : words[j + 1][1]]
+            if gap not in {" ", "-"}:
+                break
+            if capital(j + 1):
+                j += 1
+                if name_word(j):
+                    last = j
+            elif fold(words[j + 1][0]) in _INNER_WORDS and j + 2 < n and capital(j + 2):
+                j += 1
+            else:
+                break
+        end = words[last][2]
+        nxt = last + 1
+        if nxt < n and text[end : words[nxt][1]] == " " and words[nxt][0] in suffixes and free(nxt):
+            end = words[nxt][2]
+        start = words[i][1]
+        entity = make_entity(text, start, end, UNTAGGED_LABEL)
+        if entity is not None and not any(
+            text[b:start] in {" ", "-"} or text[end:a] in {" ", "-"} for a, b in names
+        ):
+            acronym = len(entity.tokens) == 1 and entity.text.isupper() and len(entity.text) > 1
+            initial = opens_sentence(text, start, starts) and not acronym
+            rest = None
+            if initial:
+                second = next((k for k in range(i + 1, last + 1) if name_word(k)), None)
+                if second is not None:
+                    rest = make_entity(text, words[second][1], end, UNTAGGED_LABEL)
+            found.append(Candidate(entity, initial, rest))
+        i = last + 1
+    return found
+
+
+#: Lower-case words allowed inside a capitalised name ("Bank of England").
+_INNER_WORDS = frozenset({"of", "the", "for", "de", "del", "da", "van", "von", "al", "bin"})
+
+
 def clear_memo() -> None:
     """Forget every memoised analysis (for tests and benchmarks)."""
     with _memo_lock:
@@ -412,6 +573,8 @@ __all__ = [
     "ALL_LABELS",
     "NAME_LABELS",
     "NUMERIC_LABELS",
+    "UNTAGGED_LABEL",
+    "Candidate",
     "Entity",
     "TextAnalysis",
     "TokenTable",
@@ -423,6 +586,8 @@ __all__ = [
     "fold",
     "make_entity",
     "normalise_key",
+    "opens_sentence",
     "tokenize",
+    "untagged_names",
     "word_spans",
 ]

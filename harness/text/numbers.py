@@ -58,6 +58,13 @@ quantity: "31 of 44", "14 of them", "including three"), and ``dated`` with
 ``dated:<when>`` (a date, year or month right after it: "2,310 on January
 28" -> ``dated:d128``, "5.5% in August" -> ``dated:m8``).
 
+What a number is stated of beyond those classes is kept as its *frame*
+(`Quantity.frame`: stemmed content words before it in its clause, "the IMF
+cut its growth forecast to 2.8%" -> imf, growth, forecast), with the words
+of its whole sentence (`Quantity.sentence_words`); a value stated "each" for
+several coordinated names records how many (`Quantity.each`: "Ukraine and
+Russia exchanged 95 prisoners each" -> 2).
+
 Not extracted (deliberately): clock times ("04:17", "2:03"; but race times
 "2:03:11" are durations), phone numbers, numbers inside names ("Covid-19",
 "M23", "Ariane 6", "Ligue 1"), "one of the", "no one", "one-off", vague
@@ -69,7 +76,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
@@ -120,6 +127,21 @@ class Quantity:
         context: Sorted context classes from the cue words near the number
             ("death", "injury", "export", "increase", ...).
         cues: The cue words themselves, lowercased, in text order.
+        frame: Crude stems of the content words before the quantity in its
+            clause (up to 12 words back, with the stops of the cue window:
+            punctuation, "and", "while", another quantity): what the number is
+            stated of -- its verb, subject or owner. "the IMF cut its growth
+            forecast to 2.8%" -> ``("imf", "growth", "forecast")``; "Gábor
+            Tóth, took 41.8%" -> ``("took",)``. Function words, weekdays,
+            reporting verbs ("said", "reported"), direction verbs ("rose",
+            "cut": the ``direction`` context) and links ("including") are left
+            out. A value after "to"/"from" right after another ("rose 12% to
+            $5 billion") shares its frame.
+        sentence_words: The stems of the content words of its sentence (as
+            for ``frame``; one set shared by the sentence's quantities).
+        each: How many parties the value is stated for each of: "Ukraine and
+            Russia exchanged 95 prisoners each" -> 2 (the names joined by
+            "and" or commas before it in the sentence); else 0.
     """
 
     text: str
@@ -136,6 +158,9 @@ class Quantity:
     step: float = 1.0
     context: tuple[str, ...] = ()
     cues: tuple[str, ...] = ()
+    frame: tuple[str, ...] = ()
+    sentence_words: frozenset[str] = frozenset()
+    each: int = 0
 
     @property
     def is_range(self) -> bool:
@@ -766,6 +791,18 @@ _STOPWORDS = _word_set(
     then there here also only just even still yet already nearly almost roughly
     about s t said says say according"""
 )
+# reporting verbs: who reports a number says nothing about what it counts
+_REPORTING = _word_set(
+    """reported report reports reporting announced announce announces told tell tells
+    added adds stated states noted notes claimed claims estimated estimates showed shows
+    confirmed confirms cited cites quoted quotes"""
+)
+_FRAME_WORDS = 12  # words before a quantity searched for its frame
+_WEEKDAYS = _word_set("monday tuesday wednesday thursday friday saturday sunday")
+# words that link a quantity to another rather than say what it is of
+_LINKS = _word_set("including include includes included among excluding plus")
+# kinds whose frame a following "to"/"from" value shares
+_FRAMED_KINDS = frozenset({"count", "money", "percent", "quantity"})
 _BOUNDARY_WORDS = frozenset({"and", "but", "while", "whereas", "which", "who", "although"})
 _BOUNDARY_PUNCT = frozenset(',;:()[]{}"“”!?—–…')
 _YEAR_PREPOSITIONS = frozenset(
@@ -988,6 +1025,7 @@ class _Parser:
         spans = sentence_spans(text)
         self.sent_starts = [s for s, _ in spans] or [0]
         self.tok_sent = self._token_sentences()
+        self._sentence_stems: list[frozenset[str]] | None = None
 
     def _token_sentences(self) -> list[int]:
         """Sentence index of every token (tokens and sentence starts are both sorted)."""
@@ -1061,7 +1099,24 @@ class _Parser:
         for index, draft in enumerate(drafts):
             for k in range(draft.first, draft.last):
                 owner[k] = index
-        return [self._finish(draft, owner, index, drafts) for index, draft in enumerate(drafts)]
+        found = [self._finish(draft, owner, index, drafts) for index, draft in enumerate(drafts)]
+        # "revenue rose 12% to $5 billion": the second value of a change is stated of
+        # what the first is (not so a part and its whole: "shot down 31 of 44 drones")
+        for index, draft in enumerate(drafts):
+            linked = self._linked_before(draft, owner, index)
+            if linked is not None and found[linked].kind in _FRAMED_KINDS:
+                frame = tuple(dict.fromkeys((*found[linked].frame, *found[index].frame)))
+                found[index] = replace(found[index], frame=frame)
+        return found
+
+    def _linked_before(self, d: _Draft, owner: list[int], index: int) -> int | None:
+        """The quantity right before ``d`` across "to"/"from" ("12% to $5 billion")."""
+        k = self._before_qualifier(d.first) - 1
+        if self.low(k) in ("to", "from"):
+            k -= 1
+        if k < 0 or owner[k] in (-1, index) or not self.same_sentence(k, d.first):
+            return None
+        return owner[k]
 
     def _parse_at(self, i: int) -> _Draft | None:
         tok = self.toks[i]
@@ -1847,6 +1902,9 @@ class _Parser:
             step=_tidy(d.step),
             context=tuple(sorted(classes)),
             cues=tuple(dict.fromkeys(cues)),
+            frame=self._frame(self._window(q_start - 1, -1, _FRAME_WORDS, owner, index, sentence)),
+            sentence_words=self._sentence_words(sentence),
+            each=self._each(q_start, d, right),
         )
 
     def _anchor(self, d: _Draft, owner: list[int], index: int, drafts: list[_Draft]) -> str | None:
@@ -1863,6 +1921,47 @@ class _Parser:
             if self.month_at(k):
                 return f"m{self.month_at(k)}"
         return None
+
+    def _each(self, q_start: int, d: _Draft, right: list[int]) -> int:
+        """The number of coordinated names a value is stated for each of ("Ukraine
+        and Russia exchanged 95 prisoners each" -> 2), else 0."""
+        if d.kind not in ("count", "money", "quantity"):
+            return 0
+        at = next((k for k in right[:3] if self.lows[k] in ("each", "apiece")), None)
+        if at is None:
+            return 0
+        after = self.toks[at + 1] if at + 1 < self.n else None
+        if after is not None and after.kind == "word" and after.lower not in _STOPWORDS:
+            return 0  # "each side", "each year": not distributive
+        # the last coordination of capitalised names before the value in its sentence
+        first = q_start - 1
+        while first > 0 and self.same_sentence(first - 1, q_start):
+            first -= 1
+        best = 0
+        k = first
+        while k < q_start:
+            names, k = self._coordination(k, q_start)
+            if names >= 2:
+                best = names
+        return best
+
+    def _coordination(self, k: int, stop: int) -> tuple[int, int]:
+        """Count the capitalised names joined by "and"/commas from token ``k``:
+        ``(names, next token)``; names < 2 means no coordination starts at ``k``."""
+        names = 0
+        while k < stop:
+            if not (self.is_word(k) and self.toks[k].text[0].isupper()):
+                return names, k + 1
+            while k < stop and self.is_word(k) and self.toks[k].text[0].isupper():
+                k += 1  # one name: a run of capitalised words
+            names += 1
+            if self.low(k) == "," and self.low(k + 1) == "and":
+                k += 2
+            elif self.low(k) in (",", "and"):
+                k += 1
+            else:
+                return names, k + 1
+        return names, k
 
     def _part(self, q_start: int, d: _Draft) -> bool:
         """ "31 of 44 drones", "14 of them", "including three firefighters": a part of a
@@ -1897,6 +1996,33 @@ class _Parser:
             if self.lows[k] in _DIRECTION_VERBS and self.lows[k] not in ("up", "down"):
                 return True
         return False
+
+    def _frame(self, left: list[int]) -> tuple[str, ...]:
+        """Content-word stems of the left window, in text order (see `Quantity.frame`)."""
+        words = [_stem(self.lows[k]) for k in reversed(left) if self._frame_word(k)]
+        return tuple(dict.fromkeys(words))
+
+    def _frame_word(self, k: int) -> bool:
+        low = self.lows[k]
+        return (
+            self.toks[k].kind == "word"
+            and len(low) > 1
+            and low not in _STOPWORDS
+            and low not in _REPORTING
+            and low not in _WEEKDAYS
+            and low not in _LINKS
+            and low not in _DIRECTION_VERBS
+        )
+
+    def _sentence_words(self, sentence: int) -> frozenset[str]:
+        """Stems of the frame words of a sentence (memoised per sentence)."""
+        if self._sentence_stems is None:
+            stems: list[set[str]] = [set() for _ in self.sent_starts]
+            for k, sent in enumerate(self.tok_sent):
+                if self._frame_word(k):
+                    stems[sent].add(_stem(self.lows[k]))
+            self._sentence_stems = [frozenset(words) for words in stems]
+        return self._sentence_stems[sentence]
 
     def _counted(self, right: list[int], end: int) -> str | None:
         """The head noun after a quantity: the last word of the noun phrase right after
@@ -2013,6 +2139,19 @@ def _lemma(word: str) -> str:
         return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "as")):
         return word[:-1]
+    return word
+
+
+def _stem(word: str) -> str:
+    """A crude stem for comparing frame words: inflections and a final "e" removed.
+
+    >>> [_stem(w) for w in ("reduced", "reducing", "reduce", "forecasts", "took", "sales")]
+    ['reduc', 'reduc', 'reduc', 'forecast', 'took', 'sal']
+    """
+    word = _lemma(word)
+    for suffix in ("ing", "ed", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
     return word
 
 

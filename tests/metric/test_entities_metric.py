@@ -160,6 +160,58 @@ def test_capitalised_mention_may_match_a_lower_case_source_word() -> None:
         assert finding["status"] == "supported", finding
 
 
+SEVILLE = (
+    "Temperatures in Seville reached 44.6C on Monday, Spain's weather agency AEMET said. "
+    "Hospitals in Andalusia reported 112 heat-related admissions, Governor Dale Mercer said."
+)
+
+
+def _untagged(summary: str) -> dict[str, tuple[str, str | None]]:
+    """The summary's spans checked as names if the NER tagged nothing in it."""
+    from harness.text.aliases import SourceIndex
+    from harness.text.entities import TextAnalysis, analyse
+
+    [source] = analyse([SEVILLE])
+    found = entities_module._untagged(TextAnalysis.of(summary, []), SourceIndex(source), {})
+    return {entity.text: (resolution.status, resolution.rule) for entity, resolution in found}
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        # an added name is flagged; names the source has are supported
+        ("Temperatures in Seville, on the Guadalquivir, rose.",
+         {"Seville": ("supported", "exact"), "Guadalquivir": ("unsupported", None)}),
+        ("AEMET said Mercer was right.",
+         {"AEMET": ("supported", "exact"), "Mercer": ("supported", "surname")}),
+        ("It hit the Andalusia region.", {"Andalusia region": ("supported", "admin-suffix")}),
+        # a sentence opener counts only as a name of the source; of several words,
+        # the words after the first are tried alone
+        ("Scorching Seville heat.", {"Seville": ("supported", "exact")}),
+        ("Scorching Granada heat.", {"Granada": ("unsupported", None)}),
+        ("Temperatures rose.", {}),
+        ("Toledo sweltered.", {}),
+        # a word the source has only in lower case or opening a sentence is no name
+        ("The Admissions and the Hospitals rose.", {}),
+    ],
+)  # fmt: skip
+def test_names_the_ner_misses(summary: str, expected: dict[str, tuple[str, str | None]]) -> None:
+    assert _untagged(summary) == expected
+
+
+def test_names_the_ner_misses_count_with_default_labels_only() -> None:
+    summary = "Temperatures in Seville, on the Guadalquivir, reached 44.6C."
+    result = _score(summary, source=SEVILLE, references=())
+    found = _by_text(result)
+    # (whether the NER or the fallback finds it, the name is flagged)
+    assert found["Guadalquivir"]["status"] == "unsupported"
+    assert found["Seville"]["status"] == "supported"
+    assert result.values["unsupported"] == 1.0 and result.values["precision"] == 0.5
+    item = MetricInput(Example(id="x", source=SEVILLE), summary)
+    [places] = _metric(labels=["GPE"]).score([item])
+    assert {f["label"] for f in places.findings} <= {"GPE"}
+
+
 def test_recall_against_the_reference() -> None:
     # reference entities: Mykola Tkachuk, Russian, Kharkiv Oblast, Ukrenergo (as spaCy tags them)
     full = _score("Tkachuk said Russian missiles hit Kharkiv Oblast and Ukrenergo cut power.")

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from harness.text.aliases import ADMIN_WORDS
 from harness.text.entities import (
     NAME_LABELS,
     NUMERIC_LABELS,
+    UNTAGGED_LABEL,
+    Entity,
     TextAnalysis,
     _chunks,
     analyse,
@@ -19,7 +22,9 @@ from harness.text.entities import (
     fold,
     make_entity,
     normalise_key,
+    opens_sentence,
     tokenize,
+    untagged_names,
     word_spans,
 )
 from harness.text.nlp import load_pipeline
@@ -161,6 +166,61 @@ def test_text_analysis_search() -> None:
     assert table.find([]) == []
     assert table.char_span(7, 2) == (41, 53)
     assert table.positions["korea"] == [1, 3]
+
+
+def _untagged(text: str, entities: list[Entity] | None = None) -> list[tuple[str, bool]]:
+    analysis = TextAnalysis.of(text, entities or [])
+    return [
+        (candidate.entity.text, candidate.initial)
+        for candidate in untagged_names(analysis, ADMIN_WORDS)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # acronyms and capitalised words the NER missed; a sentence opener is marked
+        ("IAEA inspectors arrived.", [("IAEA", False)]),
+        ("Mercer declared an emergency.", [("Mercer", True)]),
+        ("Temperatures in Seville, on the Guadalquivir, rose.", [
+            ("Temperatures", True), ("Seville", False), ("Guadalquivir", False)]),
+        # runs with inner function words, trailing administrative words
+        ("He met the Bank of England chief.", [("Bank of England", False)]),
+        ("Kestrel and Hoshida met.", [("Kestrel", True), ("Hoshida", False)]),
+        ("It hit the Donetsk region and Kursk Oblast.", [
+            ("Donetsk region", False), ("Kursk Oblast", False)]),
+        # not names: titles, weekdays, months, function words; quotes open a sentence
+        ("Prime Minister said on Monday in May that he would go.", []),
+        ('He said: "Nobody came."', [("Nobody", True)]),
+        # numbers with a currency code are the numbers check's business
+        ("It raised Rs 4,200 crore and NOK 6.8 billion.", []),
+    ],
+)  # fmt: skip
+def test_untagged_names(text: str, expected: list[tuple[str, bool]]) -> None:
+    assert _untagged(text) == expected
+
+
+def test_untagged_names_skip_what_the_ner_tagged() -> None:
+    text = "Troops left Chernihiv Oblast on Friday, Mercer said."
+    chernihiv = make_entity(text, 12, 21, "GPE")
+    friday = make_entity(text, 32, 38, "DATE")
+    assert chernihiv is not None and friday is not None
+    # "Oblast" is a piece of the tagged "Chernihiv", not a name of its own
+    assert _untagged(text, [chernihiv, friday]) == [("Troops", True), ("Mercer", False)]
+
+
+def test_untagged_name_opening_a_sentence_offers_its_rest() -> None:
+    (candidate,) = untagged_names(TextAnalysis.of("Average Panamax waits rose.", []))
+    assert candidate.initial and candidate.entity.text == "Average Panamax"
+    assert candidate.rest is not None and candidate.rest.text == "Panamax"
+    assert candidate.entity.label == candidate.rest.label == UNTAGGED_LABEL
+
+
+def test_opens_sentence() -> None:
+    text = 'He left. Mercer stayed (Ames too): "Lee left" - Ray.'
+    assert opens_sentence(text, 0) and opens_sentence(text, text.index("Mercer"))
+    assert opens_sentence(text, text.index("Ames")) and opens_sentence(text, text.index("Lee"))
+    assert not opens_sentence(text, text.index("stayed"))
 
 
 def test_chunks_cut_at_line_breaks_and_spaces() -> None:

@@ -317,6 +317,53 @@ def test_context_stops_at_clause_boundaries() -> None:
     assert wounded.context == ("injury",)
 
 
+@pytest.mark.parametrize(
+    ("text", "target", "frame"),
+    [
+        # what a number is stated of: the content words before it in its clause
+        ("The IMF cut its growth forecast to 2.8%.", "2.8%", ("imf", "growth", "forecast")),
+        ("Her rival, Gábor Tóth, took 41.8%.", "41.8%", ("took",)),
+        ("The office said it had received $1.1 billion.", "$1.1 billion", ("offic", "receiv")),
+        # stops at clause boundaries and at another quantity
+        ("It rose, while the Bank kept its estimate at 2.3%.", "2.3%", ("bank", "kept", "estimat")),
+        ("It shot down 31 of 44 drones.", "44", ()),
+        # weekdays, reporting and direction verbs and links are not frames
+        ("Police said on Monday that 12 people died.", "12", ("polic",)),
+        ("Sales fell 11 percent, it reported.", "11 percent", ("sal",)),
+        ("It killed 143 people, including 87 civilians.", "87", ()),
+        # a value after "to"/"from" right after another shares its frame
+        ("Revenue rose 12% to $5 billion.", "$5 billion", ("revenu",)),
+    ],
+)  # fmt: skip
+def test_frame_words(text: str, target: str, frame: tuple[str, ...]) -> None:
+    (q,) = [q for q in extract_quantities(text) if q.text == target]
+    assert q.frame == frame
+
+
+def test_sentence_words_are_shared_by_a_sentence() -> None:
+    first, second, third = extract_quantities(
+        "Sales of memory chips nearly tripled to ¥690 billion, about 18% of revenue. "
+        "Orders fell 6 percent."
+    )
+    assert first.sentence_words is second.sentence_words
+    assert {"memory", "chip", "revenu"} <= first.sentence_words
+    assert "order" in third.sentence_words and "memory" not in third.sentence_words
+
+
+@pytest.mark.parametrize(
+    ("text", "each"),
+    [
+        ("Ukraine and Russia exchanged 95 prisoners each on Saturday.", 2),
+        ("Poland, Hungary and Slovakia sent 40 trucks each.", 3),
+        ("Ukraine and Russia exchanged 95 prisoners on Saturday.", 0),
+        ("Tickets cost $5 each.", 0),
+        ("Ukraine and Russia lost 5 tanks each day.", 0),
+    ],
+)
+def test_values_stated_for_each_of_several_names(text: str, each: int) -> None:
+    assert extract_quantities(text)[0].each == each
+
+
 def test_sentence_indices_and_spans_follow_the_text() -> None:
     text = "Two died on Monday.\n\nThe fire burned 300 hectares. Crews spent $4.2bn."
     got = extract_quantities(text)
