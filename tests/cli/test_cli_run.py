@@ -206,3 +206,28 @@ def test_killed_run_resumes_from_cache(tmp_path: Path, env: dict[str, str]) -> N
     hits = manifest["cache"]["generation"]["hits"]
     assert hits >= first_calls - 1  # at most the in-flight batch is lost
     assert len(calls.read_text().splitlines()) == first_calls + (8 - hits)
+
+
+def test_two_runs_sharing_one_cache_at_once(tmp_path: Path, env: dict[str, str]) -> None:
+    args = ["configs/quickstart.yaml", "--limit", "8", "--set", "metrics=[rouge, length]"]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "harness", "run", *args, "--out", str(tmp_path / name)],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("a", "b")
+    ]
+    for process in processes:
+        _, stderr = process.communicate(timeout=180)
+        assert process.returncode == 0, stderr
+    first = json.loads((tmp_path / "a" / "results.json").read_text())
+    assert json.loads((tmp_path / "b" / "results.json").read_text())["results"] == first["results"]
+    done = harness("run", *args, "--out", str(tmp_path / "c"), env=env)
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads((tmp_path / "c" / "manifest.json").read_text())
+    assert manifest["cache"]["generation"]["misses"] == 0
+    assert manifest["cache"]["score"]["misses"] == 0
