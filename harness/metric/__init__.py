@@ -1,14 +1,21 @@
 """Metrics: the protocol, the registry, and the built-in metrics.
 
 Importing this package registers: ``rouge``, ``fragments``, ``length``,
-``numbers``, ``entities``, ``consistency``.
+``numbers``, ``entities``, ``consistency``, the model-based ``embedding``,
+``bertscore``, ``nli``, and ``evaluate`` (the Hugging Face ``evaluate``
+adapter, module `hf_evaluate`); their heavy dependencies are imported only
+when one is built.
 """
 
 from harness.metric import (
+    bertscore,
     consistency,  # after numbers and entities, which it builds on
+    embedding,
     entities,
     fragments,
+    hf_evaluate,
     length,
+    nli,
     numbers,
     rouge,
 )
@@ -32,12 +39,16 @@ __all__ = [
     "MetricResult",
     "Requirement",
     "ValueSpec",
+    "bertscore",
     "build_metric",
     "consistency",
+    "embedding",
     "entities",
     "fragments",
+    "hf_evaluate",
     "length",
     "metric",
+    "nli",
     "numbers",
     "rouge",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -67,9 +67,34 @@ ParamsT = TypeVar("ParamsT", bound=BaseModel)
 MetricFactory = Callable[[Any], Metric]
 
 
+DynamicValues = Callable[[Any], Sequence[ValueSpec]]
+DynamicRequires = Callable[[Any], Sequence[Requirement]]
+
+
 @dataclass(frozen=True)
 class MetricEntry:
-    """A registered metric: what it reports, what it needs, and its factory."""
+    """A registered metric: what it reports, what it needs, and its factory.
+
+    Most metrics declare ``values`` and ``requires`` once. A metric whose
+    values or requirements depend on its params (the ``evaluate`` adapter
+    reports the keys its params name; ``bertscore`` compares with the
+    references or the source) also registers ``dynamic_values`` and/or
+    ``dynamic_requires``; `for_params` (which `build_metric` calls) then
+    returns the entry with ``values``/``requires`` for those params, so code
+    that holds a built metric's entry never sees the difference.
+
+    Attributes:
+        name: The name configs use.
+        factory: Builds the metric from validated params.
+        params_model: Pydantic model of the params.
+        values: The values it reports (for a dynamic metric: what
+            ``harness list`` shows, e.g. a placeholder describing them).
+        requires: What a pair must have to be scored (for a dynamic metric:
+            the requirement with default params).
+        description: One line for ``harness list`` and the README.
+        dynamic_values: Validated params → the values reported with them.
+        dynamic_requires: Validated params → the requirements with them.
+    """
 
     name: str
     factory: MetricFactory
@@ -77,10 +102,23 @@ class MetricEntry:
     values: tuple[ValueSpec, ...]
     requires: frozenset[Requirement]
     description: str
+    dynamic_values: DynamicValues | None = None
+    dynamic_requires: DynamicRequires | None = None
 
     def value_names(self) -> list[str]:
         """Full value names, e.g. ``["rouge.rouge1", ...]``."""
         return [f"{self.name}.{spec.name}" for spec in self.values]
+
+    def for_params(self, params: BaseModel) -> MetricEntry:
+        """This entry with the values and requirements of ``params``.
+
+        Returns ``self`` for a metric with static values and requirements.
+        """
+        if self.dynamic_values is None and self.dynamic_requires is None:
+            return self
+        values = self.values if self.dynamic_values is None else self.dynamic_values(params)
+        requires = self.requires if self.dynamic_requires is None else self.dynamic_requires(params)
+        return replace(self, values=tuple(values), requires=frozenset(requires))
 
 
 METRICS: Registry[MetricEntry] = Registry("metric")
@@ -93,6 +131,8 @@ def metric(
     values: Sequence[ValueSpec],
     requires: Sequence[Requirement],
     description: str,
+    dynamic_values: Callable[[ParamsT], Sequence[ValueSpec]] | None = None,
+    dynamic_requires: Callable[[ParamsT], Sequence[Requirement]] | None = None,
 ) -> Callable[[Callable[[ParamsT], Metric]], Callable[[ParamsT], Metric]]:
     """Register a metric factory.
 
@@ -103,12 +143,26 @@ def metric(
         requires: ``"source"`` and/or ``"reference"``; pairs lacking one get
             ``None`` values with a reason instead of being scored.
         description: One line for ``harness list`` and the README.
+        dynamic_values: For a metric whose values depend on its params:
+            params → values (``values`` is then what ``harness list`` shows).
+        dynamic_requires: For a metric whose requirements depend on its
+            params: params → requirements (``requires`` is then the
+            requirement with default params).
     """
 
     def register(factory: Callable[[ParamsT], Metric]) -> Callable[[ParamsT], Metric]:
         METRICS.add(
             name,
-            MetricEntry(name, factory, params, tuple(values), frozenset(requires), description),
+            MetricEntry(
+                name,
+                factory,
+                params,
+                tuple(values),
+                frozenset(requires),
+                description,
+                dynamic_values,
+                dynamic_requires,
+            ),
         )
         return factory
 
@@ -118,6 +172,10 @@ def metric(
 def build_metric(config: MetricConfig, where: str) -> tuple[MetricEntry, Metric]:
     """Validate params and build a metric.
 
+    Returns:
+        The entry for these params (`MetricEntry.for_params`: the values
+        and requirements this configuration reports and needs) and the metric.
+
     Raises:
         ConfigError: Unknown metric or invalid params.
     """
@@ -126,7 +184,7 @@ def build_metric(config: MetricConfig, where: str) -> tuple[MetricEntry, Metric]
         params = entry.params_model.model_validate(config.params)
     except ValidationError as error:
         raise ConfigError(validation_message(error, f"{where}.params")) from None
-    return entry, entry.factory(params)
+    return entry.for_params(params), entry.factory(params)
 
 
 __all__ = [

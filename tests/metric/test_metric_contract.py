@@ -1,6 +1,19 @@
-"""Contract every registered metric keeps (run over ``harness.metric.METRICS``)."""
+"""Contract every registered metric keeps (run over ``harness.metric.METRICS``).
+
+Metrics are built with their default params, except those without an offline
+default (`contract_params`): ``nli`` gets a tiny random NLI model and
+``evaluate`` a local module, both written at test time.
+"""
 
 from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # model metrics must work offline
 
 import pytest
 from pydantic import ValidationError
@@ -36,24 +49,55 @@ ITEMS = [
 NAMES = METRICS.names()
 
 
+def _sibling(name: str) -> ModuleType:
+    """A test module next to this one (its helpers build the offline models)."""
+    spec = importlib.util.spec_from_file_location(
+        f"_contract_{name}", Path(__file__).parent / f"{name}.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def contract_params(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """Params of the metrics that have no offline default; the others use defaults."""
+    folder = tmp_path_factory.mktemp("contract_models")
+    nli_model = _sibling("test_nli_metric").make_tiny_nli_model(folder / "nli")
+    module = _sibling("test_evaluate_adapter").write_word_ratio_module(folder / "evaluate")
+    return {
+        "nli": {"model": str(nli_model)},
+        "evaluate": {"module": str(module), "values": ["ratio", "exact_match"]},
+    }
+
+
+@pytest.fixture
+def build(contract_params: dict[str, dict[str, Any]]) -> Any:
+    """``build(name)`` → the entry for the contract params and the built metric."""
+
+    def _build(name: str) -> tuple[MetricEntry, Metric]:
+        config = MetricConfig(name=name, params=contract_params.get(name, {}))
+        return build_metric(config, "contract")
+
+    return _build
+
+
 def _entry(name: str) -> MetricEntry:
     return METRICS.get(name)
 
 
-def _build(name: str) -> Metric:
-    entry = _entry(name)
-    return entry.factory(entry.params_model())
-
-
 def test_the_built_in_metrics_are_registered() -> None:
-    assert {"fragments", "length", "rouge"} <= set(NAMES)
+    model_based = {"embedding", "bertscore", "nli", "evaluate"}
+    assert {"fragments", "length", "rouge"} | model_based <= set(NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_score_returns_one_declared_result_per_input(name: str) -> None:
-    declared = [spec.name for spec in _entry(name).values]
+def test_score_returns_one_declared_result_per_input(name: str, build: Any) -> None:
+    entry, metric = build(name)
+    declared = [spec.name for spec in entry.values]
     assert len(declared) == len(set(declared))
-    results = _build(name).score(ITEMS)
+    results = metric.score(ITEMS)
     assert len(results) == len(ITEMS)
     for result in results:
         assert isinstance(result, MetricResult)
@@ -64,8 +108,8 @@ def test_score_returns_one_declared_result_per_input(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_score_is_pure_and_ordered(name: str) -> None:
-    metric = _build(name)
+def test_score_is_pure_and_ordered(name: str, build: Any) -> None:
+    _, metric = build(name)
     batch = metric.score(ITEMS)
     assert metric.score(ITEMS) == batch
     assert [metric.score([item])[0] for item in ITEMS] == batch
@@ -73,18 +117,22 @@ def test_score_is_pure_and_ordered(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_fingerprint_is_stable_and_names_the_metric(name: str) -> None:
-    fingerprint = _build(name).fingerprint
+def test_fingerprint_is_stable_and_names_the_metric(
+    name: str, build: Any, contract_params: dict[str, dict[str, Any]]
+) -> None:
+    entry, metric = build(name)
+    fingerprint = metric.fingerprint
     assert fingerprint.kind == "metric" and fingerprint.name == name
-    assert fingerprint.params == _entry(name).params_model().model_dump(mode="json")
-    assert fingerprint.digest() == _build(name).fingerprint.digest()
+    params = entry.params_model.model_validate(contract_params.get(name, {}))
+    assert fingerprint.params == params.model_dump(mode="json")
+    assert fingerprint.digest() == build(name)[1].fingerprint.digest()
 
 
-def test_fingerprints_differ_between_metrics_and_params() -> None:
-    digests = {_build(name).fingerprint.digest() for name in NAMES}
+def test_fingerprints_differ_between_metrics_and_params(build: Any) -> None:
+    digests = {build(name)[1].fingerprint.digest() for name in NAMES}
     assert len(digests) == len(NAMES)
     _, rouge = build_metric(MetricConfig(name="rouge", params={"use_stemmer": False}), "test")
-    assert rouge.fingerprint.digest() != _build("rouge").fingerprint.digest()
+    assert rouge.fingerprint.digest() != build("rouge")[1].fingerprint.digest()
 
 
 @pytest.mark.parametrize("name", NAMES)

