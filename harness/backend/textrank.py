@@ -23,9 +23,9 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from harness.backend._extractive import SentenceExtractor
 from harness.backend._protocol import BuildContext, Generation, Summarizer, backend
-from harness.records import Example, Fingerprint
-from harness.text.sentences import split_sentences, words
+from harness.text.sentences import words
 
 # Scores are rounded before ranking so that float noise in the power
 # iteration cannot reorder sentences whose scores are equal in exact arithmetic;
@@ -102,40 +102,17 @@ def rank_sentences(sentences: Sequence[str], damping: float) -> list[float]:
     return [float(scores[i]) for i in range(len(sentences))]
 
 
-class TextRankSummarizer:
+class TextRankSummarizer(SentenceExtractor[TextRankParams]):
     """Extract the ``sentences`` most central sentences of each source.
 
     Args:
         params: Validated params.
     """
 
-    def __init__(self, params: TextRankParams) -> None:
-        self._params = params
+    name = "textrank"
 
-    @property
-    def fingerprint(self) -> Fingerprint:
-        """Name, version and params of this backend."""
-        return Fingerprint(
-            kind="backend",
-            name="textrank",
-            version="1",
-            params=self._params.model_dump(mode="json"),
-            model=None,
-        )
-
-    @property
-    def cacheable(self) -> bool:
-        """TextRank is deterministic, so its outputs can be cached."""
-        return True
-
-    def summarize(self, examples: Sequence[Example]) -> list[Generation]:
-        """One `Generation` per example; a blank source fails with "empty source"."""
-        return [self._one(example.source) for example in examples]
-
-    def _one(self, source: str) -> Generation:
-        sentences = split_sentences(source)
-        if not sentences:
-            return Generation.failed("empty source")
+    def extract(self, sentences: list[str]) -> Generation:
+        """The top-k sentences by PageRank, in source order (all of them when k or fewer)."""
         k = self._params.sentences
         if len(sentences) <= k:
             return Generation(summary=" ".join(sentences))
