@@ -2,9 +2,9 @@
 
 Importing this package registers: ``rouge``, ``fragments``, ``length``,
 ``numbers``, ``entities``, ``consistency``, the model-based ``embedding``,
-``bertscore``, ``nli``, and ``evaluate`` (the Hugging Face ``evaluate``
-adapter, module `hf_evaluate`); their heavy dependencies are imported only
-when one is built.
+``bertscore``, ``nli``, the LLM-as-judge ``llm_judge``, and ``evaluate``
+(the Hugging Face ``evaluate`` adapter, module `hf_evaluate`); their heavy
+dependencies are imported only when one is built.
 """
 
 from harness.metric import (
@@ -15,6 +15,7 @@ from harness.metric import (
     fragments,
     hf_evaluate,
     length,
+    llm_judge,
     nli,
     numbers,
     rouge,
@@ -47,6 +48,7 @@ __all__ = [
     "fragments",
     "hf_evaluate",
     "length",
+    "llm_judge",
     "metric",
     "nli",
     "numbers",

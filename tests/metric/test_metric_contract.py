@@ -2,13 +2,15 @@
 
 Metrics are built with their default params, except those without an offline
 default (`contract_params`): ``nli`` gets a tiny random NLI model and
-``evaluate`` a local module, both written at test time.
+``evaluate`` a local module, both written at test time, and ``llm_judge`` the
+fake OpenAI server on 127.0.0.1 (tests/fixtures/backend/fake_openai_server.py).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -61,15 +63,19 @@ def _sibling(name: str) -> ModuleType:
 
 
 @pytest.fixture(scope="module")
-def contract_params(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+def contract_params(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[dict[str, dict[str, Any]]]:
     """Params of the metrics that have no offline default; the others use defaults."""
     folder = tmp_path_factory.mktemp("contract_models")
     nli_model = _sibling("test_nli_metric").make_tiny_nli_model(folder / "nli")
     module = _sibling("test_evaluate_adapter").write_word_ratio_module(folder / "evaluate")
-    return {
-        "nli": {"model": str(nli_model)},
-        "evaluate": {"module": str(module), "values": ["ratio", "exact_match"]},
-    }
+    with _sibling("test_llm_judge_metric").fake.FakeOpenAI() as judge:
+        yield {
+            "nli": {"model": str(nli_model)},
+            "evaluate": {"module": str(module), "values": ["ratio", "exact_match"]},
+            "llm_judge": {"base_url": judge.base_url, "model": "judge:4"},
+        }
 
 
 @pytest.fixture

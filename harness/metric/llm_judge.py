@@ -1,0 +1,273 @@
+"""``llm_judge``: a G-Eval-style factual-consistency rating by an LLM.
+
+The prompt follows G-Eval's consistency criterion and evaluation steps (Liu et
+al., 2023, "G-Eval: NLG Evaluation using GPT-4 with Better Human Alignment",
+EMNLP, https://aclanthology.org/2023.emnlp-main.153/): the model reads the
+source and the summary and rates the summary's factual consistency with the
+source on a 1-5 scale, answering exactly ``Score: <1-5>`` on its first line
+and ``Reason: <one sentence>`` on its second. Unlike G-Eval, the rating is the
+single answer at temperature 0 (no probability-weighted sum over score
+tokens, which most OpenAI-compatible endpoints do not expose).
+
+The prompt is fixed and versioned (`PROMPT_VERSION`, part of the fingerprint
+with the endpoint, the model and the *name* of the key variable), so cached
+scores are reused only for the same prompt and judge.
+
+Requests go through the ``openai`` backend's client (`build_openai`): the same
+key handling (the key is read from ``$<api_key_env>`` and never written;
+local endpoints need none), retries with ``Retry-After`` or jittered
+exponential backoff, error classification and ``concurrency``.
+
+Values: ``score`` = (rating − 1) / 4 in [0, 1]. One finding per pair, for the
+whole summary. An answer that does not follow the format gives ``None`` and
+the reason ``unparsable judge answer: ...`` (never a guessed score). A request
+that fails after its retries gives ``None`` and the reason ``metric error:
+judge request failed: ...``; the runner does not cache results whose reason
+starts with ``metric error``, so the pair is sent again on the next run, while
+parsed and unparsable answers are cached and cost no tokens again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from harness.backend._protocol import BuildContext, Summarizer
+from harness.backend.openai import OpenAIParams, build_openai
+from harness.errors import MissingDependencyError
+from harness.metric._protocol import Metric, MetricInput, MetricResult, ValueSpec, metric
+from harness.records import Example, Fingerprint
+
+#: Bump whenever `PROMPT` or the parsing of the answer changes.
+PROMPT_VERSION = "consistency-v1"
+PROMPT = """\
+You will be given a source document and a summary of it.
+
+Your task is to rate the summary on one metric: consistency.
+
+Evaluation criteria:
+Consistency (1-5) - the factual alignment between the summary and the source. \
+A factually consistent summary contains only statements that are entailed by the source. \
+Penalize summaries that contain facts not supported by the source or that contradict it.
+
+Evaluation steps:
+1. Read the source carefully and identify the main facts and details it presents.
+2. Read the summary and compare it to the source. Check whether the summary contains \
+any factual errors that are not supported by the source.
+3. Assign a consistency score from 1 (mostly unsupported or contradicted) to 5 \
+(every statement is supported by the source).
+
+Source:
+{source}
+
+Summary:
+{summary}
+
+Answer with exactly two lines and nothing else:
+Score: <an integer from 1 to 5>
+Reason: <one sentence explaining the score>"""
+SUPPORTED_FROM = 4  # a rating at least this is "supported"
+RAW_CHARS = 500
+SHOWN_CHARS = 200
+_SCORE_LINE = re.compile(r"score\s*:\s*([1-5])", re.IGNORECASE)
+_REASON_LINE = re.compile(r"reason\s*:\s*(\S.*)", re.IGNORECASE)
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class LLMJudgeParams(BaseModel):
+    """Parameters of ``llm_judge`` (the temperature is always 0).
+
+    Attributes:
+        model: Model name sent to the endpoint.
+        base_url: The API root, e.g. ``http://127.0.0.1:8080/v1``; default:
+            ``$OPENAI_BASE_URL``, else ``https://api.openai.com/v1``.
+        api_key_env: The *name* of the environment variable holding the key
+            (never the key itself); a local endpoint needs none.
+        max_tokens: Most tokens per answer.
+        timeout_s: Seconds one request may take.
+        max_retries: Retries after the first attempt for retryable failures.
+        concurrency: Requests in flight at once within a batch.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = Field(min_length=1)
+    base_url: str | None = None
+    api_key_env: str = "OPENAI_API_KEY"
+    max_tokens: int = Field(default=200, ge=1)
+    timeout_s: float = Field(default=60.0, gt=0)
+    max_retries: int = Field(default=5, ge=0, le=100)
+    concurrency: int = Field(default=4, ge=1, le=256)
+
+    @field_validator("base_url")
+    @classmethod
+    def _is_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL, e.g. http://127.0.0.1:8080/v1")
+        return value
+
+    @model_validator(mode="after")
+    def _key_name(self) -> LLMJudgeParams:
+        # A model validator, so that the message never repeats a key pasted here.
+        if not _ENV_NAME.fullmatch(self.api_key_env):
+            raise ValueError(
+                "api_key_env must be the NAME of an environment variable (e.g. OPENAI_API_KEY) "
+                "that holds the key, never the key itself"
+            )
+        return self
+
+
+def judge_prompt(source: str, summary: str) -> str:
+    """The user message for one pair (`PROMPT` with the texts filled in)."""
+    return PROMPT.format(source=source, summary=summary)
+
+
+def parse_answer(answer: str) -> tuple[int, str] | None:
+    """The rating and the reason in a judge's answer, or ``None`` if it does not follow the format.
+
+    >>> parse_answer("Score: 4\\nReason: One date is missing.")
+    (4, 'One date is missing.')
+    >>> parse_answer("It is quite good.") is None
+    True
+    """
+    lines = [line.strip() for line in answer.strip().splitlines() if line.strip()]
+    if len(lines) < 2:
+        return None
+    score = _SCORE_LINE.fullmatch(lines[0])
+    reason = _REASON_LINE.fullmatch(lines[1])
+    if score is None or reason is None:
+        return None
+    return int(score.group(1)), reason.group(1).strip()
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+class LLMJudgeMetric:
+    """Rate each summary's consistency with its source by an LLM judge.
+
+    Args:
+        params: Validated parameters.
+        client: The ``openai`` backend's summarizer that sends the requests.
+    """
+
+    def __init__(self, params: LLMJudgeParams, client: Summarizer) -> None:
+        self._params = params
+        self._client = client
+        self._base_url = str(client.fingerprint.params["base_url"])
+
+    def __repr__(self) -> str:
+        return f"LLMJudgeMetric(model={self._params.model!r}, base_url={self._base_url!r})"
+
+    @property
+    def fingerprint(self) -> Fingerprint:
+        """Params (the key variable by name only), prompt version, model and endpoint."""
+        return Fingerprint(
+            kind="metric",
+            name="llm_judge",
+            version=f"1/{PROMPT_VERSION}",
+            params=self._params.model_dump(mode="json"),
+            model=f"{self._params.model} @ {self._base_url}",
+        )
+
+    def score(self, items: Sequence[MetricInput]) -> list[MetricResult]:
+        """Ask the judge about every pair, ``concurrency`` requests at a time.
+
+        Returns:
+            One result per item, in order; ``None`` with a reason for an
+            unparsable answer or a failed request.
+        """
+        if not items:
+            return []
+        requests = [
+            Example(id=item.example.id, source=judge_prompt(item.example.source, item.summary))
+            for item in items
+        ]
+        answers = self._client.summarize(requests)
+        return [
+            self._result(item, answer.summary, answer.error)
+            for item, answer in zip(items, answers, strict=True)
+        ]
+
+    def _result(self, item: MetricInput, answer: str | None, error: str | None) -> MetricResult:
+        empty: dict[str, float | None] = {"score": None}
+        if answer is None:
+            return MetricResult(
+                values=empty, reason=f"metric error: judge request failed: {error or 'no answer'}"
+            )
+        parsed = parse_answer(answer)
+        if parsed is None:
+            return MetricResult(
+                values=empty,
+                reason=f"unparsable judge answer: {answer.strip()[:SHOWN_CHARS]!r}",
+            )
+        rating, reason = parsed
+        finding: dict[str, Any] = {
+            "kind": "judgement",
+            "status": "supported" if rating >= SUPPORTED_FROM else "unsupported",
+            "text": item.summary,
+            "span": [0, len(item.summary)],
+            "score": rating,
+            "evidence": reason,
+            "raw": _shorten(answer, RAW_CHARS),
+        }
+        return MetricResult(values={"score": (rating - 1) / 4}, findings=[finding])
+
+
+@metric(
+    "llm_judge",
+    params=LLMJudgeParams,
+    values=[
+        ValueSpec(
+            "score",
+            True,
+            "LLM judge's 1-5 factual-consistency rating of the summary against the source"
+            " (G-Eval-style prompt), mapped to [0, 1] as (rating - 1) / 4",
+        )
+    ],
+    requires=["source"],
+    description="LLM-as-judge factual consistency (G-Eval-style 1-5 rating) through an"
+    " OpenAI-compatible endpoint; needs params.model.",
+)
+def build_llm_judge(params: LLMJudgeParams) -> Metric:
+    """Build the ``llm_judge`` metric: import the client and read the key.
+
+    Raises:
+        MissingDependencyError: The ``openai`` package is not installed.
+        ConfigError: The key variable is unset or empty and the endpoint is not local.
+    """
+    try:
+        import openai  # noqa: F401
+    except ImportError:
+        raise MissingDependencyError(
+            "openai", "pip install 'harness[api]'", "the llm_judge metric"
+        ) from None
+    backend_params = OpenAIParams(
+        model=params.model,
+        base_url=params.base_url,
+        api_key_env=params.api_key_env,
+        prompt="{source}",
+        temperature=0.0,
+        max_tokens=params.max_tokens,
+        concurrency=params.concurrency,
+        timeout_s=params.timeout_s,
+        max_retries=params.max_retries,
+    )
+    client = build_openai(backend_params, BuildContext(config_dir=Path.cwd(), seed=0))
+    return LLMJudgeMetric(params, client)
+
+
+__all__ = [
+    "PROMPT",
+    "PROMPT_VERSION",
+    "LLMJudgeMetric",
+    "LLMJudgeParams",
+    "build_llm_judge",
+    "judge_prompt",
+    "parse_answer",
+]

@@ -1,0 +1,224 @@
+"""The ``llm_judge`` metric against a real local HTTP server.
+
+The server is tests/fixtures/backend/fake_openai_server.py on 127.0.0.1; its
+``judge:S``, ``judge-unparsable`` and ``429-then-judge:N`` models answer like a judge.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from rich.console import Console
+
+from harness.config import MetricConfig, load_config
+from harness.errors import ConfigError
+from harness.metric import Metric, MetricInput, build_metric
+from harness.metric.llm_judge import PROMPT_VERSION, parse_answer
+from harness.records import Example
+from harness.runner import run_pipeline
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "backend"
+SECRET = "sk-test-JUDGE-SECRET"
+
+
+def load_fake() -> ModuleType:
+    """The fake server module (loaded once per process)."""
+    name = "_harness_test_fake_openai_server"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, FIXTURES / "fake_openai_server.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+fake = load_fake()
+
+ITEM = MetricInput(
+    example=Example(id="fire", source="A fire killed two people on Monday."),
+    summary="Two people died in a fire on Monday.",
+)
+
+
+@pytest.fixture
+def server() -> Iterator[Any]:
+    with fake.FakeOpenAI() as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def _key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+
+
+def build(server: Any, model: str, **params: Any) -> Metric:
+    config = MetricConfig(
+        name="llm_judge", params={"base_url": server.base_url, "model": model, **params}
+    )
+    return build_metric(config, "test")[1]
+
+
+def test_a_good_answer_is_parsed_into_score_and_finding(server: Any) -> None:
+    [result] = build(server, "judge:4").score([ITEM])
+    assert result.values == {"score": 0.75}
+    assert result.reason is None
+    [finding] = result.findings
+    assert finding["kind"] == "judgement" and finding["status"] == "supported"
+    assert finding["score"] == 4
+    assert finding["text"] == ITEM.summary and finding["span"] == [0, len(ITEM.summary)]
+    assert finding["evidence"] == fake.JUDGE_REASON
+    assert finding["raw"] == fake.judge_answer(4)
+    [request] = server.requests
+    assert request.authorization == f"Bearer {SECRET}"
+    assert request.body["temperature"] == 0
+    assert request.body["max_tokens"] == 200
+    prompt = request.body["messages"][-1]["content"]
+    assert ITEM.example.source in prompt and ITEM.summary in prompt
+    assert "Score: <an integer from 1 to 5>" in prompt
+
+
+def test_low_ratings_are_unsupported_and_the_scale_maps_to_unit(server: Any) -> None:
+    for rating, value, status in [(1, 0.0, "unsupported"), (3, 0.5, "unsupported")]:
+        [result] = build(server, f"judge:{rating}").score([ITEM])
+        assert result.values == {"score": value}
+        assert result.findings[0]["status"] == status
+    [result] = build(server, "judge:5").score([ITEM])
+    assert result.values == {"score": 1.0}
+
+
+def test_an_unparsable_answer_is_recorded_not_guessed(server: Any) -> None:
+    [result] = build(server, "judge-unparsable").score([ITEM])
+    assert result.values == {"score": None}
+    assert result.findings == []
+    assert result.reason is not None
+    assert result.reason.startswith("unparsable judge answer: ")
+    assert fake.UNPARSABLE[:40] in result.reason
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["Score: 6\nReason: x", "Score: 4", "Reason: x\nScore: 4", "score 4\nreason x", ""],
+)
+def test_answers_off_the_format_do_not_parse(answer: str) -> None:
+    assert parse_answer(answer) is None
+
+
+def test_429_then_ok_is_retried(server: Any) -> None:
+    [result] = build(server, "429-then-judge:2").score([ITEM])
+    assert result.values == {"score": 0.75}
+    assert server.count() == 3
+
+
+def test_a_failed_request_is_a_per_item_reason_without_the_key(server: Any) -> None:
+    results = build(server, "401", max_retries=1, concurrency=1).score([ITEM, ITEM])
+    for result in results:
+        assert result.values == {"score": None}
+        assert result.reason is not None
+        assert result.reason.startswith("metric error: judge request failed: authentication")
+        assert SECRET not in result.reason
+    assert server.count() == 1  # a rejected key is not tried again
+
+
+def test_results_keep_order_with_concurrency(server: Any) -> None:
+    items = [ITEM, MetricInput(example=Example(id="b", source="B."), summary="b")] * 3
+    results = build(server, "judge:2", concurrency=3).score(items)
+    assert [r.values for r in results] == [{"score": 0.25}] * 6
+    assert [r.findings[0]["text"] for r in results] == [i.summary for i in items]
+
+
+def test_model_is_required() -> None:
+    with pytest.raises(ConfigError):
+        build_metric(MetricConfig(name="llm_judge", params={}), "test")
+
+
+def test_a_missing_key_for_a_remote_endpoint_is_a_config_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY")
+    config = MetricConfig(
+        name="llm_judge", params={"base_url": "https://api.example.com/v1", "model": "m"}
+    )
+    with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
+        build_metric(config, "test")
+
+
+def test_fingerprint_has_the_prompt_version_and_never_the_key(server: Any) -> None:
+    metric = build(server, "judge:4")
+    dumped = json.dumps(metric.fingerprint.model_dump())
+    assert PROMPT_VERSION in dumped
+    assert server.base_url in dumped and "judge:4" in dumped
+    assert metric.fingerprint.params["api_key_env"] == "OPENAI_API_KEY"
+    assert SECRET not in dumped
+    assert SECRET not in repr(metric)
+
+
+def test_a_pasted_key_is_rejected_without_echoing_it() -> None:
+    config = MetricConfig(name="llm_judge", params={"model": "m", "api_key_env": SECRET})
+    with pytest.raises(ConfigError) as raised:
+        build_metric(config, "test")
+    assert SECRET not in str(raised.value)
+
+
+def write_config(tmp_path: Path, base_url: str) -> Path:
+    rows = [
+        {"id": "one", "text": "Rain flooded Leeds on Monday and forty homes were damaged."},
+        {"id": "two", "text": "Prices rose four percent in May while markets fell again."},
+    ]
+    data = tmp_path / "data.jsonl"
+    data.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    config = tmp_path / "run.yaml"
+    config.write_text(
+        f"""\
+name: judge-test
+benchmark:
+  path: {data}
+  fields: {{id: id, source: text}}
+systems:
+  - {{name: api, backend: openai, params: {{base_url: "{base_url}", model: ok}}}}
+metrics:
+  - {{name: llm_judge, params: {{base_url: "{base_url}", model: "judge:4"}}}}
+out: {tmp_path / "run"}
+cache: {tmp_path / "cache"}
+""",
+        encoding="utf-8",
+    )
+    return config
+
+
+def run(config_path: Path) -> None:
+    run_pipeline(
+        load_config(config_path),
+        origin=str(config_path),
+        config_dir=config_path.parent,
+        console=Console(quiet=True),
+    )
+
+
+def test_pipeline_scores_caches_and_never_writes_the_key(server: Any, tmp_path: Path) -> None:
+    config = write_config(tmp_path, server.base_url)
+    run(config)
+    assert server.count("judge:4") == 2
+    scores = [
+        json.loads(line)
+        for line in (tmp_path / "run" / "scores.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    judged = [row for row in scores if row["metric"] == "llm_judge"]
+    assert [row["values"] for row in judged] == [{"score": 0.75}] * 2
+
+    files = [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert len(files) > 3
+    for path in files:
+        assert SECRET.encode() not in path.read_bytes(), path
+
+    server.reset()
+    run(config)
+    assert server.count() == 0  # summaries and judgements came from the cache
