@@ -65,8 +65,9 @@ _REDACTED = "[redacted]"
 _sleep = time.sleep
 
 
-class OpenAIParams(BaseModel):
-    """Params of the ``openai`` backend.
+class EndpointParams(BaseModel):
+    """Connection params shared by everything that talks to an OpenAI-compatible
+    endpoint (the ``openai`` backend, the ``llm_judge`` metric).
 
     Attributes:
         model: Model name sent to the endpoint (``gpt-4o-mini``, or whatever
@@ -76,14 +77,10 @@ class OpenAIParams(BaseModel):
         api_key_env: The *name* of the environment variable holding the key
             (never the key itself). When it is unset, a local endpoint
             (localhost, 127.0.0.1, ::1) gets a dummy key; any other is an error.
-        prompt: User message; ``{source}`` is replaced by the article.
-        system_prompt: Optional system message.
-        temperature: Sampling temperature (0 = as deterministic as the endpoint allows).
-        max_tokens: Most tokens per summary (the request's ``max_tokens``).
+        max_tokens: Most tokens per answer (the request's ``max_tokens``).
         concurrency: Requests in flight at once within a batch.
         timeout_s: Seconds one request may take.
         max_retries: Retries after the first attempt for retryable failures.
-        backoff_s: Base of the exponential backoff between retries.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -91,21 +88,10 @@ class OpenAIParams(BaseModel):
     model: str = Field(min_length=1)
     base_url: str | None = None
     api_key_env: str = "OPENAI_API_KEY"
-    prompt: str = DEFAULT_PROMPT
-    system_prompt: str | None = None
-    temperature: float = Field(default=0.0, ge=0, le=2)
     max_tokens: int = Field(default=200, ge=1)
     concurrency: int = Field(default=4, ge=1, le=256)
     timeout_s: float = Field(default=60.0, gt=0)
     max_retries: int = Field(default=5, ge=0, le=100)
-    backoff_s: float = Field(default=1.0, ge=0)
-
-    @field_validator("prompt")
-    @classmethod
-    def _has_source(cls, value: str) -> str:
-        if "{source}" not in value:
-            raise ValueError("the prompt must contain {source}, where the article goes")
-        return value
 
     @field_validator("base_url")
     @classmethod
@@ -115,7 +101,7 @@ class OpenAIParams(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _key_name(self) -> OpenAIParams:
+    def _key_name(self) -> EndpointParams:
         # A model validator, so that the message never repeats the value: a
         # key pasted here by mistake must not be printed.
         if not _ENV_NAME.fullmatch(self.api_key_env):
@@ -124,6 +110,29 @@ class OpenAIParams(BaseModel):
                 "that holds the key, never the key itself"
             )
         return self
+
+
+class OpenAIParams(EndpointParams):
+    """Params of the ``openai`` backend: the `EndpointParams` plus the request.
+
+    Attributes:
+        prompt: User message; ``{source}`` is replaced by the article.
+        system_prompt: Optional system message.
+        temperature: Sampling temperature (0 = as deterministic as the endpoint allows).
+        backoff_s: Base of the exponential backoff between retries.
+    """
+
+    prompt: str = DEFAULT_PROMPT
+    system_prompt: str | None = None
+    temperature: float = Field(default=0.0, ge=0, le=2)
+    backoff_s: float = Field(default=1.0, ge=0)
+
+    @field_validator("prompt")
+    @classmethod
+    def _has_source(cls, value: str) -> str:
+        if "{source}" not in value:
+            raise ValueError("the prompt must contain {source}, where the article goes")
+        return value
 
 
 def is_local_url(url: str) -> bool:

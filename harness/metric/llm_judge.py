@@ -34,10 +34,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
 from harness.backend._protocol import BuildContext, Summarizer
-from harness.backend.openai import OpenAIParams, build_openai
+from harness.backend.openai import EndpointParams, OpenAIParams, build_openai
 from harness.errors import MissingDependencyError
 from harness.metric._protocol import Metric, MetricInput, MetricResult, ValueSpec, metric
 from harness.records import Example, Fingerprint
@@ -75,50 +73,13 @@ RAW_CHARS = 500
 SHOWN_CHARS = 200
 _SCORE_LINE = re.compile(r"score\s*:\s*([1-5])", re.IGNORECASE)
 _REASON_LINE = re.compile(r"reason\s*:\s*(\S.*)", re.IGNORECASE)
-_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-class LLMJudgeParams(BaseModel):
-    """Parameters of ``llm_judge`` (the temperature is always 0).
-
-    Attributes:
-        model: Model name sent to the endpoint.
-        base_url: The API root, e.g. ``http://127.0.0.1:8080/v1``; default:
-            ``$OPENAI_BASE_URL``, else ``https://api.openai.com/v1``.
-        api_key_env: The *name* of the environment variable holding the key
-            (never the key itself); a local endpoint needs none.
-        max_tokens: Most tokens per answer.
-        timeout_s: Seconds one request may take.
-        max_retries: Retries after the first attempt for retryable failures.
-        concurrency: Requests in flight at once within a batch.
+class LLMJudgeParams(EndpointParams):
+    """Parameters of ``llm_judge``: the endpoint's (`EndpointParams`: ``model``,
+    ``base_url``, ``api_key_env``, ``max_tokens``, ``concurrency``, ``timeout_s``,
+    ``max_retries``). The temperature is always 0.
     """
-
-    model_config = ConfigDict(extra="forbid")
-
-    model: str = Field(min_length=1)
-    base_url: str | None = None
-    api_key_env: str = "OPENAI_API_KEY"
-    max_tokens: int = Field(default=200, ge=1)
-    timeout_s: float = Field(default=60.0, gt=0)
-    max_retries: int = Field(default=5, ge=0, le=100)
-    concurrency: int = Field(default=4, ge=1, le=256)
-
-    @field_validator("base_url")
-    @classmethod
-    def _is_url(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("http://", "https://")):
-            raise ValueError("expected an http:// or https:// URL, e.g. http://127.0.0.1:8080/v1")
-        return value
-
-    @model_validator(mode="after")
-    def _key_name(self) -> LLMJudgeParams:
-        # A model validator, so that the message never repeats a key pasted here.
-        if not _ENV_NAME.fullmatch(self.api_key_env):
-            raise ValueError(
-                "api_key_env must be the NAME of an environment variable (e.g. OPENAI_API_KEY) "
-                "that holds the key, never the key itself"
-            )
-        return self
 
 
 def judge_prompt(source: str, summary: str) -> str:
