@@ -2,27 +2,35 @@
 
 The score multiplies two parts (higher = more faithful)::
 
-    score = (1 - novel_bigrams) * exp(-(W_NUMBER * numbers + W_ENTITY * entities
-                                        + W_NEGATION * negations))
+    score = (1 - novelty_weight * novel_bigrams) * exp(-flag_weight * flags)
 
 - ``novel_bigrams``: the share of the summary's word bigrams (lower-cased,
   Porter-stemmed) that never occur in the source. Abstractive summaries that
   add content add new word pairs; on news, extractiveness of this kind is a
   strong correlate of human consistency judgments (Durmus et al., 2020,
-  "FEQA", ACL, §5; Grusky et al., 2018 on fragment density).
-- ``numbers``: summary quantities the ``numbers`` metric flags
-  (``unsupported`` or ``context_mismatch``).
-- ``entities``: summary entities the ``entities`` metric flags
-  (``unsupported``).
-- ``negations``: summary sentences whose negation (not, no, never, n't, ...)
-  disagrees with the source sentence that shares the most content words with
-  it — "the minister did not resign" against "the minister resigned".
+  "FEQA", ACL, §5; Grusky et al., 2018 on fragment density). It says nothing
+  when every summary compared is a paraphrase of the others (edit benchmarks
+  such as SummEdits): set ``novelty_weight: 0`` there.
+- ``flags``: the findings below, each counted once (a token flagged by two
+  checks counts once):
 
-Each flagged number, entity or negation multiplies the score by
-``exp(-weight)``; with the default weights (0.7) a single flag roughly halves it.
-The findings of the ``numbers`` and ``entities`` checks that are flagged are
-repeated here, plus one ``{"kind": "negation", ...}`` finding per negation
-mismatch, so the score is explained by evidence a person can read.
+  * ``number``: summary quantities the ``numbers`` metric flags
+    (``unsupported`` or ``context_mismatch``);
+  * ``entity``: summary entities the ``entities`` metric flags;
+  * ``substitution``: a number, weekday, month or name that the summary puts
+    between words it keeps from a source sentence, where that sentence has
+    another value ("said on Tuesday it would" for "said on Wednesday it
+    would"), see `harness.text.alignment`;
+  * ``date`` / ``time``: a weekday or a clock time the source never gives;
+  * ``antonym``: a negative prefix the source does not share ("unrelatable"
+    for "relatable", "likely" for "unlikely");
+  * ``negation``: a summary sentence whose negation (not, no, never, n't,
+    without, ...) the source does not back -- see `negation_mismatches`.
+
+Each flag multiplies the score by ``exp(-flag_weight)``; with the default
+(0.7) a single flag roughly halves it. Every flag is a finding with the
+summary span and, where there is one, the source span and sentence, so the
+score is explained by evidence a person can read.
 
 No neural model is involved; the ``entities`` part needs a spaCy English
 pipeline (the ``model`` param, else the first one installed).
@@ -49,12 +57,18 @@ from harness.metric._protocol import (
     metric,
 )
 from harness.records import Fingerprint
+from harness.text.alignment import (
+    prefix_antonyms,
+    substitutions,
+    unsupported_times,
+    unsupported_weekdays,
+)
 from harness.text.sentences import sentence_spans
 
 #: Negation words (as written; compared after stemming, see `_negation_stems`).
 NEGATIONS = frozenset(
     {"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "cannot",
-     "nowhere", "n't", "denied", "refused", "failed"}
+     "nowhere", "n't", "denied", "refused", "failed", "without"}
 )  # fmt: skip
 #: How far after a negation a shared word may stand for the negation to govern it
 #: ("was not deemed to be a threat").
@@ -67,17 +81,19 @@ class ConsistencyParams(BaseModel):
 
     Attributes:
         model: spaCy pipeline for the entity check (default: first installed).
-        number_weight: Penalty per flagged quantity.
-        entity_weight: Penalty per flagged entity.
-        negation_weight: Penalty per negation mismatch.
+        flag_weight: Penalty per flag: each multiplies the score by ``exp(-flag_weight)``.
+        novelty_weight: How much bigram novelty lowers the score: the score is
+            multiplied by ``1 - novelty_weight * novel_bigrams``. 0 ranks by the
+            flags alone, which suits summaries that are all paraphrases of one
+            another (edit benchmarks such as SummEdits), where novelty says
+            nothing about faithfulness.
     """
 
     model_config = ConfigDict(extra="forbid")
 
     model: str | None = None
-    number_weight: float = Field(default=0.7, ge=0)
-    entity_weight: float = Field(default=0.7, ge=0)
-    negation_weight: float = Field(default=0.7, ge=0)
+    flag_weight: float = Field(default=0.7, ge=0)
+    novelty_weight: float = Field(default=1.0, ge=0, le=1)
 
 
 @lru_cache(maxsize=1)
@@ -155,18 +171,77 @@ def negates_shared(words: Sequence[str], shared: set[str]) -> bool:
     False
     """
     return any(
-        word in _negation_stems()
+        is_negation(words, index)
         and any(w in shared for w in words[index + 1 : index + 1 + NEGATION_REACH])
-        for index, word in enumerate(words)
+        for index in range(len(words))
     )
 
 
-def negation_mismatches(summary: str, source: str) -> list[dict[str, Any]]:
-    """Findings for summary sentences whose negation disagrees with the source
-    sentence that shares most of their content words.
+def is_negation(words: Sequence[str], index: int) -> bool:
+    """Whether ``words[index]`` is a negation ("no" before a number is "number": "No. 1").
 
-    Only negations that govern a shared word count (`negates_shared`), so a
-    negated clause the summary simply leaves out is no mismatch.
+    >>> is_negation(["no", "1", "jersey"], 0), is_negation(["no", "plan"], 0)
+    (False, True)
+    """
+    if words[index] not in _negation_stems():
+        return False
+    following = words[index + 1] if index + 1 < len(words) else ""
+    return not (words[index] == "no" and following[:1].isdigit())
+
+
+#: Function words left out of the content words a sentence is aligned by.
+_FUNCTION_WORDS = frozenset({
+    "the", "and", "for", "with", "that", "this", "they", "their", "them", "from", "have",
+    "has", "had", "was", "were", "are", "will", "would", "about", "also", "into", "over",
+    "after", "before", "which", "while", "what", "when", "where", "who", "whom", "been",
+    "being", "there", "then", "than", "its", "our", "your", "his", "her", "she", "him", "you"
+})  # fmt: skip
+#: Share of a summary sentence's content words its source sentence must have before
+#: a negation the summary *drops* counts (a dropped negation needs a near copy).
+DROPPED_NEGATION_OVERLAP = 0.75
+
+
+@lru_cache(maxsize=1)
+def _function_stems() -> frozenset[str]:
+    return frozenset(_stem(word) for word in _FUNCTION_WORDS)
+
+
+def _content(words: Sequence[str]) -> set[str]:
+    return {
+        w for w in words if w not in _negation_stems() and len(w) > 2 and w not in _function_stems()
+    }
+
+
+def _negation_finding(
+    summary: str, span: tuple[int, int], source: str, sentence: tuple[int, int], evidence: str
+) -> dict[str, Any]:
+    return {
+        "kind": "negation",
+        "text": summary[span[0] : span[1]],
+        "span": list(span),
+        "status": "unsupported",
+        "source_span": list(sentence),
+        "source_text": source[sentence[0] : sentence[1]],
+        "evidence": evidence,
+    }
+
+
+def negation_mismatches(summary: str, source: str) -> list[dict[str, Any]]:
+    """Findings for summary sentences whose negation the source does not back.
+
+    Each summary sentence is compared with the source sentence that shares most
+    of its content words. Only negations that govern a shared word count
+    (`negates_shared`), so a negated clause the summary simply leaves out is no
+    mismatch. A sentence is flagged when
+
+    * it shares at least half its content words with that source sentence and
+      negates what the source sentence does not;
+    * it shares at least ``DROPPED_NEGATION_OVERLAP`` of them and does not
+      negate what the source sentence negates (a looser paraphrase may restate
+      "did not win" as "lost", so only a near copy is held to the negation);
+    * it restates the source too loosely for one sentence to compare with, but
+      negates words that source sentences sharing its content use only
+      without negation.
 
     >>> source = "The minister resigned on Monday."
     >>> [f["status"] for f in negation_mismatches("The minister did not resign.", source)]
@@ -180,30 +255,52 @@ def negation_mismatches(summary: str, source: str) -> list[dict[str, Any]]:
     findings = []
     for start, end in sentence_spans(summary):
         words = stemmed_tokens(summary[start:end])
-        content = {w for w in words if w not in _negation_stems() and len(w) > 2}
+        content = _content(words)
         if not content:
             continue
         best = max(source_sentences, key=lambda sentence: len(content & set(sentence[2])))
         shared = content & set(best[2])
-        if len(shared) < max(1, len(content) // 2):
-            continue  # no source sentence says the same thing; nothing to compare
         negated = negates_shared(words, shared)
         source_negated = negates_shared(best[2], shared)
-        if negated == source_negated:
+        if len(shared) >= max(1, len(content) // 2):
+            if negated and not source_negated:
+                evidence = "the summary sentence negates what the closest source sentence says"
+            elif (
+                source_negated
+                and not negated
+                and len(shared) >= DROPPED_NEGATION_OVERLAP * len(content)
+            ):
+                evidence = "the summary sentence drops the negation of the closest source sentence"
+            else:
+                continue
+            findings.append(
+                _negation_finding(summary, (start, end), source, (best[0], best[1]), evidence)
+            )
             continue
-        said = "negates" if negated else "does not negate"
-        findings.append(
-            {
-                "kind": "negation",
-                "text": summary[start:end],
-                "span": [start, end],
-                "status": "unsupported",
-                "source_span": [best[0], best[1]],
-                "source_text": source[best[0] : best[1]],
-                "evidence": f"the summary sentence {said} what the closest source sentence "
-                f"({'negated' if source_negated else 'not negated'}) says",
-            }
-        )
+        governed = {
+            w
+            for index in range(len(words))
+            if is_negation(words, index)
+            for w in words[index + 1 : index + 1 + NEGATION_REACH]
+            if w in content
+        }
+        related = [
+            sentence
+            for sentence in source_sentences
+            if governed & set(sentence[2]) and len(content & set(sentence[2])) >= 2
+        ]
+        if related and not any(negates_shared(sentence[2], governed) for sentence in related):
+            closest = max(related, key=lambda sentence: len(content & set(sentence[2])))
+            findings.append(
+                _negation_finding(
+                    summary,
+                    (start, end),
+                    source,
+                    (closest[0], closest[1]),
+                    f"the summary negates {', '.join(sorted(governed))}; the {len(related)} "
+                    "source sentence(s) that say it never negate it",
+                )
+            )
     return findings
 
 
@@ -225,7 +322,7 @@ class ConsistencyMetric:
         return Fingerprint(
             kind="metric",
             name="consistency",
-            version=f"1+numbers-{numbers.version}+entities-{entities.version}",
+            version=f"2+numbers-{numbers.version}+entities-{entities.version}",
             params=self._params.model_dump(mode="json"),
             model=entities.model,
         )
@@ -236,32 +333,41 @@ class ConsistencyMetric:
         entities = self._entities.score(items)
         results = []
         for item, number, entity in zip(items, numbers, entities, strict=True):
-            bigrams, _ = _source_profile(item.example.source)
+            source = item.example.source
+            bigrams, _ = _source_profile(source)
             novelty = novel_bigram_share(sentence_bigrams(item.summary), bigrams)
             flagged = [
                 finding
                 for finding in (*number.findings, *entity.findings)
                 if finding.get("status") in ("unsupported", "context_mismatch")
             ]
-            n_numbers = sum(1 for f in flagged if f.get("kind") == "number")
-            n_entities = sum(1 for f in flagged if f.get("kind") == "entity")
-            negations = negation_mismatches(item.summary, item.example.source)
-            penalty = (
-                self._params.number_weight * n_numbers
-                + self._params.entity_weight * n_entities
-                + self._params.negation_weight * len(negations)
-            )
+            for finding in (
+                *substitutions(item.summary, source),
+                *unsupported_weekdays(item.summary, source),
+                *unsupported_times(item.summary, source),
+                *prefix_antonyms(item.summary, source),
+                *negation_mismatches(item.summary, source),
+            ):
+                if finding["kind"] == "negation" or not _overlaps_any(finding, flagged):
+                    flagged.append(finding)
+            penalty = self._params.flag_weight * len(flagged)
             results.append(
                 MetricResult(
                     values={
-                        "score": (1.0 - novelty) * math.exp(-penalty),
+                        "score": (1.0 - self._params.novelty_weight * novelty) * math.exp(-penalty),
                         "novel_bigrams": novelty,
-                        "flags": float(n_numbers + n_entities + len(negations)),
+                        "flags": float(len(flagged)),
                     },
-                    findings=[*flagged, *negations],
+                    findings=flagged,
                 )
             )
         return results
+
+
+def _overlaps_any(finding: dict[str, Any], others: Sequence[dict[str, Any]]) -> bool:
+    """Whether ``finding``'s summary span overlaps a span already flagged (counted once)."""
+    start, end = finding["span"]
+    return any(other["span"][0] < end and other["span"][1] > start for other in others)
 
 
 @metric(
@@ -271,15 +377,19 @@ class ConsistencyMetric:
         ValueSpec(
             "score",
             True,
-            "Model-free faithfulness in [0, 1]: (1 − novel bigram share) × exp(−0.7 per flagged"
-            " number, entity or negation)",
+            "Model-free faithfulness in [0, 1]: (1 − novel bigram share) × exp(−0.7 per flag)",
         ),
         ValueSpec("novel_bigrams", False, "Share of summary word bigrams absent from the source"),
-        ValueSpec("flags", False, "Flagged numbers + entities + negation mismatches"),
+        ValueSpec(
+            "flags",
+            False,
+            "Flagged numbers, entities, slot substitutions, weekdays, clock times,"
+            " prefix antonyms and negation mismatches",
+        ),
     ],
     requires=["source"],
-    description="One model-free faithfulness score combining the number, entity and negation"
-    " checks with bigram novelty.",
+    description="One model-free faithfulness score combining the number, entity, substitution"
+    " and negation checks with bigram novelty.",
 )
 def build_consistency(params: ConsistencyParams) -> Metric:
     """Build the ``consistency`` metric."""

@@ -68,9 +68,29 @@ def test_bigrams_do_not_cross_sentences() -> None:
 
 
 def test_weights_are_parameters_and_in_the_fingerprint() -> None:
-    _, strict = build_metric(
-        MetricConfig(name="consistency", params={"number_weight": 2.0}), "test"
-    )
+    _, strict = build_metric(MetricConfig(name="consistency", params={"flag_weight": 2.0}), "test")
     _, default = build_metric(MetricConfig(name="consistency"), "test")
     assert strict.fingerprint.digest() != default.fingerprint.digest()
     assert strict.fingerprint.model is not None and strict.fingerprint.model.startswith("spacy:")
+
+
+def test_novelty_weight_zero_ranks_by_flags_alone() -> None:
+    _, flags_only = build_metric(
+        MetricConfig(name="consistency", params={"novelty_weight": 0.0}), "test"
+    )
+    paraphrase = score(flags_only, "Some 300 soldiers from North Korea perished in Kursk.")
+    assert paraphrase.values["novel_bigrams"] > 0.5
+    assert paraphrase.values["score"] == 1.0
+    wrong = score(flags_only, "At least 400 North Korean soldiers have died.")
+    assert wrong.values["score"] == pytest.approx(math.exp(-0.7))
+
+
+def test_a_fact_flagged_by_two_checks_counts_once(consistency) -> None:  # type: ignore[no-untyped-def]
+    source = "The Bank of Japan said on Wednesday it would buy bonds."
+    summary = "The Bank of Japan said on Friday it would buy bonds."
+    result = consistency.score(
+        [MetricInput(example=Example(id="x", source=source), summary=summary)]
+    )[0]
+    assert [f["kind"] for f in result.findings] == ["substitution"]
+    assert result.findings[0]["source_text"] == "Wednesday"
+    assert result.values["flags"] == 1.0

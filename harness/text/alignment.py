@@ -1,0 +1,382 @@
+"""Checks that compare a summary sentence with the source sentence it restates.
+
+A summary sentence is *aligned* to the source window (one sentence, or two
+adjacent ones) whose tokens it shares most of, by `difflib.SequenceMatcher`
+over lower-cased tokens. Where the summary then keeps the words around a
+short stretch of the source and changes only that stretch, the change is a
+*slot substitution*. It is flagged when both sides of the stretch hold the
+same closed class of fact with different values:
+
+- ``number``: "sales of $10bn in 2023" where the source says "sales of $5bn
+  in 2023"; "seven" vs "six"; "millions" vs "billions" (values compared after
+  `extract_quantities`, so "six" and "6" agree);
+- ``weekday`` and ``month``: "said on Tuesday it would" for "said on
+  Wednesday it would";
+- ``name``: a capitalised word for another one ("President Biden" for
+  "President Zelenskyy"), unless the two are spelling variants (Jaro–Winkler
+  >= 0.85), acronym and expansion, or demonym and place.
+
+A slot needs at least two kept tokens before it and one after it, and at most
+two changed tokens on each side; otherwise the summary is too far from the
+source for a word-for-word comparison and nothing is said (a model would be
+needed there).
+
+Two facts need no alignment: a weekday the source never names (Friday, Fri)
+and a clock time it never gives ("6:55 pm", "7am"; a whole hour is also
+backed by a bare "7" in the source, as in "Let's make it 7").
+
+`prefix_antonyms` finds the morphological negations that the word-based
+negation check misses: "unrelatable" for a source that only says
+"relatable", or "conventional" for a source that only says "unconventional".
+
+Every check returns findings in the shape the metrics use (``kind``,
+``text``, ``span``, ``status``, ``source_text``, ``source_span``,
+``evidence``), so the ``consistency`` score is explained span by span.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+from itertools import pairwise
+from typing import Any
+
+from harness.text.aliases import acronym_of, demonym_forms, initials, is_acronym, jaro_winkler
+from harness.text.numbers import cached_quantities
+from harness.text.sentences import sentence_spans
+
+#: Changed tokens a slot may have on each side.
+MAX_SLOT_TOKENS = 2
+#: Kept tokens needed before / after a slot.
+LEFT_ANCHOR, RIGHT_ANCHOR = 2, 1
+#: Source windows compared in full per summary sentence (pre-selected by shared words).
+CANDIDATE_WINDOWS = 8
+
+_TOKEN = re.compile(r"[$€£]?\d[\d,.:]*\w*%?|\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december"
+})  # fmt: skip
+_WEEKDAY_ABBREVIATIONS = {
+    "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4,
+    "sat": 5, "sun": 6, "tgif": 4,
+}  # fmt: skip
+_NUMBER_WORDS = frozenset({
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    "hundred", "thousand", "million", "billion", "trillion", "dozen", "hundreds", "thousands",
+    "millions", "billions", "trillions", "dozens", "first", "second", "third", "fourth",
+    "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"
+})  # fmt: skip
+_CLOCK = re.compile(
+    r"\b(\d{1,2}):([0-5]\d)\b(?:\s*([ap])(?:\.m\.|m\b))?"
+    r"|\b(\d{1,2})\s*(?:([ap])(?:\.m\.|m\b)|o['’]clock)",
+    re.IGNORECASE,
+)
+_BARE_HOUR = re.compile(r"(?<![\d:.,$])\b(\d{1,2})\b(?![:.,]\d)")
+_PREFIXES = ("un", "non")
+#: Words that begin with a negative prefix without being a negation of the rest.
+_NOT_PREFIXED = frozenset({"unless", "unlike", "until", "under", "nonetheless", "none"})
+
+
+@dataclass(frozen=True)
+class Token:
+    """A token with its character span in the text it came from."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def key(self) -> str:
+        """Lower-cased, with curly apostrophes straightened."""
+        return self.text.lower().replace("’", "'")
+
+
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    """Word, number and punctuation tokens (numbers keep ``$``, ``,``, ``.``, ``:``, ``%``).
+
+    >>> [t.text for t in tokenize("Sales hit $5bn, up 7%, on Jan. 18")]
+    ['Sales', 'hit', '$5bn', ',', 'up', '7%', ',', 'on', 'Jan', '.', '18']
+    """
+    return [
+        Token(match.group(), match.start() + offset, match.end() + offset)
+        for match in _TOKEN.finditer(text)
+    ]
+
+
+@lru_cache(maxsize=512)
+def _source_sentences(source: str) -> tuple[tuple[Token, ...], ...]:
+    return tuple(tuple(tokenize(source[start:end], start)) for start, end in sentence_spans(source))
+
+
+def _windows(source: str) -> list[tuple[Token, ...]]:
+    sentences = _source_sentences(source)
+    return [*sentences, *(a + b for a, b in pairwise(sentences))]
+
+
+def align(sentence: Sequence[Token], source: str) -> tuple[tuple[Token, ...], SequenceMatcher[str]]:
+    """The source window a summary sentence shares most tokens with, and the matcher.
+
+    >>> window, matcher = align(tokenize("The bank acted on Tuesday."),
+    ...                          "Markets fell. The bank acted on Wednesday. Rain fell.")
+    >>> " ".join(t.text for t in window)
+    'The bank acted on Wednesday .'
+    """
+    keys = [token.key for token in sentence]
+    wanted = set(keys)
+    windows = sorted(_windows(source), key=lambda window: -len(wanted & {t.key for t in window}))[
+        :CANDIDATE_WINDOWS
+    ]
+    best: tuple[int, tuple[Token, ...], SequenceMatcher[str]] | None = None
+    for window in windows:
+        matcher = SequenceMatcher(None, keys, [t.key for t in window], autojunk=False)
+        matched = sum(block.size for block in matcher.get_matching_blocks())
+        if best is None or matched > best[0]:
+            best = (matched, window, matcher)
+    if best is None:
+        return (), SequenceMatcher(None, keys, [])
+    return best[1], best[2]
+
+
+def _token_class(token: Token, sentence_initial: bool) -> str | None:
+    key = token.key
+    if key in WEEKDAYS:
+        return "weekday"
+    if key in MONTHS and token.text[0].isupper():
+        return "month"
+    if token.text[0].isdigit() or token.text[0] in "$€£" or key in _NUMBER_WORDS:
+        return "number"
+    if token.text[0].isupper() and not sentence_initial and token.text != "I":
+        return "name"
+    return None
+
+
+def _number_keys(text: str, span: Sequence[int]) -> set[tuple[str, float | str]]:
+    """(kind, value) of the quantities of ``text`` that overlap ``span``, normalised
+    (so "1,400-megawatt" and "1.4-gigawatt" agree); vague plurals ("millions") by word."""
+    start, end = span
+    keys: set[tuple[str, float | str]] = {
+        (q.kind, q.value) for q in cached_quantities(text) if q.span[0] < end and q.span[1] > start
+    }
+    if not keys:
+        keys = {("word", t.key) for t in tokenize(text[start:end]) if t.key in _NUMBER_WORDS}
+    return keys
+
+
+def _same_name(a: str, b: str) -> bool:
+    fa, fb = a.lower(), b.lower()
+    if fa in fb or fb in fa or jaro_winkler(fa, fb) >= 0.85:
+        return True
+    if fb in demonym_forms(fa) or fa in demonym_forms(fb):
+        return True
+    for short, long in ((a, b), (b, a)):
+        if is_acronym(short) and acronym_of(short) in initials(long):
+            return True
+    return False
+
+
+def _differ(
+    kind: str, summary: str, summary_span: Sequence[int], source: str, source_span: Sequence[int]
+) -> bool:
+    said = summary[summary_span[0] : summary_span[1]]
+    was = source[source_span[0] : source_span[1]]
+    if kind == "number":
+        mine, theirs = _number_keys(summary, summary_span), _number_keys(source, source_span)
+        shared_kinds = {k for k, _ in mine} & {k for k, _ in theirs}
+        return bool(shared_kinds) and not mine & theirs
+    if kind == "name":
+        return not _same_name(said, was)
+    return said.lower() != was.lower()
+
+
+def _slot_text(tokens: Sequence[Token], text: str) -> tuple[str, list[int]]:
+    start, end = tokens[0].start, tokens[-1].end
+    return text[start:end], [start, end]
+
+
+def substitutions(summary: str, source: str) -> list[dict[str, Any]]:
+    """Findings for slot substitutions of numbers, weekdays, months and names.
+
+    >>> source = "The Bank of Japan said on Wednesday it would buy bonds."
+    >>> [(f["text"], f["source_text"]) for f in
+    ...  substitutions("The Bank of Japan said on Tuesday it would buy bonds.", source)]
+    [('Tuesday', 'Wednesday')]
+    >>> substitutions("The Bank of Japan said on Wednesday it would buy bonds.", source)
+    []
+    """
+    findings: list[dict[str, Any]] = []
+    for start, end in sentence_spans(summary):
+        sentence = tokenize(summary[start:end], start)
+        window, matcher = align(sentence, source)
+        opcodes = matcher.get_opcodes()
+        for index, (op, i1, i2, j1, j2) in enumerate(opcodes):
+            if op != "replace" or i2 - i1 > MAX_SLOT_TOKENS or j2 - j1 > MAX_SLOT_TOKENS:
+                continue
+            before = opcodes[index - 1] if index > 0 else None
+            after = opcodes[index + 1] if index + 1 < len(opcodes) else None
+            if not (before and before[0] == "equal" and before[2] - before[1] >= LEFT_ANCHOR):
+                continue
+            if not (after and after[0] == "equal" and after[2] - after[1] >= RIGHT_ANCHOR):
+                continue
+            mine, theirs = sentence[i1:i2], window[j1:j2]
+            kinds = {_token_class(t, t is sentence[0]) for t in mine} & {
+                _token_class(t, False) for t in theirs
+            }
+            said, said_span = _slot_text(mine, summary)
+            was, was_span = _slot_text(theirs, source)
+            for kind in sorted(k for k in kinds if k):
+                if not _differ(kind, summary, said_span, source, was_span):
+                    continue
+                first, last = window[0].start, window[-1].end
+                findings.append(
+                    {
+                        "kind": "substitution",
+                        "fact": kind,
+                        "text": said,
+                        "span": said_span,
+                        "status": "unsupported",
+                        "source_text": was,
+                        "source_span": was_span,
+                        "evidence": f"the summary says {said!r} where the source sentence it "
+                        f"restates says {was!r}: {source[first:last]!r}",
+                    }
+                )
+                break
+    return findings
+
+
+def _weekday_of(token: Token) -> int | None:
+    if token.key in WEEKDAYS:
+        return WEEKDAYS.index(token.key)
+    abbreviation = token.key.rstrip(".")
+    if abbreviation in _WEEKDAY_ABBREVIATIONS and token.text[0].isupper():  # "Fri", "TGIF"
+        return _WEEKDAY_ABBREVIATIONS[abbreviation]
+    return None
+
+
+def unsupported_weekdays(summary: str, source: str) -> list[dict[str, Any]]:
+    """Findings for weekdays the source never names (abbreviations count as named).
+
+    >>> [f["text"] for f in unsupported_weekdays("They meet on Friday.", "See you Fri!")]
+    []
+    >>> [f["text"] for f in unsupported_weekdays("They meet on Friday.", "See you Monday!")]
+    ['Friday']
+    """
+    named = {day for t in _source_sentence_tokens(source) if (day := _weekday_of(t)) is not None}
+    names = ", ".join(WEEKDAYS[day].title() for day in sorted(named))
+    return [
+        {
+            "kind": "date",
+            "text": token.text,
+            "span": [token.start, token.end],
+            "status": "unsupported",
+            "evidence": f"the source never names {token.text}"
+            + (f"; it names {names}" if named else ""),
+        }
+        for token in tokenize(summary)
+        if token.key in WEEKDAYS and WEEKDAYS.index(token.key) not in named
+    ]
+
+
+def _source_sentence_tokens(source: str) -> list[Token]:
+    return [token for sentence in _source_sentences(source) for token in sentence]
+
+
+def clock_times(text: str) -> list[tuple[int, int, int, int]]:
+    """``(start, end, hour % 12, minute)`` of the clock times in ``text``.
+
+    >>> [t[2:] for t in clock_times("Train at 6:55 PM, back by 9am or 10 o'clock")]
+    [(6, 55), (9, 0), (10, 0)]
+    """
+    found = []
+    for match in _CLOCK.finditer(text):
+        hour, minute = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), "0")
+        if int(hour) <= 24:
+            found.append((match.start(), match.end(), int(hour) % 12, int(minute)))
+    return found
+
+
+def unsupported_times(summary: str, source: str) -> list[dict[str, Any]]:
+    """Findings for clock times the source does not give (12-hour clock; a whole
+    hour is also backed by that number standing alone in the source).
+
+    >>> [f["text"] for f in unsupported_times("They meet at 7 pm.", "Let's make it 7.")]
+    []
+    >>> [f["text"] for f in unsupported_times("The train leaves at 7:55.", "Train at 6:55")]
+    ['7:55']
+    """
+    given = {(hour, minute) for _, _, hour, minute in clock_times(source)}
+    given |= {(int(h) % 12, 0) for h in _BARE_HOUR.findall(source) if int(h) <= 24}
+    return [
+        {
+            "kind": "time",
+            "text": summary[start:end],
+            "span": [start, end],
+            "status": "unsupported",
+            "evidence": f"the source gives no time {summary[start:end]!r}",
+        }
+        for start, end, hour, minute in clock_times(summary)
+        if (hour, minute) not in given
+    ]
+
+
+def _says_prefixed(source: str, prefix: str, stem: str) -> bool:
+    """Whether the source writes ``prefix`` + ``stem`` split by a hyphen or spaces."""
+    pattern = rf"\b{prefix}\s*-?\s+{re.escape(stem)}\b|\b{prefix}\s+-?\s*{re.escape(stem)}\b"
+    return re.search(pattern, source, re.IGNORECASE) is not None
+
+
+def prefix_antonyms(summary: str, source: str) -> list[dict[str, Any]]:
+    """Findings for words whose negative prefix ("un", "non") the source does not share.
+
+    "unX" in the summary where the source says "X" and never "unX"; or "X"
+    where the source says "unX" and never "X".
+
+    >>> [f["text"] for f in prefix_antonyms("An unrelatable host.", "A relatable host.")]
+    ['unrelatable']
+    >>> [f["text"] for f in prefix_antonyms("A conventional show.", "An unconventional show.")]
+    ['conventional']
+    >>> prefix_antonyms("It is unclear.", "It is unclear, not clear.")
+    []
+    >>> prefix_antonyms("A non-binary actor.", "a non - binary actor")  # tokenised source
+    []
+    """
+    source_words: dict[str, Token] = {}
+    for token in _source_sentence_tokens(source):
+        source_words.setdefault(token.key.replace("-", ""), token)
+    findings = []
+    for token in tokenize(summary):
+        word = token.key.replace("-", "")
+        if word in source_words or word in _NOT_PREFIXED or not word.isalpha():
+            continue
+        for prefix in _PREFIXES:
+            if prefix + word in _NOT_PREFIXED:
+                continue
+            stem = word[len(prefix) :]
+            if word.startswith(prefix) and len(stem) >= 4 and stem in source_words:
+                other = source_words[stem]
+                if _says_prefixed(source, prefix, stem):
+                    continue
+            elif len(word) >= 4 and prefix + word in source_words:
+                other = source_words[prefix + word]
+            else:
+                continue
+            findings.append(
+                {
+                    "kind": "antonym",
+                    "text": token.text,
+                    "span": [token.start, token.end],
+                    "status": "unsupported",
+                    "source_text": other.text,
+                    "source_span": [other.start, other.end],
+                    "evidence": f"the source says {other.text!r}, never {token.text!r}",
+                }
+            )
+            break
+    return findings

@@ -1,0 +1,105 @@
+"""Slot substitutions, weekdays, clock times and prefix antonyms (harness.text.alignment)."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.text.alignment import (
+    prefix_antonyms,
+    substitutions,
+    unsupported_times,
+    unsupported_weekdays,
+)
+
+SOURCE = (
+    "Pfizer reported a fourth-quarter decline in vaccine sales and guided for sales of $5bn "
+    "in 2023. Separately, Gilead said Biktarvy sales crossed $10bn. "
+    "The lawmakers met with the prosecutor general and President Zelenskyy during a trip to "
+    "Kyiv. The Bank of Japan said on Wednesday it would buy bonds; markets had fallen on "
+    "Tuesday. Norvane Energy supplied turbines for the 1.4-gigawatt Dogger Ridge farm, "
+    "and six workers were hurt."
+)
+
+
+def facts(summary: str) -> list[tuple[str, str, str]]:
+    return [(f["fact"], f["text"], f["source_text"]) for f in substitutions(summary, SOURCE)]
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        # a value found elsewhere in the source, put in this sentence's slot
+        ("Pfizer guided for sales of $10bn in 2023.", [("number", "$10bn", "$5bn")]),
+        (
+            "The Bank of Japan said on Tuesday it would buy bonds.",
+            [("weekday", "Tuesday", "Wednesday")],
+        ),
+        (
+            "The lawmakers met with the prosecutor general and President Biden during a trip.",
+            [("name", "Biden", "Zelenskyy")],
+        ),
+        (
+            "Norvane Energy supplied turbines, and seven workers were hurt.",
+            [("number", "seven", "six")],
+        ),
+    ],
+)
+def test_a_changed_fact_between_kept_words_is_flagged_with_the_source_sentence(
+    summary: str, expected: list[tuple[str, str, str]]
+) -> None:
+    assert facts(summary) == expected
+    finding = substitutions(summary, SOURCE)[0]
+    start, end = finding["source_span"]
+    assert SOURCE[start:end] == finding["source_text"]
+    assert finding["source_text"] in finding["evidence"]
+    assert summary[finding["span"][0] : finding["span"][1]] == finding["text"]
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Pfizer guided for sales of $5bn in 2023.",
+        "Norvane Energy supplied turbines for the 1,400-megawatt Dogger Ridge farm.",
+        "Norvane Energy supplied turbines, and 6 workers were hurt.",
+        "The lawmakers met with the prosecutor general and President Zelensky during a trip.",
+        # paraphrase of an open-class word: no closed-class fact changed
+        "The lawmakers met with the prosecutor general and President Zelenskyy during a visit.",
+        # too far from any source sentence to compare word for word
+        "Japan's central bank intervened in the bond market on Tuesday.",
+    ],
+)
+def test_equal_values_variants_and_loose_paraphrases_are_not_flagged(summary: str) -> None:
+    assert facts(summary) == []
+
+
+def test_weekdays_the_source_never_names_are_flagged() -> None:
+    assert [f["text"] for f in unsupported_weekdays("They met on Friday.", SOURCE)] == ["Friday"]
+    assert "Wednesday" in unsupported_weekdays("They met on Friday.", SOURCE)[0]["evidence"]
+    assert unsupported_weekdays("They met on Tuesday.", SOURCE) == []
+    assert unsupported_weekdays("Beers on Friday.", "Wanna grab a beer? TGIF") == []
+    assert unsupported_weekdays("Beers on Friday.", "See you Fri.") == []
+
+
+def test_clock_times_must_be_given_by_the_source() -> None:
+    source = "Jacob: Got it! 7? 8? Alex: Let's make it 7. The train is at 6:55 PM."
+    assert unsupported_times("They meet at 7 pm and take the 6:55 train.", source) == []
+    flagged = unsupported_times("They take the 5:55 train.", source)
+    assert [f["text"] for f in flagged] == ["5:55"]
+    assert unsupported_times("They meet at 9am.", source)[0]["text"] == "9am"
+
+
+@pytest.mark.parametrize(
+    ("summary", "source", "flagged"),
+    [
+        ("The host is unrelatable.", "The host is relatable and funny.", ["unrelatable"]),
+        ("A conventional podcast.", "An unconventional, uncensored podcast.", ["conventional"]),
+        ("Cuts were likely before March.", "Cuts were unlikely before March.", ["likely"]),
+        ("A non-profit group.", "A non - profit group, not for profit.", []),
+        ("Unlike rivals, it grew.", "Like its rivals, it grew.", []),
+        ("The cause is unknown.", "The cause is unknown.", []),
+    ],
+)
+def test_negative_prefixes_are_compared_with_the_source(
+    summary: str, source: str, flagged: list[str]
+) -> None:
+    assert [f["text"] for f in prefix_antonyms(summary, source)] == flagged
