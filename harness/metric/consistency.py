@@ -25,7 +25,8 @@ The score multiplies two parts (higher = more faithful)::
   * ``antonym``: a negative prefix the source does not share ("unrelatable"
     for "relatable", "likely" for "unlikely");
   * ``negation``: a summary sentence whose negation (not, no, never, n't,
-    without, ...) the source does not back -- see `negation_mismatches`.
+    ...) the source does not back, or that drops one ("without" counts
+    here) -- see `negation_mismatches`.
 
 Each flag multiplies the score by ``exp(-flag_weight)``; with the default
 (0.7) a single flag roughly halves it. Every flag is a finding with the
@@ -68,8 +69,11 @@ from harness.text.sentences import sentence_spans
 #: Negation words (as written; compared after stemming, see `_negation_stems`).
 NEGATIONS = frozenset(
     {"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "cannot",
-     "nowhere", "n't", "denied", "refused", "failed", "without"}
+     "nowhere", "n't", "denied", "refused", "failed"}
 )  # fmt: skip
+#: Negations only when the summary *drops* them: "ended without agreement" -> "ended
+#: with an agreement" is a flip, but "without electricity" for "cut power to" is not.
+DROPPABLE_NEGATIONS = frozenset({"without"})
 #: How far after a negation a shared word may stand for the negation to govern it
 #: ("was not deemed to be a threat").
 NEGATION_REACH = 5
@@ -160,7 +164,7 @@ def sentence_bigrams(text: str) -> list[tuple[str, str]]:
     ]
 
 
-def negates_shared(words: Sequence[str], shared: set[str]) -> bool:
+def negates_shared(words: Sequence[str], shared: set[str], *, dropped: bool = False) -> bool:
     """Whether a negation in ``words`` governs one of the ``shared`` words: one of
     them follows it within ``NEGATION_REACH`` words. A negation in a clause the
     other text leaves out governs nothing shared and does not count.
@@ -171,19 +175,24 @@ def negates_shared(words: Sequence[str], shared: set[str]) -> bool:
     False
     """
     return any(
-        is_negation(words, index)
+        is_negation(words, index, dropped=dropped)
         and any(w in shared for w in words[index + 1 : index + 1 + NEGATION_REACH])
         for index in range(len(words))
     )
 
 
-def is_negation(words: Sequence[str], index: int) -> bool:
-    """Whether ``words[index]`` is a negation ("no" before a number is "number": "No. 1").
+def is_negation(words: Sequence[str], index: int, *, dropped: bool = False) -> bool:
+    """Whether ``words[index]`` is a negation ("no" before a number is "number": "No. 1");
+    with ``dropped``, `DROPPABLE_NEGATIONS` count too.
 
     >>> is_negation(["no", "1", "jersey"], 0), is_negation(["no", "plan"], 0)
     (False, True)
+    >>> is_negation(["without", "power"], 0), is_negation(["without", "power"], 0, dropped=True)
+    (False, True)
     """
-    if words[index] not in _negation_stems():
+    if words[index] not in _negation_stems() and not (
+        dropped and words[index] in DROPPABLE_NEGATIONS
+    ):
         return False
     following = words[index + 1] if index + 1 < len(words) else ""
     return not (words[index] == "no" and following[:1].isdigit())
@@ -194,7 +203,8 @@ _FUNCTION_WORDS = frozenset({
     "the", "and", "for", "with", "that", "this", "they", "their", "them", "from", "have",
     "has", "had", "was", "were", "are", "will", "would", "about", "also", "into", "over",
     "after", "before", "which", "while", "what", "when", "where", "who", "whom", "been",
-    "being", "there", "then", "than", "its", "our", "your", "his", "her", "she", "him", "you"
+    "being", "there", "then", "than", "its", "our", "your", "his", "her", "she", "him", "you",
+    "without"
 })  # fmt: skip
 #: Share of a summary sentence's content words its source sentence must have before
 #: a negation the summary *drops* counts (a dropped negation needs a near copy).
@@ -261,13 +271,13 @@ def negation_mismatches(summary: str, source: str) -> list[dict[str, Any]]:
         best = max(source_sentences, key=lambda sentence: len(content & set(sentence[2])))
         shared = content & set(best[2])
         negated = negates_shared(words, shared)
-        source_negated = negates_shared(best[2], shared)
+        source_negated = negates_shared(best[2], shared, dropped=True)
         if len(shared) >= max(1, len(content) // 2):
             if negated and not source_negated:
                 evidence = "the summary sentence negates what the closest source sentence says"
             elif (
                 source_negated
-                and not negated
+                and not negates_shared(words, shared, dropped=True)
                 and len(shared) >= DROPPED_NEGATION_OVERLAP * len(content)
             ):
                 evidence = "the summary sentence drops the negation of the closest source sentence"
@@ -289,7 +299,9 @@ def negation_mismatches(summary: str, source: str) -> list[dict[str, Any]]:
             for sentence in source_sentences
             if governed & set(sentence[2]) and len(content & set(sentence[2])) >= 2
         ]
-        if related and not any(negates_shared(sentence[2], governed) for sentence in related):
+        if related and not any(
+            negates_shared(sentence[2], governed, dropped=True) for sentence in related
+        ):
             closest = max(related, key=lambda sentence: len(content & set(sentence[2])))
             findings.append(
                 _negation_finding(
@@ -322,7 +334,7 @@ class ConsistencyMetric:
         return Fingerprint(
             kind="metric",
             name="consistency",
-            version=f"2+numbers-{numbers.version}+entities-{entities.version}",
+            version=f"3+numbers-{numbers.version}+entities-{entities.version}",
             params=self._params.model_dump(mode="json"),
             model=entities.model,
         )

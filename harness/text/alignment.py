@@ -16,10 +16,13 @@ same closed class of fact with different values:
   "President Zelenskyy"), unless the two are spelling variants (Jaro–Winkler
   >= 0.85), acronym and expansion, or demonym and place.
 
-A slot needs at least two kept tokens before it and one after it, and at most
-two changed tokens on each side; otherwise the summary is too far from the
-source for a word-for-word comparison and nothing is said (a model would be
-needed there).
+A slot needs at least two kept words before it and one kept token after it,
+at most two changed tokens on each side, and nothing changed in it but the
+fact ("87 civilians" for "19 children" is another statement, not a swapped
+number); otherwise the summary is too far from the source for a word-for-word
+comparison and nothing is said (a model would be needed there). Nor is a slot
+flagged when the summary's words around it occur verbatim elsewhere in the
+source ("a buyback of up to ¥150 billion" restating a later sentence).
 
 Two facts need no alignment: a weekday the source never names (Friday, Fri)
 and a clock time it never gives ("6:55 pm", "7am"; a whole hour is also
@@ -55,7 +58,7 @@ LEFT_ANCHOR, RIGHT_ANCHOR = 2, 1
 #: Source windows compared in full per summary sentence (pre-selected by shared words).
 CANDIDATE_WINDOWS = 8
 
-_TOKEN = re.compile(r"[$€£]?\d[\d,.:]*\w*%?|\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)
+_TOKEN = re.compile(r"[$€£¥₹]?\d[\d,.:]*\w*%?|\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = frozenset({
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -150,7 +153,7 @@ def _token_class(token: Token, sentence_initial: bool) -> str | None:
         return "weekday"
     if key in MONTHS and token.text[0].isupper():
         return "month"
-    if token.text[0].isdigit() or token.text[0] in "$€£" or key in _NUMBER_WORDS:
+    if token.text[0].isdigit() or token.text[0] in "$€£¥₹" or key in _NUMBER_WORDS:
         return "number"
     if token.text[0].isupper() and not sentence_initial and token.text != "I":
         return "name"
@@ -195,6 +198,21 @@ def _differ(
     return said.lower() != was.lower()
 
 
+def _other_words(tokens: Sequence[Token], classes: Sequence[str | None]) -> list[str]:
+    """The slot's tokens that are no closed-class fact, sorted (compared across sides)."""
+    return sorted(t.key for t, kind in zip(tokens, classes, strict=True) if kind is None)
+
+
+def _said_elsewhere(tokens: Sequence[Token], source: str) -> bool:
+    """Whether the slot with its anchors occurs word for word somewhere in the source."""
+    keys = [t.key for t in tokens]
+    for sentence in _source_sentences(source):
+        words = [t.key for t in sentence]
+        if any(words[i : i + len(keys)] == keys for i in range(len(words) - len(keys) + 1)):
+            return True
+    return False
+
+
 def _slot_text(tokens: Sequence[Token], text: str) -> tuple[str, list[int]]:
     start, end = tokens[0].start, tokens[-1].end
     return text[start:end], [start, end]
@@ -220,16 +238,22 @@ def substitutions(summary: str, source: str) -> list[dict[str, Any]]:
                 continue
             before = opcodes[index - 1] if index > 0 else None
             after = opcodes[index + 1] if index + 1 < len(opcodes) else None
-            if not (before and before[0] == "equal" and before[2] - before[1] >= LEFT_ANCHOR):
+            if not (before and before[0] == "equal" and after and after[0] == "equal"):
                 continue
-            if not (after and after[0] == "equal" and after[2] - after[1] >= RIGHT_ANCHOR):
+            kept_before = [t for t in sentence[before[1] : before[2]] if t.text[0].isalnum()]
+            if len(kept_before) < LEFT_ANCHOR or after[2] - after[1] < RIGHT_ANCHOR:
                 continue
             mine, theirs = sentence[i1:i2], window[j1:j2]
-            kinds = {_token_class(t, t is sentence[0]) for t in mine} & {
-                _token_class(t, False) for t in theirs
-            }
+            classes = [_token_class(t, t is sentence[0]) for t in mine]
+            kinds = set(classes) & {_token_class(t, False) for t in theirs}
+            if _other_words(mine, classes) != _other_words(
+                theirs, [_token_class(t, False) for t in theirs]
+            ):
+                continue  # more than the fact changed ("87 civilians" for "19 children")
             said, said_span = _slot_text(mine, summary)
             was, was_span = _slot_text(theirs, source)
+            if _said_elsewhere(sentence[i1 - LEFT_ANCHOR : i2 + RIGHT_ANCHOR], source):
+                continue  # the summary may restate another source sentence here
             for kind in sorted(k for k in kinds if k):
                 if not _differ(kind, summary, said_span, source, was_span):
                     continue

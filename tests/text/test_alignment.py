@@ -39,7 +39,7 @@ def facts(summary: str) -> list[tuple[str, str, str]]:
             [("name", "Biden", "Zelenskyy")],
         ),
         (
-            "Norvane Energy supplied turbines, and seven workers were hurt.",
+            "It supplied turbines for the Dogger Ridge farm, and seven workers were hurt.",
             [("number", "seven", "six")],
         ),
     ],
@@ -60,7 +60,9 @@ def test_a_changed_fact_between_kept_words_is_flagged_with_the_source_sentence(
     [
         "Pfizer guided for sales of $5bn in 2023.",
         "Norvane Energy supplied turbines for the 1,400-megawatt Dogger Ridge farm.",
-        "Norvane Energy supplied turbines, and 6 workers were hurt.",
+        "It supplied turbines for the Dogger Ridge farm, and 6 workers were hurt.",
+        # more than the number changed: another statement, not a swapped value
+        "It supplied turbines for the Dogger Ridge farm, and seven engineers were hurt.",
         "The lawmakers met with the prosecutor general and President Zelensky during a trip.",
         # paraphrase of an open-class word: no closed-class fact changed
         "The lawmakers met with the prosecutor general and President Zelenskyy during a visit.",
