@@ -8,12 +8,10 @@ concurrency, the key never leaking, and the cache making a re-run free.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import socket
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -33,19 +31,6 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "backend"
 SECRET = "sk-test-SECRET"
 
 
-def _load_fake() -> ModuleType:
-    name = "_harness_test_fake_openai_server"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, FIXTURES / "fake_openai_server.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-fake = _load_fake()
-
 EXAMPLES = [
     Example(id="one", source="Rain flooded Leeds on Monday and forty homes were damaged badly."),
     Example(id="two", source="Prices rose four percent in May while markets fell sharply again."),
@@ -57,34 +42,30 @@ def first8(example: Example) -> str:
     return " ".join(example.source.split()[:8])
 
 
-@pytest.fixture
-def server() -> Iterator[Any]:
-    with fake.FakeOpenAI() as running:
-        yield running
-
-
 @pytest.fixture(autouse=True)
 def _key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
 
 
-def build(server: Any, model: str, **params: Any) -> Summarizer:
+def build(openai_server: Any, model: str, **params: Any) -> Summarizer:
     system = SystemConfig(
         name="api",
         backend="openai",
-        params={"base_url": server.base_url, "model": model, **params},
+        params={"base_url": openai_server.base_url, "model": model, **params},
     )
     return build_backend(system, BuildContext(config_dir=FIXTURES, seed=0), "test")
 
 
-def test_summaries_in_order_with_the_key_and_prompts_sent(server: Any) -> None:
-    summarizer = build(server, "ok", system_prompt="Be brief.", temperature=0.5, max_tokens=50)
+def test_summaries_in_order_with_the_key_and_prompts_sent(openai_server: Any) -> None:
+    summarizer = build(
+        openai_server, "ok", system_prompt="Be brief.", temperature=0.5, max_tokens=50
+    )
     got = summarizer.summarize(EXAMPLES)
     assert [g.summary for g in got] == [first8(example) for example in EXAMPLES]
     assert all(g.error is None for g in got)
-    assert server.count() == 3
-    request = server.requests[0]
+    assert openai_server.count() == 3
+    request = openai_server.requests[0]
     assert request.authorization == f"Bearer {SECRET}"
     assert request.body["temperature"] == 0.5
     assert request.body["max_tokens"] == 50
@@ -95,40 +76,40 @@ def test_summaries_in_order_with_the_key_and_prompts_sent(server: Any) -> None:
     assert summarizer.summarize([]) == []
 
 
-def test_requests_run_concurrently_up_to_the_limit(server: Any) -> None:
-    got = build(server, "sleep:300", concurrency=3).summarize(EXAMPLES * 2)
+def test_requests_run_concurrently_up_to_the_limit(openai_server: Any) -> None:
+    got = build(openai_server, "sleep:300", concurrency=3).summarize(EXAMPLES * 2)
     assert all(g.summary for g in got)
-    assert 2 <= server.max_in_flight <= 3
+    assert 2 <= openai_server.max_in_flight <= 3
 
 
-def test_429_waits_for_retry_after(server: Any) -> None:
+def test_429_waits_for_retry_after(openai_server: Any) -> None:
     start = time.monotonic()
-    got = build(server, "429-then-ok:1:1", backoff_s=0).summarize(EXAMPLES[:1])
+    got = build(openai_server, "429-then-ok:1:1", backoff_s=0).summarize(EXAMPLES[:1])
     elapsed = time.monotonic() - start
     assert got[0].summary == first8(EXAMPLES[0])
-    assert server.count() == 2
+    assert openai_server.count() == 2
     assert 0.9 <= elapsed < 5
-    gap = server.requests[1].at - server.requests[0].at
+    gap = openai_server.requests[1].at - openai_server.requests[0].at
     assert gap >= 0.9
 
 
-def test_retry_after_zero_overrides_a_long_backoff(server: Any) -> None:
+def test_retry_after_zero_overrides_a_long_backoff(openai_server: Any) -> None:
     start = time.monotonic()
-    got = build(server, "429-then-ok:2:0", backoff_s=20).summarize(EXAMPLES[:1])
+    got = build(openai_server, "429-then-ok:2:0", backoff_s=20).summarize(EXAMPLES[:1])
     assert got[0].summary == first8(EXAMPLES[0])
-    assert server.count() == 3
+    assert openai_server.count() == 3
     assert time.monotonic() - start < 3
 
 
-def test_500_is_retried_until_ok(server: Any) -> None:
-    got = build(server, "500-then-ok:2", backoff_s=0.01).summarize(EXAMPLES[:1])
+def test_500_is_retried_until_ok(openai_server: Any) -> None:
+    got = build(openai_server, "500-then-ok:2", backoff_s=0.01).summarize(EXAMPLES[:1])
     assert got[0].summary == first8(EXAMPLES[0])
-    assert server.count() == 3
+    assert openai_server.count() == 3
 
 
-def test_always_500_gives_up_with_the_last_error(server: Any) -> None:
-    got = build(server, "always-500", max_retries=2, backoff_s=0.01).summarize(EXAMPLES[:2])
-    assert server.count() == 6
+def test_always_500_gives_up_with_the_last_error(openai_server: Any) -> None:
+    got = build(openai_server, "always-500", max_retries=2, backoff_s=0.01).summarize(EXAMPLES[:2])
+    assert openai_server.count() == 6
     for generation in got:
         assert generation.summary is None
         assert generation.error is not None
@@ -138,20 +119,20 @@ def test_always_500_gives_up_with_the_last_error(server: Any) -> None:
 
 
 def test_backoff_is_exponential_with_seeded_full_jitter_and_a_cap(
-    server: Any, monkeypatch: pytest.MonkeyPatch
+    openai_server: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     waits: list[float] = []
     monkeypatch.setattr(openai_backend, "_sleep", waits.append)
-    build(server, "always-500", max_retries=6, backoff_s=1.0).summarize(EXAMPLES[:1])
+    build(openai_server, "always-500", max_retries=6, backoff_s=1.0).summarize(EXAMPLES[:1])
     assert len(waits) == 6
     for attempt, wait in enumerate(waits):
         assert 0 <= wait <= min(openai_backend.BACKOFF_CAP_S, 2**attempt)
     first = list(waits)
     waits.clear()
-    build(server, "always-500", max_retries=6, backoff_s=1.0).summarize(EXAMPLES[:1])
+    build(openai_server, "always-500", max_retries=6, backoff_s=1.0).summarize(EXAMPLES[:1])
     assert waits == first  # seeded by the run's seed and the example id
     waits.clear()
-    build(server, "always-500", max_retries=3, backoff_s=100.0).summarize(EXAMPLES[:1])
+    build(openai_server, "always-500", max_retries=3, backoff_s=100.0).summarize(EXAMPLES[:1])
     assert all(wait <= openai_backend.BACKOFF_CAP_S for wait in waits)
     assert len(set(waits)) == 3
 
@@ -163,31 +144,33 @@ def test_backoff_is_exponential_with_seeded_full_jitter_and_a_cap(
         ("403", "permission denied (403): check the key in $OPENAI_API_KEY"),
     ],
 )
-def test_auth_failures_are_not_retried(server: Any, model: str, expected: str) -> None:
-    summarizer = build(server, model, concurrency=1, backoff_s=0)
+def test_auth_failures_are_not_retried(openai_server: Any, model: str, expected: str) -> None:
+    summarizer = build(openai_server, model, concurrency=1, backoff_s=0)
     got = summarizer.summarize(EXAMPLES)
-    assert server.count() == 1  # no retry, and no request after the key was rejected
+    assert openai_server.count() == 1  # no retry, and no request after the key was rejected
     for generation in got:
         assert generation.error is not None
         assert generation.error.startswith(expected)
         assert SECRET not in generation.error
     assert summarizer.summarize(EXAMPLES[:1])[0].error is not None
-    assert server.count() == 1
+    assert openai_server.count() == 1
 
 
-def test_other_client_errors_fail_at_once(server: Any) -> None:
-    got = build(server, "404", backoff_s=0).summarize(EXAMPLES[:1])
-    assert server.count() == 1
+def test_other_client_errors_fail_at_once(openai_server: Any) -> None:
+    got = build(openai_server, "404", backoff_s=0).summarize(EXAMPLES[:1])
+    assert openai_server.count() == 1
     assert got[0].error is not None
     assert got[0].error.startswith("HTTP 404 from http://127.0.0.1:")
     assert "Incorrect API key provided" in got[0].error
 
 
-def test_timeouts_are_retried_then_fail(server: Any) -> None:
+def test_timeouts_are_retried_then_fail(fake_openai: ModuleType, openai_server: Any) -> None:
     start = time.monotonic()
-    got = build(server, "slow", timeout_s=1, max_retries=1, backoff_s=0).summarize(EXAMPLES[:1])
-    assert time.monotonic() - start < 2 * fake.SLOW_S
-    assert server.count() == 2
+    got = build(openai_server, "slow", timeout_s=1, max_retries=1, backoff_s=0).summarize(
+        EXAMPLES[:1]
+    )
+    assert time.monotonic() - start < 2 * fake_openai.SLOW_S
+    assert openai_server.count() == 2
     assert got[0].error == "request timed out after 1 s (gave up after 2 attempts)"
 
 
@@ -198,18 +181,18 @@ def test_timeouts_are_retried_then_fail(server: Any) -> None:
         ("no-choices", "malformed response: no choices"),
     ],
 )
-def test_malformed_answers_are_retried_once(server: Any, model: str, expected: str) -> None:
-    got = build(server, model, backoff_s=0).summarize(EXAMPLES[:1])
-    assert server.count() == 2
+def test_malformed_answers_are_retried_once(openai_server: Any, model: str, expected: str) -> None:
+    got = build(openai_server, model, backoff_s=0).summarize(EXAMPLES[:1])
+    assert openai_server.count() == 2
     assert got[0].error is not None
     assert got[0].error.startswith(expected)
     assert got[0].error.endswith("(gave up after 2 attempts)")
 
 
-def test_one_malformed_answer_then_ok_succeeds(server: Any) -> None:
-    got = build(server, "malformed-then-ok", backoff_s=0).summarize(EXAMPLES[:1])
+def test_one_malformed_answer_then_ok_succeeds(openai_server: Any) -> None:
+    got = build(openai_server, "malformed-then-ok", backoff_s=0).summarize(EXAMPLES[:1])
     assert got[0].summary == first8(EXAMPLES[0])
-    assert server.count() == 2
+    assert openai_server.count() == 2
 
 
 def test_connection_errors_are_retried_then_fail() -> None:
@@ -233,10 +216,10 @@ def test_connection_errors_are_retried_then_fail() -> None:
     assert got[0].error.endswith("(gave up after 2 attempts)")
 
 
-def test_empty_source_fails_without_a_request(server: Any) -> None:
-    got = build(server, "ok").summarize([Example(id="blank", source="  \n")])
+def test_empty_source_fails_without_a_request(openai_server: Any) -> None:
+    got = build(openai_server, "ok").summarize([Example(id="blank", source="  \n")])
     assert got[0].error == "empty source"
-    assert server.count() == 0
+    assert openai_server.count() == 0
 
 
 def test_a_missing_key_is_a_config_error_naming_the_variable(
@@ -252,11 +235,11 @@ def test_a_missing_key_is_a_config_error_naming_the_variable(
         build_backend(system, BuildContext(config_dir=FIXTURES), "test")
 
 
-def test_a_local_server_needs_no_key(server: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_local_server_needs_no_key(openai_server: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_API_KEY")
-    got = build(server, "ok").summarize(EXAMPLES[:1])
+    got = build(openai_server, "ok").summarize(EXAMPLES[:1])
     assert got[0].summary == first8(EXAMPLES[0])
-    assert server.requests[0].authorization == f"Bearer {openai_backend.LOCAL_DUMMY_KEY}"
+    assert openai_server.requests[0].authorization == f"Bearer {openai_backend.LOCAL_DUMMY_KEY}"
 
 
 def test_a_key_pasted_as_the_variable_name_is_rejected_without_echoing_it() -> None:
@@ -269,16 +252,16 @@ def test_a_key_pasted_as_the_variable_name_is_rejected_without_echoing_it() -> N
     assert SECRET not in str(raised.value)
 
 
-def test_fingerprint_names_the_variable_never_the_key(server: Any) -> None:
-    fingerprint = build(server, "ok").fingerprint
+def test_fingerprint_names_the_variable_never_the_key(openai_server: Any) -> None:
+    fingerprint = build(openai_server, "ok").fingerprint
     assert fingerprint.model == "ok"
     assert fingerprint.params["api_key_env"] == "OPENAI_API_KEY"
-    assert fingerprint.params["base_url"] == server.base_url
+    assert fingerprint.params["base_url"] == openai_server.base_url
     assert SECRET not in json.dumps(fingerprint.model_dump())
-    assert SECRET not in repr(build(server, "ok"))
+    assert SECRET not in repr(build(openai_server, "ok"))
     # Transport settings do not change what is generated; the prompt does.
-    assert build(server, "ok", concurrency=1, timeout_s=5).fingerprint == fingerprint
-    other = build(server, "ok", prompt="Summarize: {source}").fingerprint
+    assert build(openai_server, "ok", concurrency=1, timeout_s=5).fingerprint == fingerprint
+    other = build(openai_server, "ok", prompt="Summarize: {source}").fingerprint
     assert other.digest() != fingerprint.digest()
 
 
@@ -329,12 +312,12 @@ def run(config_path: Path) -> dict[str, Any]:
 
 
 def test_pipeline_records_failures_caches_answers_and_never_writes_the_key(
-    server: Any, tmp_path: Path
+    openai_server: Any, tmp_path: Path
 ) -> None:
-    config = write_config(tmp_path, server.base_url)
+    config = write_config(tmp_path, openai_server.base_url)
     manifest = run(config)
-    assert server.count("ok") == 3
-    assert server.count("401") == 1
+    assert openai_server.count("ok") == 3
+    assert openai_server.count("401") == 1
     outputs = [
         json.loads(line)
         for line in (tmp_path / "run" / "outputs.jsonl").read_text(encoding="utf-8").splitlines()
@@ -357,7 +340,7 @@ def test_pipeline_records_failures_caches_answers_and_never_writes_the_key(
     for path in files:
         assert SECRET.encode() not in path.read_bytes(), path
 
-    server.reset()
+    openai_server.reset()
     run(config)
-    assert server.count("ok") == 0  # every answer came from the cache
-    assert server.count("401") == 1  # failures are not cached: tried again, once
+    assert openai_server.count("ok") == 0  # every answer came from the cache
+    assert openai_server.count("401") == 1  # failures are not cached: tried again, once

@@ -6,10 +6,7 @@ The server is tests/fixtures/backend/fake_openai_server.py on 127.0.0.1; its
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -28,30 +25,10 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "backend"
 SECRET = "sk-test-JUDGE-SECRET"
 
 
-def load_fake() -> ModuleType:
-    """The fake server module (loaded once per process)."""
-    name = "_harness_test_fake_openai_server"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, FIXTURES / "fake_openai_server.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-fake = load_fake()
-
 ITEM = MetricInput(
     example=Example(id="fire", source="A fire killed two people on Monday."),
     summary="Two people died in a fire on Monday.",
 )
-
-
-@pytest.fixture
-def server() -> Iterator[Any]:
-    with fake.FakeOpenAI() as running:
-        yield running
 
 
 @pytest.fixture(autouse=True)
@@ -60,24 +37,26 @@ def _key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
 
 
-def build(server: Any, model: str, **params: Any) -> Metric:
+def build(openai_server: Any, model: str, **params: Any) -> Metric:
     config = MetricConfig(
-        name="llm_judge", params={"base_url": server.base_url, "model": model, **params}
+        name="llm_judge", params={"base_url": openai_server.base_url, "model": model, **params}
     )
     return build_metric(config, "test")[1]
 
 
-def test_a_good_answer_is_parsed_into_score_and_finding(server: Any) -> None:
-    [result] = build(server, "judge:4").score([ITEM])
+def test_a_good_answer_is_parsed_into_score_and_finding(
+    fake_openai: ModuleType, openai_server: Any
+) -> None:
+    [result] = build(openai_server, "judge:4").score([ITEM])
     assert result.values == {"score": 0.75}
     assert result.reason is None
     [finding] = result.findings
     assert finding["kind"] == "judgement" and finding["status"] == "supported"
     assert finding["score"] == 4
     assert finding["text"] == ITEM.summary and finding["span"] == [0, len(ITEM.summary)]
-    assert finding["evidence"] == fake.JUDGE_REASON
-    assert finding["raw"] == fake.judge_answer(4)
-    [request] = server.requests
+    assert finding["evidence"] == fake_openai.JUDGE_REASON
+    assert finding["raw"] == fake_openai.judge_answer(4)
+    [request] = openai_server.requests
     assert request.authorization == f"Bearer {SECRET}"
     assert request.body["temperature"] == 0
     assert request.body["max_tokens"] == 200
@@ -86,22 +65,24 @@ def test_a_good_answer_is_parsed_into_score_and_finding(server: Any) -> None:
     assert "Score: <an integer from 1 to 5>" in prompt
 
 
-def test_low_ratings_are_unsupported_and_the_scale_maps_to_unit(server: Any) -> None:
+def test_low_ratings_are_unsupported_and_the_scale_maps_to_unit(openai_server: Any) -> None:
     for rating, value, status in [(1, 0.0, "unsupported"), (3, 0.5, "unsupported")]:
-        [result] = build(server, f"judge:{rating}").score([ITEM])
+        [result] = build(openai_server, f"judge:{rating}").score([ITEM])
         assert result.values == {"score": value}
         assert result.findings[0]["status"] == status
-    [result] = build(server, "judge:5").score([ITEM])
+    [result] = build(openai_server, "judge:5").score([ITEM])
     assert result.values == {"score": 1.0}
 
 
-def test_an_unparsable_answer_is_recorded_not_guessed(server: Any) -> None:
-    [result] = build(server, "judge-unparsable").score([ITEM])
+def test_an_unparsable_answer_is_recorded_not_guessed(
+    fake_openai: ModuleType, openai_server: Any
+) -> None:
+    [result] = build(openai_server, "judge-unparsable").score([ITEM])
     assert result.values == {"score": None}
     assert result.findings == []
     assert result.reason is not None
     assert result.reason.startswith("unparsable judge answer: ")
-    assert fake.UNPARSABLE[:40] in result.reason
+    assert fake_openai.UNPARSABLE[:40] in result.reason
 
 
 @pytest.mark.parametrize(
@@ -112,25 +93,25 @@ def test_answers_off_the_format_do_not_parse(answer: str) -> None:
     assert parse_answer(answer) is None
 
 
-def test_429_then_ok_is_retried(server: Any) -> None:
-    [result] = build(server, "429-then-judge:2").score([ITEM])
+def test_429_then_ok_is_retried(openai_server: Any) -> None:
+    [result] = build(openai_server, "429-then-judge:2").score([ITEM])
     assert result.values == {"score": 0.75}
-    assert server.count() == 3
+    assert openai_server.count() == 3
 
 
-def test_a_failed_request_is_a_per_item_reason_without_the_key(server: Any) -> None:
-    results = build(server, "401", max_retries=1, concurrency=1).score([ITEM, ITEM])
+def test_a_failed_request_is_a_per_item_reason_without_the_key(openai_server: Any) -> None:
+    results = build(openai_server, "401", max_retries=1, concurrency=1).score([ITEM, ITEM])
     for result in results:
         assert result.values == {"score": None}
         assert result.reason is not None
         assert result.reason.startswith("metric error: judge request failed: authentication")
         assert SECRET not in result.reason
-    assert server.count() == 1  # a rejected key is not tried again
+    assert openai_server.count() == 1  # a rejected key is not tried again
 
 
-def test_results_keep_order_with_concurrency(server: Any) -> None:
+def test_results_keep_order_with_concurrency(openai_server: Any) -> None:
     items = [ITEM, MetricInput(example=Example(id="b", source="B."), summary="b")] * 3
-    results = build(server, "judge:2", concurrency=3).score(items)
+    results = build(openai_server, "judge:2", concurrency=3).score(items)
     assert [r.values for r in results] == [{"score": 0.25}] * 6
     assert [r.findings[0]["text"] for r in results] == [i.summary for i in items]
 
@@ -151,11 +132,11 @@ def test_a_missing_key_for_a_remote_endpoint_is_a_config_error(
         build_metric(config, "test")
 
 
-def test_fingerprint_has_the_prompt_version_and_never_the_key(server: Any) -> None:
-    metric = build(server, "judge:4")
+def test_fingerprint_has_the_prompt_version_and_never_the_key(openai_server: Any) -> None:
+    metric = build(openai_server, "judge:4")
     dumped = json.dumps(metric.fingerprint.model_dump())
     assert PROMPT_VERSION in dumped
-    assert server.base_url in dumped and "judge:4" in dumped
+    assert openai_server.base_url in dumped and "judge:4" in dumped
     assert metric.fingerprint.params["api_key_env"] == "OPENAI_API_KEY"
     assert SECRET not in dumped
     assert SECRET not in repr(metric)
@@ -203,10 +184,12 @@ def run(config_path: Path) -> None:
     )
 
 
-def test_pipeline_scores_caches_and_never_writes_the_key(server: Any, tmp_path: Path) -> None:
-    config = write_config(tmp_path, server.base_url)
+def test_pipeline_scores_caches_and_never_writes_the_key(
+    openai_server: Any, tmp_path: Path
+) -> None:
+    config = write_config(tmp_path, openai_server.base_url)
     run(config)
-    assert server.count("judge:4") == 2
+    assert openai_server.count("judge:4") == 2
     scores = [
         json.loads(line)
         for line in (tmp_path / "run" / "scores.jsonl").read_text(encoding="utf-8").splitlines()
@@ -219,6 +202,6 @@ def test_pipeline_scores_caches_and_never_writes_the_key(server: Any, tmp_path: 
     for path in files:
         assert SECRET.encode() not in path.read_bytes(), path
 
-    server.reset()
+    openai_server.reset()
     run(config)
-    assert server.count() == 0  # summaries and judgements came from the cache
+    assert openai_server.count() == 0  # summaries and judgements came from the cache

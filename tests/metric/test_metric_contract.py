@@ -64,13 +64,13 @@ def _sibling(name: str) -> ModuleType:
 
 @pytest.fixture(scope="module")
 def contract_params(
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path_factory: pytest.TempPathFactory, fake_openai: ModuleType
 ) -> Iterator[dict[str, dict[str, Any]]]:
     """Params of the metrics that have no offline default; the others use defaults."""
     folder = tmp_path_factory.mktemp("contract_models")
     nli_model = _sibling("test_nli_metric").make_tiny_nli_model(folder / "nli")
     module = _sibling("test_evaluate_adapter").write_word_ratio_module(folder / "evaluate")
-    with _sibling("test_llm_judge_metric").fake.FakeOpenAI() as judge:
+    with fake_openai.FakeOpenAI() as judge:
         yield {
             "nli": {"model": str(nli_model)},
             "evaluate": {"module": str(module), "values": ["ratio", "exact_match"]},
