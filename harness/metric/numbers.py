@@ -398,6 +398,8 @@ def comparable(s: Quantity, c: Quantity) -> tuple[float, float | None] | None:
             return None
         return c.value, c.high
     if _bare(s) and c.kind in ("money", "quantity", "duration") and c.unit != "age":
+        if c.kind == "duration" and set(s.context) & CONTEXT_AXES["thing"]:
+            return None  # "25 countries" counts something else than "25 years"
         return c.number, c.high_number
     if _bare(c) and s.kind in ("money", "quantity") and s.unit != "age":
         factor = s.value / s.number if s.number else 1.0
@@ -1127,7 +1129,7 @@ class NumbersMetric:
         return Fingerprint(
             kind="metric",
             name="numbers",
-            version="2",
+            version="3",
             params=self._params.model_dump(mode="json"),
             model=None,
         )
