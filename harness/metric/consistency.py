@@ -174,11 +174,21 @@ def negates_shared(words: Sequence[str], shared: set[str], *, dropped: bool = Fa
     >>> negates_shared(["lift", "veto", "would", "not", "affect", "oil"], {"lift", "veto"})
     False
     """
-    return any(
-        is_negation(words, index, dropped=dropped)
-        and any(w in shared for w in words[index + 1 : index + 1 + NEGATION_REACH])
+    return bool(governed_words(words, dropped=dropped) & shared)
+
+
+def governed_words(words: Sequence[str], *, dropped: bool = False) -> set[str]:
+    """The words that stand within ``NEGATION_REACH`` after a negation.
+
+    >>> sorted(governed_words(["was", "not", "deem", "a", "threat"]))
+    ['a', 'deem', 'threat']
+    """
+    return {
+        word
         for index in range(len(words))
-    )
+        if is_negation(words, index, dropped=dropped)
+        for word in words[index + 1 : index + 1 + NEGATION_REACH]
+    }
 
 
 def is_negation(words: Sequence[str], index: int, *, dropped: bool = False) -> bool:
@@ -287,13 +297,7 @@ def negation_mismatches(summary: str, source: str) -> list[dict[str, Any]]:
                 _negation_finding(summary, (start, end), source, (best[0], best[1]), evidence)
             )
             continue
-        governed = {
-            w
-            for index in range(len(words))
-            if is_negation(words, index)
-            for w in words[index + 1 : index + 1 + NEGATION_REACH]
-            if w in content
-        }
+        governed = governed_words(words) & content
         related = [
             sentence
             for sentence in source_sentences
