@@ -42,7 +42,20 @@ from harness.stats import bootstrap_mean, compare_paired, to_array
 from harness.store import MANIFEST_FILE, RESULTS_FILE, Cache, RunDir
 
 METRIC_BATCH = 64
-_PACKAGES = ("harness", "pydantic", "numpy", "scipy", "networkx", "rouge-score", "spacy")
+_PACKAGES = (
+    "harness",
+    "pydantic",
+    "numpy",
+    "scipy",
+    "networkx",
+    "rouge-score",
+    "spacy",
+    "torch",
+    "transformers",
+    "sentence-transformers",
+    "bert-score",
+    "openai",
+)
 
 
 @dataclass
@@ -444,6 +457,17 @@ def _versions() -> dict[str, str | None]:
     return found
 
 
+def devices(components: dict[str, object]) -> dict[str, str]:
+    """Where each model-based component computes, for the manifest.
+
+    Components that run a torch model (``hf``, ``nli``, ``bertscore``,
+    ``embedding``) have a ``runs_on`` attribute (`harness.device`); the
+    others run on the CPU and are left out.
+    """
+    found = {name: getattr(component, "runs_on", None) for name, component in components.items()}
+    return {name: where for name, where in found.items() if isinstance(where, str)}
+
+
 def environment() -> dict[str, Any]:
     """Versions and platform facts for the manifest."""
     return {
@@ -541,6 +565,10 @@ def run_pipeline(
                 "systems": {name: s.fingerprint.model_dump(mode="json") for name, s, _ in systems},
                 "metrics": {e.name: m.fingerprint.model_dump(mode="json") for e, m in metrics},
             },
+            "devices": {
+                "systems": devices({name: s for name, s, _ in systems}),
+                "metrics": devices({e.name: m for e, m in metrics}),
+            },
             "cache": {"path": str(cache.path) if cache.path else None, **cache.stats()},
             "timings_s": clock.seconds,
         }
@@ -590,6 +618,7 @@ def score_run(
             "started": started,
             "finished": _now(),
             "metrics": {e.name: m.fingerprint.model_dump(mode="json") for e, m in metrics},
+            "devices": devices({e.name: m for e, m in metrics}),
             "cache": cache.stats(),
         }
         if render is not None:
@@ -606,6 +635,7 @@ __all__ = [
     "RunSummary",
     "StageClock",
     "aggregate",
+    "devices",
     "environment",
     "generate",
     "make_progress",

@@ -47,6 +47,9 @@ class Summarizer(Protocol):
 
     ``cacheable`` is False for backends that only read data that already
     exists (``precomputed``): caching them would only copy it.
+
+    A backend that runs a torch model may also have a ``runs_on`` string
+    attribute (`harness.device`), which the manifest records.
     """
 
     @property

@@ -43,6 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from harness.backend._protocol import BuildContext, Generation, Summarizer, backend
 from harness.config import resolve_path
+from harness.device import AUTO, describe_device, resolve_device
 from harness.errors import BackendError, ConfigError, HarnessError, MissingDependencyError
 from harness.records import Example, Fingerprint
 
@@ -83,7 +84,9 @@ class HFParams(BaseModel):
             of a seq2seq model, the whole rendered prompt of a causal one
             (the article is cut to fit). Default: the model's limit (for a
             causal model its context length minus ``max_new_tokens``).
-        device: ``auto`` (CUDA when torch sees a GPU, else CPU), ``cpu`` or ``cuda``.
+        device: ``auto`` (CUDA when torch sees a GPU, else CPU), or a torch
+            device (``cpu``, ``cuda``, ``cuda:1``, ``mps``), checked when the
+            backend is built (`harness.device`).
         dtype: Weight dtype: ``float32``, ``float16``, ``bfloat16`` or ``auto``
             (the checkpoint's). Default: ``float32`` on CPU, ``auto`` on CUDA.
         threads: CPU threads torch may use while this backend generates
@@ -105,7 +108,7 @@ class HFParams(BaseModel):
     do_sample: bool = False
     temperature: float | None = Field(default=None, gt=0)
     max_input_tokens: int | None = Field(default=None, ge=1)
-    device: Literal["auto", "cpu", "cuda"] = "auto"
+    device: str = AUTO
     dtype: Literal["auto", "float32", "float16", "bfloat16"] | None = None
     threads: int | None = Field(default=None, ge=1)
 
@@ -318,7 +321,7 @@ def load_model(
         revision: Hub revision, or ``None``.
         kind: ``auto``, ``seq2seq`` or ``causal``.
         dtype: ``float32``, ``float16``, ``bfloat16`` or ``auto``.
-        device: ``cpu`` or ``cuda``.
+        device: A torch device (``cpu``, ``cuda``...).
 
     Raises:
         BackendError: The model cannot be loaded, or is not of the given kind.
@@ -381,21 +384,35 @@ class HFSummarizer:
     Args:
         params: Validated params.
         location: Where the model is (checked by `locate_model`).
-        device: The resolved device (``cpu`` or ``cuda``).
+        device: The resolved torch device (``cpu``, ``cuda``...).
         seed: The run's seed (used when sampling).
+        runs_on: ``device`` described for the manifest (with the GPU's name).
     """
 
-    def __init__(self, params: HFParams, location: ModelLocation, device: str, seed: int) -> None:
+    def __init__(
+        self,
+        params: HFParams,
+        location: ModelLocation,
+        device: str,
+        seed: int,
+        runs_on: str | None = None,
+    ) -> None:
         self._params = params
         self._location = location
         self.device = device
+        self.runs_on = runs_on or device
         self.dtype = params.dtype or ("float32" if device == "cpu" else "auto")
         self._seed = seed
 
     @property
     def fingerprint(self) -> Fingerprint:
-        """Generation params and the model (with revision); not the device or threads."""
+        """Generation params, the resolved dtype and the model (with revision).
+
+        Not the device or threads: they do not change what the model says
+        (weights in another precision can, so the dtype is in).
+        """
         params = self._params.model_dump(mode="json", exclude={"device", "threads"})
+        params["dtype"] = self.dtype
         if self._params.do_sample:
             params["seed"] = self._seed
         return Fingerprint(
@@ -612,17 +629,6 @@ def _raised(error: Exception) -> Generation:
     return Generation.failed(f"{type(error).__name__}: {error}")
 
 
-def _resolve_device(torch: Any, device: str) -> str:
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ConfigError(
-            f"hf: device: cuda, but torch {torch.__version__} sees no CUDA device",
-            hint="use device: auto or cpu, or install a CUDA build of torch",
-        )
-    return device
-
-
 @backend(
     "hf",
     params=HFParams,
@@ -648,8 +654,8 @@ def build_hf(params: HFParams, context: BuildContext) -> Summarizer:
     location = locate_model(params, context.config_dir)
     if location.gguf_file is not None:
         _require_packages(gguf=True)
-    device = _resolve_device(torch, params.device)
-    return HFSummarizer(params, location, device, context.seed)
+    device = resolve_device(torch, params.device, "the hf backend")
+    return HFSummarizer(params, location, device, context.seed, describe_device(torch, device))
 
 
 __all__ = [

@@ -3,8 +3,8 @@
 - Lazy imports: torch, transformers, sentence-transformers and bert-score are
   imported inside the factories that need them; a missing one raises
   `MissingDependencyError` naming ``pip install 'harness[models]'``.
-- Devices: ``"auto"`` picks ``"cuda"`` when torch sees a GPU, else ``"cpu"``;
-  any other string (``"cpu"``, ``"cuda:1"``, ``"mps"``) is passed to torch.
+- Devices: `harness.device.resolve_device` (``"auto"`` is CUDA when torch sees
+  a GPU, else the CPU; an explicit device is checked against what torch sees).
 - Model references: a model param is a Hugging Face hub id
   (``"sentence-transformers/all-MiniLM-L6-v2"``, downloaded on first use and
   then cached by ``huggingface_hub``), a local folder written by
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from harness.device import describe_device, resolve_device
 from harness.errors import MetricError, MissingDependencyError
 
 MODELS_INSTALL = "pip install 'harness[models]'"
@@ -49,16 +50,20 @@ def require(module: str, purpose: str, install: str = MODELS_INSTALL) -> Any:
         raise MissingDependencyError(module, install, purpose) from None
 
 
-def resolve_device(device: str, purpose: str) -> str:
-    """The torch device for ``device``: ``"auto"`` → ``"cuda"`` if available, else ``"cpu"``.
+def metric_device(device: str, purpose: str) -> tuple[str, str]:
+    """The torch device for a metric's ``device`` param, and its manifest description.
+
+    Returns:
+        ``(device, description)``: see `harness.device.resolve_device` and
+        `harness.device.describe_device`.
 
     Raises:
         MissingDependencyError: torch is not installed.
+        ConfigError: ``device`` names a device torch cannot see.
     """
     torch = require("torch", purpose)
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    return device
+    resolved = resolve_device(torch, device, purpose)
+    return resolved, describe_device(torch, resolved)
 
 
 @dataclass(frozen=True)
@@ -188,8 +193,8 @@ __all__ = [
     "ResolvedModel",
     "load_error",
     "load_model",
+    "metric_device",
     "quiet_transformers",
     "require",
-    "resolve_device",
     "resolve_model",
 ]

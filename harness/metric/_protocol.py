@@ -55,6 +55,9 @@ class Metric(Protocol):
 
     ``score`` returns one `MetricResult` per input, in order, and must be a
     pure function of the inputs and the fingerprint (it is cached on them).
+
+    A metric that runs a torch model may also have a ``runs_on`` string
+    attribute (`harness.device`), which the manifest records.
     """
 
     @property

@@ -54,8 +54,8 @@ from harness.metric._models import (
     DEFAULT_EMBEDDING_MODEL,
     ResolvedModel,
     load_model,
+    metric_device,
     require,
-    resolve_device,
     resolve_model,
 )
 from harness.metric._protocol import (
@@ -136,13 +136,17 @@ class BertScoreMetric:
     Args:
         params: Validated parameters; the encoder is loaded here (once per
             process for a given model, layer and device).
+
+    Attributes:
+        runs_on: The device it computes on, for the manifest
+            (e.g. ``"cpu"``, ``"cuda (NVIDIA H100 80GB HBM3)"``).
     """
 
     def __init__(self, params: BertScoreParams) -> None:
         self._params = params
         self._model_ref = resolve_model(params.model, PURPOSE)
         self._layers = params.num_layers or default_layer(self._model_ref)
-        self._device = resolve_device(params.device, PURPOSE)
+        self._device, self.runs_on = metric_device(params.device, PURPOSE)
         self._tokenizer, self._encoder = _load_encoder(
             self._model_ref.location, self._layers, self._device
         )

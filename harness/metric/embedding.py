@@ -39,8 +39,8 @@ from harness.metric._models import (
     DEFAULT_EMBEDDING_MODEL,
     ResolvedModel,
     load_model,
+    metric_device,
     require,
-    resolve_device,
     resolve_model,
 )
 from harness.metric._protocol import Metric, MetricInput, MetricResult, ValueSpec, metric
@@ -83,12 +83,16 @@ class EmbeddingMetric:
     Args:
         params: Validated parameters; the model is loaded here (once per
             process for a given model and device).
+
+    Attributes:
+        runs_on: The device it computes on, for the manifest
+            (e.g. ``"cpu"``, ``"cuda (NVIDIA H100 80GB HBM3)"``).
     """
 
     def __init__(self, params: EmbeddingParams) -> None:
         self._params = params
         self._model_ref = resolve_model(params.model, PURPOSE)
-        self._device = resolve_device(params.device, PURPOSE)
+        self._device, self.runs_on = metric_device(params.device, PURPOSE)
         self._model = _load_sentence_transformer(self._model_ref.location, self._device)
         self._sources: OrderedDict[str, tuple[list[tuple[int, int]], np.ndarray]] = OrderedDict()
 

@@ -50,7 +50,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from harness.errors import MetricError
-from harness.metric._models import ResolvedModel, load_model, require, resolve_device, resolve_model
+from harness.metric._models import ResolvedModel, load_model, metric_device, require, resolve_model
 from harness.metric._protocol import Metric, MetricInput, MetricResult, ValueSpec, metric
 from harness.records import Fingerprint
 from harness.text.sentences import sentence_spans
@@ -147,6 +147,10 @@ class NliMetric:
     Raises:
         MetricError: No model, a model that cannot be loaded, or one without
             entailment/contradiction labels.
+
+    Attributes:
+        runs_on: The device it computes on, for the manifest
+            (e.g. ``"cpu"``, ``"cuda (NVIDIA H100 80GB HBM3)"``).
     """
 
     def __init__(self, params: NliParams) -> None:
@@ -160,7 +164,7 @@ class NliMetric:
             )
         self._params = params
         self._model_ref = resolve_model(params.model, PURPOSE)
-        self._device = resolve_device(params.device, PURPOSE)
+        self._device, self.runs_on = metric_device(params.device, PURPOSE)
         self._tokenizer, self._model = _load_classifier(self._model_ref.location, self._device)
         config = self._model.config
         self._entail, self._contradict = label_ids(dict(config.id2label), params.model)

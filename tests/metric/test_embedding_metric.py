@@ -15,7 +15,7 @@ import pytest
 from harness.config import MetricConfig
 from harness.errors import ConfigError, MetricError
 from harness.metric import MetricInput, build_metric
-from harness.metric._models import resolve_device, resolve_model
+from harness.metric._models import resolve_model
 from harness.metric.embedding import EmbeddingMetric, EmbeddingParams
 from harness.records import Example
 
@@ -175,10 +175,3 @@ def test_a_folder_without_a_model_fails_at_build(tmp_path: Path) -> None:
     params = {"model": str(tmp_path)}
     with pytest.raises(MetricError, match="could not load model"):
         build_metric(MetricConfig(name="embedding", params=params), "metrics[0]")
-
-
-def test_auto_device_is_cuda_only_when_available() -> None:
-    import torch
-
-    assert resolve_device("auto", "test") == ("cuda" if torch.cuda.is_available() else "cpu")
-    assert resolve_device("cpu", "test") == "cpu"
