@@ -391,11 +391,23 @@ class OpenAISummarizer:
     description="An OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, llama.cpp, ...)",
 )
 def build_openai(params: OpenAIParams, context: BuildContext) -> Summarizer:
-    """Build the ``openai`` backend: import the client and read the key.
+    """Build the ``openai`` backend (`connect`).
 
     Args:
         params: Validated params.
         context: Build context; its ``seed`` seeds the backoff jitter.
+    """
+    return connect(params, context.seed, "the openai backend")
+
+
+def connect(params: OpenAIParams, seed: int, owner: str) -> OpenAISummarizer:
+    """Import the client, read the key and make the summarizer that talks to the endpoint.
+
+    Args:
+        params: Validated params.
+        seed: Seeds the backoff jitter.
+        owner: What needs the endpoint, for messages (``"the openai backend"``,
+            ``"the llm_judge metric"``).
 
     Raises:
         MissingDependencyError: The ``openai`` package is not installed.
@@ -404,22 +416,20 @@ def build_openai(params: OpenAIParams, context: BuildContext) -> Summarizer:
     try:
         import openai
     except ImportError:
-        raise MissingDependencyError(
-            "openai", "pip install 'harness[api]'", "the openai backend"
-        ) from None
+        raise MissingDependencyError("openai", "pip install 'harness[api]'", owner) from None
     base_url = params.base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
     key = os.environ.get(params.api_key_env, "").strip()
     if not key:
         if not is_local_url(base_url):
             raise ConfigError(
-                f"openai: the environment variable {params.api_key_env} is not set "
+                f"{owner}: the environment variable {params.api_key_env} is not set "
                 f"(it must hold the API key for {base_url})",
                 hint=f"export {params.api_key_env}=<your key>, or set params.api_key_env to "
                 "the name of the variable that holds it",
             )
         key = LOCAL_DUMMY_KEY
     client = openai.OpenAI(api_key=key, base_url=base_url, timeout=params.timeout_s, max_retries=0)
-    return OpenAISummarizer(params, client, key, str(client.base_url).rstrip("/"), context.seed)
+    return OpenAISummarizer(params, client, key, str(client.base_url).rstrip("/"), seed)
 
 
 __all__ = [
@@ -430,6 +440,7 @@ __all__ = [
     "OpenAIParams",
     "OpenAISummarizer",
     "build_openai",
+    "connect",
     "is_local_url",
     "retry_after_s",
 ]

@@ -13,8 +13,8 @@ The prompt is fixed and versioned (`PROMPT_VERSION`, part of the fingerprint
 with the endpoint, the model and the *name* of the key variable), so cached
 scores are reused only for the same prompt and judge.
 
-Requests go through the ``openai`` backend's client (`build_openai`): the same
-key handling (the key is read from ``$<api_key_env>`` and never written;
+Requests go through the ``openai`` backend's client
+(`harness.backend.openai.connect`): the same key handling (the key is read from ``$<api_key_env>`` and never written;
 local endpoints need none), retries with ``Retry-After`` or jittered
 exponential backoff, error classification and ``concurrency``.
 
@@ -31,12 +31,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-from harness.backend._protocol import BuildContext, Summarizer
-from harness.backend.openai import EndpointParams, OpenAIParams, build_openai
-from harness.errors import MissingDependencyError
+from harness.backend._protocol import Summarizer
+from harness.backend.openai import EndpointParams, OpenAIParams, connect
 from harness.metric._protocol import Metric, MetricInput, MetricResult, ValueSpec, metric
 from harness.records import Example, Fingerprint
 
@@ -196,18 +194,12 @@ class LLMJudgeMetric:
     " OpenAI-compatible endpoint; needs params.model.",
 )
 def build_llm_judge(params: LLMJudgeParams) -> Metric:
-    """Build the ``llm_judge`` metric: import the client and read the key.
+    """Build the ``llm_judge`` metric: connect to the endpoint through the ``openai`` backend.
 
     Raises:
         MissingDependencyError: The ``openai`` package is not installed.
         ConfigError: The key variable is unset or empty and the endpoint is not local.
     """
-    try:
-        import openai  # noqa: F401
-    except ImportError:
-        raise MissingDependencyError(
-            "openai", "pip install 'harness[api]'", "the llm_judge metric"
-        ) from None
     backend_params = OpenAIParams(
         model=params.model,
         base_url=params.base_url,
@@ -219,7 +211,7 @@ def build_llm_judge(params: LLMJudgeParams) -> Metric:
         timeout_s=params.timeout_s,
         max_retries=params.max_retries,
     )
-    client = build_openai(backend_params, BuildContext(config_dir=Path.cwd(), seed=0))
+    client = connect(backend_params, seed=0, owner="the llm_judge metric")
     return LLMJudgeMetric(params, client)
 
 

@@ -7,6 +7,7 @@ The server is tests/fixtures/backend/fake_openai_server.py on 127.0.0.1; its
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -15,7 +16,7 @@ import pytest
 from rich.console import Console
 
 from harness.config import MetricConfig, load_config
-from harness.errors import ConfigError
+from harness.errors import ConfigError, MissingDependencyError
 from harness.metric import Metric, MetricInput, build_metric
 from harness.metric.llm_judge import PROMPT_VERSION, parse_answer
 from harness.records import Example
@@ -128,8 +129,22 @@ def test_a_missing_key_for_a_remote_endpoint_is_a_config_error(
     config = MetricConfig(
         name="llm_judge", params={"base_url": "https://api.example.com/v1", "model": "m"}
     )
-    with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
+    with pytest.raises(
+        ConfigError,
+        match="the llm_judge metric: the environment variable OPENAI_API_KEY is not set",
+    ):
         build_metric(config, "test")
+
+
+def test_a_missing_openai_package_names_the_metric_and_the_install_command(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "openai", None)
+    config = MetricConfig(name="llm_judge", params={"model": "m"})
+    with pytest.raises(MissingDependencyError) as raised:
+        build_metric(config, "test")
+    assert "the llm_judge metric needs the Python package 'openai'" in str(raised.value)
+    assert "pip install 'harness[api]'" in str(raised.value)
 
 
 def test_fingerprint_has_the_prompt_version_and_never_the_key(openai_server: Any) -> None:
