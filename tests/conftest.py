@@ -11,20 +11,38 @@ from typing import Any
 
 import pytest
 
-FAKE_OPENAI = Path(__file__).parent / "fixtures" / "backend" / "fake_openai_server.py"
+BACKEND_FIXTURES = Path(__file__).parent / "fixtures" / "backend"
 
 
-@pytest.fixture(scope="session")
-def fake_openai() -> ModuleType:
-    """The fake OpenAI-compatible server module (tests/fixtures/backend/fake_openai_server.py)."""
-    name = "_harness_test_fake_openai_server"
+def _fixture_module(file_name: str) -> ModuleType:
+    """Import a helper module from tests/fixtures/backend (once per session)."""
+    name = f"_harness_test_{Path(file_name).stem}"
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, FAKE_OPENAI)
+        spec = importlib.util.spec_from_file_location(name, BACKEND_FIXTURES / file_name)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
     return sys.modules[name]
+
+
+@pytest.fixture(scope="session")
+def fake_openai() -> ModuleType:
+    """The fake OpenAI-compatible server module (tests/fixtures/backend/fake_openai_server.py)."""
+    return _fixture_module("fake_openai_server.py")
+
+
+@pytest.fixture(scope="session")
+def tiny_models() -> ModuleType:
+    """The tiny-model builder module (tests/fixtures/backend/tiny_models.py)."""
+    return _fixture_module("tiny_models.py")
+
+
+@pytest.fixture(scope="session")
+def tiny(tiny_models: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Folders with a tiny BART, a tiny Llama with a chat template, and one without."""
+    folders: dict[str, Path] = tiny_models.build_tiny_models(tmp_path_factory.mktemp("tiny"))
+    return folders
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@
 Each backend is built with simple params and run over three examples: it
 returns one `Generation` per example, in order, each with a summary or an
 error; its fingerprint is stable across builds with the same params and
-changes with the params.
+changes with the params. ``hf`` runs a tiny Llama built at test time and
+``openai`` talks to the fake server on 127.0.0.1 (tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -59,9 +60,33 @@ PARAMS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
 }
 
 
+# Backends whose params need a resource made by a fixture: the model folder or
+# the server's URL goes in at run time. Their summaries are not checked for
+# content (a tiny random model says random words).
+RESOURCE_PARAMS: dict[str, Any] = {
+    "hf": lambda tiny, server: (
+        {"model": str(tiny["llama"]), "max_new_tokens": 4},
+        {"model": str(tiny["llama"]), "max_new_tokens": 5},
+    ),
+    "openai": lambda tiny, server: (
+        {"base_url": server.base_url, "model": "ok", "prompt": "{source}"},
+        {"base_url": server.base_url, "model": "ok", "prompt": "Summarize:\n\n{source}"},
+    ),
+}
+
+
 @pytest.fixture(autouse=True)
 def _restore_sys_path(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "path", list(sys.path))
+
+
+@pytest.fixture
+def resources(request: pytest.FixtureRequest) -> tuple[Any, Any]:
+    """The tiny models and a running fake server, for the backends that need them."""
+    name = request.node.callspec.params["name"]
+    if name not in RESOURCE_PARAMS:
+        return None, None
+    return request.getfixturevalue("tiny"), request.getfixturevalue("openai_server")
 
 
 def build(name: str, params: dict[str, Any]) -> Summarizer:
@@ -69,9 +94,14 @@ def build(name: str, params: dict[str, Any]) -> Summarizer:
     return build_backend(system, BuildContext(config_dir=FIXTURES), f"contract[{name}]")
 
 
-def simple_params(name: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
+def simple_params(
+    name: str, resources: tuple[Any, Any]
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
     if name in PARAMS:
         return PARAMS[name]
+    if name in RESOURCE_PARAMS:
+        params: tuple[dict[str, Any], dict[str, Any]] = RESOURCE_PARAMS[name](*resources)
+        return params
     return {}, None
 
 
@@ -79,18 +109,18 @@ def build_or_skip(name: str, params: dict[str, Any]) -> Summarizer:
     try:
         return build(name, params)
     except HarnessError as error:
-        if name in PARAMS:
+        if name in PARAMS or name in RESOURCE_PARAMS:
             raise
-        pytest.skip(f"backend {name!r} cannot be built with simple params here: {error}")
+        pytest.skip(f"backend {name!r} (a plugin) cannot be built with simple params: {error}")
 
 
 def test_built_in_backends_are_registered() -> None:
-    assert set(PARAMS) <= set(BACKENDS.names())
+    assert set(PARAMS) | set(RESOURCE_PARAMS) <= set(BACKENDS.names())
 
 
 @pytest.mark.parametrize("name", BACKENDS.names())
-def test_one_generation_per_example_in_order(name: str) -> None:
-    params, _ = simple_params(name)
+def test_one_generation_per_example_in_order(name: str, resources: tuple[Any, Any]) -> None:
+    params, _ = simple_params(name, resources)
     summarizer = build_or_skip(name, params)
     assert isinstance(summarizer.cacheable, bool)
     got = summarizer.summarize(EXAMPLES)
@@ -108,8 +138,8 @@ def test_one_generation_per_example_in_order(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", BACKENDS.names())
-def test_fingerprint_is_stable_and_tracks_params(name: str) -> None:
-    params, other = simple_params(name)
+def test_fingerprint_is_stable_and_tracks_params(name: str, resources: tuple[Any, Any]) -> None:
+    params, other = simple_params(name, resources)
     fingerprint = build_or_skip(name, params).fingerprint
     assert fingerprint.kind == "backend"
     assert fingerprint.name == name

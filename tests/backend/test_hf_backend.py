@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -27,17 +28,6 @@ from harness.records import Example
 REPO = Path(__file__).resolve().parents[2]
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
-WORDS = [
-    *("the", "a", "dam", "burst", "on", "monday", "two", "villages", "were", "flooded"),
-    *("and", "forty", "homes", "damaged", "prices", "rose", "in", "may", "markets"),
-    *("fell", "club", "won", "again", "fans", "celebrated", "coach", "stayed", "calm"),
-    *("user", "system", "assistant", "summarize", "article"),
-]
-SPECIAL = ["<pad>", "<s>", "</s>", "<unk>"]
-CHAT_TEMPLATE = (
-    "{% for m in messages %}{{ m['role'] }} : {{ m['content'] }} {% endfor %}"
-    "{% if add_generation_prompt %}assistant :{% endif %}"
-)
 SHORT = [
     Example(id="a", source="the dam burst on monday"),
     Example(id="b", source="prices rose in may and markets fell"),
@@ -45,82 +35,6 @@ SHORT = [
 ]
 # 12 words, all in the vocabulary: 12 tokens (+2 for <s> </s> in the seq2seq tokenizer).
 TWELVE = "the dam burst on monday and two villages were flooded again calm"
-
-
-def _tokenizer(with_post_processor: bool) -> Any:
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors
-    from transformers import PreTrainedTokenizerFast
-
-    vocab = {word: index for index, word in enumerate(SPECIAL + WORDS)}
-    backend = Tokenizer(models.WordLevel(vocab=vocab, unk_token="<unk>"))
-    backend.pre_tokenizer = pre_tokenizers.Whitespace()
-    backend.decoder = decoders.WordPiece(prefix="##")
-    if with_post_processor:
-        backend.post_processor = processors.TemplateProcessing(
-            single="<s> $A </s>", special_tokens=[("<s>", 1), ("</s>", 2)]
-        )
-    return PreTrainedTokenizerFast(
-        tokenizer_object=backend,
-        bos_token="<s>",
-        eos_token="</s>",
-        pad_token="<pad>",
-        unk_token="<unk>",
-    )
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Folders with a tiny BART, a tiny Llama with a chat template, and one without."""
-    import torch
-    from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM
-
-    root = tmp_path_factory.mktemp("tiny-models")
-    vocab_size = len(SPECIAL) + len(WORDS)
-    ids = {"pad_token_id": 0, "bos_token_id": 1, "eos_token_id": 2}
-    torch.manual_seed(0)
-    bart_config = AutoConfig.for_model(
-        "bart",
-        d_model=16,
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=32,
-        decoder_ffn_dim=32,
-        vocab_size=vocab_size,
-        max_position_embeddings=64,
-        decoder_start_token_id=2,
-        forced_eos_token_id=2,
-        **ids,
-    )
-    bart = AutoModelForSeq2SeqLM.from_config(bart_config)
-    with torch.no_grad():  # make it say something: favour two content words
-        bart.final_logits_bias[0, len(SPECIAL) + WORDS.index("flooded")] = 6.0
-        bart.final_logits_bias[0, len(SPECIAL) + WORDS.index("villages")] = 5.0
-    bart.save_pretrained(root / "bart")
-    _tokenizer(with_post_processor=True).save_pretrained(root / "bart")
-
-    llama_config = AutoConfig.for_model(
-        "llama",
-        hidden_size=16,
-        intermediate_size=32,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        num_key_value_heads=2,
-        vocab_size=vocab_size,
-        max_position_embeddings=64,
-        **ids,
-    )
-    llama = AutoModelForCausalLM.from_config(llama_config)
-    with torch.no_grad():  # never end early, so every summary has max_new_tokens tokens
-        llama.lm_head.weight[2].zero_()
-    llama.save_pretrained(root / "llama")
-    chat_tokenizer = _tokenizer(with_post_processor=False)
-    chat_tokenizer.chat_template = CHAT_TEMPLATE
-    chat_tokenizer.save_pretrained(root / "llama")
-    llama.save_pretrained(root / "llama-plain")
-    _tokenizer(with_post_processor=False).save_pretrained(root / "llama-plain")
-    return {"bart": root / "bart", "llama": root / "llama", "llama-plain": root / "llama-plain"}
 
 
 def build(params: dict[str, Any], seed: int = 0) -> HFSummarizer:
@@ -187,7 +101,9 @@ def test_smollm2_fingerprint_names_the_package_and_gguf_file(smollm2: HFSummariz
 
 
 # seq2seq plumbing -------------------------------------------------------------
-def test_seq2seq_batches_in_order_on_the_cpu(tiny: dict[str, Path]) -> None:
+def test_seq2seq_batches_in_order_on_the_cpu(
+    tiny: dict[str, Path], tiny_models: ModuleType
+) -> None:
     import torch
 
     summarizer = build({"model": str(tiny["bart"]), "max_new_tokens": 6})
@@ -198,7 +114,7 @@ def test_seq2seq_batches_in_order_on_the_cpu(tiny: dict[str, Path]) -> None:
     assert summarizer.loaded().seq2seq
     for generation in got:
         assert generation.error is None and generation.summary
-        assert set(generation.summary.split()) <= set(WORDS)
+        assert set(generation.summary.split()) <= set(tiny_models.WORDS)
         assert len(generation.summary.split()) <= 6
         assert generation.truncated_tokens is None
     assert summarizer.summarize(SHORT) == got
