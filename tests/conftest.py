@@ -3,15 +3,45 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
+REPO = Path(__file__).resolve().parents[1]
 BACKEND_FIXTURES = Path(__file__).parent / "fixtures" / "backend"
+HarnessCLI = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+@pytest.fixture
+def harness_cli(tmp_path: Path) -> HarnessCLI:
+    """Run ``python -m harness ARGS`` as a user would: a subprocess, from the repository root.
+
+    The returned callable takes the arguments and ``cwd``, ``env`` and
+    ``timeout`` (seconds) keywords. Without ``env`` the cache goes to a fresh
+    folder under ``tmp_path`` and tables are 120 columns wide.
+    """
+    default_env = {**os.environ, "HARNESS_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "120"}
+
+    def run(
+        *args: str, cwd: Path = REPO, env: dict[str, str] | None = None, timeout: float = 120
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "harness", *args],
+            cwd=cwd,
+            env=default_env if env is None else env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+    return run
 
 
 def _fixture_module(file_name: str) -> ModuleType:

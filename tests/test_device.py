@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -20,7 +20,8 @@ torch = pytest.importorskip("torch")
 from harness.device import describe_device, resolve_device  # noqa: E402
 from harness.errors import ConfigError  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
+# The harness_cli fixture (tests/conftest.py) runs `python -m harness` as a subprocess.
+HarnessCLI = Callable[..., subprocess.CompletedProcess[str]]
 HAS_CUDA = bool(torch.cuda.is_available())
 
 
@@ -92,22 +93,11 @@ def _write_config(folder: Path, device: str) -> Path:
     return config
 
 
-def _harness(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HARNESS_CACHE_DIR": str(cache)}
-    return subprocess.run(
-        [sys.executable, "-m", "harness", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
-def test_the_manifest_records_where_a_model_metric_ran(tmp_path: Path) -> None:
+def test_the_manifest_records_where_a_model_metric_ran(
+    tmp_path: Path, harness_cli: HarnessCLI
+) -> None:
     out = tmp_path / "run"
-    done = _harness("run", str(_write_config(tmp_path, "auto")), "--out", str(out), cache=tmp_path)
+    done = harness_cli("run", str(_write_config(tmp_path, "auto")), "--out", str(out))
     assert done.returncode == 0, done.stderr
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     expected = f"cuda ({torch.cuda.get_device_name(0)})" if HAS_CUDA else "cpu"
@@ -116,9 +106,11 @@ def test_the_manifest_records_where_a_model_metric_ran(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(HAS_CUDA, reason="this machine has a CUDA device")
-def test_asking_for_a_missing_gpu_stops_the_run_before_any_work(tmp_path: Path) -> None:
+def test_asking_for_a_missing_gpu_stops_the_run_before_any_work(
+    tmp_path: Path, harness_cli: HarnessCLI
+) -> None:
     out = tmp_path / "run"
-    done = _harness("run", str(_write_config(tmp_path, "cuda")), "--out", str(out), cache=tmp_path)
+    done = harness_cli("run", str(_write_config(tmp_path, "cuda")), "--out", str(out))
     assert done.returncode == 2
     assert "the embedding metric: params.device is 'cuda'" in done.stderr
     assert "sees no CUDA device" in done.stderr

@@ -16,8 +16,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -167,18 +165,10 @@ def test_unknown_value_in_a_rule_exits_2(runs: dict[str, Path], tmp_path: Path) 
     assert code == 2 and "baseline not found" in out
 
 
-def test_exit_codes_through_python_m_harness(runs: dict[str, Path]) -> None:
+def test_exit_codes_through_python_m_harness(runs: dict[str, Path], harness_cli: Any) -> None:
     env = {key: value for key, value in os.environ.items() if key != "GITHUB_STEP_SUMMARY"}
     for candidate, expected in (("same", 0), ("lead1", 1)):
         argv = ["check", str(runs[candidate]), "--baseline", str(runs["lead3"])]
-        done = subprocess.run(
-            [sys.executable, "-m", "harness", *argv],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        done = harness_cli(*argv, env=env, timeout=60)
         assert done.returncode == expected, done.stdout + done.stderr
         assert "length.words candidate" in done.stdout

@@ -8,25 +8,17 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+# The harness_cli fixture (tests/conftest.py) runs `python -m harness` as a subprocess.
+HarnessCLI = Callable[..., subprocess.CompletedProcess[str]]
+
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
 FIXTURES = REPO / "tests" / "fixtures" / "runner"
-
-
-def harness(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None, timeout: float = 120):
-    return subprocess.run(
-        [sys.executable, "-m", "harness", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
 
 
 @pytest.fixture
@@ -37,9 +29,11 @@ def env(tmp_path: Path) -> dict[str, str]:
     return values
 
 
-def test_quickstart_run_score_report(tmp_path: Path, env: dict[str, str]) -> None:
+def test_quickstart_run_score_report(
+    tmp_path: Path, env: dict[str, str], harness_cli: HarnessCLI
+) -> None:
     out = tmp_path / "quick"
-    done = harness("run", "configs/quickstart.yaml", "--limit", "5", "--out", str(out), env=env)
+    done = harness_cli("run", "configs/quickstart.yaml", "--limit", "5", "--out", str(out), env=env)
     assert done.returncode == 0, done.stderr
     for name in ("lead1", "lead3", "textrank", "reference", "rouge1", "coverage", "words"):
         assert name in done.stdout
@@ -74,7 +68,9 @@ def test_quickstart_run_score_report(tmp_path: Path, env: dict[str, str]) -> Non
     csv_header = (out / "report.csv").read_text().splitlines()[0]
     assert csv_header.startswith("system,failures,rouge.rouge1,rouge.rouge1.ci95,rouge.rouge1.n")
 
-    again = harness("run", "configs/quickstart.yaml", "--limit", "5", "--out", str(out), env=env)
+    again = harness_cli(
+        "run", "configs/quickstart.yaml", "--limit", "5", "--out", str(out), env=env
+    )
     assert again.returncode == 0, again.stderr
     assert "0 computed" in again.stdout
     manifest = json.loads((out / "manifest.json").read_text())
@@ -82,22 +78,24 @@ def test_quickstart_run_score_report(tmp_path: Path, env: dict[str, str]) -> Non
     assert manifest["cache"]["score"]["misses"] == 0
 
     (out / "report.md").unlink()
-    assert harness("report", str(out), env=env).returncode == 0
+    assert harness_cli("report", str(out), env=env).returncode == 0
     assert (out / "report.md").is_file()
-    rescored = harness("score", str(out), env=env)
+    rescored = harness_cli("score", str(out), env=env)
     assert rescored.returncode == 0, rescored.stderr
     assert json.loads((out / "results.json").read_text()) == results
 
 
-def test_python_module_and_list(env: dict[str, str]) -> None:
-    done = harness("list", env=env)
+def test_python_module_and_list(env: dict[str, str], harness_cli: HarnessCLI) -> None:
+    done = harness_cli("list", env=env)
     assert done.returncode == 0
     for name in ("lead", "textrank", "precomputed", "command", "python", "rouge", "newsbriefs"):
         assert name in done.stdout
 
 
-def test_validate_ok_and_errors_without_traceback(tmp_path: Path, env: dict[str, str]) -> None:
-    ok = harness("validate", "configs/quickstart.yaml", env=env)
+def test_validate_ok_and_errors_without_traceback(
+    tmp_path: Path, env: dict[str, str], harness_cli: HarnessCLI
+) -> None:
+    ok = harness_cli("validate", "configs/quickstart.yaml", env=env)
     assert ok.returncode == 0, ok.stderr
     assert "ok" in ok.stdout and "nb-001" in ok.stdout
 
@@ -107,7 +105,7 @@ def test_validate_ok_and_errors_without_traceback(tmp_path: Path, env: dict[str,
         "systems: [{name: a, backend: leed}]\nmetrics: [rouge]\nlimt: 3\n",
         encoding="utf-8",
     )
-    done = harness("validate", str(bad), env=env)
+    done = harness_cli("validate", str(bad), env=env)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert f"{bad}: limt: unknown key" in done.stderr
@@ -117,7 +115,7 @@ def test_validate_ok_and_errors_without_traceback(tmp_path: Path, env: dict[str,
         "systems: [{name: a, backend: leed}]\nmetrics: [rouge]\n",
         encoding="utf-8",
     )
-    done = harness("validate", str(bad), env=env)
+    done = harness_cli("validate", str(bad), env=env)
     assert done.returncode == 2
     assert "systems[0].backend: unknown backend 'leed'. Did you mean 'lead'?" in done.stderr
 
@@ -126,12 +124,14 @@ def test_validate_ok_and_errors_without_traceback(tmp_path: Path, env: dict[str,
         "systems: [{name: a, backend: lead, params: {sentences: many}}]\nmetrics: [rouge]\n",
         encoding="utf-8",
     )
-    done = harness("validate", str(bad), env=env)
+    done = harness_cli("validate", str(bad), env=env)
     assert done.returncode == 2
     assert "systems[0].params: sentences:" in done.stderr and "'many'" in done.stderr
 
 
-def test_malformed_benchmark_line_is_one_clear_error(tmp_path: Path, env: dict[str, str]) -> None:
+def test_malformed_benchmark_line_is_one_clear_error(
+    tmp_path: Path, env: dict[str, str], harness_cli: HarnessCLI
+) -> None:
     data = tmp_path / "data.jsonl"
     data.write_text('{"id": 1, "source": "A."}\n{"id": 2, "source": "B."\n', encoding="utf-8")
     config = tmp_path / "c.yaml"
@@ -140,16 +140,18 @@ def test_malformed_benchmark_line_is_one_clear_error(tmp_path: Path, env: dict[s
         f"metrics: [length]\nout: {tmp_path / 'run'}\n",
         encoding="utf-8",
     )
-    done = harness("run", str(config), env=env)
+    done = harness_cli("run", str(config), env=env)
     assert done.returncode == 2
     assert f"{data}:2" in done.stderr
     assert "Traceback" not in done.stderr
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is not beside the checkout")
-def test_seed_briefs_and_summedits_configs(tmp_path: Path, env: dict[str, str]) -> None:
+def test_seed_briefs_and_summedits_configs(
+    tmp_path: Path, env: dict[str, str], harness_cli: HarnessCLI
+) -> None:
     seed_out = tmp_path / "seed"
-    done = harness("run", "configs/seed_briefs.yaml", "--out", str(seed_out), env=env)
+    done = harness_cli("run", "configs/seed_briefs.yaml", "--out", str(seed_out), env=env)
     assert done.returncode == 0, done.stderr
     outputs = [json.loads(line) for line in (seed_out / "outputs.jsonl").read_text().splitlines()]
     assert {o["example_id"] for o in outputs} == {
@@ -157,7 +159,7 @@ def test_seed_briefs_and_summedits_configs(tmp_path: Path, env: dict[str, str]) 
     }
 
     news_out = tmp_path / "news"
-    done = harness(
+    done = harness_cli(
         "run", "configs/summedits_news.yaml", "--limit", "30", "--out", str(news_out), env=env
     )
     assert done.returncode == 0, done.stderr
@@ -172,7 +174,9 @@ def test_seed_briefs_and_summedits_configs(tmp_path: Path, env: dict[str, str]) 
     assert [g["summary"] for g in given] == [row["summary"] for row in source[:30]]
 
 
-def test_killed_run_resumes_from_cache(tmp_path: Path, env: dict[str, str]) -> None:
+def test_killed_run_resumes_from_cache(
+    tmp_path: Path, env: dict[str, str], harness_cli: HarnessCLI
+) -> None:
     calls = tmp_path / "calls.txt"
     env["HARNESS_TEST_CALLS"] = str(calls)
     config = tmp_path / "slow.yaml"
@@ -200,7 +204,7 @@ def test_killed_run_resumes_from_cache(tmp_path: Path, env: dict[str, str]) -> N
     first_calls = len(calls.read_text().splitlines())
     assert 4 <= first_calls < 8
 
-    done = harness("run", str(config), env=env)
+    done = harness_cli("run", str(config), env=env)
     assert done.returncode == 0, done.stderr
     manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
     hits = manifest["cache"]["generation"]["hits"]
@@ -208,7 +212,9 @@ def test_killed_run_resumes_from_cache(tmp_path: Path, env: dict[str, str]) -> N
     assert len(calls.read_text().splitlines()) == first_calls + (8 - hits)
 
 
-def test_two_runs_sharing_one_cache_at_once(tmp_path: Path, env: dict[str, str]) -> None:
+def test_two_runs_sharing_one_cache_at_once(
+    tmp_path: Path, env: dict[str, str], harness_cli: HarnessCLI
+) -> None:
     args = ["configs/quickstart.yaml", "--limit", "8", "--set", "metrics=[rouge, length]"]
     processes = [
         subprocess.Popen(
@@ -226,7 +232,7 @@ def test_two_runs_sharing_one_cache_at_once(tmp_path: Path, env: dict[str, str])
         assert process.returncode == 0, stderr
     first = json.loads((tmp_path / "a" / "results.json").read_text())
     assert json.loads((tmp_path / "b" / "results.json").read_text())["results"] == first["results"]
-    done = harness("run", *args, "--out", str(tmp_path / "c"), env=env)
+    done = harness_cli("run", *args, "--out", str(tmp_path / "c"), env=env)
     assert done.returncode == 0, done.stderr
     manifest = json.loads((tmp_path / "c" / "manifest.json").read_text())
     assert manifest["cache"]["generation"]["misses"] == 0
