@@ -226,7 +226,7 @@ class PythonSummarizer:
             return []
         try:
             result = self._function(list(sources))
-        except Exception as error:
+        except (Exception, SystemExit) as error:  # user code calling sys.exit() fails the batch
             if len(sources) == 1:
                 return [_raised(error)]
             return [self._alone(source) for source in sources]
@@ -235,7 +235,7 @@ class PythonSummarizer:
     def _alone(self, source: str) -> Generation:
         try:
             result = self._function([source])
-        except Exception as error:
+        except (Exception, SystemExit) as error:
             return _raised(error)
         return self._check(result, 1)[0]
 
@@ -260,7 +260,7 @@ class PythonSummarizer:
         ]
 
 
-def _raised(error: Exception) -> Generation:
+def _raised(error: BaseException) -> Generation:
     return Generation.failed(f"{type(error).__name__}: {error}")
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+import traceback
 from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
+import click
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -13,10 +16,11 @@ from rich.markup import escape
 from harness.errors import HarnessError
 
 #: Exit codes (documented in the README): 0 ok, 1 regression found by a gate,
-#: 2 usage/config/data error, 130 interrupted.
+#: 2 usage/config/data/file error, 3 a bug in harness, 130 interrupted.
 EXIT_OK = 0
 EXIT_REGRESSION = 1
 EXIT_USAGE = 2
+EXIT_BUG = 3
 EXIT_INTERRUPTED = 130
 
 stdout = Console()
@@ -26,21 +30,44 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+def _print_error(message: str, hint: str | None) -> None:
+    stderr.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    if hint:
+        stderr.print(f"  [bold]hint:[/] {escape(hint)}", highlight=False, soft_wrap=True)
+
+
 def user_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Print a `HarnessError` as one message (no traceback) and exit 2; Ctrl-C exits 130."""
+    """Turn failures into one message and an exit code that never reads as a regression.
+
+    A `HarnessError`, a file-system error (``OSError``: a path that is a file
+    where a folder is needed, no permission, a full disk) and a cache failure
+    (``sqlite3.Error``: a corrupt or locked cache) print one message and exit
+    2; Ctrl-C exits 130; any other exception is a bug in harness: its
+    traceback is printed and the exit status is 3, so that a CI gate never
+    takes a crash for a regression (1).
+    """
 
     @wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
         except HarnessError as error:
-            stderr.print(
-                f"[bold red]error:[/] {escape(error.message)}", highlight=False, soft_wrap=True
+            _print_error(error.message, error.hint)
+            raise typer.Exit(EXIT_USAGE) from None
+        except OSError as error:
+            where = f" {error.filename}" if error.filename else ""
+            _print_error(
+                f"cannot read or write{where}: {error.strerror or error}",
+                "check that the path exists, that a folder is given where one is needed, "
+                "that it is writable and that the disk has room; finished batches are in the cache",
             )
-            if error.hint:
-                stderr.print(
-                    f"  [bold]hint:[/] {escape(error.hint)}", highlight=False, soft_wrap=True
-                )
+            raise typer.Exit(EXIT_USAGE) from None
+        except sqlite3.Error as error:
+            _print_error(
+                f"the cache failed: {type(error).__name__}: {error}",
+                "a corrupt cache can be moved aside (it is only a cache: the next run rebuilds "
+                "it); a locked one is in use by a stuck process; or set cache: off",
+            )
             raise typer.Exit(EXIT_USAGE) from None
         except KeyboardInterrupt:
             stderr.print(
@@ -48,5 +75,14 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
                 "run the same command again to resume"
             )
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.ClickException):
+            raise  # exit codes and usage errors that the commands and typer chose
+        except Exception:
+            stderr.print(traceback.format_exc(), highlight=False, markup=False)
+            _print_error(
+                "harness failed unexpectedly (a bug, not a regression)",
+                "please report it with the traceback above",
+            )
+            raise typer.Exit(EXIT_BUG) from None
 
     return wrapper

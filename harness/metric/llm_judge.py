@@ -14,9 +14,10 @@ with the endpoint, the model and the *name* of the key variable), so cached
 scores are reused only for the same prompt and judge.
 
 Requests go through the ``openai`` backend's client
-(`harness.backend.openai.connect`): the same key handling (the key is read from ``$<api_key_env>`` and never written;
-local endpoints need none), retries with ``Retry-After`` or jittered
-exponential backoff, error classification and ``concurrency``.
+(`harness.backend.openai.connect`): the same key handling (the key is read
+from ``$<api_key_env>`` and never written; local endpoints need none),
+retries with ``Retry-After`` or jittered exponential backoff, error
+classification and ``concurrency``.
 
 Values: ``score`` = (rating − 1) / 4 in [0, 1]. One finding per pair, for the
 whole summary. An answer that does not follow the format gives ``None`` and

@@ -237,3 +237,44 @@ def test_two_runs_sharing_one_cache_at_once(
     manifest = json.loads((tmp_path / "c" / "manifest.json").read_text())
     assert manifest["cache"]["generation"]["misses"] == 0
     assert manifest["cache"]["score"]["misses"] == 0
+
+
+def test_a_file_where_the_run_folder_should_be_is_a_clean_error(
+    tmp_path: Path, harness_cli: HarnessCLI
+) -> None:
+    blocker = tmp_path / "taken"
+    blocker.write_text("not a folder", encoding="utf-8")
+    done = harness_cli("run", "configs/ci.yaml", "--limit", "2", "--out", str(blocker))
+    assert done.returncode == 2, done.stderr
+    assert f"cannot read or write {blocker}" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_user_code_calling_sys_exit_fails_its_examples_not_the_run(
+    tmp_path: Path, harness_cli: HarnessCLI
+) -> None:
+    (tmp_path / "exiting.py").write_text(
+        "import sys\n\n"
+        "def summarize(sources):\n"
+        "    if any('e' in s for s in sources):\n"
+        "        sys.exit(0)\n"
+        "    return sources\n",
+        encoding="utf-8",
+    )
+    config = tmp_path / "exiting.yaml"
+    config.write_text(
+        "name: exiting\n"
+        "benchmark: {builtin: newsbriefs, limit: 2}\n"
+        "systems: [{name: mine, backend: python, params: {callable: "
+        f"'{tmp_path}/exiting.py:summarize'}}}}]\n"
+        "metrics: [length]\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "run"
+    done = harness_cli("run", str(config), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    outputs = [json.loads(line) for line in (out / "outputs.jsonl").read_text().splitlines()]
+    assert len(outputs) == 2
+    assert all(row["error"].startswith("SystemExit") for row in outputs)
+    results = json.loads((out / "results.json").read_text())
+    assert results["failures"]["mine"] == 2
