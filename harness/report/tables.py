@@ -38,7 +38,7 @@ def comparison_legend(table: ComparisonTable) -> str:
     return (
         f"Paired difference from the baseline `{table.baseline}` (system − baseline, over the "
         f"examples scored for both) with its {table.confidence:.0%} confidence interval in "
-        f"brackets; * = significant after Holm's correction over all comparisons at {alpha}. "
+        f"brackets; * = significant after Holm's correction over each system's values at {alpha}. "
         "Whether a positive difference is better follows the value's arrow (↑/↓); "
         "values without an arrow are descriptive."
     )
