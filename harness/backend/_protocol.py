@@ -36,6 +36,11 @@ class Generation:
         """A failed generation with a message a person can act on."""
         return cls(summary=None, error=error)
 
+    @classmethod
+    def raised(cls, error: BaseException) -> Generation:
+        """A generation failed by an exception: ``"<type>: <message>"``."""
+        return cls.failed(f"{type(error).__name__}: {error}")
+
 
 class Summarizer(Protocol):
     """What every backend builds.

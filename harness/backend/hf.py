@@ -395,12 +395,12 @@ class HFSummarizer:
         location: ModelLocation,
         device: str,
         seed: int,
-        runs_on: str | None = None,
+        runs_on: str,
     ) -> None:
         self._params = params
         self._location = location
         self.device = device
-        self.runs_on = runs_on or device
+        self.runs_on = runs_on
         self.dtype = params.dtype or ("float32" if device == "cpu" else "auto")
         self._seed = seed
 
@@ -460,7 +460,7 @@ class HFSummarizer:
                 raise
             except Exception as error:
                 if len(sources) == 1:
-                    generated = [_raised(error)]
+                    generated = [Generation.raised(error)]
                 else:
                     generated = [self._alone(loaded, source) for source in sources]
             for index, generation in zip(todo, generated, strict=True):
@@ -473,7 +473,7 @@ class HFSummarizer:
         except HarnessError:
             raise
         except Exception as error:
-            return _raised(error)
+            return Generation.raised(error)
 
     def _generate(self, loaded: LoadedModel, sources: list[str]) -> list[Generation]:
         import torch
@@ -623,10 +623,6 @@ def _torch_threads(torch: Any, threads: int | None) -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(before)
-
-
-def _raised(error: Exception) -> Generation:
-    return Generation.failed(f"{type(error).__name__}: {error}")
 
 
 @backend(

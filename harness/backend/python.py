@@ -228,7 +228,7 @@ class PythonSummarizer:
             result = self._function(list(sources))
         except (Exception, SystemExit) as error:  # user code calling sys.exit() fails the batch
             if len(sources) == 1:
-                return [_raised(error)]
+                return [Generation.raised(error)]
             return [self._alone(source) for source in sources]
         return self._check(result, len(sources))
 
@@ -236,7 +236,7 @@ class PythonSummarizer:
         try:
             result = self._function([source])
         except (Exception, SystemExit) as error:
-            return _raised(error)
+            return Generation.raised(error)
         return self._check(result, 1)[0]
 
     def _check(self, result: Any, expected: int) -> list[Generation]:
@@ -258,10 +258,6 @@ class PythonSummarizer:
             )
             for item in result
         ]
-
-
-def _raised(error: BaseException) -> Generation:
-    return Generation.failed(f"{type(error).__name__}: {error}")
 
 
 @backend(
