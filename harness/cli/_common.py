@@ -16,12 +16,18 @@ from rich.markup import escape
 from harness.errors import HarnessError
 
 #: Exit codes (documented in the README): 0 ok, 1 regression found by a gate,
-#: 2 usage/config/data/file error, 3 a bug in harness, 130 interrupted.
+#: 2 usage/config/data/file error, 3 a bug in harness, 4 a run that finished
+#: but in which some system produced no summary at all (every generation
+#: failed; the run directory is still written), 129/130/143 ended by SIGHUP,
+#: Ctrl-C (SIGINT) or SIGTERM.
 EXIT_OK = 0
 EXIT_REGRESSION = 1
 EXIT_USAGE = 2
 EXIT_BUG = 3
+EXIT_SYSTEM_FAILED = 4
+EXIT_HANGUP = 129
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 
 stdout = Console()
 stderr = Console(stderr=True)
