@@ -2,17 +2,17 @@
 
 Components register themselves with a decorator on a factory. Third-party
 packages can add components through the entry-point group
-``harness.plugins``: each entry point names a module that is imported once,
-and importing it runs its registration decorators.
+``harness.plugins``: each entry point (``name = module`` or ``name =
+module:attr``) is loaded once, and importing its module runs its
+registration decorators.
 """
 
 from __future__ import annotations
 
 import difflib
-import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from typing import Generic, TypeVar
 
 from harness.errors import ConfigError
@@ -20,17 +20,55 @@ from harness.errors import ConfigError
 EntryT = TypeVar("EntryT")
 
 PLUGIN_GROUP = "harness.plugins"
-_plugins_loaded = False
+_plugins_scanned = False
+# (name, value) of every entry point tried, so that none is imported twice.
+_plugins_tried: set[tuple[str, str]] = set()
+# entry point as written in its package's metadata -> why it could not be loaded
+_plugin_failures: dict[str, str] = {}
+
+
+def _describe(point: EntryPoint) -> str:
+    dist = getattr(point, "dist", None)
+    origin = f" (package {dist.name} {dist.version})" if dist is not None else ""
+    return f"{point.name} = {point.value}{origin}"
+
+
+def _load(point: EntryPoint) -> None:
+    key = (point.name, point.value)
+    if key in _plugins_tried:
+        return
+    _plugins_tried.add(key)
+    try:
+        point.load()
+    except (Exception, SystemExit) as error:  # a plugin's bug must not hide the other plugins
+        _plugin_failures[_describe(point)] = f"{type(error).__name__}: {error}"
 
 
 def load_plugins() -> None:
-    """Import every module named in the ``harness.plugins`` entry-point group (once)."""
-    global _plugins_loaded
-    if _plugins_loaded:
-        return
-    _plugins_loaded = True
-    for point in entry_points(group=PLUGIN_GROUP):
-        importlib.import_module(point.value.split(":")[0])
+    """Load every entry point of the ``harness.plugins`` group (each once).
+
+    Every entry point is tried, so one that fails does not keep the others
+    from registering their components.
+
+    Raises:
+        ConfigError: An entry point failed to load (its module does not
+            import, raises on import, or lacks the named attribute). It is
+            raised on every call, never only once: a run must not go on
+            silently without the plugin.
+    """
+    global _plugins_scanned
+    if not _plugins_scanned:
+        # Set first: a plugin that looks a name up while it loads must not recurse.
+        _plugins_scanned = True
+        for point in entry_points(group=PLUGIN_GROUP):
+            _load(point)
+    if _plugin_failures:
+        failures = "; ".join(f"{point}: {why}" for point, why in _plugin_failures.items())
+        raise ConfigError(
+            f"plugin entry point of group {PLUGIN_GROUP!r} failed to load: {failures}",
+            hint="fix or reinstall the package that declares it, or uninstall it "
+            "(`pip uninstall <package>`); the other plugins are loaded",
+        )
 
 
 def did_you_mean(name: str, choices: list[str]) -> str:

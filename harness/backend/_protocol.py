@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +81,19 @@ class BuildContext:
     seed: int = 0
 
 
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 (hex) of a file's bytes, for the fingerprint of code a backend runs.
+
+    Raises:
+        OSError: The file cannot be read.
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 ParamsT = TypeVar("ParamsT", bound=BaseModel)
 Factory = Callable[[Any, BuildContext], Summarizer]
 
@@ -145,4 +159,5 @@ __all__ = [
     "Summarizer",
     "backend",
     "build_backend",
+    "file_sha256",
 ]

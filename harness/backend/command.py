@@ -15,6 +15,13 @@ Anything the program writes to stderr is shown only when it exits with a
 non-zero status. Every example of the batch gets exactly one `Generation`:
 an answer, or a failure saying what went wrong (timeout, exit status, a
 stdout line that is not an answer, or no answer at all).
+
+An argument that names a file or folder which does not exist in the
+program's working directory but does in the config's folder is passed as
+that path (``["python", "summarize.py"]`` next to the config works from
+anywhere). The fingerprint (the cache key) holds a SHA-256 of the program
+and of every argument that is a file, so that editing a script is a cache
+miss; for other code it runs, change ``params.version``.
 """
 
 from __future__ import annotations
@@ -30,9 +37,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from harness.backend._protocol import BuildContext, Generation, Summarizer, backend
+from harness.backend._protocol import (
+    BuildContext,
+    Generation,
+    Summarizer,
+    backend,
+    file_sha256,
+)
 from harness.config import resolve_path
 from harness.errors import BackendError, ConfigError
 from harness.records import Example, Fingerprint
@@ -50,10 +63,15 @@ class CommandParams(BaseModel):
 
     Attributes:
         argv: Program and arguments, e.g. ``["python", "my_summarizer.py"]``.
-            Run without a shell: no quoting, globbing or pipes.
+            Run without a shell: no quoting, globbing or pipes. A relative
+            path among the arguments resolves against the program's working
+            directory, then the config's folder.
         timeout_s: Seconds one batch may take before the program is killed.
         cwd: Working directory of the program (resolved against the CWD,
             then the config's folder); default: the harness's CWD.
+        version: Any string, part of the cache key: change it to force a
+            fresh run after editing code the program runs that is not
+            itself named in ``argv`` (a module the script imports, say).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -61,6 +79,15 @@ class CommandParams(BaseModel):
     argv: list[str] = Field(min_length=1)
     timeout_s: float = Field(default=120.0, gt=0)
     cwd: str | None = None
+    version: str | None = None
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_text(cls, value: Any) -> Any:
+        # YAML reads `version: 2` as a number; any number names a version as well.
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        return value
 
 
 def _shown(text: str) -> str:
@@ -185,23 +212,31 @@ class CommandSummarizer:
 
     Args:
         params: Validated params.
-        program: ``argv[0]`` as it will be run (a resolved path, or a name on PATH).
+        argv: ``params.argv`` as it will be run: the program as a resolved
+            path, arguments that are paths resolved (see `_resolve_arguments`).
         cwd: The program's working directory, or ``None`` for the harness's.
     """
 
-    def __init__(self, params: CommandParams, program: str, cwd: Path | None) -> None:
+    def __init__(self, params: CommandParams, argv: list[str], cwd: Path | None) -> None:
         self._params = params
-        self._argv = [program, *params.argv[1:]]
+        self._argv = argv
         self._cwd = cwd
+        # Hashed once, when the backend is built: a run uses the code as it was then.
+        self._code = _code_hashes(argv, cwd)
 
     @property
     def fingerprint(self) -> Fingerprint:
-        """Name, version and params (including ``argv``) of this backend."""
+        """Name, version, params (including ``argv``) and ``code_sha256`` of this backend.
+
+        ``code_sha256`` maps ``argv[i]`` to the SHA-256 of the file it names:
+        the program (``argv[0]``, symlinks followed) and every argument that
+        is a file, so that editing the script is a cache miss.
+        """
         return Fingerprint(
             kind="backend",
             name="command",
             version="1",
-            params=self._params.model_dump(mode="json"),
+            params={**self._params.model_dump(mode="json"), "code_sha256": self._code},
         )
 
     @property
@@ -245,6 +280,56 @@ class CommandSummarizer:
         return f"command exited with status {status}: {shown}"
 
 
+def _names_path(path: Path, *, file: bool = False) -> bool:
+    """Whether ``path`` exists (is a file); False for strings no path can be."""
+    try:
+        return path.is_file() if file else path.exists()
+    except (OSError, ValueError):  # e.g. a long prompt: "File name too long"; a NUL byte
+        return False
+
+
+def _resolve_arguments(arguments: list[str], cwd: Path | None, base: Path) -> list[str]:
+    """``arguments`` with each relative path that exists only in ``base`` made absolute.
+
+    A path the program would find in its own working directory (``cwd``, or
+    the harness's) is left as written; one found in the config's folder
+    instead is passed as that folder's path, as the README promises for
+    relative paths. Anything else is passed unchanged.
+    """
+    workdir = cwd or Path.cwd()
+    resolved: list[str] = []
+    for argument in arguments:
+        path = Path(argument)
+        if argument and not path.is_absolute() and not _names_path(workdir / path):
+            beside = base / path
+            if _names_path(beside):
+                argument = str(beside.resolve())
+        resolved.append(argument)
+    return resolved
+
+
+def _code_hashes(argv: list[str], cwd: Path | None) -> dict[str, str]:
+    """SHA-256 of the program and of every argument that names a file.
+
+    A file that cannot be read (a program installed execute-only) is keyed by
+    its size and modification time instead, which an edit changes too.
+    """
+    hashes: dict[str, str] = {}
+    for index, argument in enumerate(argv):
+        # The program was found from the harness's CWD; its arguments are read from ``cwd``.
+        workdir = Path.cwd() if index == 0 or cwd is None else cwd
+        path = workdir / argument  # an absolute argument replaces workdir
+        if not argument or not _names_path(path, file=True):
+            continue
+        path = path.resolve()
+        try:
+            hashes[f"argv[{index}]"] = file_sha256(path)
+        except OSError:
+            stat = path.stat()
+            hashes[f"argv[{index}]"] = f"unreadable: {stat.st_size} bytes, mtime {stat.st_mtime_ns}"
+    return hashes
+
+
 def _find_program(program: str, base: Path) -> str:
     has_folder = os.sep in program or (os.altsep is not None and os.altsep in program)
     if has_folder:
@@ -279,8 +364,9 @@ def build_command(params: CommandParams, context: BuildContext) -> Summarizer:
 
     Args:
         params: Validated params.
-        context: Build context; ``cwd`` and a relative program path resolve
-            against its ``config_dir`` when they do not exist in the CWD.
+        context: Build context; ``cwd``, a relative program path and relative
+            paths among the arguments resolve against its ``config_dir`` when
+            they do not exist in the CWD (the arguments: in ``cwd``).
 
     Raises:
         BackendError: The program does not exist or is not executable.
@@ -292,7 +378,8 @@ def build_command(params: CommandParams, context: BuildContext) -> Summarizer:
         if not cwd.is_dir():
             raise ConfigError(f"command: cwd {params.cwd!r} is not a folder")
     program = _find_program(params.argv[0], context.config_dir)
-    return CommandSummarizer(params, program, cwd)
+    arguments = _resolve_arguments(params.argv[1:], cwd, context.config_dir)
+    return CommandSummarizer(params, [program, *arguments], cwd)
 
 
 __all__ = ["CommandParams", "CommandSummarizer", "build_command"]

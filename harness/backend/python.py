@@ -12,6 +12,11 @@ so that a module next to the config imports without installing it.
 
 If the function raises for a batch of several sources, each source is retried
 alone, so that only the sources that make it raise fail.
+
+The fingerprint (the cache key) holds a SHA-256 of the module's file and of
+the file that defines the function, so that editing them is a cache miss.
+Code those files import is not hashed: change ``params.version`` after
+editing it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
+import inspect
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -28,7 +34,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from harness.backend._protocol import BuildContext, Generation, Summarizer, backend
+from harness.backend._protocol import (
+    BuildContext,
+    Generation,
+    Summarizer,
+    backend,
+    file_sha256,
+)
 from harness.config import resolve_path
 from harness.errors import ConfigError
 from harness.records import Example, Fingerprint
@@ -45,12 +57,24 @@ class PythonParams(BaseModel):
             the function may be a dotted attribute (``"mod:Class.method"``).
         path: A folder to put on ``sys.path`` before importing (resolved
             against the CWD, then the config's folder).
+        version: Any string, part of the cache key: change it to force a
+            fresh run after editing code the function depends on outside
+            its own file (a helper module, a model file it reads).
     """
 
     model_config = ConfigDict(extra="forbid")
 
     callable: str
     path: str | None = None
+    version: str | None = None
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_text(cls, value: Any) -> Any:
+        # YAML reads `version: 2` as a number; any number names a version as well.
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        return value
 
     @field_validator("callable")
     @classmethod
@@ -84,9 +108,11 @@ def _import_file(spec_text: str, target: str, config_dir: Path) -> ModuleType:
             f"then the config's folder ({config_dir})",
         )
     path = path.resolve()
-    # A name unique to the file: two files with the same stem must not collide.
+    source = path.read_bytes()
+    # A name unique to the file and its content: two files with the same stem
+    # must not collide, and an edited file is imported afresh.
     digest = hashlib.sha256(str(path).encode("utf-8")).hexdigest()[:12]
-    name = f"_harness_user_{path.stem}_{digest}"
+    name = f"_harness_user_{path.stem}_{digest}_{hashlib.sha256(source).hexdigest()[:12]}"
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, path)
@@ -95,7 +121,10 @@ def _import_file(spec_text: str, target: str, config_dir: Path) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
+        # The bytes read above are compiled, never a __pycache__ file: Python
+        # trusts a .pyc whose source has the same size and mtime second, so
+        # a quick edit could run stale code under the new code's hash.
+        exec(compile(source, str(path), "exec", dont_inherit=True), module.__dict__)
     except Exception as error:
         del sys.modules[name]
         raise ConfigError(
@@ -106,9 +135,30 @@ def _import_file(spec_text: str, target: str, config_dir: Path) -> ModuleType:
     return module
 
 
+# module name -> SHA-256 of its file when this process last built a backend from it
+_module_hashes: dict[str, str] = {}
+
+
+def _current(module: ModuleType) -> ModuleType:
+    """``module``, reloaded if its file changed since a backend of this process used it.
+
+    A long-lived process (a notebook) keeps the first import in
+    ``sys.modules``; without the reload, it would run the old code under the
+    new file's hash and cache the old code's summaries as the new one's.
+    """
+    file = getattr(module, "__file__", None)
+    if not isinstance(file, str) or not Path(file).is_file():
+        return module
+    digest = file_sha256(file)
+    if _module_hashes.setdefault(module.__name__, digest) != digest:
+        module = importlib.reload(module)
+        _module_hashes[module.__name__] = digest
+    return module
+
+
 def _import_module(spec_text: str, target: str, config_dir: Path) -> ModuleType:
     try:
-        return importlib.import_module(target)
+        return _current(importlib.import_module(target))
     except ModuleNotFoundError as error:
         missing = error.name or ""
         if target == missing or target.startswith(missing + "."):
@@ -130,19 +180,42 @@ def _import_module(spec_text: str, target: str, config_dir: Path) -> ModuleType:
         ) from None
 
 
-def load_callable(spec_text: str, path: str | None, config_dir: Path) -> Callable[[list[str]], Any]:
-    """Import the function named by ``spec_text``.
+def _source_file(function: Any) -> str | None:
+    """The file that defines ``function`` (or, for a callable object, its class)."""
+    for candidate in (inspect.unwrap(function), type(function)):
+        try:
+            found = inspect.getsourcefile(candidate)
+        except TypeError:  # a builtin, or a class defined in C
+            continue
+        if found is not None:
+            return found
+    return None
 
-    Args:
-        spec_text: ``"module:function"`` or ``"path/to/file.py:function"``.
-        path: Extra folder for ``sys.path`` (resolved against the CWD, then
-            ``config_dir``), or ``None``.
-        config_dir: The config's folder; also put on ``sys.path``.
 
-    Raises:
-        ConfigError: The module cannot be imported, has no such attribute,
-            or the attribute is not callable.
-    """
+def _code_hashes(module: ModuleType, function: Any) -> dict[str, str]:
+    """SHA-256 of the module's file and, if another, of the function's file."""
+    hashes: dict[str, str] = {}
+    files: dict[str, Path] = {}
+    module_file = getattr(module, "__file__", None)
+    if isinstance(module_file, str):
+        files["module"] = Path(module_file)
+    function_file = _source_file(function)
+    if function_file is not None:
+        files["function"] = Path(function_file)
+    seen: set[Path] = set()
+    for role, file in files.items():
+        # Only real files: a namespace package has none, a zipped module no plain one.
+        if not file.is_file() or file.resolve() in seen:
+            continue
+        seen.add(file.resolve())
+        hashes[role] = file_sha256(file)
+    return hashes
+
+
+def _resolve(
+    spec_text: str, path: str | None, config_dir: Path
+) -> tuple[ModuleType, Callable[[list[str]], Any]]:
+    """Import the module named by ``spec_text``; return it and the function."""
     target, _, attribute = spec_text.rpartition(":")
     _put_on_sys_path(config_dir)
     if path is not None:
@@ -172,7 +245,23 @@ def load_callable(spec_text: str, path: str | None, config_dir: Path) -> Callabl
             hint="name a function that takes a list of sources and returns a list of summaries",
         )
     function: Callable[[list[str]], Any] = found
-    return function
+    return module, function
+
+
+def load_callable(spec_text: str, path: str | None, config_dir: Path) -> Callable[[list[str]], Any]:
+    """Import the function named by ``spec_text``.
+
+    Args:
+        spec_text: ``"module:function"`` or ``"path/to/file.py:function"``.
+        path: Extra folder for ``sys.path`` (resolved against the CWD, then
+            ``config_dir``), or ``None``.
+        config_dir: The config's folder; also put on ``sys.path``.
+
+    Raises:
+        ConfigError: The module cannot be imported, has no such attribute,
+            or the attribute is not callable.
+    """
+    return _resolve(spec_text, path, config_dir)[1]
 
 
 class PythonSummarizer:
@@ -192,7 +281,9 @@ class PythonSummarizer:
     def _setup(self, params: PythonParams, config_dir: Path) -> None:
         self._params = params
         self._config_dir = config_dir
-        self._function = load_callable(params.callable, params.path, config_dir)
+        module, self._function = _resolve(params.callable, params.path, config_dir)
+        # Hashed once, when the code is imported: the code that runs is the code hashed.
+        self._code = _code_hashes(module, self._function)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"params": self._params, "config_dir": self._config_dir}
@@ -202,16 +293,18 @@ class PythonSummarizer:
 
     @property
     def fingerprint(self) -> Fingerprint:
-        """Name, version and params (including the callable string) of this backend.
+        """Name, version, params and ``code_sha256`` of this backend.
 
-        The function's code is not part of it: bump the callable's name, or
-        clear the cache, after changing the function.
+        ``code_sha256`` holds the SHA-256 of the module's file (``module``)
+        and, when the function is defined in another file, of that file
+        (``function``): editing either one is a cache miss. Other code the
+        function uses is covered by ``params.version`` only.
         """
         return Fingerprint(
             kind="backend",
             name="python",
             version="1",
-            params=self._params.model_dump(mode="json"),
+            params={**self._params.model_dump(mode="json"), "code_sha256": self._code},
         )
 
     @property

@@ -1,39 +1,89 @@
 """The ``harness`` command line (typer). One module per command.
 
 Exit codes: 0 success, 1 a regression gate failed, 2 usage/config/data
-error (printed as one message, no traceback), 130 interrupted.
+error (printed as one message, no traceback), 3 a bug in harness, 4 a system
+produced no summary, 129/130/143 ended by SIGHUP, Ctrl-C or SIGTERM
+(`harness.cli._common`).
+
+The commands' modules import heavy libraries (scipy, matplotlib, the
+runner), so they are imported when `main` runs or `app` is first used, not
+when this package is: a Ctrl-C during that start-up is then caught here.
 """
 
 from __future__ import annotations
 
-import typer
+import sys
+from typing import TYPE_CHECKING, Any
 
-from harness.cli.check import baseline_command, check_command
-from harness.cli.compare import compare_command
-from harness.cli.run import run_command
-from harness.cli.score import report_command, score_command
-from harness.cli.validate import list_command, validate_command
+from harness.cli._signals import Terminated, terminate_like_interrupt
 
-app = typer.Typer(
-    name="harness",
-    help="Evaluate summaries: numbers, entities, consistency, ROUGE; compare systems; gate CI.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-app.command("run")(run_command)
-app.command("score")(score_command)
-app.command("report")(report_command)
-app.command("validate")(validate_command)
-app.command("list")(list_command)
-app.command("compare")(compare_command)
-app.command("check")(check_command)
-app.command("baseline")(baseline_command)
+if TYPE_CHECKING:
+    import typer
+
+    app: typer.Typer
+
+# Equal to _common.EXIT_INTERRUPTED; not imported from there, which loads typer and rich.
+_EXIT_INTERRUPTED = 130
+
+
+def _build_app() -> typer.Typer:
+    import typer
+
+    from harness.cli.check import baseline_command, check_command
+    from harness.cli.compare import compare_command
+    from harness.cli.run import run_command
+    from harness.cli.score import report_command, score_command
+    from harness.cli.validate import list_command, validate_command
+
+    built = typer.Typer(
+        name="harness",
+        help="Evaluate summaries: numbers, entities, consistency, ROUGE; compare systems; gate CI.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    built.command("run")(run_command)
+    built.command("score")(score_command)
+    built.command("report")(report_command)
+    built.command("validate")(validate_command)
+    built.command("list")(list_command)
+    built.command("compare")(compare_command)
+    built.command("check")(check_command)
+    built.command("baseline")(baseline_command)
+    return built
+
+
+def _app() -> typer.Typer:
+    built: typer.Typer | None = globals().get("app")
+    if built is None:
+        built = _build_app()
+        globals()["app"] = built
+    return built
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562: `from harness.cli import app` builds the app on first use.
+    if name == "app":
+        return _app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point.
+
+    A Ctrl-C, SIGTERM or SIGHUP while the commands load prints one line and
+    exits 130, 143 or 129, without a traceback: nothing had started.
+    """
+    try:
+        with terminate_like_interrupt():
+            application = _app()
+    except Terminated as terminated:
+        sys.stderr.write(f"terminated by {terminated.name} during start-up: nothing was run\n")
+        sys.exit(terminated.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted during start-up: nothing was run\n")
+        sys.exit(_EXIT_INTERRUPTED)
+    application()
 
 
 __all__ = ["app", "main"]

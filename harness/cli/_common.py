@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from harness.cli._signals import Terminated, terminate_like_interrupt
 from harness.errors import HarnessError
 
 #: Exit codes (documented in the README): 0 ok, 1 regression found by a gate,
@@ -28,6 +29,7 @@ EXIT_SYSTEM_FAILED = 4
 EXIT_HANGUP = 129
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
+_SIGNAL_EXITS = {"SIGHUP": EXIT_HANGUP, "SIGTERM": EXIT_TERMINATED}
 
 stdout = Console()
 stderr = Console(stderr=True)
@@ -48,15 +50,18 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
     A `HarnessError`, a file-system error (``OSError``: a path that is a file
     where a folder is needed, no permission, a full disk) and a cache failure
     (``sqlite3.Error``: a corrupt or locked cache) print one message and exit
-    2; Ctrl-C exits 130; any other exception is a bug in harness: its
-    traceback is printed and the exit status is 3, so that a CI gate never
-    takes a crash for a regression (1).
+    2; Ctrl-C exits 130, SIGTERM 143 and SIGHUP 129 (`harness.cli._signals`
+    makes the latter two raise like Ctrl-C, so the same cleanup ends the
+    command's child processes; finished batches stay cached); any other
+    exception is a bug in harness: its traceback is printed and the exit
+    status is 3, so that a CI gate never takes a crash for a regression (1).
     """
 
     @wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            return command(*args, **kwargs)
+            with terminate_like_interrupt():
+                return command(*args, **kwargs)
         except HarnessError as error:
             _print_error(error.message, error.hint)
             raise typer.Exit(EXIT_USAGE) from None
@@ -75,6 +80,12 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
                 "it); a locked one is in use by a stuck process; or set cache: off",
             )
             raise typer.Exit(EXIT_USAGE) from None
+        except Terminated as terminated:
+            stderr.print(
+                f"[yellow]terminated by {terminated.name}:[/] finished batches are in the cache; "
+                "run the same command again to resume"
+            )
+            raise typer.Exit(_SIGNAL_EXITS.get(terminated.name, EXIT_INTERRUPTED)) from None
         except KeyboardInterrupt:
             stderr.print(
                 "[yellow]interrupted:[/] finished batches are in the cache; "

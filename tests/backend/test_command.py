@@ -185,3 +185,90 @@ def test_fingerprint_includes_argv() -> None:
     assert first.params["argv"] == [sys.executable, str(SCRIPT), "echo"]
     assert first == command("echo").fingerprint
     assert first != command("reverse").fingerprint
+
+
+def _script_system(argv: list[str], **params: object) -> SystemConfig:
+    return SystemConfig(name="cmd", backend="command", params={"argv": argv, **params})
+
+
+ECHO_SCRIPT = (
+    "import json, sys\n"
+    "for line in sys.stdin:\n"
+    "    record = json.loads(line)\n"
+    "    print(json.dumps({'id': record['id'], 'summary': PREFIX + record['id']}))\n"
+)
+
+
+def test_editing_the_script_changes_the_fingerprint(tmp_path: Path) -> None:
+    script = tmp_path / "summarize.py"
+    script.write_text("PREFIX = 'a'\n" + ECHO_SCRIPT, encoding="utf-8")
+    system = _script_system([sys.executable, str(script)])
+    context = BuildContext(config_dir=tmp_path)
+    first = build_backend(system, context, "systems[0]").fingerprint
+    assert first == build_backend(system, context, "systems[0]").fingerprint
+    assert set(first.params["code_sha256"]) == {"argv[0]", "argv[1]"}
+    script.write_text("PREFIX = 'b'\n" + ECHO_SCRIPT, encoding="utf-8")
+    edited = build_backend(system, context, "systems[0]").fingerprint
+    assert edited.digest() != first.digest()
+    assert edited.params["code_sha256"]["argv[0]"] == first.params["code_sha256"]["argv[0]"]
+
+
+def test_the_program_on_path_is_hashed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    program = tmp_path / "bin" / "summarize"
+    program.parent.mkdir()
+    program.write_text(f"#!{sys.executable}\nimport sys\nsys.stdin.read()\n", encoding="utf-8")
+    program.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{program.parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    system = _script_system(["summarize"])
+    context = BuildContext(config_dir=tmp_path)
+    first = build_backend(system, context, "systems[0]").fingerprint
+    program.write_text(f"#!{sys.executable}\nimport sys\nsys.stdin.read()  #\n", "utf-8")
+    edited = build_backend(system, context, "systems[0]").fingerprint
+    assert "argv[0]" in first.params["code_sha256"]
+    assert edited.digest() != first.digest()
+
+
+def test_a_relative_script_resolves_against_the_config_dir(tmp_path: Path) -> None:
+    (tmp_path / "summarize.py").write_text("PREFIX = 'got '\n" + ECHO_SCRIPT, encoding="utf-8")
+    # The CWD is the repository (no summarize.py there); the config's folder has it.
+    summarizer = build_backend(
+        _script_system([sys.executable, "summarize.py"]),
+        BuildContext(config_dir=tmp_path),
+        "systems[0]",
+    )
+    assert summarizer.summarize(EXAMPLES[:1]) == [Generation(summary="got a")]
+    assert summarizer.fingerprint.params["argv"] == [sys.executable, "summarize.py"]
+    assert "argv[1]" in summarizer.fingerprint.params["code_sha256"]
+
+
+def test_a_relative_script_in_cwd_wins_over_the_config_dir(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "summarize.py").write_text("PREFIX = 'work '\n" + ECHO_SCRIPT, encoding="utf-8")
+    (tmp_path / "summarize.py").write_text("PREFIX = 'config '\n" + ECHO_SCRIPT, "utf-8")
+    summarizer = build_backend(
+        _script_system([sys.executable, "summarize.py"], cwd=str(work)),
+        BuildContext(config_dir=tmp_path),
+        "systems[0]",
+    )
+    assert summarizer.summarize(EXAMPLES[:1]) == [Generation(summary="work a")]
+
+
+def test_arguments_that_cannot_be_paths_pass_unchanged(tmp_path: Path) -> None:
+    # A long prompt is "File name too long" to the OS; it is an argument, not an error.
+    prompt = "Summarize this article in one sentence, keeping every number. " * 8
+    summarizer = build_backend(
+        _script_system([sys.executable, str(SCRIPT), "echo", prompt, ""]),
+        BuildContext(config_dir=tmp_path),
+        "systems[0]",
+    )
+    assert summarizer.summarize(EXAMPLES[:1]) == [Generation(summary="Rain flooded Leeds.")]
+    assert set(summarizer.fingerprint.params["code_sha256"]) == {"argv[0]", "argv[1]"}
+
+
+@pytest.mark.parametrize(("given", "stored"), [("v2", "v2"), (2, "2"), (1.5, "1.5")])
+def test_version_is_part_of_the_fingerprint(given: object, stored: str) -> None:
+    plain = command("echo").fingerprint
+    versioned = command("echo", version=given).fingerprint
+    assert versioned.params["version"] == stored
+    assert versioned.digest() != plain.digest()

@@ -140,3 +140,59 @@ def test_pickles_by_params() -> None:
     clone = pickle.loads(pickle.dumps(summarizer))
     assert clone.fingerprint == summarizer.fingerprint
     assert clone.summarize(EXAMPLES[:1]) == [Generation(summary="Rain flooded Leeds")]
+
+
+def _prefixing(prefix: str) -> str:
+    body = "def summarize(sources):\n    return [PREFIX + s for s in sources]\n"
+    return f"PREFIX = {prefix!r}\n\n{body}"
+
+
+def test_an_edited_file_changes_the_fingerprint_and_runs(tmp_path: Path) -> None:
+    code = tmp_path / "mine.py"
+    code.write_text(_prefixing("a"), encoding="utf-8")
+    first = python("mine.py:summarize", config_dir=tmp_path)
+    assert first.summarize(EXAMPLES[:1]) == [Generation(summary="a" + EXAMPLES[0].source)]
+    assert set(first.fingerprint.params["code_sha256"]) == {"module"}
+    assert python("mine.py:summarize", config_dir=tmp_path).fingerprint == first.fingerprint
+    # Same size, same second: Python's own .pyc check would not notice this edit.
+    code.write_text(_prefixing("b"), encoding="utf-8")
+    edited = python("mine.py:summarize", config_dir=tmp_path)
+    assert edited.fingerprint.digest() != first.fingerprint.digest()
+    assert edited.summarize(EXAMPLES[:1]) == [Generation(summary="b" + EXAMPLES[0].source)]
+
+
+def test_an_edited_module_changes_the_fingerprint_and_runs(tmp_path: Path) -> None:
+    code = tmp_path / "edited_module_xyz.py"
+    code.write_text(_prefixing("a"), encoding="utf-8")
+    try:
+        first = python("edited_module_xyz:summarize", config_dir=tmp_path)
+        code.write_text(_prefixing("bb"), encoding="utf-8")
+        edited = python("edited_module_xyz:summarize", config_dir=tmp_path)
+    finally:
+        sys.modules.pop("edited_module_xyz", None)
+    assert edited.fingerprint.digest() != first.fingerprint.digest()
+    # Already imported in this process: it is reloaded, so the new code is what runs.
+    assert edited.summarize(EXAMPLES[:1]) == [Generation(summary="bb" + EXAMPLES[0].source)]
+
+
+def test_a_function_from_another_file_is_hashed_too(tmp_path: Path) -> None:
+    helper = tmp_path / "helper_xyz.py"
+    helper.write_text(_prefixing("a"), encoding="utf-8")
+    (tmp_path / "entry_xyz.py").write_text("from helper_xyz import summarize\n", encoding="utf-8")
+    try:
+        first = python("entry_xyz.py:summarize", config_dir=tmp_path).fingerprint
+        helper.write_text(_prefixing("b"), encoding="utf-8")
+        edited = python("entry_xyz.py:summarize", config_dir=tmp_path).fingerprint
+    finally:
+        sys.modules.pop("helper_xyz", None)
+    assert set(first.params["code_sha256"]) == {"module", "function"}
+    assert edited.params["code_sha256"]["module"] == first.params["code_sha256"]["module"]
+    assert edited.params["code_sha256"]["function"] != first.params["code_sha256"]["function"]
+
+
+@pytest.mark.parametrize(("given", "stored"), [("2024-06 prompt", "2024-06 prompt"), (3, "3")])
+def test_version_is_part_of_the_fingerprint(given: object, stored: str) -> None:
+    plain = python("user_summarizers:first_sentence").fingerprint
+    versioned = python("user_summarizers:first_sentence", version=given).fingerprint
+    assert versioned.params["version"] == stored
+    assert versioned.digest() != plain.digest()
