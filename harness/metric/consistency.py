@@ -2,15 +2,23 @@
 
 The score multiplies two parts (higher = more faithful)::
 
-    score = (1 - novelty_weight * novel_bigrams) * exp(-flag_weight * flags)
+    score = (1 - novelty_weight * copy_novelty) * exp(-flag_weight * flags)
+    copy_novelty = min(novel_bigrams, novelty_cap)
 
 - ``novel_bigrams``: the share of the summary's word bigrams (lower-cased,
-  Porter-stemmed) that never occur in the source. Abstractive summaries that
-  add content add new word pairs; on news, extractiveness of this kind is a
-  strong correlate of human consistency judgments (Durmus et al., 2020,
-  "FEQA", ACL, §5; Grusky et al., 2018 on fragment density). It says nothing
-  when every summary compared is a paraphrase of the others (edit benchmarks
-  such as SummEdits): set ``novelty_weight: 0`` there.
+  Porter-stemmed) that never occur in the source. It counts toward the score
+  only up to ``novelty_cap`` (default 0.2), as ``copy_novelty``, with
+  ``novelty_weight`` 2. A summary
+  that copies most of its word pairs from the source (as extractive news
+  models do) and still has new ones has spliced source fragments together,
+  and each junction can attach a fact to the wrong subject: there the share
+  is a strong correlate of human consistency judgments (Durmus et al., 2020,
+  "FEQA", ACL, §5; Grusky et al., 2018 on fragment density). Past the cap, new pairs
+  are the rewording itself -- a faithful paraphrase has as many as an
+  unfaithful one (edit benchmarks such as SummEdits) -- and say nothing more.
+  The cap also keeps novelty below one flag: it lowers the score at most to
+  0.6, a flag halves it, so the score ranks by flags first and by copy
+  novelty among summaries with the same flags.
 - ``flags``: the findings below, each counted once (a token flagged by two
   checks counts once):
 
@@ -31,7 +39,8 @@ The score multiplies two parts (higher = more faithful)::
 Each flag multiplies the score by ``exp(-flag_weight)``; with the default
 (0.7) a single flag roughly halves it. Every flag is a finding with the
 summary span and, where there is one, the source span and sentence, so the
-score is explained by evidence a person can read.
+score is explained by evidence a person can read. The values ``copy_novelty``
+and ``flags`` are the two parts, so a low score says which part lowered it.
 
 No neural model is involved; the ``entities`` part needs a spaCy English
 pipeline (the ``model`` param, else the first one installed).
@@ -46,7 +55,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from harness.config import MetricConfig
 from harness.metric._protocol import (
@@ -86,18 +95,32 @@ class ConsistencyParams(BaseModel):
     Attributes:
         model: spaCy pipeline for the entity check (default: first installed).
         flag_weight: Penalty per flag: each multiplies the score by ``exp(-flag_weight)``.
-        novelty_weight: How much bigram novelty lowers the score: the score is
-            multiplied by ``1 - novelty_weight * novel_bigrams``. 0 ranks by the
-            flags alone, which suits summaries that are all paraphrases of one
-            another (edit benchmarks such as SummEdits), where novelty says
-            nothing about faithfulness.
+        novelty_weight: How much copy novelty lowers the score: the score is
+            multiplied by ``1 - novelty_weight * min(novel_bigrams, novelty_cap)``.
+            0 ranks by the flags alone.
+        novelty_cap: The most bigram novelty that counts (``copy_novelty``).
+            Past it new word pairs are rewording, which says nothing about
+            faithfulness. The defaults (2 x 0.2) keep the largest novelty
+            penalty (x 0.6) milder than one flag (x 0.5); ``novelty_weight: 1``
+            with ``novelty_cap: 1`` is the score before version 4.
     """
 
     model_config = ConfigDict(extra="forbid")
 
     model: str | None = None
     flag_weight: float = Field(default=0.7, ge=0)
-    novelty_weight: float = Field(default=1.0, ge=0, le=1)
+    novelty_weight: float = Field(default=2.0, ge=0)
+    novelty_cap: float = Field(default=0.2, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _score_stays_in_range(self) -> ConsistencyParams:
+        # The novelty factor 1 - weight x copy_novelty must not go below 0.
+        if self.novelty_weight * self.novelty_cap > 1:
+            raise ValueError(
+                f"novelty_weight x novelty_cap must be at most 1 (got {self.novelty_weight:g}"
+                f" x {self.novelty_cap:g}), so that the score stays in [0, 1]; lower either"
+            )
+        return self
 
 
 @lru_cache(maxsize=1)
@@ -321,7 +344,7 @@ def negation_mismatches(summary: str, source: str) -> list[dict[str, Any]]:
 
 
 class ConsistencyMetric:
-    """Combines number, entity and negation flags with bigram novelty (module docstring)."""
+    """Combines number, entity and negation flags with capped bigram novelty (module docstring)."""
 
     def __init__(self, params: ConsistencyParams) -> None:
         self._params = params
@@ -338,7 +361,7 @@ class ConsistencyMetric:
         return Fingerprint(
             kind="metric",
             name="consistency",
-            version=f"3+numbers-{numbers.version}+entities-{entities.version}",
+            version=f"4+numbers-{numbers.version}+entities-{entities.version}",
             params=self._params.model_dump(mode="json"),
             model=entities.model,
         )
@@ -366,12 +389,15 @@ class ConsistencyMetric:
             ):
                 if finding["kind"] == "negation" or not _overlaps_any(finding, flagged):
                     flagged.append(finding)
+            copy_novelty = min(novelty, self._params.novelty_cap)
             penalty = self._params.flag_weight * len(flagged)
             results.append(
                 MetricResult(
                     values={
-                        "score": (1.0 - self._params.novelty_weight * novelty) * math.exp(-penalty),
+                        "score": (1.0 - self._params.novelty_weight * copy_novelty)
+                        * math.exp(-penalty),
                         "novel_bigrams": novelty,
+                        "copy_novelty": copy_novelty,
                         "flags": float(len(flagged)),
                     },
                     findings=flagged,
@@ -393,9 +419,15 @@ def _overlaps_any(finding: dict[str, Any], others: Sequence[dict[str, Any]]) -> 
         ValueSpec(
             "score",
             True,
-            "Model-free faithfulness in [0, 1]: (1 − novel bigram share) × exp(−0.7 per flag)",
+            "Model-free faithfulness in [0, 1]: (1 − 2 × copy_novelty) × exp(−0.7 per flag)",
         ),
         ValueSpec("novel_bigrams", False, "Share of summary word bigrams absent from the source"),
+        ValueSpec(
+            "copy_novelty",
+            False,
+            "The novel bigram share that lowers the score: novel_bigrams capped at 0.2"
+            " (more is rewording, which says nothing about faithfulness)",
+        ),
         ValueSpec(
             "flags",
             False,
@@ -405,7 +437,7 @@ def _overlaps_any(finding: dict[str, Any], others: Sequence[dict[str, Any]]) -> 
     ],
     requires=["source"],
     description="One model-free faithfulness score combining the number, entity, substitution"
-    " and negation checks with bigram novelty.",
+    " and negation checks with the bigram novelty of near-copy summaries.",
 )
 def build_consistency(params: ConsistencyParams) -> Metric:
     """Build the ``consistency`` metric."""

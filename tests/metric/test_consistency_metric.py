@@ -7,6 +7,7 @@ import math
 import pytest
 
 from harness.config import MetricConfig
+from harness.errors import ConfigError
 from harness.metric import MetricInput, build_metric
 from harness.metric.consistency import negation_mismatches, sentence_bigrams
 from harness.records import Example
@@ -31,7 +32,7 @@ def test_copied_faithful_summary_scores_one(consistency) -> None:  # type: ignor
     result = score(
         consistency, "At least 300 North Korean soldiers have died and 2,700 have been wounded."
     )
-    assert result.values == {"score": 1.0, "novel_bigrams": 0.0, "flags": 0.0}
+    assert result.values == {"score": 1.0, "novel_bigrams": 0.0, "copy_novelty": 0.0, "flags": 0.0}
     assert result.findings == []
 
 
@@ -42,9 +43,9 @@ def test_wrong_number_and_invented_person_are_flagged_and_explained(consistency)
     number = next(f for f in result.findings if f["kind"] == "number")
     assert number["status"] == "context_mismatch" and "wounded" in number["evidence"]
     assert result.values["flags"] == 2.0
-    novelty = result.values["novel_bigrams"]
+    novelty = result.values["copy_novelty"]
     assert novelty is not None
-    assert result.values["score"] == pytest.approx((1 - novelty) * math.exp(-1.4))
+    assert result.values["score"] == pytest.approx((1 - 2 * novelty) * math.exp(-1.4))
 
 
 def test_negation_flip_is_flagged_with_the_source_sentence(consistency) -> None:  # type: ignore[no-untyped-def]
@@ -94,3 +95,56 @@ def test_a_fact_flagged_by_two_checks_counts_once(consistency) -> None:  # type:
     assert [f["kind"] for f in result.findings] == ["substitution"]
     assert result.findings[0]["source_text"] == "Wednesday"
     assert result.values["flags"] == 1.0
+
+
+#: A faithful paraphrase of ``SOURCE`` (every second word pair is new) and a near copy of
+#: it with one wrong number.
+PARAPHRASE = "Some 300 soldiers from North Korea perished in Kursk."
+WRONG_COPY = "At least 400 North Korean soldiers have died."
+
+
+def test_novelty_counts_only_up_to_the_cap(consistency) -> None:  # type: ignore[no-untyped-def]
+    result = score(consistency, PARAPHRASE)
+    assert result.findings == []
+    assert result.values["novel_bigrams"] > 0.5
+    assert result.values["copy_novelty"] == 0.2
+    assert result.values["score"] == pytest.approx(0.6)
+    # Below the cap, novelty still ranks near copies: a summary spliced from two
+    # source sentences scores under one copied verbatim.
+    copied = score(consistency, "The agency said the troops were not trained for drone warfare.")
+    spliced = score(
+        consistency, "The agency said 2,700 have been wounded in Russia's Kursk Oblast."
+    )
+    assert copied.values["flags"] == spliced.values["flags"] == 0.0
+    assert copied.values["score"] == 1.0
+    assert 0.6 < (spliced.values["score"] or 0) < 1.0
+
+
+def test_one_flag_outweighs_any_novelty(consistency) -> None:  # type: ignore[no-untyped-def]
+    """A faithful paraphrase ranks above a near copy with one wrong number, whatever
+    their new word pairs (the copy's novelty still lowers it below exp(-0.7))."""
+    paraphrase, wrong = score(consistency, PARAPHRASE), score(consistency, WRONG_COPY)
+    assert wrong.values["flags"] == 1.0
+    assert 0 < (wrong.values["copy_novelty"] or 0) <= 0.2
+    assert wrong.values["score"] < math.exp(-0.7) < 0.6 <= paraphrase.values["score"]
+
+
+def test_novelty_cap_one_with_weight_one_is_the_score_before_version_4() -> None:
+    _, uncapped = build_metric(
+        MetricConfig(name="consistency", params={"novelty_cap": 1.0, "novelty_weight": 1.0}),
+        "test",
+    )
+    result = score(uncapped, PARAPHRASE)
+    assert result.values["copy_novelty"] == result.values["novel_bigrams"]
+    assert result.values["score"] == pytest.approx(1 - (result.values["novel_bigrams"] or 0))
+
+
+def test_novelty_cap_is_in_the_fingerprint() -> None:
+    _, capped = build_metric(MetricConfig(name="consistency"), "test")
+    _, other = build_metric(MetricConfig(name="consistency", params={"novelty_cap": 0.5}), "test")
+    assert capped.fingerprint.digest() != other.fingerprint.digest()
+
+
+def test_novelty_weight_times_cap_above_one_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match=r"novelty_weight x novelty_cap must be at most 1"):
+        build_metric(MetricConfig(name="consistency", params={"novelty_cap": 0.6}), "test")
