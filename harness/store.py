@@ -11,7 +11,10 @@ Run directory layout (field names are a stable contract, see the README)::
     results.json     aggregates per system and metric value
 
 Every file is written to a temporary name and renamed into place, so a killed
-run never leaves a half-written file behind.
+run never leaves a half-written file behind. Files are UTF-8; a JSON-lines
+file ends each record with ``"\n"`` and is split on ``"\n"`` alone when read,
+so the Unicode line breaks JSON allows raw inside strings (U+2028, U+2029,
+U+0085) read back unchanged.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from harness.errors import StoreError
 from harness.records import Example, Output, Score
@@ -55,6 +58,31 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def read_utf8(path: Path) -> str:
+    """Read a UTF-8 text file; `StoreError` naming ``file:line`` if it is not UTF-8.
+
+    Raises:
+        FileNotFoundError: The file does not exist (callers word that themselves).
+        StoreError: The file cannot be read or is not UTF-8.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        raise StoreError(f"{path}: cannot read the file: {error.strerror or error}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise StoreError(
+            f"{path}:{line}: not valid UTF-8 (byte {data[error.start : error.start + 1]!r} "
+            f"at offset {error.start})",
+            hint="harness writes run files as UTF-8; the file was changed by another program "
+            "or damaged: restore it, or run `harness run CONFIG` again",
+        ) from None
 
 
 def dump_json(value: Any) -> str:
@@ -124,24 +152,27 @@ class RunDir:
         return read_yaml(self.file(CONFIG_FILE))
 
     def read_json(self, name: str) -> Any:
-        """A stored JSON document; `StoreError` if missing or malformed."""
+        """A stored JSON document; `StoreError` if missing, not UTF-8 or malformed."""
         path = self.file(name)
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            text = read_utf8(path)
         except FileNotFoundError:
             raise StoreError(
                 f"{path} not found", hint="run `harness score RUN_DIR` to (re)compute it"
             ) from None
+        try:
+            return json.loads(text)
         except json.JSONDecodeError as error:
             raise StoreError(f"{path}:{error.lineno}: malformed JSON: {error.msg}") from None
 
     def _read_lines(self, name: str, model: type[ModelT]) -> Iterator[ModelT]:
         path = self.file(name)
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
+            text = read_utf8(path)
         except FileNotFoundError:
             raise StoreError(f"{path} not found") from None
-        for number, line in enumerate(lines, start=1):
+        # split("\n"), not splitlines(): JSON strings may hold U+2028 or U+0085 raw.
+        for number, line in enumerate(text.split("\n"), start=1):
             if not line.strip():
                 continue
             try:
@@ -167,6 +198,50 @@ class RunDir:
         return list(self._read_lines(SCORES_FILE, Score))
 
 
+class CachedGeneration(BaseModel):
+    """The cached value of a successful generation (cache kind ``"generation"``)."""
+
+    # strict: a damaged row ("1.5" for a number, true for a count) is not coerced into use.
+    model_config = ConfigDict(strict=True, frozen=True, extra="ignore")
+
+    summary: str
+    latency_s: float | None
+    truncated_tokens: int | None = None
+
+
+class CachedScore(BaseModel):
+    """The cached value of one metric result (cache kind ``"score"``)."""
+
+    model_config = ConfigDict(strict=True, frozen=True, extra="ignore")
+
+    values: dict[str, float | None]
+    findings: list[dict[str, Any]] = Field(default_factory=list)
+    reason: str | None = None
+
+
+CACHE_SCHEMAS: dict[str, type[BaseModel]] = {
+    "generation": CachedGeneration,
+    "score": CachedScore,
+}
+
+
+def _cached_value(kind: str, raw: Any) -> Any:
+    """The decoded, schema-checked value of one cache row; ValueError if damaged."""
+    if not isinstance(raw, (str, bytes)):
+        raise ValueError(f"stored as {type(raw).__name__}, not JSON text")
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError) as error:  # JSONDecodeError, bad UTF-8 bytes
+        raise ValueError(f"not JSON: {error}") from None
+    schema = CACHE_SCHEMAS.get(kind)
+    if schema is None:
+        return value
+    try:
+        return schema.model_validate(value).model_dump()
+    except ValidationError as error:
+        raise ValueError(str(error)) from None
+
+
 class Cache:
     """Content-addressed cache of generations and scores in one SQLite file.
 
@@ -175,14 +250,25 @@ class Cache:
     cache, and every batch is committed as soon as it is computed, so a killed
     run loses at most the batch in flight.
 
+    A row whose value is not JSON or fails the schema of its kind
+    (`CachedGeneration`, `CachedScore`) is never served: it counts as a miss,
+    so the caller recomputes it (and its ``put_many`` overwrites the row), and
+    it is counted in `invalid` for the caller to report once.
+
     Args:
         path: The SQLite file, or ``None`` for a disabled cache that stores nothing.
+
+    Attributes:
+        hits: Rows served, per kind.
+        misses: Keys not served (absent or damaged), per kind.
+        invalid: Damaged rows found (and not served), per kind.
     """
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.hits: dict[str, int] = {}
         self.misses: dict[str, int] = {}
+        self.invalid: dict[str, int] = {}
         self._db: sqlite3.Connection | None = None
         if path is None:
             return
@@ -205,8 +291,14 @@ class Cache:
             ) from None
 
     def get_many(self, kind: str, keys: Sequence[str]) -> dict[str, Any]:
-        """Cached values for ``keys`` (missing keys are absent); counts hits/misses."""
+        """Cached values for ``keys``; counts hits, misses and damaged rows.
+
+        Missing keys and damaged rows are absent from the result. Values of
+        the kinds in `CACHE_SCHEMAS` come back validated, with every field of
+        the schema present (defaults filled in).
+        """
         found: dict[str, Any] = {}
+        damaged = 0
         if self._db is not None and keys:
             unique = list(dict.fromkeys(keys))
             for start in range(0, len(unique), 500):
@@ -216,8 +308,13 @@ class Cache:
                     f"SELECT key, value FROM entries WHERE kind = ? AND key IN ({marks})",
                     [kind, *chunk],
                 )
-                for key, value in rows:
-                    found[key] = json.loads(value)
+                for key, raw in rows:
+                    try:
+                        found[key] = _cached_value(kind, raw)
+                    except ValueError:
+                        damaged += 1
+        if damaged:
+            self.invalid[kind] = self.invalid.get(kind, 0) + damaged
         hits = sum(1 for key in keys if key in found)
         self.hits[kind] = self.hits.get(kind, 0) + hits
         self.misses[kind] = self.misses.get(kind, 0) + len(keys) - hits
@@ -234,9 +331,28 @@ class Cache:
             )
 
     def stats(self) -> dict[str, dict[str, int]]:
-        """Hits and misses per kind, for the manifest."""
+        """Hits and misses per kind for the manifest, plus ``invalid`` where rows were damaged."""
         kinds = sorted(set(self.hits) | set(self.misses))
-        return {k: {"hits": self.hits.get(k, 0), "misses": self.misses.get(k, 0)} for k in kinds}
+        stats = {k: {"hits": self.hits.get(k, 0), "misses": self.misses.get(k, 0)} for k in kinds}
+        for kind, count in self.invalid.items():
+            stats.setdefault(kind, {"hits": 0, "misses": 0})["invalid"] = count
+        return stats
+
+    def invalid_message(self) -> str | None:
+        """One warning line about the damaged rows found so far, or ``None`` if there were none.
+
+        >>> cache = Cache(None)
+        >>> cache.invalid = {"score": 2, "generation": 1}
+        >>> print(cache.invalid_message())
+        cache None: 3 damaged entries (generation 1, score 2) were ignored and recomputed
+        """
+        total = sum(self.invalid.values())
+        if not total:
+            return None
+        kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(self.invalid.items()))
+        noun = "entry" if total == 1 else "entries"
+        verb = "was" if total == 1 else "were"
+        return f"cache {self.path}: {total} damaged {noun} ({kinds}) {verb} ignored and recomputed"
 
     def close(self) -> None:
         """Close the database."""
@@ -246,6 +362,7 @@ class Cache:
 
 
 __all__ = [
+    "CACHE_SCHEMAS",
     "CONFIG_FILE",
     "EXAMPLES_FILE",
     "MANIFEST_FILE",
@@ -253,7 +370,10 @@ __all__ = [
     "RESULTS_FILE",
     "SCORES_FILE",
     "Cache",
+    "CachedGeneration",
+    "CachedScore",
     "RunDir",
     "dump_json",
+    "read_utf8",
     "write_atomic",
 ]

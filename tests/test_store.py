@@ -49,10 +49,12 @@ def test_require_explains_what_is_missing(tmp_path: Path) -> None:
 def test_cache_persists_and_counts(tmp_path: Path) -> None:
     path = tmp_path / "c" / "cache.sqlite"
     cache = Cache(path)
-    cache.put_many("generation", {"k1": {"summary": "s"}})
+    cache.put_many("generation", {"k1": {"summary": "s", "latency_s": 0.5}})
     cache.close()
     again = Cache(path)
-    assert again.get_many("generation", ["k1", "k2"]) == {"k1": {"summary": "s"}}
+    assert again.get_many("generation", ["k1", "k2"]) == {
+        "k1": {"summary": "s", "latency_s": 0.5, "truncated_tokens": None}
+    }
     assert again.stats() == {"generation": {"hits": 1, "misses": 1}}
     again.close()
     mode = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0]
@@ -63,3 +65,86 @@ def test_disabled_cache_stores_nothing() -> None:
     cache = Cache(None)
     cache.put_many("score", {"k": 1})
     assert cache.get_many("score", ["k"]) == {}
+
+
+def test_unicode_line_breaks_in_run_files_read_back(tmp_path: Path) -> None:
+    text = "one\u2028two\u2029three\x85four\x1cfive\x0bsix\x0cseven\rend"
+    run = RunDir(tmp_path / "run")
+    outputs = [
+        Output(example_id="a", system=text, summary=text, latency_s=0.1),
+        Output(example_id="b", system="s", summary="plain"),
+    ]
+    run.write_outputs(outputs)
+    raw = run.file("outputs.jsonl").read_text(encoding="utf-8")
+    assert "\u2028" in raw and raw.count("\n") == 2  # written raw, one record per "\n"
+    assert run.read_outputs() == outputs
+    run.write_json("results.json", {"name": text})
+    assert run.read_json("results.json") == {"name": text}
+
+
+@pytest.mark.parametrize("name", ["outputs.jsonl", "results.json"])
+def test_non_utf8_run_file_names_file_and_line(tmp_path: Path, name: str) -> None:
+    run = RunDir(tmp_path)
+    run.file(name).write_bytes(b'{"example_id": "a", "system": "s", "summary": "x"}\n\n\xff\n')
+    read = run.read_outputs if name == "outputs.jsonl" else lambda: run.read_json(name)
+    expected = rf"{name}:3: not valid UTF-8 \(byte b'\\xff' at offset 52\)"
+    with pytest.raises(StoreError, match=expected):
+        read()
+
+
+DAMAGED = [
+    ("generation", "{}"),
+    ("generation", "[1, 2]"),
+    ("generation", '{"summary": "x"'),
+    ("generation", '{"summary": null, "latency_s": 0.1}'),
+    ("generation", '{"summary": "x", "latency_s": "0.1"}'),
+    ("generation", '{"summary": "x", "latency_s": 0.1, "truncated_tokens": true}'),
+    ("score", "{}"),
+    ("score", "null"),
+    ("score", '{"values": {"a": true}}'),
+    ("score", '{"values": {"a": "1"}}'),
+    ("score", '{"values": {"a": 1}, "findings": ["x"]}'),
+    ("score", '{"values": {"a": 1}, "reason": 3}'),
+]
+
+
+@pytest.mark.parametrize(("kind", "value"), DAMAGED)
+def test_damaged_cache_row_is_a_counted_miss(tmp_path: Path, kind: str, value: str) -> None:
+    path = tmp_path / "cache.sqlite"
+    good = {"generation": {"summary": "s", "latency_s": 0.5}, "score": {"values": {"a": 1}}}
+    cache = Cache(path)
+    cache.put_many(kind, {"good": good[kind], "bad": good[kind]})
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE entries SET value = ? WHERE key = 'bad'", (value,))
+    found = cache.get_many(kind, ["good", "bad", "absent"])
+    assert list(found) == ["good"]
+    assert cache.stats() == {kind: {"hits": 1, "misses": 2, "invalid": 1}}
+    assert cache.invalid == {kind: 1}
+    message = cache.invalid_message()
+    assert message is not None and f"1 damaged entry ({kind} 1) was ignored" in message
+    # recomputing the miss overwrites the damaged row
+    cache.put_many(kind, {"bad": good[kind]})
+    assert set(cache.get_many(kind, ["bad"])) == {"bad"}
+    cache.close()
+
+
+def test_cache_row_stored_as_a_blob_or_number_is_a_miss(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite"
+    cache = Cache(path)
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO entries VALUES ('score', 'n', 42), ('score', 'b', x'ff00')")
+    assert cache.get_many("score", ["n", "b"]) == {}
+    assert cache.invalid == {"score": 2}
+    assert cache.invalid_message() is not None
+    cache.close()
+
+
+def test_valid_cache_rows_are_served_with_defaults(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache.sqlite")
+    cache.put_many("score", {"k": {"values": {"a": 1, "b": None}}})
+    assert cache.get_many("score", ["k"]) == {
+        "k": {"values": {"a": 1.0, "b": None}, "findings": [], "reason": None}
+    }
+    assert cache.invalid == {} and cache.invalid_message() is None
+    assert cache.stats() == {"score": {"hits": 1, "misses": 0}}
+    cache.close()

@@ -2,8 +2,17 @@
 
 Every reader yields ``(location, record)`` pairs. ``location`` names the
 place in the file for error messages (``data/x.jsonl:12``,
-``data/x.csv: row 5``, ``data/x.json: item 3``; rows and items count from 1)
-and ``record`` is a plain ``dict`` of the record's fields.
+``data/x.csv:6 (row 5)``, ``data/x.json: item 3``; rows and items count
+from 1, lines are physical lines of the file) and ``record`` is a plain
+``dict`` of the record's fields.
+
+JSON lines are split on ``"\n"`` only (a trailing ``"\r"`` is JSON
+whitespace, so CRLF files read the same): `str.splitlines` would also split
+on U+2028, U+0085 and the other Unicode line breaks, which JSON allows raw
+inside strings. CSV is parsed strictly: a quote that is never closed is an
+error naming the line it opened on, not one long cell swallowing the rows
+after it; and every cell is a string, an empty cell the empty string
+(CSV cannot write null).
 """
 
 from __future__ import annotations
@@ -72,7 +81,7 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise BenchmarkError(
-            f"{path}: not valid UTF-8 text at byte offset {error.start} (line {line}): "
+            f"{path}:{line}: not valid UTF-8 text at byte offset {error.start}: "
             f"byte {data[error.start : error.start + 1]!r}",
             hint=_UTF8_HINT,
         ) from None
@@ -95,6 +104,9 @@ def _json_kind(value: Any) -> str:
 def read_jsonl(path: Path) -> Iterator[Located]:
     """Read a JSON-lines file: one JSON object per line, blank lines skipped.
 
+    Lines end at ``"\n"`` only; U+2028, U+0085 and other Unicode line
+    breaks are text inside a JSON string.
+
     Args:
         path: The ``.jsonl`` file.
 
@@ -105,7 +117,8 @@ def read_jsonl(path: Path) -> Iterator[Located]:
         BenchmarkError: A line is not valid JSON or not a JSON object.
     """
     text = read_text(path)
-    for number, line in enumerate(text.splitlines(), start=1):
+    # split("\n"), not splitlines(): JSON strings may hold U+2028 or U+0085 raw.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         where = f"{path}:{number}"
@@ -181,70 +194,150 @@ def read_json(path: Path) -> Iterator[Located]:
         yield where, item
 
 
-def _csv_header(raw: list[str], path: Path) -> list[str]:
+_CSV_QUOTING_HINT = (
+    "a cell holding commas, quotes or line breaks must be in double quotes, "
+    'and a quote inside such a cell doubled ("")'
+)
+
+
+def _csv_header(raw: list[str], origin: str) -> list[str]:
     header = [name if name.strip() else f"Unnamed: {index}" for index, name in enumerate(raw)]
     seen: set[str] = set()
     for name in header:
         if name in seen:
             raise BenchmarkError(
-                f"{path}: the header names column {name!r} twice",
+                f"{origin}:1: the header names column {name!r} twice",
                 hint="give every column a unique name in the first row",
             )
         seen.add(name)
     return header
 
 
-def read_csv(path: Path) -> Iterator[Located]:
-    """Read a CSV file with a header row; cells stay strings, empty cells become None.
+def _open_quote_line(lines: list[str], first: int) -> int | None:
+    """The line where a quoted cell opens that is still open at the end of the text.
+
+    Follows the default CSV dialect (``,`` between cells, ``"`` quotes, ``""``
+    a quote inside a quoted cell) from the start of line ``first`` (1-based),
+    where the unfinished row begins.
+
+    >>> _open_quote_line(['a,b\\n', '1,"x\\n', '2,y\\n'], 1)
+    2
+    >>> _open_quote_line(['1,"x""\\n', 'y",z\\n'], 1) is None
+    True
+    """
+    quoted = False
+    cell_start = True
+    opened: int | None = None
+    for number in range(first, len(lines) + 1):
+        line = lines[number - 1]
+        index = 0
+        while index < len(line):
+            char = line[index]
+            if quoted:
+                if char == '"':
+                    if line.startswith('"', index + 1):
+                        index += 1  # "" inside a quoted cell
+                    else:
+                        quoted, cell_start = False, False
+            elif char == '"' and cell_start:
+                quoted, opened = True, number
+            else:
+                cell_start = char in ",\r\n"
+            index += 1
+    return opened if quoted else None
+
+
+def _csv_error(error: csv.Error, text: str, origin: str, first: int, last: int) -> BenchmarkError:
+    """A `BenchmarkError` for a row the csv module rejected (it started on line ``first``)."""
+    lines = io.StringIO(text, newline="").readlines()
+    opened = _open_quote_line(lines, first)
+    if opened is not None:
+        return BenchmarkError(
+            f"{origin}:{opened}: unterminated quote: the quoted cell opened on line {opened} "
+            "is never closed (the file ends inside it)",
+            hint="close the quote at the end of the cell; " + _CSV_QUOTING_HINT,
+        )
+    where = f"{origin}:{last}" if first == last else f"{origin}:{last} (row from line {first})"
+    return BenchmarkError(
+        f"{where}: malformed CSV: {error}",
+        hint="check the quoting of that row; " + _CSV_QUOTING_HINT,
+    )
+
+
+def parse_csv(text: str, origin: str) -> Iterator[Located]:
+    """Parse CSV text with a header row, strictly (the default dialect: ``,`` and ``"``).
+
+    Every cell is a string; an empty cell is the empty string, exactly as
+    ``""`` is in JSON (CSV cannot write null), and so are the cells a short
+    row leaves out. Blank lines are skipped. A quote left open, or text
+    after a closing quote, is an error: the csv module's lenient mode would
+    quietly merge the following rows into one cell.
 
     Args:
-        path: The ``.csv`` file.
+        text: The whole CSV text.
+        origin: The file's name for locations and messages.
 
     Yields:
-        ``("path: row N", record)`` pairs, N counting data rows from 1.
+        ``("origin:LINE (row N)", record)`` pairs: LINE is the physical line
+        the row starts on, N counts data rows from 1.
 
     Raises:
-        BenchmarkError: The file has no header, a malformed row, or a row with
-            more cells than the header.
+        BenchmarkError: The text has no header, an unterminated quote or
+            another malformed row, or a row with more cells than the header.
+
+    >>> [record for _, record in parse_csv('id,source,note\\n1,"a, b",\\n2,c\\n', "d.csv")]
+    [{'id': '1', 'source': 'a, b', 'note': ''}, {'id': '2', 'source': 'c', 'note': ''}]
     """
-    text = read_text(path)
     previous_limit = csv.field_size_limit(_CSV_FIELD_LIMIT)
     try:
-        rows = csv.reader(io.StringIO(text, newline=""))
-        try:
-            header = _csv_header(next(rows), path)
-        except StopIteration:
-            raise BenchmarkError(
-                f"{path}: the file is empty (expected a header row)",
-                hint="the first row must name the columns, e.g. id,source,reference",
-            ) from None
+        rows = csv.reader(io.StringIO(text, newline=""), strict=True)
+        header: list[str] | None = None
         number = 0
         while True:
+            first = rows.line_num + 1
             try:
                 row = next(rows)
             except StopIteration:
                 break
             except csv.Error as error:
-                raise BenchmarkError(
-                    f"{path}:{rows.line_num}: malformed CSV: {error}",
-                    hint="check the quoting of that line (cells with commas or newlines "
-                    'must be in double quotes, and quotes inside them doubled: "")',
-                ) from None
+                raise _csv_error(error, text, origin, first, rows.line_num) from None
+            if header is None:
+                if row:  # blank lines before the header are skipped too
+                    header = _csv_header(row, origin)
+                continue
             if not row or (len(row) == 1 and not row[0] and len(header) > 1):
                 continue
             number += 1
-            where = f"{path}: row {number}"
+            where = f"{origin}:{first} (row {number})"
             if len(row) > len(header):
                 raise BenchmarkError(
-                    f"{where} (line {rows.line_num}): {len(row)} cells but the header "
-                    f"has {len(header)} columns",
+                    f"{where}: {len(row)} cells but the header has {len(header)} columns",
                     hint="quote cells that contain commas, or add the missing column names",
                 )
-            cells: list[str | None] = [cell if cell != "" else None for cell in row]
-            cells.extend([None] * (len(header) - len(cells)))
+            cells = row + [""] * (len(header) - len(row))
             yield where, dict(zip(header, cells, strict=True))
+        if header is None:
+            raise BenchmarkError(
+                f"{origin}: the file is empty (expected a header row)",
+                hint="the first row must name the columns, e.g. id,source,reference",
+            )
     finally:
         csv.field_size_limit(previous_limit)
+
+
+def read_csv(path: Path) -> Iterator[Located]:
+    """Read a CSV file with a header row: `parse_csv` of its UTF-8 text.
+
+    Args:
+        path: The ``.csv`` file.
+
+    Yields:
+        ``("path:LINE (row N)", record)`` pairs; every value is a string.
+
+    Raises:
+        BenchmarkError: The file is unreadable or not UTF-8, or `parse_csv` rejects it.
+    """
+    yield from parse_csv(read_text(path), str(path))
 
 
 def read_parquet(path: Path) -> Iterator[Located]:
@@ -287,6 +380,7 @@ __all__ = [
     "Reader",
     "Record",
     "check_file",
+    "parse_csv",
     "read_csv",
     "read_json",
     "read_jsonl",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,8 @@ from harness.records import Example
 from harness.registry import did_you_mean
 
 _TRUE_WORDS = {"true": 1.0, "false": 0.0}
+# JSON can escape half of a UTF-16 pair ("\ud83d"); such a string has no UTF-8 form.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def to_json_value(value: Any) -> Any:
@@ -230,6 +233,7 @@ def records_to_examples(
     within = "" if located[0][0].startswith(origin) else f" in {origin}"
     examples: list[Example] = []
     for number, (where, record) in enumerate(located, start=1):
+        _check_text(record, where)
         if fields.id is None:
             example_id = str(number)
         else:
@@ -265,6 +269,47 @@ def records_to_examples(
             )
         )
     return examples
+
+
+def _lone_surrogate(value: Any, path: str) -> tuple[str, str] | None:
+    r"""(field path, surrogate) for the first text or key holding a lone surrogate, else None.
+
+    >>> _lone_surrogate({"a": ["ok", "x\ud83d"]}, "")
+    ('a[1]', '\ud83d')
+    """
+    if isinstance(value, str):
+        match = _SURROGATE.search(value)
+        return (path, match.group(0)) if match else None
+    items: list[tuple[str, Any]] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            inner = f"{path}.{key}" if path else key
+            match = _SURROGATE.search(key)
+            if match:
+                return inner, match.group(0)
+            items.append((inner, item))
+    elif isinstance(value, list):
+        items = [(f"{path}[{index}]", item) for index, item in enumerate(value)]
+    for inner, item in items:
+        found = _lone_surrogate(item, inner)
+        if found is not None:
+            return found
+    return None
+
+
+def _check_text(record: dict[str, Any], where: str) -> None:
+    """Reject text that has no UTF-8 form: every run file is UTF-8."""
+    found = _lone_surrogate(record, "")
+    if found is not None:
+        field, surrogate = found
+        # the message is printed as UTF-8 too: write the field name's surrogates as escapes
+        field = field.encode("utf-8", "backslashreplace").decode("utf-8")
+        raise BenchmarkError(
+            f"{where}: field {field!r} holds a lone UTF-16 surrogate ({surrogate!a}), "
+            "half of a character that cannot be written as UTF-8",
+            hint="the text was cut in the middle of a character (often an emoji); "
+            "repair or remove it in the data file",
+        )
 
 
 def _is_dotted_copy(key: str, record: Mapping[str, Any]) -> bool:

@@ -31,17 +31,23 @@ _SPECIALS = {
     "|": r"\textbar{}",
 }
 _SPECIAL_RE = re.compile("|".join(re.escape(char) for char in _SPECIALS))
+# Line breaks would end a table row's source line (two make a paragraph, an error inside
+# a tabular cell) and TeX rejects other control characters: all become one space.
+_BREAKS_RE = re.compile("(?:\r\n|[\x00-\x1f\x7f-\x9f\u2028\u2029])+")
 
 SIGNIFICANT_MARK = "$^{*}$"
 
 
 def escape_latex(text: str) -> str:
-    r"""Escape text for LaTeX text mode.
+    r"""Escape text for LaTeX text mode; line breaks and control characters become a space.
 
     >>> print(escape_latex("R&D 100% $5 #1 a_b {x} ~ ^ \\"))
     R\&D 100\% \$5 \#1 a\_b \{x\} \textasciitilde{} \textasciicircum{} \textbackslash{}
+    >>> print(escape_latex("two\n\nlines"))
+    two lines
     """
-    return _SPECIAL_RE.sub(lambda match: _SPECIALS[match.group(0)], text)
+    flat = _BREAKS_RE.sub(" ", text)
+    return _SPECIAL_RE.sub(lambda match: _SPECIALS[match.group(0)], flat)
 
 
 def _label(name: str) -> str:

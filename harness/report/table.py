@@ -12,6 +12,7 @@ every other system against the baseline), each row also holds one
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -238,6 +239,38 @@ def format_comparison(comparison: Comparison) -> str:
     return text + ("*" if comparison.significant else "")
 
 
+# Every line break str.splitlines knows (U+2028, U+0085, ... included): each would end
+# a table row early in some renderer.
+_LINE_BREAK = re.compile("\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_MD_SPECIAL = {"\\": "\\\\", "|": "\\|", "&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_MD_SPECIAL_RE = re.compile("[\\\\|&<>]")
+
+
+def escape_markdown(text: str) -> str:
+    r"""Escape a name from the data for one GitHub-flavoured Markdown table cell or heading.
+
+    ``|`` cannot end the cell, HTML is shown as text, and a line break becomes
+    ``<br>`` instead of ending the table row.
+
+    >>> print(escape_markdown("a|b <i>x</i> & c\nd"))
+    a\|b &lt;i&gt;x&lt;/i&gt; &amp; c<br>d
+    """
+    escaped = _MD_SPECIAL_RE.sub(lambda match: _MD_SPECIAL[match.group(0)], text)
+    return _LINE_BREAK.sub("<br>", escaped)
+
+
+def markdown_code(text: str) -> str:
+    r"""``text`` as one Markdown code span, whatever backticks or line breaks it holds.
+
+    >>> print(markdown_code("lead3"), markdown_code("a`b"), markdown_code("x\ny"))
+    `lead3` ``a`b`` `x y`
+    """
+    flat = _LINE_BREAK.sub(" ", text)
+    fence = "`" * (max((len(run) for run in re.findall("`+", flat)), default=0) + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
+
+
 def direction_arrow(higher_is_better: bool | None) -> str:
     """↑ when higher is better, ↓ when lower is better, nothing otherwise."""
     return {True: " ↑", False: " ↓", None: ""}[higher_is_better]
@@ -251,8 +284,10 @@ __all__ = [
     "Row",
     "build_table",
     "direction_arrow",
+    "escape_markdown",
     "format_cell",
     "format_comparison",
     "format_diff",
     "format_number",
+    "markdown_code",
 ]

@@ -6,6 +6,7 @@ import csv
 import io
 
 from rich.console import Group
+from rich.markup import escape as rich_escape
 from rich.table import Table
 
 from harness.report.meta import meta_markdown, meta_rich
@@ -13,9 +14,11 @@ from harness.report.table import (
     Column,
     ComparisonTable,
     direction_arrow,
+    escape_markdown,
     format_cell,
     format_comparison,
     format_number,
+    markdown_code,
 )
 
 
@@ -28,15 +31,12 @@ def _n_note(table: ComparisonTable) -> str:
     )
 
 
-def _escape_md(text: str) -> str:
-    return text.replace("|", "\\|")
-
-
 def comparison_legend(table: ComparisonTable) -> str:
     """The sentence explaining differences from the baseline and their marker."""
     alpha = f"α = {table.alpha:g}" if table.alpha is not None else "the run's α"
     return (
-        f"Paired difference from the baseline `{table.baseline}` (system − baseline, over the "
+        f"Paired difference from the baseline {markdown_code(table.baseline or '')} "
+        "(system − baseline, over the "
         f"examples scored for both) with its {table.confidence:.0%} confidence interval in "
         f"brackets; * = significant after Holm's correction over each system's values at {alpha}. "
         "Whether a positive difference is better follows the value's arrow (↑/↓); "
@@ -50,16 +50,16 @@ def _markdown_comparisons(table: ComparisonTable) -> list[str]:
     ]
     lines = [
         "",
-        f"## vs {_escape_md(table.baseline or '')}",
+        f"## vs {escape_markdown(table.baseline or '')}",
         "",
-        "| " + " | ".join(_escape_md(h) for h in header) + " |",
+        "| " + " | ".join(escape_markdown(h) for h in header) + " |",
         "|" + "|".join(["---"] + ["--:"] * (len(header) - 1)) + "|",
     ]
     for row in table.rows:
         if row.system == table.baseline or not row.comparisons:
             continue
         n = max((comparison.n for comparison in row.comparisons.values()), default=0)
-        cells = [_escape_md(row.system), str(n)]
+        cells = [escape_markdown(row.system), str(n)]
         for column in table.columns:
             comparison = row.comparisons.get(column.name)
             cells.append("—" if comparison is None else format_comparison(comparison))
@@ -78,14 +78,14 @@ def to_markdown(table: ComparisonTable) -> str:
         f"{c.name}{direction_arrow(c.higher_is_better)}" for c in table.columns
     ]
     lines = [
-        f"# {table.name}",
+        f"# {escape_markdown(table.name)}",
         "",
-        "| " + " | ".join(_escape_md(h) for h in header) + " |",
+        "| " + " | ".join(escape_markdown(h) for h in header) + " |",
         "|" + "|".join(["---"] + ["--:"] * (len(header) - 1)) + "|",
     ]
     for row in table.rows:
         counts = [cell.n for cell in row.cells.values()]
-        cells = [_escape_md(row.system), str(max(counts, default=0)), str(row.failures)]
+        cells = [escape_markdown(row.system), str(max(counts, default=0)), str(row.failures)]
         for column in table.columns:
             cell = row.cells[column.name]
             text = format_cell(cell)
@@ -97,7 +97,9 @@ def to_markdown(table: ComparisonTable) -> str:
     if table.meta is not None:
         lines += meta_markdown(table.meta)
     lines += ["", "| value | description |", "|---|---|"]
-    lines += [f"| {c.name} | {_escape_md(c.description)} |" for c in table.columns]
+    lines += [
+        f"| {escape_markdown(c.name)} | {escape_markdown(c.description)} |" for c in table.columns
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -151,21 +153,21 @@ def to_rich(table: ComparisonTable) -> Group:
     for column in table.columns:
         by_metric.setdefault(column.name.split(".", 1)[0], []).append(column)
     parts: list[Table | str] = [
-        f"[bold]{table.name}[/] — {table.n_examples} examples; mean ± "
+        f"[bold]{rich_escape(table.name)}[/] — {table.n_examples} examples; mean ± "
         f"{table.confidence:.0%} CI half-width; ↑/↓ higher/lower is better; "
         "[bold green]best[/] per column"
     ]
     for metric_name, columns in by_metric.items():
-        rich_table = Table(title=metric_name, title_justify="left", title_style="bold")
+        rich_table = Table(title=rich_escape(metric_name), title_justify="left", title_style="bold")
         rich_table.add_column("system", style="bold")
         rich_table.add_column("n", justify="right")
         rich_table.add_column("fail", justify="right")
         for column in columns:
             label = column.name.split(".", 1)[1] + direction_arrow(column.higher_is_better)
-            rich_table.add_column(label, justify="right")
+            rich_table.add_column(rich_escape(label), justify="right")
         for row in table.rows:
             counts = [row.cells[column.name].n for column in columns]
-            cells = [row.system, str(max(counts, default=0)), str(row.failures)]
+            cells = [rich_escape(row.system), str(max(counts, default=0)), str(row.failures)]
             for column in columns:
                 cell = row.cells[column.name]
                 text = format_cell(cell)
@@ -177,4 +179,11 @@ def to_rich(table: ComparisonTable) -> Group:
     return Group(*parts)
 
 
-__all__ = ["comparison_legend", "format_number", "to_csv", "to_markdown", "to_rich"]
+__all__ = [
+    "comparison_legend",
+    "escape_markdown",
+    "format_number",
+    "to_csv",
+    "to_markdown",
+    "to_rich",
+]

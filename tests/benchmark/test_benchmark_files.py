@@ -135,8 +135,12 @@ def test_csv_round_trip(tmp_path: Path) -> None:
     assert third.references == ("R", "S")
     assert [e.label for e in bench.examples] == [1.0, 0.5, None]
     assert first.meta == {"note": "kept"}
-    assert second.meta == {"note": None}
-    assert [where for where, _ in read_csv(path)][-1] == f"{path}: row 3"
+    assert second.meta == {"note": ""}  # an empty cell is "", as in JSON: CSV has no null
+    assert [where for where, _ in read_csv(path)] == [
+        f"{path}:2 (row 1)",
+        f"{path}:5 (row 2)",
+        f"{path}:7 (row 3)",
+    ]
 
 
 def test_csv_long_cells_and_short_rows(tmp_path: Path) -> None:
@@ -145,13 +149,13 @@ def test_csv_long_cells_and_short_rows(tmp_path: Path) -> None:
     path.write_text(f'id,source,extra\n1,"{long_text}"\n', encoding="utf-8")
     (example,) = load_benchmark(BenchmarkConfig(path=str(path))).examples
     assert example.source == long_text
-    assert example.meta == {"extra": None}
+    assert example.meta == {"extra": ""}  # a cell a short row leaves out is empty
 
 
 def test_csv_row_with_too_many_cells(tmp_path: Path) -> None:
     path = tmp_path / "data.csv"
     path.write_text("id,source\n1,a\n2,b,c\n", encoding="utf-8")
-    with pytest.raises(BenchmarkError, match=r"row 2 \(line 3\): 3 cells but the header has 2"):
+    with pytest.raises(BenchmarkError, match=r"data.csv:3 \(row 2\): 3 cells but the header has 2"):
         load_benchmark(BenchmarkConfig(path=str(path)))
 
 
@@ -279,3 +283,74 @@ def test_relative_missing_file_names_the_cwd(
 def test_directory_instead_of_file(tmp_path: Path) -> None:
     with pytest.raises(BenchmarkError, match="is a directory"):
         load_benchmark(BenchmarkConfig(path=str(tmp_path), format="jsonl"))
+
+
+# strict CSV, Unicode line breaks, text without a UTF-8 form -----------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('id,source\n1,"never closed\n2,b\n3,c\n', r"data\.csv:2: unterminated quote"),
+        ('id,source\n1,a\n2,b\n3,"x""y\n', r"data\.csv:4: unterminated quote"),
+        ('id,source\n1,"a\n\nb"\n2,"open\n', r"data\.csv:5: unterminated quote"),
+        ('id,source\n1,a\n2,"quoted" then text\n', r"data\.csv:3: malformed CSV"),
+        ('id,"source\n1,a\n', r"data\.csv:1: unterminated quote"),
+    ],
+)
+def test_csv_quotes_are_strict(tmp_path: Path, text: str, expected: str) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(BenchmarkError, match=expected) as info:
+        load_benchmark(BenchmarkConfig(path=str(path)))
+    assert info.value.hint is not None and '""' in info.value.hint
+
+
+def test_empty_csv_cells_read_as_empty_strings_like_jsonl(tmp_path: Path) -> None:
+    fields = FieldMap(source="doc", reference="ref", summary="summary", label="label")
+    csv_path = tmp_path / "data.csv"
+    csv_path.write_text("id,doc,ref,summary,label,note\n1,,,,,\n2,Doc.,Ref.,Sum.,1,x\n")
+    jsonl_path = _write_jsonl(
+        tmp_path / "data.jsonl",
+        [
+            {"id": 1, "doc": "", "ref": "", "summary": "", "label": "", "note": ""},
+            {"id": 2, "doc": "Doc.", "ref": "Ref.", "summary": "Sum.", "label": "1", "note": "x"},
+        ],
+    )
+    from_csv = load_benchmark(BenchmarkConfig(path=str(csv_path), fields=fields)).examples
+    from_jsonl = load_benchmark(BenchmarkConfig(path=str(jsonl_path), fields=fields)).examples
+    assert from_csv == from_jsonl
+    assert (from_csv[0].source, from_csv[0].summary, from_csv[0].meta) == ("", "", {"note": ""})
+    assert (from_csv[0].references, from_csv[0].label) == ((), None)
+
+
+def test_jsonl_keeps_unicode_line_breaks_and_reads_crlf(tmp_path: Path) -> None:
+    text = "a\u2028b\u2029c\x85d\x1ce\x0bf\x0cg"
+    path = tmp_path / "data.jsonl"
+    path.write_bytes(
+        (json.dumps({"id": "1", "source": text}, ensure_ascii=False) + "\r\n").encode()
+        + b'\r\n{"id": "2", "source": "x"}\r\n'
+    )
+    assert [where for where, _ in read_jsonl(path)] == [f"{path}:1", f"{path}:3"]
+    first, second = load_benchmark(BenchmarkConfig(path=str(path))).examples
+    assert (first.source, second.source) == (text, "x")
+
+
+def test_non_utf8_file_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "data.jsonl"
+    path.write_bytes(b'{"id": "1", "source": "a"}\n\n{"id": "2", "source": "caf\xe9"}\n')
+    with pytest.raises(BenchmarkError, match=rf"^{path}:3: not valid UTF-8 text at byte offset 54"):
+        load_benchmark(BenchmarkConfig(path=str(path)))
+
+
+@pytest.mark.parametrize(
+    ("record", "field"),
+    [
+        ({"id": "1", "source": "emoji cut \ud83d"}, "'source'"),
+        ({"id": "1", "source": "x", "tags": ["ok", "\udc00"]}, "'tags[1]'"),
+    ],
+)
+def test_lone_surrogates_are_rejected(tmp_path: Path, record: dict[str, Any], field: str) -> None:
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps([{"id": "0", "source": "fine"}, record]), encoding="utf-8")
+    with pytest.raises(BenchmarkError, match="lone UTF-16 surrogate") as info:
+        load_benchmark(BenchmarkConfig(path=str(path)))
+    assert f"{path}: item 2: field {field}" in info.value.message

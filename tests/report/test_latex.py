@@ -86,6 +86,11 @@ def make_results(*, comparisons: bool = True, failures: int = 0) -> dict[str, An
         ("\\&", r"\textbackslash{}\&"),
         ("a<b>c|d", r"a\textless{}b\textgreater{}c\textbar{}d"),
         ("plain text, 1.5", "plain text, 1.5"),
+        ("two\nlines", "two lines"),
+        ("para\n\ngraph\r\nend", "para graph end"),
+        ("u\u2028v\u2029w\x85x\x0by\x0cz\x1c!", "u v w x y z !"),
+        ("nul\x00and\x07bell\x7f", "nul and bell "),
+        ("tab\there", "tab here"),
     ],
 )
 def test_escape_latex(text: str, expected: str) -> None:
@@ -147,11 +152,34 @@ def test_significance_on_baseline_row_is_ignored() -> None:
     assert "$^{*}$" not in base
 
 
-def test_compiles_with_pdflatex(tmp_path: Path) -> None:
+def _broken_lines_results() -> dict[str, Any]:
+    """make_results with line breaks and control characters in the run and system names."""
+    results = make_results()
+    hostile = "two\n\nlines\u2028and\x00a|b <i>"
+    results["name"] = "run\n\nname\r\n"
+    results["systems"] = ["base", hostile]
+    for key in ("failures", "errors", "results", "comparisons"):
+        results[key] = {hostile if k == NASTY_SYSTEM else k: v for k, v in results[key].items()}
+    return results
+
+
+def test_line_breaks_in_names_stay_on_one_row() -> None:
+    tex = to_latex(build_table(_broken_lines_results()))
+    body = tex.split("\\midrule\n", 1)[1].split("\\bottomrule", 1)[0].strip().split("\n")
+    assert len(body) == 2
+    assert body[1].startswith(r"two lines and a\textbar{}b \textless{}i\textgreater{} & ")
+    assert r"\caption{run name : mean" in tex
+    assert tex.splitlines()[0].startswith("% 'run\\n\\nname\\r\\n': ")  # repr: one comment line
+    assert "\x00" not in tex and "\u2028" not in tex
+
+
+@pytest.mark.parametrize("hostile", [False, True])
+def test_compiles_with_pdflatex(tmp_path: Path, hostile: bool) -> None:
     pdflatex = shutil.which("pdflatex")
     if pdflatex is None:
         pytest.skip("pdflatex is not on PATH (install e.g. `apt-get install texlive-latex-extra`)")
-    (tmp_path / "report.tex").write_text(to_latex(build_table(make_results())), encoding="utf-8")
+    results = _broken_lines_results() if hostile else make_results()
+    (tmp_path / "report.tex").write_text(to_latex(build_table(results)), encoding="utf-8")
     (tmp_path / "main.tex").write_text(
         "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{booktabs}\n"
         "\\begin{document}\n\\input{report.tex}\n\\end{document}\n",

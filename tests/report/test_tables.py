@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 import pytest
+from rich.console import Console
 
-from harness.report import build_table, to_csv, to_markdown
-from harness.report.table import Comparison, format_comparison, format_diff
+from harness.report import build_table, to_csv, to_markdown, to_rich
+from harness.report.table import (
+    Comparison,
+    escape_markdown,
+    format_comparison,
+    format_diff,
+    markdown_code,
+)
 
 
 def _agg(mean: float | None, half: float | None = 0.01, n: int = 10) -> dict[str, Any]:
@@ -175,3 +183,76 @@ def test_format_comparison(diff: float, significant: bool, expected: str) -> Non
 
 def test_format_diff_none() -> None:
     assert format_diff(None) == "—"
+
+
+# names from the data are escaped ----------------------------------------------------------
+HOSTILE = [
+    "a|b",
+    "<img src=x onerror=alert(1)>",
+    "two\nlines",
+    "cr\r\nlf",
+    "ls\u2028ps\u2029nel\x85",
+    "back\\|slash",
+    "[/]",
+    "[red]x",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a|b", "a\\|b"),
+        ("<b>&amp;</b>", "&lt;b&gt;&amp;amp;&lt;/b&gt;"),
+        ("two\nlines\r\nand\rmore", "two<br>lines<br>and<br>more"),
+        ("a\u2028b\u2029c\x85d\x0be\x0cf\x1cg", "a<br>b<br>c<br>d<br>e<br>f<br>g"),
+        ("back\\|slash", "back\\\\\\|slash"),
+        ("plain name_1 *x*", "plain name_1 *x*"),
+    ],
+)
+def test_escape_markdown(text: str, expected: str) -> None:
+    assert escape_markdown(text) == expected
+
+
+def _hostile_results() -> dict[str, Any]:
+    results = make_results()
+    renames = dict(zip(["base", "cand", "other"], HOSTILE[:3], strict=True))
+    results["name"] = "run <b>|</b>\nname"
+    results["systems"] = [renames[name] for name in results["systems"]] + HOSTILE[3:]
+    for key in ("failures", "errors", "results", "comparisons"):
+        results[key] = {renames.get(name, name): value for name, value in results[key].items()}
+    for name in HOSTILE[3:]:
+        results["failures"][name] = 0
+        results["results"][name] = results["results"][HOSTILE[0]]
+    results["baseline"] = HOSTILE[0]
+    return results
+
+
+def _cells(row: str) -> list[str]:
+    return [cell.strip() for cell in re.split(r"(?<!\\)\|", row.strip())[1:-1]]
+
+
+def test_markdown_escapes_hostile_names() -> None:
+    text = to_markdown(build_table(_hostile_results()))
+    lines = text.split("\n")
+    assert lines[0] == "# run &lt;b&gt;\\|&lt;/b&gt;<br>name"
+    rows = [line for line in lines if line.startswith("| ") and "±" in line]
+    assert [_cells(row)[0] for row in rows] == [escape_markdown(name) for name in HOSTILE]
+    assert all(len(_cells(row)) == 5 for row in rows)
+    differences = text.split("## vs a\\|b\n", 1)[1]
+    assert "| &lt;img src=x onerror=alert(1)&gt; | 10 | +0.041" in differences
+    assert "Paired difference from the baseline `a|b` " in differences
+    assert "<img" not in text and "\u2028" not in text and "\r" not in text
+
+
+def test_markdown_code_span_survives_backticks_and_breaks() -> None:
+    assert markdown_code("x") == "`x`"
+    assert markdown_code("a``b\nc") == "```a``b c```"
+    assert markdown_code("`edge`") == "`` `edge` ``"
+
+
+def test_terminal_table_shows_names_that_look_like_markup() -> None:
+    console = Console(width=200, record=True, color_system=None)
+    console.print(to_rich(build_table(_hostile_results())))
+    shown = console.export_text()
+    assert "[/]" in shown and "[red]x" in shown
+    assert "run <b>|</b>" in shown
