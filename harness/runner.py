@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -34,14 +35,31 @@ from rich.progress import (
 from harness.backend import BuildContext, Generation, Summarizer, build_backend
 from harness.benchmark import load_benchmark
 from harness.config import RunConfig, parse_config
-from harness.errors import BackendError, HarnessError
+from harness.errors import BackendError, HarnessError, StoreError
 from harness.meta_eval import meta_evaluate
 from harness.metric import Metric, MetricEntry, MetricInput, MetricResult, build_metric
+from harness.outdir import REPORT_FILES, stage_run
+from harness.preflight import preflight
 from harness.records import Example, Output, Score, content_hash
 from harness.stats import bootstrap_mean, compare_paired, to_array
-from harness.store import MANIFEST_FILE, RESULTS_FILE, Cache, RunDir
+from harness.store import (
+    CONFIG_FILE,
+    EXAMPLES_FILE,
+    MANIFEST_FILE,
+    OUTPUTS_FILE,
+    RESULTS_FILE,
+    SCORES_FILE,
+    Cache,
+    RunDir,
+)
 
 METRIC_BATCH = 64
+#: What a re-score or re-render reads from the run directory and keeps as it is.
+RUN_INPUTS = (CONFIG_FILE, EXAMPLES_FILE, OUTPUTS_FILE)
+#: What a re-score writes.
+RESCORE_FILES = (SCORES_FILE, RESULTS_FILE, *REPORT_FILES)
+#: How the reason of an item that made its metric raise begins (never cached).
+METRIC_ERROR = "metric error"
 _PACKAGES = (
     "harness",
     "pydantic",
@@ -108,7 +126,22 @@ def _safe_summarize(summarizer: Summarizer, batch: Sequence[Example]) -> list[Ge
     if len(generations) != len(batch):
         message = f"backend returned {len(generations)} results for {len(batch)} examples"
         return [Generation.failed(message) for _ in batch]
-    return generations
+    return [_unicode_checked(generation) for generation in generations]
+
+
+def _unicode_checked(generation: Generation) -> Generation:
+    # A lone UTF-16 surrogate (a model or program that cut a character in
+    # half) has no UTF-8 form: it could be written neither to the cache nor to
+    # the run files. It fails that example, with the position, instead.
+    if generation.summary is None:
+        return generation
+    try:
+        generation.summary.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return Generation.failed(
+            f"the summary is not valid Unicode text: {error.reason} at character {error.start}"
+        )
+    return generation
 
 
 def generate(
@@ -155,7 +188,7 @@ def generate(
                 )
             else:
                 todo.append(example)
-        task = progress.add_task(f"generate {name}", total=len(examples))
+        task = progress.add_task(f"generate {escape(name)}", total=len(examples))
         progress.advance(task, len(examples) - len(todo))
         for batch in _batches(todo, batch_size):
             start = time.perf_counter()
@@ -215,7 +248,18 @@ def _score_key(entry: MetricEntry, metric: Metric, item: MetricInput) -> str:
     return content_hash(parts)
 
 
+def _item_error(error: Exception) -> MetricResult:
+    return MetricResult(values={}, reason=f"{METRIC_ERROR}: {type(error).__name__}: {error}")
+
+
 def _safe_score(metric: Metric, batch: Sequence[MetricInput]) -> list[MetricResult]:
+    """Score a batch; an item that makes the metric raise becomes that item's error.
+
+    A `HarnessError` (a missing dependency, a metric that cannot run at all)
+    still ends the stage: it is the same for every item. Any other exception
+    is retried item by item, so the items that do not raise are scored and the
+    one that does is recorded with the reason (and never cached).
+    """
     try:
         results = metric.score(batch)
         if len(results) != len(batch):
@@ -223,21 +267,10 @@ def _safe_score(metric: Metric, batch: Sequence[MetricInput]) -> list[MetricResu
         return results
     except HarnessError:
         raise
-    except Exception:
+    except Exception as error:
         if len(batch) == 1:
-            raise
-    # isolate the item(s) that break the metric; the others still get scored
-    isolated: list[MetricResult] = []
-    for item in batch:
-        try:
-            isolated.extend(_safe_score(metric, [item]))
-        except HarnessError:
-            raise
-        except Exception as error:
-            isolated.append(
-                MetricResult(values={}, reason=f"metric error: {type(error).__name__}: {error}")
-            )
-    return isolated
+            return [_item_error(error)]
+    return [result for item in batch for result in _safe_score(metric, [item])]
 
 
 def score(
@@ -274,14 +307,14 @@ def score(
                 results[index] = MetricResult(**cached[key])
             else:
                 todo.append((index, item, key))
-        task = progress.add_task(f"score {entry.name}", total=len(outputs))
+        task = progress.add_task(f"score {escape(entry.name)}", total=len(outputs))
         progress.advance(task, len(outputs) - len(todo))
         for batch in _batches(todo, METRIC_BATCH):
             fresh: dict[str, Any] = {}
             computed = _safe_score(metric, [item for _, item, _ in batch])
             for (index, _, key), result in zip(batch, computed, strict=True):
                 results[index] = result
-                if result.reason is None or not result.reason.startswith("metric error"):
+                if result.reason is None or not result.reason.startswith(METRIC_ERROR):
                     fresh[key] = {
                         "values": result.values,
                         "findings": result.findings,
@@ -340,9 +373,14 @@ def aggregate(
         if output.error is not None:
             failures[output.system] += 1
             errors[output.system].append({"example_id": output.example_id, "error": output.error})
+    metric_errors: dict[str, list[dict[str, str]]] = {name: [] for name in systems}
     columns: dict[tuple[str, str], list[float | None]] = {}
     by_example: dict[tuple[str, str], dict[str, float | None]] = {}
     for item in scores:
+        if item.reason is not None and item.reason.startswith(METRIC_ERROR):
+            metric_errors[item.system].append(
+                {"example_id": item.example_id, "metric": item.metric, "error": item.reason}
+            )
         for name, value in item.values.items():
             columns.setdefault((item.system, f"{item.metric}.{name}"), []).append(value)
             by_example.setdefault((item.system, f"{item.metric}.{name}"), {})[item.example_id] = (
@@ -403,6 +441,7 @@ def aggregate(
         "failures": failures,
         "truncated": truncated,
         "errors": errors,
+        "metric_errors": metric_errors,
         "results": results,
         "baseline": baseline,
         "comparisons": comparisons,
@@ -524,7 +563,7 @@ def run_pipeline(
     console = console or Console(stderr=True)
     clock = StageClock()
     started = _now()
-    run_dir = RunDir(out or config.out_dir())
+    target = Path(out) if out is not None else config.out_dir()
     context = BuildContext(config_dir=config_dir, seed=config.seed)
     with clock.stage("load"):
         benchmark = load_benchmark(config.benchmark, seed=config.seed)
@@ -537,10 +576,14 @@ def run_pipeline(
             for index, system in enumerate(config.systems)
         ]
         metrics = _build_metrics(config, origin)
-    cache = Cache(config.cache_path())
-    run_dir.write_config(config.model_dump(mode="json"))
-    run_dir.write_examples(benchmark.examples)
+        preflight(config, [entry for entry, _ in metrics], benchmark.examples, origin)
+    staged = stage_run(target)
+    cache: Cache | None = None
     try:
+        cache = Cache(config.cache_path())
+        run_dir = staged.staging
+        run_dir.write_config(config.model_dump(mode="json"))
+        run_dir.write_examples(benchmark.examples)
         with make_progress(console) as progress:
             with clock.stage("generate"):
                 outputs = generate(
@@ -576,10 +619,15 @@ def run_pipeline(
             with clock.stage("report"):
                 render(run_dir)
         manifest["timings_s"] = clock.seconds
-        run_dir.write_json(MANIFEST_FILE, manifest)
+        final = staged.commit(manifest)
+        _warn_damaged(cache, console)
+    except BaseException:
+        staged.discard()
+        raise
     finally:
-        cache.close()
-    return RunSummary(run_dir, results, manifest)
+        if cache is not None:
+            cache.close()
+    return RunSummary(final, results, manifest)
 
 
 def score_run(
@@ -601,19 +649,23 @@ def score_run(
     started = _now()
     examples = run_dir.read_examples()
     outputs = run_dir.read_outputs()
+    check_outputs(run_dir, config, examples, outputs)
     metrics = _build_metrics(config, origin)
-    cache = Cache(config.cache_path())
     try:
+        manifest: dict[str, Any] = run_dir.read_json(MANIFEST_FILE)
+    except HarnessError:
+        manifest = {}
+    staged = stage_run(run_dir.path, writes=RESCORE_FILES)
+    cache: Cache | None = None
+    try:
+        staged.link_inputs(RUN_INPUTS)
+        cache = Cache(config.cache_path())
         with clock.stage("score"), make_progress(console) as progress:
             scores = score(examples, outputs, metrics, cache, progress)
-        run_dir.write_scores(scores)
+        staged.staging.write_scores(scores)
         with clock.stage("aggregate"):
             results = aggregate(config, [entry for entry, _ in metrics], outputs, scores, examples)
-        run_dir.write_json(RESULTS_FILE, results)
-        try:
-            manifest: dict[str, Any] = run_dir.read_json(MANIFEST_FILE)
-        except HarnessError:
-            manifest = {}
+        staged.staging.write_json(RESULTS_FILE, results)
         manifest["rescored"] = {
             "started": started,
             "finished": _now(),
@@ -623,22 +675,102 @@ def score_run(
         }
         if render is not None:
             with clock.stage("report"):
-                render(run_dir)
+                render(staged.staging)
         manifest["rescored"]["timings_s"] = clock.seconds
-        run_dir.write_json(MANIFEST_FILE, manifest)
+        manifest.setdefault("harness_run", {"command": "score"})
+        final = staged.commit(manifest)
+        _warn_damaged(cache, console)
+    except BaseException:
+        staged.discard()
+        raise
     finally:
-        cache.close()
-    return RunSummary(run_dir, results, manifest)
+        if cache is not None:
+            cache.close()
+    return RunSummary(final, results, manifest)
+
+
+def _warn_damaged(cache: Cache, console: Console) -> None:
+    message = cache.invalid_message()
+    if message:
+        console.print(f"[bold yellow]warning:[/] {escape(message)}", highlight=False)
+
+
+def check_outputs(
+    run_dir: RunDir, config: RunConfig, examples: Sequence[Example], outputs: Sequence[Output]
+) -> None:
+    """outputs.jsonl holds exactly one line per (example, system) of the run's config.
+
+    A run directory that fails this was mixed or edited by hand; scoring it
+    would pair summaries with the wrong articles or drop some silently.
+
+    Raises:
+        StoreError: Naming the first (example, system) missing, repeated or unknown.
+    """
+    expected = {(ex.id, s.name) for ex in examples for s in config.systems}
+    seen: set[tuple[str, str]] = set()
+    path = run_dir.file("outputs.jsonl")
+    hint = "re-run `harness run` on the config to write a complete run directory"
+    for line, output in enumerate(outputs, start=1):
+        pair = (output.example_id, output.system)
+        if pair not in expected:
+            raise StoreError(
+                f"{path}: output {line} is for example {pair[0]!r}, system {pair[1]!r}, "
+                "which examples.jsonl and config.yaml of this run directory do not have",
+                hint=hint,
+            )
+        if pair in seen:
+            raise StoreError(
+                f"{path}: output {line} repeats example {pair[0]!r}, system {pair[1]!r}",
+                hint=hint,
+            )
+        seen.add(pair)
+    missing = sorted(expected - seen)
+    if missing:
+        raise StoreError(
+            f"{path}: {len(missing)} (example, system) pairs have no output, e.g. "
+            f"example {missing[0][0]!r}, system {missing[0][1]!r}",
+            hint=hint,
+        )
+
+
+def rerender(run_dir: RunDir, render: Callable[[RunDir], object]) -> RunDir:
+    """Re-render a run directory's reports through staging (`harness report`).
+
+    Only the report files and plots are replaced; a plot the previous
+    manifest does not list (the user's own) is left alone.
+    """
+    run_dir.require()
+    try:
+        manifest: dict[str, Any] = run_dir.read_json(MANIFEST_FILE)
+    except HarnessError:
+        manifest = {"harness_run": {"command": "report"}}
+    staged = stage_run(run_dir.path, writes=REPORT_FILES)
+    try:
+        staged.link_inputs((*RUN_INPUTS, SCORES_FILE, RESULTS_FILE))
+        render(staged.staging)
+        return staged.commit(manifest)
+    except HarnessError as error:
+        staged.discard()
+        # The render read the inputs through staging: name the files the user has.
+        inside, outside = str(staged.staging.path), str(run_dir.path)
+        error.message = error.message.replace(inside, outside)
+        error.args = (error.message,)
+        raise
+    except BaseException:
+        staged.discard()
+        raise
 
 
 __all__ = [
     "RunSummary",
     "StageClock",
     "aggregate",
+    "check_outputs",
     "devices",
     "environment",
     "generate",
     "make_progress",
+    "rerender",
     "run_pipeline",
     "score",
     "score_run",

@@ -16,9 +16,7 @@ editing the file changes the manifest.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -28,8 +26,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from harness.backend._protocol import BuildContext, Generation, Summarizer, backend
+from harness.benchmark._files import parse_csv
 from harness.config import resolve_path
-from harness.errors import BackendError, ConfigError
+from harness.errors import BackendError, BenchmarkError, ConfigError
 from harness.records import Example, Fingerprint
 
 _SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv"}
@@ -139,34 +138,22 @@ def _json_records(text: str, path: Path) -> Iterator[tuple[str, Any]]:
 
 
 def _csv_records(text: str, path: Path, fields: tuple[str, ...]) -> Iterator[tuple[str, Any]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    # The benchmark's strict reader: an unterminated quote is an error at its
+    # line, never a cell that swallows the next rows (a summary landing on the
+    # wrong example); an empty cell is "" (the empty summary), as in JSON.
     try:
-        header = reader.fieldnames
-        if header is None:
-            raise BackendError(f"{path}: the file is empty; expected a header row")
-        missing = [name for name in fields if name not in header]
+        located = list(parse_csv(text, str(path)))
+    except BenchmarkError as error:
+        raise BackendError(error.message, hint=error.hint) from None
+    for where, record in located:
+        missing = [name for name in fields if name not in record]
         if missing:
-            available = ", ".join(repr(name) for name in header)
+            available = ", ".join(repr(name) for name in record)
             raise BackendError(
-                f"{path}:1: no column {missing[0]!r}; available columns: {available}",
+                f"{where}: no column {missing[0]!r}; available columns: {available}",
                 hint="set params.id_field / params.summary_field to the names the file uses",
             )
-        start = reader.line_num + 1
-        for row in reader:
-            where = f"{path}:{start}"
-            if None in row or any(row[name] is None for name in fields):
-                raise BackendError(
-                    f"{where}: the row has a different number of fields than the header "
-                    f"({len(header)})",
-                    hint="quote fields that contain commas or line breaks",
-                )
-            record: dict[str, Any] = dict(row)
-            # CSV cannot write null: an empty summary cell means "no summary".
-            record[fields[1]] = record[fields[1]] or None
-            yield where, record
-            start = reader.line_num + 1
-    except csv.Error as error:
-        raise BackendError(f"{path}:{reader.line_num}: malformed CSV: {error}") from None
+        yield where, record
 
 
 def _suffix_kind(path: Path) -> str:

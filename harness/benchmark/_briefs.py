@@ -48,7 +48,9 @@ def parse_briefs(text: str, stem: str, origin: str) -> list[Located]:
             records.append((f"{origin}:{start}", {"id": brief_id, "source": body}))
         lines = []
 
-    for number, line in enumerate(text.splitlines(), start=1):
+    # split("\n"), not splitlines(): a U+2028 inside a brief is a character, not a line end.
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.removesuffix("\r")
         if _SEPARATOR.fullmatch(line):
             flush()
             continue

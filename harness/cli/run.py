@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from harness.cli._common import stderr, stdout, user_errors
+from harness.cli._outcome import report_outcome
 from harness.config import load_config
 from harness.report import load_table, render_reports, to_rich
 from harness.runner import run_pipeline
@@ -36,7 +37,11 @@ def run_command(
         ),
     ] = None,
 ) -> None:
-    """Run a config: generate summaries, score them, write the run directory and reports."""
+    """Run a config: generate summaries, score them, write the run directory and reports.
+
+    Exits 4 when a system produced no summary at all (every generation
+    failed); the run directory is written and the reasons are printed.
+    """
     sets = list(overrides or [])
     if limit is not None:
         sets.append(f"benchmark.limit={limit}")
@@ -59,3 +64,4 @@ def run_command(
         f"run directory: [bold]{summary.run_dir.path}[/]  (cache: {hits} hits, {misses} computed)",
         highlight=False,
     )
+    report_outcome(summary.results)

@@ -14,6 +14,7 @@ from harness.benchmark._builtin import available_builtins
 from harness.cli._common import stdout, user_errors
 from harness.config import load_config
 from harness.metric import METRICS, build_metric
+from harness.preflight import check_gate_values, preflight
 
 
 @user_errors
@@ -23,15 +24,24 @@ def validate_command(
         list[str] | None, typer.Option("--set", help="Override a config key (repeatable).")
     ] = None,
 ) -> None:
-    """Check a config: schema, backend/metric names and params, and that examples load."""
+    """Check a config: schema, names and params, gate values, and that examples load.
+
+    Also catches what would fail every example: a metric needing references
+    on data without them, a precomputed system reading a column the data
+    lacks (checked on the first example).
+    """
     run_config = load_config(config, list(overrides or []))
     context = BuildContext(config_dir=config.parent, seed=run_config.seed)
     for index, system in enumerate(run_config.systems):
         build_backend(system, context, f"{config}: systems[{index}]")
-    for index, item in enumerate(run_config.metrics):
-        build_metric(item, f"{config}: metrics[{index}]")
+    entries = [
+        build_metric(item, f"{config}: metrics[{index}]")[0]
+        for index, item in enumerate(run_config.metrics)
+    ]
+    check_gate_values(run_config, entries, str(config))
     benchmark = load_benchmark(run_config.benchmark.model_copy(update={"limit": 1}), seed=0)
     first = benchmark.examples[0]
+    preflight(run_config, entries, benchmark.examples, str(config))
     stdout.print(
         f"[green]ok[/]: {config} — {len(run_config.systems)} systems, "
         f"{len(run_config.metrics)} metrics; benchmark loads "
@@ -41,6 +51,7 @@ def validate_command(
     )
 
 
+@user_errors
 def list_command() -> None:
     """List backends, metrics (with their values) and built-in benchmarks."""
     backends = Table(title="backends", title_justify="left")

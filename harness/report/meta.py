@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.markup import escape
 from rich.table import Table
 
-from harness.report.table import format_number
+from harness.report.table import escape_markdown, format_number
 
 _BINARY = (("roc_auc", "ROC-AUC"), ("balanced_accuracy", "balanced acc."))
 _CONTINUOUS = (("pearson", "Pearson"), ("spearman", "Spearman"), ("kendall", "Kendall"))
@@ -92,7 +93,7 @@ def meta_markdown(table: MetaTable) -> list[str]:
         "|" + "|".join(["---", "---"] + ["--:"] * (len(header) - 2)) + "|",
     ]
     for row in table.rows:
-        cells = [row.system.replace("|", "\\|"), row.value, str(row.n)]
+        cells = [escape_markdown(row.system), escape_markdown(row.value), str(row.n)]
         cells += [row.cells[key] for key, _ in table.columns]
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", table.note]
@@ -104,7 +105,7 @@ def meta_rich(table: MetaTable) -> Table:
     several = len({row.system for row in table.rows}) > 1
     rich_table = Table(
         title="meta-evaluation against human labels"
-        + ("" if several else f" ({table.rows[0].system})"),
+        + ("" if several else f" ({escape(table.rows[0].system)})"),
         title_justify="left",
         title_style="bold",
     )
@@ -115,8 +116,8 @@ def meta_rich(table: MetaTable) -> Table:
     for _, label in table.columns:
         rich_table.add_column(label, justify="right", no_wrap=True)
     for row in table.rows:
-        cells = [row.value, str(row.n), *(row.compact[key] for key, _ in table.columns)]
-        rich_table.add_row(*([row.system, *cells] if several else cells))
+        cells = [escape(row.value), str(row.n), *(row.compact[key] for key, _ in table.columns)]
+        rich_table.add_row(*([escape(row.system), *cells] if several else cells))
     rich_table.caption = table.note
     return rich_table
 

@@ -96,7 +96,7 @@ def test_csv_file(tmp_path: Path) -> None:
     )
     got = precomputed(path=str(path)).summarize(EXAMPLES)
     assert got[0] == Generation(summary="File A, with a comma.")
-    assert got[1].error is not None and f"{path}:3" in got[1].error  # empty cell = no summary
+    assert got[1] == Generation(summary="")  # an empty cell is the empty summary, as "" in JSON
     assert got[2] == Generation(summary="Two\nlines.")
 
 
@@ -137,7 +137,15 @@ def test_duplicate_ids(tmp_path: Path) -> None:
 def test_duplicate_ids_in_csv(tmp_path: Path) -> None:
     path = tmp_path / "out.csv"
     path.write_text("id,summary\na,1\na,2\n", encoding="utf-8")
-    with pytest.raises(BackendError, match=re.escape(f"{path}:3: duplicate id 'a'")):
+    with pytest.raises(BackendError, match=re.escape(f"{path}:3 (row 2): duplicate id 'a'")):
+        precomputed(path=str(path))
+
+
+def test_unterminated_quote_in_csv_is_an_error_not_merged_rows(tmp_path: Path) -> None:
+    # Lenient CSV parsing would put b's and 7's summaries inside a's cell.
+    path = tmp_path / "out.csv"
+    path.write_text('id,summary\na,"Opens but never closes.\nb,Two.\n7,Three.\n', encoding="utf-8")
+    with pytest.raises(BackendError, match=re.escape(f"{path}:2: unterminated quote")):
         precomputed(path=str(path))
 
 

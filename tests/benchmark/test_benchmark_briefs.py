@@ -62,3 +62,10 @@ def test_briefs_file_with_only_separators_is_an_error(tmp_path: Path) -> None:
     path.write_text("Read More\n\nRead More\n")
     with pytest.raises(BenchmarkError, match="no records found"):
         load_benchmark(BenchmarkConfig(path=str(path)))
+
+
+def test_a_unicode_line_separator_inside_a_brief_is_text_not_a_line_end() -> None:
+    # str.splitlines would end the line at U+2028 and start "Read More" anew.
+    text = "One\u2028Read More\u2028two.\nRead More\r\nSecond brief.\r\n"
+    records = [record for _, record in parse_briefs(text, "b.txt", "b")]
+    assert [r["source"] for r in records] == ["One\u2028Read More\u2028two.", "Second brief."]

@@ -1,0 +1,119 @@
+"""What a finished run says about its own health: failed generations and metric errors.
+
+A run whose summaries partly failed still has results, but they are means over
+fewer examples; a system whose every generation failed has no results at all.
+Neither may pass in silence: `run_outcome` turns results.json into warning
+lines (the distinct reasons, how often, and which examples) and the exit code
+(`EXIT_SYSTEM_FAILED` when some system produced no summary).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import typer
+from rich.markup import escape
+
+from harness.cli._common import EXIT_OK, EXIT_SYSTEM_FAILED, stderr
+
+_SHOWN_REASONS = 3
+_SHOWN_IDS = 5
+_REASON_CHARS = 240
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """Warnings to print after a run, and the exit status it earns."""
+
+    warnings: list[str]
+    dead_systems: list[str]
+
+    @property
+    def exit_code(self) -> int:
+        """`EXIT_SYSTEM_FAILED` when a system produced no summary at all, else 0."""
+        return EXIT_SYSTEM_FAILED if self.dead_systems else EXIT_OK
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _REASON_CHARS else text[: _REASON_CHARS - 1] + "…"
+
+
+def _ids(ids: Sequence[str]) -> str:
+    shown = ", ".join(repr(i) for i in ids[:_SHOWN_IDS])
+    return shown + (f" and {len(ids) - _SHOWN_IDS} more" if len(ids) > _SHOWN_IDS else "")
+
+
+def summarize_reasons(items: Sequence[Mapping[str, str]], field: str = "error") -> list[str]:
+    """One line per distinct reason, most frequent first, with the examples it hit.
+
+    >>> summarize_reasons([{"example_id": "a", "error": "timeout"},
+    ...                    {"example_id": "b", "error": "timeout"}])
+    ["2× timeout (examples 'a', 'b')"]
+    """
+    by_reason: dict[str, list[str]] = {}
+    for item in items:
+        by_reason.setdefault(_short(item[field]), []).append(item["example_id"])
+    counts = Counter({reason: len(ids) for reason, ids in by_reason.items()})
+    lines = [
+        f"{count}× {reason} (example{'s' if count > 1 else ''} {_ids(by_reason[reason])})"
+        for reason, count in counts.most_common(_SHOWN_REASONS)
+    ]
+    if len(counts) > _SHOWN_REASONS:
+        lines.append(f"… and {len(counts) - _SHOWN_REASONS} other reasons (see outputs.jsonl)")
+    return lines
+
+
+def run_outcome(results: Mapping[str, Any]) -> RunOutcome:
+    """Read failures and metric errors out of a results.json document."""
+    n_examples = int(results.get("n_examples") or 0)
+    failures: Mapping[str, int] = results.get("failures") or {}
+    errors: Mapping[str, list[dict[str, str]]] = results.get("errors") or {}
+    metric_errors: Mapping[str, list[dict[str, str]]] = results.get("metric_errors") or {}
+    warnings: list[str] = []
+    dead: list[str] = []
+    for system in results.get("systems") or []:
+        failed = int(failures.get(system, 0))
+        if failed:
+            if n_examples and failed >= n_examples:
+                dead.append(system)
+                head = f"system {system!r} produced no summary: all {failed} generations failed"
+            else:
+                head = f"system {system!r}: {failed} of {n_examples} generations failed"
+            reasons = summarize_reasons(errors.get(system, []))
+            warnings.append(head + "".join(f"\n  {line}" for line in reasons))
+        broken = metric_errors.get(system, [])
+        for metric in dict.fromkeys(item["metric"] for item in broken):
+            mine = [item for item in broken if item["metric"] == metric]
+            reasons = summarize_reasons(mine)
+            warnings.append(
+                f"system {system!r}: metric {metric!r} raised on {len(mine)} examples "
+                "(their values are null)" + "".join(f"\n  {line}" for line in reasons)
+            )
+    return RunOutcome(warnings=warnings, dead_systems=dead)
+
+
+def report_outcome(results: Mapping[str, Any]) -> None:
+    """Print the run's warnings to stderr; exit 4 when a system produced no summary.
+
+    Raises:
+        typer.Exit: With `EXIT_SYSTEM_FAILED` (the run directory is already written).
+    """
+    outcome = run_outcome(results)
+    for line in outcome.warnings:
+        stderr.print(f"[bold yellow]warning:[/] {escape(line)}", highlight=False, soft_wrap=True)
+    if outcome.dead_systems:
+        names = ", ".join(repr(name) for name in outcome.dead_systems)
+        stderr.print(
+            f"[bold red]error:[/] {escape(names)} produced no summary (every generation "
+            f"failed; reasons above and in outputs.jsonl); exit {EXIT_SYSTEM_FAILED}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(outcome.exit_code)
+
+
+__all__ = ["RunOutcome", "report_outcome", "run_outcome", "summarize_reasons"]

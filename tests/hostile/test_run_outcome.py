@@ -1,0 +1,265 @@
+"""Hostile inputs to a run's outcome: failures that must not pass, mistakes `validate` sees.
+
+Each case runs the CLI as a user would (`harness_cli`, a subprocess) and
+fails on a harness that exits 0 in silence.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+HarnessCLI = Callable[..., subprocess.CompletedProcess[str]]
+
+ARTICLES = [
+    {
+        "id": f"a{i}",
+        "article": f"The council met on Monday {i}. It approved {i + 3} new parks. "
+        f"Residents welcomed the plan.",
+        "ref": f"The council approved {i + 3} parks.",
+        "given": f"Council approves {i + 3} parks.",
+    }
+    for i in range(1, 6)
+]
+
+
+def _data(tmp_path: Path) -> Path:
+    path = tmp_path / "data.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in ARTICLES), encoding="utf-8")
+    return path
+
+
+def _config(tmp_path: Path, **changes: object) -> Path:
+    config: dict[str, object] = {
+        "name": "outcome",
+        "benchmark": {
+            "path": str(_data(tmp_path)),
+            "fields": {"id": "id", "source": "article", "reference": "ref", "summary": "given"},
+        },
+        "systems": [{"name": "lead", "backend": "lead", "params": {"sentences": 1}}],
+        "metrics": ["rouge", "length"],
+        "out": str(tmp_path / "run"),
+    }
+    config.update(changes)
+    path = tmp_path / "run.yaml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
+
+
+def _failing_script(tmp_path: Path) -> Path:
+    script = tmp_path / "always_fails.py"
+    script.write_text(
+        "import json, sys\n"
+        "for line in sys.stdin:\n"
+        "    item = json.loads(line)\n"
+        "    print(json.dumps({'id': item['id'], 'error': 'model server refused: 503'}),"
+        " flush=True)\n",
+        encoding="utf-8",
+    )
+    return script
+
+
+def test_a_system_whose_every_generation_failed_exits_4_with_the_reasons(
+    tmp_path: Path, harness_cli: HarnessCLI
+) -> None:
+    script = _failing_script(tmp_path)
+    systems = [
+        {"name": "lead", "backend": "lead"},
+        {"name": "broken", "backend": "command", "params": {"argv": [sys.executable, str(script)]}},
+    ]
+    done = harness_cli("run", str(_config(tmp_path, systems=systems)))
+    assert done.returncode == 4, done.stderr
+    assert "'broken' produced no summary" in done.stderr
+    assert "5× command reported: model server refused: 503" in done.stderr
+    run = tmp_path / "run"
+    results = json.loads((run / "results.json").read_text(encoding="utf-8"))
+    assert results["failures"] == {"lead": 0, "broken": 5}
+    assert {e["error"] for e in results["errors"]["broken"]} == {
+        "command reported: model server refused: 503"
+    }
+    assert (run / "report.md").is_file()
+
+
+def test_some_failed_generations_warn_but_exit_0(tmp_path: Path, harness_cli: HarnessCLI) -> None:
+    script = tmp_path / "half.py"
+    script.write_text(
+        "import json, sys\n"
+        "for line in sys.stdin:\n"
+        "    item = json.loads(line)\n"
+        "    if item['id'] in ('a1', 'a2'):\n"
+        "        print(json.dumps({'id': item['id'], 'error': 'too long'}), flush=True)\n"
+        "    else:\n"
+        "        print(json.dumps({'id': item['id'], 'summary': 'Parks.'}), flush=True)\n",
+        encoding="utf-8",
+    )
+    systems = [
+        {"name": "half", "backend": "command", "params": {"argv": [sys.executable, str(script)]}}
+    ]
+    done = harness_cli("run", str(_config(tmp_path, systems=systems)))
+    assert done.returncode == 0, done.stderr
+    assert "system 'half': 2 of 5 generations failed" in done.stderr
+    assert "2× command reported: too long (examples 'a1', 'a2')" in done.stderr
+
+
+def test_validate_catches_a_misspelt_precomputed_column(
+    tmp_path: Path, harness_cli: HarnessCLI
+) -> None:
+    systems = [{"name": "given", "backend": "precomputed", "params": {"column": "givne"}}]
+    config = _config(tmp_path, systems=systems)
+    config_data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    config_data["benchmark"]["fields"].pop("summary")
+    config.write_text(yaml.safe_dump(config_data), encoding="utf-8")
+    for command in ("validate", "run"):
+        done = harness_cli(command, str(config))
+        assert done.returncode == 2, (command, done.stderr)
+        assert "systems[0].params.column" in done.stderr
+        assert "did you mean 'given'?" in done.stderr
+        assert "Traceback" not in done.stderr
+    assert not (tmp_path / "run" / "results.json").exists()
+
+
+def test_validate_catches_a_precomputed_system_without_a_summary_field(
+    tmp_path: Path, harness_cli: HarnessCLI
+) -> None:
+    config = _config(tmp_path, systems=[{"name": "given", "backend": "precomputed"}])
+    config_data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    config_data["benchmark"]["fields"].pop("summary")
+    config.write_text(yaml.safe_dump(config_data), encoding="utf-8")
+    done = harness_cli("validate", str(config))
+    assert done.returncode == 2, done.stderr
+    assert "benchmark.fields.summary is not set" in done.stderr
+
+
+def test_validate_catches_a_reference_metric_without_references(
+    tmp_path: Path, harness_cli: HarnessCLI
+) -> None:
+    config = _config(tmp_path)
+    config_data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    config_data["benchmark"]["fields"].pop("reference")
+    config.write_text(yaml.safe_dump(config_data), encoding="utf-8")
+    for command in ("validate", "run"):
+        done = harness_cli(command, str(config))
+        assert done.returncode == 2, (command, done.stderr)
+        assert "metrics[0] ('rouge') compares with a reference" in done.stderr
+        assert "benchmark.fields.reference is not set" in done.stderr
+
+
+def test_validate_catches_a_gate_value_that_names_no_metric_value(
+    tmp_path: Path, harness_cli: HarnessCLI
+) -> None:
+    gate = [{"value": "rouge.rogue1", "max_drop": 0.01}]
+    for command in ("validate", "run"):
+        done = harness_cli(command, str(_config(tmp_path, gate=gate)))
+        assert done.returncode == 2, (command, done.stderr)
+        assert "gate[0].value: 'rouge.rogue1'" in done.stderr
+        assert "did you mean 'rouge.rouge1'?" in done.stderr
+
+
+def test_validate_catches_a_gate_rule_naming_an_unknown_system(
+    tmp_path: Path, harness_cli: HarnessCLI
+) -> None:
+    gate = [{"value": "rouge.rouge1", "max_drop": 0.01, "systems": ["laed"]}]
+    done = harness_cli("validate", str(_config(tmp_path, gate=gate)))
+    assert done.returncode == 2, done.stderr
+    assert "gate[0].systems: 'laed'" in done.stderr
+    assert "did you mean 'lead'?" in done.stderr
+
+
+def test_an_item_that_makes_a_metric_raise_is_that_items_error(
+    tmp_path: Path, harness_cli: HarnessCLI
+) -> None:
+    # A user metric (module:callable through the python backend is for systems;
+    # metrics come from plugins): the `evaluate` adapter is not installed
+    # offline, so this uses a plugin module registered on the path.
+    plugin = tmp_path / "picky_metric.py"
+    plugin.write_text(
+        "from pydantic import BaseModel\n"
+        "from harness.metric import MetricResult, ValueSpec, metric\n"
+        "from harness.records import Fingerprint\n"
+        "class Params(BaseModel):\n"
+        "    pass\n"
+        "class Picky:\n"
+        "    fingerprint = Fingerprint(kind='metric', name='picky', version='1')\n"
+        "    def score(self, batch):\n"
+        "        out = []\n"
+        "        for item in batch:\n"
+        "            if item.example.id == 'a3':\n"
+        "                raise ValueError('cannot parse a3')\n"
+        "            out.append(MetricResult(values={'ok': 1.0}))\n"
+        "        return out\n"
+        "@metric('picky', params=Params, values=(ValueSpec('ok', True, 'always 1'),),\n"
+        "        requires=(), description='raises on a3')\n"
+        "def build(params):\n"
+        "    return Picky()\n",
+        encoding="utf-8",
+    )
+    runner = tmp_path / "run_with_plugin.py"
+    runner.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(tmp_path)!r})\n"
+        "import picky_metric\n"
+        "from harness.cli import main\n"
+        "sys.argv = ['harness', *sys.argv[1:]]\n"
+        "main()\n",
+        encoding="utf-8",
+    )
+    config = _config(tmp_path, metrics=["picky", "length"])
+    done = subprocess.run(
+        [sys.executable, str(runner), "run", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**__import__("os").environ, "HARNESS_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "metric 'picky' raised on 1 examples" in done.stderr
+    scores = [
+        json.loads(line)
+        for line in (tmp_path / "run" / "scores.jsonl").read_text(encoding="utf-8").split("\n")
+        if line
+    ]
+    picky = {s["example_id"]: s for s in scores if s["metric"] == "picky"}
+    assert picky["a3"]["values"] == {"ok": None}
+    assert picky["a3"]["reason"] == "metric error: ValueError: cannot parse a3"
+    assert all(picky[i]["values"] == {"ok": 1.0} for i in ("a1", "a2", "a4", "a5"))
+    results = json.loads((tmp_path / "run" / "results.json").read_text(encoding="utf-8"))
+    assert results["metric_errors"]["lead"] == [
+        {
+            "example_id": "a3",
+            "metric": "picky",
+            "error": "metric error: ValueError: cannot parse a3",
+        }
+    ]
+
+
+def test_a_summary_that_is_not_valid_unicode_fails_its_example_not_the_run(
+    tmp_path: Path, harness_cli: HarnessCLI
+) -> None:
+    # JSON may escape a lone surrogate ("\ud83d", half an emoji); it has no UTF-8 form,
+    # so it could be written neither to the cache nor to outputs.jsonl (exit 3 before).
+    script = tmp_path / "half_emoji.py"
+    script.write_text(
+        "import sys\n"
+        "for line in sys.stdin:\n"
+        "    item = __import__('json').loads(line)\n"
+        "    text = 'Parks \\\\ud83d' if item['id'] == 'a2' else 'Parks.'\n"
+        '    print(\'{"id": "%s", "summary": "%s"}\' % (item[\'id\'], text), flush=True)\n',
+        encoding="utf-8",
+    )
+    argv = [sys.executable, str(script)]
+    systems = [{"name": "emoji", "backend": "command", "params": {"argv": argv}}]
+    done = harness_cli("run", str(_config(tmp_path, systems=systems)))
+    assert done.returncode == 0, done.stderr
+    outputs = {
+        o["example_id"]: o
+        for o in map(json.loads, (tmp_path / "run" / "outputs.jsonl").read_text().split("\n")[:-1])
+    }
+    assert outputs["a1"]["summary"] == "Parks."
+    assert outputs["a2"]["summary"] is None
+    assert "not valid Unicode text: surrogates not allowed" in outputs["a2"]["error"]
