@@ -297,7 +297,7 @@ _CORRELATIONS = {
 }
 
 
-def _continuous(
+def correlations(
     scores: FloatArray, labels: FloatArray, *, seed: int, resamples: int, confidence: float
 ) -> dict[str, Any]:
     """Pearson, Spearman and Kendall tau-b of oriented ``scores`` with ``labels``."""
@@ -459,7 +459,7 @@ def meta_evaluate(
                 entry.update(found)
             else:
                 entry.update(
-                    _continuous(
+                    correlations(
                         oriented,
                         labels[defined],
                         seed=seed,
@@ -496,4 +496,11 @@ def meta_evaluate(
     return summary
 
 
-__all__ = ["NOTE", "balanced_accuracy", "choose_threshold", "meta_evaluate", "roc_auc"]
+__all__ = [
+    "NOTE",
+    "balanced_accuracy",
+    "choose_threshold",
+    "correlations",
+    "meta_evaluate",
+    "roc_auc",
+]

@@ -29,6 +29,7 @@ _EXIT_INTERRUPTED = 130
 def _build_app() -> typer.Typer:
     import typer
 
+    from harness.cli.calibrate import calibrate_command
     from harness.cli.check import baseline_command, check_command
     from harness.cli.compare import compare_command
     from harness.cli.run import run_command
@@ -50,6 +51,7 @@ def _build_app() -> typer.Typer:
     built.command("compare")(compare_command)
     built.command("check")(check_command)
     built.command("baseline")(baseline_command)
+    built.command("calibrate")(calibrate_command)
     return built
 
 

@@ -37,10 +37,12 @@ The score multiplies two parts (higher = more faithful)::
     here) -- see `negation_mismatches`.
 
 Each flag multiplies the score by ``exp(-flag_weight)``; with the default
-(0.7) a single flag roughly halves it. Every flag is a finding with the
-summary span and, where there is one, the source span and sentence, so the
-score is explained by evidence a person can read. The values ``copy_novelty``
-and ``flags`` are the two parts, so a low score says which part lowered it.
+(0.7) a single flag roughly halves it; ``kind_weights`` gives a kind its own
+weight instead (``harness calibrate`` fits them to a run's labels). Every
+flag is a finding with the summary span and, where there is one, the source
+span and sentence, so the score is explained by evidence a person can read.
+The values ``copy_novelty`` and ``flags`` are the two parts, so a low score
+says which part lowered it.
 
 No neural model is involved; the ``entities`` part needs a spaCy English
 pipeline (the ``model`` param, else the first one installed).
@@ -53,7 +55,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import pairwise
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -86,6 +88,11 @@ DROPPABLE_NEGATIONS = frozenset({"without"})
 #: How far after a negation a shared word may stand for the negation to govern it
 #: ("was not deemed to be a threat").
 NEGATION_REACH = 5
+#: The kinds of finding that count as a flag (each finding's ``kind``).
+FlagKind = Literal["number", "entity", "substitution", "date", "time", "antonym", "negation"]
+FLAG_KINDS: tuple[FlagKind, ...] = (
+    "number", "entity", "substitution", "date", "time", "antonym", "negation"
+)  # fmt: skip
 _TOKEN = re.compile(r"\w+(?=n['’]t\b)|n['’]t\b|\w+", re.UNICODE)
 
 
@@ -103,6 +110,11 @@ class ConsistencyParams(BaseModel):
             faithfulness. The defaults (2 x 0.2) keep the largest novelty
             penalty (x 0.6) milder than one flag (x 0.5); ``novelty_weight: 1``
             with ``novelty_cap: 1`` is the score before version 4.
+        kind_weights: Penalty per flag of a kind (``number``, ``entity``,
+            ``substitution``, ``date``, ``time``, ``antonym``, ``negation``),
+            in place of ``flag_weight`` for the kinds it names, as fitted by
+            ``harness calibrate``. ``None`` (the default): every flag weighs
+            ``flag_weight``.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -111,6 +123,7 @@ class ConsistencyParams(BaseModel):
     flag_weight: float = Field(default=0.7, ge=0)
     novelty_weight: float = Field(default=2.0, ge=0)
     novelty_cap: float = Field(default=0.2, ge=0, le=1)
+    kind_weights: dict[FlagKind, Annotated[float, Field(ge=0)]] | None = None
 
     @model_validator(mode="after")
     def _score_stays_in_range(self) -> ConsistencyParams:
@@ -358,11 +371,15 @@ class ConsistencyMetric:
         """Name, weights, and (in ``version``) the versions of the checks it combines,
         so a change to either check invalidates cached consistency scores."""
         numbers, entities = self._numbers.fingerprint, self._entities.fingerprint
+        params = self._params.model_dump(mode="json")
+        if params["kind_weights"] is None:
+            # Unset, it leaves the fingerprint (and so the cache keys) as before it existed.
+            del params["kind_weights"]
         return Fingerprint(
             kind="metric",
             name="consistency",
             version=f"4+numbers-{numbers.version}+entities-{entities.version}",
-            params=self._params.model_dump(mode="json"),
+            params=params,
             model=entities.model,
         )
 
@@ -390,7 +407,7 @@ class ConsistencyMetric:
                 if finding["kind"] == "negation" or not _overlaps_any(finding, flagged):
                     flagged.append(finding)
             copy_novelty = min(novelty, self._params.novelty_cap)
-            penalty = self._params.flag_weight * len(flagged)
+            penalty = self._penalty(flagged)
             results.append(
                 MetricResult(
                     values={
@@ -404,6 +421,13 @@ class ConsistencyMetric:
                 )
             )
         return results
+
+    def _penalty(self, flagged: Sequence[dict[str, Any]]) -> float:
+        """The exponent of the flag factor: ``flag_weight`` per flag, or each kind's weight."""
+        weights = self._params.kind_weights
+        if weights is None:
+            return self._params.flag_weight * len(flagged)
+        return sum(weights.get(finding["kind"], self._params.flag_weight) for finding in flagged)
 
 
 def _overlaps_any(finding: dict[str, Any], others: Sequence[dict[str, Any]]) -> bool:
