@@ -3,7 +3,8 @@
 `render_reports` writes, beside results.json:
 
 * ``report.md`` — the comparison table (and, when results.json has paired
-  comparisons, the differences from the baseline with significance markers);
+  comparisons, the differences from the baseline with significance markers),
+  then the first flagged findings, each as one sentence;
 * ``report.csv`` — the same numbers in full precision;
 * ``report.tex`` — a booktabs table for ``\\input{}`` in a paper;
 * ``plots/<metric>.png`` and ``plots/<metric>_distribution.png``;
@@ -16,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from harness.records import Example, Output, Score
+from harness.report.findings import describe_finding, flagged_findings_markdown
 from harness.report.html import to_html
 from harness.report.latex import escape_latex, to_latex
 from harness.report.plots import render_plots, write_plots
@@ -58,9 +60,11 @@ def _per_example(run_dir: RunDir) -> tuple[list[Example], list[Output], list[Sco
 def render_reports(run_dir: RunDir) -> ComparisonTable:
     """Write every report of ``run_dir`` from its stored files; return the table.
 
-    Writes report.md, report.csv, report.tex, report.html and plots/ (see the
-    module docstring). Nothing is recomputed: the numbers come from
-    results.json, the per-example detail from examples/outputs/scores.jsonl.
+    Writes report.md (the table, then a "Flagged findings" section when a
+    finding is neither supported nor derived), report.csv, report.tex,
+    report.html and plots/ (see the module docstring). Nothing is
+    recomputed: the numbers come from results.json, the per-example detail
+    from examples/outputs/scores.jsonl.
 
     Args:
         run_dir: A run directory with at least results.json.
@@ -69,10 +73,11 @@ def render_reports(run_dir: RunDir) -> ComparisonTable:
         The comparison table the reports show (the CLI prints it).
     """
     table = load_table(run_dir)
-    write_atomic(run_dir.file("report.md"), to_markdown(table))
+    examples, outputs, scores = _per_example(run_dir)
+    markdown = to_markdown(table) + flagged_findings_markdown(table, scores)
+    write_atomic(run_dir.file("report.md"), markdown)
     write_atomic(run_dir.file("report.csv"), to_csv(table))
     write_atomic(run_dir.file("report.tex"), to_latex(table))
-    examples, outputs, scores = _per_example(run_dir)
     plots = render_plots(table, scores)
     write_plots(run_dir, plots)
     html = to_html(table, examples=examples, outputs=outputs, scores=scores, plots=plots)
@@ -83,7 +88,9 @@ def render_reports(run_dir: RunDir) -> ComparisonTable:
 __all__ = [
     "ComparisonTable",
     "build_table",
+    "describe_finding",
     "escape_latex",
+    "flagged_findings_markdown",
     "load_table",
     "render_plots",
     "render_reports",

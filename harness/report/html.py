@@ -31,6 +31,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from harness.records import Example, Output, Score
+from harness.report.findings import OK_STATUSES, describe_finding
 from harness.report.table import (
     ComparisonTable,
     direction_arrow,
@@ -38,9 +39,6 @@ from harness.report.table import (
     format_comparison,
     format_number,
 )
-
-#: Finding statuses that do not make an example "flagged".
-OK_STATUSES = frozenset({"supported", "derived"})
 
 
 def json_for_script(value: Any) -> str:
@@ -101,6 +99,9 @@ def normalize_finding(
 ) -> dict[str, Any]:
     """A finding as the page shows it: known fields as text, spans checked.
 
+    ``sentence`` is the finding in one plain sentence (`describe_finding`),
+    the text the drill-down shows; the other fields feed its hover details.
+
     Spans are Python string offsets (code points), which the page's script
     indexes the same way. A span that is malformed or outside its text is
     dropped (the finding is still listed) and ``span_note`` says so.
@@ -135,6 +136,9 @@ def normalize_finding(
         "source_span": source_span,
         "evidence": _text(finding.get("evidence")),
         "reason": _text(finding.get("reason")),
+        # what the page shows: one sentence, not the metric's parse (that is
+        # only in the hover title, from "evidence" and "extra")
+        "sentence": describe_finding(finding),
         "extra": _text(extra) if extra else None,
         "span_note": "; ".join(notes) or None,
     }

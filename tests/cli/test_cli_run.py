@@ -35,8 +35,9 @@ def test_quickstart_run_score_report(
     out = tmp_path / "quick"
     done = harness_cli("run", "configs/quickstart.yaml", "--limit", "5", "--out", str(out), env=env)
     assert done.returncode == 0, done.stderr
-    for name in ("lead1", "lead3", "textrank", "reference", "rouge1", "coverage", "words"):
+    for name in ("lead1", "lead3", "textrank", "smollm2", "rouge1", "coverage", "words"):
         assert name in done.stdout
+    assert "reference" not in done.stdout  # no more references scored against themselves
     for name in (
         "config.yaml",
         "manifest.json",
@@ -62,9 +63,28 @@ def test_quickstart_run_score_report(
     assert len(scores) == 5 * 4 * 6
     assert {"example_id", "system", "metric", "values", "findings"} <= set(scores[0])
     results = json.loads((out / "results.json").read_text())
-    reference = results["results"]["reference"]
-    assert reference["rouge.rouge1"]["mean"] == 1.0  # the references scored against themselves
+    assert results["systems"] == ["lead1", "lead3", "textrank", "smollm2"]
     assert results["results"]["lead3"]["length.sentences"]["mean"] == 3.0
+    # The shipped SmolLM2 summaries make real errors that the fact checks catch:
+    # at least one number or name the source does not back, flagged in the
+    # scores and listed, as a sentence, in report.md.
+    flagged = [
+        finding
+        for score in scores
+        if score["system"] == "smollm2" and score["metric"] in ("numbers", "entities")
+        for finding in score["findings"]
+        if finding["status"] in ("unsupported", "context_mismatch")
+    ]
+    assert flagged
+    unsupported = [
+        results["results"]["smollm2"][f"{metric}.unsupported"]["mean"]
+        for metric in ("numbers", "entities")
+    ]
+    assert max(unsupported) > 0
+    for system in ("lead1", "lead3", "textrank"):
+        assert results["results"][system]["numbers.unsupported"]["mean"] == 0
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "## Flagged findings" in report and "| smollm2 | nb-00" in report
     csv_header = (out / "report.csv").read_text().splitlines()[0]
     assert csv_header.startswith("system,failures,rouge.rouge1,rouge.rouge1.ci95,rouge.rouge1.n")
 
@@ -108,7 +128,7 @@ def test_validate_ok_and_errors_without_traceback(
     done = harness_cli("validate", str(bad), env=env)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
-    assert f"{bad}: limt: unknown key" in done.stderr
+    assert f"{bad}:5: limt: unknown key" in done.stderr
 
     bad.write_text(
         "name: x\nbenchmark: {builtin: newsbriefs}\n"
@@ -246,7 +266,7 @@ def test_a_file_where_the_run_folder_should_be_is_a_clean_error(
     blocker.write_text("not a folder", encoding="utf-8")
     done = harness_cli("run", "configs/ci.yaml", "--limit", "2", "--out", str(blocker))
     assert done.returncode == 2, done.stderr
-    assert f"cannot read or write {blocker}" in done.stderr
+    assert f"the run directory {blocker} is a file" in done.stderr
     assert "Traceback" not in done.stderr
 
 
@@ -272,7 +292,9 @@ def test_user_code_calling_sys_exit_fails_its_examples_not_the_run(
     )
     out = tmp_path / "run"
     done = harness_cli("run", str(config), "--out", str(out))
-    assert done.returncode == 0, done.stderr
+    # Every generation failed: exit 4 (not the 0 of the user's sys.exit), run directory written.
+    assert done.returncode == 4, done.stderr
+    assert "'mine' produced no summary" in done.stderr
     outputs = [json.loads(line) for line in (out / "outputs.jsonl").read_text().splitlines()]
     assert len(outputs) == 2
     assert all(row["error"].startswith("SystemExit") for row in outputs)

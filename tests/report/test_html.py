@@ -274,3 +274,33 @@ def test_render_reports_with_only_results_json(tmp_path: Path) -> None:
     html = run.file("report.html").read_text(encoding="utf-8")
     assert "has no per-example data" in html
     assert "## vs" not in run.file("report.md").read_text(encoding="utf-8")
+
+
+def test_findings_shown_as_one_sentence() -> None:
+    # A real numbers finding (lead1, nb-001 of the quickstart run): the page shows
+    # the sentence; the parse (value, unit, qualifier, ...) is only hover detail.
+    finding = {
+        "kind": "number",
+        "text": "480",
+        "span": [9, 12],
+        "status": "supported",
+        "value": 480.0,
+        "high": None,
+        "unit": None,
+        "quantity_kind": "count",
+        "qualifier": "at least",
+        "source_span": [9, 12],
+        "source_text": "480",
+        "evidence": "matches '480' (source sentence 1)",
+    }
+    text = "At least 480 civilians have been killed."
+    item = normalize_finding(finding, "numbers", text, text)
+    assert item["sentence"] == "480 (count) matches '480' in source sentence 1."
+    data = json.loads(_data_block(_html()))
+    [flagged] = data["examples"][0]["outputs"][EVIL_SYSTEM]["findings"]
+    assert flagged["sentence"] == f"Two is not backed by the source: source says {IMG}; {SCRIPT}."
+    script = re.search(r"<script>(.*?)</script>", _html(), re.DOTALL)
+    assert script is not None
+    # the findings table's last column is the sentence, not evidence + a JSON dump
+    assert '["metric", "kind", "text", "status", "span", "finding"]' in script.group(1)
+    assert "f.extra, f.span_note" not in script.group(1)

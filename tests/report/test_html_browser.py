@@ -189,6 +189,15 @@ def test_report_in_chromium(run_dir: tuple[RunDir, str, str], tmp_path: Path) ->
             assert page.locator("#detail .source mark.status-unsupported").count() == 1
             assert summary.locator("script, img").count() == 0
             assert page.locator("#detail").get_by_text("source says <b>three</b>").count() == 1
+            # the findings table says each finding in one sentence (no JSON of the parse)
+            sentences = page.locator(
+                f'#detail section[data-system="{TARGET_SYSTEM}"] table.findings td.sentence'
+            ).all_inner_texts()
+            assert sentences == [
+                "Two is not backed by the source: source says <b>three</b>; "
+                "no such count in the source.",
+                "'died' is backed by the source.",
+            ]
 
             # filters: flagged only keeps exactly the injected example; another metric hides it
             page.check("#filter-flagged")
