@@ -6,9 +6,9 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ValidationError
 
 from harness.config import SystemConfig, validation_message
 from harness.errors import ConfigError
@@ -79,6 +79,18 @@ class BuildContext:
 
     config_dir: Path
     seed: int = 0
+
+
+def _number_as_text(value: Any) -> Any:
+    # YAML reads `version: 2` as a number; any number names a version as well.
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+#: The ``version`` param of backends that run user code: any text (a number is
+#: read as its text), part of the fingerprint, so changing it forces a fresh run.
+VersionParam = Annotated[str | None, BeforeValidator(_number_as_text)]
 
 
 def file_sha256(path: str | Path) -> str:
@@ -157,6 +169,7 @@ __all__ = [
     "BuildContext",
     "Generation",
     "Summarizer",
+    "VersionParam",
     "backend",
     "build_backend",
     "file_sha256",

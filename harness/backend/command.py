@@ -37,12 +37,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from harness.backend._protocol import (
     BuildContext,
     Generation,
     Summarizer,
+    VersionParam,
     backend,
     file_sha256,
 )
@@ -79,15 +80,7 @@ class CommandParams(BaseModel):
     argv: list[str] = Field(min_length=1)
     timeout_s: float = Field(default=120.0, gt=0)
     cwd: str | None = None
-    version: str | None = None
-
-    @field_validator("version", mode="before")
-    @classmethod
-    def _version_text(cls, value: Any) -> Any:
-        # YAML reads `version: 2` as a number; any number names a version as well.
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)
-        return value
+    version: VersionParam = None
 
 
 def _shown(text: str) -> str:

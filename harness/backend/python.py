@@ -38,6 +38,7 @@ from harness.backend._protocol import (
     BuildContext,
     Generation,
     Summarizer,
+    VersionParam,
     backend,
     file_sha256,
 )
@@ -66,15 +67,7 @@ class PythonParams(BaseModel):
 
     callable: str
     path: str | None = None
-    version: str | None = None
-
-    @field_validator("version", mode="before")
-    @classmethod
-    def _version_text(cls, value: Any) -> Any:
-        # YAML reads `version: 2` as a number; any number names a version as well.
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)
-        return value
+    version: VersionParam = None
 
     @field_validator("callable")
     @classmethod
