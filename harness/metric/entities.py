@@ -57,6 +57,7 @@ memoised by text, so every system's summary of an article reuses them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -135,17 +136,33 @@ def _source_index(analysis: TextAnalysis, labels: tuple[str, ...]) -> SourceInde
 
 @lru_cache(maxsize=2048)
 def _salient(analysis: TextAnalysis, labels: tuple[str, ...]) -> tuple[Entity, ...]:
-    """Salient source entities (see the module docstring), one per entity group."""
+    """Salient source entities (see the module docstring), one per entity group.
+
+    A mention joins the first group whose first mention it is the same entity
+    as (`_same_mention`), else starts a group. That test reads only a mention's
+    text, label and key, so every repeat of one joins the group its first
+    occurrence joined (the groups before it never change); only distinct
+    mentions are compared with the groups, which keeps a book-length source
+    (28,000 mentions in 200,000 words) to seconds instead of many minutes.
+    """
     spans = sentence_spans(analysis.text)
     lead_end = spans[min(LEAD_SENTENCES, len(spans)) - 1][1] if spans else 0
     groups: list[list[Entity]] = []
+    heads: list[_Mention] = []
+    group_of: dict[tuple[str, str, str], int] = {}
     for entity in analysis.entities_with(labels):
-        for group in groups:
-            if _same_entity(entity, group[0]):
-                group.append(entity)
-                break
-        else:
-            groups.append([entity])
+        shape = (entity.text, entity.label, entity.key)
+        index = group_of.get(shape)
+        if index is None:
+            mention = _mention(*shape)
+            index = next(
+                (i for i, head in enumerate(heads) if _same_mention(mention, head)), len(groups)
+            )
+            if index == len(groups):
+                groups.append([])
+                heads.append(mention)
+            group_of[shape] = index
+        groups[index].append(entity)
     return tuple(
         max(group, key=lambda entity: len(entity.tokens))
         for group in groups
@@ -153,18 +170,46 @@ def _salient(analysis: TextAnalysis, labels: tuple[str, ...]) -> tuple[Entity, .
     )
 
 
+@dataclass(frozen=True)
+class _Mention:
+    """What `_shortens` reads of a mention, worked out once per (text, label, key)."""
+
+    key: str
+    tokens: tuple[str, ...]
+    person: bool
+    acronym: str | None  # its letters, if the mention is written as an acronym
+    initials: frozenset[str]
+
+
+@lru_cache(maxsize=65536)
+def _mention(text: str, label: str, key: str) -> _Mention:
+    return _Mention(
+        key=key,
+        tokens=tuple(key.split(" ")),
+        person=label == "PERSON",
+        acronym=acronym_of(text) if is_acronym(text) else None,
+        initials=frozenset(initials(text)),
+    )
+
+
 def _shortens(short: Entity, full: Entity) -> bool:
     """``short`` is a shorter mention of ``full``: its words, or its acronym."""
+    return _shortens_mention(
+        _mention(short.text, short.label, short.key), _mention(full.text, full.label, full.key)
+    )
+
+
+def _shortens_mention(short: _Mention, full: _Mention) -> bool:
     if short.key == full.key:
         return True
-    if is_acronym(short.text):
-        return acronym_of(short.text) in initials(full.text)
-    person = "PERSON" in {short.label, full.label}
+    if short.acronym is not None:
+        return short.acronym in full.initials
+    person = short.person or full.person
     return match_tokens(short.tokens, full.tokens, person=person) is not None
 
 
-def _same_entity(entity: Entity, other: Entity) -> bool:
-    return _shortens(entity, other) or _shortens(other, entity)
+def _same_mention(mention: _Mention, other: _Mention) -> bool:
+    return _shortens_mention(mention, other) or _shortens_mention(other, mention)
 
 
 def _finding(entity: Entity, resolution: Resolution) -> dict[str, Any]:

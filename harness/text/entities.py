@@ -24,7 +24,9 @@ initials are one token, so "U.S." and "US" share a key.
 one `TextAnalysis` per text (the text and its entities; `TokenTable` gives its
 folded word tokens for searching the text itself). Source texts are memoised
 by (pipeline, text) in a bounded LRU (2048 texts), so an article's analysis
-is computed once and shared by every system's summary.
+is computed once and shared by every system's summary. A text of any length
+is analysed: long ones go through the pipeline in pieces (`harness.text.nlp.pipe`)
+and their entities keep offsets into the whole text.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from harness.text.nlp import load_pipeline
+from harness.text.nlp import load_pipeline, pipe
 from harness.text.numbers import extract_quantities
 from harness.text.sentences import sentence_spans
 
@@ -309,30 +311,11 @@ _memo: OrderedDict[tuple[str, str], TextAnalysis] = OrderedDict()
 _memo_lock = threading.Lock()
 
 
-def _chunks(text: str, limit: int) -> list[tuple[int, str]]:
-    """Split a text longer than spaCy's ``max_length`` at line breaks or spaces."""
-    pieces: list[tuple[int, str]] = []
-    offset = 0
-    while len(text) - offset > limit:
-        window = text[offset : offset + limit]
-        cut = max(window.rfind("\n"), window.rfind(" "))
-        cut = cut + 1 if cut > 0 else limit
-        pieces.append((offset, text[offset : offset + cut]))
-        offset += cut
-    pieces.append((offset, text[offset:]))
-    return pieces
-
-
 def _run(nlp: Any, texts: Sequence[str]) -> list[TextAnalysis]:
-    limit = int(nlp.max_length)
-    pieces: list[tuple[int, int, str]] = []  # (text index, offset, piece)
-    for i, text in enumerate(texts):
-        if len(text) <= limit:
-            pieces.append((i, 0, text))
-        else:
-            pieces.extend((i, offset, piece) for offset, piece in _chunks(text, limit))
+    # `pipe` cuts long texts into pieces (bounded memory, never spaCy's max_length);
+    # each piece's offset shifts its entities back into the whole text.
     found: list[list[Entity]] = [[] for _ in texts]
-    for (i, offset, _), doc in zip(pieces, nlp.pipe(piece for _, _, piece in pieces), strict=True):
+    for i, offset, doc in pipe(nlp, texts):
         for ent in doc.ents:
             entity = make_entity(
                 texts[i], offset + ent.start_char, offset + ent.end_char, ent.label_

@@ -4,15 +4,27 @@ Uses spaCy's rule-based ``sentencizer`` on a blank English pipeline (its
 tokenizer knows abbreviations such as "U.S." and "Mr."), after splitting on
 line breaks, since news text puts headlines and paragraphs on their own lines.
 No statistical model is needed, so this works offline and is fast.
+
+Any length: a line longer than `STEP_CHARS` (a source with no line breaks,
+as CNN/DailyMail articles are stored) is split in steps, each ending at a
+space; a step's last sentence may run on past it, so it is left out and the
+next step starts where it starts. The sentences are those of the whole line
+(the sentencizer decides a boundary from the tokens before it and the one
+after), and spaCy's ``max_length`` is never reached. Spans of recent texts
+are memoised: a source is split by the backends and by several metrics.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
 _LINE = re.compile(r"[^\n]+")
+
+#: Longest stretch of a line given to the sentencizer at once (characters).
+STEP_CHARS = 100_000
 
 
 @lru_cache(maxsize=1)
@@ -33,22 +45,43 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     >>> [text[s:e] for s, e in sentence_spans(text)]
     ['Two died.', 'The U.S. sent aid.', 'New line']
     """
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=256)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     nlp = _sentencizer()
     spans: list[tuple[int, int]] = []
     for line in _LINE.finditer(text):
         if not line.group().strip():
             continue
-        doc = nlp(line.group())
-        for sent in doc.sents:
-            start = line.start() + sent.start_char
-            end = line.start() + sent.end_char
-            chunk = text[start:end]
+        for sent_start, sent_end in _line_sentences(nlp, line.group()):
+            start = line.start() + sent_start
+            chunk = text[start : line.start() + sent_end]
             stripped = chunk.strip()
             if not stripped:
                 continue
             start += len(chunk) - len(chunk.lstrip())
             spans.append((start, start + len(stripped)))
-    return spans
+    return tuple(spans)
+
+
+def _line_sentences(nlp: Any, line: str) -> Iterator[tuple[int, int]]:
+    """Sentence spans of one line, of any length, in steps of at most `STEP_CHARS`."""
+    start = 0
+    while len(line) - start > STEP_CHARS:
+        window = line[start : start + STEP_CHARS]
+        space = max(window.rfind(" "), window.rfind("\t"))
+        step = window[: space + 1] if space > 0 else window
+        sents = list(nlp(step).sents)
+        # The last sentence may go on after the step: the next step starts at it
+        # (unless it is the only one: a sentence longer than a step is cut there).
+        last = sents.pop() if len(sents) > 1 else None
+        for sent in sents:
+            yield start + sent.start_char, start + sent.end_char
+        start += last.start_char if last is not None else len(step)
+    for sent in nlp(line[start:]).sents:
+        yield start + sent.start_char, start + sent.end_char
 
 
 def split_sentences(text: str) -> list[str]:

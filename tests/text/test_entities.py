@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.text import nlp as nlp_module
 from harness.text.aliases import ADMIN_WORDS
 from harness.text.entities import (
     NAME_LABELS,
@@ -14,7 +15,6 @@ from harness.text.entities import (
     UNTAGGED_LABEL,
     Entity,
     TextAnalysis,
-    _chunks,
     analyse,
     clear_memo,
     entities_from_doc,
@@ -27,7 +27,7 @@ from harness.text.entities import (
     untagged_names,
     word_spans,
 )
-from harness.text.nlp import load_pipeline
+from harness.text.nlp import load_pipeline, split_pieces
 
 NEWSBRIEFS = Path(__file__).resolve().parents[2] / "benchmarks" / "newsbriefs" / "articles.jsonl"
 
@@ -223,13 +223,49 @@ def test_opens_sentence() -> None:
     assert not opens_sentence(text, text.index("stayed"))
 
 
-def test_chunks_cut_at_line_breaks_and_spaces() -> None:
-    text = "alpha beta\ngamma delta epsilon"
-    pieces = _chunks(text, 12)
-    assert "".join(piece for _, piece in pieces) == text
-    assert all(len(piece) <= 12 for _, piece in pieces)
-    assert [offset for offset, _ in pieces] == [0, 11, 23]
-    assert _chunks("x" * 30, 12) == [(0, "x" * 12), (12, "x" * 12), (24, "x" * 6)]
+def _news_text() -> str:
+    """The 40 newsbriefs articles as one text of paragraphs (74,000 characters)."""
+    with NEWSBRIEFS.open(encoding="utf-8") as handle:
+        return "\n\n".join(json.loads(line)["source"] for line in handle if line.strip())
+
+
+def _spans(entities: list[Entity] | tuple[Entity, ...]) -> list[tuple[str, int, int, str, str]]:
+    return [(e.text, e.start, e.end, e.label, e.key) for e in entities]
+
+
+@pytest.mark.parametrize("piece_chars", [None, 5_000], ids=["default", "5000"])
+def test_entities_of_a_long_text_are_those_of_its_pieces_at_its_offsets(
+    monkeypatch: pytest.MonkeyPatch, piece_chars: int | None
+) -> None:
+    if piece_chars is not None:
+        monkeypatch.setattr(nlp_module, "PIECE_CHARS", piece_chars)
+    text = _news_text()
+    pieces = split_pieces(text)
+    assert len(pieces) >= 2  # the default piece is shorter than the text too
+    [whole] = analyse([text], memo=False)
+    expected = []
+    for start, end in pieces:
+        [piece] = analyse([text[start:end]], memo=False)
+        expected += [
+            (t, start + a, start + b, label, key) for t, a, b, label, key in _spans(piece.entities)
+        ]
+    assert _spans(whole.entities) == expected
+    assert len(whole.entities) > 1_000
+    for entity in whole.entities:
+        assert text[entity.start : entity.end] == entity.text
+
+
+def test_pieces_cut_at_paragraphs_find_what_one_pass_over_the_text_finds() -> None:
+    nlp, _, _ = load_pipeline()
+    text = _news_text()
+    assert len(split_pieces(text)) >= 2
+    one_pass = [
+        entity
+        for ent in nlp(text).ents
+        if (entity := make_entity(text, ent.start_char, ent.end_char, ent.label_)) is not None
+    ]
+    [pieced] = analyse([text], memo=False)
+    assert _spans(pieced.entities) == _spans(one_pass)
 
 
 def test_texts_longer_than_spacy_max_length_are_chunked(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,10 +17,21 @@ from harness.text import nlp as nlp_module
 from harness.text.nlp import (
     INSTALL_HINT,
     KNOWN_PIPELINES,
+    PIECE_CHARS,
     _excluded_components,
     load_pipeline,
+    pipe,
     resolve_pipeline,
+    split_pieces,
 )
+
+NEWSBRIEFS = Path(__file__).resolve().parents[2] / "benchmarks" / "newsbriefs" / "articles.jsonl"
+
+
+def _news() -> list[str]:
+    """The sources of the newsbriefs benchmark (real news, 40 articles)."""
+    lines = NEWSBRIEFS.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["source"] for line in lines if line.strip()]
 
 
 @pytest.fixture
@@ -156,3 +167,66 @@ def test_broken_pipeline_directory_is_a_metric_error(tmp_path: Path) -> None:
     directory = _pipeline_dir(tmp_path, ["ner"], None)  # no config.cfg, no weights
     with pytest.raises(MetricError, match="could not be loaded"):
         load_pipeline(str(directory))
+
+
+# Long texts in pieces -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "ends"),
+    [
+        ("short text", 20, [10]),
+        ("", 5, [0]),
+        # a paragraph break in the window's second half wins over a later line break
+        ("aaaa bbbb.\n\ncccc\ndd eeee ffff", 20, [12, 29]),
+        # no paragraph break: the last line break, with the spaces after it
+        ("aaaa bbbb cccc\n  dddd eeee", 20, [17, 26]),
+        # no line break: the last sentence end, with its closing quote
+        ('He left. "Go." She stayed there', 20, [15, 31]),
+        # only spaces: the last one
+        ("aaaa bbbb cccc dddd eeee", 12, [10, 20, 24]),
+        # nothing to cut at: the limit
+        ("x" * 25, 10, [10, 20, 25]),
+        # a boundary in the window's first half is too early: the next kind is used
+        ("aa\n\nbbbb cccc dddd eeee", 16, [14, 23]),
+    ],
+)
+def test_split_pieces_cuts_at_the_best_boundary(text: str, limit: int, ends: list[int]) -> None:
+    spans = split_pieces(text, limit)
+    assert [end for _, end in spans] == ends
+    assert [start for start, _ in spans] == [0, *ends[:-1]]  # consecutive: they cover the text
+    assert all(end - start <= limit for start, end in spans)
+
+
+def test_split_pieces_rejects_a_limit_below_one() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        split_pieces("text", 0)
+
+
+def test_split_pieces_of_news_cut_at_paragraph_breaks() -> None:
+    text = "\n\n".join(_news())
+    assert len(text) > PIECE_CHARS
+    spans = split_pieces(text)
+    assert len(spans) >= 2 and spans[-1][1] == len(text)
+    assert all(text[end - 2 : end] == "\n\n" for _, end in spans[:-1])
+
+
+def test_pipe_runs_texts_longer_than_max_length_with_offsets_into_them() -> None:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.max_length = 400  # pieces never exceed it, whatever piece_chars asks for
+    paragraphs = _news()[:3]
+    texts = ["\n\n".join(paragraphs), "A short one.", "", paragraphs[1]]
+    assert len(texts[0]) > 10 * nlp.max_length
+    seen: dict[int, list[tuple[int, str]]] = {}
+    for index, offset, doc in pipe(nlp, texts, piece_chars=1_000):
+        assert len(doc.text) <= nlp.max_length
+        assert texts[index][offset : offset + len(doc.text)] == doc.text
+        for token in doc:
+            assert texts[index][offset + token.idx : offset + token.idx + len(token)] == token.text
+        seen.setdefault(index, []).append((offset, doc.text))
+    assert sorted(seen) == [0, 1, 2, 3]  # every text, the empty one too, in order
+    for index, pieces in seen.items():
+        assert "".join(piece for _, piece in pieces) == texts[index]
+    assert len(seen[0]) > 10
