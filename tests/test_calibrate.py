@@ -82,8 +82,8 @@ def test_kind_weights_weigh_each_kind_and_unset_changes_nothing() -> None:
     factor = 1 - 2 * plain.values["copy_novelty"]  # type: ignore[operator]
     assert plain.values["score"] == factor * math.exp(-0.7 * 2)
     assert fitted.values["score"] == pytest.approx(factor * math.exp(-3.1))
-    # unset, the param is not in the fingerprint: cached default scores stay valid
-    assert "kind_weights" not in default.fingerprint.params
+    # every param is in the fingerprint (the metric contract), unset as null
+    assert default.fingerprint.params["kind_weights"] is None
     assert weighted.fingerprint.params["kind_weights"] == {"number": 0.1, "negation": 3.0}
     assert weighted.fingerprint.digest() != default.fingerprint.digest()
 

@@ -371,15 +371,11 @@ class ConsistencyMetric:
         """Name, weights, and (in ``version``) the versions of the checks it combines,
         so a change to either check invalidates cached consistency scores."""
         numbers, entities = self._numbers.fingerprint, self._entities.fingerprint
-        params = self._params.model_dump(mode="json")
-        if params["kind_weights"] is None:
-            # Unset, it leaves the fingerprint (and so the cache keys) as before it existed.
-            del params["kind_weights"]
         return Fingerprint(
             kind="metric",
             name="consistency",
             version=f"4+numbers-{numbers.version}+entities-{entities.version}",
-            params=params,
+            params=self._params.model_dump(mode="json"),
             model=entities.model,
         )
 
