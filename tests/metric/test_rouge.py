@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 from rouge_score import rouge_scorer, tokenizers
@@ -185,3 +190,102 @@ def test_fingerprint() -> None:
     assert default.digest() == RougeMetric(RougeParams()).fingerprint.digest()
     assert default.digest() != RougeMetric(RougeParams(use_stemmer=False)).fingerprint.digest()
     assert default.digest() != RougeMetric(RougeParams(types=["rouge1"])).fingerprint.digest()
+
+
+# --- the shared SummEdits and QAGS data: every pair, every value, float equality ---
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+
+
+def _shared_pairs() -> list[tuple[str, str, str]]:
+    """Every shared (id, reference, summary) pair, each once.
+
+    SummEdits: the summary against its document and against the original
+    summary it was edited from; QAGS: the system output against the source and
+    against the reference (which repeats the source there, so it is not added
+    twice).
+    """
+    summedits = sorted((SHARED / "summedits").glob("*.json"))
+    qags = SHARED / "qags" / "qags_cnndm.json"
+    assert len(summedits) == 4 and qags.is_file(), f"shared data missing under {SHARED}"
+    pairs: dict[tuple[str, str], str] = {}
+    for path in summedits:
+        for row in json.loads(path.read_text(encoding="utf-8")):
+            key = f"{path.stem}:{row['id']}"
+            pairs.setdefault((row["doc"], row["summary"]), f"{key}:doc")
+            pairs.setdefault((row["original_summary"], row["summary"]), f"{key}:original")
+    for k, row in enumerate(json.loads(qags.read_text(encoding="utf-8"))):
+        pairs.setdefault((row["source"], row["system_output"]), f"qags:{k}:source")
+        pairs.setdefault((row["reference"], row["system_output"]), f"qags:{k}:reference")
+    return [(key, reference, summary) for (reference, summary), key in pairs.items()]
+
+
+class _MemoTokenizer(tokenizers.DefaultTokenizer):
+    """rouge-score's own tokenizer, memoised per text: the same tokens, and a
+    document shared by many SummEdits summaries is stemmed once, not per pair."""
+
+    def __init__(self, use_stemmer: bool) -> None:
+        super().__init__(use_stemmer=use_stemmer)
+        self._memo: dict[str, list[str]] = {}
+
+    def tokenize(self, text: str) -> list[str]:
+        if text not in self._memo:
+            self._memo[text] = super().tokenize(text)
+        return self._memo[text]
+
+
+@pytest.mark.slow
+def test_values_equal_rouge_score_on_every_shared_pair() -> None:
+    pairs = _shared_pairs()
+    assert len(pairs) > 5000
+    metric = RougeMetric(RougeParams())
+    items = [_item(summary, reference) for _, reference, summary in pairs]
+    results = [
+        result for i in range(0, len(items), 64) for result in metric.score(items[i : i + 64])
+    ]
+    reference_scorer = rouge_scorer.RougeScorer(ALL_TYPES, tokenizer=_MemoTokenizer(True))
+    differ = []
+    compared = 0
+    for (key, reference, summary), result in zip(pairs, results, strict=True):
+        scores = reference_scorer.score(
+            one_sentence_per_line(reference), one_sentence_per_line(summary)
+        )
+        expected = {name: float(scores[name].fmeasure) for name in ALL_TYPES}
+        compared += len(expected)
+        if result.values != expected:
+            differ.append((key, result.values, expected))
+    assert differ == []
+    assert compared == 4 * len(pairs)
+
+
+@pytest.mark.slow
+def test_sentence_lines_leave_tokens_unchanged_on_every_shared_text() -> None:
+    """So the harness's rouge1/2/L equal rouge-score's on the texts as given."""
+    tokenizer = _MemoTokenizer(False)
+    texts = {text for _, reference, summary in _shared_pairs() for text in (reference, summary)}
+    changed = [
+        text[:60]
+        for text in texts
+        if tokenizer.tokenize(one_sentence_per_line(text)) != tokenizer.tokenize(text)
+    ]
+    assert changed == []
+
+
+def test_scoring_does_not_load_rouge_score() -> None:
+    """The native engine computes the values; rouge-score (with absl and six) is
+    only the tests' reference, not a runtime dependency."""
+    code = (
+        "import sys\n"
+        "from harness.metric import MetricInput\n"
+        "from harness.metric.rouge import RougeMetric, RougeParams\n"
+        "from harness.records import Example\n"
+        "example = Example(id='x', source='s', references=('The cat sat.',))\n"
+        "[result] = RougeMetric(RougeParams()).score("
+        "[MetricInput(example=example, summary='A cat sat.')])\n"
+        "assert result.values['rouge1'] == 2 / 3, result\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rouge_score', 'absl')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]"
