@@ -85,6 +85,7 @@ from harness.text.entities import (
     untagged_names,
 )
 from harness.text.nlp import resolve_pipeline
+from harness.text.restore import restore
 from harness.text.sentences import sentence_spans
 
 #: Sentences at the start of a source whose entities are salient (no-reference recall).
@@ -308,7 +309,7 @@ class EntitiesMetric:
         return Fingerprint(
             kind="metric",
             name="entities",
-            version="2",
+            version="3",  # 3: uncased/tokenised summaries are restored first
             params=self._params.model_dump(mode="json"),
             model=f"spacy:{self._pipeline.model_id}",
         )
@@ -329,12 +330,16 @@ class EntitiesMetric:
         references = analyse(
             [reference for item in items for reference in item.example.references], model
         )
-        summaries = analyse([item.summary for item in items], model, memo=False)
+        # a lower-cased or tokenised summary is analysed restored, its spans mapped back
+        restored = [restore(item.summary, item.example.source) for item in items]
+        summaries = analyse([r.text for r in restored], model, memo=False)
         results: list[MetricResult] = []
         offset = 0
-        for item, source, summary in zip(items, sources, summaries, strict=True):
+        for item, source, summary, form in zip(items, sources, summaries, restored, strict=True):
             n_refs = len(item.example.references)
-            results.append(self._score_one(source, summary, references[offset : offset + n_refs]))
+            result = self._score_one(source, summary, references[offset : offset + n_refs])
+            result.findings[:] = [form.finding(finding) for finding in result.findings]
+            results.append(result)
             offset += n_refs
         return results
 

@@ -194,6 +194,7 @@ from harness.text.numbers import (
     extract_quantities,
     is_close,
 )
+from harness.text.restore import restore
 
 MatchStatus = Literal["supported", "derived", "context_mismatch", "unsupported"]
 
@@ -1129,7 +1130,7 @@ class NumbersMetric:
         return Fingerprint(
             kind="metric",
             name="numbers",
-            version="3",
+            version="4",  # 4: uncased/tokenised summaries are restored first
             params=self._params.model_dump(mode="json"),
             model=None,
         )
@@ -1147,7 +1148,9 @@ class NumbersMetric:
 
     def _score_one(self, item: MetricInput) -> MetricResult:
         source = cached_quantities(item.example.source)
-        summary = extract_quantities(item.summary)
+        # a lower-cased or tokenised summary is analysed restored, its spans mapped back
+        restored = restore(item.summary, item.example.source)
+        summary = extract_quantities(restored.text)
         matches = match_quantities(summary, source, self._settings)
         good = sum(m.status in ("supported", "derived") for m in matches)
         bad = sum(m.status in ("unsupported", "context_mismatch") for m in matches)
@@ -1159,7 +1162,7 @@ class NumbersMetric:
                 "recall": kept / len(key) if key else None,
                 "unsupported": float(bad),
             },
-            findings=[m.finding() for m in matches],
+            findings=[restored.finding(m.finding()) for m in matches],
         )
 
 
