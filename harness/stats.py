@@ -222,6 +222,29 @@ def paired_permutation_test(
     return _round((count + 1) / (resamples + 1))
 
 
+def smallest_permutation_p(n: int, *, resamples: int = 1000) -> float | None:
+    """The smallest p-value `paired_permutation_test` can return for ``n`` pairs.
+
+    A level at or below it can never be reached, whatever the data: with
+    ``n <= EXACT_MAX_N`` the exact test counts at least the observed flip
+    and its mirror image among the ``2**n`` (``2 / 2**n``); above that the
+    estimate is at least ``1 / (resamples + 1)``.
+
+    Returns:
+        The bound, or ``None`` when ``n < 2`` (the test returns no p-value).
+
+    >>> smallest_permutation_p(5)
+    0.0625
+    >>> smallest_permutation_p(40, resamples=999)
+    0.001
+    """
+    if n < 2:
+        return None
+    if n <= EXACT_MAX_N:
+        return _round(2.0 / 2**n)
+    return _round(1.0 / (resamples + 1))
+
+
 def holm(p_values: Sequence[float]) -> list[float]:
     """Holm–Bonferroni step-down adjustment of several p-values.
 
@@ -396,6 +419,7 @@ __all__ = [
     "holm",
     "paired_bootstrap",
     "paired_permutation_test",
+    "smallest_permutation_p",
     "to_array",
     "win_tie_loss",
 ]

@@ -4,7 +4,9 @@ paired comparisons that runner.aggregate writes into results.json."""
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +16,10 @@ from typer.testing import CliRunner
 from harness.cli import app
 from harness.compare import (
     BASELINE_FORMAT,
+    INFERRED_FAILURE,
     RunScores,
     baseline_document,
+    benchmark_difference,
     compare_runs,
     load_baseline_file,
     load_reference,
@@ -62,16 +66,29 @@ def make_run(
     table: Table,
     *,
     content_hash: str | None = "hash-1",
+    source: str = "s",
+    errors: dict[str, dict[str, str]] | None = None,
     **config: Any,
 ) -> Path:
-    """Write a minimal run directory holding ``table``'s scores."""
+    """Write a minimal run directory holding ``table``'s scores.
+
+    Every example's article is ``source``; ``errors`` (system → example id →
+    error) marks failed generations.
+    """
     run_dir = RunDir(path)
     systems = list(table)
     run_dir.write_config(_config(config.pop("name", "test"), systems, **config))
     ids = list(dict.fromkeys(i for v in table.values() for e in v.values() for i in e))
-    run_dir.write_examples([Example(id=i, source="s") for i in ids])
+    run_dir.write_examples([Example(id=i, source=source) for i in ids])
+    failed = errors or {}
     run_dir.write_outputs(
-        [Output(example_id=i, system=s, summary="x") for s in systems for i in ids]
+        [
+            Output(example_id=i, system=s, summary=None, error=failed[s][i])
+            if i in failed.get(s, {})
+            else Output(example_id=i, system=s, summary="x")
+            for s in systems
+            for i in ids
+        ]
     )
     run_dir.write_scores(_scores(table))
     if content_hash is not None:
@@ -135,25 +152,37 @@ def test_baseline_json_round_trip(runs: tuple[Path, Path], tmp_path: Path) -> No
     path = make_run(
         tmp_path / "g",
         {"s": {"rouge.rouge1": _column([0.5, None, 0.7])}},
-        gate=[{"value": "rouge.rouge1", "max_drop": 0.02}],
+        gate=[{"value": "rouge.rouge1", "max_drop": 0.02}, {"max_new_failures": 1}],
         stats={"resamples": 200},
         seed=4,
+        errors={"s": {"e1": "timeout"}},
     )
     target, run = write_baseline(path)
     assert target == path / "baseline.json"
     document = json.loads(target.read_text())
-    assert document["format"] == BASELINE_FORMAT
+    assert document["format"] == BASELINE_FORMAT == "harness-baseline/2"
     assert document["benchmark"]["content_hash"] == "hash-1"
+    fingerprints = document["benchmark"]["examples"]
+    assert list(fingerprints) == ["e0", "e1", "e2"] and len(set(fingerprints.values())) == 1
+    assert document["failures"] == {"s": {"count": 1, "examples": {"e1": "timeout"}}}
     aggregate_ = document["systems"]["s"]["rouge.rouge1"]
     assert aggregate_["mean"] == pytest.approx(0.6)
     assert (aggregate_["n"], aggregate_["nulls"]) == (2, 1)
     assert aggregate_["examples"] == {"e0": 0.5, "e1": None, "e2": 0.7}
     assert document["values"] == {"rouge.rouge1": {"higher_is_better": True}}
-    assert document["gate"] == [{"value": "rouge.rouge1", "max_drop": 0.02}]
+    assert document["gate"] == [
+        {"value": "rouge.rouge1", "max_drop": 0.02},
+        {"max_new_failures": 1},
+    ]
     loaded = load_reference(target)
     assert loaded.values == run.values
     assert loaded.directions == run.directions
-    assert loaded.gate == [GateRule(value="rouge.rouge1", max_drop=0.02)]
+    assert loaded.failures == run.failures == {"s": {"e1": "timeout"}}
+    assert loaded.fingerprints == run.fingerprints
+    assert loaded.gate == [
+        GateRule(value="rouge.rouge1", max_drop=0.02),
+        GateRule(max_new_failures=1),
+    ]
     assert (loaded.seed, loaded.stats.resamples, loaded.content_hash) == (4, 200, "hash-1")
     assert baseline_document(loaded)["systems"] == document["systems"]
     other = tmp_path / "elsewhere.json"
@@ -168,10 +197,10 @@ def test_bad_baseline_files_are_store_errors(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="malformed JSON"):
         load_baseline_file(bad)
     bad.write_text(json.dumps({"systems": {}}))
-    with pytest.raises(StoreError, match="harness-baseline/1"):
+    with pytest.raises(StoreError, match="harness-baseline/2"):
         load_baseline_file(bad)
     bad.write_text(json.dumps({"format": BASELINE_FORMAT, "systems": {"s": {"v.x": {}}}}))
-    with pytest.raises(StoreError, match=r"systems\.s\.v\.x\.examples"):
+    with pytest.raises(StoreError, match=r'systems\.s\["v\.x"\]\.examples: missing'):
         load_baseline_file(bad)
     bad.write_text(
         json.dumps({"format": BASELINE_FORMAT, "systems": {}, "gate": [{"value": "rouge.rouge1"}]})
@@ -180,11 +209,91 @@ def test_bad_baseline_files_are_store_errors(tmp_path: Path) -> None:
         load_baseline_file(bad)
 
 
+def _baseline_with(tmp_path: Path, edit: Any) -> Path:
+    path = make_run(tmp_path / "v", {"s": {"rouge.rouge1": _column([0.5, None, 0.7])}})
+    target, _ = write_baseline(path)
+    document = json.loads(target.read_text())
+    edit(document)
+    target.write_text(json.dumps(document))
+    return target
+
+
+def _set(path: Sequence[str], value: Any) -> Any:
+    def edit(document: dict[str, Any]) -> None:
+        node = document
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = value
+
+    return edit
+
+
+EXAMPLE = ["systems", "s", "rouge.rouge1", "examples", "e0"]
+EXAMPLE_PATH = 'systems.s["rouge.rouge1"].examples.e0'
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        (EXAMPLE, "0.9", f'{EXAMPLE_PATH}: Input should be a valid number, got "0.9" (a string)'),
+        (EXAMPLE, True, f"{EXAMPLE_PATH}: Input should be a valid number, got true (a boolean)"),
+        (EXAMPLE, math.nan, f"{EXAMPLE_PATH}: Input should be a finite number, got NaN"),
+        (EXAMPLE, math.inf, f"{EXAMPLE_PATH}: Input should be a finite number, got Infinity"),
+        (EXAMPLE, {"v": 1}, f"{EXAMPLE_PATH}: Input should be a valid number, got (a JSON object)"),
+        (["systems", "s", "rouge.rouge1", "n"], 3, 'systems.s["rouge.rouge1"].n: 3, but its'),
+        (["systems", "s", "rouge.rouge1", "n"], 2.0, 'rouge1"].n: Input should be a valid integer'),
+        (
+            ["systems", "s", "rouge.rouge1", "mean"],
+            "0.6",
+            '"].mean: Input should be a valid number',
+        ),
+        (["systems", "s", "rouge.rouge1", "mean"], 0.9, '"].mean: 0.9, but its examples give 0.6'),
+        (["systems", "s", "rouge.rouge1", "extra"], 1, '"].extra: unknown key'),
+        (["failures", "s", "count"], 2, "failures.s.count: 2, but it lists 0 examples"),
+        (["failures", "s", "examples"], {"e0": 1}, "failures.s.examples.e0: Input should be a va"),
+        (["benchmark", "examples", "e0"], 7, "benchmark.examples.e0: Input should be a valid str"),
+        (["values", "rouge.rouge1", "higher_is_better"], "yes", 'values["rouge.rouge1"].higher_'),
+        (["seed"], True, "seed: Input should be a valid integer, got true (a boolean)"),
+    ],
+)
+def test_baseline_fields_are_checked_one_by_one(
+    tmp_path: Path, path: list[str], value: Any, message: str
+) -> None:
+    target = _baseline_with(tmp_path, _set(path, value))
+    with pytest.raises(StoreError) as error:
+        load_baseline_file(target)
+    assert message in error.value.message
+    assert error.value.message.startswith(f"{target}: not a valid baseline file:")
+
+
+def test_baseline_stats_and_rules_are_never_coerced(tmp_path: Path) -> None:
+    target = _baseline_with(tmp_path, _set(["stats", "alpha"], "0.05"))
+    with pytest.raises(ConfigError, match=r"stats: alpha"):
+        load_baseline_file(target)
+    target = _baseline_with(
+        tmp_path / "g", _set(["gate"], [{"value": "rouge.rouge1", "max_drop": "1"}])
+    )
+    with pytest.raises(ConfigError, match=r"gate\[0\]: max_drop"):
+        load_baseline_file(target)
+
+
+def test_a_version_1_baseline_still_loads(tmp_path: Path) -> None:
+    def downgrade(document: dict[str, Any]) -> None:
+        document["format"] = "harness-baseline/1"
+        del document["failures"], document["benchmark"]["examples"]
+
+    target = _baseline_with(tmp_path, downgrade)
+    old = load_baseline_file(target)
+    assert old.failures is None and old.fingerprints is None and not old.failures_known
+    # e1 is null in every value: taken as a failed generation
+    assert old.failed("s") == {"e1": INFERRED_FAILURE}
+
+
 # pairing --------------------------------------------------------------------------
 def test_pairing_warnings_name_every_difference(runs: tuple[Path, Path]) -> None:
     a, b = load_run(runs[0]), load_run(runs[1])
     warnings = "\n".join(pairing_warnings(a, b))
-    assert "benchmarks differ (content hash hash-1 vs hash-2)" in warnings
+    assert "benchmark" not in warnings  # same articles under the ids: hash-1/2 do not matter
     assert "configs differ in: systems, seed" in warnings
     assert f"1 systems only in {runs[0]} (not compared): old" in warnings
     assert f"1 systems only in {runs[1]} (not compared): new" in warnings
@@ -217,6 +326,43 @@ def test_examples_in_one_run_only_are_warned_and_left_out(tmp_path: Path) -> Non
     assert f"1 examples only in {a} (not compared): e0" in comparison.warnings
     assert f"1 examples only in {b} (not compared): x9" in comparison.warnings
     assert comparison.systems[0].values[0].result.diff == 0.0
+
+
+def test_runs_of_different_benchmarks_are_refused_unless_allowed(tmp_path: Path) -> None:
+    a = make_run(tmp_path / "a", {"s": {"rouge.rouge1": _column([0.1, 0.2, 0.3])}})
+    b = make_run(tmp_path / "b", {"s": {"rouge.rouge1": _column([0.1, 0.2])}}, source="other")
+    with pytest.raises(StoreError, match="not runs of the same benchmark") as error:
+        compare_runs(load_run(a), load_run(b))
+    assert "2 of the 2 example ids they share name a different article" in error.value.message
+    assert error.value.hint is not None and "--allow-different-benchmark" in error.value.hint
+    allowed = compare_runs(load_run(a), load_run(b), allow_different_benchmark=True)
+    assert allowed.warnings[0].startswith("different benchmarks (allowed by")
+    # the first two examples of the same benchmark: the same benchmark
+    c = make_run(tmp_path / "c", {"s": {"rouge.rouge1": _column([0.1, 0.2])}}, content_hash="x")
+    assert benchmark_difference(load_run(a), load_run(c)) is None
+
+
+def test_a_baseline_without_fingerprints_falls_back_to_the_content_hash(tmp_path: Path) -> None:
+    a = make_run(tmp_path / "a", {"s": {"rouge.rouge1": _column([0.1, 0.2])}})
+    b = make_run(tmp_path / "b", {"s": {"rouge.rouge1": _column([0.1, 0.2])}}, content_hash="h2")
+    old = replace(load_run(a), fingerprints=None)
+    difference = benchmark_difference(old, load_run(b))
+    assert difference is not None and "content hashes differ (hash-1 vs h2)" in difference
+    assert benchmark_difference(old, load_run(a)) is None
+    unknown = replace(old, content_hash=None)
+    assert benchmark_difference(unknown, load_run(b)) is None
+    assert any("cannot tell whether" in w for w in pairing_warnings(unknown, load_run(b)))
+
+
+def test_compare_warns_about_failed_generations(tmp_path: Path) -> None:
+    a = make_run(tmp_path / "a", {"s": {"rouge.rouge1": _column([0.1, 0.2, 0.3])}})
+    b = make_run(
+        tmp_path / "b",
+        {"s": {"rouge.rouge1": _column([0.1, None, None])}},
+        errors={"s": {"e1": "boom", "e2": "boom"}},
+    )
+    warnings = compare_runs(load_run(a), load_run(b)).warnings
+    assert f"s: 2 failed generations in {b} (0 in {a}) of 3 shared examples" in "\n".join(warnings)
 
 
 def test_no_shared_example_or_system_is_an_error(tmp_path: Path) -> None:

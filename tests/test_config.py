@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,7 @@ def test_unknown_key_names_file_and_dotted_key(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace("seed: 7", "seed: 7\nsystems_extra: 1"))
     with pytest.raises(ConfigError) as info:
         load_config(path)
-    assert f"{path}: systems_extra: unknown key" in info.value.message
+    assert f"{path}:9: systems_extra: unknown key; did you mean 'systems'?" in info.value.message
 
 
 def test_wrong_type_names_nested_key_and_value(tmp_path: Path) -> None:
@@ -107,3 +108,115 @@ def test_cache_off_and_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("HARNESS_CACHE_DIR", str(tmp_path / "c"))
     assert config.cache_path() == tmp_path / "c" / "cache.sqlite"
     assert config.model_copy(update={"cache": "off"}).cache_path() is None
+
+
+# duplicate keys, line numbers, "did you mean", strict numbers -------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (GOOD + "seed: 8\n", r"config\.yaml:9: seed: duplicate key \(first given on line 8,"),
+        (
+            GOOD.replace("  path: data.jsonl\n", "  path: data.jsonl\n  path: other.jsonl\n"),
+            r"config\.yaml:4: benchmark\.path: duplicate key \(first given on line 3,",
+        ),
+        (
+            GOOD.replace("{sentences: 3}", "{sentences: 3, sentences: 1}"),
+            r"config\.yaml:6: systems\[0\]\.params\.sentences: duplicate key "
+            r"\(first given on line 6, again on line 6\)",
+        ),
+        (
+            GOOD + 'gate:\n  - {value: rouge.rouge1, max_drop: 0.1, "max_drop": 0.2}\n',
+            r"config\.yaml:10: gate\[0\]\.max_drop: duplicate key",
+        ),
+    ],
+)
+def test_duplicate_keys_name_both_lines(tmp_path: Path, text: str, expected: str) -> None:
+    with pytest.raises(ConfigError, match=expected) as info:
+        load_config(write(tmp_path, text))
+    assert info.value.hint is not None
+
+
+def test_yaml_merge_keys_are_not_duplicates(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        "systems:\n  - {name: lead3, backend: lead, params: {sentences: 3}}\n",
+        "systems:\n  - &base {name: lead3, backend: lead, params: {sentences: 3}}\n"
+        "  - {<<: *base, name: lead1}\n",
+    )
+    config = load_config(write(tmp_path, text))
+    assert [system.name for system in config.systems] == ["lead3", "lead1"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("seed: 7", "sede: 7", "config.yaml:8: sede: unknown key; did you mean 'seed'?"),
+        (
+            "  fields:",
+            "  limits: 3\n  fields:",
+            "config.yaml:4: benchmark.limits: unknown key; did you mean 'limit'?",
+        ),
+        (
+            "metrics: [rouge, {name: length}]",
+            "metrics: [rouge, {name: length, parms: {}}]",
+            "config.yaml:7: metrics[1].parms: unknown key; did you mean 'params'?",
+        ),
+        (
+            "seed: 7",
+            "seed: 7\nzzz: 1",
+            "config.yaml:9: zzz: unknown key; the keys allowed here are: name, benchmark,",
+        ),
+    ],
+)
+def test_unknown_keys_get_a_line_and_a_suggestion(
+    tmp_path: Path, old: str, new: str, expected: str
+) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, GOOD.replace(old, new)))
+    assert f"{tmp_path}/{expected}" in info.value.message
+
+
+def test_error_inside_a_list_item_gets_the_item_line(tmp_path: Path) -> None:
+    text = GOOD.replace("metrics: [rouge, {name: length}]", "metrics:\n  - rouge\n  - {}\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, text))
+    assert f"{tmp_path}/config.yaml:9: metrics[1].name: Field required" in info.value.message
+
+
+def test_keys_set_on_the_command_line_have_no_file_line(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, GOOD), ["seed=true", "sede=1"])
+    message = info.value.message
+    assert f"{tmp_path}/config.yaml: seed (from --set): " in message
+    expected = "sede (from --set): unknown key; did you mean 'seed'?"
+    assert f"{tmp_path}/config.yaml: {expected}" in message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("seed: 7", "seed: true", "seed"),
+        ("seed: 7", "seed: 7.0", "seed"),
+        ("seed: 7", 'seed: "7"', "seed"),
+        ("  fields:", "  limit: true\n  fields:", "benchmark.limit"),
+        ("  fields:", "  sample: yes\n  fields:", "benchmark.sample"),
+        ("params: {sentences: 3}", "batch_size: true", "systems[0].batch_size"),
+        ("seed: 7", "stats: {resamples: true}", "stats.resamples"),
+        ("seed: 7", "stats: {confidence: true}", "stats.confidence"),
+    ],
+)
+def test_numbers_are_strict(tmp_path: Path, old: str, new: str, key: str) -> None:
+    with pytest.raises(ConfigError, match=rf"config\.yaml:\d+: {re.escape(key)}: "):
+        load_config(write(tmp_path, GOOD.replace(old, new)))
+
+
+def test_integers_still_load_where_floats_are_expected(tmp_path: Path) -> None:
+    text = GOOD.replace("seed: 7", "stats: {resamples: 200, alpha: 0.1}")
+    config = load_config(write(tmp_path, text))
+    assert (config.stats.resamples, config.stats.alpha) == (200, 0.1)
+
+
+def test_non_utf8_config_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_bytes(b"name: demo\n# caf\xe9\n")
+    with pytest.raises(ConfigError, match=r"config\.yaml:2: not UTF-8 text"):
+        load_config(path)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
@@ -31,11 +34,68 @@ EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
 _SIGNAL_EXITS = {"SIGHUP": EXIT_HANGUP, "SIGTERM": EXIT_TERMINATED}
 
-stdout = Console()
+
+def _silence_stdout() -> None:
+    """Point file descriptor 1 at the null device, so later writes and the flush at exit
+    succeed after the reader of a pipe has gone."""
+    try:
+        fileno = sys.stdout.fileno()
+    except (OSError, ValueError):  # captured output (tests): nothing to redirect
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fileno)
+    finally:
+        os.close(devnull)
+
+
+class PipeConsole(Console):
+    """A stdout console whose reader may stop reading (``| head -c 10``).
+
+    Rich's default answer to a broken pipe is ``SystemExit(1)``, the exit
+    code of a regression; a verdict must keep its own. Here the output just
+    stops (the rest goes to the null device) and the command goes on.
+    """
+
+    def on_broken_pipe(self) -> None:
+        """Silence the console and stdout; do not exit."""
+        self.quiet = True
+        _silence_stdout()
+
+
+#: Where every command prints its results (never exits on a broken pipe).
+stdout = PipeConsole()
+
+
+@contextmanager
+def stdout_may_close() -> Iterator[None]:
+    """Within the block, a reader that stops reading ends the output only.
+
+    The command goes on (writing its JUnit and Markdown files) and exits with
+    its own status, never with a broken-pipe error or traceback: a CI step
+    ``harness check ... | head`` must see the verdict's exit code. Output that
+    Python itself buffered is flushed here, so that its broken pipe is met here
+    too and not at exit.
+    """
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        stdout.on_broken_pipe()
+
+
 stderr = Console(stderr=True)
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+def _flush_stdout() -> None:
+    # What Python buffered meets its broken pipe here, not at exit (exit 120).
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        stdout.on_broken_pipe()
 
 
 def _print_error(message: str, hint: str | None) -> None:
@@ -61,7 +121,10 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             with terminate_like_interrupt():
-                return command(*args, **kwargs)
+                try:
+                    return command(*args, **kwargs)
+                finally:
+                    _flush_stdout()
         except HarnessError as error:
             _print_error(error.message, error.hint)
             raise typer.Exit(EXIT_USAGE) from None

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from harness.cli._common import EXIT_REGRESSION, stdout, user_errors
+from harness.cli._common import EXIT_REGRESSION, stdout, stdout_may_close, user_errors
 from harness.compare import load_reference, load_run, write_baseline
 from harness.errors import StoreError
 from harness.report.gate import evaluate_gate, to_junit, to_markdown, to_text
@@ -20,7 +20,7 @@ STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 
 
 def _style(line: str) -> str:
-    if line.startswith(("FAIL", "gate FAILED")):
+    if line.startswith(("FAIL", "gate FAILED", "    failed")):
         return "bold red"
     if line.startswith(("ok", "gate passed")):
         return "green"
@@ -52,23 +52,38 @@ def check_command(
     junit: Annotated[
         Path | None, typer.Option("--junit", help="Also write the verdict as JUnit XML here.")
     ] = None,
+    allow_different_benchmark: Annotated[
+        bool,
+        typer.Option(
+            "--allow-different-benchmark",
+            help="Gate even when example ids the runs share hold different articles "
+            "(a warning instead of exit 2).",
+        ),
+    ] = False,
 ) -> None:
     """Gate a run against a baseline with the config's `gate:` rules (exit 1 on a regression).
 
     Rules come from the candidate's config.yaml, else from the baseline's. Each
     rule is checked per system on the examples both runs share, with a paired
-    permutation test. With $GITHUB_STEP_SUMMARY set, a Markdown verdict is
-    appended to that file.
+    permutation test; whatever the rules, a system or value the candidate
+    lacks, or a generation that newly fails, fails the gate. With
+    $GITHUB_STEP_SUMMARY set, a Markdown verdict is appended to that file.
     """
-    verdict = evaluate_gate(load_run(run_dir), load_reference(baseline))
-    for line in to_text(verdict):
-        stdout.print(Text(line, style=_style(line)), soft_wrap=True)
+    verdict = evaluate_gate(
+        load_run(run_dir),
+        load_reference(baseline),
+        allow_different_benchmark=allow_different_benchmark,
+    )
+    with stdout_may_close():
+        for line in to_text(verdict):
+            stdout.print(Text(line, style=_style(line)), soft_wrap=True)
     summary_file = os.environ.get(STEP_SUMMARY_ENV)
     if summary_file:
         _append(Path(summary_file), to_markdown(verdict))
     if junit is not None:
         write_atomic(junit, to_junit(verdict))
-        stdout.print(f"wrote {junit}", highlight=False, soft_wrap=True)
+        with stdout_may_close():
+            stdout.print(f"wrote {junit}", highlight=False, soft_wrap=True)
     if not verdict.passed:
         raise typer.Exit(EXIT_REGRESSION)
 
@@ -86,9 +101,11 @@ def baseline_command(
     Commit it and gate later runs with `harness check RUN_DIR --baseline baseline.json`.
     """
     target, run = write_baseline(run_dir, out)
+    failed = sum(len(run.failed(system)) for system in run.systems)
     stdout.print(
         f"wrote {target}: {len(run.systems)} systems, {len(run.value_names())} values, "
-        f"{len(run.example_ids())} examples, {len(run.gate)} gate rules",
+        f"{len(run.example_ids())} examples, {len(run.gate)} gate rules, "
+        f"{failed} failed generations",
         highlight=False,
         soft_wrap=True,
     )

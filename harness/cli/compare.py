@@ -11,7 +11,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from harness.cli._common import stdout, user_errors
+from harness.cli._common import stdout, stdout_may_close, user_errors
 from harness.compare import RunComparison, ValueComparison, compare_runs, load_reference, load_run
 from harness.report.table import direction_arrow, format_number
 
@@ -94,12 +94,28 @@ def compare_command(
         list[str] | None,
         typer.Option("--value", help="Compare only this value, e.g. rouge.rouge1 (repeatable)."),
     ] = None,
+    allow_different_benchmark: Annotated[
+        bool,
+        typer.Option(
+            "--allow-different-benchmark",
+            help="Compare even when example ids the runs share hold different articles "
+            "(a warning instead of exit 2).",
+        ),
+    ] = False,
 ) -> None:
     """Compare two runs of the same benchmark example by example (B − A, paired tests).
 
-    Run A may also be a baseline.json written by `harness baseline`.
+    Run A may also be a baseline.json written by `harness baseline`. Runs whose
+    shared example ids hold different articles are refused (exit 2) unless
+    --allow-different-benchmark is given.
     """
-    comparison = compare_runs(load_reference(run_a), load_run(run_b), values or None)
-    for warning in comparison.warnings:
-        stdout.print(Text.assemble(("warning: ", "bold yellow"), warning), soft_wrap=True)
-    stdout.print(comparison_to_rich(comparison))
+    comparison = compare_runs(
+        load_reference(run_a),
+        load_run(run_b),
+        values or None,
+        allow_different_benchmark=allow_different_benchmark,
+    )
+    with stdout_may_close():
+        for warning in comparison.warnings:
+            stdout.print(Text.assemble(("warning: ", "bold yellow"), warning), soft_wrap=True)
+        stdout.print(comparison_to_rich(comparison))

@@ -26,6 +26,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from harness.cli import app
+from harness.compare import BASELINE_FORMAT, load_baseline_file
 from harness.config import parse_config
 from harness.runner import run_pipeline
 
@@ -85,16 +86,23 @@ def test_truncated_candidate_fails_against_a_run_dir(runs: dict[str, Path], tmp_
     assert "FAIL length.words candidate: 91.150 → 38.900 (−52.250 = −57.3%" in out
     assert "ok rouge.rouge1 candidate: 0.482 → 0.554" in out
     assert "    worst nb-008: 134.000 → 39.000 (−95.000)" in out
-    assert "gate FAILED: 1 of 3 checks failed" in out
+    assert "ok failures candidate: 0 → 0 of 20 shared examples failed" in out
+    assert "gate FAILED: 1 of 4 checks failed" in out
     markdown = summary.read_text(encoding="utf-8")
     assert markdown.startswith("earlier step\n### ❌ harness check")
     assert "| ❌ FAIL | `length.words` | candidate |" in markdown
     suite = ET.parse(junit).getroot().find("testsuite")
     assert suite is not None and suite.get("name") == "harness.check"
-    assert (suite.get("tests"), suite.get("failures")) == ("3", "1")
+    assert (suite.get("tests"), suite.get("failures")) == ("4", "1")
     names = [case.get("name") for case in suite.iter("testcase")]
-    assert names == ["rouge.rouge1 candidate", "rouge.rougeL candidate", "length.words candidate"]
+    assert names == [
+        "failures candidate",
+        "rouge.rouge1 candidate",
+        "rouge.rougeL candidate",
+        "length.words candidate",
+    ]
     assert [case.find("failure") is not None for case in suite.iter("testcase")] == [
+        False,
         False,
         False,
         True,
@@ -115,7 +123,7 @@ def test_identical_run_passes(runs: dict[str, Path], tmp_path: Path) -> None:
     )
     assert code == 0, out
     assert "ok rouge.rouge1 candidate: 0.482 → 0.482 (+0.000" in out
-    assert "gate passed: 3 of 3 checks ok" in out
+    assert "gate passed: 4 of 4 checks ok" in out
     assert summary.read_text(encoding="utf-8").startswith("### ✅ harness check")
 
 
@@ -123,7 +131,9 @@ def test_baseline_json_gates_like_the_run_dir(runs: dict[str, Path], tmp_path: P
     target = tmp_path / "baselines" / "ci.json"
     result = CliRunner().invoke(app, ["baseline", str(runs["lead3"]), "--out", str(target)])
     assert result.exit_code == 0, result.output
-    assert f"wrote {target}: 1 systems, 6 values, 20 examples, 3 gate rules" in result.output
+    assert (
+        f"wrote {target}: 1 systems, 6 values, 20 examples, 3 gate rules, 0 failed generations"
+    ) in result.output
     code, out = check(runs["lead1"], "--baseline", target)
     assert code == 1, out
     assert "FAIL length.words candidate" in out
@@ -172,3 +182,11 @@ def test_exit_codes_through_python_m_harness(runs: dict[str, Path], harness_cli:
         done = harness_cli(*argv, env=env, timeout=60)
         assert done.returncode == expected, done.stdout + done.stderr
         assert "length.words candidate" in done.stdout
+
+
+def test_the_committed_baseline_records_failures_and_fingerprints() -> None:
+    file = REPO / "baselines" / "ci.json"
+    assert yaml.safe_load(file.read_text(encoding="utf-8"))["format"] == BASELINE_FORMAT
+    baseline = load_baseline_file(file)
+    assert baseline.failures == {"lead3": {}, "textrank": {}}
+    assert baseline.fingerprints is not None and len(baseline.fingerprints) == 40

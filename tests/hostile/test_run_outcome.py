@@ -263,3 +263,24 @@ def test_a_summary_that_is_not_valid_unicode_fails_its_example_not_the_run(
     assert outputs["a1"]["summary"] == "Parks."
     assert outputs["a2"]["summary"] is None
     assert "not valid Unicode text: surrogates not allowed" in outputs["a2"]["error"]
+
+
+def test_a_reader_that_stops_reading_never_changes_the_exit_code(tmp_path: Path) -> None:
+    # Rich answers a broken pipe with SystemExit(1), the regression code.
+    env = {**__import__("os").environ, "HARNESS_CACHE_DIR": str(tmp_path / "cache")}
+    for command in ("list", f"validate {_config(tmp_path)}"):
+        done = subprocess.run(
+            [
+                "bash",
+                "-c",
+                f"{sys.executable} -m harness {command} | head -c 10 >/dev/null; "
+                'echo "rc=${PIPESTATUS[0]}"',
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env=env,
+        )
+        assert done.stdout.strip() == "rc=0", (command, done.stdout, done.stderr)
+        assert "Traceback" not in done.stderr and "Broken pipe" not in done.stderr

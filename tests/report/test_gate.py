@@ -5,19 +5,24 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
+import numpy as np
 import pytest
 
 from harness.compare import RunScores
-from harness.config import GateRule
+from harness.config import GateRule, StatsConfig
 from harness.errors import ConfigError, StoreError
 from harness.report.gate import (
     GateVerdict,
+    IntegrityCheck,
     check_line,
     evaluate_gate,
+    integrity_line,
+    summary_line,
     to_junit,
     to_markdown,
     to_text,
 )
+from harness.stats import paired_permutation_test, smallest_permutation_p
 
 IDS = [f"ex-{index:02d}" for index in range(20)]
 BASE = [0.40 + 0.01 * index for index in range(20)]
@@ -28,7 +33,12 @@ def run(
     label: str,
     values: dict[str, dict[str, list[float | None]]],
     gate: list[GateRule] | None = None,
+    *,
+    failures: dict[str, dict[str, str]] | None = None,
+    known: bool = True,
+    resamples: int = 1000,
 ) -> RunScores:
+    """A run on IDS; ``failures`` system → id → error; ``known=False``: not recorded."""
     return RunScores(
         label=label,
         name=label,
@@ -38,6 +48,9 @@ def run(
         },
         directions=DIRECTIONS,
         gate=gate or [],
+        stats=StatsConfig(resamples=resamples),
+        failures={**{system: {} for system in values}, **(failures or {})} if known else None,
+        fingerprints=dict.fromkeys(IDS, "same"),
     )
 
 
@@ -102,8 +115,42 @@ def test_no_paired_example_fails_and_nulls_are_counted() -> None:
     assert check.failed and check.n == 0 and check.missing == 20
     assert "no example where both runs define the value" in check_line(check)
     (partial,) = one_check(rule, [*([None] * 5), *BASE[5:]]).checks
-    assert not partial.failed and partial.missing == 5 and partial.n == 15
+    assert partial.failed and partial.missing == 5 and partial.n == 15
+    assert partial.new_nulls == ("ex-00", "ex-01", "ex-02", "ex-03", "ex-04")
+    assert (partial.baseline_nulls, partial.candidate_nulls) == (0, 5)
+    assert (
+        "null on 5 examples the baseline defines (> max_new_nulls 0): ex-00, ex-01, ex-02, "
+        "ex-03, ex-04" in check_line(partial)
+    )
     assert "5 examples defined in the baseline are null in the candidate" in check_line(partial)
+    allowed = GateRule(value="q.up", max_drop=0.5, max_new_nulls=5)
+    (spared,) = one_check(allowed, [*([None] * 5), *BASE[5:]]).checks
+    assert not spared.failed, spared.reason
+
+
+def test_nulls_of_failed_generations_count_as_failures_not_nulls() -> None:
+    rule = GateRule(value="q.up", max_drop=0.5)
+    failed = {"lead3": {"ex-00": "timeout", "ex-01": "timeout"}}
+    base = run("base", {"lead3": {"q.up": list(BASE)}})
+    cand = run("cand", {"lead3": {"q.up": [None, None, *BASE[2:]]}}, [rule], failures=failed)
+    verdict = evaluate_gate(cand, base)
+    (check,) = verdict.checks
+    assert not check.failed and check.new_nulls == () and check.missing == 2
+    (failures,) = verdict.integrity
+    assert failures.failed and failures.items == ("ex-00", "ex-01")
+    assert not verdict.passed
+
+
+def test_nulls_of_a_value_no_rule_names_are_a_warning() -> None:
+    rule = GateRule(value="q.up", max_drop=0.5)
+    base = run("base", {"lead3": {"q.up": list(BASE), "q.down": list(BASE)}})
+    cand = run("cand", {"lead3": {"q.up": list(BASE), "q.down": [None, *BASE[1:]]}}, [rule])
+    verdict = evaluate_gate(cand, base)
+    assert verdict.passed
+    assert any(
+        w.startswith("q.down lead3: null on 1 examples the baseline defines (not gated")
+        for w in verdict.warnings
+    ), verdict.warnings
 
 
 def test_worst_examples_are_the_largest_drops() -> None:
@@ -114,6 +161,111 @@ def test_worst_examples_are_the_largest_drops() -> None:
     assert check.failed
     assert [w.example_id for w in check.worst] == ["ex-07", "ex-03", "ex-15"]
     assert check.worst[0].drop == pytest.approx(0.5)
+
+
+# failed generations -------------------------------------------------------------------
+def _failures_verdict(
+    base_failed: dict[str, str], cand_failed: dict[str, str], *rules: GateRule
+) -> IntegrityCheck:
+    values: dict[str, dict[str, list[float | None]]] = {"lead3": {"q.up": list(BASE)}}
+    base = run("base", values, failures={"lead3": base_failed})
+    gate = [GateRule(value="q.up", max_drop=1.0), *rules]
+    cand = run("cand", values, gate, failures={"lead3": cand_failed})
+    (check,) = evaluate_gate(cand, base).integrity
+    return check
+
+
+def test_new_failed_generations_fail_by_default() -> None:
+    check = _failures_verdict({}, {"ex-03": "boom", "ex-01": "timeout"})
+    assert check.failed and check.items == ("ex-01", "ex-03")
+    assert check.errors == (("ex-01", "timeout"), ("ex-03", "boom"))
+    assert integrity_line(check) == (
+        "FAIL failures lead3: 0 → 2 of 20 shared examples failed — 2 new failed "
+        "generations > max_new_failures 0: ex-01, ex-03"
+    )
+    assert not _failures_verdict({}, {}).failed
+    assert not _failures_verdict({"ex-01": "x"}, {"ex-01": "x"}).failed
+    # a failure that moves to another example is a new failure
+    assert _failures_verdict({"ex-01": "x"}, {"ex-02": "x"}).failed
+
+
+def test_a_failures_rule_allows_some_and_the_named_rule_wins() -> None:
+    two = {"ex-01": "x", "ex-02": "x"}
+    everyone = GateRule(max_new_failures=2)
+    assert not _failures_verdict({}, two, everyone).failed
+    named = GateRule(max_new_failures=1, systems=["lead3"])
+    check = _failures_verdict({}, two, everyone, named)
+    assert check.failed and check.rule_index == 2
+    assert "max_new_failures 1 (gate[2])" in integrity_line(check)
+    with pytest.raises(ConfigError, match=r"gate\[2\]: a second failures rule"):
+        _failures_verdict({}, two, everyone, GateRule(max_new_failures=3))
+    with pytest.raises(ConfigError, match=r"gate\[1\]\.systems: 'lead' .*'lead3'"):
+        _failures_verdict({}, two, GateRule(max_new_failures=3, systems=["lead"]))
+
+
+def test_a_baseline_without_failure_records_infers_them_and_says_so() -> None:
+    values: dict[str, dict[str, list[float | None]]] = {"s": {"q.up": [None, *BASE[1:]]}}
+    base = run("old.json", values, known=False)
+    cand = run(
+        "cand", values, [GateRule(value="q.up", max_drop=0.1)], failures={"s": {"ex-00": "x"}}
+    )
+    verdict = evaluate_gate(cand, base)
+    assert verdict.passed, to_text(verdict)
+    assert any("old.json records no failed generations" in w for w in verdict.warnings)
+    assert verdict.integrity[0].baseline_count == 1
+
+
+# significance out of reach ---------------------------------------------------------------
+def _small(rule: GateRule, delta: float, n: int = 5, resamples: int = 1000) -> GateVerdict:
+    column = [*shifted(delta, BASE[:n]), *([None] * (20 - n))]
+    base = run("base", {"lead3": {rule.value or "": [*BASE[:n], *([None] * (20 - n))]}})
+    cand = run("cand", {"lead3": {rule.value or "": column}}, [rule], resamples=resamples)
+    return evaluate_gate(cand, base)
+
+
+def test_a_significance_level_out_of_reach_spares_no_drop() -> None:
+    rule = GateRule(value="q.up", max_drop=0.02, significant_at=0.05)
+    (check,) = _small(rule, -0.1).checks
+    assert check.failed and check.p_value == 0.0625
+    assert check.note == (
+        "significant_at 0.05 is out of reach with n=5: the smallest p the paired test can "
+        "give is 0.062"
+    )
+    assert check.reason.endswith("so it spares no drop")
+    (within,) = _small(rule, -0.01).checks
+    assert not within.failed and within.note == check.note
+    assert f"[{check.note}]" in check_line(within)
+    alone = GateRule(value="q.up", significant_at=0.05)
+    assert _small(alone, -0.1).checks[0].failed
+    assert not _small(alone, 0.0).checks[0].failed
+    (one,) = _small(rule, -0.1, n=1).checks
+    assert one.failed and "needs at least 2 paired examples, there is 1" in one.reason
+    # reachable: 6 examples give p=1/32 < 0.05
+    (six,) = _small(rule, -0.1, n=6).checks
+    assert six.failed and six.note is None
+    # with n > 12 the bound is 1/(resamples+1): 0.0099 with 100 resamples
+    strict = GateRule(value="q.up", max_drop=0.02, significant_at=0.005)
+    (many,) = _small(strict, -0.1, n=20, resamples=100).checks
+    assert many.failed and many.note is not None and "0.0099" in many.note
+
+
+@pytest.mark.parametrize("n", [2, 3, 5, 12, 20, 30])
+def test_the_smallest_p_is_what_the_test_gives_a_consistent_change(n: int) -> None:
+    # every difference of one sign: the most extreme data there is
+    candidate = np.arange(1.0, n + 1)
+    p_value = paired_permutation_test(candidate + 1.0, candidate, resamples=200, seed=0)
+    assert p_value == smallest_permutation_p(n, resamples=200)
+
+
+def test_the_note_is_in_markdown_and_junit() -> None:
+    rule = GateRule(value="q.up", max_drop=0.02, significant_at=0.05)
+    verdict = _small(rule, -0.01)
+    assert verdict.passed
+    assert "> ℹ️ **q.up lead3**: significant_at 0.05 is out of reach" in to_markdown(verdict)
+    root = ET.fromstring(to_junit(verdict))
+    case = next(c for c in root.iter("testcase") if c.get("name") == "q.up lead3")
+    out = case.find("system-out")
+    assert out is not None and (out.text or "").startswith("note: significant_at 0.05")
 
 
 # rule sources and systems ---------------------------------------------------------------
@@ -156,10 +308,23 @@ def test_unknown_or_one_sided_values_are_config_errors() -> None:
     typo = GateRule(value="q.upp", max_drop=0.1)
     with pytest.raises(ConfigError, match=r"gate\[0\]\.value: unknown value 'q.upp'.*'q.up'"):
         evaluate_gate(run("c", values, [typo]), run("b", values))
-    one_sided = GateRule(value="q.down", max_drop=0.1)
-    base = run("b", {"s": {"q.up": list(BASE), "q.down": list(BASE)}})
-    with pytest.raises(ConfigError, match=r"'q\.down' is not in the candidate"):
-        evaluate_gate(run("c", values, [one_sided]), base)
+    newer = GateRule(value="q.down", max_drop=0.1)
+    cand = run("c", {"s": {"q.up": list(BASE), "q.down": list(BASE)}}, [newer])
+    with pytest.raises(ConfigError, match=r"'q\.down' is not in the baseline"):
+        evaluate_gate(cand, run("b", values))
+
+
+def test_a_value_or_system_the_candidate_lacks_fails_the_gate() -> None:
+    base = run("b", {"s": {"q.up": list(BASE), "q.down": list(BASE)}, "gone": {"q.up": list(BASE)}})
+    rule = GateRule(value="q.down", max_drop=0.1)
+    verdict = evaluate_gate(run("c", {"s": {"q.up": list(BASE)}}, [rule]), base)
+    assert not verdict.passed and verdict.checks == []
+    lines = [integrity_line(check) for check in verdict.failed_integrity]
+    assert lines == [
+        "FAIL values s: 1 values of the baseline are missing from the candidate: q.down",
+        "FAIL system gone: in the baseline, missing from the candidate",
+    ]
+    assert summary_line(verdict) == "gate FAILED: 2 of 3 checks failed"
 
 
 def test_disjoint_runs_are_store_errors() -> None:
@@ -179,26 +344,41 @@ def _failing_verdict() -> GateVerdict:
         GateRule(value="q.down", max_relative_drop=0.05),
     ]
     base = run("base", {"lead3": {"q.up": list(BASE), "q.down": list(BASE)}})
-    cand = run("cand", {"lead3": {"q.up": shifted(-0.178), "q.down": list(BASE)}}, rules)
+    failed: list[float | None] = [None]  # ex-19's generation failed
+    cand = run(
+        "cand",
+        {"lead3": {"q.up": shifted(-0.178)[:19] + failed, "q.down": list(BASE)[:19] + failed}},
+        rules,
+        failures={"lead3": {"ex-19": "out of memory"}},
+    )
     return evaluate_gate(cand, base)
 
 
 def test_text_verdict_lines() -> None:
     lines = to_text(_failing_verdict())
     assert lines[0].startswith("harness check: cand against baseline base (20 shared examples")
-    fail = lines[1]
-    assert fail.startswith("FAIL q.up lead3: 0.495 → 0.317 (−0.178, max_drop 0.02, ")
+    assert lines[1] == (
+        "FAIL failures lead3: 0 → 1 of 20 shared examples failed — 1 new failed generations "
+        "> max_new_failures 0: ex-19"
+    )
+    assert lines[2] == "    failed ex-19: out of memory"
+    fail = lines[3]
+    assert fail.startswith("FAIL q.up lead3: 0.490 → 0.312 (−0.178, max_drop 0.02, ")
     assert "significant_at 0.05; paired p=" in fail
-    assert lines[2].startswith("    worst ex-")
-    assert "→" in lines[2] and "(−0.178)" in lines[2]
-    assert lines[5].startswith("ok q.down lead3: 0.495 → 0.495 (+0.000 = +0.0%, ")
-    assert lines[-1] == "gate FAILED: 1 of 2 checks failed"
+    assert lines[4].startswith("    worst ex-")
+    assert "→" in lines[4] and "(−0.178)" in lines[4]
+    assert lines[7].startswith("ok q.down lead3: 0.490 → 0.490 (+0.000 = +0.0%, ")
+    assert lines[-1] == "gate FAILED: 2 of 3 checks failed"
 
 
 def test_markdown_verdict() -> None:
     text = to_markdown(_failing_verdict())
-    assert text.startswith("### ❌ harness check: gate FAILED: 1 of 2 checks failed")
-    assert "| ❌ FAIL | `q.up` | lead3 | 0.495 | 0.317 | −0.178 |" in text
+    assert text.startswith("### ❌ harness check: gate FAILED: 2 of 3 checks failed")
+    assert (
+        "- ❌ FAIL failures lead3: 0 → 1 of 20 shared examples failed — 1 new failed "
+        "generations > max_new_failures 0: ex-19\n  - `ex-19: out of memory`"
+    ) in text
+    assert "| ❌ FAIL | `q.up` | lead3 | 0.490 | 0.312 | −0.178 |" in text
     assert "| ✅ ok | `q.down` | lead3 |" in text
     assert "**q.up lead3** failed" in text and "Worst examples" in text
 
@@ -207,10 +387,13 @@ def test_junit_verdict_parses_and_counts() -> None:
     root = ET.fromstring(to_junit(_failing_verdict()))
     (suite,) = root.findall("testsuite")
     assert suite.get("name") == "harness.check"
-    assert (suite.get("tests"), suite.get("failures")) == ("2", "1")
+    assert (suite.get("tests"), suite.get("failures")) == ("3", "2")
     cases = suite.findall("testcase")
-    assert [case.get("name") for case in cases] == ["q.up lead3", "q.down lead3"]
-    failure = cases[0].find("failure")
+    assert [case.get("name") for case in cases] == ["failures lead3", "q.up lead3", "q.down lead3"]
+    failed = cases[0].find("failure")
+    assert failed is not None and "ex-19" in (failed.get("message") or "")
+    assert "failed ex-19: out of memory" in (failed.text or "")
+    failure = cases[1].find("failure")
     assert failure is not None
     assert (failure.get("message") or "").startswith("FAIL q.up lead3")
-    assert cases[1].find("failure") is None
+    assert cases[2].find("failure") is None

@@ -1,0 +1,96 @@
+"""Hostile configs through `harness validate`: duplicate keys, misspelt keys, booleans as numbers.
+
+YAML quietly keeps the last of two equal keys and reads ``true`` as a number
+1 where a number is expected; each must be exit 2 with a message naming the
+file and line(s) instead of a run with a config the user did not write.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+HarnessCLI = Callable[..., subprocess.CompletedProcess[str]]
+
+GOOD = """\
+name: hostile-config
+benchmark:
+  builtin: newsbriefs
+  limit: 2
+systems:
+  - {name: lead3, backend: lead, params: {sentences: 3}}
+metrics: [length]
+seed: 0
+"""
+
+
+def _validate(tmp_path: Path, harness_cli: HarnessCLI, text: str) -> tuple[Path, str]:
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    done = harness_cli("validate", str(path))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    return path, done.stderr
+
+
+def test_the_good_config_validates(tmp_path: Path, harness_cli: HarnessCLI) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    done = harness_cli("validate", str(path))
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "first", "again"),
+    [
+        (GOOD + "seed: 1\n", "seed", 8, 9),
+        (GOOD.replace("  limit: 2\n", "  limit: 2\n  limit: 40\n"), "benchmark.limit", 4, 5),
+        (
+            GOOD.replace(
+                "{name: lead3, backend: lead,", "{name: lead3, name: lead1, backend: lead,"
+            ),
+            "systems[0].name",
+            6,
+            6,
+        ),
+    ],
+)
+def test_a_duplicate_key_is_exit_2_with_both_lines(
+    tmp_path: Path, harness_cli: HarnessCLI, text: str, key: str, first: int, again: int
+) -> None:
+    path, stderr = _validate(tmp_path, harness_cli, text)
+    assert f"{path}:{again}: {key}: duplicate key (first given on line {first}" in stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "key", "suggestion"),
+    [
+        (GOOD.replace("seed: 0", "sed: 0"), 8, "sed", "seed"),
+        (GOOD.replace("  limit: 2", "  limt: 2"), 4, "benchmark.limt", "limit"),
+        (GOOD.replace("backend: lead,", "bakend: lead,"), 6, "systems[0].bakend", "backend"),
+    ],
+)
+def test_an_unknown_key_gets_did_you_mean_and_its_line(
+    tmp_path: Path, harness_cli: HarnessCLI, text: str, line: int, key: str, suggestion: str
+) -> None:
+    path, stderr = _validate(tmp_path, harness_cli, text)
+    assert f"{path}:{line}: {key}: unknown key; did you mean {suggestion!r}?" in stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "key"),
+    [
+        ("seed: 0", "seed: true", 8, "seed"),
+        ("  limit: 2", "  limit: true", 4, "benchmark.limit"),
+        ("seed: 0", "seed: 0\nstats: {resamples: 1000, alpha: false}", 9, "stats.alpha"),
+    ],
+)
+def test_a_boolean_is_not_a_number(
+    tmp_path: Path, harness_cli: HarnessCLI, old: str, new: str, line: int, key: str
+) -> None:
+    path, stderr = _validate(tmp_path, harness_cli, GOOD.replace(old, new))
+    assert f"{path}:{line}: {key}: " in stderr
+    assert "a boolean" in stderr
