@@ -8,7 +8,8 @@ they are config errors (exit 2) with the config key that is wrong:
 * a metric that needs a reference on a benchmark whose examples have none;
 * a ``precomputed`` system reading a summary that no example carries (the
   benchmark's ``summary`` field is not mapped, or ``params.column`` names no
-  column of the data).
+  column of the data);
+* a ``report:`` section naming a value or system the run will not have.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from harness.config import RunConfig
 from harness.errors import ConfigError
 from harness.metric import MetricEntry
 from harness.records import Example
+from harness.report.table import check_report_choice
 
 
 def _did_you_mean(name: str, known: Sequence[str]) -> str:
@@ -119,6 +121,12 @@ def preflight(
     check_gate_values(config, entries, origin)
     check_references(config, entries, examples, origin)
     check_precomputed(config, examples, origin)
+    check_report_choice(
+        config.report,
+        [f"{entry.name}.{spec.name}" for entry in entries for spec in entry.values],
+        [system.name for system in config.systems],
+        origin,
+    )
 
 
 __all__ = ["check_gate_values", "check_precomputed", "check_references", "preflight"]

@@ -34,6 +34,7 @@ def _build_app() -> typer.Typer:
     from harness.cli.compare import compare_command
     from harness.cli.run import run_command
     from harness.cli.score import report_command, score_command
+    from harness.cli.table import table_command
     from harness.cli.validate import list_command, validate_command
 
     built = typer.Typer(
@@ -52,6 +53,7 @@ def _build_app() -> typer.Typer:
     built.command("check")(check_command)
     built.command("baseline")(baseline_command)
     built.command("calibrate")(calibrate_command)
+    built.command("table")(table_command)
     return built
 
 

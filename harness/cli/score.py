@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,7 @@ import typer
 from harness.cli._common import stderr, stdout, user_errors
 from harness.cli._outcome import report_outcome
 from harness.report import load_table, render_reports, to_rich
+from harness.report.choice import choose, merge_choice, parse_labels, split_names, stored_choice
 from harness.runner import rerender, score_run
 from harness.store import RunDir
 
@@ -20,17 +22,61 @@ def score_command(
 ) -> None:
     """Re-score a run's saved outputs with the metrics in its config.yaml (no generation)."""
     summary = score_run(RunDir(run_dir), console=stderr, render=render_reports)
-    stdout.print(to_rich(load_table(summary.run_dir)))
+    stdout.print(to_rich(choose(load_table(summary.run_dir), summary.run_dir)))
     report_outcome(summary.results)
 
 
 @user_errors
 def report_command(
     run_dir: Annotated[Path, typer.Argument(help="A run directory written by `harness run`.")],
+    values: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--values",
+            help="Values to show, in order (comma-separated or repeated); "
+            "overrides the config's report.values.",
+        ),
+    ] = None,
+    systems: Annotated[
+        list[str] | None,
+        typer.Option("--systems", help="Systems (rows) to show, in order (report.systems)."),
+    ] = None,
+    label: Annotated[
+        list[str] | None,
+        typer.Option("--label", help="NAME=TEXT display name of a value, system or metric."),
+    ] = None,
+    digits: Annotated[
+        int | None, typer.Option("--digits", min=0, max=10, help="Decimals (report.digits).")
+    ] = None,
+    ci: Annotated[
+        bool | None,
+        typer.Option("--ci/--no-ci", help="Show CI half-widths, or means only (report.ci)."),
+    ] = None,
+    significance: Annotated[
+        bool | None,
+        typer.Option(
+            "--significance/--no-significance",
+            help="Show the comparisons with the baseline and their * marks (report.significance).",
+        ),
+    ] = None,
 ) -> None:
-    """Re-render the reports (md, csv, tex, html, plots) from a run directory (no scoring)."""
-    final = rerender(RunDir(run_dir), render_reports)
-    stdout.print(to_rich(load_table(final)))
+    """Re-render the reports (md, csv, tex, html, plots) from a run directory (no scoring).
+
+    The flags choose what the reports show, over the run config's `report:`
+    section, for this rendering only.
+    """
+    directory = RunDir(run_dir)
+    choice = merge_choice(
+        stored_choice(directory),
+        values=split_names(values),
+        systems=split_names(systems),
+        labels=parse_labels(label or []) or None,
+        digits=digits,
+        ci=ci,
+        significance=significance,
+    )
+    final = rerender(directory, partial(render_reports, report=choice))
+    stdout.print(to_rich(choose(load_table(final), final, choice)))
     stdout.print(
         f"wrote report.md, report.csv, report.tex, report.html and plots/ in {run_dir}",
         highlight=False,

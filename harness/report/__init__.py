@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from harness.config import ReportConfig
 from harness.records import Example, Output, Score
+from harness.report.choice import choose
 from harness.report.findings import describe_finding, flagged_findings_markdown
 from harness.report.html import to_html
 from harness.report.latex import escape_latex, to_latex
@@ -57,7 +59,7 @@ def _per_example(run_dir: RunDir) -> tuple[list[Example], list[Output], list[Sco
     return examples, outputs, scores
 
 
-def render_reports(run_dir: RunDir) -> ComparisonTable:
+def render_reports(run_dir: RunDir, report: ReportConfig | None = None) -> ComparisonTable:
     """Write every report of ``run_dir`` from its stored files; return the table.
 
     Writes report.md (the table, then a "Flagged findings" section when a
@@ -68,11 +70,13 @@ def render_reports(run_dir: RunDir) -> ComparisonTable:
 
     Args:
         run_dir: A run directory with at least results.json.
+        report: What the reports show (values, systems, labels, digits, CIs,
+            significance); ``None`` reads the run's own config.yaml `report:`.
 
     Returns:
         The comparison table the reports show (the CLI prints it).
     """
-    table = load_table(run_dir)
+    table = choose(load_table(run_dir), run_dir, report)
     examples, outputs, scores = _per_example(run_dir)
     markdown = to_markdown(table) + flagged_findings_markdown(table, scores)
     write_atomic(run_dir.file("report.md"), markdown)

@@ -250,7 +250,7 @@ def _main_table(table: ComparisonTable) -> dict[str, Any]:
     for column in table.columns:
         header.append(
             {
-                "label": column.name + direction_arrow(column.higher_is_better),
+                "label": column.shown + direction_arrow(column.higher_is_better),
                 "type": "number",
                 "better": {True: "higher", False: "lower", None: ""}[column.higher_is_better],
                 "title": column.description,
@@ -260,7 +260,7 @@ def _main_table(table: ComparisonTable) -> dict[str, Any]:
     for row in table.rows:
         n = max((cell.n for cell in row.cells.values()), default=0)
         cells = [
-            _cell(row.system, row.system, css="name"),
+            _cell(row.shown, row.system, css="name"),
             _cell(str(n), n),
             _cell(str(row.failures), row.failures),
         ]
@@ -295,7 +295,7 @@ def _comparison_table(table: ComparisonTable) -> dict[str, Any] | None:
     for column in table.columns:
         header.append(
             {
-                "label": column.name + direction_arrow(column.higher_is_better),
+                "label": column.shown + direction_arrow(column.higher_is_better),
                 "type": "number",
                 "better": {True: "higher", False: "lower", None: ""}[column.higher_is_better],
                 "title": column.description,
@@ -306,7 +306,7 @@ def _comparison_table(table: ComparisonTable) -> dict[str, Any] | None:
         if row.system == table.baseline or not row.comparisons:
             continue
         n = max((comparison.n for comparison in row.comparisons.values()), default=0)
-        cells = [_cell(row.system, row.system, css="name"), _cell(str(n), n)]
+        cells = [_cell(row.shown, row.system, css="name"), _cell(str(n), n)]
         for column in table.columns:
             comparison = row.comparisons.get(column.name)
             if comparison is None:

@@ -6,13 +6,22 @@ CI half-width``, the best mean of each column in bold, and ``$^{*}$`` on the
 cells that differ significantly from the baseline (when results.json has
 comparisons). It needs only ``\\usepackage{booktabs}`` in the preamble. Every
 name from the data (run, systems, metrics, values) is escaped.
+
+Decimal points line up in every column without siunitx: numbers are padded
+with ``\\phantom`` digits and signs, a bold (best) number's width is reserved
+in the other cells of its column, and cells without a CI or a ``*`` keep the
+room of those. A table wider than the text is shrunk to ``\\linewidth`` (with
+graphicx's ``\\resizebox`` when the paper loads graphicx; a narrower one is
+left at its natural size), so it never overflows the page.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from harness.report.table import Cell, Column, ComparisonTable, format_number
+from harness.report.table import Cell, Column, ComparisonTable, format_value, shows_ci
 
 _SPECIALS = {
     "\\": r"\textbackslash{}",
@@ -55,26 +64,138 @@ def _label(name: str) -> str:
     return "tab:" + (re.sub(r"[^A-Za-z0-9:.-]+", "-", name).strip("-") or "results")
 
 
-def _number(value: float | None) -> str:
-    text = format_number(value)
-    if value is None:
-        return "--"
-    return "$-$" + text[1:] if text.startswith("-") else text
-
-
-def _arrow(higher_is_better: bool | None) -> str:
+def arrow(higher_is_better: bool | None) -> str:
+    r"""`` $\uparrow$`` / `` $\downarrow$`` after a value's name, or nothing."""
     return {True: r" $\uparrow$", False: r" $\downarrow$", None: ""}[higher_is_better]
 
 
-def _cell(cell: Cell, significant: bool) -> str:
-    text = _number(cell.mean)
-    if cell.best:
-        text = rf"\textbf{{{text}}}"
-    if cell.mean is not None and cell.half_width is not None and cell.n > 1:
-        text += rf" $\pm$ {_number(cell.half_width)}"
-    if significant and cell.mean is not None:
-        text += SIGNIFICANT_MARK
-    return text
+@dataclass(frozen=True)
+class _Split:
+    """A formatted number cut at its decimal point: ``-12.345`` → ``-``, ``12``, ``.345``."""
+
+    sign: str
+    integer: str
+    fraction: str
+
+
+def _split(text: str) -> _Split:
+    sign = "-" if text.startswith("-") else ""
+    integer, dot, fraction = text.removeprefix("-").partition(".")
+    return _Split(sign, integer, dot + fraction)
+
+
+def _phantom(text: str) -> str:
+    return rf"\phantom{{{text}}}" if text else ""
+
+
+def align_numbers(
+    values: Sequence[float | None],
+    digits: Sequence[int | None],
+    bold: Sequence[bool],
+    *,
+    drop_zero: bool = False,
+) -> list[str]:
+    r"""One column's numbers, padded so that their decimal points line up.
+
+    Every number gets the column's widest integer part and fraction (padding
+    is ``\phantom`` zeros and signs); in a column with a bold number, the others
+    reserve the bold width on both sides of their point. ``None`` is ``--``.
+    With ``drop_zero``, a column whose numbers are all below 1 leaves out the
+    leading ``0`` (``.012``), as papers do for small CI half-widths.
+
+    >>> align_numbers([0.5, -12.25, None], [1, 2, None], [False, False, False])
+    ['\\phantom{0}\\phantom{$-$}0.5\\phantom{0}', '$-$12.25', '--']
+    """
+    texts = [None if v is None else format_value(v, d) for v, d in zip(values, digits, strict=True)]
+    parts = [None if text is None else _split(text) for text in texts]
+    present = [part for part in parts if part is not None]
+    if drop_zero and present and all(p.integer == "0" and not p.sign for p in present):
+        parts = [None if part is None else _Split("", "", part.fraction) for part in parts]
+        present = [part for part in parts if part is not None]
+    negative = any(part.sign for part in present)
+    int_width = max((len(part.integer) for part in present), default=0)
+    frac_width = max((len(part.fraction) for part in present), default=0)
+    any_bold = any(b for b, part in zip(bold, parts, strict=True) if part is not None)
+    out = []
+    for part, is_bold in zip(parts, bold, strict=True):
+        if part is None:
+            out.append("--")
+            continue
+        sign = "$-$" if part.sign else _phantom("$-$") if negative else ""
+        integer = _phantom("0" * (int_width - len(part.integer))) + sign + part.integer
+        missing = frac_width - len(part.fraction)
+        pad = ("." if not part.fraction else "") + "0" * (missing - (not part.fraction))
+        fraction = part.fraction + _phantom(pad if missing else "")
+        if is_bold:
+            out.append(rf"\textbf{{{integer}{fraction}}}")
+        elif any_bold:
+            # The bold digits are wider: keep their room on each side of the point.
+            out.append(
+                rf"\hphantom{{\textbf{{{integer}}}}}\llap{{{integer}}}"
+                rf"\rlap{{{fraction}}}\hphantom{{\textbf{{{fraction}}}}}"
+            )
+        else:
+            out.append(integer + fraction)
+    return out
+
+
+def column_cells(cells: Sequence[Cell | None], marks: Sequence[bool]) -> list[str]:
+    r"""The LaTeX of one column's cells: aligned means, ``$\pm$`` half-widths and ``*`` marks.
+
+    Args:
+        cells: The column's cells, top to bottom (``None``: no such system, ``--``).
+        marks: Whether each cell gets the significance mark.
+    """
+    means = align_numbers(
+        [None if c is None else c.mean for c in cells],
+        [None if c is None else c.digits for c in cells],
+        [c is not None and c.best for c in cells],
+    )
+    with_ci = [c is not None and shows_ci(c) for c in cells]
+    halves = align_numbers(
+        [
+            c.half_width if c is not None and ci else None
+            for c, ci in zip(cells, with_ci, strict=True)
+        ],
+        [None if c is None else c.digits for c in cells],
+        [False] * len(cells),
+    )
+    widest_half = next((h for h, ci in zip(halves, with_ci, strict=True) if ci), None)
+    marked = [m and c is not None and c.mean is not None for c, m in zip(cells, marks, strict=True)]
+    out = []
+    for cell, mean, half, ci, mark in zip(cells, means, halves, with_ci, marked, strict=True):
+        if cell is None or cell.mean is None:
+            out.append("--")
+            continue
+        text = mean
+        if ci:
+            text += rf" $\pm$ {half}"
+        elif widest_half is not None:
+            text += _phantom(rf" $\pm$ {widest_half}")
+        if mark:
+            text += SIGNIFICANT_MARK
+        elif any(marked):
+            text += _phantom(SIGNIFICANT_MARK)
+        out.append(text)
+    return out
+
+
+def fit_to_width(tabular: Sequence[str]) -> list[str]:
+    r"""``tabular`` (its lines) set in a box, shrunk to ``\linewidth`` only when wider.
+
+    The shrinking needs graphicx (``\resizebox``); without it the table keeps
+    its natural width. The box register is allocated once per document.
+    """
+    return [
+        r"\ifdefined\harnesstablebox\else\newsavebox{\harnesstablebox}\fi",
+        r"\sbox{\harnesstablebox}{%",
+        *tabular,
+        r"}%",
+        r"\ifdim\wd\harnesstablebox>\linewidth",
+        r"\ifdefined\resizebox\resizebox{\linewidth}{!}{\usebox{\harnesstablebox}}%",
+        r"\else\usebox{\harnesstablebox}\fi",
+        r"\else\usebox{\harnesstablebox}\fi",
+    ]
 
 
 def _groups(columns: list[Column]) -> list[tuple[str, list[Column]]]:
@@ -88,11 +209,18 @@ def _groups(columns: list[Column]) -> list[tuple[str, list[Column]]]:
     return groups
 
 
+def _shows_ci(table: ComparisonTable) -> bool:
+    return any(shows_ci(cell) for row in table.rows for cell in row.cells.values())
+
+
 def _caption(table: ComparisonTable) -> str:
+    what = (
+        f"mean $\\pm$ half-width of the {table.confidence * 100:g}\\% bootstrap confidence interval"
+        if _shows_ci(table)
+        else "mean"
+    )
     parts = [
-        f"{escape_latex(table.name)}: mean $\\pm$ half-width of the "
-        f"{table.confidence * 100:g}\\% bootstrap confidence interval over "
-        f"{table.n_examples} examples.",
+        f"{escape_latex(table.name)}: {what} over {table.n_examples} examples.",
         r"$\uparrow$/$\downarrow$: higher/lower is better; bold: best in column.",
     ]
     if table.has_comparisons:
@@ -109,11 +237,12 @@ def to_latex(table: ComparisonTable) -> str:
     r"""A booktabs ``table`` float for ``\input{report.tex}``.
 
     Args:
-        table: The comparison table of a run.
+        table: The comparison table of a run (after `harness.report.table.select`,
+            its labels, digits and CI choice show).
 
     Returns:
-        LaTeX source; needs ``\usepackage{booktabs}``. A wide table can be
-        wrapped in ``\resizebox{\linewidth}{!}{...}`` (graphicx) by the paper.
+        LaTeX source; needs ``\usepackage{booktabs}``. With graphicx loaded, a
+        table wider than the text is shrunk to ``\linewidth``.
     """
     groups = _groups(table.columns)
     with_failures = any(row.failures for row in table.rows)
@@ -123,18 +252,24 @@ def to_latex(table: ComparisonTable) -> str:
     rules = []
     start = lead + 1
     for metric, columns in groups:
-        top.append(rf"\multicolumn{{{len(columns)}}}{{c}}{{{escape_latex(metric)}}}")
+        title = escape_latex(table.metric_labels.get(metric, metric))
+        top.append(rf"\multicolumn{{{len(columns)}}}{{c}}{{{title}}}")
         rules.append(rf"\cmidrule(lr){{{start}-{start + len(columns) - 1}}}")
         start += len(columns)
     second = ["System", *(["Fail."] if with_failures else [])]
+    second += [
+        escape_latex(column.short) + arrow(column.higher_is_better) for column in table.columns
+    ]
+    by_column = []
     for column in table.columns:
-        short = column.name.split(".", 1)[1] if "." in column.name else column.name
-        second.append(escape_latex(short) + _arrow(column.higher_is_better))
-    lines = [
-        f"% {table.name!r}: comparison table written by harness from results.json.",
-        r"% Needs \usepackage{booktabs}. Include with \input{report.tex}.",
-        r"\begin{table}[t]",
-        r"\centering",
+        marks = []
+        for row in table.rows:
+            comparison = row.comparisons.get(column.name)
+            marks.append(
+                row.system != table.baseline and comparison is not None and comparison.significant
+            )
+        by_column.append(column_cells([row.cells[column.name] for row in table.rows], marks))
+    tabular = [
         rf"\begin{{tabular}}{{{spec}}}",
         r"\toprule",
         " & ".join(top) + r" \\",
@@ -142,18 +277,18 @@ def to_latex(table: ComparisonTable) -> str:
         " & ".join(second) + r" \\",
         r"\midrule",
     ]
-    for row in table.rows:
-        cells = [escape_latex(row.system), *([str(row.failures)] if with_failures else [])]
-        for column in table.columns:
-            comparison = row.comparisons.get(column.name)
-            significant = (
-                row.system != table.baseline and comparison is not None and comparison.significant
-            )
-            cells.append(_cell(row.cells[column.name], significant))
-        lines.append(" & ".join(cells) + r" \\")
-    lines += [
-        r"\bottomrule",
-        r"\end{tabular}",
+    for index, row in enumerate(table.rows):
+        cells = [escape_latex(row.shown), *([str(row.failures)] if with_failures else [])]
+        cells += [column[index] for column in by_column]
+        tabular.append(" & ".join(cells) + r" \\")
+    tabular += [r"\bottomrule", r"\end{tabular}"]
+    lines = [
+        f"% {table.name!r}: comparison table written by harness from results.json.",
+        r"% Needs \usepackage{booktabs} (and graphicx to shrink a table wider than the text).",
+        r"% Include with \input{report.tex}.",
+        r"\begin{table}[t]",
+        r"\centering",
+        *fit_to_width(tabular),
         rf"\caption{{{_caption(table)}}}",
         rf"\label{{{_label(table.name)}}}",
         r"\end{table}",
@@ -161,4 +296,12 @@ def to_latex(table: ComparisonTable) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["SIGNIFICANT_MARK", "escape_latex", "to_latex"]
+__all__ = [
+    "SIGNIFICANT_MARK",
+    "align_numbers",
+    "arrow",
+    "column_cells",
+    "escape_latex",
+    "fit_to_width",
+    "to_latex",
+]

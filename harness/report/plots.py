@@ -71,8 +71,8 @@ def _metric_groups(columns: Sequence[Column]) -> dict[str, list[Column]]:
 
 
 def _short(column: Column) -> str:
-    name = column.name.split(".", 1)[1] if "." in column.name else column.name
-    return _label(name + direction_arrow(column.higher_is_better))
+    # `short` is the report's label when `report.labels` gives one.
+    return _label(column.short + direction_arrow(column.higher_is_better))
 
 
 def _figure(panels: int, systems: int) -> tuple[Figure, list[Axes]]:
@@ -113,7 +113,7 @@ def plot_means(table: ComparisonTable, metric: str) -> bytes:
         metric: A metric name (the part of the value names before the dot).
     """
     columns = _metric_groups(table.columns)[metric]
-    systems = [row.system for row in table.rows]
+    systems = [row.shown for row in table.rows]
     figure, axes = _figure(len(columns), len(systems))
     for axis, column in zip(axes, columns, strict=True):
         for index, row in enumerate(table.rows):
@@ -133,7 +133,8 @@ def plot_means(table: ComparisonTable, metric: str) -> bytes:
                 markeredgecolor="black" if cell.best else "none",
             )
         _style_axis(axis, systems, _short(column))
-    figure.suptitle(_label(f"{metric}: mean and {table.confidence:.0%} bootstrap CI"), fontsize=11)
+    title = table.metric_labels.get(metric, metric)
+    figure.suptitle(_label(f"{title}: mean and {table.confidence:.0%} bootstrap CI"), fontsize=11)
     return _png(figure)
 
 
@@ -195,8 +196,9 @@ def plot_distribution(table: ComparisonTable, scores: Sequence[Score], metric: s
                 )
         else:
             axis.text(0.5, 0.5, "no values", ha="center", va="center", transform=axis.transAxes)
-        _style_axis(axis, systems, _short(column))
-    figure.suptitle(_label(f"{metric}: per-example values"), fontsize=11)
+        _style_axis(axis, [row.shown for row in table.rows], _short(column))
+    title = table.metric_labels.get(metric, metric)
+    figure.suptitle(_label(f"{title}: per-example values"), fontsize=11)
     return _png(figure)
 
 

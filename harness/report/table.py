@@ -12,9 +12,14 @@ every other system against the baseline), each row also holds one
 
 from __future__ import annotations
 
+import difflib
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
+
+from harness.config import ReportConfig
+from harness.errors import ConfigError
 
 if TYPE_CHECKING:
     from harness.report.meta import MetaTable
@@ -31,6 +36,10 @@ class Cell:
     best: bool
     ci_low: float | None = None
     ci_high: float | None = None
+    #: Decimals to show (``None``: 3, and 1 from 100 up); set by `select`.
+    digits: int | None = None
+    #: Whether ``± half-width`` is shown; set by `select`.
+    show_ci: bool = True
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,18 @@ class Column:
     name: str
     higher_is_better: bool | None
     description: str
+    #: Display name (``report.labels``); ``None`` shows the name.
+    label: str | None = None
+
+    @property
+    def shown(self) -> str:
+        """The display name: the label, or the full value name."""
+        return self.label or self.name
+
+    @property
+    def short(self) -> str:
+        """The name under its metric's group header: the label, or the part after the dot."""
+        return self.label or (self.name.split(".", 1)[1] if "." in self.name else self.name)
 
 
 @dataclass(frozen=True)
@@ -79,6 +100,13 @@ class Row:
     failures: int
     cells: dict[str, Cell]
     comparisons: dict[str, Comparison] = field(default_factory=dict)
+    #: Display name (``report.labels``); ``None`` shows the system name.
+    label: str | None = None
+
+    @property
+    def shown(self) -> str:
+        """The display name: the label, or the system name."""
+        return self.label or self.system
 
 
 @dataclass(frozen=True)
@@ -93,6 +121,8 @@ class ComparisonTable:
     baseline: str | None = None
     alpha: float | None = None
     meta: MetaTable | None = None
+    #: Display names of metrics (group headers), from ``report.labels``.
+    metric_labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def has_comparisons(self) -> bool:
@@ -188,6 +218,152 @@ def build_table(results: dict[str, Any], *, alpha: float | None = None) -> Compa
     )
 
 
+def mark_best(rows: Sequence[Row], columns: Sequence[Column]) -> list[Row]:
+    """``rows`` with ``best`` set anew among themselves (after rows were chosen or added)."""
+    best: dict[str, float | None] = {}
+    for column in columns:
+        means = [
+            mean
+            for row in rows
+            if column.name in row.cells and (mean := row.cells[column.name].mean) is not None
+        ]
+        best[column.name] = _best_mean(means, column.higher_is_better)
+    return [
+        replace(
+            row,
+            cells={
+                name: replace(cell, best=cell.mean is not None and cell.mean == best.get(name))
+                for name, cell in row.cells.items()
+            },
+        )
+        for row in rows
+    ]
+
+
+def _did_you_mean(name: str, known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}? " if close else ""
+
+
+def _check_names(
+    names: Sequence[str] | None, known: Sequence[str], where: str, kind: str, hint: str
+) -> None:
+    seen: set[str] = set()
+    for index, name in enumerate(names or []):
+        if name in seen:
+            raise ConfigError(f"{where}[{index}]: {name!r} is listed twice", hint=hint)
+        seen.add(name)
+        if name not in known:
+            raise ConfigError(
+                f"{where}[{index}]: {name!r} is not a {kind} of this run; "
+                f"{_did_you_mean(name, known)}{kind}s: {', '.join(known)}",
+                hint=hint,
+            )
+
+
+def check_report_choice(
+    choice: ReportConfig, values: Sequence[str], systems: Sequence[str], origin: str
+) -> None:
+    """Every name in ``choice`` is one of the run's values, systems or metrics.
+
+    Args:
+        choice: The ``report:`` section (and/or ``harness report`` flags).
+        values: The run's value names (``rouge.rouge1``, ...).
+        systems: The run's system names.
+        origin: What the names came from, e.g. ``reports/ci/config.yaml``;
+            messages name ``<origin>: report.<key>[i]``.
+
+    Raises:
+        ConfigError: A name is unknown (with a "did you mean") or listed twice.
+    """
+    value_hint = (
+        "name values as <metric>.<value>, as report.md's columns (and `harness list`) show them"
+    )
+    _check_names(choice.values, values, f"{origin}: report.values", "value", value_hint)
+    _check_names(
+        choice.systems,
+        systems,
+        f"{origin}: report.systems",
+        "system",
+        "list system names exactly as `systems[].name` spells them",
+    )
+    metrics = list(dict.fromkeys(name.split(".", 1)[0] for name in values))
+    labelled = [*values, *systems, *(m for m in metrics if m not in values and m not in systems)]
+    for name in choice.labels:
+        if name not in labelled:
+            raise ConfigError(
+                f"{origin}: report.labels: {name!r} is not a value, system or metric of this "
+                f"run; {_did_you_mean(name, labelled)}known: {', '.join(labelled)}",
+                hint="labels map a value (rouge.rouge2), a system or a metric (rouge) to the "
+                "name the tables show",
+            )
+    if isinstance(choice.digits, dict):
+        for name in choice.digits:
+            if name not in values:
+                raise ConfigError(
+                    f"{origin}: report.digits: {name!r} is not a value of this run; "
+                    f"{_did_you_mean(name, values)}values: {', '.join(values)}",
+                    hint="give one number for all values (digits: 3) or one per value "
+                    "({rouge.rouge2: 2})",
+                )
+
+
+def _digits(choice: ReportConfig, value: str) -> int | None:
+    if isinstance(choice.digits, dict):
+        return choice.digits.get(value)
+    return choice.digits
+
+
+def select(table: ComparisonTable, choice: ReportConfig, origin: str) -> ComparisonTable:
+    """The table as ``choice`` (the ``report:`` section) wants it shown.
+
+    Keeps the chosen values and systems in the chosen order, marks the best
+    mean anew among the rows kept, attaches labels, digits and whether CIs
+    show, and drops the comparisons with the baseline when ``significance``
+    is false. Nothing is recomputed: the numbers are results.json's.
+
+    Args:
+        table: The full table (`build_table`).
+        choice: What to show.
+        origin: Where ``choice`` came from, for messages (see `check_report_choice`).
+
+    Raises:
+        ConfigError: ``choice`` names a value, system or label the run lacks.
+    """
+    names = [column.name for column in table.columns]
+    systems = [row.system for row in table.rows]
+    check_report_choice(choice, names, systems, origin)
+    by_name = {column.name: column for column in table.columns}
+    columns = [
+        replace(by_name[name], label=choice.labels.get(name)) for name in choice.values or names
+    ]
+    by_system = {row.system: row for row in table.rows}
+    rows = []
+    for system in choice.systems or systems:
+        row = by_system[system]
+        cells = {
+            column.name: replace(
+                row.cells[column.name], digits=_digits(choice, column.name), show_ci=choice.ci
+            )
+            for column in columns
+        }
+        comparisons = (
+            {c.name: row.comparisons[c.name] for c in columns if c.name in row.comparisons}
+            if choice.significance
+            else {}
+        )
+        rows.append(
+            replace(row, cells=cells, comparisons=comparisons, label=choice.labels.get(system))
+        )
+    metrics = {name.split(".", 1)[0] for name in names}
+    return replace(
+        table,
+        columns=columns,
+        rows=mark_best(rows, columns),
+        metric_labels={m: text for m, text in choice.labels.items() if m in metrics},
+    )
+
+
 def _meta_table(results: dict[str, Any]) -> MetaTable | None:
     from harness.report.meta import build_meta_table
 
@@ -207,11 +383,27 @@ def format_number(value: float | None, digits: int = 3) -> str:
     return f"{value:.{digits}f}"
 
 
+def format_value(value: float | None, digits: int | None) -> str:
+    """A number with ``digits`` decimals; ``None`` digits: `format_number`'s default.
+
+    >>> format_value(0.41234, 2), format_value(123.456, 3), format_value(123.456, None)
+    ('0.41', '123.456', '123.5')
+    """
+    if digits is None or value is None:
+        return format_number(value)
+    return f"{value:.{digits}f}"
+
+
+def shows_ci(cell: Cell) -> bool:
+    """Whether the cell shows ``± half-width``: a CI exists and the report wants it."""
+    return cell.show_ci and cell.mean is not None and cell.half_width is not None and cell.n > 1
+
+
 def format_cell(cell: Cell) -> str:
-    """``mean ± half-width`` (the ± part only when a CI exists)."""
-    text = format_number(cell.mean)
-    if cell.mean is not None and cell.half_width is not None and cell.n > 1:
-        text += f" ± {format_number(cell.half_width)}"
+    """``mean ± half-width`` (the ± part only when a CI exists and is wanted)."""
+    text = format_value(cell.mean, cell.digits)
+    if shows_ci(cell):
+        text += f" ± {format_value(cell.half_width, cell.digits)}"
     return text
 
 
@@ -227,16 +419,26 @@ def format_diff(value: float | None, digits: int = 3) -> str:
     return ("+" if value >= 0 else "") + format_number(value, digits)
 
 
-def format_comparison(comparison: Comparison) -> str:
+def format_comparison(comparison: Comparison, digits: int | None = None) -> str:
     """``+diff [low, high]`` plus ``*`` when significant after Holm.
 
     >>> format_comparison(Comparison(40, 0.0412, 0.01, 0.07, 0.01, 0.02, True, 30, 2, 8))
     '+0.041 [0.010, 0.070]*'
+    >>> format_comparison(Comparison(40, 0.0412, 0.01, 0.07, 0.01, 0.02, False, 30, 2, 8), 2)
+    '+0.04 [0.01, 0.07]'
     """
-    text = format_diff(comparison.diff)
+    text = format_diff(comparison.diff) if digits is None else _signed(comparison.diff, digits)
     if comparison.diff is not None and comparison.ci_low is not None:
-        text += f" [{format_number(comparison.ci_low)}, {format_number(comparison.ci_high)}]"
+        low = format_value(comparison.ci_low, digits)
+        text += f" [{low}, {format_value(comparison.ci_high, digits)}]"
     return text + ("*" if comparison.significant else "")
+
+
+def _signed(value: float | None, digits: int) -> str:
+    if value is None:
+        return "—"
+    value += 0.0  # -0.0 -> 0.0
+    return f"{value:+.{digits}f}"
 
 
 # Every line break str.splitlines knows (U+2028, U+0085, ... included): each would end
@@ -283,11 +485,16 @@ __all__ = [
     "ComparisonTable",
     "Row",
     "build_table",
+    "check_report_choice",
     "direction_arrow",
     "escape_markdown",
     "format_cell",
     "format_comparison",
     "format_diff",
     "format_number",
+    "format_value",
+    "mark_best",
     "markdown_code",
+    "select",
+    "shows_ci",
 ]

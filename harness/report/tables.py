@@ -22,9 +22,18 @@ from harness.report.table import (
 )
 
 
+def _shows_ci(table: ComparisonTable) -> bool:
+    return all(cell.show_ci for row in table.rows for cell in row.cells.values())
+
+
 def _n_note(table: ComparisonTable) -> str:
+    what = (
+        f"Mean ± half-width of the {table.confidence:.0%} bootstrap confidence interval"
+        if _shows_ci(table)
+        else "Mean"
+    )
     return (
-        f"Mean ± half-width of the {table.confidence:.0%} bootstrap confidence interval over "
+        f"{what} over "
         f"{table.n_examples} examples; ↑/↓ = higher/lower is better, **bold** = best in column. "
         "Values undefined for an example (e.g. no reference, failed generation) are left out; "
         "`n` counts the examples that were scored."
@@ -46,7 +55,7 @@ def comparison_legend(table: ComparisonTable) -> str:
 
 def _markdown_comparisons(table: ComparisonTable) -> list[str]:
     header = ["system", "n"] + [
-        f"{c.name}{direction_arrow(c.higher_is_better)}" for c in table.columns
+        f"{c.shown}{direction_arrow(c.higher_is_better)}" for c in table.columns
     ]
     lines = [
         "",
@@ -59,10 +68,11 @@ def _markdown_comparisons(table: ComparisonTable) -> list[str]:
         if row.system == table.baseline or not row.comparisons:
             continue
         n = max((comparison.n for comparison in row.comparisons.values()), default=0)
-        cells = [escape_markdown(row.system), str(n)]
+        cells = [escape_markdown(row.shown), str(n)]
         for column in table.columns:
             comparison = row.comparisons.get(column.name)
-            cells.append("—" if comparison is None else format_comparison(comparison))
+            digits = row.cells[column.name].digits
+            cells.append("—" if comparison is None else format_comparison(comparison, digits))
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", comparison_legend(table)]
     return lines
@@ -75,7 +85,7 @@ def to_markdown(table: ComparisonTable) -> str:
     <baseline>") follows with the paired differences and significance markers.
     """
     header = ["system", "n", "failures"] + [
-        f"{c.name}{direction_arrow(c.higher_is_better)}" for c in table.columns
+        f"{c.shown}{direction_arrow(c.higher_is_better)}" for c in table.columns
     ]
     lines = [
         f"# {escape_markdown(table.name)}",
@@ -85,7 +95,7 @@ def to_markdown(table: ComparisonTable) -> str:
     ]
     for row in table.rows:
         counts = [cell.n for cell in row.cells.values()]
-        cells = [escape_markdown(row.system), str(max(counts, default=0)), str(row.failures)]
+        cells = [escape_markdown(row.shown), str(max(counts, default=0)), str(row.failures)]
         for column in table.columns:
             cell = row.cells[column.name]
             text = format_cell(cell)
@@ -98,9 +108,14 @@ def to_markdown(table: ComparisonTable) -> str:
         lines += meta_markdown(table.meta)
     lines += ["", "| value | description |", "|---|---|"]
     lines += [
-        f"| {escape_markdown(c.name)} | {escape_markdown(c.description)} |" for c in table.columns
+        f"| {escape_markdown(_named(c))} | {escape_markdown(c.description)} |"
+        for c in table.columns
     ]
     return "\n".join(lines) + "\n"
+
+
+def _named(column: Column) -> str:
+    return column.name if column.label is None else f"{column.label} ({column.name})"
 
 
 def to_csv(table: ComparisonTable) -> str:
@@ -110,7 +125,9 @@ def to_csv(table: ComparisonTable) -> str:
     baseline) and ``<value>.p_holm`` follow for every value, after all the
     columns above (so older readers' column positions do not move); they are
     empty on the baseline's row. Numbers are written in full precision; empty
-    cells mean undefined.
+    cells mean undefined. A ``report:`` choice picks and orders the values and
+    systems; labels and digits are for display and do not apply here (names
+    stay the keys other tools join on).
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -152,22 +169,23 @@ def to_rich(table: ComparisonTable) -> Group:
     by_metric: dict[str, list[Column]] = {}
     for column in table.columns:
         by_metric.setdefault(column.name.split(".", 1)[0], []).append(column)
+    what = f"mean ± {table.confidence:.0%} CI half-width" if _shows_ci(table) else "mean"
     parts: list[Table | str] = [
-        f"[bold]{rich_escape(table.name)}[/] — {table.n_examples} examples; mean ± "
-        f"{table.confidence:.0%} CI half-width; ↑/↓ higher/lower is better; "
-        "[bold green]best[/] per column"
+        f"[bold]{rich_escape(table.name)}[/] — {table.n_examples} examples; {what}; "
+        "↑/↓ higher/lower is better; [bold green]best[/] per column"
     ]
     for metric_name, columns in by_metric.items():
-        rich_table = Table(title=rich_escape(metric_name), title_justify="left", title_style="bold")
+        title = rich_escape(table.metric_labels.get(metric_name, metric_name))
+        rich_table = Table(title=title, title_justify="left", title_style="bold")
         rich_table.add_column("system", style="bold")
         rich_table.add_column("n", justify="right")
         rich_table.add_column("fail", justify="right")
         for column in columns:
-            label = column.name.split(".", 1)[1] + direction_arrow(column.higher_is_better)
+            label = column.short + direction_arrow(column.higher_is_better)
             rich_table.add_column(rich_escape(label), justify="right")
         for row in table.rows:
             counts = [row.cells[column.name].n for column in columns]
-            cells = [rich_escape(row.system), str(max(counts, default=0)), str(row.failures)]
+            cells = [rich_escape(row.shown), str(max(counts, default=0)), str(row.failures)]
             for column in columns:
                 cell = row.cells[column.name]
                 text = format_cell(cell)

@@ -15,6 +15,24 @@ from harness.report import build_table, escape_latex, to_latex
 NASTY_SYSTEM = r"R&D_50% $cost$ #1 {x} ~y^2 \path"
 NASTY_NAME = "run_#1 & 100%"
 _ESCAPES = re.compile(r"\\[&%$#_{}]|\\text(?:asciitilde|asciicircum|backslash)\{\}")
+_BOXES = re.compile(r"\\(h?phantom|llap|rlap)\{")
+
+
+def visible(tex: str) -> str:
+    """``tex`` as printed: phantoms (alignment padding) dropped, ``\\llap``/``\\rlap`` unwrapped."""
+    out = []
+    at = 0
+    while (found := _BOXES.search(tex, at)) is not None:
+        out.append(tex[at : found.start()])
+        depth, end = 1, found.end()
+        while depth:
+            depth += {"{": 1, "}": -1}.get(tex[end], 0)
+            end += 1
+        inner = tex[found.end() : end - 1]
+        if found.group(1) in ("llap", "rlap"):
+            out.append(visible(inner))
+        at = end
+    return "".join(out) + tex[at:]
 
 
 def _agg(mean: float | None, half: float = 0.01) -> dict[str, Any]:
@@ -116,7 +134,7 @@ def test_nasty_names_are_escaped() -> None:
 def test_booktabs_layout_bold_and_markers() -> None:
     tex = to_latex(build_table(make_results()))
     lines = tex.splitlines()
-    assert lines[2] == r"\begin{table}[t]"
+    assert lines[3] == r"\begin{table}[t]"
     assert r"\begin{tabular}{lrrr}" in lines
     assert lines.index(r"\toprule") < lines.index(r"\midrule") < lines.index(r"\bottomrule")
     assert (
@@ -124,8 +142,8 @@ def test_booktabs_layout_bold_and_markers() -> None:
         r"\multicolumn{1}{c}{length} \\" in lines
     )
     assert r"\cmidrule(lr){2-2} \cmidrule(lr){3-3} \cmidrule(lr){4-4}" in lines
-    base = next(line for line in lines if line.startswith("base &"))
-    nasty = next(line for line in lines if line.startswith("R"))
+    base = visible(next(line for line in lines if line.startswith("base &")))
+    nasty = visible(next(line for line in lines if line.startswith("R")))
     # best: higher rouge (the nasty system), lower unsupported (base); none for length
     assert (
         base == r"base & 0.300 $\pm$ 0.010 & \textbf{$-$0.250} $\pm$ 0.010 & 40.000 $\pm$ 0.010 \\"
@@ -149,7 +167,7 @@ def test_significance_on_baseline_row_is_ignored() -> None:
     base = next(
         line for line in to_latex(build_table(results)).splitlines() if line.startswith("base")
     )
-    assert "$^{*}$" not in base
+    assert "$^{*}$" not in visible(base)
 
 
 def _broken_lines_results() -> dict[str, Any]:
@@ -195,3 +213,124 @@ def test_compiles_with_pdflatex(tmp_path: Path, hostile: bool) -> None:
     )
     assert done.returncode == 0, done.stdout[-3000:]
     assert (tmp_path / "main.pdf").stat().st_size > 0
+
+
+# --- decimal alignment, the `report:` choice, fitting the page ------------------------------
+
+_PHANTOM = re.compile(r"\\h?phantom\{((?:[^{}]|\{[^{}]*\})*)\}")
+
+
+def _typeset_chars(tex: str) -> str:
+    """The characters a cell takes room for: phantoms count, markup does not."""
+    text = _PHANTOM.sub(lambda match: match.group(1), tex)
+    text = re.sub(r"\\(textbf|llap|rlap)\{", "", text).replace("}", "")
+    return text.replace("$-$", "-")
+
+
+def test_numbers_line_up_at_their_decimal_point() -> None:
+    from harness.report.latex import align_numbers
+
+    cells = align_numbers([0.5, -12.25, 123.4, None], [2, 2, 2, 2], [False] * 4)
+    # every number takes the room of "-123.40": sign, 3 integer digits, point, 2 decimals
+    for cell in cells[:3]:
+        integer, _, fraction = _typeset_chars(cell).partition(".")
+        assert len(integer) == 4 and len(fraction) == 2, cell
+    assert [visible(cell) for cell in cells] == ["0.50", "$-$12.25", "123.40", "--"]
+    assert cells[3] == "--"
+
+
+def test_beside_a_bold_number_the_others_keep_its_width() -> None:
+    from harness.report.latex import align_numbers
+
+    cells = align_numbers([0.5, -12.25], [2, 2], [False, True])
+    assert cells[1] == r"\textbf{$-$12.25}"
+    # the bold integer part's room, the number right-aligned in it; then the fraction's
+    assert cells[0] == (
+        r"\hphantom{\textbf{\phantom{0}\phantom{$-$}0}}\llap{\phantom{0}\phantom{$-$}0}"
+        r"\rlap{.50}\hphantom{\textbf{.50}}"
+    )
+
+
+def test_cells_without_ci_or_mark_keep_their_room() -> None:
+    tex = to_latex(build_table(make_results()))
+    rouge = [line.split(" & ")[1] for line in tex.splitlines() if line.startswith(("base", "R"))]
+    assert rouge[0].endswith(r"\phantom{$^{*}$}") and rouge[1].endswith("$^{*}$")
+
+
+def test_choice_shows_labels_digits_and_no_ci_in_latex() -> None:
+    from harness.config import ReportConfig
+    from harness.report.table import select
+
+    choice = ReportConfig(
+        values=["numbers.unsupported", "rouge.rouge_1"],
+        labels={"rouge.rouge_1": "R-1", "numbers": "Numbers", "base": "Base line"},
+        digits=2,
+        ci=False,
+        significance=False,
+    )
+    tex = to_latex(select(build_table(make_results()), choice, "config.yaml"))
+    assert r"\multicolumn{1}{c}{Numbers} & \multicolumn{1}{c}{rouge} \\" in tex
+    assert r"System & unsupported $\downarrow$ & R-1 $\uparrow$ \\" in tex
+    base = visible(next(line for line in tex.splitlines() if line.startswith("Base line")))
+    assert base == r"Base line & \textbf{$-$0.25} & 0.30 \\"
+    assert r"$\pm$" not in tex and "$^{*}$" not in tex
+    assert r"\caption{run\_\#1 \& 100\%: mean over 20 examples." in tex
+
+
+def _wide_results(values: int) -> dict[str, Any]:
+    """A run with ``values`` values of 3 metrics and 4 systems: today's 19-column report.tex."""
+    results = make_results(comparisons=False)
+    names = [f"{('rouge', 'fragments', 'consistency')[i % 3]}.value_{i}" for i in range(values)]
+    names.sort(key=lambda name: name.split(".")[0])
+    systems = ["lead3", "textrank", "smollm2", "lead1"]
+    results["values"] = {n: {"higher_is_better": True, "description": ""} for n in names}
+    results["systems"] = systems
+    results["failures"] = dict.fromkeys(systems, 0)
+    results["results"] = {
+        s: {n: _agg(0.1 + 0.01 * i + 0.1 * j) for i, n in enumerate(names)}
+        for j, s in enumerate(systems)
+    }
+    return results
+
+
+def pdflatex_log(tmp_path: Path, table_tex: str, preamble: str = "") -> str:
+    """Compile ``table_tex`` in a one-column article; the log (the test fails on an error)."""
+    pdflatex = shutil.which("pdflatex")
+    if pdflatex is None:
+        pytest.skip("pdflatex is not on PATH (`make system-deps` installs texlive-latex-base)")
+    (tmp_path / "table.tex").write_text(table_tex, encoding="utf-8")
+    (tmp_path / "main.tex").write_text(
+        "\\documentclass{article}\n\\usepackage{booktabs}\n" + preamble + "\\begin{document}\n"
+        "\\input{table.tex}\n\\input{table.tex}\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [pdflatex, "-interaction=nonstopmode", "-halt-on-error", "main.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    return (tmp_path / "main.log").read_text(encoding="utf-8", errors="replace")
+
+
+# Records the table's natural width whenever it is shrunk to the text width.
+MEASURE_SHRINK = (
+    "\\usepackage{graphicx}\n\\let\\harnessresize\\resizebox\n"
+    "\\renewcommand{\\resizebox}[3]{\\typeout{harness-natural-width=\\the\\wd\\harnesstablebox}"
+    "\\harnessresize{#1}{#2}{#3}}\n"
+)
+
+
+def test_a_19_column_report_fits_the_page(tmp_path: Path) -> None:
+    tex = to_latex(build_table(_wide_results(17)))
+    log = pdflatex_log(tmp_path, tex, MEASURE_SHRINK)
+    assert "Overfull \\hbox" not in log
+    assert "harness-natural-width=" in log  # it was wider than the text: shrunk, not overflowing
+    # a table that fits keeps its size, and without graphicx the file still compiles
+    narrow = to_latex(build_table(_wide_results(3)))
+    log = pdflatex_log(tmp_path, narrow, MEASURE_SHRINK)
+    assert "Overfull \\hbox" not in log and "harness-natural-width" not in log
+    assert "Overfull \\hbox" not in pdflatex_log(tmp_path, narrow)

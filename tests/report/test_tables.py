@@ -256,3 +256,116 @@ def test_terminal_table_shows_names_that_look_like_markup() -> None:
     shown = console.export_text()
     assert "[/]" in shown and "[red]x" in shown
     assert "run <b>|</b>" in shown
+
+
+# --- what a table shows: the `report:` choice (`select`) ---------------------------------
+
+
+def _choose(**keys: Any) -> Any:
+    from harness.config import ReportConfig
+    from harness.report.table import select
+
+    return select(build_table(make_results()), ReportConfig(**keys), "run/config.yaml")
+
+
+def _markdown_rows(markdown: str) -> list[list[str]]:
+    table = markdown.split("\n\n", 2)[1]
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in table.splitlines()]
+
+
+def test_choice_picks_and_orders_values_and_systems() -> None:
+    table = _choose(values=["length.words", "rouge.rouge1"], systems=["other", "base"])
+    assert [column.name for column in table.columns] == ["length.words", "rouge.rouge1"]
+    assert [row.system for row in table.rows] == ["other", "base"]
+    rows = _markdown_rows(to_markdown(table))
+    assert rows[0] == ["system", "n", "failures", "length.words", "rouge.rouge1 ↑"]
+    # cand (the best rouge of the run) is not shown: bold goes to the best of the rows shown
+    assert rows[2][0] == "other" and rows[3][0] == "base"
+    assert rows[3][4] == "**0.400 ± 0.010**" and rows[2][4] == "0.350 ± 0.010"
+    assert [line.split(",")[0] for line in to_csv(table).splitlines()] == [
+        "system",
+        "other",
+        "base",
+    ]
+    assert to_csv(table).splitlines()[0].startswith("system,failures,length.words,")
+
+
+def test_choice_labels_digits_and_means_only() -> None:
+    table = _choose(
+        labels={"rouge.rouge1": "R-1", "cand": "Candidate", "rouge": "ROUGE"},
+        digits={"rouge.rouge1": 2},
+        ci=False,
+    )
+    markdown = to_markdown(table)
+    rows = _markdown_rows(markdown)
+    assert rows[0] == ["system", "n", "failures", "R-1 ↑", "length.words"]
+    assert rows[3] == ["Candidate", "10", "1", "**0.44**", "31.000"]
+    assert markdown.split("\n\n", 3)[2].startswith("Mean over 10 examples")
+    assert "| R-1 (rouge.rouge1) | R1 |" in markdown
+    # the differences from the baseline follow the value's digits
+    assert "| Candidate | 10 | +0.04 [0.01, 0.07]* | +1.000 [0.970, 1.030] |" in markdown
+    # the CSV keeps the names other tools join on, and full precision
+    assert to_csv(table).splitlines()[2].startswith("cand,1,0.441,0.01,10,")
+    assert table.metric_labels == {"rouge": "ROUGE"}
+
+
+def test_choice_without_significance_drops_the_comparisons() -> None:
+    table = _choose(significance=False)
+    assert not table.has_comparisons
+    markdown = to_markdown(table)
+    assert "## vs" not in markdown and "*" not in markdown.replace("**", "")
+    assert ".p_holm" not in to_csv(table)
+
+
+@pytest.mark.parametrize(
+    ("keys", "message"),
+    [
+        (
+            {"values": ["rouge.rouge2"]},
+            "run/config.yaml: report.values[0]: 'rouge.rouge2' is not a value of this run; "
+            "did you mean 'rouge.rouge1'? values: rouge.rouge1, length.words",
+        ),
+        (
+            {"systems": ["base", "cnad"]},
+            "run/config.yaml: report.systems[1]: 'cnad' is not a system of this run; "
+            "did you mean 'cand'?",
+        ),
+        ({"systems": ["base", "base"]}, "report.systems[1]: 'base' is listed twice"),
+        (
+            {"labels": {"rouge.rogue1": "R-1"}},
+            "report.labels: 'rouge.rogue1' is not a value, system or metric of this run; "
+            "did you mean 'rouge.rouge1'?",
+        ),
+        (
+            {"digits": {"lenght.words": 1}},
+            "report.digits: 'lenght.words' is not a value of this run; "
+            "did you mean 'length.words'?",
+        ),
+    ],
+)
+def test_choice_names_are_checked_with_did_you_mean(keys: dict[str, Any], message: str) -> None:
+    from harness.errors import ConfigError
+
+    with pytest.raises(ConfigError) as error:
+        _choose(**keys)
+    assert message in error.value.message
+
+
+def test_report_config_rejects_bad_digits_and_unknown_keys() -> None:
+    from pydantic import ValidationError
+
+    from harness.config import ReportConfig
+
+    with pytest.raises(ValidationError, match="between 0 and 10"):
+        ReportConfig(digits={"rouge.rouge1": 11})
+    with pytest.raises(ValidationError, match="Extra inputs"):
+        ReportConfig.model_validate({"colums": ["rouge.rouge1"]})
+    with pytest.raises(ValidationError):
+        ReportConfig.model_validate({"ci": "yes"})
+
+
+def test_terminal_table_shows_labels_and_chosen_digits() -> None:
+    console = Console(width=120, record=True)
+    console.print(to_rich(_choose(labels={"rouge.rouge1": "R-1", "rouge": "ROUGE"}, digits=1)))
+    text = console.export_text()
+    assert "ROUGE" in text and "R-1 ↑" in text and "0.4 ± 0.0" in text and "0.400" not in text

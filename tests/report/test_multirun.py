@@ -1,0 +1,292 @@
+"""One table over several runs: rows systems, column groups runs, in Markdown, CSV and LaTeX."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.config import ReportConfig
+from harness.errors import ConfigError
+from harness.report.multirun import build_multi, to_csv_multi, to_latex_multi, to_markdown_multi
+
+VALUES = ["rouge.rouge2", "numbers.precision", "entities.precision", "consistency.score"]
+
+
+def _agg(mean: float | None, half: float = 0.012) -> dict[str, Any]:
+    return {
+        "mean": mean,
+        "ci_low": None if mean is None else mean - half,
+        "ci_high": None if mean is None else mean + half,
+        "ci_half_width": None if mean is None else half,
+        "n": 0 if mean is None else 50,
+        "nulls": 50 if mean is None else 0,
+    }
+
+
+def write_run(
+    folder: Path,
+    name: str,
+    means: dict[str, list[float | None]],
+    *,
+    consistency_version: str = "4",
+    significant: str | None = None,
+) -> Path:
+    """A run directory with results.json and manifest.json: ``means[system]`` per VALUES."""
+    folder.mkdir(parents=True)
+    systems = list(means)
+    results: dict[str, Any] = {
+        "name": name,
+        "seed": 0,
+        "confidence": 0.95,
+        "n_examples": 50,
+        "systems": systems,
+        "values": {
+            value: {"higher_is_better": True, "description": value.split(".")[1]}
+            for value in [*VALUES, "length.words"]
+        },
+        "failures": dict.fromkeys(systems, 0),
+        "errors": {system: [] for system in systems},
+        "results": {
+            system: {
+                **{value: _agg(mean) for value, mean in zip(VALUES, row, strict=True)},
+                "length.words": _agg(40.0),
+            }
+            for system, row in means.items()
+        },
+        "alpha": 0.05,
+        "baseline": systems[0],
+        "comparisons": {},
+    }
+    if significant is not None:
+        results["comparisons"][significant] = {
+            "rouge.rouge2": {"n": 50, "diff": 0.02, "significant": True, "p_holm": 0.01}
+        }
+    (folder / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    metrics = {
+        metric: {"kind": "metric", "name": metric, "version": "1", "params": {}, "model": None}
+        for metric in ("rouge", "numbers", "entities", "length")
+    }
+    metrics["consistency"] = {
+        "kind": "metric",
+        "name": "consistency",
+        "version": consistency_version,
+        "params": {"flag_weight": 0.7},
+        "model": None,
+    }
+    manifest = {"components": {"metrics": metrics}}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def runs(tmp_path: Path) -> list[Path]:
+    """CNN/DM and XSum with three systems each, SummEdits without pegasus."""
+    return [
+        write_run(
+            tmp_path / "cnndm",
+            "cnndm",
+            {
+                "lead3": [0.171, 0.95, 0.91, 0.80],
+                "bart": [0.212, 0.90, 0.88, 0.70],
+                "pegasus": [0.205, 0.97, 0.86, 0.75],
+            },
+            significant="bart",
+        ),
+        write_run(
+            tmp_path / "xsum",
+            "xsum",
+            {
+                "lead3": [0.016, 0.80, 0.70, 0.60],
+                "bart": [0.221, 0.60, 0.65, 0.40],
+                "pegasus": [0.245, 0.62, 0.64, 0.45],
+            },
+        ),
+        write_run(
+            tmp_path / "summedits",
+            "summedits",
+            {"lead3": [0.101, 0.99, 0.98, None], "bart": [0.150, 0.91, 0.90, 0.52]},
+        ),
+    ]
+
+
+def _md_rows(markdown: str) -> list[list[str]]:
+    lines = markdown.split("\n\n", 1)[0].splitlines()
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines]
+
+
+def test_rows_are_systems_and_groups_are_runs(runs: list[Path]) -> None:
+    choice = ReportConfig(
+        values=VALUES, systems=["bart", "pegasus", "lead3"], labels={"bart": "BART-large"}
+    )
+    table = build_multi(runs, choice)
+    rows = _md_rows(to_markdown_multi(table))
+    assert rows[0][:5] == [
+        "system",
+        "cnndm: rouge2 ↑",
+        "cnndm: numbers.precision ↑",
+        "cnndm: entities.precision ↑",
+        "cnndm: score ↑",
+    ]
+    assert rows[0][5] == "xsum: rouge2 ↑" and rows[0][9] == "summedits: rouge2 ↑"
+    assert [row[0] for row in rows[2:]] == ["BART-large", "pegasus", "lead3"]
+    bart, pegasus, lead3 = rows[2:]
+    # best per column within each run; significance marks against the run's baseline
+    assert bart[1] == "**0.212 ± 0.012***" and pegasus[2] == "**0.970 ± 0.012**"
+    assert pegasus[5] == "**0.245 ± 0.012**" and lead3[6] == "**0.800 ± 0.012**"
+    # a system a run lacks shows "–"; an undefined mean "—"
+    assert pegasus[9:] == ["–"] * 4
+    assert lead3[12] == "—" and bart[12] == "0.520 ± 0.012"  # alone: no best
+    assert len(bart) == 13
+
+
+def test_default_values_are_the_common_ones_and_digits_ci_apply(runs: list[Path]) -> None:
+    table = build_multi(runs, ReportConfig(digits=2, ci=False))
+    assert [c.name for c in table.columns] == [*VALUES, "length.words"]
+    rows = _md_rows(to_markdown_multi(table))
+    assert rows[2][1] == "0.17" and rows[3][1] == "**0.21***"
+
+
+def test_csv_has_one_row_per_run_system_and_value(runs: list[Path]) -> None:
+    table = build_multi(runs, ReportConfig(values=VALUES[:2]))
+    records = list(csv.DictReader(io.StringIO(to_csv_multi(table))))
+    assert list(records[0]) == ["run", "system", "value", "mean", "ci_low", "ci_high", "n"]
+    assert len(records) == 3 * 3 * 2
+    first = records[0]
+    assert (first["run"], first["system"], first["value"], first["n"]) == (
+        "cnndm",
+        "lead3",
+        "rouge.rouge2",
+        "50",
+    )
+    assert float(first["mean"]) == 0.171 and float(first["ci_low"]) == pytest.approx(0.159)
+    missing = [r for r in records if r["run"] == "summedits" and r["system"] == "pegasus"]
+    assert len(missing) == 2 and all(r["mean"] == r["n"] == "" for r in missing)
+
+
+def test_different_metric_versions_are_warned(tmp_path: Path) -> None:
+    one = write_run(tmp_path / "a", "a", {"lead3": [0.1, 0.9, 0.9, 0.8]})
+    two = write_run(tmp_path / "b", "b", {"lead3": [0.1, 0.9, 0.9, 0.8]}, consistency_version="5")
+    table = build_multi([one, two], ReportConfig(values=VALUES))
+    assert len(table.warnings) == 1
+    assert table.warnings[0].startswith("metric 'consistency' differs between the runs")
+    assert 'a: version 4 {"flag_weight": 0.7}; b: version 5' in table.warnings[0]
+    assert not build_multi([one, two], ReportConfig(values=VALUES[:3])).warnings
+    assert "% warning: metric 'consistency'" in to_latex_multi(table)
+
+
+def test_same_named_runs_are_told_apart(tmp_path: Path) -> None:
+    one = write_run(tmp_path / "first", "ci", {"lead3": [0.1, 0.9, 0.9, 0.8]})
+    two = write_run(tmp_path / "second", "ci", {"lead3": [0.2, 0.9, 0.9, 0.8]})
+    table = build_multi([one, two], ReportConfig(values=VALUES[:1]))
+    assert [group.name for group in table.groups] == ["ci (first)", "ci (second)"]
+    runs = {line.split(",")[0] for line in to_csv_multi(table).splitlines()[1:]}
+    assert runs == {"ci (first)", "ci (second)"}
+
+
+@pytest.mark.parametrize(
+    ("choice", "message"),
+    [
+        (
+            ReportConfig(values=["rouge.rogue2"]),
+            "--values: 'rouge.rogue2' is not a value of any of the runs; "
+            "did you mean 'rouge.rouge2'?",
+        ),
+        (
+            ReportConfig(systems=["pegasos"]),
+            "--systems: 'pegasos' is not a system of any of the runs; did you mean 'pegasus'?",
+        ),
+        (
+            ReportConfig(labels={"xsun": "XSum"}),
+            "--label: 'xsun' is not a value, system, metric or run of any of the runs; "
+            "did you mean 'xsum'?",
+        ),
+    ],
+)
+def test_names_are_checked_with_did_you_mean(
+    runs: list[Path], choice: ReportConfig, message: str
+) -> None:
+    with pytest.raises(ConfigError) as error:
+        build_multi(runs, choice)
+    assert message in error.value.message
+
+
+def test_latex_groups_runs_under_multicolumn_headers(runs: list[Path]) -> None:
+    choice = ReportConfig(values=VALUES, labels={"xsum": "XSum", "consistency.score": "Faith"})
+    tex = to_latex_multi(build_multi(runs, choice))
+    assert r"\begin{tabular}{lrrrrrrrrrrrr}" in tex
+    assert (
+        r" & \multicolumn{4}{c}{cnndm} & \multicolumn{4}{c}{XSum} & "
+        r"\multicolumn{4}{c}{summedits} \\" in tex
+    )
+    assert r"\cmidrule(lr){2-5} \cmidrule(lr){6-9} \cmidrule(lr){10-13}" in tex
+    pegasus = next(line for line in tex.splitlines() if line.startswith("pegasus &"))
+    assert pegasus.endswith(r"& -- & -- & -- & -- \\")
+    assert r"{\scriptsize$\pm$" in tex and r"\textbf{" in tex
+    assert r"Faith$^{\uparrow}$" in tex and "$^{*}$ = differs significantly" in tex
+    lead3 = next(line for line in tex.splitlines() if line.startswith("lead3 &"))
+    assert lead3.endswith(r"& --- \\")  # undefined, not missing
+
+
+def _compile(tmp_path: Path, tex: str, preamble: str) -> str:
+    pdflatex = shutil.which("pdflatex")
+    if pdflatex is None:
+        pytest.skip("pdflatex is not on PATH (`make system-deps` installs texlive-latex-base)")
+    (tmp_path / "table.tex").write_text(tex, encoding="utf-8")
+    (tmp_path / "main.tex").write_text(
+        "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{booktabs}\n"
+        f"{preamble}\\begin{{document}}\n\\input{{table.tex}}\n\\end{{document}}\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [pdflatex, "-interaction=nonstopmode", "-halt-on-error", "main.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    return (tmp_path / "main.log").read_text(encoding="utf-8", errors="replace")
+
+
+def test_a_4_value_3_run_table_compiles_and_fits_a_one_column_article(
+    runs: list[Path], tmp_path: Path
+) -> None:
+    labels = {
+        "rouge.rouge2": "R-2",
+        "numbers.precision": "Num",
+        "entities.precision": "Ent",
+        "consistency.score": "Faith",
+    }
+    tex = to_latex_multi(build_multi(runs, ReportConfig(values=VALUES, labels=labels)))
+    measure = (
+        "\\usepackage{graphicx}\n\\let\\harnessresize\\resizebox\n"
+        "\\renewcommand{\\resizebox}[3]{\\typeout{harness-natural-width="
+        "\\the\\wd\\harnesstablebox}\\harnessresize{#1}{#2}{#3}}\n"
+    )
+    (tmp_path / "tex").mkdir()
+    log = _compile(tmp_path / "tex", tex, measure)
+    assert "Overfull \\hbox" not in log
+    # if it had to be shrunk at all, then by little: the type stays readable
+    natural = re.search(r"harness-natural-width=([\d.]+)pt", log)
+    assert natural is None or float(natural.group(1)) <= 1.15 * 345
+
+
+def test_hostile_names_compile(tmp_path: Path) -> None:
+    hostile = "run\n\n#1 & 100%_{x}"
+    one = write_run(tmp_path / "a\nb", hostile, {"R&D_50% $x$": [0.1, 0.9, 0.9, 0.8]})
+    two = write_run(tmp_path / "b", "b", {"lead3": [0.2, 0.9, 0.9, 0.8]}, consistency_version="9")
+    table = build_multi([one, two], ReportConfig(values=VALUES, labels={"b": "~b^"}))
+    tex = to_latex_multi(table)
+    assert all(line.startswith("%") for line in tex.split("\\begin{table}")[0].splitlines())
+    (tmp_path / "tex").mkdir()
+    assert "Overfull \\hbox" not in _compile(tmp_path / "tex", tex, "\\usepackage{graphicx}\n")
+    assert "| R&amp;D_50% $x$ |" in to_markdown_multi(table)  # escaped for Markdown
