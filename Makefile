@@ -26,6 +26,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	# test: compiled from source once (~9 min on 2 cores), then reused from
 	# pip's wheel cache.
 	$(PIP) install 'llama-cpp-python[server]==0.3.36'
+	$(PIP) install 'ray>=2.60,<3'
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed

@@ -2,22 +2,17 @@
 
 Each stage reads only what the stage before produced, so `score_run`
 re-scores a saved run without generating, and the report step re-renders
-from the run directory. Work is done in batches; every finished batch is
-committed to the content-addressed cache before the next starts, so an
-interrupted run resumes where it stopped.
+from the run directory. Work is done in batches (`harness.generation`,
+`harness.scoring`, through an executor); every finished batch is committed
+to the content-addressed cache as it completes, so an interrupted run
+resumes where it stopped. `harness.aggregate` makes results.json and
+`harness.manifest` the rest of manifest.json.
 """
 
 from __future__ import annotations
 
-import platform
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from importlib import metadata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,16 +27,32 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from harness.backend import BuildContext, Generation, Summarizer, build_backend
+from harness.aggregate import aggregate
+from harness.backend import BuildContext, build_backend
 from harness.benchmark import load_benchmark
 from harness.config import RunConfig, parse_config
-from harness.errors import BackendError, HarnessError, StoreError
-from harness.meta_eval import meta_evaluate
-from harness.metric import Metric, MetricEntry, MetricInput, MetricResult, build_metric
+from harness.errors import HarnessError, StoreError
+from harness.executor import (
+    Component,
+    Executor,
+    LocalExecutor,
+    check_shippable,
+    make_executor,
+)
+from harness.generation import GenerateDone, GenerateTask, generate, generate_batch
+from harness.manifest import StageClock, devices, environment, now
+from harness.metric import Metric, MetricEntry, build_metric
 from harness.outdir import REPORT_FILES, stage_run
 from harness.preflight import preflight
-from harness.records import Example, Output, Score, content_hash
-from harness.stats import bootstrap_mean, compare_paired, to_array
+from harness.records import Example, Output, content_hash
+from harness.scoring import (
+    ScoreDone,
+    ScoreTask,
+    plan_score_tasks,
+    score,
+    score_batch,
+    skip_reason,
+)
 from harness.store import (
     CONFIG_FILE,
     EXAMPLES_FILE,
@@ -53,43 +64,10 @@ from harness.store import (
     RunDir,
 )
 
-METRIC_BATCH = 64
 #: What a re-score or re-render reads from the run directory and keeps as it is.
 RUN_INPUTS = (CONFIG_FILE, EXAMPLES_FILE, OUTPUTS_FILE)
 #: What a re-score writes.
 RESCORE_FILES = (SCORES_FILE, RESULTS_FILE, *REPORT_FILES)
-#: How the reason of an item that made its metric raise begins (never cached).
-METRIC_ERROR = "metric error"
-_PACKAGES = (
-    "harness",
-    "pydantic",
-    "numpy",
-    "scipy",
-    "networkx",
-    "rouge-score",
-    "spacy",
-    "torch",
-    "transformers",
-    "sentence-transformers",
-    "bert-score",
-    "openai",
-)
-
-
-@dataclass
-class StageClock:
-    """Wall-clock seconds per pipeline stage, for the manifest."""
-
-    seconds: dict[str, float] = field(default_factory=dict)
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        """Time a ``with`` block under ``name``."""
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[name] = round(time.perf_counter() - start, 3)
 
 
 def make_progress(console: Console) -> Progress:
@@ -105,418 +83,6 @@ def make_progress(console: Console) -> Progress:
     )
 
 
-def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-# generation -----------------------------------------------------------------
-def _generation_key(summarizer: Summarizer, example: Example) -> str:
-    return content_hash([summarizer.fingerprint.digest(), example.source])
-
-
-def _safe_summarize(summarizer: Summarizer, batch: Sequence[Example]) -> list[Generation]:
-    try:
-        generations = summarizer.summarize(batch)
-    except HarnessError:
-        raise
-    except Exception as error:  # a backend's own bug fails the batch, not the run
-        message = f"backend failed for the whole batch: {type(error).__name__}: {error}"
-        return [Generation.failed(message) for _ in batch]
-    if len(generations) != len(batch):
-        message = f"backend returned {len(generations)} results for {len(batch)} examples"
-        return [Generation.failed(message) for _ in batch]
-    return [_unicode_checked(generation) for generation in generations]
-
-
-def _unicode_checked(generation: Generation) -> Generation:
-    # A lone UTF-16 surrogate (a model or program that cut a character in
-    # half) has no UTF-8 form: it could be written neither to the cache nor to
-    # the run files. It fails that example, with the position, instead.
-    if generation.summary is None:
-        return generation
-    try:
-        generation.summary.encode("utf-8")
-    except UnicodeEncodeError as error:
-        return Generation.failed(
-            f"the summary is not valid Unicode text: {error.reason} at character {error.start}"
-        )
-    return generation
-
-
-def generate(
-    examples: Sequence[Example],
-    systems: Sequence[tuple[str, Summarizer, int]],
-    cache: Cache,
-    progress: Progress,
-    *,
-    max_failures: int | None = None,
-) -> list[Output]:
-    """Run every system over every example, reusing cached generations.
-
-    Args:
-        examples: The benchmark examples.
-        systems: (system name, summarizer, batch size) triples.
-        cache: Generation cache; each finished batch is committed at once.
-        progress: Progress display.
-        max_failures: Stop once more than this many generations (all systems
-            together) have failed in this run; ``None`` never stops.
-
-    Returns:
-        One `Output` per (system, example), systems in config order.
-
-    Raises:
-        BackendError: More than ``max_failures`` generations failed. The
-            batches finished before that stay in the cache.
-    """
-    outputs: list[Output] = []
-    failed = 0
-    for name, summarizer, batch_size in systems:
-        keys = [_generation_key(summarizer, ex) for ex in examples]
-        cached = cache.get_many("generation", keys) if summarizer.cacheable else {}
-        by_id: dict[str, Output] = {}
-        todo: list[Example] = []
-        for example, key in zip(examples, keys, strict=True):
-            if key in cached:
-                hit = cached[key]
-                by_id[example.id] = Output(
-                    example_id=example.id,
-                    system=name,
-                    summary=hit["summary"],
-                    latency_s=hit["latency_s"],
-                    truncated_tokens=hit.get("truncated_tokens"),
-                )
-            else:
-                todo.append(example)
-        task = progress.add_task(f"generate {escape(name)}", total=len(examples))
-        progress.advance(task, len(examples) - len(todo))
-        for batch in _batches(todo, batch_size):
-            start = time.perf_counter()
-            generations = _safe_summarize(summarizer, batch)
-            latency = round((time.perf_counter() - start) / len(batch), 6)
-            fresh: dict[str, Any] = {}
-            for example, generation in zip(batch, generations, strict=True):
-                by_id[example.id] = Output(
-                    example_id=example.id,
-                    system=name,
-                    summary=generation.summary,
-                    error=generation.error,
-                    latency_s=latency,
-                    truncated_tokens=generation.truncated_tokens,
-                )
-                if generation.error is None and summarizer.cacheable:
-                    fresh[_generation_key(summarizer, example)] = {
-                        "summary": generation.summary,
-                        "latency_s": latency,
-                        "truncated_tokens": generation.truncated_tokens,
-                    }
-            cache.put_many("generation", fresh)
-            progress.advance(task, len(batch))
-            failed += sum(generation.error is not None for generation in generations)
-            if max_failures is not None and failed > max_failures:
-                last = next(by_id[ex.id] for ex in reversed(batch) if by_id[ex.id].error)
-                raise BackendError(
-                    f"stopped after {failed} failed generations (max_failures={max_failures}); "
-                    f"last error: system {name!r}, example {last.example_id!r}: {last.error}",
-                    hint="fix the cause and run again (finished generations are cached), "
-                    "or raise --max-failures",
-                )
-        outputs.extend(by_id[example.id] for example in examples)
-    return outputs
-
-
-# scoring --------------------------------------------------------------------
-def skip_reason(entry: MetricEntry, example: Example, output: Output) -> str | None:
-    """Why a pair cannot be scored by ``entry`` (its values are then null), else None."""
-    if output.error is not None or output.summary is None:
-        return f"generation failed: {output.error}"
-    if "source" in entry.requires and not example.source.strip():
-        return "empty source"
-    if not output.summary.strip():
-        return "empty summary"
-    if "reference" in entry.requires and not any(ref.strip() for ref in example.references):
-        return "no reference"
-    return None
-
-
-def _score_key(entry: MetricEntry, metric: Metric, item: MetricInput) -> str:
-    # References are always part of the key: metrics such as ``numbers`` use
-    # them when present (recall) without requiring them.
-    parts: list[Any] = [metric.fingerprint.digest(), item.summary, list(item.example.references)]
-    if "source" in entry.requires:
-        parts.append(item.example.source)
-    return content_hash(parts)
-
-
-def _item_error(error: Exception) -> MetricResult:
-    return MetricResult(values={}, reason=f"{METRIC_ERROR}: {type(error).__name__}: {error}")
-
-
-def _safe_score(metric: Metric, batch: Sequence[MetricInput]) -> list[MetricResult]:
-    """Score a batch; an item that makes the metric raise becomes that item's error.
-
-    A `HarnessError` (a missing dependency, a metric that cannot run at all)
-    still ends the stage: it is the same for every item. Any other exception
-    is retried item by item, so the items that do not raise are scored and the
-    one that does is recorded with the reason (and never cached).
-    """
-    try:
-        results = metric.score(batch)
-        if len(results) != len(batch):
-            raise RuntimeError(f"metric returned {len(results)} results for {len(batch)} inputs")
-        return results
-    except HarnessError:
-        raise
-    except Exception as error:
-        if len(batch) == 1:
-            return [_item_error(error)]
-    return [result for item in batch for result in _safe_score(metric, [item])]
-
-
-def score(
-    examples: Sequence[Example],
-    outputs: Sequence[Output],
-    metrics: Sequence[tuple[MetricEntry, Metric]],
-    cache: Cache,
-    progress: Progress,
-) -> list[Score]:
-    """Score every output with every metric, reusing cached scores.
-
-    Returns:
-        One `Score` per (metric, output), in metric then output order.
-    """
-    by_id = {example.id: example for example in examples}
-    scores: list[Score] = []
-    for entry, metric in metrics:
-        names = [spec.name for spec in entry.values]
-        results: list[MetricResult | None] = [None] * len(outputs)
-        pending: list[tuple[int, MetricInput, str]] = []
-        for index, output in enumerate(outputs):
-            example = by_id[output.example_id]
-            reason = skip_reason(entry, example, output)
-            if reason is not None:
-                results[index] = MetricResult(values={}, reason=reason)
-                continue
-            assert output.summary is not None
-            item = MetricInput(example=example, summary=output.summary)
-            pending.append((index, item, _score_key(entry, metric, item)))
-        cached = cache.get_many("score", [key for _, _, key in pending])
-        todo = []
-        for index, item, key in pending:
-            if key in cached:
-                results[index] = MetricResult(**cached[key])
-            else:
-                todo.append((index, item, key))
-        task = progress.add_task(f"score {escape(entry.name)}", total=len(outputs))
-        progress.advance(task, len(outputs) - len(todo))
-        for batch in _batches(todo, METRIC_BATCH):
-            fresh: dict[str, Any] = {}
-            computed = _safe_score(metric, [item for _, item, _ in batch])
-            for (index, _, key), result in zip(batch, computed, strict=True):
-                results[index] = result
-                if result.reason is None or not result.reason.startswith(METRIC_ERROR):
-                    fresh[key] = {
-                        "values": result.values,
-                        "findings": result.findings,
-                        "reason": result.reason,
-                    }
-            cache.put_many("score", fresh)
-            progress.advance(task, len(batch))
-        for output, maybe in zip(outputs, results, strict=True):
-            assert maybe is not None
-            scores.append(
-                Score(
-                    example_id=output.example_id,
-                    system=output.system,
-                    metric=entry.name,
-                    values={name: _clean(maybe.values.get(name)) for name in names},
-                    findings=maybe.findings,
-                    reason=maybe.reason,
-                )
-            )
-    return scores
-
-
-def _clean(value: float | None) -> float | None:
-    if value is None:
-        return None
-    number = float(value)
-    return None if number != number else number  # nan → null
-
-
-# aggregation ----------------------------------------------------------------
-def aggregate(
-    config: RunConfig,
-    metrics: Sequence[MetricEntry],
-    outputs: Sequence[Output],
-    scores: Sequence[Score],
-    examples: Sequence[Example],
-) -> dict[str, Any]:
-    """results.json: per system and value, mean with bootstrap CI, n, nulls; failures;
-    and each system's paired comparison with the baseline.
-
-    ``comparisons[system][value]`` compares ``system`` with
-    ``config.baseline_system()`` on the examples where both define the value:
-    mean difference (system − baseline) with a paired-bootstrap CI, a
-    sign-flip permutation p-value, its Holm adjustment across the system's
-    values, ``significant`` (``p_holm < stats.alpha``) and wins/ties/losses.
-
-    Deterministic given the scores and ``config.seed``.
-    """
-    systems = [system.name for system in config.systems]
-    failures = {name: 0 for name in systems}
-    errors: dict[str, list[dict[str, str]]] = {name: [] for name in systems}
-    truncated = {name: 0 for name in systems}
-    for output in outputs:
-        if output.truncated_tokens:
-            truncated[output.system] += 1
-        if output.error is not None:
-            failures[output.system] += 1
-            errors[output.system].append({"example_id": output.example_id, "error": output.error})
-    metric_errors: dict[str, list[dict[str, str]]] = {name: [] for name in systems}
-    columns: dict[tuple[str, str], list[float | None]] = {}
-    by_example: dict[tuple[str, str], dict[str, float | None]] = {}
-    for item in scores:
-        if item.reason is not None and item.reason.startswith(METRIC_ERROR):
-            metric_errors[item.system].append(
-                {"example_id": item.example_id, "metric": item.metric, "error": item.reason}
-            )
-        for name, value in item.values.items():
-            columns.setdefault((item.system, f"{item.metric}.{name}"), []).append(value)
-            by_example.setdefault((item.system, f"{item.metric}.{name}"), {})[item.example_id] = (
-                value
-            )
-    values_meta: dict[str, dict[str, Any]] = {}
-    for entry in metrics:
-        for spec in entry.values:
-            values_meta[f"{entry.name}.{spec.name}"] = {
-                "metric": entry.name,
-                "higher_is_better": spec.higher_is_better,
-                "description": spec.description,
-            }
-    results: dict[str, dict[str, Any]] = {}
-    for system in systems:
-        per_value: dict[str, Any] = {}
-        for value_name in values_meta:
-            summary = bootstrap_mean(
-                to_array(columns.get((system, value_name), [])),
-                resamples=config.stats.resamples,
-                confidence=config.stats.confidence,
-                seed=config.seed,
-            )
-            per_value[value_name] = summary.to_json()
-        results[system] = per_value
-    baseline = config.baseline_system()
-    example_ids = list(dict.fromkeys(output.example_id for output in outputs))
-    directions = {name: meta["higher_is_better"] for name, meta in values_meta.items()}
-    comparisons: dict[str, dict[str, Any]] = {}
-    for system in systems:
-        if system == baseline:
-            continue
-        pairs = {}
-        for value_name in values_meta:
-            mine = by_example.get((system, value_name), {})
-            theirs = by_example.get((baseline, value_name), {})
-            pairs[value_name] = (
-                to_array([mine.get(example_id) for example_id in example_ids]),
-                to_array([theirs.get(example_id) for example_id in example_ids]),
-            )
-        compared = compare_paired(
-            pairs,
-            directions,
-            resamples=config.stats.resamples,
-            confidence=config.stats.confidence,
-            alpha=config.stats.alpha,
-            seed=config.seed,
-        )
-        comparisons[system] = {name: item.to_json() for name, item in compared.items()}
-    return {
-        "name": config.name,
-        "seed": config.seed,
-        "confidence": config.stats.confidence,
-        "alpha": config.stats.alpha,
-        "n_examples": len(examples),
-        "systems": systems,
-        "values": values_meta,
-        "failures": failures,
-        "truncated": truncated,
-        "errors": errors,
-        "metric_errors": metric_errors,
-        "results": results,
-        "baseline": baseline,
-        "comparisons": comparisons,
-        "meta_eval": meta_evaluate(
-            examples,
-            scores,
-            values_meta,
-            config.meta_eval,
-            seed=config.seed,
-            resamples=config.stats.resamples,
-            confidence=config.stats.confidence,
-            systems=labelled_systems(config),
-        ),
-    }
-
-
-def labelled_systems(config: RunConfig) -> list[str]:
-    """Systems whose summaries are the benchmark's own ``summary`` field, the one
-    human labels judge: ``precomputed`` systems without ``path`` or ``column``."""
-    return [
-        system.name
-        for system in config.systems
-        if system.backend == "precomputed"
-        and not system.params.get("path")
-        and not system.params.get("column")
-    ]
-
-
-# manifest -------------------------------------------------------------------
-def _git_sha() -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-            cwd=Path(__file__).resolve().parent,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout.strip() or None if done.returncode == 0 else None
-
-
-def _versions() -> dict[str, str | None]:
-    found: dict[str, str | None] = {}
-    for name in _PACKAGES:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = None
-    return found
-
-
-def devices(components: dict[str, object]) -> dict[str, str]:
-    """Where each model-based component computes, for the manifest.
-
-    Components that run a torch model (``hf``, ``nli``, ``bertscore``,
-    ``embedding``) have a ``runs_on`` attribute (`harness.device`); the
-    others run on the CPU and are left out.
-    """
-    found = {name: getattr(component, "runs_on", None) for name, component in components.items()}
-    return {name: where for name, where in found.items() if isinstance(where, str)}
-
-
-def environment() -> dict[str, Any]:
-    """Versions and platform facts for the manifest."""
-    return {
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-        "packages": _versions(),
-        "git_sha": _git_sha(),
-    }
-
-
 # the whole pipeline -----------------------------------------------------------
 @dataclass
 class RunSummary:
@@ -525,10 +91,6 @@ class RunSummary:
     run_dir: RunDir
     results: dict[str, Any]
     manifest: dict[str, Any]
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _build_metrics(config: RunConfig, origin: str) -> list[tuple[MetricEntry, Metric]]:
@@ -547,6 +109,7 @@ def run_pipeline(
     console: Console | None = None,
     render: Callable[[RunDir], object] | None = None,
     max_failures: int | None = None,
+    executor: Executor | None = None,
 ) -> RunSummary:
     """Run generate → score → aggregate and write the run directory.
 
@@ -559,39 +122,78 @@ def run_pipeline(
         render: Called with the run directory to write reports.
         max_failures: Stop (`BackendError`) once more than this many
             generations have failed; ``None`` records failures and goes on.
+        executor: Where batches run (default: the one ``config.executor``
+            names; this function closes it). Results are the same whatever
+            it is; the manifest records it.
     """
     console = console or Console(stderr=True)
     clock = StageClock()
-    started = _now()
+    started = now()
     target = Path(out) if out is not None else config.out_dir()
     context = BuildContext(config_dir=config_dir, seed=config.seed)
-    with clock.stage("load"):
-        benchmark = load_benchmark(config.benchmark, seed=config.seed)
-        systems = [
-            (
-                system.name,
-                build_backend(system, context, f"{origin}: systems[{index}]"),
-                system.batch_size,
-            )
-            for index, system in enumerate(config.systems)
-        ]
-        metrics = _build_metrics(config, origin)
-        preflight(config, [entry for entry, _ in metrics], benchmark.examples, origin)
-    staged = stage_run(target)
+    # First: a Ray cluster that cannot be reached ends the run before any load.
+    if executor is None:
+        executor = make_executor(config.executor, origin)
+    try:
+        executor.start()
+        with clock.stage("load"):
+            benchmark = load_benchmark(config.benchmark, seed=config.seed)
+            systems = [
+                (
+                    system.name,
+                    build_backend(system, context, f"{origin}: systems[{index}]"),
+                    system.batch_size,
+                )
+                for index, system in enumerate(config.systems)
+            ]
+            metrics = _build_metrics(config, origin)
+            preflight(config, [entry for entry, _ in metrics], benchmark.examples, origin)
+            system_parts = [
+                Component(f"systems[{index}]", system, f"{origin}: systems[{index}]", context)
+                for index, system in enumerate(config.systems)
+            ]
+            metric_parts = [
+                Component(f"metrics[{index}]", item, f"{origin}: metrics[{index}]")
+                for index, item in enumerate(config.metrics)
+            ]
+        if not isinstance(executor, LocalExecutor):
+            check_shippable([*system_parts, *metric_parts])
+        staged = stage_run(target)
+    except BaseException:
+        executor.close()
+        raise
     cache: Cache | None = None
+    # The executor is how a run is done, not what it computes: left out of
+    # config.yaml and the config hash, which are the same whatever runs it.
+    recorded = config.model_dump(mode="json", exclude={"executor"})
     try:
         cache = Cache(config.cache_path())
         run_dir = staged.staging
-        run_dir.write_config(config.model_dump(mode="json"))
+        run_dir.write_config(recorded)
         run_dir.write_examples(benchmark.examples)
         with make_progress(console) as progress:
             with clock.stage("generate"):
                 outputs = generate(
-                    benchmark.examples, systems, cache, progress, max_failures=max_failures
+                    benchmark.examples,
+                    systems,
+                    cache,
+                    progress,
+                    max_failures=max_failures,
+                    executor=executor,
+                    components=system_parts,
                 )
             run_dir.write_outputs(outputs)
             with clock.stage("score"):
-                scores = score(benchmark.examples, outputs, metrics, cache, progress)
+                scores = score(
+                    benchmark.examples,
+                    outputs,
+                    metrics,
+                    cache,
+                    progress,
+                    executor=executor,
+                    components=metric_parts,
+                )
+        executor.close()
         run_dir.write_scores(scores)
         with clock.stage("aggregate"):
             results = aggregate(
@@ -599,10 +201,11 @@ def run_pipeline(
             )
         run_dir.write_json(RESULTS_FILE, results)
         manifest = {
-            "harness_run": {"started": started, "finished": _now(), "command": "run"},
+            "harness_run": {"started": started, "finished": now(), "command": "run"},
             "environment": environment(),
             "seed": config.seed,
-            "config_hash": content_hash(config.model_dump(mode="json")),
+            "config_hash": content_hash(recorded),
+            "executor": executor.description,
             "benchmark": benchmark.info,
             "components": {
                 "systems": {name: s.fingerprint.model_dump(mode="json") for name, s, _ in systems},
@@ -625,6 +228,7 @@ def run_pipeline(
         staged.discard()
         raise
     finally:
+        executor.close()
         if cache is not None:
             cache.close()
     return RunSummary(final, results, manifest)
@@ -646,7 +250,7 @@ def score_run(
     origin = str(run_dir.file("config.yaml"))
     config = parse_config(run_dir.read_config(), origin)
     clock = StageClock()
-    started = _now()
+    started = now()
     examples = run_dir.read_examples()
     outputs = run_dir.read_outputs()
     check_outputs(run_dir, config, examples, outputs)
@@ -668,7 +272,7 @@ def score_run(
         staged.staging.write_json(RESULTS_FILE, results)
         manifest["rescored"] = {
             "started": started,
-            "finished": _now(),
+            "finished": now(),
             "metrics": {e.name: m.fingerprint.model_dump(mode="json") for e, m in metrics},
             "devices": devices({e.name: m for e, m in metrics}),
             "cache": cache.stats(),
@@ -762,17 +366,24 @@ def rerender(run_dir: RunDir, render: Callable[[RunDir], object]) -> RunDir:
 
 
 __all__ = [
+    "GenerateDone",
+    "GenerateTask",
     "RunSummary",
+    "ScoreDone",
+    "ScoreTask",
     "StageClock",
     "aggregate",
     "check_outputs",
     "devices",
     "environment",
     "generate",
+    "generate_batch",
     "make_progress",
+    "plan_score_tasks",
     "rerender",
     "run_pipeline",
     "score",
+    "score_batch",
     "score_run",
     "skip_reason",
 ]

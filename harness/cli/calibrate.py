@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from harness.aggregate import labelled_systems
 from harness.calibrate import (
     agreement,
     check_metric,
@@ -21,7 +22,8 @@ from harness.errors import ConfigError, StoreError
 from harness.metric import build_metric
 from harness.metric.consistency import ConsistencyParams
 from harness.records import Score
-from harness.runner import labelled_systems, make_progress, score
+from harness.runner import make_progress
+from harness.scoring import score
 from harness.store import Cache, RunDir, write_atomic
 
 #: Where the fitted entry goes without ``--out`` (inside the run directory).

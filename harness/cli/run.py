@@ -10,6 +10,7 @@ import typer
 from harness.cli._common import stderr, stdout, user_errors
 from harness.cli._outcome import report_outcome
 from harness.config import load_config
+from harness.executor import ExecutorKind
 from harness.report import load_table, render_reports, to_rich
 from harness.runner import run_pipeline
 
@@ -36,6 +37,26 @@ def run_command(
             "finished generations stay cached. Default: record failures and go on.",
         ),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Run batches on N worker processes (executor: process), or N Ray "
+            "actors with --executor ray. Results are the same whatever runs them.",
+        ),
+    ] = None,
+    executor: Annotated[
+        ExecutorKind | None,
+        typer.Option("--executor", help="Where batches run: local, process or ray."),
+    ] = None,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            "--address",
+            help="The Ray cluster (auto, HOST:6379, ray://HOST:10001); implies --executor ray.",
+        ),
+    ] = None,
 ) -> None:
     """Run a config: generate summaries, score them, write the run directory and reports.
 
@@ -45,7 +66,12 @@ def run_command(
     sets = list(overrides or [])
     if limit is not None:
         sets.append(f"benchmark.limit={limit}")
-    run_config = load_config(config, sets)
+    run_config = load_config(config, [*sets, *_executor_sets(workers, executor, address)])
+    if executor is None and address is None and workers is not None:
+        # --workers alone: a pool, unless the config already names one (ray).
+        if run_config.executor.kind == "local":
+            sets.append("executor.kind=process")
+        run_config = load_config(config, [*sets, *_executor_sets(workers, executor, address)])
     summary = run_pipeline(
         run_config,
         origin=str(config),
@@ -65,3 +91,15 @@ def run_command(
         highlight=False,
     )
     report_outcome(summary.results)
+
+
+def _executor_sets(workers: int | None, kind: str | None, address: str | None) -> list[str]:
+    """``--set`` overrides for the executor flags (validated with the config)."""
+    if kind is None and address is not None:
+        kind = "ray"
+    sets = [] if kind is None else [f"executor.kind={kind}"]
+    if workers is not None:
+        sets.append(f"executor.workers={workers}")
+    if address is not None:
+        sets.append(f"executor.address={address}")
+    return sets

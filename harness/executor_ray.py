@@ -1,0 +1,187 @@
+"""The ``ray`` executor: batches run on Ray actors (``executor: {kind: ray}``).
+
+Each of ``workers`` actors holds a `harness.executor.Workspace`, so it builds
+each component once, like a worker process. With an ``address`` the driver
+joins an existing cluster (``auto`` from a node of it, ``HOST:PORT`` of the
+head's GCS, or ``ray://HOST:10001`` through Ray Client); without one it starts
+a local Ray on 127.0.0.1 and stops it at the end of the run. The cache and the
+run directory stay on the driver: actors only return plain data.
+
+``ray`` is imported here only, when this executor is asked for (``pip
+install 'harness[ray]'``); every node needs harness and the extras its
+components use installed.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections import deque
+from collections.abc import Iterator, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from harness.errors import ConfigError, MissingDependencyError
+from harness.executor import (
+    TaskFailure,
+    TaskFn,
+    TaskT,
+    Workspace,
+    _Attempts,
+    _Raised,
+    run_task,
+)
+
+_CONNECT_TIMEOUT_S = 3.0
+
+
+class RayWorker:
+    """A Ray actor's state: one workspace, and `run_task` on it."""
+
+    def __init__(self) -> None:
+        self.workspace = Workspace()
+
+    def run(self, fn: TaskFn[Any, Any], task: Any) -> tuple[str, Any]:
+        """Run one task (see `harness.executor.run_task`)."""
+        return run_task(fn, self.workspace, task)
+
+
+def _import_ray() -> Any:
+    try:
+        import ray
+    except ImportError:
+        raise MissingDependencyError(
+            "ray", "pip install 'harness[ray]'", "executor: {kind: ray}"
+        ) from None
+    return ray
+
+
+def _host_port(address: str) -> tuple[str, int] | None:
+    """``(host, port)`` of ``HOST:PORT`` or ``ray://HOST:PORT``; None for ``auto``/others."""
+    if address in ("auto", "local"):
+        return None
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.hostname is None or port is None:
+        return None
+    return parts.hostname, port
+
+
+def _unreachable(where: str, address: str, why: str) -> ConfigError:
+    return ConfigError(
+        f"{where}: executor.address: cannot reach a Ray cluster at {address!r} ({why})",
+        hint="start the cluster (`ray start --head` on the head node) and give its address "
+        "(`auto` on a node of it, HOST:6379, or ray://HOST:10001 for Ray Client), "
+        "or leave `address` out to start a local Ray",
+    )
+
+
+class RayExecutor:
+    """Tasks on ``workers`` Ray actors of 1 CPU each.
+
+    Args:
+        workers: How many actors.
+        address: The cluster; ``None`` starts a local Ray (``num_cpus=workers``).
+        where: The config file, for errors.
+
+    Raises:
+        MissingDependencyError: ``ray`` is not installed.
+        ConfigError: The cluster at ``address`` cannot be reached.
+    """
+
+    def __init__(self, workers: int, address: str | None, *, where: str) -> None:
+        self.workers = workers
+        self.address = address
+        self._ray = ray = _import_ray()
+        self._started = False
+        self._actors: list[Any] = []
+        if ray.is_initialized():
+            return
+        if address is None:
+            ray.init(
+                num_cpus=workers,
+                include_dashboard=False,
+                _node_ip_address="127.0.0.1",
+                log_to_driver=False,
+                configure_logging=False,
+            )
+            self._started = True
+            return
+        target = _host_port(address)
+        if target is not None:
+            try:
+                socket.create_connection(target, timeout=_CONNECT_TIMEOUT_S).close()
+            except OSError as error:
+                raise _unreachable(where, address, f"{type(error).__name__}: {error}") from None
+        try:
+            ray.init(address=address, log_to_driver=False, configure_logging=False)
+        except (ConnectionError, RuntimeError, TimeoutError) as error:
+            raise _unreachable(where, address, f"{type(error).__name__}: {error}") from None
+        self._started = True
+
+    @property
+    def description(self) -> dict[str, Any]:
+        """``{"kind": "ray", "workers": N, "address": ...}``."""
+        return {"kind": "ray", "workers": self.workers, "address": self.address}
+
+    def start(self) -> None:
+        """Create the actors now (Ray starts their processes in the background)."""
+        while len(self._actors) < self.workers:
+            self._actors.append(self._actor())
+
+    def _actor(self) -> Any:
+        return self._ray.remote(num_cpus=1)(RayWorker).remote()
+
+    def map(
+        self, fn: TaskFn[TaskT, Any], tasks: Sequence[TaskT], local: Workspace
+    ) -> Iterator[tuple[int, Any]]:
+        """Run the tasks on the actors, yielding each result as it arrives."""
+        ray = self._ray
+        state = _Attempts(tasks)
+        done = False
+        try:
+            while len(self._actors) < min(self.workers, len(tasks)):
+                self._actors.append(self._actor())
+            idle: deque[Any] = deque(self._actors)
+            flying: dict[Any, tuple[Any, int]] = {}
+            while state.todo or flying:
+                while idle and state.todo:
+                    actor, index = idle.popleft(), state.todo.popleft()
+                    flying[actor.run.remote(fn, tasks[index])] = (actor, index)
+                [ready], _ = ray.wait(list(flying), num_returns=1)
+                actor, index = flying.pop(ready)
+                try:
+                    status, value = ray.get(ready)
+                except ray.exceptions.RayActorError as error:
+                    self._actors.remove(actor)
+                    fresh = self._actor()
+                    self._actors.append(fresh)
+                    idle.append(fresh)
+                    reason = f"the Ray actor died ({type(error).__name__})"
+                    failure: TaskFailure | None = state.died(index, reason)
+                    if failure is not None:
+                        yield index, failure
+                    continue
+                idle.append(actor)
+                if status == "raised":
+                    assert isinstance(value, _Raised)
+                    raise value.error()
+                yield index, value
+            done = True
+        finally:
+            if not done:
+                self.close()
+
+    def close(self) -> None:
+        """Kill the actors; stop Ray if this executor started it."""
+        actors, self._actors = self._actors, []
+        for actor in actors:
+            self._ray.kill(actor)
+        if self._started:
+            self._started = False
+            self._ray.shutdown()
+
+
+__all__ = ["RayExecutor", "RayWorker"]

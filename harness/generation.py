@@ -1,0 +1,203 @@
+"""Generation: every system over every example, in batches, through an executor.
+
+A batch is a pure function of (system fingerprint, examples): `generate_batch`
+runs in a worker, `generate` plans the batches, serves cached generations and
+commits each finished batch to the cache (the driver alone writes it).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.markup import escape
+from rich.progress import (
+    Progress,
+)
+
+from harness.backend import Generation, Summarizer
+from harness.errors import BackendError, HarnessError
+from harness.executor import (
+    Component,
+    Executor,
+    LocalExecutor,
+    TaskFailure,
+    Workspace,
+)
+from harness.records import Example, Output, content_hash
+from harness.store import (
+    Cache,
+)
+
+
+def batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    """Consecutive slices of ``items`` of at most ``size`` (the last may be shorter)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _generation_key(summarizer: Summarizer, example: Example) -> str:
+    return content_hash([summarizer.fingerprint.digest(), example.source])
+
+
+def _safe_summarize(summarizer: Summarizer, batch: Sequence[Example]) -> list[Generation]:
+    try:
+        generations = summarizer.summarize(batch)
+    except HarnessError:
+        raise
+    except Exception as error:  # a backend's own bug fails the batch, not the run
+        message = f"backend failed for the whole batch: {type(error).__name__}: {error}"
+        return [Generation.failed(message) for _ in batch]
+    if len(generations) != len(batch):
+        message = f"backend returned {len(generations)} results for {len(batch)} examples"
+        return [Generation.failed(message) for _ in batch]
+    return [_unicode_checked(generation) for generation in generations]
+
+
+def _unicode_checked(generation: Generation) -> Generation:
+    # A lone UTF-16 surrogate (a model or program that cut a character in
+    # half) has no UTF-8 form: it could be written neither to the cache nor to
+    # the run files. It fails that example, with the position, instead.
+    if generation.summary is None:
+        return generation
+    try:
+        generation.summary.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return Generation.failed(
+            f"the summary is not valid Unicode text: {error.reason} at character {error.start}"
+        )
+    return generation
+
+
+@dataclass(frozen=True)
+class GenerateTask:
+    """One generation batch: the system to build and the examples to summarize."""
+
+    system: Component
+    examples: tuple[Example, ...]
+
+
+@dataclass(frozen=True)
+class GenerateDone:
+    """A generation batch's answer: one `Generation` per example, and its seconds."""
+
+    generations: tuple[Generation, ...]
+    seconds: float
+
+
+def generate_batch(workspace: Workspace, task: GenerateTask) -> GenerateDone:
+    """Summarize one batch with the workspace's summarizer (runs in a worker)."""
+    summarizer = workspace.summarizer(task.system)
+    start = time.perf_counter()
+    generations = _safe_summarize(summarizer, task.examples)
+    return GenerateDone(tuple(generations), time.perf_counter() - start)
+
+
+def local_components(kind: str, built: Sequence[object]) -> list[Component]:
+    # Components a caller built itself, without configs: only `local` runs them.
+    return [Component(f"{kind}[{index}]", None, f"{kind}[{index}]") for index in range(len(built))]
+
+
+def generate(
+    examples: Sequence[Example],
+    systems: Sequence[tuple[str, Summarizer, int]],
+    cache: Cache,
+    progress: Progress,
+    *,
+    max_failures: int | None = None,
+    executor: Executor | None = None,
+    components: Sequence[Component] | None = None,
+) -> list[Output]:
+    """Run every system over every example, reusing cached generations.
+
+    Args:
+        examples: The benchmark examples.
+        systems: (system name, summarizer, batch size) triples.
+        cache: Generation cache; each finished batch is committed at once.
+        progress: Progress display.
+        max_failures: Stop once more than this many generations (all systems
+            together) have failed in this run; ``None`` never stops.
+        executor: Where batches run (default: `LocalExecutor`); the batches
+            of all systems are handed over together, so independent systems
+            run concurrently on a pool.
+        components: The systems' `Component` (configs a worker builds them
+            from), parallel to ``systems``; needed by every executor but local.
+
+    Returns:
+        One `Output` per (system, example), systems in config order.
+
+    Raises:
+        BackendError: More than ``max_failures`` generations failed. The
+            batches finished before that stay in the cache.
+    """
+    executor = executor or LocalExecutor()
+    components = list(components or local_components("systems", systems))
+    workspace = Workspace({c.key: s for c, (_, s, _) in zip(components, systems, strict=True)})
+    by_id: list[dict[str, Output]] = [{} for _ in systems]
+    tasks: list[GenerateTask] = []
+    owner: list[int] = []
+    bars = []
+    for position, ((name, summarizer, batch_size), component) in enumerate(
+        zip(systems, components, strict=True)
+    ):
+        keys = [_generation_key(summarizer, ex) for ex in examples]
+        cached = cache.get_many("generation", keys) if summarizer.cacheable else {}
+        todo: list[Example] = []
+        for example, key in zip(examples, keys, strict=True):
+            if key in cached:
+                hit = cached[key]
+                by_id[position][example.id] = Output(
+                    example_id=example.id,
+                    system=name,
+                    summary=hit["summary"],
+                    latency_s=hit["latency_s"],
+                    truncated_tokens=hit.get("truncated_tokens"),
+                )
+            else:
+                todo.append(example)
+        bar = progress.add_task(f"generate {escape(name)}", total=len(examples))
+        progress.advance(bar, len(examples) - len(todo))
+        bars.append(bar)
+        for batch in batches(todo, batch_size):
+            tasks.append(GenerateTask(component, tuple(batch)))
+            owner.append(position)
+    failed = 0
+    for index, done in executor.map(generate_batch, tasks, workspace):
+        position = owner[index]
+        name, summarizer, _ = systems[position]
+        batch = tasks[index].examples
+        if isinstance(done, TaskFailure):
+            done = GenerateDone(tuple(Generation.failed(done.reason) for _ in batch), 0.0)
+        latency = round(done.seconds / len(batch), 6)
+        fresh: dict[str, Any] = {}
+        for example, generation in zip(batch, done.generations, strict=True):
+            by_id[position][example.id] = Output(
+                example_id=example.id,
+                system=name,
+                summary=generation.summary,
+                error=generation.error,
+                latency_s=latency,
+                truncated_tokens=generation.truncated_tokens,
+            )
+            if generation.error is None and summarizer.cacheable:
+                fresh[_generation_key(summarizer, example)] = {
+                    "summary": generation.summary,
+                    "latency_s": latency,
+                    "truncated_tokens": generation.truncated_tokens,
+                }
+        cache.put_many("generation", fresh)
+        progress.advance(bars[position], len(batch))
+        failed += sum(generation.error is not None for generation in done.generations)
+        if max_failures is not None and failed > max_failures:
+            last = next(
+                by_id[position][ex.id] for ex in reversed(batch) if by_id[position][ex.id].error
+            )
+            raise BackendError(
+                f"stopped after {failed} failed generations (max_failures={max_failures}); "
+                f"last error: system {name!r}, example {last.example_id!r}: {last.error}",
+                hint="fix the cause and run again (finished generations are cached), "
+                "or raise --max-failures",
+            )
+    return [found[example.id] for found in by_id for example in examples]

@@ -1,0 +1,98 @@
+"""What manifest.json records besides the results: versions, platform, devices, timings."""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+_PACKAGES = (
+    "harness",
+    "pydantic",
+    "numpy",
+    "scipy",
+    "networkx",
+    "rouge-score-rs",
+    "rouge-score",
+    "spacy",
+    "torch",
+    "transformers",
+    "sentence-transformers",
+    "bert-score",
+    "openai",
+)
+
+
+@dataclass
+class StageClock:
+    """Wall-clock seconds per pipeline stage, for the manifest."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time a ``with`` block under ``name``."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = round(time.perf_counter() - start, 3)
+
+
+def _git_sha() -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+            cwd=Path(__file__).resolve().parent,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def _versions() -> dict[str, str | None]:
+    found: dict[str, str | None] = {}
+    for name in _PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = None
+    return found
+
+
+def devices(components: dict[str, object]) -> dict[str, str]:
+    """Where each model-based component computes, for the manifest.
+
+    Components that run a torch model (``hf``, ``nli``, ``bertscore``,
+    ``embedding``) have a ``runs_on`` attribute (`harness.device`); the
+    others run on the CPU and are left out.
+    """
+    found = {name: getattr(component, "runs_on", None) for name, component in components.items()}
+    return {name: where for name, where in found.items() if isinstance(where, str)}
+
+
+def environment() -> dict[str, Any]:
+    """Versions and platform facts for the manifest."""
+    return {
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "packages": _versions(),
+        "git_sha": _git_sha(),
+    }
+
+
+def now() -> str:
+    """The time in UTC, to the second, for the manifest."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

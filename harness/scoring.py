@@ -1,0 +1,267 @@
+"""Scoring: every output with every metric, batched by article, through an executor.
+
+All of an article's pairs go into one batch, so its source is analysed once
+for every system and metric. An item that makes its metric raise is that
+item's error (``metric error: ...``), never cached, never the end of the stage.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.markup import escape
+from rich.progress import (
+    Progress,
+)
+
+from harness.errors import HarnessError
+from harness.executor import (
+    Component,
+    Executor,
+    LocalExecutor,
+    TaskFailure,
+    Workspace,
+)
+from harness.generation import batches, local_components
+from harness.metric import Metric, MetricEntry, MetricInput, MetricResult
+from harness.records import Example, Output, Score, content_hash
+from harness.store import (
+    Cache,
+)
+
+METRIC_BATCH = 64
+#: How the reason of an item that made its metric raise begins (never cached).
+METRIC_ERROR = "metric error"
+
+
+def skip_reason(entry: MetricEntry, example: Example, output: Output) -> str | None:
+    """Why a pair cannot be scored by ``entry`` (its values are then null), else None."""
+    if output.error is not None or output.summary is None:
+        return f"generation failed: {output.error}"
+    if "source" in entry.requires and not example.source.strip():
+        return "empty source"
+    if not output.summary.strip():
+        return "empty summary"
+    if "reference" in entry.requires and not any(ref.strip() for ref in example.references):
+        return "no reference"
+    return None
+
+
+def _score_key(entry: MetricEntry, metric: Metric, item: MetricInput) -> str:
+    # References are always part of the key: metrics such as ``numbers`` use
+    # them when present (recall) without requiring them.
+    parts: list[Any] = [metric.fingerprint.digest(), item.summary, list(item.example.references)]
+    if "source" in entry.requires:
+        parts.append(item.example.source)
+    return content_hash(parts)
+
+
+def _item_error(error: Exception) -> MetricResult:
+    return MetricResult(values={}, reason=f"{METRIC_ERROR}: {type(error).__name__}: {error}")
+
+
+def _safe_score(metric: Metric, batch: Sequence[MetricInput]) -> list[MetricResult]:
+    """Score a batch; an item that makes the metric raise becomes that item's error.
+
+    A `HarnessError` (a missing dependency, a metric that cannot run at all)
+    still ends the stage: it is the same for every item. Any other exception
+    is retried item by item, so the items that do not raise are scored and the
+    one that does is recorded with the reason (and never cached).
+    """
+    try:
+        results = metric.score(batch)
+        if len(results) != len(batch):
+            raise RuntimeError(f"metric returned {len(results)} results for {len(batch)} inputs")
+        return results
+    except HarnessError:
+        raise
+    except Exception as error:
+        if len(batch) == 1:
+            return [_item_error(error)]
+    return [result for item in batch for result in _safe_score(metric, [item])]
+
+
+@dataclass(frozen=True)
+class ScoreTask:
+    """One scoring batch: the items of a few articles, for each metric.
+
+    ``items[m]`` are the pairs ``metrics[m]`` scores. All pairs of an article
+    (every system, every metric) are in one task, so its source is analysed
+    once, by one worker, and shared through the metrics' per-process caches.
+    """
+
+    metrics: tuple[Component, ...]
+    items: tuple[tuple[MetricInput, ...], ...]
+
+
+@dataclass(frozen=True)
+class ScoreDone:
+    """A scoring batch's answer: ``results[m][i]`` for ``items[m][i]``; the worker's pid."""
+
+    results: tuple[tuple[MetricResult, ...], ...]
+    worker: int
+
+
+def score_batch(workspace: Workspace, task: ScoreTask) -> ScoreDone:
+    """Score one batch with the workspace's metrics (runs in a worker)."""
+    results: list[tuple[MetricResult, ...]] = []
+    for component, items in zip(task.metrics, task.items, strict=True):
+        found: list[MetricResult] = []
+        if items:
+            metric = workspace.metric(component)
+            for batch in batches(items, METRIC_BATCH):
+                found.extend(_safe_score(metric, batch))
+        results.append(tuple(found))
+    return ScoreDone(tuple(results), os.getpid())
+
+
+def plan_score_tasks(
+    order: Sequence[str],
+    todo: Sequence[Sequence[tuple[int, MetricInput, str]]],
+    components: Sequence[Component],
+) -> tuple[list[ScoreTask], list[list[list[tuple[int, MetricInput, str]]]]]:
+    """Group the pairs to score into tasks by article, in benchmark order.
+
+    An article's pairs are never split between tasks; a task takes articles
+    while no metric gets more than `METRIC_BATCH` pairs (an article with more
+    is a task of its own). The plan depends only on the inputs, never on
+    the executor, so results are the same whatever runs them.
+
+    Args:
+        order: Example ids in benchmark order.
+        todo: Per metric, the (output index, item, cache key) still to score.
+        components: The metrics' components, parallel to ``todo``.
+
+    Returns:
+        The tasks and, per task and metric, the todo entries it holds.
+    """
+    per_article: dict[str, list[list[tuple[int, MetricInput, str]]]] = {}
+    for position, entries in enumerate(todo):
+        for entry in entries:
+            lists = per_article.setdefault(entry[1].example.id, [[] for _ in todo])
+            lists[position].append(entry)
+    plans: list[list[list[tuple[int, MetricInput, str]]]] = []
+    current: list[list[tuple[int, MetricInput, str]]] | None = None
+    for example_id in order:
+        article = per_article.get(example_id)
+        if article is None:
+            continue
+        if current is not None and all(
+            len(held) + len(more) <= METRIC_BATCH
+            for held, more in zip(current, article, strict=True)
+        ):
+            for held, more in zip(current, article, strict=True):
+                held.extend(more)
+            continue
+        current = [list(more) for more in article]
+        plans.append(current)
+    tasks = [
+        ScoreTask(tuple(components), tuple(tuple(item for _, item, _ in held) for held in plan))
+        for plan in plans
+    ]
+    return tasks, plans
+
+
+def score(
+    examples: Sequence[Example],
+    outputs: Sequence[Output],
+    metrics: Sequence[tuple[MetricEntry, Metric]],
+    cache: Cache,
+    progress: Progress,
+    *,
+    executor: Executor | None = None,
+    components: Sequence[Component] | None = None,
+) -> list[Score]:
+    """Score every output with every metric, reusing cached scores.
+
+    Args:
+        examples: The examples the outputs are for.
+        outputs: The outputs to score.
+        metrics: (entry, metric) pairs.
+        cache: Score cache; each finished batch is committed at once.
+        progress: Progress display (one bar per metric).
+        executor: Where batches run (default: `LocalExecutor`).
+        components: The metrics' `Component`, parallel to ``metrics``;
+            needed by every executor but local.
+
+    Returns:
+        One `Score` per (metric, output), in metric then output order.
+    """
+    executor = executor or LocalExecutor()
+    components = list(components or local_components("metrics", metrics))
+    workspace = Workspace({c.key: m for c, (_, m) in zip(components, metrics, strict=True)})
+    by_id = {example.id: example for example in examples}
+    results: list[list[MetricResult | None]] = []
+    todos: list[list[tuple[int, MetricInput, str]]] = []
+    bars = []
+    for entry, metric in metrics:
+        found: list[MetricResult | None] = [None] * len(outputs)
+        pending: list[tuple[int, MetricInput, str]] = []
+        for index, output in enumerate(outputs):
+            example = by_id[output.example_id]
+            reason = skip_reason(entry, example, output)
+            if reason is not None:
+                found[index] = MetricResult(values={}, reason=reason)
+                continue
+            assert output.summary is not None
+            item = MetricInput(example=example, summary=output.summary)
+            pending.append((index, item, _score_key(entry, metric, item)))
+        cached = cache.get_many("score", [key for _, _, key in pending])
+        todo = []
+        for index, item, key in pending:
+            if key in cached:
+                found[index] = MetricResult(**cached[key])
+            else:
+                todo.append((index, item, key))
+        bar = progress.add_task(f"score {escape(entry.name)}", total=len(outputs))
+        progress.advance(bar, len(outputs) - len(todo))
+        results.append(found)
+        todos.append(todo)
+        bars.append(bar)
+    tasks, plans = plan_score_tasks([example.id for example in examples], todos, components)
+    for number, done in executor.map(score_batch, tasks, workspace):
+        fresh: dict[str, Any] = {}
+        for position, held in enumerate(plans[number]):
+            if isinstance(done, TaskFailure):
+                computed: Sequence[MetricResult] = [
+                    MetricResult(values={}, reason=f"{METRIC_ERROR}: {done.reason}") for _ in held
+                ]
+            else:
+                computed = done.results[position]
+            for (index, _, key), result in zip(held, computed, strict=True):
+                results[position][index] = result
+                if result.reason is None or not result.reason.startswith(METRIC_ERROR):
+                    fresh[key] = {
+                        "values": result.values,
+                        "findings": result.findings,
+                        "reason": result.reason,
+                    }
+            if held:
+                progress.advance(bars[position], len(held))
+        cache.put_many("score", fresh)
+    scores: list[Score] = []
+    for (entry, _), found in zip(metrics, results, strict=True):
+        names = [spec.name for spec in entry.values]
+        for output, maybe in zip(outputs, found, strict=True):
+            assert maybe is not None
+            scores.append(
+                Score(
+                    example_id=output.example_id,
+                    system=output.system,
+                    metric=entry.name,
+                    values={name: _clean(maybe.values.get(name)) for name in names},
+                    findings=maybe.findings,
+                    reason=maybe.reason,
+                )
+            )
+    return scores
+
+
+def _clean(value: float | None) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if number != number else number  # nan → null
