@@ -35,7 +35,7 @@ from harness.records import Example
 from harness.text import split_sentences
 from harness.text.entities import clear_memo
 from harness.text.nlp import load_pipeline
-from harness.text.numbers import cached_quantities
+from harness.text.quantities import cached_quantities
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "benchmarks" / "newsbriefs" / "articles.jsonl"

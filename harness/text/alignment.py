@@ -48,7 +48,7 @@ from itertools import pairwise
 from typing import Any
 
 from harness.text.aliases import acronym_of, demonym_forms, initials, is_acronym, jaro_winkler
-from harness.text.numbers import cached_quantities
+from harness.text.quantities import cached_quantities
 from harness.text.sentences import sentence_spans
 
 #: Changed tokens a slot may have on each side.

@@ -41,7 +41,7 @@ from functools import cached_property
 from typing import Any
 
 from harness.text.nlp import load_pipeline, pipe
-from harness.text.numbers import extract_quantities
+from harness.text.quantities import extract_quantities
 from harness.text.sentences import sentence_spans
 
 #: Entity labels kept by default (spaCy's OntoNotes name labels).

@@ -1,0 +1,312 @@
+"""The core of a quantity: digits ("2,700", "4.2bn", "40C"), spelled numbers ("three
+hundred and twenty", "a dozen"), ordinals ("second", "twenty-first"), fractions
+("a third of") and the periods "a year", "the past decade".
+
+`core_at` reads the number that starts at a token; `harness.text.quantities.suffixes`
+then reads what follows it (scale, percent, currency, unit, duration, rate).
+"""
+
+from __future__ import annotations
+
+from harness.text.quantities.cues import BOUNDARY_WORDS
+from harness.text.quantities.draft import Draft, date_draft, step_of
+from harness.text.quantities.lexicon import (
+    ATTACHED_SCALES,
+    ATTACHED_UNITS,
+    FRACTION_WORDS,
+    NOT_SPELLED_ONE_AFTER,
+    NOT_SPELLED_ONE_BEFORE,
+    ORDINAL_SUFFIXES,
+    ORDINAL_WORDS,
+    PERIOD_LEADS,
+    RELATIVE_AFTER,
+    SCALE_WORDS,
+    SMALL,
+    STOPWORDS,
+    TENS,
+    TIME_PREPOSITIONS,
+    TIME_UNITS,
+    UNITS,
+    YEAR_PREFIXES,
+)
+from harness.text.quantities.tokens import TokenDoc
+
+
+def core_at(doc: TokenDoc, k: int) -> Draft | None:
+    """The number that starts at token ``k`` (digits, spelled, ordinal, fraction, period)."""
+    if k >= doc.n:
+        return None
+    tok = doc.toks[k]
+    if tok.kind == "num":
+        if _hyphen_name_before(doc, k):
+            return None
+        return Draft(k, k + 1, tok.num, tok.num, step_of(tok.num, tok.decimals), "count")
+    if tok.kind == "numsuf":
+        if _hyphen_name_before(doc, k):
+            return None
+        return _attached_suffix(doc, k)
+    if tok.kind == "word":
+        return _word_core(doc, k)
+    return None
+
+
+def _hyphen_name_before(doc: TokenDoc, k: int) -> bool:
+    """ "Covid-19", "Ai-95", "CDU-1": a word joined to the number by a hyphen."""
+    if (
+        k >= 2
+        and doc.low(k - 1) == "-"
+        and doc.adjacent(k - 1, k)
+        and doc.adjacent(k - 2, k - 1)
+        and doc.toks[k - 2].kind in ("word", "opaque")
+    ):
+        return doc.low(k - 2) not in YEAR_PREFIXES
+    # glued to a word or number: "A25", "M23", the "8" of "LC16m8"
+    return k >= 1 and doc.adjacent(k - 1, k) and doc.toks[k - 1].kind not in ("punct", "sym")
+
+
+def _attached_suffix(doc: TokenDoc, k: int) -> Draft | None:
+    tok = doc.toks[k]
+    suffix = tok.suffix
+    step = step_of(tok.num, tok.decimals)
+    if suffix.lower() in ORDINAL_SUFFIXES and tok.decimals == 0:
+        return Draft(k, k + 1, tok.num, tok.num, 1.0, "ordinal")
+    if suffix in ATTACHED_SCALES:
+        scale = ATTACHED_SCALES[suffix]
+        return Draft(
+            k, k + 1, tok.num * scale, tok.num * scale, step * scale, "count",
+            scaled=True, scale=scale,
+        )  # fmt: skip
+    unit = ATTACHED_UNITS.get(suffix) or ATTACHED_UNITS.get(suffix.lower())
+    if unit is not None and suffix != "m":
+        canonical, factor = unit
+        return Draft(
+            k, k + 1, tok.num * factor, tok.num, step * factor, "quantity", canonical,
+            factor=factor,
+        )  # fmt: skip
+    return None
+
+
+def _word_core(doc: TokenDoc, k: int) -> Draft | None:
+    low = doc.low(k)
+    if low in ("a", "an"):
+        return _article_core(doc, k)
+    if low in PERIOD_LEADS and doc.low(k + 1) in ("fortnight", "decade", "century"):
+        return _period_core(doc, k)
+    if low in ORDINAL_WORDS or (low in TENS and _ordinal_compound(doc, k)):
+        return _ordinal_word(doc, k)
+    if low in SMALL or low in TENS:
+        return _spelled(doc, k)
+    return None
+
+
+def _ordinal_compound(doc: TokenDoc, k: int) -> bool:
+    """ "twenty-first": tens, hyphen, ordinal unit."""
+    return (
+        doc.low(k + 1) == "-"
+        and doc.adjacent(k, k + 1)
+        and doc.adjacent(k + 1, k + 2)
+        and doc.low(k + 2) in ORDINAL_WORDS
+        and ORDINAL_WORDS[doc.low(k + 2)] < 10
+    )
+
+
+def _ordinal_word(doc: TokenDoc, k: int) -> Draft | None:
+    low = doc.low(k)
+    if low in TENS:
+        value = TENS[low] + ORDINAL_WORDS[doc.low(k + 2)]
+        return Draft(k, k + 3, value, value, 1.0, "ordinal", spelled=True)
+    if low == "first":
+        period = _first_months(doc, k)
+        if period is not None:
+            return period
+    if low == "second":
+        prev = doc.low(k - 1)
+        if prev in ("per", "a", "one", "split") and not _noun_follows(doc, k):
+            return None
+    if low in ("third", "fifth", "sixth", "eighth", "tenth", "quarter"):
+        prev = doc.low(k - 1)
+        if prev in ("a", "one") and doc.low(k + 1) == "of":
+            share = 1 / FRACTION_WORDS[low]
+            return Draft(k - 1, k + 1, share, share, 0.0, "fraction", spelled=True)
+    rank = float(ORDINAL_WORDS[low])
+    return Draft(k, k + 1, rank, rank, 1.0, "ordinal", spelled=True)
+
+
+def _first_months(doc: TokenDoc, k: int) -> Draft | None:
+    """ "the first two months of 2025", "the first half of 2024": a date range."""
+    nxt = doc.low(k + 1)
+    months = {"half": 6, "quarter": 3}.get(nxt, 0)
+    j = k + 2
+    if not months:
+        core = core_at(doc, k + 1) if k + 1 < doc.n else None
+        if core is None or core.kind != "count" or doc.low(core.last) != "months":
+            return None
+        months = int(core.value) if core.value == int(core.value) else 0
+        j = core.last + 1
+    if not 1 <= months <= 12 or doc.low(j) != "of":
+        return None
+    year = doc.year_at(j + 1)
+    if not year:
+        return None
+    return date_draft(k, j + 2, year, 1, 0, high=(year, months, 0))
+
+
+def _noun_follows(doc: TokenDoc, k: int) -> bool:
+    return doc.is_word(k + 1) and doc.low(k + 1) not in STOPWORDS
+
+
+def _period_core(doc: TokenDoc, k: int) -> Draft | None:
+    """ "the past fortnight", "the last decade": one unit of a long period."""
+    low = doc.low(k + 1)
+    days = TIME_UNITS[low]
+    if doc.low(k + 2) in ("-", "'", "’") or doc.low(k + 2) in RELATIVE_AFTER:
+        return None
+    return Draft(k + 1, k + 2, days, 1.0, days, "duration", "day", spelled=True, factor=days)
+
+
+def _article_core(doc: TokenDoc, k: int) -> Draft | None:
+    """ "a dozen", "a million", "a fortnight", "a third of", "a year"."""
+    nxt = doc.low(k + 1)
+    if nxt == "dozen":
+        return Draft(k, k + 2, 12.0, 12.0, 1.0, "count", spelled=True)
+    if nxt in ("hundred", "thousand", "million", "billion", "trillion"):
+        scale = 100.0 if nxt == "hundred" else SCALE_WORDS[nxt]
+        return Draft(k, k + 2, scale, scale, scale, "count", scaled=True, spelled=True, scale=scale)
+    if nxt in FRACTION_WORDS and doc.low(k + 2) == "of":
+        value = 1 / FRACTION_WORDS[nxt]
+        return Draft(k, k + 2, value, value, 0.0, "fraction", spelled=True)
+    if nxt in ("fortnight", "decade", "century", "year", "month", "week", "day", "hour"):
+        if _is_rate_position(doc, k) or doc.low(k + 2) in RELATIVE_AFTER:
+            return None
+        if nxt in ("day", "hour") and not _duration_context(doc, k):
+            return None
+        if doc.low(k + 2) == "-" or doc.low(k + 2) == "and":
+            return None  # "a year-long", "a year and a half"
+        days = TIME_UNITS[nxt]
+        return Draft(k, k + 2, days, 1.0, days, "duration", "day", spelled=True, factor=days)
+    return None
+
+
+def _duration_context(doc: TokenDoc, k: int) -> bool:
+    """ "for a day", "within an hour": a preposition of time before the article."""
+    return doc.low(k - 1) in ("for", "within", "in", "than", "after", "over", "nearly")
+
+
+def _is_rate_position(doc: TokenDoc, k: int) -> bool:
+    """ "twice a year", "14 hours a day": the article follows a quantity or frequency."""
+    prev = doc.toks[k - 1] if k >= 1 else None
+    if prev is None:
+        return False
+    if prev.lower in ("once", "twice", "times", "thrice"):
+        return True
+    for back in range(1, 4):
+        tok = doc.toks[k - back] if k - back >= 0 else None
+        if tok is None or tok.kind == "punct" or tok.lower in BOUNDARY_WORDS:
+            break
+        if tok.lower in TIME_PREPOSITIONS:
+            return False  # "wounded in a week", "within a year"
+        if tok.kind in ("num", "numsuf") or (tok.lower,) in UNITS:
+            return True
+        if tok.lower in SCALE_WORDS or tok.lower == "dozen":
+            return True
+    return prev.kind == "word" and (
+        prev.lower in TIME_UNITS
+        or prev.lower in SMALL
+        or prev.lower in SCALE_WORDS
+        or (prev.lower.endswith("s") and prev.lower not in STOPWORDS)
+        or tuple([prev.lower]) in UNITS
+    )
+
+
+def _spelled(doc: TokenDoc, k: int) -> Draft | None:
+    low = doc.low(k)
+    if low == "one":
+        compound = doc.low(k + 1) == "-" and doc.adjacent(k, k + 1)
+        if doc.low(k - 1) in NOT_SPELLED_ONE_BEFORE and not compound:
+            return None
+        if doc.low(k + 1) in NOT_SPELLED_ONE_AFTER:
+            return None
+        nxt = doc.toks[k + 1] if k + 1 < doc.n else None
+        pronoun = nxt is None or nxt.kind == "punct" or nxt.lower in STOPWORDS
+        if pronoun and doc.low(k - 2) in ("a", "an", "the") and not compound:
+            return None  # "not a distressed one."
+        if doc.low(k + 1) == "-" and doc.low(k + 2) in ("off", "on", "way", "sided"):
+            return None
+        if doc.low(k + 1) in ("another", "way") or doc.low(k - 1) == "one":
+            return None
+    total = 0.0
+    current = 0.0
+    prev = ""
+    j = k
+    scaled = False
+    scale = 1.0
+    while j < doc.n and doc.toks[j].kind in ("word", "punct"):
+        w = doc.low(j)
+        if w in SMALL:
+            v = SMALL[w]
+            if prev in ("", "hundred", "scale") or (prev == "tens" and v < 10):
+                current += v
+                prev = "unit" if v < 10 else "teen"
+            else:
+                break
+        elif w in TENS:
+            if prev in ("", "hundred", "scale"):
+                current += TENS[w]
+                prev = "tens"
+            else:
+                break
+        elif w == "hundred" and prev in ("unit", "teen", "tens"):
+            current = current * 100
+            prev = "hundred"
+        elif w in SCALE_WORDS and prev in ("unit", "teen", "tens", "hundred", "half"):
+            total += current * SCALE_WORDS[w]
+            current = 0.0
+            prev = "scale"
+            scaled = True
+            scale = min(scale, SCALE_WORDS[w]) if scale > 1 else SCALE_WORDS[w]
+        elif w == "dozen" and prev in ("unit", "teen", "tens"):
+            current *= 12
+            prev = "dozen"
+        elif _joiner(doc, j, prev):
+            pass
+        elif (
+            w == "and"
+            and prev in ("unit", "teen", "tens")
+            and doc.low(j + 1) == "a"
+            and doc.low(j + 2) == "half"
+        ):
+            current += 0.5
+            prev = "half"
+            j += 3
+            continue
+        else:
+            break
+        j += 1
+    value = total + current
+    if j == k:
+        return None
+    # trailing connector tokens are not part of the number
+    while j > k and doc.low(j - 1) in ("-", "and"):
+        j -= 1
+    step = step_of(value, 0) if value == int(value) else 0.5 * scale
+    return Draft(
+        k, j, value, value, step, "count", scaled=scaled, spelled=True,
+        scale=scale,
+    )  # fmt: skip
+
+
+def _joiner(doc: TokenDoc, j: int, prev: str) -> bool:
+    """A hyphen inside "twenty-one" or the "and" of "three hundred and twenty"."""
+    w = doc.low(j)
+    if w == "-":
+        return (
+            prev == "tens"
+            and doc.adjacent(j - 1, j)
+            and doc.adjacent(j, j + 1)
+            and SMALL.get(doc.low(j + 1), 99) < 10
+        )
+    return (
+        w == "and"
+        and prev in ("hundred", "scale")
+        and (doc.low(j + 1) in SMALL or doc.low(j + 1) in TENS)
+    )

@@ -1,0 +1,138 @@
+"""Pass 1 of the extraction: find the quantities of a text, left to right.
+
+At each token `scan` tries, in order: a date led by a month or a day, a year range,
+a race time, then an optional currency prefix, the number (`numerals.core_at`), what
+follows it (`suffixes.suffixes`) and a range (`ranges.maybe_range`). A bare number
+after a capitalised word is part of a name ("Ariane 6") and one that looks like a
+year is a year. Pass 2 (`harness.text.quantities.context`) annotates what is found.
+"""
+
+from __future__ import annotations
+
+from harness.text.quantities.cues import CUE_CLASSES
+from harness.text.quantities.dates import date_from_day, date_from_month, hms, year_range
+from harness.text.quantities.draft import Draft
+from harness.text.quantities.lexicon import (
+    CAPITALISED_OK,
+    CURRENCY_CODES,
+    CURRENCY_PREFIX_WORDS,
+    CURRENCY_SYMBOLS,
+    STARTERS,
+    STOPWORDS,
+    YEAR_PREPOSITIONS,
+)
+from harness.text.quantities.numerals import core_at
+from harness.text.quantities.ranges import maybe_range
+from harness.text.quantities.suffixes import suffixes
+from harness.text.quantities.tokens import TokenDoc
+
+
+def scan(doc: TokenDoc) -> list[Draft]:
+    """Pass 1: the quantities of ``doc`` as drafts, left to right, none overlapping."""
+    drafts: list[Draft] = []
+    i = 0
+    while i < doc.n:
+        draft = _parse_at(doc, i)
+        if draft is None:
+            i += 1
+            continue
+        drafts.append(draft)
+        i = max(draft.last, i + 1)
+    return drafts
+
+
+def _parse_at(doc: TokenDoc, i: int) -> Draft | None:
+    """The quantity that starts at token ``i``, if any."""
+    tok = doc.toks[i]
+    if tok.kind in ("punct", "opaque"):
+        return None
+    if (
+        tok.kind == "word"
+        and tok.lower not in STARTERS
+        and tok.text not in CURRENCY_CODES
+        and tok.text not in CURRENCY_PREFIX_WORDS
+    ):
+        return None
+    if tok.kind == "word" and doc.month_at(i):
+        return date_from_month(doc, i)
+    if tok.kind in ("num", "numsuf") and doc.day_at(i):
+        date = date_from_day(doc, i)
+        if date is not None:
+            return date
+    if tok.kind == "yrange":
+        return year_range(doc, i)
+    if tok.kind == "hms":
+        return hms(doc, i)
+    currency: str | None = None
+    k = i
+    if tok.kind == "sym":
+        currency = CURRENCY_SYMBOLS.get(tok.text)
+        if currency is None:
+            return None
+        k = i + 1
+    elif (tok.text in CURRENCY_CODES or tok.text in CURRENCY_PREFIX_WORDS) and i + 1 < doc.n:
+        k = i + 2 if doc.low(i + 1) == "." and doc.adjacent(i, i + 1) else i + 1
+        if k < doc.n and doc.toks[k].kind in ("num", "numsuf"):
+            currency = CURRENCY_PREFIX_WORDS.get(tok.text, tok.text)
+        else:
+            k = i
+    if currency is not None and not (k < doc.n and doc.toks[k].kind in ("num", "numsuf")):
+        return None
+    core = core_at(doc, k)
+    if core is None:
+        return None
+    if k != i:
+        core.first = i
+    if currency is not None:
+        if core.kind not in ("count",):
+            return None
+        core.kind = "money"
+        core.unit = currency
+    draft = suffixes(doc, core)
+    if draft is None:
+        return None
+    if draft.kind == "count" and _is_name_number(doc, draft):
+        return None
+    if draft.kind == "count" and _looks_like_year(doc, draft):
+        year = int(draft.value)
+        return Draft(draft.first, draft.first + 1, year, year, 1.0, "year")
+    return maybe_range(doc, draft)
+
+
+def _looks_like_year(doc: TokenDoc, d: Draft) -> bool:
+    tok = doc.toks[d.first]
+    if d.last != d.first + 1 or tok.kind != "num" or tok.sep or tok.decimals != 0:
+        return False
+    if not 1800 <= tok.num <= 2100 or d.unit is not None:
+        return False
+    nxt = d.last
+    if doc.is_word(nxt) and _plural(doc, nxt):
+        return doc.low(d.first - 1) in YEAR_PREPOSITIONS
+    return True
+
+
+def _plural(doc: TokenDoc, j: int) -> bool:
+    w = doc.low(j)
+    return (
+        w.endswith("s") and len(w) > 3 and w not in STOPWORDS and not doc.toks[j].text[0].isupper()
+    )
+
+
+def _is_name_number(doc: TokenDoc, d: Draft) -> bool:
+    """ "Ariane 6", "Ligue 1", "Highway 715": a bare number after a capitalised word."""
+    tok = doc.toks[d.first]
+    if tok.kind != "num" or tok.sep or tok.decimals != 0 or d.unit is not None:
+        return False
+    if d.last != d.first + 1:
+        return False
+    k = d.first - 1
+    if k < 0 or doc.toks[k].kind != "word" or not doc.same_sentence(k, d.first):
+        return False
+    prev = doc.toks[k]
+    if not prev.text[0].isupper() or prev.lower in CAPITALISED_OK:
+        return False
+    if prev.lower in STOPWORDS or prev.lower in CUE_CLASSES:
+        return False  # "Kills 27" in a headline
+    if doc.sentence_start(k):
+        return False
+    return not (doc.month_at(k) or prev.text in CURRENCY_CODES)

@@ -1,0 +1,211 @@
+"""What follows the core of a quantity: a scale word ("4,200 million"), percent
+("7 per cent", "30 basis points"), a currency ("1.5 billion euros"), a hyphen
+compound ("five-day", "21-year-old"), a time unit ("four consecutive months",
+"2 hours 3 minutes"), a measurement unit ("16 miles" = 25.7 km) and a rate ("a day",
+"per share", "annually").
+"""
+
+from __future__ import annotations
+
+from harness.text.quantities.draft import Draft
+from harness.text.quantities.lexicon import (
+    CURRENCY_BY_FIRST,
+    CURRENCY_CODES,
+    FRACTION_WORDS,
+    MAX_UNIT_WORDS,
+    RATE_ADVERBS,
+    RATE_LEADS,
+    RATE_NOUNS_AFTER_A,
+    RELATIVE_AFTER,
+    SCALE_WORDS,
+    SPACED_SCALES,
+    STOPWORDS,
+    TIME_ADJECTIVES,
+    TIME_SINGULAR,
+    TIME_UNITS,
+    UNIT_FIRST_WORDS,
+    UNITS,
+)
+from harness.text.quantities.numerals import core_at
+from harness.text.quantities.stems import lemma
+from harness.text.quantities.tokens import TokenDoc
+
+
+def suffixes(doc: TokenDoc, d: Draft) -> Draft | None:
+    """``d`` with what follows its core read into it; ``None`` when that rules it out."""
+    j = d.last
+    # scale words after digits or spelled numbers ("4,200 million", "1.5 bn")
+    if not d.scaled and d.kind in ("count", "money"):
+        w = doc.low(j)
+        scale = SCALE_WORDS.get(w) or SPACED_SCALES.get(w)
+        if scale:
+            d.value *= scale
+            d.number *= scale
+            d.step *= scale
+            d.scale *= scale
+            d.scaled = True
+            j += 1
+    d.last = j
+    if d.kind == "ordinal" or d.kind == "fraction" or d.kind == "duration":
+        if d.kind == "ordinal" and doc.low(j) == "-" and doc.adjacent(j - 1, j):
+            d.hint = doc.low(j + 1) if doc.is_word(j + 1) else None
+        return d
+    if d.kind == "quantity":
+        return _rate(doc, d)
+    # percent
+    w = doc.low(j)
+    if w == "%" and d.kind == "count":
+        d.kind, d.unit, d.last = "percent", "%", j + 1
+        return d
+    if d.kind == "count":
+        if w in ("percent", "pct") or (w == "per" and doc.low(j + 1) == "cent"):
+            d.kind, d.unit = "percent", "%"
+            d.last = j + (2 if w == "per" else 1)
+            return d
+        if w == "percentage" and doc.low(j + 1) in ("point", "points"):
+            d.kind, d.unit, d.last = "percent", "pp", j + 2
+            return d
+        if w in ("basis", "base") and doc.low(j + 1) in ("point", "points"):
+            d.value, d.step, d.factor = d.value / 100, d.step / 100, 0.01
+            d.kind, d.unit, d.last = "percent", "pp", j + 2
+            return d
+        if w in ("bp", "bps"):
+            d.value, d.step, d.factor = d.value / 100, d.step / 100, 0.01
+            d.kind, d.unit, d.last = "percent", "pp", j + 1
+            return d
+        # currency after the number ("1.5 billion euros", "USD" after, "580 billion won")
+        for words, code in CURRENCY_BY_FIRST.get(w, ()):
+            if all(doc.low(j + o) == word for o, word in enumerate(words)):
+                if words in (("pound",), ("pounds",)) and doc.low(j - 1) in ("a", "per"):
+                    break
+                d.kind, d.unit, d.last = "money", code, j + len(words)
+                return _rate(doc, d)
+        tok = doc.toks[j] if j < doc.n else None
+        if tok is not None and tok.text in CURRENCY_CODES:
+            d.kind, d.unit, d.last = "money", tok.text, j + 1
+            return _rate(doc, d)
+        # hyphen compounds: "five-day", "21-year-old", "750-kilovolt", "90-member"
+        if w == "-" and doc.adjacent(j - 1, j) and doc.adjacent(j, j + 1):
+            return _hyphen_compound(doc, d, j)
+        if w == "-" and _spaced_compound(doc, j):
+            return _hyphen_compound(doc, d, j)
+        # time units, maybe after an adjective ("four consecutive months")
+        if w in TIME_ADJECTIVES and doc.low(j + 1) in TIME_UNITS:
+            j += 1
+            w = doc.low(j)
+        if w in TIME_UNITS and not (w == "second" and doc.low(j - 1) == "a"):
+            return _duration(doc, d, j)
+        # measurement units
+        unit = _unit_at(doc, j)
+        if unit is not None:
+            (canonical, factor), length = unit
+            d.kind, d.unit, d.factor = "quantity", canonical, factor
+            d.value *= factor
+            d.step *= factor
+            d.last = j + length
+            return _rate(doc, d)
+    return _rate(doc, d)
+
+
+def _spaced_compound(doc: TokenDoc, j: int) -> bool:
+    """ "two - week", "27 - year - old": a hyphen compound with the hyphen spaced
+    out by a Penn-Treebank-style tokenisation (only before a unit of time or
+    measure, so a dash in ordinary text is not taken for one)."""
+    if doc.adjacent(j - 1, j) or doc.adjacent(j, j + 1):
+        return False
+    nxt = doc.low(j + 1)
+    return nxt in TIME_UNITS or (nxt,) in UNITS
+
+
+def _unit_at(doc: TokenDoc, j: int) -> tuple[tuple[str, float], int] | None:
+    if doc.low(j) not in UNIT_FIRST_WORDS:
+        return None
+    for length in range(MAX_UNIT_WORDS, 0, -1):
+        words = tuple(doc.low(j + o) for o in range(length))
+        if words in UNITS and all(doc.toks[j + o].kind != "punct" for o in range(length)):
+            if words == ("g",) or words == ("mt",):
+                continue
+            return UNITS[words], length
+    return None
+
+
+def _hyphen_compound(doc: TokenDoc, d: Draft, j: int) -> Draft | None:
+    w = doc.low(j + 1)
+    if d.spelled and w in ("off", "way", "sided", "on", "liner", "time") and d.value == 1:
+        return None
+    if w in FRACTION_WORDS and d.spelled and (w.endswith("s") or d.value == 1):
+        value = d.value / FRACTION_WORDS[w]
+        d.kind, d.value, d.number, d.step, d.last = "fraction", value, value, 0.0, j + 2
+        return d
+    if w in TIME_UNITS:
+        if doc.low(j + 2) == "-" and doc.low(j + 3) in ("old", "olds"):
+            d.kind, d.unit, d.last = "quantity", "age", j + 4
+            return d
+        days = TIME_UNITS[w]
+        d.kind, d.unit, d.factor = "duration", "day", days
+        d.value *= days
+        d.step *= days
+        d.last = j + 2
+        return d
+    unit = _unit_at(doc, j + 1)
+    if unit is not None:
+        (canonical, factor), length = unit
+        d.kind, d.unit, d.factor = "quantity", canonical, factor
+        d.value *= factor
+        d.step *= factor
+        d.last = j + 1 + length
+        return d
+    if doc.toks[j + 1].kind == "opaque" or doc.toks[j + 1].kind == "numsuf":
+        return None
+    if doc.toks[j + 1].kind == "word" and w not in STOPWORDS:
+        d.hint = w
+    return _rate(doc, d)
+
+
+def _duration(doc: TokenDoc, d: Draft, j: int) -> Draft:
+    days = TIME_UNITS[doc.low(j)]
+    d.kind, d.unit, d.factor = "duration", "day", days
+    d.value *= days
+    d.step *= days
+    d.last = j + 1
+    # compound durations: "2 hours 3 minutes 11 seconds", "two months and ten days"
+    while True:
+        k = d.last
+        if doc.low(k) in ("and", ","):
+            k += 1
+        nxt = core_at(doc, k) if k < doc.n and doc.toks[k].kind in ("num", "word") else None
+        if nxt is None or nxt.kind != "count" or nxt.last >= doc.n:
+            break
+        unit_word = doc.low(nxt.last)
+        if unit_word not in TIME_UNITS or TIME_UNITS[unit_word] >= days:
+            break
+        days = TIME_UNITS[unit_word]
+        d.value += nxt.value * days
+        d.step = nxt.step * days
+        d.last = nxt.last + 1
+    return _rate(doc, d)
+
+
+def _rate(doc: TokenDoc, d: Draft) -> Draft:
+    """Append "/<per>" to the unit for "a day", "per share", "annually"."""
+    j = d.last
+    w = doc.low(j)
+    if w in RATE_ADVERBS:
+        d.unit = f"{d.unit or ''}/{RATE_ADVERBS[w]}"
+        d.last = j + 1
+        return d
+    if w not in RATE_LEADS or not doc.is_word(j + 1):
+        return d
+    per = doc.low(j + 1)
+    if per in TIME_UNITS and doc.low(j + 2) in RELATIVE_AFTER:
+        return d
+    if d.unit == "barrel" and per == "day":
+        d.unit, d.last = "barrel/day", j + 2
+        return d
+    if w == "per" or per in RATE_NOUNS_AFTER_A or per in TIME_UNITS:
+        if w == "per" and per in STOPWORDS:
+            return d
+        base = TIME_SINGULAR.get(per, lemma(per))
+        d.unit = f"{d.unit or ''}/{base}"
+        d.last = j + 2
+    return d

@@ -1,0 +1,229 @@
+"""Tokens of a text, and the tokenised text the scanner reads (`TokenDoc`).
+
+A regular-expression tokeniser: currency prefixes, digits with separators and an
+attached suffix ("4.2bn", "2:03:11", "2025/26"), words, and any other character.
+Phone numbers are opaque; numbers split Penn-Treebank style ("13 , 000") are rejoined.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from harness.text.quantities.lexicon import (
+    CURRENCY_SYMBOLS,
+    MONTHS,
+    ORDINAL_SUFFIXES,
+    QUALIFIERS_BY_LAST,
+)
+from harness.text.sentences import sentence_spans
+
+# currency prefixes; digits with separators and an attached suffix ("4.2bn", "2:03:11",
+# "2025/26"); words ("U.S", "km/h"); any other character. A dot or comma joins
+# digits to digits only, so "18.Japan" is "18", ".", "Japan".
+_TOKEN_RE = re.compile(
+    r"(?:US|HK|NZ|R|C|A|S)\$|\d+(?:[.,:/]\d+)*[^\W\d_]*|[^\W\d_]+(?:[./][^\W\d_]+)*|\S"
+)
+_DIGIT_RE = re.compile(r"\d")
+_YEARLIKE = re.compile(r"(?:18|19|20)\d\d")
+_NUM_RE = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
+_NUMSUF_RE = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?([^\W\d_]+[²³]?)")
+HMS_RE = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
+YRANGE_RE = re.compile(r"((?:18|19|20)\d{2})/(\d{2}|(?:18|19|20)\d{2})")
+_PHONE_RE = re.compile(
+    r"(?<![\w.])(?:\+\d[\d ()\-]{6,}\d|\(\d{2,4}\)\s?\d{3,4}[\s\-]?\d{3,4}"
+    r"|\d{3}[\-.]\d{3}[\-.]\d{4}|\d{3}-\d{4})(?![\w])"
+)
+
+
+class Token(NamedTuple):
+    """One token: its text, lowercased form, offsets and kind (with the number it is)."""
+
+    text: str
+    lower: str
+    start: int
+    end: int
+    kind: str  # num, numsuf, hms, yrange, word, sym, punct, opaque
+    num: float = 0.0
+    decimals: int = -1  # -1: not a number
+    sep: bool = False
+    suffix: str = ""
+
+
+def tokenise(text: str) -> list[Token]:
+    """The tokens of ``text`` in order."""
+    phones = [m.span() for m in _PHONE_RE.finditer(text)] if _DIGIT_RE.search(text) else []
+    tokens: list[Token] = []
+    append = tokens.append
+    for match in _TOKEN_RE.finditer(text):
+        word = match.group()
+        start, end = match.span()
+        if word.isalpha():
+            append(Token(word, word.lower(), start, end, "word"))
+        elif phones and any(s <= start < e for s, e in phones):
+            append(Token(word, word.lower(), start, end, "opaque"))
+        elif word[0].isdigit():
+            append(_classify_digits(word, start, end))
+        elif word[-1] == "$" or word in CURRENCY_SYMBOLS:
+            append(Token(word, word, start, end, "sym"))
+        elif word[0].isalpha():
+            append(Token(word, word.lower(), start, end, "opaque"))
+        else:
+            append(Token(word, word, start, end, "punct"))
+    return _merge_spaced_numbers(text, tokens) if " , " in text or " . " in text else tokens
+
+
+def _merge_spaced_numbers(text: str, tokens: list[Token]) -> list[Token]:
+    """Rejoin numbers that a Penn-Treebank-style tokenisation split ("3 , 700",
+    "122 . 5", as in the CNN/DailyMail sources of QAGS): a separator with a space
+    on both sides never occurs inside a number in ordinary text."""
+    merged: list[Token] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        tok = tokens[i]
+        if tok.kind != "num" or tok.decimals > 0:
+            merged.append(tok)
+            i += 1
+            continue
+        end = i
+        thousands = tok.sep or len(tok.text) <= 3
+        while end + 2 < n:
+            sep, nxt = tokens[end + 1], tokens[end + 2]
+            spaced = tokens[end].end < sep.start and sep.end < nxt.start
+            if not spaced or nxt.kind != "num" or nxt.sep or nxt.decimals > 0:
+                break
+            if sep.text == "," and thousands and len(nxt.text) == 3:
+                end += 2
+            elif sep.text == "." and not (end == i and _YEARLIKE.fullmatch(tok.text)):
+                end += 2  # "2019 . 5 people" is a sentence end, not 2019.5
+                break  # a decimal part ends the number
+            else:
+                break
+        if end == i:
+            merged.append(tok)
+            i += 1
+            continue
+        start, stop = tok.start, tokens[end].end
+        surface = text[start:stop]
+        compact = surface.replace(" ", "")
+        merged.append(_classify_digits(compact, start, stop)._replace(text=surface))
+        i = end + 1
+    return merged
+
+
+def _classify_digits(word: str, start: int, end: int) -> Token:
+    lower = word.lower()
+    m = _NUM_RE.fullmatch(word)
+    if m:
+        whole, frac = m.group(1), m.group(2)
+        value = float(whole.replace(",", "") + ("." + frac if frac else ""))
+        return Token(word, lower, start, end, "num", value, len(frac or ""), "," in whole)
+    m = _NUMSUF_RE.fullmatch(word)
+    if m:
+        whole, frac, suffix = m.group(1), m.group(2), m.group(3)
+        value = float(whole.replace(",", "") + ("." + frac if frac else ""))
+        return Token(
+            word, lower, start, end, "numsuf", value, len(frac or ""), "," in whole, suffix
+        )
+    if HMS_RE.fullmatch(word):
+        return Token(word, lower, start, end, "hms")
+    if YRANGE_RE.fullmatch(word):
+        return Token(word, lower, start, end, "yrange")
+    return Token(word, lower, start, end, "opaque")
+
+
+class TokenDoc:
+    """A text's tokens and sentences, with the look-ups the scanner makes.
+
+    Attributes:
+        text: The text.
+        toks: Its tokens, in order; ``n`` of them.
+        lows: Each token lowercased.
+        sent_starts: Character offset of each sentence (`sentence_spans`).
+        tok_sent: Sentence index of each token.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.toks = tokenise(text)
+        self.n = len(self.toks)
+        self.lows = [t.lower for t in self.toks]
+        spans = sentence_spans(text)
+        self.sent_starts = [s for s, _ in spans] or [0]
+        self.tok_sent = self._token_sentences()
+
+    def _token_sentences(self) -> list[int]:
+        """Sentence index of every token (tokens and sentence starts are both sorted)."""
+        starts = self.sent_starts
+        result: list[int] = []
+        sentence = 0
+        last = len(starts) - 1
+        for tok in self.toks:
+            while sentence < last and starts[sentence + 1] <= tok.start:
+                sentence += 1
+            result.append(sentence)
+        return result
+
+    # look-ups that are safe past either end of the text
+    def low(self, i: int) -> str:
+        """Token ``i`` lowercased, or "" outside the text."""
+        return self.lows[i] if 0 <= i < self.n else ""
+
+    def adjacent(self, i: int, j: int) -> bool:
+        """Tokens i and j (j = i + 1) touch, with no space between."""
+        return 0 <= i < self.n and 0 <= j < self.n and self.toks[i].end == self.toks[j].start
+
+    def is_word(self, i: int) -> bool:
+        """Token ``i`` is a word."""
+        return 0 <= i < self.n and self.toks[i].kind == "word"
+
+    def same_sentence(self, i: int, j: int) -> bool:
+        """Tokens ``i`` and ``j`` are in one sentence."""
+        return 0 <= i < self.n and 0 <= j < self.n and self.tok_sent[i] == self.tok_sent[j]
+
+    def month_at(self, i: int) -> int:
+        """The month (1-12) that capitalised token ``i`` names, else 0."""
+        if not self.is_word(i):
+            return 0
+        tok = self.toks[i]
+        if not tok.text[0].isupper():
+            return 0
+        return MONTHS.get(tok.lower, 0)
+
+    def day_at(self, i: int) -> int:
+        """The day of the month token ``i`` can be ("7", "7th"), else 0."""
+        if not (0 <= i < self.n):
+            return 0
+        tok = self.toks[i]
+        if tok.kind == "num" and tok.decimals == 0 and not tok.sep and 1 <= tok.num <= 31:
+            return int(tok.num)
+        if (
+            tok.kind == "numsuf"
+            and tok.suffix.lower() in ORDINAL_SUFFIXES
+            and tok.decimals == 0
+            and 1 <= tok.num <= 31
+        ):
+            return int(tok.num)
+        return 0
+
+    def year_at(self, i: int) -> int:
+        """The year token ``i`` can be (four bare digits, 1000-2999), else 0."""
+        if not (0 <= i < self.n):
+            return 0
+        tok = self.toks[i]
+        if tok.kind == "num" and tok.decimals == 0 and not tok.sep and 1000 <= tok.num <= 2999:
+            return int(tok.num)
+        return 0
+
+    def sentence_start(self, k: int) -> bool:
+        """Token ``k`` starts a sentence (or follows an opening quote)."""
+        return k == 0 or self.tok_sent[k - 1] != self.tok_sent[k] or self.low(k - 1) in ('"', "“")
+
+    def qualifier_start(self, first: int) -> int:
+        """Index of the first token of the qualifier before ``first`` (or ``first``)."""
+        for words in QUALIFIERS_BY_LAST.get(self.low(first - 1), ()):
+            start = first - len(words)
+            if start >= 0 and all(self.lows[start + o] == w for o, w in enumerate(words)):
+                return start
+        return first

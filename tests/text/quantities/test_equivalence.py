@@ -1,0 +1,86 @@
+"""Tests for value equivalence: rounding, qualifiers, kinds, units, currencies and ranges."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from harness.text.quantities import (
+    MatchSettings,
+    QuantityMatch,
+    equivalent,
+    extract_quantities,
+    match_quantities,
+)
+
+
+def _matches(summary: str, source: str, **settings: Any) -> list[QuantityMatch]:
+    return match_quantities(
+        extract_quantities(summary), extract_quantities(source), MatchSettings(**settings)
+    )
+
+
+def _status(summary: str, source: str, **settings: Any) -> list[str]:
+    return [m.status for m in _matches(summary, source, **settings)]
+
+
+@pytest.mark.parametrize(
+    ("summary", "source", "expected"),
+    [
+        # rounding to the summary's precision, within 5%
+        ("nearly 4,000 people", "3,960 people fled", "supported"),
+        ("about 4,000 people", "3,600 people fled", "unsupported"),
+        ("4,000 people", "3,960 people fled", "supported"),
+        ("3,960 people", "about 4,000 people fled", "unsupported"),
+        ("40 people", "41 people fled", "unsupported"),
+        ("about 40 people", "41 people fled", "supported"),
+        ("4.2bn", "4.24 billion", "supported"),
+        ("2.1 million", "2.14 million", "supported"),
+        ("2.1 million", "2.2 million", "unsupported"),
+        # qualifiers as bounds
+        ("more than 1,300 wounded", "1,350 were wounded", "supported"),
+        ("more than 1,300 wounded", "1,250 were wounded", "unsupported"),
+        ("up to 12 hours", "11.5 hours", "supported"),
+        # kinds
+        ("the second attack", "It was attacked 2 times.", "unsupported"),
+        ("the second attack", "the second such attack", "supported"),
+        ("in 2023", "the February 2023 earthquakes", "supported"),
+        ("in March 2022", "on March 5, 2022", "supported"),
+        ("on March 5", "in March 2022", "unsupported"),
+        ("0.25 percentage points", "cut by 0.25%", "unsupported"),
+        ("25 basis points", "a cut of 0.25 percentage points", "supported"),
+        ("1.5 million imports", "imports of 1.5 million tonnes", "supported"),
+        ("£70m", "for £62m plus up to £8m, or £70m in total", "supported"),
+        ("$12m a month", "it costs $12m a week", "unsupported"),
+        ("48 hours", "two days of talks", "supported"),
+        ("a fortnight", "14 days", "supported"),
+        ("18 months", "a year and six months", "unsupported"),
+        # ranges
+        ("between 300 and 400", "between 300 and 400 died", "supported"),
+        ("between 300 and 400", "300 died in May and 400 in June", "supported"),
+        ("between 300 and 500", "between 300 and 400 died", "unsupported"),
+        ("€200 million", "charges of €150m to €200m", "supported"),
+        ("June 6-12", "between June 6 and June 12", "supported"),
+        ("May 5 and 12", "a first try on May 5. A second on 12 May.", "supported"),
+    ],
+)
+def test_matching_rules(summary: str, source: str, expected: str) -> None:
+    (match,) = _matches(summary, source)
+    assert match.status == expected, match.evidence
+
+
+def test_currency_names_and_families() -> None:
+    source = "Profit was 6.8 billion Norwegian crowns and costs 1.1 billion kroner."
+    assert _status("NOK 6.8 billion", source) == ["supported"]
+    assert _status("6.8 billion Swedish crowns", source) == ["unsupported"]
+    assert _status("NOK 1.1 billion", source) == ["supported"]
+    assert _status("Rs 4,200 crore", "a ₹4,200 crore offering") == ["supported"]
+
+
+def test_equivalent_respects_currency_and_units() -> None:
+    (usd,) = extract_quantities("$4.2bn")
+    (eur,) = extract_quantities("€4.2bn")
+    (bare,) = extract_quantities("4.2 billion")
+    assert not equivalent(usd, eur)
+    assert equivalent(usd, bare) and equivalent(bare, usd)
