@@ -292,7 +292,7 @@ def test_newsbriefs_entity_spans_point_into_the_articles() -> None:
             assert not entity.text.lower().startswith("the ")
 
 
-@pytest.mark.parametrize("module", ["harness.text.entities", "harness.text.aliases"])
+@pytest.mark.parametrize("module", ["harness.text.entities"])
 def test_doctests_pass(module: str) -> None:
     import doctest
     import importlib

@@ -1,0 +1,63 @@
+"""Tests for `harness.compare.comparison.compare_runs`, also through `harness compare`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from harness.cli import app
+from harness.compare import compare_runs, load_run
+from harness.errors import ConfigError
+
+MakeRun = Callable[..., Path]
+Column = Callable[..., dict[str, float | None]]
+
+
+def test_compare_runs_pairs_by_example_and_system(runs: tuple[Path, Path]) -> None:
+    a, b = load_run(runs[0]), load_run(runs[1])
+    before = [v for v in a.values["sys"]["rouge.rouge1"].values() if v is not None]
+    after = [v for v in b.values["sys"]["rouge.rouge1"].values() if v is not None]
+    comparison = compare_runs(a, b)
+    assert comparison.n_shared == 14
+    assert [s.system for s in comparison.systems] == ["sys"]
+    rouge, words = comparison.systems[0].values
+    assert rouge.value == "rouge.rouge1" and rouge.higher_is_better is True
+    assert rouge.result.n == 13  # e13 is null in B
+    assert rouge.result.diff == pytest.approx(-0.1)  # B − A
+    assert rouge.result.baseline_mean == pytest.approx(sum(before[:-1]) / 13)
+    assert rouge.result.mean == pytest.approx(sum(after) / 13)
+    assert (rouge.result.wins, rouge.result.losses) == (0, 13)
+    assert rouge.result.significant
+    assert words.result.diff == pytest.approx(-10.0)
+    assert words.higher_is_better is None
+    only = compare_runs(load_run(runs[0]), load_run(runs[1]), ["length.words"])
+    assert [v.value for v in only.systems[0].values] == ["length.words"]
+
+
+def test_unknown_value_suggests_a_name(runs: tuple[Path, Path]) -> None:
+    with pytest.raises(ConfigError, match=r"Did you mean 'rouge\.rouge1'"):
+        compare_runs(load_run(runs[0]), load_run(runs[1]), ["rouge.rogue1"])
+
+
+def test_compare_command_prints_tables_and_warnings(runs: tuple[Path, Path]) -> None:
+    result = CliRunner().invoke(app, ["compare", str(runs[0]), str(runs[1])])
+    assert result.exit_code == 0, result.output
+    for text in ("warning:", "only in", "sys", "rouge.rouge1", "-0.100", "0/0/13", "▼"):
+        assert text in result.output, text
+
+
+def test_compare_command_usage_errors_exit_2(
+    runs: tuple[Path, Path], tmp_path: Path, make_run: MakeRun, column: Column
+) -> None:
+    result = CliRunner().invoke(
+        app, ["compare", str(runs[0]), str(runs[1]), "--value", "rouge.rogue1"]
+    )
+    assert result.exit_code == 2
+    assert "rouge.rogue1" in result.output and "Did you mean" in result.output
+    other = make_run(tmp_path / "z", {"sys": {"rouge.rouge1": column([0.1, 0.2], prefix="z")}})
+    result = CliRunner().invoke(app, ["compare", str(runs[0]), str(other)])
+    assert result.exit_code == 2
+    assert "share no example id" in result.output
