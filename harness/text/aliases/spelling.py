@@ -23,6 +23,14 @@ MIN_FUZZY_LENGTH = 5
 def jaro_winkler(a: str, b: str, prefix_scale: float = 0.1) -> float:
     """Jaro–Winkler similarity of two strings (1.0 = identical).
 
+    Hand-written on purpose. rapidfuzz's ``JaroWinkler`` is about 21x faster,
+    but it halves the transpositions with integer division (strcmp95) and
+    boosts the prefix only above a Jaro of 0.7, so its values differ here on
+    about 10% of random token pairs of SummEdits news and cross the 0.85/0.88
+    thresholds on 76 of 207,681 ("always"/"lways": 0.844 here, 0.878 there).
+    Using it would change which names count as variants; it is kept out until
+    a version of the metric is allowed to change those decisions.
+
     >>> round(jaro_winkler("martha", "marhta"), 3)
     0.961
     """
