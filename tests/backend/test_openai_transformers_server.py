@@ -26,12 +26,12 @@ from rich.console import Console
 from harness.config import parse_config
 from harness.runner import run_pipeline
 
+SERVER_MODULES = ("torch", "transformers", "fastapi", "uvicorn")
+
 pytestmark = pytest.mark.skipif(
-    any(
-        importlib.util.find_spec(name) is None
-        for name in ("torch", "transformers", "fastapi", "uvicorn")
-    ),
-    reason="needs transformers serve: pip install -e '.[test]' (torch, transformers, fastapi, uvicorn)",
+    any(importlib.util.find_spec(name) is None for name in SERVER_MODULES),
+    reason="needs transformers serve: pip install -e '.[test]' (torch, transformers, "
+    "fastapi, uvicorn)",
 )
 
 #: The server loads the model before it answers; on a loaded 2-core machine that is seconds.
