@@ -9,8 +9,6 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-import numpy as np
-
 from harness.config import FieldMap
 from harness.errors import BenchmarkError
 from harness.records import Example
@@ -37,6 +35,8 @@ def to_json_value(value: Any) -> Any:
         return value if math.isfinite(value) else None
     if type(value).__name__ in ("NAType", "NaTType"):
         return None
+    import numpy as np
+
     if isinstance(value, np.ndarray):
         return to_json_value(value.tolist())
     if isinstance(value, np.generic):

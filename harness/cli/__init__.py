@@ -5,9 +5,14 @@ error (printed as one message, no traceback), 3 a bug in harness, 4 a system
 produced no summary, 129/130/143 ended by SIGHUP, Ctrl-C or SIGTERM
 (`harness.cli._common`).
 
-The commands' modules import heavy libraries (scipy, matplotlib, the
-runner), so they are imported when `main` runs or `app` is first used, not
-when this package is: a Ctrl-C during that start-up is then caught here.
+Start-up stays cheap: each command's module holds its signature (the
+options typer reads for ``--help``) and imports what the command runs
+(the runner, the reports, scipy, spaCy, ...) inside the command function,
+so ``harness --help`` imports none of it and ``harness list`` only the
+component registries (`tests/cli/test_startup_imports.py`;
+`bench/bench_startup.py` times it). The modules are imported when `main`
+runs or `app` is first used, not when this package is: a Ctrl-C during that
+start-up is then caught here.
 """
 
 from __future__ import annotations
