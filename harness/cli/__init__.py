@@ -41,14 +41,17 @@ def _build_app() -> typer.Typer:
     from harness.cli.score import report_command, score_command
     from harness.cli.table import table_command
     from harness.cli.validate import list_command, validate_command
+    from harness.cli.version import root_options
 
+    about = "Evaluate summaries: numbers, entities, consistency, ROUGE; compare systems; gate CI."
     built = typer.Typer(
         name="harness",
-        help="Evaluate summaries: numbers, entities, consistency, ROUGE; compare systems; gate CI.",
+        help=about,
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
     )
+    built.callback(help=about)(root_options)
     built.command("run")(run_command)
     built.command("score")(score_command)
     built.command("report")(report_command)

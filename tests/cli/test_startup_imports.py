@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 from typing import get_args
 
@@ -111,6 +112,15 @@ def test_help_imports_only_the_command_line(tmp_path: Path) -> None:
     assert _found(modules, HEAVY + PIPELINE + NOT_FOR_HELP + ("pydantic",)) == []
 
 
+def test_version_prints_the_package_version_and_imports_nothing_heavy(tmp_path: Path) -> None:
+    import harness
+
+    done, modules = _imported(tmp_path, "--version")
+    assert done.stdout == f"harness {harness.__version__}\n"
+    assert harness.__version__ == version("harness")  # the installed distribution's
+    assert _found(modules, HEAVY + PIPELINE + NOT_FOR_HELP + ("pydantic",)) == []
+
+
 def test_command_help_imports_only_the_command_line(tmp_path: Path) -> None:
     # typer itself imports pydantic here (to convert the options), so it is allowed.
     done, modules = _imported(tmp_path, "run", "--help")
@@ -162,10 +172,12 @@ def test_an_unknown_package_attribute_is_an_attribute_error() -> None:
 
 
 def test_run_executor_choices_are_the_configs() -> None:
+    from harness import executor
     from harness.cli.run import ExecutorKind
     from harness.config import ExecutorConfig
 
     assert get_args(ExecutorKind) == get_args(ExecutorConfig.model_fields["kind"].annotation)
+    assert get_args(ExecutorKind) == get_args(executor.ExecutorKind)
 
 
 def test_errors_of_modules_not_imported_at_start_up_are_still_caught(
