@@ -10,7 +10,11 @@ Two reference lines show what typer itself costs on top of its import: a
 two-command typer app showing its ``--help`` (typer's rich help formatter,
 ``typer.rich_utils``, imports rich's markdown and traceback modules) and
 running a command (typer converts the arguments with pydantic, which it
-imports then). No typer command can start faster than these.
+imports then). No typer command can start faster than these: the "over
+floor" column divides each command's time by its floor (``--help`` by the
+bare ``--help``, ``--version`` by ``import typer``, a command by the bare
+command), which is what harness itself adds. ``harness --version`` is held to
+the same target.
 
 The children may write bytecode caches (``PYTHONDONTWRITEBYTECODE`` is
 dropped for them), as an installed package has them: otherwise every run
@@ -58,15 +62,21 @@ def other() -> None:
 app()
 """
 
+BARE_HELP = "bare typer app: --help"
+BARE_RUN = "bare typer app: show PATH"
 REFERENCES = {
     BASELINE: ["-c", "import typer"],
-    "bare typer app: --help": ["-c", BARE_APP, "--help"],
-    "bare typer app: show PATH": ["-c", BARE_APP, "show", "configs/quickstart.yaml"],
+    BARE_HELP: ["-c", BARE_APP, "--help"],
+    BARE_RUN: ["-c", BARE_APP, "show", "configs/quickstart.yaml"],
 }
+VALIDATE = "harness validate configs/quickstart.yaml"
+#: The typer floor of each command: what the same kind of typer call costs bare.
+FLOORS = {"harness --help": BARE_HELP, "harness --version": BASELINE}
 COMMANDS = {
     "harness --help": ["-m", "harness", "--help"],
+    "harness --version": ["-m", "harness", "--version"],
     "harness list": ["-m", "harness", "list"],
-    "harness validate configs/quickstart.yaml": [
+    VALIDATE: [
         "-m",
         "harness",
         "validate",
@@ -105,10 +115,17 @@ def main() -> None:
     medians = {name: statistics.median(values) for name, values in times.items()}
     floor = medians[BASELINE]
     print(f"median of {args.runs} interleaved runs each; ratio = median / that of {BASELINE}")
-    print(f"{'command':<44} {'median s':>9} {'ratio':>6}")
+    print("over floor = median / that of the bare typer app doing the same kind of call")
+    print(f"{'command':<44} {'median s':>9} {'ratio':>6} {'over floor':>10}")
     for name in commands:
-        note = "  (reference)" if name in REFERENCES else f"  (target <= {TARGET:g})"
-        print(f"{name:<44} {medians[name]:>9.3f} {medians[name] / floor:>6.2f}{note}")
+        if name in REFERENCES:
+            print(f"{name:<44} {medians[name]:>9.3f} {medians[name] / floor:>6.2f}  (reference)")
+            continue
+        over = medians[name] / medians[FLOORS.get(name, BARE_RUN)]
+        print(
+            f"{name:<44} {medians[name]:>9.3f} {medians[name] / floor:>6.2f} {over:>10.2f}"
+            f"  (target <= {TARGET:g})"
+        )
     worst = max(medians[name] for name in COMMANDS) / floor
     print(f"worst ratio {worst:.2f}: target {'met' if worst <= TARGET else 'NOT met'}")
 
