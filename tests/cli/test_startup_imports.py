@@ -200,3 +200,23 @@ def test_errors_of_modules_not_imported_at_start_up_are_still_caught(
     assert "the cache failed: DatabaseError" in capsys.readouterr().err
     with pytest.raises(typer.BadParameter):  # a usage error typer prints itself
         fails(typer.BadParameter("no"))
+
+
+def test_nested_record_values_are_converted_without_importing_numpy() -> None:
+    # validate reads records; a nested field must not make it import numpy.
+    code = (
+        "import sys\n"
+        "from harness.benchmark._records import to_json_value\n"
+        "value = to_json_value({'a': (1, {'b': float('inf')}), 2: b'x'})\n"
+        "assert value == {'a': [1, {'b': None}], '2': 'x'}, value\n"
+        "assert 'numpy' not in sys.modules, 'to_json_value imported numpy'\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
