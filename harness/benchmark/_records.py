@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
-
-import numpy as np
 
 from harness.config import FieldMap
 from harness.errors import BenchmarkError
@@ -37,9 +36,10 @@ def to_json_value(value: Any) -> Any:
         return value if math.isfinite(value) else None
     if type(value).__name__ in ("NAType", "NaTType"):
         return None
-    if isinstance(value, np.ndarray):
+    numpy = sys.modules.get("numpy")  # a numpy value exists only once numpy is imported
+    if numpy is not None and isinstance(value, numpy.ndarray):
         return to_json_value(value.tolist())
-    if isinstance(value, np.generic):
+    if numpy is not None and isinstance(value, numpy.generic):
         return to_json_value(value.item())
     if isinstance(value, Mapping):
         return {str(key): to_json_value(item) for key, item in value.items()}

@@ -5,9 +5,14 @@ error (printed as one message, no traceback), 3 a bug in harness, 4 a system
 produced no summary, 129/130/143 ended by SIGHUP, Ctrl-C or SIGTERM
 (`harness.cli._common`).
 
-The commands' modules import heavy libraries (scipy, matplotlib, the
-runner), so they are imported when `main` runs or `app` is first used, not
-when this package is: a Ctrl-C during that start-up is then caught here.
+Start-up stays cheap: each command's module holds its signature (the
+options typer reads for ``--help``) and imports what the command runs
+(the runner, the reports, scipy, spaCy, ...) inside the command function,
+so ``harness --help`` imports none of it and ``harness list`` only the
+component registries (`tests/cli/test_startup_imports.py`;
+`bench/bench_startup.py` times it). The modules are imported when `main`
+runs or `app` is first used, not when this package is: a Ctrl-C during that
+start-up is then caught here.
 """
 
 from __future__ import annotations
@@ -36,14 +41,17 @@ def _build_app() -> typer.Typer:
     from harness.cli.score import report_command, score_command
     from harness.cli.table import table_command
     from harness.cli.validate import list_command, validate_command
+    from harness.cli.version import root_options
 
+    about = "Evaluate summaries: numbers, entities, consistency, ROUGE; compare systems; gate CI."
     built = typer.Typer(
         name="harness",
-        help="Evaluate summaries: numbers, entities, consistency, ROUGE; compare systems; gate CI.",
+        help=about,
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
     )
+    built.callback(help=about)(root_options)
     built.command("run")(run_command)
     built.command("score")(score_command)
     built.command("report")(report_command)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -11,7 +10,6 @@ from contextlib import contextmanager
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-import click
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -104,6 +102,34 @@ def _print_error(message: str, hint: str | None) -> None:
         stderr.print(f"  [bold]hint:[/] {escape(hint)}", highlight=False, soft_wrap=True)
 
 
+def _loaded_classes(*names: str) -> tuple[type[BaseException], ...]:
+    """The exception classes ``module:Class`` of the modules imported so far.
+
+    An exception of a class can be raised only once its module is imported,
+    so the command line catches sqlite3's and click's without importing them
+    at start-up. A name that a module lacks (click's classes in typer
+    versions that bundle their own) is skipped.
+    """
+    found: list[type[BaseException]] = []
+    for name in names:
+        module_name, _, attribute = name.partition(":")
+        module = sys.modules.get(module_name)
+        kind = getattr(module, attribute, None)
+        if isinstance(kind, type) and issubclass(kind, BaseException):
+            found.append(kind)
+    return tuple(found)
+
+
+#: Exit codes and usage errors that the commands and typer chose: passed on.
+_CHOSEN_EXITS = (
+    "typer:Exit",
+    "typer:Abort",
+    "typer:TyperException",
+    "click.exceptions:Exit",
+    "click:ClickException",
+)
+
+
 def user_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Turn failures into one message and an exit code that never reads as a regression.
 
@@ -136,13 +162,6 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
                 "that it is writable and that the disk has room; finished batches are in the cache",
             )
             raise typer.Exit(EXIT_USAGE) from None
-        except sqlite3.Error as error:
-            _print_error(
-                f"the cache failed: {type(error).__name__}: {error}",
-                "a corrupt cache can be moved aside (it is only a cache: the next run rebuilds "
-                "it); a locked one is in use by a stuck process; or set cache: off",
-            )
-            raise typer.Exit(EXIT_USAGE) from None
         except Terminated as terminated:
             stderr.print(
                 f"[yellow]terminated by {terminated.name}:[/] finished batches are in the cache; "
@@ -155,9 +174,16 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
                 "run the same command again to resume"
             )
             raise typer.Exit(EXIT_INTERRUPTED) from None
-        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.ClickException):
-            raise  # exit codes and usage errors that the commands and typer chose
-        except Exception:
+        except Exception as error:
+            if isinstance(error, _loaded_classes(*_CHOSEN_EXITS)):
+                raise
+            if isinstance(error, _loaded_classes("sqlite3:Error")):
+                _print_error(
+                    f"the cache failed: {type(error).__name__}: {error}",
+                    "a corrupt cache can be moved aside (it is only a cache: the next run "
+                    "rebuilds it); a locked one is in use by a stuck process; or set cache: off",
+                )
+                raise typer.Exit(EXIT_USAGE) from None
             stderr.print(traceback.format_exc(), highlight=False, markup=False)
             _print_error(
                 "harness failed unexpectedly (a bug, not a regression)",

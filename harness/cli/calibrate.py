@@ -3,34 +3,27 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from harness.aggregate import labelled_systems
-from harness.calibrate import (
-    agreement,
-    check_metric,
-    consistency_components,
-    fit_consistency,
-    metrics_yaml,
-)
 from harness.cli._common import stderr, stdout, user_errors
-from harness.config import MetricConfig, RunConfig, parse_config
 from harness.errors import ConfigError, StoreError
-from harness.metric import build_metric
-from harness.metric.consistency import ConsistencyParams
-from harness.records import Score
-from harness.runner import make_progress
-from harness.scoring import score
-from harness.store import Cache, RunDir, write_atomic
+
+if TYPE_CHECKING:
+    from harness.config import RunConfig
+    from harness.metric.consistency import ConsistencyParams
+    from harness.records import Score
+    from harness.store import RunDir
 
 #: Where the fitted entry goes without ``--out`` (inside the run directory).
 DEFAULT_OUT = "calibrated.yaml"
 
 
 def _run_params(config: RunConfig, metric: str, origin: str) -> ConsistencyParams:
+    from harness.metric.consistency import ConsistencyParams
+
     entry = next((item for item in config.metrics if item.name == metric), None)
     if entry is None:
         raise StoreError(
@@ -42,6 +35,8 @@ def _run_params(config: RunConfig, metric: str, origin: str) -> ConsistencyParam
 
 
 def _labelled_system(config: RunConfig, origin: str) -> str:
+    from harness.aggregate import labelled_systems
+
     systems = labelled_systems(config)
     if not systems:
         raise ConfigError(
@@ -88,6 +83,12 @@ def _rescore(
     run: RunDir, config: RunConfig, params: ConsistencyParams, system: str, origin: str
 ) -> list[Score]:
     """Score the labelled system's outputs with ``params``: the measured "after"."""
+    from harness.config import MetricConfig
+    from harness.metric import build_metric
+    from harness.runner import make_progress
+    from harness.scoring import score
+    from harness.store import Cache
+
     entry, metric = build_metric(
         MetricConfig(name="consistency", params=params.model_dump(mode="json", exclude_none=True)),
         f"{origin}: calibrated consistency",
@@ -123,6 +124,16 @@ def calibrate_command(
     examples are held out. Prints balanced accuracy, ROC-AUC and Pearson
     correlation with the labels, before and after, both measured by scoring.
     """
+    from harness.calibrate import (
+        agreement,
+        check_metric,
+        consistency_components,
+        fit_consistency,
+        metrics_yaml,
+    )
+    from harness.config import parse_config
+    from harness.store import RunDir, write_atomic
+
     check_metric(metric)
     run = RunDir(run_dir).require()
     origin = str(run.file("config.yaml"))

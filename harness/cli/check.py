@@ -7,13 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.text import Text
 
 from harness.cli._common import EXIT_REGRESSION, stdout, stdout_may_close, user_errors
-from harness.compare import load_reference, load_run, write_baseline
 from harness.errors import StoreError
-from harness.report.gate import evaluate_gate, to_junit, to_markdown, to_text
-from harness.store import write_atomic
 
 #: GitHub Actions sets this to a Markdown file shown on the job's summary page.
 STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
@@ -69,6 +65,12 @@ def check_command(
     lacks, or a generation that newly fails, fails the gate. With
     $GITHUB_STEP_SUMMARY set, a Markdown verdict is appended to that file.
     """
+    from rich.text import Text
+
+    from harness.compare import load_reference, load_run
+    from harness.report.gate import evaluate_gate, to_junit, to_markdown, to_text
+    from harness.store import write_atomic
+
     verdict = evaluate_gate(
         load_run(run_dir),
         load_reference(baseline),
@@ -100,6 +102,8 @@ def baseline_command(
 
     Commit it and gate later runs with `harness check RUN_DIR --baseline baseline.json`.
     """
+    from harness.compare import write_baseline
+
     target, run = write_baseline(run_dir, out)
     failed = sum(len(run.failed(system)) for system in run.systems)
     stdout.print(

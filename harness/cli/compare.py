@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -12,11 +12,14 @@ from rich.table import Table
 from rich.text import Text
 
 from harness.cli._common import stdout, stdout_may_close, user_errors
-from harness.compare import RunComparison, ValueComparison, compare_runs, load_reference, load_run
-from harness.report.table import direction_arrow, format_number
+
+if TYPE_CHECKING:
+    from harness.compare import RunComparison, ValueComparison
 
 
 def _signed(value: float | None) -> str:
+    from harness.report.table import format_number
+
     if value is None:
         return "—"
     value += 0.0
@@ -34,6 +37,8 @@ def _marker(item: ValueComparison) -> Text:
 
 
 def _change(item: ValueComparison) -> str:
+    from harness.report.table import format_number
+
     result = item.result
     text = _signed(result.diff)
     if result.diff is not None and result.ci_low is not None and result.ci_high is not None:
@@ -43,6 +48,8 @@ def _change(item: ValueComparison) -> str:
 
 def comparison_to_rich(comparison: RunComparison) -> Group:
     """One table per system: A and B means, difference with CI, Holm p, W/T/L, marker."""
+    from harness.report.table import direction_arrow, format_number
+
     parts: list[Table | Text] = [
         Text.assemble(
             ("A ", "bold"),
@@ -109,6 +116,8 @@ def compare_command(
     shared example ids hold different articles are refused (exit 2) unless
     --allow-different-benchmark is given.
     """
+    from harness.compare import compare_runs, load_reference, load_run
+
     comparison = compare_runs(
         load_reference(run_a),
         load_run(run_b),

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
 from harness.cli._common import stderr, stdout, user_errors
 from harness.cli._outcome import report_outcome
-from harness.config import load_config
-from harness.executor import ExecutorKind
-from harness.report import load_table, render_reports, to_rich
-from harness.runner import run_pipeline
+
+#: The ``executor.kind`` choices of `harness.config.ExecutorConfig` (a test keeps
+#: them equal); spelled out so that ``harness --help`` need not import the config.
+ExecutorKind = Literal["local", "process", "ray"]
 
 
 @user_errors
@@ -63,6 +63,10 @@ def run_command(
     Exits 4 when a system produced no summary at all (every generation
     failed); the run directory is written and the reasons are printed.
     """
+    from harness.config import load_config
+    from harness.report import load_table, render_reports, to_rich
+    from harness.runner import run_pipeline
+
     sets = list(overrides or [])
     if limit is not None:
         sets.append(f"benchmark.limit={limit}")

@@ -10,10 +10,6 @@ import typer
 
 from harness.cli._common import stderr, stdout, user_errors
 from harness.cli._outcome import report_outcome
-from harness.report import load_table, render_reports, to_rich
-from harness.report.choice import choose, merge_choice, parse_labels, split_names, stored_choice
-from harness.runner import rerender, score_run
-from harness.store import RunDir
 
 
 @user_errors
@@ -21,6 +17,11 @@ def score_command(
     run_dir: Annotated[Path, typer.Argument(help="A run directory written by `harness run`.")],
 ) -> None:
     """Re-score a run's saved outputs with the metrics in its config.yaml (no generation)."""
+    from harness.report import load_table, render_reports, to_rich
+    from harness.report.choice import choose
+    from harness.runner import score_run
+    from harness.store import RunDir
+
     summary = score_run(RunDir(run_dir), console=stderr, render=render_reports)
     stdout.print(to_rich(choose(load_table(summary.run_dir), summary.run_dir)))
     report_outcome(summary.results)
@@ -65,6 +66,17 @@ def report_command(
     The flags choose what the reports show, over the run config's `report:`
     section, for this rendering only.
     """
+    from harness.report import load_table, render_reports, to_rich
+    from harness.report.choice import (
+        choose,
+        merge_choice,
+        parse_labels,
+        split_names,
+        stored_choice,
+    )
+    from harness.runner import rerender
+    from harness.store import RunDir
+
     directory = RunDir(run_dir)
     choice = merge_choice(
         stored_choice(directory),

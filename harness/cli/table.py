@@ -11,10 +11,6 @@ import typer
 from rich.markup import escape
 
 from harness.cli._common import stderr, user_errors
-from harness.config import ReportConfig
-from harness.report.choice import merge_choice, parse_labels, split_names
-from harness.report.multirun import build_multi, to_csv_multi, to_latex_multi, to_markdown_multi
-from harness.store import write_atomic
 
 
 class TableFormat(str, Enum):
@@ -23,13 +19,6 @@ class TableFormat(str, Enum):
     md = "md"
     tex = "tex"
     csv = "csv"
-
-
-_RENDER = {
-    TableFormat.md: to_markdown_multi,
-    TableFormat.tex: to_latex_multi,
-    TableFormat.csv: to_csv_multi,
-}
 
 
 @user_errors
@@ -82,6 +71,11 @@ def table_command(
     bold among the systems shown; a system a run lacks shows "–". Warns (on
     stderr) when the runs computed a metric with different versions or settings.
     """
+    from harness.config import ReportConfig
+    from harness.report import multirun
+    from harness.report.choice import merge_choice, parse_labels, split_names
+    from harness.store import write_atomic
+
     choice = merge_choice(
         ReportConfig(),
         values=split_names(values),
@@ -91,10 +85,15 @@ def table_command(
         ci=ci,
         significance=significance,
     )
-    table = build_multi(run_dirs, choice)
+    table = multirun.build_multi(run_dirs, choice)
     for warning in table.warnings:
         stderr.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
-    text = _RENDER[output_format](table)
+    render = {
+        TableFormat.md: multirun.to_markdown_multi,
+        TableFormat.tex: multirun.to_latex_multi,
+        TableFormat.csv: multirun.to_csv_multi,
+    }[output_format]
+    text = render(table)
     if out is None:
         sys.stdout.write(text)
         return

@@ -1,4 +1,7 @@
-"""``harness validate CONFIG`` and ``harness list``."""
+"""``harness validate CONFIG`` and ``harness list``.
+
+What they use is imported when they run (see `harness.cli`).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +9,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from harness.backend import BACKENDS, BuildContext, build_backend
-from harness.benchmark import load_benchmark
-from harness.benchmark._builtin import available_builtins
 from harness.cli._common import stdout, user_errors
-from harness.config import load_config
-from harness.metric import METRICS, build_metric
-from harness.preflight import check_gate_values, preflight
 
 
 @user_errors
@@ -30,6 +26,12 @@ def validate_command(
     on data without them, a precomputed system reading a column the data
     lacks (checked on the first example).
     """
+    from harness.backend import BuildContext, build_backend
+    from harness.benchmark import load_benchmark
+    from harness.config import load_config
+    from harness.metric import build_metric
+    from harness.preflight import check_gate_values, preflight
+
     run_config = load_config(config, list(overrides or []))
     context = BuildContext(config_dir=config.parent, seed=run_config.seed)
     for index, system in enumerate(run_config.systems):
@@ -54,6 +56,12 @@ def validate_command(
 @user_errors
 def list_command() -> None:
     """List backends, metrics (with their values) and built-in benchmarks."""
+    from rich.table import Table
+
+    from harness.backend import BACKENDS
+    from harness.benchmark._builtin import available_builtins
+    from harness.metric import METRICS
+
     backends = Table(title="backends", title_justify="left")
     backends.add_column("name", style="bold")
     backends.add_column("description")

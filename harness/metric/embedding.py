@@ -30,9 +30,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from harness.metric._models import (
@@ -46,6 +45,9 @@ from harness.metric._models import (
 from harness.metric._protocol import Metric, MetricInput, MetricResult, ValueSpec, metric
 from harness.records import Fingerprint
 from harness.text.sentences import sentence_spans
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PURPOSE = "the embedding metric"
 _SOURCE_MEMO = 512  # sources whose sentence embeddings are kept
@@ -108,6 +110,8 @@ class EmbeddingMetric:
         )
 
     def _encode(self, texts: list[str]) -> np.ndarray:
+        import numpy as np
+
         vectors = self._model.encode(
             texts,
             batch_size=self._params.batch_size,
@@ -118,6 +122,8 @@ class EmbeddingMetric:
         return np.asarray(vectors, dtype=np.float64)
 
     def _source(self, source: str) -> tuple[list[tuple[int, int]], np.ndarray]:
+        import numpy as np
+
         if source in self._sources:
             self._sources.move_to_end(source)
             return self._sources[source]
@@ -138,6 +144,8 @@ class EmbeddingMetric:
         return [self._score_one(item) for item in items]
 
     def _score_one(self, item: MetricInput) -> MetricResult:
+        import numpy as np
+
         empty: dict[str, float | None] = {"min": None, "mean": None}
         summary, source = item.summary, item.example.source
         spans = sentence_spans(summary)

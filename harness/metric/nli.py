@@ -44,9 +44,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from harness.errors import MetricError
@@ -54,6 +53,9 @@ from harness.metric._models import ResolvedModel, load_model, metric_device, req
 from harness.metric._protocol import Metric, MetricInput, MetricResult, ValueSpec, metric
 from harness.records import Fingerprint
 from harness.text.sentences import sentence_spans
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PURPOSE = "the nli metric"
 SUGGESTED_MODEL = "MoritzLaurer/DeBERTa-v3-base-mnli-fever-anli"
@@ -188,6 +190,8 @@ class NliMetric:
 
     def _probabilities(self, premises: list[str], hypotheses: list[str]) -> np.ndarray:
         """(entailment, contradiction) probabilities per pair, shape ``(n, 2)``."""
+        import numpy as np
+
         torch = require("torch", PURPOSE)
         rows = []
         size = self._params.batch_size
@@ -216,6 +220,8 @@ class NliMetric:
         return [self._score_one(item) for item in items]
 
     def _score_one(self, item: MetricInput) -> MetricResult:
+        import numpy as np
+
         empty: dict[str, float | None] = {"mean": None, "min": None}
         summary, source = item.summary, item.example.source
         spans = sentence_spans(summary)

@@ -25,9 +25,8 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from harness.records import Example, Output, Score
@@ -39,6 +38,9 @@ from harness.report.table import (
     format_comparison,
     format_number,
 )
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 
 def json_for_script(value: Any) -> str:
@@ -354,6 +356,8 @@ def _plots(plots: Mapping[str, bytes]) -> list[dict[str, str]]:
 
 
 def _environment() -> Environment:
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
     environment = Environment(
         loader=PackageLoader("harness.report", "templates"),
         autoescape=True,

@@ -22,15 +22,15 @@ import re
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-
-import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from harness.records import Score
 from harness.report.table import Column, ComparisonTable, direction_arrow
 from harness.store import RunDir
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 PLOTS_DIR = "plots"
 _PANEL_WIDTH = 2.9
@@ -76,6 +76,9 @@ def _short(column: Column) -> str:
 
 
 def _figure(panels: int, systems: int) -> tuple[Figure, list[Axes]]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     width = max(_PANEL_WIDTH, 0.55 * systems + 1.2) * panels
     figure = Figure(figsize=(width, _HEIGHT), dpi=_DPI, layout="constrained")
     FigureCanvasAgg(figure)
@@ -141,6 +144,8 @@ def plot_means(table: ComparisonTable, metric: str) -> bytes:
 def _values_by_system(
     scores: Sequence[Score], metric: str, columns: Sequence[Column]
 ) -> dict[tuple[str, str], list[float]]:
+    import numpy as np
+
     wanted = {column.name for column in columns}
     found: dict[tuple[str, str], list[float]] = {}
     for score in scores:
@@ -161,6 +166,8 @@ def plot_distribution(table: ComparisonTable, scores: Sequence[Score], metric: s
         scores: The run's scores (scores.jsonl).
         metric: A metric name.
     """
+    import numpy as np
+
     columns = _metric_groups(table.columns)[metric]
     systems = [row.system for row in table.rows]
     values = _values_by_system(scores, metric, columns)
