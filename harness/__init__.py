@@ -12,6 +12,7 @@ from harness.errors import (
     MetricError,
     MissingDependencyError,
     StoreError,
+    TextError,
 )
 from harness.records import Example, Fingerprint, Output, Score
 
@@ -29,5 +30,6 @@ __all__ = [
     "Output",
     "Score",
     "StoreError",
+    "TextError",
     "__version__",
 ]
