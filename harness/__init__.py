@@ -20,6 +20,7 @@ from harness.errors import (
     MetricError,
     MissingDependencyError,
     StoreError,
+    TextError,
 )
 
 if TYPE_CHECKING:
@@ -51,5 +52,6 @@ __all__ = [
     "Output",
     "Score",
     "StoreError",
+    "TextError",
     "__version__",
 ]

@@ -10,6 +10,7 @@ HarnessError
 ├── BenchmarkError   unreadable data file, missing column, duplicate id, ...
 ├── BackendError     a summarizer could not be built or failed as a whole
 ├── MetricError      a metric could not be built or failed as a whole
+│   └── TextError    the shared text analysis (harness.text: spaCy pipeline) cannot run
 ├── StoreError       a run directory or cache that cannot be read or written
 └── MissingDependencyError  an optional package is not installed (names the pip command)
 ```
@@ -53,6 +54,14 @@ class MetricError(HarnessError):
     """A metric cannot be built, or failed for a whole batch."""
 
 
+class TextError(MetricError):
+    """The shared text analysis (`harness.text`) cannot run, e.g. its spaCy pipeline.
+
+    A `MetricError`: the metrics are what run text analysis, so every place
+    that handles a failed metric handles this too.
+    """
+
+
 class StoreError(HarnessError):
     """A run directory or the cache cannot be read or written."""
 
@@ -83,4 +92,5 @@ __all__ = [
     "MetricError",
     "MissingDependencyError",
     "StoreError",
+    "TextError",
 ]

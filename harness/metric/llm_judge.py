@@ -13,8 +13,8 @@ The prompt is fixed and versioned (`PROMPT_VERSION`, part of the fingerprint
 with the endpoint, the model and the *name* of the key variable), so cached
 scores are reused only for the same prompt and judge.
 
-Requests go through the ``openai`` backend's client
-(`harness.backend.openai.connect`): the same key handling (the key is read
+Requests go through the client the ``openai`` backend uses too
+(`harness.clients.openai_client.ChatClient`): the same key handling (the key is read
 from ``$<api_key_env>`` and never written; local endpoints need none),
 retries with ``Retry-After`` or jittered exponential backoff, error
 classification and ``concurrency``.
@@ -30,14 +30,14 @@ parsed and unparsable answers are cached and cost no tokens again.
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Sequence
 from typing import Any
 
-from harness.backend._protocol import Summarizer
-from harness.backend.openai import EndpointParams, OpenAIParams, connect
+from harness.clients.openai_client import ChatClient, EndpointParams, open_client
 from harness.metric._protocol import Metric, MetricInput, MetricResult, ValueSpec, metric
-from harness.records import Example, Fingerprint
+from harness.records import Fingerprint
 
 #: Bump whenever `PROMPT` or the parsing of the answer changes.
 PROMPT_VERSION = "consistency-v1"
@@ -113,13 +113,13 @@ class LLMJudgeMetric:
 
     Args:
         params: Validated parameters.
-        client: The ``openai`` backend's summarizer that sends the requests.
+        chat: The endpoint's client that sends the requests.
     """
 
-    def __init__(self, params: LLMJudgeParams, client: Summarizer) -> None:
+    def __init__(self, params: LLMJudgeParams, chat: ChatClient) -> None:
         self._params = params
-        self._client = client
-        self._base_url = str(client.fingerprint.params["base_url"])
+        self._chat = chat
+        self._base_url = chat.base_url
 
     def __repr__(self) -> str:
         return f"LLMJudgeMetric(model={self._params.model!r}, base_url={self._base_url!r})"
@@ -142,17 +142,21 @@ class LLMJudgeMetric:
             One result per item, in order; ``None`` with a reason for an
             unparsable answer or a failed request.
         """
-        if not items:
-            return []
-        requests = [
-            Example(id=item.example.id, source=judge_prompt(item.example.source, item.summary))
-            for item in items
-        ]
-        answers = self._client.summarize(requests)
+        answers = self._chat.map(self._ask, items)
         return [
-            self._result(item, answer.summary, answer.error)
-            for item, answer in zip(items, answers, strict=True)
+            self._result(item, answer, error)
+            for item, (answer, error) in zip(items, answers, strict=True)
         ]
+
+    def _ask(self, item: MetricInput) -> tuple[str | None, str]:
+        try:
+            # Seeded like the openai backend with seed 0: the jitter of a pair's
+            # retries depends on its example id only.
+            rng = random.Random(f"0:{item.example.id}")
+            prompt = judge_prompt(item.example.source, item.summary)
+            return self._chat.complete([{"role": "user", "content": prompt}], rng)
+        except Exception as error:  # a bug here must fail one pair, not the batch
+            return None, self._chat.scrub(f"{type(error).__name__}: {error}")
 
     def _result(self, item: MetricInput, answer: str | None, error: str | None) -> MetricResult:
         empty: dict[str, float | None] = {"score": None}
@@ -195,25 +199,14 @@ class LLMJudgeMetric:
     " OpenAI-compatible endpoint; needs params.model.",
 )
 def build_llm_judge(params: LLMJudgeParams) -> Metric:
-    """Build the ``llm_judge`` metric: connect to the endpoint through the ``openai`` backend.
+    """Build the ``llm_judge`` metric: open a client for the endpoint (`open_client`).
 
     Raises:
         MissingDependencyError: The ``openai`` package is not installed.
         ConfigError: The key variable is unset or empty and the endpoint is not local.
     """
-    backend_params = OpenAIParams(
-        model=params.model,
-        base_url=params.base_url,
-        api_key_env=params.api_key_env,
-        prompt="{source}",
-        temperature=0.0,
-        max_tokens=params.max_tokens,
-        concurrency=params.concurrency,
-        timeout_s=params.timeout_s,
-        max_retries=params.max_retries,
-    )
-    client = connect(backend_params, seed=0, owner="the llm_judge metric")
-    return LLMJudgeMetric(params, client)
+    chat = open_client(params, "the llm_judge metric", temperature=0.0, backoff_s=1.0)
+    return LLMJudgeMetric(params, chat)
 
 
 __all__ = [

@@ -12,7 +12,7 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
-from harness.report.table import escape_markdown, format_number
+from harness.report.formatting import escape_markdown, format_number
 
 _BINARY = (("roc_auc", "ROC-AUC"), ("balanced_accuracy", "balanced acc."))
 _CONTINUOUS = (("pearson", "Pearson"), ("spearman", "Spearman"), ("kendall", "Kendall"))

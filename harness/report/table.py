@@ -12,17 +12,22 @@ every other system against the baseline), each row also holds one
 
 from __future__ import annotations
 
-import difflib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from harness.config import ReportConfig
-from harness.errors import ConfigError
-
-if TYPE_CHECKING:
-    from harness.report.meta import MetaTable
+from harness.report.formatting import (
+    direction_arrow,
+    escape_markdown,
+    format_diff,
+    format_number,
+    format_signed,
+    format_value,
+    markdown_code,
+)
+from harness.report.meta import MetaTable, build_meta_table
+from harness.report.names import check_report_choice
 
 
 @dataclass(frozen=True)
@@ -214,7 +219,7 @@ def build_table(results: dict[str, Any], *, alpha: float | None = None) -> Compa
         rows=rows,
         baseline=baseline,
         alpha=_optional_float(results.get("alpha", alpha)),
-        meta=_meta_table(results),
+        meta=build_meta_table(results),
     )
 
 
@@ -238,74 +243,6 @@ def mark_best(rows: Sequence[Row], columns: Sequence[Column]) -> list[Row]:
         )
         for row in rows
     ]
-
-
-def _did_you_mean(name: str, known: Sequence[str]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}? " if close else ""
-
-
-def _check_names(
-    names: Sequence[str] | None, known: Sequence[str], where: str, kind: str, hint: str
-) -> None:
-    seen: set[str] = set()
-    for index, name in enumerate(names or []):
-        if name in seen:
-            raise ConfigError(f"{where}[{index}]: {name!r} is listed twice", hint=hint)
-        seen.add(name)
-        if name not in known:
-            raise ConfigError(
-                f"{where}[{index}]: {name!r} is not a {kind} of this run; "
-                f"{_did_you_mean(name, known)}{kind}s: {', '.join(known)}",
-                hint=hint,
-            )
-
-
-def check_report_choice(
-    choice: ReportConfig, values: Sequence[str], systems: Sequence[str], origin: str
-) -> None:
-    """Every name in ``choice`` is one of the run's values, systems or metrics.
-
-    Args:
-        choice: The ``report:`` section (and/or ``harness report`` flags).
-        values: The run's value names (``rouge.rouge1``, ...).
-        systems: The run's system names.
-        origin: What the names came from, e.g. ``reports/ci/config.yaml``;
-            messages name ``<origin>: report.<key>[i]``.
-
-    Raises:
-        ConfigError: A name is unknown (with a "did you mean") or listed twice.
-    """
-    value_hint = (
-        "name values as <metric>.<value>, as report.md's columns (and `harness list`) show them"
-    )
-    _check_names(choice.values, values, f"{origin}: report.values", "value", value_hint)
-    _check_names(
-        choice.systems,
-        systems,
-        f"{origin}: report.systems",
-        "system",
-        "list system names exactly as `systems[].name` spells them",
-    )
-    metrics = list(dict.fromkeys(name.split(".", 1)[0] for name in values))
-    labelled = [*values, *systems, *(m for m in metrics if m not in values and m not in systems)]
-    for name in choice.labels:
-        if name not in labelled:
-            raise ConfigError(
-                f"{origin}: report.labels: {name!r} is not a value, system or metric of this "
-                f"run; {_did_you_mean(name, labelled)}known: {', '.join(labelled)}",
-                hint="labels map a value (rouge.rouge2), a system or a metric (rouge) to the "
-                "name the tables show",
-            )
-    if isinstance(choice.digits, dict):
-        for name in choice.digits:
-            if name not in values:
-                raise ConfigError(
-                    f"{origin}: report.digits: {name!r} is not a value of this run; "
-                    f"{_did_you_mean(name, values)}values: {', '.join(values)}",
-                    hint="give one number for all values (digits: 3) or one per value "
-                    "({rouge.rouge2: 2})",
-                )
 
 
 def _digits(choice: ReportConfig, value: str) -> int | None:
@@ -364,36 +301,6 @@ def select(table: ComparisonTable, choice: ReportConfig, origin: str) -> Compari
     )
 
 
-def _meta_table(results: dict[str, Any]) -> MetaTable | None:
-    from harness.report.meta import build_meta_table
-
-    return build_meta_table(results)
-
-
-def format_number(value: float | None, digits: int = 3) -> str:
-    """Format a table number; ``None`` shows as an em dash.
-
-    >>> format_number(0.41234), format_number(None), format_number(123.456)
-    ('0.412', '—', '123.5')
-    """
-    if value is None:
-        return "—"
-    if abs(value) >= 100:
-        return f"{value:.1f}"
-    return f"{value:.{digits}f}"
-
-
-def format_value(value: float | None, digits: int | None) -> str:
-    """A number with ``digits`` decimals; ``None`` digits: `format_number`'s default.
-
-    >>> format_value(0.41234, 2), format_value(123.456, 3), format_value(123.456, None)
-    ('0.41', '123.456', '123.5')
-    """
-    if digits is None or value is None:
-        return format_number(value)
-    return f"{value:.{digits}f}"
-
-
 def shows_ci(cell: Cell) -> bool:
     """Whether the cell shows ``± half-width``: a CI exists and the report wants it."""
     return cell.show_ci and cell.mean is not None and cell.half_width is not None and cell.n > 1
@@ -407,18 +314,6 @@ def format_cell(cell: Cell) -> str:
     return text
 
 
-def format_diff(value: float | None, digits: int = 3) -> str:
-    """A signed difference; ``None`` shows as an em dash.
-
-    >>> format_diff(0.0412), format_diff(-0.2), format_diff(None)
-    ('+0.041', '-0.200', '—')
-    """
-    if value is None:
-        return "—"
-    value += 0.0  # -0.0 -> 0.0, so a zero difference never prints as "+-0.000"
-    return ("+" if value >= 0 else "") + format_number(value, digits)
-
-
 def format_comparison(comparison: Comparison, digits: int | None = None) -> str:
     """``+diff [low, high]`` plus ``*`` when significant after Holm.
 
@@ -427,55 +322,12 @@ def format_comparison(comparison: Comparison, digits: int | None = None) -> str:
     >>> format_comparison(Comparison(40, 0.0412, 0.01, 0.07, 0.01, 0.02, False, 30, 2, 8), 2)
     '+0.04 [0.01, 0.07]'
     """
-    text = format_diff(comparison.diff) if digits is None else _signed(comparison.diff, digits)
+    diff = comparison.diff
+    text = format_diff(diff) if digits is None else format_signed(diff, digits)
     if comparison.diff is not None and comparison.ci_low is not None:
         low = format_value(comparison.ci_low, digits)
         text += f" [{low}, {format_value(comparison.ci_high, digits)}]"
     return text + ("*" if comparison.significant else "")
-
-
-def _signed(value: float | None, digits: int) -> str:
-    if value is None:
-        return "—"
-    value += 0.0  # -0.0 -> 0.0
-    return f"{value:+.{digits}f}"
-
-
-# Every line break str.splitlines knows (U+2028, U+0085, ... included): each would end
-# a table row early in some renderer.
-_LINE_BREAK = re.compile("\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
-_MD_SPECIAL = {"\\": "\\\\", "|": "\\|", "&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_MD_SPECIAL_RE = re.compile("[\\\\|&<>]")
-
-
-def escape_markdown(text: str) -> str:
-    r"""Escape a name from the data for one GitHub-flavoured Markdown table cell or heading.
-
-    ``|`` cannot end the cell, HTML is shown as text, and a line break becomes
-    ``<br>`` instead of ending the table row.
-
-    >>> print(escape_markdown("a|b <i>x</i> & c\nd"))
-    a\|b &lt;i&gt;x&lt;/i&gt; &amp; c<br>d
-    """
-    escaped = _MD_SPECIAL_RE.sub(lambda match: _MD_SPECIAL[match.group(0)], text)
-    return _LINE_BREAK.sub("<br>", escaped)
-
-
-def markdown_code(text: str) -> str:
-    r"""``text`` as one Markdown code span, whatever backticks or line breaks it holds.
-
-    >>> print(markdown_code("lead3"), markdown_code("a`b"), markdown_code("x\ny"))
-    `lead3` ``a`b`` `x y`
-    """
-    flat = _LINE_BREAK.sub(" ", text)
-    fence = "`" * (max((len(run) for run in re.findall("`+", flat)), default=0) + 1)
-    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
-    return f"{fence}{pad}{flat}{pad}{fence}"
-
-
-def direction_arrow(higher_is_better: bool | None) -> str:
-    """↑ when higher is better, ↓ when lower is better, nothing otherwise."""
-    return {True: " ↑", False: " ↓", None: ""}[higher_is_better]
 
 
 __all__ = [

@@ -341,7 +341,7 @@ def analyse(
         One analysis per text, in order.
 
     Raises:
-        MetricError: The configured pipeline cannot be found or loaded.
+        TextError: The configured pipeline cannot be found or loaded.
         MissingDependencyError: No spaCy English pipeline is installed.
     """
     if not texts:

@@ -40,7 +40,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from harness.errors import MetricError, MissingDependencyError
+from harness.errors import MissingDependencyError, TextError
 
 #: English pipelines tried in order when no name is configured (importable package names).
 KNOWN_PIPELINES: tuple[str, ...] = (
@@ -133,7 +133,7 @@ def resolve_pipeline(name: str | None = None) -> PipelineInfo:
         The resolved pipeline's name, version and directory.
 
     Raises:
-        MetricError: ``name`` is given but is not an installed pipeline (the
+        TextError: ``name`` is given but is not an installed pipeline (the
             message lists the known pipelines that are installed).
         MissingDependencyError: ``name`` is ``None`` and no known pipeline is
             installed (names the install command).
@@ -147,7 +147,7 @@ def resolve_pipeline(name: str | None = None) -> PipelineInfo:
             )
     if name is not None:
         installed = [known for known in KNOWN_PIPELINES if _package_dir(known) is not None]
-        raise MetricError(
+        raise TextError(
             f"spaCy pipeline {name!r} was not found: tried it as an importable package"
             f" and as a pipeline directory; installed English pipelines: "
             f"{', '.join(installed) or '(none)'}",
@@ -167,7 +167,7 @@ def _excluded_components(directory: Path) -> list[str]:
     meta = _meta(directory)
     components: list[str] = list(meta.get("components") or meta.get("pipeline") or [])
     if "ner" not in components:
-        raise MetricError(
+        raise TextError(
             f"spaCy pipeline at {directory} has no 'ner' component (components: "
             f"{', '.join(components) or '(none)'})",
             hint="use an English pipeline with named-entity recognition, e.g. en_core_web_sm",
@@ -196,7 +196,7 @@ def load_pipeline(name: str | None = None) -> tuple[Any, str, str]:
         ``(nlp, resolved_name, version)``; ``nlp`` is a ``spacy.Language``.
 
     Raises:
-        MetricError: The configured pipeline is not installed or cannot be loaded.
+        TextError: The configured pipeline is not installed or cannot be loaded.
         MissingDependencyError: spaCy or any English pipeline is missing.
     """
     info = resolve_pipeline(name)
@@ -210,7 +210,7 @@ def load_pipeline(name: str | None = None) -> tuple[Any, str, str]:
         source: str | Path = info.path if Path(info.name).is_dir() else info.name
         nlp = spacy.load(source, exclude=_excluded_components(info.path))
     except (OSError, ValueError, ImportError) as error:
-        raise MetricError(
+        raise TextError(
             f"spaCy pipeline {info.model_id} could not be loaded: {error}",
             hint=f"reinstall it (python -m spacy download {info.name}) or pick another `model`",
         ) from None

@@ -21,6 +21,7 @@ from rich.console import Console
 
 from harness.backend import BuildContext, Summarizer, build_backend
 from harness.backend import openai as openai_backend
+from harness.clients import openai_client
 from harness.config import SystemConfig, load_config
 from harness.errors import ConfigError, MissingDependencyError
 from harness.records import Example
@@ -122,7 +123,7 @@ def test_backoff_is_exponential_with_seeded_full_jitter_and_a_cap(
     openai_server: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     waits: list[float] = []
-    monkeypatch.setattr(openai_backend, "_sleep", waits.append)
+    monkeypatch.setattr(openai_client, "_sleep", waits.append)
     build(openai_server, "always-500", max_retries=6, backoff_s=1.0).summarize(EXAMPLES[:1])
     assert len(waits) == 6
     for attempt, wait in enumerate(waits):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.errors import MetricError, MissingDependencyError
+from harness.errors import MetricError, MissingDependencyError, TextError
 from harness.text import nlp as nlp_module
 from harness.text.nlp import (
     INSTALL_HINT,
@@ -79,8 +79,9 @@ def test_configured_directory_is_accepted() -> None:
 
 @pytest.mark.parametrize("name", ["en_core_web_xl_nonexistent", "no/such/pipeline/dir"])
 def test_unknown_configured_name_is_an_error_listing_what_was_tried(name: str) -> None:
-    with pytest.raises(MetricError) as caught:
+    with pytest.raises(TextError) as caught:
         resolve_pipeline(name)
+    assert isinstance(caught.value, MetricError)  # what the metrics' callers catch
     message = str(caught.value)
     assert repr(name) in message
     assert "importable package" in message and "pipeline directory" in message
@@ -163,9 +164,9 @@ def test_pipeline_without_ner_is_an_error(tmp_path: Path) -> None:
         _excluded_components(directory)
 
 
-def test_broken_pipeline_directory_is_a_metric_error(tmp_path: Path) -> None:
+def test_broken_pipeline_directory_is_a_text_error(tmp_path: Path) -> None:
     directory = _pipeline_dir(tmp_path, ["ner"], None)  # no config.cfg, no weights
-    with pytest.raises(MetricError, match="could not be loaded"):
+    with pytest.raises(TextError, match="could not be loaded"):
         load_pipeline(str(directory))
 
 

@@ -1,0 +1,5 @@
+"""Clients for the services components talk to, below both `harness.backend` and `harness.metric`.
+
+`openai_client`: OpenAI-compatible chat-completions endpoints (the ``openai``
+backend, the ``llm_judge`` metric).
+"""

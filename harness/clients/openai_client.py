@@ -1,0 +1,387 @@
+"""The client for OpenAI-compatible chat-completions endpoints, shared by what talks to one.
+
+The ``openai`` backend (`harness.backend.openai`) and the ``llm_judge``
+metric (`harness.metric.llm_judge`) both send their requests through
+`ChatClient`, so both follow one policy, through the official ``openai``
+client (its own retries are switched off, so the policy below is the only one):
+
+- 429, 408, 409 and 5xx answers, timeouts and connection errors are retried
+  up to ``max_retries`` times, waiting ``Retry-After`` (seconds, or an HTTP
+  date; ``retry-after-ms`` too) when the server sends it, else an exponential
+  backoff with full jitter: a uniform draw from ``[0, min(30, backoff_s ·
+  2^attempt)]`` seconds, drawn from the caller's seeded generator;
+- 401 and 403 fail at once, with no retry; the client then sends no further
+  request (every later request fails with the same message);
+- other 4xx answers (a bad request, an unknown model) fail at once;
+- a 200 answer that is not JSON or has no ``choices[0].message.content`` is
+  retried once, then fails naming what was wrong.
+
+The API key is read from the environment variable named by ``api_key_env``
+when the client is opened (`open_client`); only the variable's *name* appears
+in fingerprints, configs, manifests and messages, and any echo of the key in a
+server's error message is masked. This module sits below both the backends and
+the metrics: it imports neither.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import ipaddress
+import json
+import os
+import random
+import re
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from harness.errors import ConfigError, MissingDependencyError
+
+BACKOFF_CAP_S = 30.0
+#: The longest ``Retry-After`` obeyed; a longer one is cut to this.
+RETRY_AFTER_CAP_S = 120.0
+#: Sent to local servers that need no key when ``api_key_env`` is not set.
+LOCAL_DUMMY_KEY = "sk-no-key-required"
+_RETRY_STATUSES = frozenset({408, 409, 429})
+_AUTH_STATUSES = frozenset({401, 403})
+_MALFORMED_RETRIES = 1
+_SHOWN_CHARS = 200
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_REDACTED = "[redacted]"
+#: How the client waits between attempts (a module global so tests can record the waits).
+_sleep = time.sleep
+
+_Item = TypeVar("_Item")
+_Answer = TypeVar("_Answer")
+
+
+class EndpointParams(BaseModel):
+    """Connection params shared by everything that talks to an OpenAI-compatible
+    endpoint (the ``openai`` backend, the ``llm_judge`` metric).
+
+    Attributes:
+        model: Model name sent to the endpoint (``gpt-4o-mini``, or whatever
+            a local server serves).
+        base_url: The API root, e.g. ``http://127.0.0.1:8080/v1``; default:
+            ``$OPENAI_BASE_URL``, else ``https://api.openai.com/v1``.
+        api_key_env: The *name* of the environment variable holding the key
+            (never the key itself). When it is unset, a local endpoint
+            (localhost, 127.0.0.1, ::1) gets a dummy key; any other is an error.
+        max_tokens: Most tokens per answer (the request's ``max_tokens``).
+        concurrency: Requests in flight at once within a batch.
+        timeout_s: Seconds one request may take.
+        max_retries: Retries after the first attempt for retryable failures.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = Field(min_length=1)
+    base_url: str | None = None
+    api_key_env: str = "OPENAI_API_KEY"
+    max_tokens: int = Field(default=200, ge=1)
+    concurrency: int = Field(default=4, ge=1, le=256)
+    timeout_s: float = Field(default=60.0, gt=0)
+    max_retries: int = Field(default=5, ge=0, le=100)
+
+    @field_validator("base_url")
+    @classmethod
+    def _is_url(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in ("http", "https"):
+            raise ValueError("expected an http:// or https:// URL, e.g. http://127.0.0.1:8080/v1")
+        return value
+
+    @model_validator(mode="after")
+    def _key_name(self) -> EndpointParams:
+        # A model validator, so that the message never repeats the value: a
+        # key pasted here by mistake must not be printed.
+        if not _ENV_NAME.fullmatch(self.api_key_env):
+            raise ValueError(
+                "api_key_env must be the NAME of an environment variable (e.g. OPENAI_API_KEY) "
+                "that holds the key, never the key itself"
+            )
+        return self
+
+
+def is_local_url(url: str) -> bool:
+    """Whether ``url`` points at this machine (a server that may need no key).
+
+    >>> is_local_url("http://127.0.0.1:8080/v1"), is_local_url("https://api.openai.com/v1")
+    (True, False)
+    """
+    host = urlsplit(url).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _shown(text: str) -> str:
+    text = text.strip()
+    return repr(text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "…")
+
+
+def retry_after_s(headers: Any) -> float | None:
+    """Seconds a ``Retry-After`` / ``retry-after-ms`` header asks to wait, else None.
+
+    >>> retry_after_s({"retry-after": "2"}), retry_after_s({"retry-after-ms": "1500"})
+    (2.0, 1.5)
+    """
+    if headers is None:
+        return None
+    millis = headers.get("retry-after-ms")
+    if millis is not None:
+        try:
+            return max(0.0, float(millis) / 1000)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """The outcome of one request.
+
+    Attributes:
+        summary: The answer, or ``None``.
+        error: Why there is no answer.
+        retry: Whether trying again may help.
+        wait_s: The wait the server asked for (``Retry-After``), if any.
+        auth: The key was rejected (401/403).
+        malformed: The server answered 200 with something unusable.
+    """
+
+    summary: str | None = None
+    error: str = ""
+    retry: bool = False
+    wait_s: float | None = None
+    auth: bool = False
+    malformed: bool = False
+
+
+def _read_answer(text: str) -> _Attempt:
+    """Take the summary out of a chat-completions response body."""
+    try:
+        body = json.loads(text)
+    except json.JSONDecodeError:
+        return _Attempt(error=f"malformed response: not JSON: {_shown(text)}", malformed=True)
+    choices = body.get("choices") if isinstance(body, dict) else None
+    if not isinstance(choices, list) or not choices:
+        return _Attempt(
+            error=f"malformed response: no choices (expected choices[0].message.content): "
+            f"{_shown(text)}",
+            malformed=True,
+        )
+    choice = choices[0]
+    message = choice.get("message") if isinstance(choice, dict) else None
+    content = message.get("content") if isinstance(message, dict) else None
+    if not isinstance(content, str):
+        finish = choice.get("finish_reason") if isinstance(choice, dict) else None
+        refusal = message.get("refusal") if isinstance(message, dict) else None
+        if isinstance(refusal, str) and refusal:
+            return _Attempt(error=f"the model refused: {_shown(refusal)}")
+        return _Attempt(
+            error=f"malformed response: choices[0].message.content is missing or not text "
+            f"(finish_reason={finish!r}): {_shown(text)}",
+            malformed=True,
+        )
+    return _Attempt(summary=content.strip())
+
+
+def _server_message(error: Any) -> str:
+    body = getattr(error, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        message = inner.get("message") if isinstance(inner, dict) else inner
+        if message:
+            return str(message)
+    response = getattr(error, "response", None)
+    text = getattr(response, "text", "") if response is not None else ""
+    return text or str(error)
+
+
+class ChatClient:
+    """Send chat-completions requests with the retry policy above.
+
+    Args:
+        params: The endpoint's params.
+        client: An ``openai.OpenAI`` client (``max_retries=0``).
+        key: The API key, kept only to mask it in messages.
+        base_url: The endpoint's API root as the client resolved it.
+        temperature: Sampling temperature of every request.
+        backoff_s: Base of the exponential backoff between retries.
+    """
+
+    def __init__(
+        self,
+        params: EndpointParams,
+        client: Any,
+        key: str,
+        base_url: str,
+        *,
+        temperature: float,
+        backoff_s: float,
+    ) -> None:
+        self._params = params
+        self._client = client
+        self._key = key
+        self.base_url = base_url
+        self._temperature = temperature
+        self._backoff_s = backoff_s
+        self._auth_failure: str | None = None
+        self._lock = threading.Lock()
+
+    def map(self, ask: Callable[[_Item], _Answer], items: Sequence[_Item]) -> list[_Answer]:
+        """``ask`` over ``items``, ``concurrency`` at a time; the answers in order."""
+        if not items:
+            return []
+        workers = min(self._params.concurrency, len(items))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="harness-openai") as pool:
+            return list(pool.map(ask, items))
+
+    def complete(
+        self, messages: list[dict[str, str]], rng: random.Random
+    ) -> tuple[str | None, str]:
+        """One answer, with the retries: ``(answer, "")``, or ``(None, why there is none)``.
+
+        Args:
+            messages: The chat messages of the request.
+            rng: Draws the backoff jitter (seed it per request for reproducible waits).
+        """
+        attempts = 0
+        malformed = 0
+        while True:
+            if self._auth_failure is not None:
+                return None, self._auth_failure
+            attempts += 1
+            attempt = self._request(messages)
+            if attempt.summary is not None:
+                return attempt.summary, ""
+            if attempt.auth:
+                with self._lock:
+                    self._auth_failure = self._auth_failure or attempt.error
+                return None, attempt.error
+            malformed += attempt.malformed
+            retry = attempt.retry or (attempt.malformed and malformed <= _MALFORMED_RETRIES)
+            if not retry or attempts > self._params.max_retries:
+                tries = f" (gave up after {attempts} attempts)" if attempts > 1 else ""
+                return None, self.scrub(attempt.error + tries)
+            _sleep(self._delay(attempt, attempts, rng))
+
+    def _delay(self, attempt: _Attempt, attempts: int, rng: random.Random) -> float:
+        if attempt.wait_s is not None:
+            return min(attempt.wait_s, RETRY_AFTER_CAP_S)
+        ceiling = min(BACKOFF_CAP_S, self._backoff_s * 2 ** (attempts - 1))
+        return rng.uniform(0.0, ceiling)
+
+    def _request(self, messages: list[dict[str, str]]) -> _Attempt:
+        import openai
+
+        try:
+            raw = self._client.chat.completions.with_raw_response.create(
+                model=self._params.model,
+                messages=messages,
+                temperature=self._temperature,
+                max_tokens=self._params.max_tokens,
+            )
+        except openai.APITimeoutError:
+            return _Attempt(
+                error=f"request timed out after {self._params.timeout_s:g} s", retry=True
+            )
+        except openai.APIConnectionError as error:
+            cause = error.__cause__ or error
+            return _Attempt(
+                error=f"could not connect to {self.base_url}: {type(cause).__name__}: {cause}",
+                retry=True,
+            )
+        except openai.APIStatusError as error:
+            return self._status_failure(error)
+        return _read_answer(raw.text)
+
+    def _status_failure(self, error: Any) -> _Attempt:
+        status = int(error.status_code)
+        variable = f"${self._params.api_key_env}"
+        if status in _AUTH_STATUSES:
+            what = "authentication failed" if status == 401 else "permission denied"
+            return _Attempt(
+                error=f"{what} ({status}): check the key in {variable}"
+                + (f" and its access to model {self._params.model!r}" if status == 403 else ""),
+                auth=True,
+            )
+        retry = status in _RETRY_STATUSES or status >= 500
+        message = f"HTTP {status} from {self.base_url}: {_shown(_server_message(error))}"
+        wait = retry_after_s(getattr(error.response, "headers", None)) if retry else None
+        return _Attempt(error=message, retry=retry, wait_s=wait)
+
+    def scrub(self, text: str) -> str:
+        """``text`` with the API key masked."""
+        return text.replace(self._key, _REDACTED) if self._key else text
+
+
+def open_client(
+    params: EndpointParams, owner: str, *, temperature: float, backoff_s: float
+) -> ChatClient:
+    """Import the ``openai`` package, read the key and open a client for the endpoint.
+
+    Args:
+        params: Validated endpoint params.
+        owner: What needs the endpoint, for messages (``"the openai backend"``,
+            ``"the llm_judge metric"``).
+        temperature: Sampling temperature of every request.
+        backoff_s: Base of the exponential backoff between retries.
+
+    Raises:
+        MissingDependencyError: The ``openai`` package is not installed.
+        ConfigError: The key variable is unset or empty and the endpoint is not local.
+    """
+    try:
+        import openai
+    except ImportError:
+        raise MissingDependencyError("openai", "pip install 'harness[api]'", owner) from None
+    base_url = params.base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+    key = os.environ.get(params.api_key_env, "").strip()
+    if not key:
+        if not is_local_url(base_url):
+            raise ConfigError(
+                f"{owner}: the environment variable {params.api_key_env} is not set "
+                f"(it must hold the API key for {base_url})",
+                hint=f"export {params.api_key_env}=<your key>, or set params.api_key_env to "
+                "the name of the variable that holds it",
+            )
+        key = LOCAL_DUMMY_KEY
+    client = openai.OpenAI(api_key=key, base_url=base_url, timeout=params.timeout_s, max_retries=0)
+    base = str(client.base_url).rstrip("/")
+    return ChatClient(params, client, key, base, temperature=temperature, backoff_s=backoff_s)
+
+
+__all__ = [
+    "BACKOFF_CAP_S",
+    "LOCAL_DUMMY_KEY",
+    "RETRY_AFTER_CAP_S",
+    "ChatClient",
+    "EndpointParams",
+    "is_local_url",
+    "open_client",
+    "retry_after_s",
+]

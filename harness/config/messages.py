@@ -1,0 +1,140 @@
+"""Validation errors as one message naming file, line and dotted key, with a "did you mean"."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, get_args
+
+from pydantic import (
+    BaseModel,
+    ValidationError,
+)
+
+Loc = tuple[int | str, ...]
+
+
+class KeyLines:
+    """Where each key and list item of a YAML config is: its 1-based line.
+
+    Locations are pydantic-style tuples (``("systems", 0, "params")``). An
+    error at a location without a line of its own (a default, a key only
+    its validator adds) is reported at the closest enclosing one; keys
+    changed by ``--set`` have no line.
+
+    >>> lines = KeyLines({("systems",): 3, ("systems", 0): 4})
+    >>> lines.line_of(("systems", 0, "name")), lines.line_of(("seed",))
+    (4, None)
+    """
+
+    def __init__(self, lines: dict[Loc, int] | None = None) -> None:
+        self.lines: dict[Loc, int] = dict(lines or {})
+        self.overridden: set[Loc] = set()
+
+    def is_overridden(self, loc: Loc) -> bool:
+        """Whether ``--set`` gave ``loc`` (or a location enclosing it) its value."""
+        return any(loc[: len(prefix)] == prefix for prefix in self.overridden)
+
+    def line_of(self, loc: Loc) -> int | None:
+        """The line of ``loc`` or of its closest enclosing location; None if unknown."""
+        if self.is_overridden(loc):
+            return None
+        for end in range(len(loc), 0, -1):
+            line = self.lines.get(loc[:end])
+            if line is not None:
+                return line
+        return None
+
+    def override(self, loc: Loc) -> None:
+        """Forget the lines under ``loc``: its value now comes from ``--set``."""
+        self.overridden.add(loc)
+
+
+def format_location(loc: Loc) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "(top level)"
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside an annotation (``list[M]``, ``M | None``, ...), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The model whose fields are the keys at ``loc`` (None past a plain mapping)."""
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if current is None:
+            return None
+        if isinstance(part, int):
+            continue  # a list index: the list's item model was found with the field
+        field = current.model_fields.get(part)
+        current = None if field is None else _model_in(field.annotation)
+    return current
+
+
+def _unknown_key(loc: Loc, model: type[BaseModel] | None) -> str:
+    """The message for an unknown key, with a suggestion or the keys allowed there."""
+    parent = None if model is None else _model_at(model, loc[:-1])
+    if parent is None or not loc:
+        return "unknown key (check the spelling; see the README's config reference)"
+    keys = list(parent.model_fields)
+    close = difflib.get_close_matches(str(loc[-1]), keys, n=1, cutoff=0.6)
+    if close:
+        return f"unknown key; did you mean {close[0]!r}?"
+    return f"unknown key; the keys allowed here are: {', '.join(keys)}"
+
+
+def validation_message(
+    error: ValidationError,
+    origin: str,
+    *,
+    lines: KeyLines | None = None,
+    model: type[BaseModel] | None = None,
+) -> str:
+    """One line per problem: ``origin:LINE: dotted.key: message (got value)``.
+
+    Args:
+        error: The pydantic error.
+        origin: The config file (or ``file: systems[0].params``) named first.
+        lines: Where each key is in the file; without it (or for a key that
+            ``--set`` changed) the line is left out.
+        model: The model that was validated, so that an unknown key gets a
+            "did you mean" from the keys allowed in its place.
+    """
+    out = []
+    for item in error.errors():
+        loc = tuple(item["loc"])
+        where = format_location(loc)
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = _unknown_key(loc, model)
+        got = item.get("input")
+        shown = "" if item["type"] in ("missing", "extra_forbidden") else f" (got {got!r})"
+        if isinstance(got, dict):
+            shown = ""
+        elif isinstance(got, bool) and shown:
+            shown = f" (got {str(got).lower()}, a boolean)"
+        line = None if lines is None else lines.line_of(loc)
+        at = f"{origin}:{line}" if line is not None else origin
+        if lines is not None and lines.is_overridden(loc):
+            where += " (from --set)"
+        out.append(f"{at}: {where}: {message}{shown}")
+    return "\n".join(out)
+
+
+__all__ = [
+    "KeyLines",
+    "Loc",
+    "validation_message",
+]

@@ -1,0 +1,71 @@
+"""``--set key=value`` overrides applied to a config mapping before validation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from harness.config.messages import KeyLines, Loc
+from harness.errors import ConfigError
+
+
+def _override_loc(dotted: str) -> Loc:
+    return tuple(int(part) if part.isdigit() else part for part in dotted.split("."))
+
+
+def _set_dotted(data: dict[str, Any], dotted: str, value: Any, origin: str) -> None:
+    parts = dotted.split(".")
+    node: Any = data
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                raise ConfigError(
+                    f"{origin}: --set {dotted}: {part!r} is not an index of a list "
+                    f"of {len(node)} items"
+                )
+            if last:
+                node[int(part)] = value
+            else:
+                node = node[int(part)]
+        elif isinstance(node, dict):
+            if last:
+                node[part] = value
+            else:
+                node = node.setdefault(part, {})
+        else:
+            raise ConfigError(
+                f"{origin}: --set {dotted}: {'.'.join(parts[:index])} is not a mapping"
+            )
+
+
+def apply_overrides(
+    data: dict[str, Any], overrides: list[str], origin: str, lines: KeyLines | None = None
+) -> dict[str, Any]:
+    """Apply ``key.sub=value`` overrides; the value is parsed as YAML.
+
+    ``lines``, when given, forgets the file's lines of the keys overridden.
+
+    >>> apply_overrides({"seed": 0}, ["seed=3", "benchmark.limit=5"], "c.yaml")
+    {'seed': 3, 'benchmark': {'limit': 5}}
+    """
+    for item in overrides:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(
+                f"--set {item!r}: expected key=value", hint="e.g. --set benchmark.limit=10"
+            )
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else ""
+        except yaml.YAMLError as error:
+            raise ConfigError(f"--set {item!r}: value is not valid YAML: {error}") from None
+        _set_dotted(data, key.strip(), value, origin)
+        if lines is not None:
+            lines.override(_override_loc(key.strip()))
+    return data
+
+
+__all__ = [
+    "apply_overrides",
+]
