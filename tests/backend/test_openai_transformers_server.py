@@ -50,7 +50,7 @@ def served_model(
 ) -> Iterator[tuple[str, str]]:
     """(base URL, model name) of a running ``transformers serve`` on 127.0.0.1."""
     port = _free_port()
-    model = str(tiny["llama"])
+    model = str(tiny["llama-long"])
     log_path = tmp_path_factory.mktemp("serve") / "server.log"
     log = log_path.open("w", encoding="utf-8")
     command = [
