@@ -1,16 +1,40 @@
-"""Aggregation: results.json from the scores (means with CIs, paired comparisons, meta-eval)."""
+"""Aggregation: results.json from the scores (means with CIs, paired comparisons, meta-eval).
+
+`cached_aggregate` serves results.json from the cache when what it is
+computed from has not changed: the config, the metrics' value specs, the
+bytes of examples.jsonl and scores.jsonl, what it reads of the outputs
+(`output_facts`), and the code that computes it (`harness.code_digest`:
+all of harness's source, numpy's and scipy's versions). scipy is then never
+imported.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
+from harness.code_digest import code_digest
 from harness.config import RunConfig
-from harness.meta_eval import meta_evaluate
 from harness.metric import MetricEntry
-from harness.records import Example, Output, Score
+from harness.records import Example, Output, Score, content_hash
 from harness.scoring import METRIC_ERROR
-from harness.stats import bootstrap_mean, compare_paired, to_array
+from harness.store import EXAMPLES_FILE, SCORES_FILE, Cache, RunDir
+
+#: The run files results.json is computed from, whole (with the config and `output_facts`).
+AGGREGATE_INPUTS = (EXAMPLES_FILE, SCORES_FILE)
+_LIBRARIES = ("numpy", "scipy")
+
+
+def output_facts(outputs: Sequence[Output]) -> list[tuple[str, str, str | None, int | None]]:
+    """All that results.json reads of the outputs: (example id, system, error, truncated tokens).
+
+    Not the summaries (the scores stand for them) nor the latencies, which
+    are measured anew for a backend that is not cached.
+    """
+    return [
+        (output.example_id, output.system, output.error, output.truncated_tokens)
+        for output in outputs
+    ]
 
 
 def aggregate(
@@ -31,16 +55,20 @@ def aggregate(
 
     Deterministic given the scores and ``config.seed``.
     """
+    from harness.meta_eval import meta_evaluate
+    from harness.stats import bootstrap_mean, compare_paired, to_array
+
     systems = [system.name for system in config.systems]
     failures = {name: 0 for name in systems}
     errors: dict[str, list[dict[str, str]]] = {name: [] for name in systems}
     truncated = {name: 0 for name in systems}
-    for output in outputs:
-        if output.truncated_tokens:
-            truncated[output.system] += 1
-        if output.error is not None:
-            failures[output.system] += 1
-            errors[output.system].append({"example_id": output.example_id, "error": output.error})
+    facts = output_facts(outputs)
+    for example_id, system, error, truncated_tokens in facts:
+        if truncated_tokens:
+            truncated[system] += 1
+        if error is not None:
+            failures[system] += 1
+            errors[system].append({"example_id": example_id, "error": error})
     metric_errors: dict[str, list[dict[str, str]]] = {name: [] for name in systems}
     columns: dict[tuple[str, str], list[float | None]] = {}
     by_example: dict[tuple[str, str], dict[str, float | None]] = {}
@@ -75,7 +103,7 @@ def aggregate(
             per_value[value_name] = summary.to_json()
         results[system] = per_value
     baseline = config.baseline_system()
-    example_ids = list(dict.fromkeys(output.example_id for output in outputs))
+    example_ids = list(dict.fromkeys(example_id for example_id, *_ in facts))
     directions = {name: meta["higher_is_better"] for name, meta in values_meta.items()}
     comparisons: dict[str, dict[str, Any]] = {}
     for system in systems:
@@ -136,3 +164,60 @@ def labelled_systems(config: RunConfig) -> list[str]:
         and not system.params.get("path")
         and not system.params.get("column")
     ]
+
+
+def results_key(
+    config: RunConfig, metrics: Sequence[MetricEntry], outputs: Sequence[Output], run_dir: RunDir
+) -> str | None:
+    """The cache key of a run's results.json: everything `aggregate` computes it from.
+
+    Args:
+        config: The run's config.
+        metrics: The metrics' entries (their value specs go into results.json).
+        outputs: The run's outputs (`output_facts` of them go into the key).
+        run_dir: Where examples.jsonl and scores.jsonl were written.
+
+    Returns:
+        The key, or ``None`` when ``run_dir`` lacks one of `AGGREGATE_INPUTS`
+        (nothing to key by: the results are then computed, not cached).
+    """
+    files = {name: run_dir.digest(name) for name in AGGREGATE_INPUTS}
+    if None in files.values():
+        return None
+    return content_hash(
+        {
+            "code": code_digest(_LIBRARIES),
+            "config": config.model_dump(mode="json", exclude={"executor"}),
+            "values": [
+                [entry.name, [[v.name, v.higher_is_better, v.description] for v in entry.values]]
+                for entry in metrics
+            ],
+            "outputs": output_facts(outputs),
+            "files": files,
+        }
+    )
+
+
+def cached_aggregate(
+    cache: Cache,
+    run_dir: RunDir,
+    config: RunConfig,
+    metrics: Sequence[MetricEntry],
+    outputs: Sequence[Output],
+    scores: Sequence[Score],
+    examples: Sequence[Example],
+) -> dict[str, Any]:
+    """`aggregate`, served from the cache (kind ``"results"``) when its inputs are unchanged.
+
+    ``run_dir`` must already hold the examples and scores passed here: the
+    key is computed from those files (`results_key`).
+    """
+    key = results_key(config, metrics, outputs, run_dir)
+    if key is None:
+        return aggregate(config, metrics, outputs, scores, examples)
+    found = cache.get_many("results", [key]).get(key)
+    if isinstance(found, dict):
+        return found
+    results = aggregate(config, metrics, outputs, scores, examples)
+    cache.put_many("results", {key: results})
+    return results

@@ -38,8 +38,9 @@ def batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
-def _generation_key(summarizer: Summarizer, example: Example) -> str:
-    return content_hash([summarizer.fingerprint.digest(), example.source])
+def _generation_key(digest: str, example: Example) -> str:
+    # ``digest``: the summarizer's fingerprint digest, computed once per system.
+    return content_hash([digest, example.source])
 
 
 def _safe_summarize(summarizer: Summarizer, batch: Sequence[Example]) -> list[Generation]:
@@ -112,6 +113,10 @@ def generate(
 ) -> list[Output]:
     """Run every system over every example, reusing cached generations.
 
+    A cacheable system generates each distinct source once per run: examples
+    that share a source (hence a cache key) share that generation, latency
+    included, exactly as a rerun would serve them from the cache.
+
     Args:
         examples: The benchmark examples.
         systems: (system name, summarizer, batch size) triples.
@@ -136,18 +141,29 @@ def generate(
     components = list(components or local_components("systems", systems))
     workspace = Workspace({c.key: s for c, (_, s, _) in zip(components, systems, strict=True)})
     by_id: list[dict[str, Output]] = [{} for _ in systems]
+    digests = [summarizer.fingerprint.digest() for _, summarizer, _ in systems]
+    keys = [
+        [_generation_key(digest, ex) for ex in examples] if summarizer.cacheable else []
+        for digest, (_, summarizer, _) in zip(digests, systems, strict=True)
+    ]
+    # One lookup for the whole stage: every cacheable system's keys together.
+    wanted = [key for system_keys in keys for key in system_keys]
+    cached = cache.get_many("generation", wanted) if wanted else {}
+    # Examples whose cacheable generation equals an earlier one's (same key),
+    # per system: leader example id -> the examples that copy its output.
+    copies: list[dict[str, list[Example]]] = [{} for _ in systems]
     tasks: list[GenerateTask] = []
     owner: list[int] = []
     bars = []
-    for position, ((name, summarizer, batch_size), component) in enumerate(
+    for position, ((name, _, batch_size), component) in enumerate(
         zip(systems, components, strict=True)
     ):
-        keys = [_generation_key(summarizer, ex) for ex in examples]
-        cached = cache.get_many("generation", keys) if summarizer.cacheable else {}
         todo: list[Example] = []
-        for example, key in zip(examples, keys, strict=True):
-            if key in cached:
-                hit = cached[key]
+        leaders: dict[str, Example] = {}
+        for index, example in enumerate(examples):
+            key = keys[position][index] if keys[position] else None
+            hit = cached.get(key) if key is not None else None
+            if hit is not None:
                 by_id[position][example.id] = Output(
                     example_id=example.id,
                     system=name,
@@ -155,7 +171,12 @@ def generate(
                     latency_s=hit["latency_s"],
                     truncated_tokens=hit.get("truncated_tokens"),
                 )
+            elif key is not None and key in leaders:
+                # Same system, same source: generated once, as a warm run serves it.
+                copies[position].setdefault(leaders[key].id, []).append(example)
             else:
+                if key is not None:
+                    leaders[key] = example
                 todo.append(example)
         bar = progress.add_task(f"generate {escape(name)}", total=len(examples))
         progress.advance(bar, len(examples) - len(todo))
@@ -170,10 +191,13 @@ def generate(
         batch = tasks[index].examples
         if isinstance(done, TaskFailure):
             done = GenerateDone(tuple(Generation.failed(done.reason) for _ in batch), 0.0)
-        latency = round(done.seconds / len(batch), 6)
+        # A backend that is not cached only reads summaries that already exist
+        # (`precomputed`): that is not generating them, and timing it would
+        # only record noise that differs on every run.
+        latency = round(done.seconds / len(batch), 6) if summarizer.cacheable else None
         fresh: dict[str, Any] = {}
         for example, generation in zip(batch, done.generations, strict=True):
-            by_id[position][example.id] = Output(
+            output = Output(
                 example_id=example.id,
                 system=name,
                 summary=generation.summary,
@@ -181,14 +205,20 @@ def generate(
                 latency_s=latency,
                 truncated_tokens=generation.truncated_tokens,
             )
+            by_id[position][example.id] = output
+            for copy in copies[position].get(example.id, ()):
+                by_id[position][copy.id] = output.model_copy(update={"example_id": copy.id})
+                failed += generation.error is not None
             if generation.error is None and summarizer.cacheable:
-                fresh[_generation_key(summarizer, example)] = {
+                fresh[_generation_key(digests[position], example)] = {
                     "summary": generation.summary,
                     "latency_s": latency,
                     "truncated_tokens": generation.truncated_tokens,
                 }
         cache.put_many("generation", fresh)
-        progress.advance(bars[position], len(batch))
+        progress.advance(
+            bars[position], len(batch) + sum(len(copies[position].get(ex.id, ())) for ex in batch)
+        )
         failed += sum(generation.error is not None for generation in done.generations)
         if max_failures is not None and failed > max_failures:
             last = next(

@@ -14,6 +14,12 @@ standard run files and ``plots/*.png``). A file of the user's in the way — a
 manifest lists — stops the run before any work with exit 2, naming the file.
 A run interrupted or failed before the commit leaves the previous run whole;
 its staging folder is removed (or, after a kill -9, by the next run).
+
+A file the new run writes with the same bytes as the previous run's (or, for
+a plot or report.html, with the same content key: `harness.report.reuse`) is
+hard-linked from the previous run into staging instead of rewritten
+(`RunDir.carry_over`); the commit's rename of a file onto itself is then a
+no-op, so an unchanged file keeps its inode and modification time.
 """
 
 from __future__ import annotations
@@ -84,10 +90,19 @@ def owned_files(target: Path) -> set[str]:
         )
     listed = manifest.get("files")
     if isinstance(listed, list) and all(isinstance(name, str) for name in listed):
-        return {name for name in listed if ".." not in Path(name).parts}
+        return {
+            name for name in listed if ".." not in Path(name).parts and not Path(name).is_absolute()
+        }
     # A manifest from before `files` was recorded vouches for the standard names.
     plots = {f"plots/{p.name}" for p in (target / "plots").glob("*.png")}
     return {name for name in RUN_FILES if (target / name).is_file()} | plots
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
 
 
 def _pid_alive(pid: int) -> bool:
@@ -163,9 +178,11 @@ class StagedRun:
             self.discard()
             raise _refuse(self.target, foreign)
         for name in written:
-            destination = self.target / name
+            source, destination = self.staging.path / name, self.target / name
+            if name in self.staging.carried and _same_file(source, destination):
+                continue  # carried over by a hard link: already in place, untouched
             destination.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.staging.path / name, destination)
+            os.replace(source, destination)
         kept = {name for name in {*keep, *self.linked} if (self.target / name).is_file()}
         for name in sorted(self.previous - set(written) - kept - {MANIFEST_FILE}):
             (self.target / name).unlink(missing_ok=True)
@@ -230,7 +247,8 @@ def stage_run(target: Path, *, writes: Iterable[str] = RUN_FILES) -> StagedRun:
     _remove_stale_staging(target)
     staging = target / f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
     staging.mkdir()
-    return StagedRun(target=target, staging=RunDir(staging), previous=owned, created_target=created)
+    run_dir = RunDir(staging, previous=target, previous_files=owned - {MANIFEST_FILE})
+    return StagedRun(target=target, staging=run_dir, previous=owned, created_target=created)
 
 
 __all__ = [

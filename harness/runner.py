@@ -27,7 +27,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from harness.aggregate import aggregate
+from harness.aggregate import aggregate, cached_aggregate
 from harness.backend import BuildContext, build_backend
 from harness.benchmark import load_benchmark
 from harness.config import RunConfig, parse_config
@@ -196,8 +196,14 @@ def run_pipeline(
         executor.close()
         run_dir.write_scores(scores)
         with clock.stage("aggregate"):
-            results = aggregate(
-                config, [entry for entry, _ in metrics], outputs, scores, benchmark.examples
+            results = cached_aggregate(
+                cache,
+                run_dir,
+                config,
+                [entry for entry, _ in metrics],
+                outputs,
+                scores,
+                benchmark.examples,
             )
         run_dir.write_json(RESULTS_FILE, results)
         manifest = {
@@ -268,7 +274,10 @@ def score_run(
             scores = score(examples, outputs, metrics, cache, progress)
         staged.staging.write_scores(scores)
         with clock.stage("aggregate"):
-            results = aggregate(config, [entry for entry, _ in metrics], outputs, scores, examples)
+            entries = [entry for entry, _ in metrics]
+            results = cached_aggregate(
+                cache, staged.staging, config, entries, outputs, scores, examples
+            )
         staged.staging.write_json(RESULTS_FILE, results)
         manifest["rescored"] = {
             "started": started,

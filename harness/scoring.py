@@ -7,6 +7,8 @@ item's error (``metric error: ...``), never cached, never the end of the stage.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,7 +29,7 @@ from harness.executor import (
 )
 from harness.generation import batches, local_components
 from harness.metric import Metric, MetricEntry, MetricInput, MetricResult
-from harness.records import Example, Output, Score, content_hash
+from harness.records import Example, Output, Score
 from harness.store import (
     Cache,
 )
@@ -50,13 +52,38 @@ def skip_reason(entry: MetricEntry, example: Example, output: Output) -> str | N
     return None
 
 
-def _score_key(entry: MetricEntry, metric: Metric, item: MetricInput) -> str:
-    # References are always part of the key: metrics such as ``numbers`` use
-    # them when present (recall) without requiring them.
-    parts: list[Any] = [metric.fingerprint.digest(), item.summary, list(item.example.references)]
-    if "source" in entry.requires:
-        parts.append(item.example.source)
-    return content_hash(parts)
+class _ScoreKeys:
+    """Cache keys of one metric's pairs: ``content_hash`` of their parts, computed faster.
+
+    The key of a pair is the hash of ``[fingerprint digest, summary,
+    references(, source)]`` (references always: metrics such as ``numbers``
+    use them when present without requiring them). Every system's summary of
+    an article shares its references and source, so their canonical JSON is
+    written once per article, not once per pair, and the key's text is
+    joined from the parts: the same text ``content_hash`` would write.
+    """
+
+    def __init__(self, entry: MetricEntry, metric: Metric) -> None:
+        self._head = _json(metric.fingerprint.digest())
+        self._with_source = "source" in entry.requires
+        self._articles: dict[str, str] = {}
+
+    def key(self, item: MetricInput) -> str:
+        """The cache key of one pair."""
+        example = item.example
+        tail = self._articles.get(example.id)
+        if tail is None:
+            tail = _json(list(example.references))
+            if self._with_source:
+                tail += "," + _json(example.source)
+            self._articles[example.id] = tail
+        text = f"[{self._head},{_json(item.summary)},{tail}]"
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _json(value: Any) -> str:
+    # The canonical form `content_hash` writes (sorted, compact, UTF-8 kept).
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def _item_error(error: Exception) -> MetricResult:
@@ -195,11 +222,11 @@ def score(
     workspace = Workspace({c.key: m for c, (_, m) in zip(components, metrics, strict=True)})
     by_id = {example.id: example for example in examples}
     results: list[list[MetricResult | None]] = []
-    todos: list[list[tuple[int, MetricInput, str]]] = []
-    bars = []
+    pendings: list[list[tuple[int, MetricInput, str]]] = []
     for entry, metric in metrics:
         found: list[MetricResult | None] = [None] * len(outputs)
         pending: list[tuple[int, MetricInput, str]] = []
+        keys = _ScoreKeys(entry, metric)
         for index, output in enumerate(outputs):
             example = by_id[output.example_id]
             reason = skip_reason(entry, example, output)
@@ -208,17 +235,23 @@ def score(
                 continue
             assert output.summary is not None
             item = MetricInput(example=example, summary=output.summary)
-            pending.append((index, item, _score_key(entry, metric, item)))
-        cached = cache.get_many("score", [key for _, _, key in pending])
+            pending.append((index, item, keys.key(item)))
+        results.append(found)
+        pendings.append(pending)
+    # One lookup for the whole stage: every metric's keys together.
+    cached = cache.get_many("score", [key for pending in pendings for _, _, key in pending])
+    todos: list[list[tuple[int, MetricInput, str]]] = []
+    bars = []
+    for (entry, _), found, pending in zip(metrics, results, pendings, strict=True):
         todo = []
         for index, item, key in pending:
-            if key in cached:
-                found[index] = MetricResult(**cached[key])
+            hit = cached.get(key)
+            if hit is not None:
+                found[index] = MetricResult(hit["values"], hit["findings"], hit["reason"])
             else:
                 todo.append((index, item, key))
         bar = progress.add_task(f"score {escape(entry.name)}", total=len(outputs))
         progress.advance(bar, len(outputs) - len(todo))
-        results.append(found)
         todos.append(todo)
         bars.append(bar)
     tasks, plans = plan_score_tasks([example.id for example in examples], todos, components)

@@ -11,7 +11,10 @@ Run directory layout (field names are a stable contract, see the README)::
     results.json     aggregates per system and metric value
 
 Every file is written to a temporary name and renamed into place, so a killed
-run never leaves a half-written file behind. Files are UTF-8; a JSON-lines
+run never leaves a half-written file behind. A run directory being staged
+(`harness.outdir`) knows the run it replaces: a file whose bytes are the
+same as that run's is carried over (hard-linked) instead of rewritten, so an
+unchanged file keeps its inode and modification time. Files are UTF-8; a JSON-lines
 file ends each record with ``"\n"`` and is split on ``"\n"`` alone when read,
 so the Unicode line breaks JSON allows raw inside strings (U+2028, U+2029,
 U+0085) read back unchanged.
@@ -19,11 +22,13 @@ U+0085) read back unchanged.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -46,13 +51,14 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and an atomic rename."""
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8) or bytes to ``path`` via a temporary file and an atomic rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8") if isinstance(text, str) else text
     handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
         os.chmod(tmp_name, 0o666 & ~_UMASK)  # mkstemp creates 0600; use normal permissions
         os.replace(tmp_name, path)
     except BaseException:
@@ -94,19 +100,87 @@ def _jsonl(models: Iterable[BaseModel]) -> str:
     return "".join(model.model_dump_json() + "\n" for model in models)
 
 
+def file_digest(path: Path) -> str | None:
+    """SHA-256 of a file's bytes, or ``None`` if it does not exist."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    except FileNotFoundError:
+        return None
+    return digest.hexdigest()
+
+
 class RunDir:
     """Reads and writes one run directory.
 
     Args:
         path: The directory; created on first write.
+        previous: The run directory this one will replace (a staged run's
+            target), or ``None``.
+        previous_files: The files of ``previous`` that harness wrote (its
+            manifest's list): only those are ever carried over.
+
+    Attributes:
+        carried: Files written by carrying the previous run's identical file
+            over instead of rewriting it, in the order written.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        previous: Path | None = None,
+        previous_files: Collection[str] = (),
+    ) -> None:
         self.path = Path(path)
+        self.previous = previous
+        self.previous_files = frozenset(previous_files)
+        self.carried: list[str] = []
 
     def file(self, name: str) -> Path:
         """Path of a file inside the run directory."""
         return self.path / name
+
+    def previous_file(self, name: str) -> Path | None:
+        """The previous run's ``name``, if harness wrote it there and it is still a file."""
+        if self.previous is None or name not in self.previous_files:
+            return None
+        path = self.previous / name
+        return path if path.is_file() else None
+
+    def carry_over(self, name: str) -> None:
+        """Make the previous run's ``name`` this run's, unchanged (a hard link, else a copy).
+
+        Raises:
+            StoreError: The previous run has no such file of harness's.
+        """
+        source = self.previous_file(name)
+        if source is None:
+            raise StoreError(f"{name}: the run this one replaces has no such file to carry over")
+        destination = self.file(name)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.unlink(missing_ok=True)
+        try:
+            os.link(source, destination)
+        except OSError:
+            shutil.copy2(source, destination)
+        self.carried.append(name)
+
+    def write_file(self, name: str, data: str | bytes) -> None:
+        """Write ``name`` (text as UTF-8); the previous run's identical file is carried over."""
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        previous = self.previous_file(name)
+        same_size = previous is not None and previous.stat().st_size == len(raw)
+        if same_size and previous is not None and previous.read_bytes() == raw:
+            self.carry_over(name)
+            return
+        write_atomic(self.file(name), raw)
+
+    def digest(self, name: str) -> str | None:
+        """SHA-256 of the file ``name``, or ``None`` if the run directory has none."""
+        return file_digest(self.file(name))
 
     def require(self) -> RunDir:
         """Check this looks like a run directory; raise `StoreError` if not."""
@@ -126,23 +200,23 @@ class RunDir:
     # writing ---------------------------------------------------------------
     def write_config(self, data: dict[str, Any]) -> None:
         """Write the resolved config as YAML."""
-        write_atomic(self.file(CONFIG_FILE), yaml.safe_dump(data, sort_keys=False))
+        self.write_file(CONFIG_FILE, yaml.safe_dump(data, sort_keys=False))
 
     def write_json(self, name: str, value: Any) -> None:
         """Write a JSON document (manifest.json, results.json)."""
-        write_atomic(self.file(name), dump_json(value))
+        self.write_file(name, dump_json(value))
 
     def write_examples(self, examples: Sequence[Example]) -> None:
         """Write examples.jsonl."""
-        write_atomic(self.file(EXAMPLES_FILE), _jsonl(examples))
+        self.write_file(EXAMPLES_FILE, _jsonl(examples))
 
     def write_outputs(self, outputs: Sequence[Output]) -> None:
         """Write outputs.jsonl."""
-        write_atomic(self.file(OUTPUTS_FILE), _jsonl(outputs))
+        self.write_file(OUTPUTS_FILE, _jsonl(outputs))
 
     def write_scores(self, scores: Sequence[Score]) -> None:
         """Write scores.jsonl."""
-        write_atomic(self.file(SCORES_FILE), _jsonl(scores))
+        self.write_file(SCORES_FILE, _jsonl(scores))
 
     # reading ---------------------------------------------------------------
     def read_config(self) -> dict[str, Any]:
@@ -229,17 +303,16 @@ def _cached_value(kind: str, raw: Any) -> Any:
     """The decoded, schema-checked value of one cache row; ValueError if damaged."""
     if not isinstance(raw, (str, bytes)):
         raise ValueError(f"stored as {type(raw).__name__}, not JSON text")
+    schema = CACHE_SCHEMAS.get(kind)
+    if schema is not None:
+        try:  # parsed and checked in one pass
+            return schema.model_validate_json(raw).model_dump()
+        except ValidationError as error:  # also malformed JSON and bad UTF-8
+            raise ValueError(str(error)) from None
     try:
-        value = json.loads(raw)
+        return json.loads(raw)
     except (ValueError, RecursionError) as error:  # JSONDecodeError, bad UTF-8 bytes
         raise ValueError(f"not JSON: {error}") from None
-    schema = CACHE_SCHEMAS.get(kind)
-    if schema is None:
-        return value
-    try:
-        return schema.model_validate(value).model_dump()
-    except ValidationError as error:
-        raise ValueError(str(error)) from None
 
 
 class Cache:
@@ -291,7 +364,7 @@ class Cache:
             ) from None
 
     def get_many(self, kind: str, keys: Sequence[str]) -> dict[str, Any]:
-        """Cached values for ``keys``; counts hits, misses and damaged rows.
+        """Cached values for ``keys``, in one query; counts hits, misses and damaged rows.
 
         Missing keys and damaged rows are absent from the result. Values of
         the kinds in `CACHE_SCHEMAS` come back validated, with every field of
@@ -300,25 +373,41 @@ class Cache:
         found: dict[str, Any] = {}
         damaged = 0
         if self._db is not None and keys:
-            unique = list(dict.fromkeys(keys))
-            for start in range(0, len(unique), 500):
-                chunk = unique[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(
-                    f"SELECT key, value FROM entries WHERE kind = ? AND key IN ({marks})",
-                    [kind, *chunk],
-                )
-                for key, raw in rows:
-                    try:
-                        found[key] = _cached_value(kind, raw)
-                    except ValueError:
-                        damaged += 1
+            for key, raw in self._rows(kind, list(dict.fromkeys(keys))):
+                try:
+                    found[key] = _cached_value(kind, raw)
+                except ValueError:
+                    damaged += 1
         if damaged:
             self.invalid[kind] = self.invalid.get(kind, 0) + damaged
         hits = sum(1 for key in keys if key in found)
         self.hits[kind] = self.hits.get(kind, 0) + hits
         self.misses[kind] = self.misses.get(kind, 0) + len(keys) - hits
         return found
+
+    def _rows(self, kind: str, keys: list[str]) -> Iterable[tuple[str, Any]]:
+        # One statement whatever the number of keys: they travel as one JSON
+        # array (SQLite's json_each), not as one bound variable each, which
+        # SQLite limits (999 before 3.32).
+        assert self._db is not None
+        try:
+            return self._db.execute(
+                "SELECT key, value FROM entries WHERE kind = ? AND key IN "
+                "(SELECT value FROM json_each(?))",
+                [kind, json.dumps(keys)],
+            ).fetchall()
+        except sqlite3.OperationalError as error:
+            if "json_each" not in str(error):
+                raise
+        rows: list[tuple[str, Any]] = []  # an SQLite built without JSON functions
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows += self._db.execute(
+                f"SELECT key, value FROM entries WHERE kind = ? AND key IN ({marks})",
+                [kind, *chunk],
+            ).fetchall()
+        return rows
 
     def put_many(self, kind: str, items: dict[str, Any]) -> None:
         """Store and commit ``items`` (key → JSON-able value)."""
@@ -374,6 +463,7 @@ __all__ = [
     "CachedScore",
     "RunDir",
     "dump_json",
+    "file_digest",
     "read_utf8",
     "write_atomic",
 ]

@@ -119,6 +119,7 @@ def test_same_config_and_seed_identical_results_without_cache(tmp_path: Path) ->
     assert manifest["cache"] == {
         "path": None,
         "generation": {"hits": 0, "misses": 10},
+        "results": {"hits": 0, "misses": 1},
         "score": {"hits": 0, "misses": 16},
     }
 

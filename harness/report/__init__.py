@@ -10,19 +10,26 @@
 * ``plots/<metric>.png`` and ``plots/<metric>_distribution.png``;
 * ``report.html`` — one self-contained page: sortable tables, the plots, the
   failures and a per-example drill-down with every finding highlighted.
+
+Rendering into a staged run directory (`harness.outdir`) redoes only what
+changed: a text report identical to the previous run's, and a plot or page
+whose content key (`harness.report.reuse`) the previous run's file carries,
+are carried over unchanged instead of being drawn and written again.
 """
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import asdict
 from typing import Any
 
 from harness.config import ReportConfig
-from harness.records import Example, Output, Score
 from harness.report.choice import choose
 from harness.report.findings import describe_finding, flagged_findings_markdown
-from harness.report.html import to_html
+from harness.report.html import shown_output, to_html
 from harness.report.latex import escape_latex, to_latex
-from harness.report.plots import render_plots, write_plots
+from harness.report.plots import render_plots, update_plots, write_plots
+from harness.report.reuse import carry_html, content_key, seal_html
 from harness.report.table import ComparisonTable, build_table
 from harness.report.tables import to_csv, to_markdown, to_rich
 from harness.store import (
@@ -32,7 +39,6 @@ from harness.store import (
     RESULTS_FILE,
     SCORES_FILE,
     RunDir,
-    write_atomic,
 )
 
 
@@ -48,15 +54,6 @@ def _config_alpha(run_dir: RunDir) -> float | None:
 def load_table(run_dir: RunDir) -> ComparisonTable:
     """The comparison table of a run directory's results.json."""
     return build_table(run_dir.read_json(RESULTS_FILE), alpha=_config_alpha(run_dir))
-
-
-def _per_example(run_dir: RunDir) -> tuple[list[Example], list[Output], list[Score]]:
-    # A run directory always has these files; a partial one (only results.json)
-    # still gets its tables and mean plots, with an empty drill-down.
-    examples = run_dir.read_examples() if run_dir.file(EXAMPLES_FILE).is_file() else []
-    outputs = run_dir.read_outputs() if run_dir.file(OUTPUTS_FILE).is_file() else []
-    scores = run_dir.read_scores() if run_dir.file(SCORES_FILE).is_file() else []
-    return examples, outputs, scores
 
 
 def render_reports(run_dir: RunDir, report: ReportConfig | None = None) -> ComparisonTable:
@@ -77,15 +74,31 @@ def render_reports(run_dir: RunDir, report: ReportConfig | None = None) -> Compa
         The comparison table the reports show (the CLI prints it).
     """
     table = choose(load_table(run_dir), run_dir, report)
-    examples, outputs, scores = _per_example(run_dir)
+    # A partial run directory (only results.json) still gets its tables and
+    # mean plots, with an empty drill-down.
+    scores = run_dir.read_scores() if run_dir.file(SCORES_FILE).is_file() else []
     markdown = to_markdown(table) + flagged_findings_markdown(table, scores)
-    write_atomic(run_dir.file("report.md"), markdown)
-    write_atomic(run_dir.file("report.csv"), to_csv(table))
-    write_atomic(run_dir.file("report.tex"), to_latex(table))
-    plots = render_plots(table, scores)
-    write_plots(run_dir, plots)
-    html = to_html(table, examples=examples, outputs=outputs, scores=scores, plots=plots)
-    write_atomic(run_dir.file("report.html"), html)
+    run_dir.write_file("report.md", markdown)
+    run_dir.write_file("report.csv", to_csv(table))
+    run_dir.write_file("report.tex", to_latex(table))
+    plots = update_plots(run_dir, table, scores)
+    outputs = run_dir.read_outputs() if run_dir.file(OUTPUTS_FILE).is_file() else []
+    # The page shows the table, the plots, every example, what `shown_output`
+    # gives of each output, and every score; the digests of examples.jsonl and
+    # scores.jsonl stand for those (examples are read only to render).
+    key = content_key(
+        "html",
+        {
+            "table": asdict(table),
+            "plots": {name: hashlib.sha256(data).hexdigest() for name, data in plots.items()},
+            "outputs": [[o.example_id, o.system, shown_output(o)] for o in outputs],
+            "files": {name: run_dir.digest(name) for name in (EXAMPLES_FILE, SCORES_FILE)},
+        },
+    )
+    if not carry_html(run_dir, "report.html", key):
+        examples = run_dir.read_examples() if run_dir.file(EXAMPLES_FILE).is_file() else []
+        html = to_html(table, examples=examples, outputs=outputs, scores=scores, plots=plots)
+        run_dir.write_file("report.html", seal_html(html, key))
     return table
 
 
@@ -103,5 +116,6 @@ __all__ = [
     "to_latex",
     "to_markdown",
     "to_rich",
+    "update_plots",
     "write_plots",
 ]

@@ -146,6 +146,15 @@ def normalize_finding(
     }
 
 
+def shown_output(output: Output) -> dict[str, Any]:
+    """What the page takes of an output besides its scores: summary, error, latency.
+
+    >>> shown_output(Output(example_id="e", system="s", summary="S.", latency_s=0.5))
+    {'summary': 'S.', 'error': None, 'latency_s': 0.5}
+    """
+    return {"summary": output.summary, "error": output.error, "latency_s": output.latency_s}
+
+
 def page_data(
     table: ComparisonTable,
     examples: Sequence[Example],
@@ -200,9 +209,7 @@ def page_data(
             },
         )
         entry["outputs"][output.system] = {
-            "summary": output.summary,
-            "error": output.error,
-            "latency_s": output.latency_s,
+            **shown_output(output),
             "values": {},
             "reasons": {},
             "findings": [],
@@ -403,4 +410,11 @@ def to_html(
     )
 
 
-__all__ = ["OK_STATUSES", "json_for_script", "normalize_finding", "page_data", "to_html"]
+__all__ = [
+    "OK_STATUSES",
+    "json_for_script",
+    "normalize_finding",
+    "page_data",
+    "shown_output",
+    "to_html",
+]
