@@ -1,39 +1,42 @@
-"""``nli``: zero-shot NLI consistency of each summary sentence with the source (SummaC-ZS).
+"""``nli``: a trained checker scores each summary sentence against source chunks (SummaC-ZS).
 
 Follows SummaC-ZS (Laban et al., 2022, "SummaC: Re-Visiting NLI-based Models
 for Inconsistency Detection in Summarization", TACL 10,
-https://aclanthology.org/2022.tacl-1.10/): NLI models trained on sentence
-pairs fail on whole documents, so the source is split into small chunks, every
-(chunk, summary sentence) pair is scored by the NLI model with
+https://aclanthology.org/2022.tacl-1.10/): models trained on short pairs fail
+on whole documents, so the source is split into chunks, every (chunk, summary
+sentence) pair gets a pair score from the model, a summary sentence's score is
+its maximum over the chunks (its best supporting chunk), and the values are
+the ``mean`` over summary sentences (the SummaC-ZS score) and the ``min`` (the
+worst-supported sentence). Higher is more consistent. AlignScore (Zha et al.,
+2023) and MiniCheck (Tang et al., 2024) aggregate the same way, over bigger
+chunks.
 
-    pair score = P(entailment) − P(contradiction)          (in [-1, 1])
-
-and a summary sentence's score is its maximum over the chunks (the best
-supporting chunk). The values are the ``mean`` over summary sentences (the
-SummaC-ZS score) and the ``min`` (the worst-supported sentence). Higher is
-more consistent; a sentence scores below 0 when its best chunk still
-contradicts it more than it entails it.
+Pair scores (param ``output``, `harness.metric._nli_model`): ``nli``
+(default) is P(entailment) − P(contradiction) of a 3-way NLI model, in
+[-1, 1]; ``label`` is P(``supported_label``) of any sequence classifier
+(HHEM-2.1-open, MiniCheck-RoBERTa/DeBERTa), in [0, 1]; ``answer`` is the
+probability that a seq2seq checker (MiniCheck-Flan-T5) answers
+``answers.supported`` rather than ``answers.unsupported``, in [0, 1].
+``template`` turns each pair into the one text such a checker was trained
+on; ``tokenizer``, ``revision`` and ``trust_remote_code`` say how to load it.
 
 Chunks (param ``granularity``): ``"sentence"`` uses each source sentence;
 ``"paragraph"`` uses sliding windows of ``window`` consecutive sentences
-(stride one, SummaC's ``2sents`` granularity for ``window: 2``), so a fact
-spread over neighbouring sentences is seen at once. SummaC's own "paragraph"
-splits on blank lines, which most benchmark sources do not have. Sentences are
-split with `harness.text.sentence_spans`.
+(stride one, SummaC's ``2sents`` for ``window: 2``); ``"packed"`` packs whole
+consecutive sentences into chunks of at most ``chunk_tokens`` model tokens
+(a longer sentence is a chunk of its own), as AlignScore (~350 tokens) and
+MiniCheck (400) chunk documents. Sentences are split with
+`harness.text.sentence_spans`.
 
-The model (param ``model``, required) is any Hugging Face
-``AutoModelForSequenceClassification`` NLI model, by hub id or local folder
-(or ``pkg:<package>``); no NLI model ships with a package, so there is no
-offline default. SummaC used ``tals/albert-xlarge-vitaminc-mnli``; a good
-general choice is ``MoritzLaurer/DeBERTa-v3-base-mnli-fever-anli``. The
-entailment and contradiction classes are found in ``config.id2label`` (labels
-containing "entail" / "contradict", any case). Pairs are run in batches of
-``batch_size`` with the chunk as premise and the summary sentence as
-hypothesis, truncated (longest first) to the model's maximum length.
+The model (param ``model``, required) is a hub id, a local folder or
+``pkg:<package>``; no checker ships with a package, so there is no offline
+default. Ready configs for HHEM-2.1-open, MiniCheck and an AlignScore-style
+NLI checker are in ``configs/checkers/`` (README, "Model checkers").
 
-Findings: one per summary sentence scoring below 0 (``unsupported``); when
-there is none, one for the lowest-scoring sentence (``supported``). Each names
-the best source chunk with its entailment and contradiction probabilities.
+Findings: one per summary sentence whose score is below the output's
+threshold (0 for ``nli``, 0.5 otherwise: ``unsupported``); when there is
+none, one for the lowest-scoring sentence (``supported``). Each names the
+best source chunk with the model's probabilities for it.
 
 Each (example, summary) pair is computed in model calls of its own, so its
 values do not depend on which other pairs share its batch (padding changes
@@ -42,14 +45,16 @@ floats in the seventh digit).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal
+from string import Formatter
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from harness.errors import MetricError
-from harness.metric._models import ResolvedModel, load_model, metric_device, require, resolve_model
+from harness.metric._models import metric_device, resolve_model
+from harness.metric._nli_model import PURPOSE, PairModel, label_ids, supported_index
 from harness.metric._protocol import Metric, MetricInput, MetricResult, ValueSpec, metric
 from harness.records import Fingerprint
 from harness.text.sentences import sentence_spans
@@ -57,98 +62,162 @@ from harness.text.sentences import sentence_spans
 if TYPE_CHECKING:
     import numpy as np
 
-PURPOSE = "the nli metric"
 SUGGESTED_MODEL = "MoritzLaurer/DeBERTa-v3-base-mnli-fever-anli"
-_MAX_SENSIBLE_LENGTH = 100_000  # tokenizers without a limit report ~1e30
+_TEMPLATE_FIELDS = {"premise", "hypothesis"}
+_SOURCE_MEMO = 32  # sources whose chunks are kept (a benchmark scores many summaries per source)
+
+
+class Answers(BaseModel):
+    """The two words a seq2seq checker answers with (``output: answer``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    supported: str = Field(min_length=1)
+    unsupported: str = Field(min_length=1)
 
 
 class NliParams(BaseModel):
     """Parameters of ``nli``.
 
     Attributes:
-        model: NLI sequence-classification model: hub id, local folder or
-            ``pkg:<package>``. Required (``None`` fails at build with a hint).
-        granularity: Source chunks: ``"sentence"`` or ``"paragraph"``
-            (sliding windows of ``window`` sentences).
+        model: The checker: hub id, local folder or ``pkg:<package>``.
+            Required (``None`` fails at build with a hint).
+        tokenizer: Where its tokenizer is, when not with the model (HHEM:
+            ``google/flan-t5-base``).
+        revision: Hub revision (branch, tag or commit) of the model; pin it
+            with ``trust_remote_code``.
+        trust_remote_code: Run the ``.py`` files the model ships (HHEM).
+        output: How a pair score is read: ``nli``, ``label`` or ``answer``
+            (module docstring).
+        supported_label: With ``output: label``: the class that means
+            supported, a label of ``config.id2label`` or a class index.
+        answers: With ``output: answer``: ``{supported: ..., unsupported: ...}``.
+        template: One text per pair, with ``{premise}`` (the source chunk)
+            and ``{hypothesis}`` (the summary sentence); ``None``: the pair
+            as two sequences.
+        granularity: Source chunks: ``"sentence"``, ``"paragraph"`` or ``"packed"``.
         window: Sentences per chunk with ``granularity: paragraph``.
-        batch_size: (chunk, sentence) pairs per forward pass.
-        max_length: Token limit per pair (``None``: the model's maximum).
+        chunk_tokens: Most model tokens per chunk with ``granularity: packed``.
+        batch_size: Pairs per forward pass.
+        max_length: Token limit per pair (``None``: the tokenizer's maximum).
         device: ``"auto"`` (CUDA if available, else CPU), ``"cpu"``, ``"cuda"``...
     """
 
     model_config = ConfigDict(extra="forbid")
 
     model: str | None = None
-    granularity: Literal["sentence", "paragraph"] = "sentence"
+    tokenizer: str | None = None
+    revision: str | None = None
+    trust_remote_code: bool = False
+    output: Literal["nli", "label", "answer"] = "nli"
+    supported_label: str | int | None = None
+    answers: Answers | None = None
+    template: str | None = None
+    granularity: Literal["sentence", "paragraph", "packed"] = "sentence"
     window: int = Field(default=2, ge=2)
+    chunk_tokens: int = Field(default=400, ge=8)
     batch_size: int = Field(default=32, ge=1)
     max_length: int | None = Field(default=None, ge=8)
     device: str = "auto"
 
+    @field_validator("template")
+    @classmethod
+    def _template_fields(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            fields = {name for _, name, _, _ in Formatter().parse(value) if name is not None}
+        except ValueError as error:
+            raise ValueError(
+                f"not a valid template ({error}); write a literal brace as {{{{ or }}}}"
+            ) from None
+        if fields != _TEMPLATE_FIELDS:
+            raise ValueError(
+                f"the template must contain {{premise}} and {{hypothesis}} and no other "
+                f"{{field}}; it has {sorted(fields) or 'none'} (write a literal brace as {{{{)"
+            )
+        return value
 
-def label_ids(id2label: dict[int, str], model: str) -> tuple[int, int]:
-    """The (entailment, contradiction) class ids of an NLI model's ``id2label``.
+    @model_validator(mode="after")
+    def _output_params(self) -> NliParams:
+        if self.output == "label" and self.supported_label is None:
+            raise ValueError("output: label needs supported_label (e.g. consistent, or 1)")
+        if self.output != "label" and self.supported_label is not None:
+            raise ValueError(f"supported_label is only read with output: label, not {self.output}")
+        if self.output == "answer" and self.answers is None:
+            raise ValueError(
+                'output: answer needs answers, e.g. {supported: "1", unsupported: "0"}'
+            )
+        if self.output != "answer" and self.answers is not None:
+            raise ValueError(f"answers are only read with output: answer, not {self.output}")
+        limit = self.max_length
+        if self.granularity == "packed" and limit is not None and self.chunk_tokens >= limit:
+            raise ValueError(
+                f"chunk_tokens ({self.chunk_tokens}) must be below max_length ({limit}), "
+                "to leave room for the summary sentence"
+            )
+        return self
 
-    >>> label_ids({0: "ENTAILMENT", 1: "neutral", 2: "Contradiction"}, "m")
-    (0, 2)
 
-    Raises:
-        MetricError: No label or several labels contain "entail" / "contradict".
+def pack_sentences(lengths: Sequence[int], budget: int) -> list[tuple[int, int]]:
+    """Runs ``[first, last)`` of consecutive sentences whose lengths sum to at most ``budget``.
+
+    Greedy, in order; a sentence longer than the budget is a run of its own.
+
+    >>> pack_sentences([3, 4, 2, 6, 1], 7)
+    [(0, 2), (2, 3), (3, 5)]
+    >>> pack_sentences([9, 1], 7)
+    [(0, 1), (1, 2)]
     """
-    found: dict[str, list[int]] = {"entail": [], "contradict": []}
-    for index, label in id2label.items():
-        for key, ids in found.items():
-            if key in str(label).lower():
-                ids.append(int(index))
-    if len(found["entail"]) != 1 or len(found["contradict"]) != 1:
-        labels = ", ".join(f"{index}: {label!r}" for index, label in sorted(id2label.items()))
-        raise MetricError(
-            f"{PURPOSE}: model {model!r} must have exactly one label containing 'entail' and "
-            f"one containing 'contradict' in config.id2label; it has {{{labels}}}",
-            hint="use an NLI model (MNLI-style labels), or fix id2label in its config.json",
-        )
-    return found["entail"][0], found["contradict"][0]
-
-
-@lru_cache(maxsize=2)
-def _load_classifier(location: str, device: str) -> tuple[Any, Any]:
-    transformers = require("transformers", PURPOSE)
-    model_ref = ResolvedModel(location, location, location)
-
-    def load() -> tuple[Any, Any]:
-        tokenizer = transformers.AutoTokenizer.from_pretrained(location)
-        model = transformers.AutoModelForSequenceClassification.from_pretrained(location)
-        return tokenizer, model.to(device).eval()
-
-    return load_model(PURPOSE, model_ref, load)
+    runs: list[tuple[int, int]] = []
+    first, total = 0, 0
+    for index, length in enumerate(lengths):
+        if index > first and total + length > budget:
+            runs.append((first, index))
+            first, total = index, 0
+        total += length
+    if lengths:
+        runs.append((first, len(lengths)))
+    return runs
 
 
 def chunk_spans(
-    spans: Sequence[tuple[int, int]], granularity: str, window: int
+    spans: Sequence[tuple[int, int]],
+    granularity: str,
+    window: int,
+    lengths: Sequence[int] = (),
+    budget: int = 0,
 ) -> list[tuple[int, int]]:
     """Character spans of the source chunks built from its sentence spans.
+
+    ``lengths`` (tokens per sentence) and ``budget`` are read with ``"packed"``.
 
     >>> chunk_spans([(0, 5), (6, 9), (10, 12)], "paragraph", 2)
     [(0, 9), (6, 12)]
     >>> chunk_spans([(0, 5)], "paragraph", 2)
     [(0, 5)]
+    >>> chunk_spans([(0, 5), (6, 9), (10, 12)], "packed", 2, [4, 3, 2], 7)
+    [(0, 9), (10, 12)]
     """
     if granularity == "sentence" or not spans:
         return list(spans)
+    if granularity == "packed":
+        runs = pack_sentences(lengths, budget)
+        return [(spans[first][0], spans[last - 1][1]) for first, last in runs]
     last = max(len(spans) - window, 0)
     return [(spans[i][0], spans[min(i + window, len(spans)) - 1][1]) for i in range(last + 1)]
 
 
 class NliMetric:
-    """SummaC-ZS with a Hugging Face NLI model (module docstring).
+    """SummaC-ZS aggregation over a trained checker's pair scores (module docstring).
 
     Args:
         params: Validated parameters with ``model`` set; the model is loaded
             here (once per process for a given model and device).
 
     Raises:
-        MetricError: No model, a model that cannot be loaded, or one without
-            entailment/contradiction labels.
+        MetricError: No model, a model that cannot be loaded, or one whose
+            classes or answers do not match ``output``.
 
     Attributes:
         runs_on: The device it computes on, for the manifest
@@ -158,24 +227,17 @@ class NliMetric:
     def __init__(self, params: NliParams) -> None:
         if params.model is None:
             raise MetricError(
-                f"{PURPOSE} needs an NLI model: set params.model (no NLI model ships with the "
-                "harness, so there is no offline default)",
+                f"{PURPOSE} needs a checker model: set params.model (no checker ships with "
+                "the harness, so there is no offline default)",
                 hint=f"e.g. metrics: [{{name: nli, params: {{model: {SUGGESTED_MODEL}}}}}] "
-                "(downloaded on first use), or the path of a local folder written by "
-                "save_pretrained (model and tokenizer)",
+                "(downloaded on first use), one of configs/checkers/, or the path of a local "
+                "folder written by save_pretrained (model and tokenizer)",
             )
         self._params = params
         self._model_ref = resolve_model(params.model, PURPOSE)
         self._device, self.runs_on = metric_device(params.device, PURPOSE)
-        self._tokenizer, self._model = _load_classifier(self._model_ref.location, self._device)
-        config = self._model.config
-        self._entail, self._contradict = label_ids(dict(config.id2label), params.model)
-        limit = params.max_length
-        if limit is None:
-            limit = int(self._tokenizer.model_max_length)
-            if limit > _MAX_SENSIBLE_LENGTH:
-                limit = int(getattr(config, "max_position_embeddings", 512))
-        self._max_length = limit
+        self._pairs = PairModel(params, self._model_ref.location, self._device)
+        self._chunks: OrderedDict[str, list[tuple[int, int]]] = OrderedDict()
 
     @property
     def fingerprint(self) -> Fingerprint:
@@ -183,32 +245,29 @@ class NliMetric:
         return Fingerprint(
             kind="metric",
             name="nli",
-            version="1",
+            version="2",
             params=self._params.model_dump(mode="json"),
             model=self._model_ref.description,
         )
 
     def _probabilities(self, premises: list[str], hypotheses: list[str]) -> np.ndarray:
-        """(entailment, contradiction) probabilities per pair, shape ``(n, 2)``."""
-        import numpy as np
+        """(for, against) per pair, shape ``(n, 2)`` (`PairModel.probabilities`)."""
+        return self._pairs.probabilities(premises, hypotheses)
 
-        torch = require("torch", PURPOSE)
-        rows = []
-        size = self._params.batch_size
-        for start in range(0, len(premises), size):
-            encoded = self._tokenizer(
-                premises[start : start + size],
-                hypotheses[start : start + size],
-                truncation=True,
-                max_length=self._max_length,
-                padding=True,
-                return_tensors="pt",
-            ).to(self._device)
-            with torch.inference_mode():
-                logits = self._model(**encoded).logits.float()
-            probs = torch.softmax(logits, dim=-1)[:, [self._entail, self._contradict]]
-            rows.append(probs.cpu().numpy().astype(np.float64))
-        return np.concatenate(rows) if rows else np.zeros((0, 2))
+    def _source_chunks(self, source: str) -> list[tuple[int, int]]:
+        if source in self._chunks:
+            self._chunks.move_to_end(source)
+            return self._chunks[source]
+        spans = sentence_spans(source)
+        params = self._params
+        lengths: list[int] = []
+        if params.granularity == "packed":
+            lengths = self._pairs.token_counts([source[s:e] for s, e in spans])
+        chunks = chunk_spans(spans, params.granularity, params.window, lengths, params.chunk_tokens)
+        self._chunks[source] = chunks
+        if len(self._chunks) > _SOURCE_MEMO:
+            self._chunks.popitem(last=False)
+        return chunks
 
     def score(self, items: Sequence[MetricInput]) -> list[MetricResult]:
         """Score each summary against its source.
@@ -227,33 +286,35 @@ class NliMetric:
         spans = sentence_spans(summary)
         if not spans:
             return MetricResult(values=empty, reason="summary has no sentence")
-        source_spans = sentence_spans(source)
-        if not source_spans:
+        chunks = self._source_chunks(source)
+        if not chunks:
             return MetricResult(values=empty, reason="source has no sentence")
-        chunks = chunk_spans(source_spans, self._params.granularity, self._params.window)
         premises = [source[s:e] for s, e in chunks] * len(spans)
         hypotheses = [summary[s:e] for s, e in spans for _ in chunks]
         probs = self._probabilities(premises, hypotheses).reshape(len(spans), len(chunks), 2)
-        pair_scores = probs[..., 0] - probs[..., 1]
+        # nli: P(entail) − P(contradict); label / answer: P(supported)
+        pair_scores = (
+            probs[..., 0] - probs[..., 1] if self._params.output == "nli" else probs[..., 0]
+        )
         best_chunk = pair_scores.argmax(axis=1)
         best = pair_scores[np.arange(len(spans)), best_chunk]
-        flagged = [int(i) for i in np.flatnonzero(best < 0)] or [int(best.argmin())]
+        threshold = self._pairs.threshold
+        flagged = [int(i) for i in np.flatnonzero(best < threshold)] or [int(best.argmin())]
         findings = []
         for index in flagged:
             start, end = spans[index]
             chunk = int(best_chunk[index])
             chunk_start, chunk_end = chunks[chunk]
-            entail, contradict = probs[index, chunk]
+            for_, against = probs[index, chunk]
             findings.append(
                 {
                     "kind": "sentence",
                     "text": summary[start:end],
                     "span": [start, end],
-                    "status": "unsupported" if best[index] < 0 else "supported",
+                    "status": "unsupported" if best[index] < threshold else "supported",
                     "source_span": [chunk_start, chunk_end],
                     "source_text": source[chunk_start:chunk_end],
-                    "evidence": f"best source chunk: entailment {entail:.2f}, "
-                    f"contradiction {contradict:.2f}",
+                    "evidence": f"best source chunk: {self._pairs.evidence(for_, against)}",
                 }
             )
         return MetricResult(
@@ -261,30 +322,52 @@ class NliMetric:
         )
 
 
-@metric(
-    "nli",
-    params=NliParams,
-    values=[
+_PAIR_SCORES = {
+    "nli": "P(entail) − P(contradict), in [-1, 1]",
+    "label": "P(supported_label), in [0, 1]",
+    "answer": "P(answers.supported), in [0, 1]",
+}
+
+
+def _values(params: NliParams) -> list[ValueSpec]:
+    pair = _PAIR_SCORES[params.output]
+    return [
         ValueSpec(
             "mean",
             True,
-            "SummaC-ZS: mean over summary sentences of max over source chunks of"
-            " P(entail) − P(contradict), in [-1, 1]",
+            f"SummaC-ZS: mean over summary sentences of max over source chunks of {pair}",
         ),
-        ValueSpec("min", True, "The lowest summary sentence's SummaC-ZS score, in [-1, 1]"),
-    ],
+        ValueSpec("min", True, f"The lowest summary sentence's best-chunk {pair}"),
+    ]
+
+
+@metric(
+    "nli",
+    params=NliParams,
+    values=_values(NliParams()),
+    dynamic_values=_values,
     requires=["source"],
-    description="Zero-shot NLI consistency (SummaC-ZS, Laban et al. 2022) with any Hugging Face"
-    " NLI model (params.model required).",
+    description="A trained checker (NLI model, HHEM, MiniCheck) on source chunks x summary"
+    " sentences, SummaC-ZS aggregation (Laban et al. 2022); params.model required.",
 )
 def build_nli(params: NliParams) -> Metric:
     """Build the ``nli`` metric.
 
     Raises:
         MissingDependencyError: transformers or torch is not installed.
-        MetricError: ``model`` unset, unloadable, or without NLI labels.
+        MetricError: ``model`` unset, unloadable, or not matching ``output``.
     """
     return NliMetric(params)
 
 
-__all__ = ["SUGGESTED_MODEL", "NliMetric", "NliParams", "build_nli", "chunk_spans", "label_ids"]
+__all__ = [
+    "SUGGESTED_MODEL",
+    "Answers",
+    "NliMetric",
+    "NliParams",
+    "build_nli",
+    "chunk_spans",
+    "label_ids",
+    "pack_sentences",
+    "supported_index",
+]

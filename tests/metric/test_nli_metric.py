@@ -102,7 +102,7 @@ ITEMS = [
 
 
 def test_a_model_is_required_and_the_error_says_how_to_pass_one() -> None:
-    with pytest.raises(MetricError, match="needs an NLI model") as caught:
+    with pytest.raises(MetricError, match="needs a checker model") as caught:
         build_metric(MetricConfig(name="nli"), "metrics[0]")
     assert SUGGESTED_MODEL in str(caught.value) and "save_pretrained" in str(caught.value)
 
