@@ -245,22 +245,43 @@ def score_run(
     *,
     console: Console | None = None,
     render: Callable[[RunDir], object] | None = None,
+    executor: Executor | None = None,
 ) -> RunSummary:
     """Re-score a saved run from its config.yaml, examples.jsonl and outputs.jsonl.
 
     Edit the run's config.yaml (e.g. its ``metrics``) before calling this to
     score with other metrics; generation is not repeated.
+
+    Args:
+        run_dir: The run directory.
+        console: Where progress goes (default: stderr).
+        render: Called with the run directory to write reports.
+        executor: Where scoring batches run (default: in-process; this
+            function closes it). Scores are the same whatever it is; the
+            manifest's ``rescored.executor`` records it.
     """
     console = console or Console(stderr=True)
-    run_dir.require()
-    origin = str(run_dir.file("config.yaml"))
-    config = parse_config(run_dir.read_config(), origin)
-    clock = StageClock()
-    started = now()
-    examples = run_dir.read_examples()
-    outputs = run_dir.read_outputs()
-    check_outputs(run_dir, config, examples, outputs)
-    metrics = _build_metrics(config, origin)
+    executor = executor or LocalExecutor()
+    try:
+        run_dir.require()
+        origin = str(run_dir.file("config.yaml"))
+        config = parse_config(run_dir.read_config(), origin)
+        clock = StageClock()
+        started = now()
+        examples = run_dir.read_examples()
+        outputs = run_dir.read_outputs()
+        check_outputs(run_dir, config, examples, outputs)
+        metrics = _build_metrics(config, origin)
+        metric_parts = [
+            Component(f"metrics[{index}]", item, f"{origin}: metrics[{index}]")
+            for index, item in enumerate(config.metrics)
+        ]
+        if not isinstance(executor, LocalExecutor):
+            check_shippable(metric_parts)
+        executor.start()
+    except BaseException:
+        executor.close()
+        raise
     try:
         manifest: dict[str, Any] = run_dir.read_json(MANIFEST_FILE)
     except HarnessError:
@@ -271,7 +292,16 @@ def score_run(
         staged.link_inputs(RUN_INPUTS)
         cache = Cache(config.cache_path())
         with clock.stage("score"), make_progress(console) as progress:
-            scores = score(examples, outputs, metrics, cache, progress)
+            scores = score(
+                examples,
+                outputs,
+                metrics,
+                cache,
+                progress,
+                executor=executor,
+                components=metric_parts,
+            )
+        executor.close()
         staged.staging.write_scores(scores)
         with clock.stage("aggregate"):
             entries = [entry for entry, _ in metrics]
@@ -284,6 +314,7 @@ def score_run(
             "finished": now(),
             "metrics": {e.name: m.fingerprint.model_dump(mode="json") for e, m in metrics},
             "devices": devices({e.name: m for e, m in metrics}),
+            "executor": executor.description,
             "cache": cache.stats(),
         }
         if render is not None:
@@ -297,6 +328,7 @@ def score_run(
         staged.discard()
         raise
     finally:
+        executor.close()
         if cache is not None:
             cache.close()
     return RunSummary(final, results, manifest)

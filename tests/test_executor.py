@@ -229,3 +229,32 @@ def test_address_without_ray_is_a_config_error(harness_cli: HarnessCLI, tmp_path
     done = harness_cli("run", str(config), "--executor", "process", "--address", "10.0.0.1:6379")
     assert done.returncode == 2, done.stderr
     assert "run.yaml: executor: address is for kind: ray (kind is 'process')" in done.stderr
+
+
+@pytest.mark.skipif(not NEWS.is_file(), reason="../shared/data is not beside the checkout")
+def test_harness_score_with_workers_rescored_the_same_bytes(
+    harness_cli: HarnessCLI, tmp_path: Path
+) -> None:
+    first = run(summedits_config(tmp_path, "local"), LocalExecutor(), tmp_path / "local")
+    rescored = harness_cli("score", str(first.path), "--workers", "2", timeout=300)
+    assert rescored.returncode == 0, rescored.stderr
+    fresh = run(summedits_config(tmp_path, "again"), LocalExecutor(), tmp_path / "again")
+    for name in ("scores.jsonl", "results.json", "report.md", "report.csv"):
+        assert first.file(name).read_bytes() == fresh.file(name).read_bytes(), name
+    manifest = json.loads(first.file("manifest.json").read_text(encoding="utf-8"))
+    assert manifest["rescored"]["executor"] == {"kind": "process", "workers": 2}
+
+
+def test_harness_score_address_without_ray_is_one_clear_error(
+    harness_cli: HarnessCLI, tmp_path: Path
+) -> None:
+    config = user_config(tmp_path, "first_words", ["One article."])
+    assert harness_cli("run", str(config)).returncode == 0
+    done = harness_cli(
+        "score", str(tmp_path / "run"), "--executor", "process", "--address", "10.0.0.1:6379"
+    )
+    assert done.returncode == 2, done.stderr
+    assert "--executor/--workers/--address: address is for kind: ray (kind is 'process')" in (
+        done.stderr
+    )
+    assert "Traceback" not in done.stderr

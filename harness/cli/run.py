@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 
 from harness.cli._common import stderr, stdout, user_errors
+from harness.cli._executor import AddressOption, ExecutorOption, WorkersOption, executor_sets
 from harness.cli._outcome import report_outcome
-
-#: The ``executor.kind`` choices of `harness.config.ExecutorConfig` (a test keeps
-#: them equal); spelled out so that ``harness --help`` need not import the config.
-ExecutorKind = Literal["local", "process", "ray"]
 
 
 @user_errors
@@ -37,26 +34,9 @@ def run_command(
             "finished generations stay cached. Default: record failures and go on.",
         ),
     ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            "--workers",
-            min=1,
-            help="Run batches on N worker processes (executor: process), or N Ray "
-            "actors with --executor ray. Results are the same whatever runs them.",
-        ),
-    ] = None,
-    executor: Annotated[
-        ExecutorKind | None,
-        typer.Option("--executor", help="Where batches run: local, process or ray."),
-    ] = None,
-    address: Annotated[
-        str | None,
-        typer.Option(
-            "--address",
-            help="The Ray cluster (auto, HOST:6379, ray://HOST:10001); implies --executor ray.",
-        ),
-    ] = None,
+    workers: WorkersOption = None,
+    executor: ExecutorOption = None,
+    address: AddressOption = None,
 ) -> None:
     """Run a config: generate summaries, score them, write the run directory and reports.
 
@@ -70,12 +50,12 @@ def run_command(
     sets = list(overrides or [])
     if limit is not None:
         sets.append(f"benchmark.limit={limit}")
-    run_config = load_config(config, [*sets, *_executor_sets(workers, executor, address)])
+    run_config = load_config(config, [*sets, *executor_sets(workers, executor, address)])
     if executor is None and address is None and workers is not None:
         # --workers alone: a pool, unless the config already names one (ray).
         if run_config.executor.kind == "local":
             sets.append("executor.kind=process")
-        run_config = load_config(config, [*sets, *_executor_sets(workers, executor, address)])
+        run_config = load_config(config, [*sets, *executor_sets(workers, executor, address)])
     summary = run_pipeline(
         run_config,
         origin=str(config),
@@ -95,15 +75,3 @@ def run_command(
         highlight=False,
     )
     report_outcome(summary.results)
-
-
-def _executor_sets(workers: int | None, kind: str | None, address: str | None) -> list[str]:
-    """``--set`` overrides for the executor flags (validated with the config)."""
-    if kind is None and address is not None:
-        kind = "ray"
-    sets = [] if kind is None else [f"executor.kind={kind}"]
-    if workers is not None:
-        sets.append(f"executor.workers={workers}")
-    if address is not None:
-        sets.append(f"executor.address={address}")
-    return sets

@@ -9,20 +9,30 @@ from typing import Annotated
 import typer
 
 from harness.cli._common import stderr, stdout, user_errors
+from harness.cli._executor import AddressOption, ExecutorOption, WorkersOption, executor_from_flags
 from harness.cli._outcome import report_outcome
 
 
 @user_errors
 def score_command(
     run_dir: Annotated[Path, typer.Argument(help="A run directory written by `harness run`.")],
+    workers: WorkersOption = None,
+    executor: ExecutorOption = None,
+    address: AddressOption = None,
 ) -> None:
-    """Re-score a run's saved outputs with the metrics in its config.yaml (no generation)."""
+    """Re-score a run's saved outputs with the metrics in its config.yaml (no generation).
+
+    Scoring runs in-process unless --workers, --executor or --address say
+    otherwise; the scores are the same whatever runs them.
+    """
+    from harness.executor import make_executor
     from harness.report import load_table, render_reports, to_rich
     from harness.report.choice import choose
     from harness.runner import score_run
     from harness.store import RunDir
 
-    summary = score_run(RunDir(run_dir), console=stderr, render=render_reports)
+    chosen = make_executor(executor_from_flags(workers, executor, address), "--address")
+    summary = score_run(RunDir(run_dir), console=stderr, render=render_reports, executor=chosen)
     stdout.print(to_rich(choose(load_table(summary.run_dir), summary.run_dir)))
     report_outcome(summary.results)
 

@@ -173,7 +173,7 @@ def test_an_unknown_package_attribute_is_an_attribute_error() -> None:
 
 def test_run_executor_choices_are_the_configs() -> None:
     from harness import executor
-    from harness.cli.run import ExecutorKind
+    from harness.cli._executor import ExecutorKind
     from harness.config import ExecutorConfig
 
     assert get_args(ExecutorKind) == get_args(ExecutorConfig.model_fields["kind"].annotation)
