@@ -60,12 +60,15 @@ class Component:
         where: Its place in the config file, for errors
             (``"configs/x.yaml: systems[1]"``).
         context: The build context of systems.
+        num_gpus: GPUs its batches need (a system's ``resources.num_gpus``);
+            only the ``ray`` executor schedules by it.
     """
 
     key: str
     config: SystemConfig | MetricConfig | None
     where: str
     context: BuildContext | None = None
+    num_gpus: float = 0.0
 
 
 class Workspace:
@@ -137,7 +140,11 @@ class Executor(Protocol):
         ...
 
     def map(
-        self, fn: TaskFn[TaskT, ResultT], tasks: Sequence[TaskT], local: Workspace
+        self,
+        fn: TaskFn[TaskT, ResultT],
+        tasks: Sequence[TaskT],
+        local: Workspace,
+        placement: Sequence[Component] | None = None,
     ) -> Iterator[tuple[int, ResultT | TaskFailure]]:
         """Run ``fn`` on every task.
 
@@ -145,6 +152,9 @@ class Executor(Protocol):
             fn: A module-level function (workers import it by name).
             tasks: Plain-data tasks.
             local: The driver's workspace (used by ``local`` only).
+            placement: The component each task builds, parallel to ``tasks``;
+                ``ray`` runs the tasks of a component with ``num_gpus`` on an
+                actor that holds them. Ignored by ``local`` and ``process``.
 
         Raises:
             HarnessError: A task raised it (the other tasks are stopped).
@@ -169,7 +179,11 @@ class LocalExecutor:
         """Nothing to start."""
 
     def map(
-        self, fn: TaskFn[TaskT, ResultT], tasks: Sequence[TaskT], local: Workspace
+        self,
+        fn: TaskFn[TaskT, ResultT],
+        tasks: Sequence[TaskT],
+        local: Workspace,
+        placement: Sequence[Component] | None = None,
     ) -> Iterator[tuple[int, ResultT | TaskFailure]]:
         """Run the tasks one by one with the driver's components."""
         for index, task in enumerate(tasks):
@@ -331,7 +345,11 @@ class ProcessExecutor:
             self._pool.append(self._start())
 
     def map(
-        self, fn: TaskFn[TaskT, ResultT], tasks: Sequence[TaskT], local: Workspace
+        self,
+        fn: TaskFn[TaskT, ResultT],
+        tasks: Sequence[TaskT],
+        local: Workspace,
+        placement: Sequence[Component] | None = None,
     ) -> Iterator[tuple[int, ResultT | TaskFailure]]:
         """Run the tasks on the pool, yielding each result as it arrives."""
         state = _Attempts(tasks)

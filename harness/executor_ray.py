@@ -7,6 +7,12 @@ head's GCS, or ``ray://HOST:10001`` through Ray Client); without one it starts
 a local Ray on 127.0.0.1 and stops it at the end of the run. The cache and the
 run directory stay on the driver: actors only return plain data.
 
+A system whose config says ``resources: {num_gpus: G}`` has its batches run
+on an actor of its own that holds G GPUs (one actor per such system, so its
+model loads once, on one GPU); Ray places it on a node that has them. A
+cluster with fewer GPUs than that is a `ConfigError` naming the system, not a
+run that waits forever.
+
 ``ray`` is imported here only, when this executor is asked for (``pip
 install 'harness[ray]'``); every node needs harness and the extras its
 components use installed.
@@ -22,6 +28,7 @@ from urllib.parse import urlsplit
 
 from harness.errors import ConfigError, MissingDependencyError
 from harness.executor import (
+    Component,
     TaskFailure,
     TaskFn,
     TaskT,
@@ -97,6 +104,7 @@ class RayExecutor:
         self._ray = ray = _import_ray()
         self._started = False
         self._actors: list[Any] = []
+        self._gpu_actors: dict[str, Any] = {}
         if ray.is_initialized():
             return
         if address is None:
@@ -129,42 +137,88 @@ class RayExecutor:
     def start(self) -> None:
         """Create the actors now (Ray starts their processes in the background)."""
         while len(self._actors) < self.workers:
-            self._actors.append(self._actor())
+            self._actors.append(self._actor(0.0))
 
-    def _actor(self) -> Any:
-        return self._ray.remote(num_cpus=1)(RayWorker).remote()
+    def _actor(self, num_gpus: float) -> Any:
+        # A GPU actor reserves no CPU: the `workers` CPU actors may already
+        # hold every core, and it must not wait for one of them to end.
+        options = {"num_cpus": 0, "num_gpus": num_gpus} if num_gpus else {"num_cpus": 1}
+        return self._ray.remote(**options)(RayWorker).remote()
+
+    def _check_gpus(self, placement: Sequence[Component]) -> None:
+        """Every GPU a component asks for exists in the cluster (else Ray waits forever)."""
+        wanted = {part.where: part.num_gpus for part in placement if part.num_gpus}
+        if not wanted:
+            return
+        have = float(self._ray.cluster_resources().get("GPU", 0.0))
+        for where, num_gpus in wanted.items():
+            if num_gpus > have:
+                raise ConfigError(
+                    f"{where}: resources.num_gpus is {num_gpus:g}, but the Ray cluster has "
+                    f"{have:g} GPU(s)",
+                    hint="add a GPU node to the cluster (ray start --num-gpus N on it), or "
+                    "lower resources.num_gpus (0 runs the system on any actor)",
+                )
 
     def map(
-        self, fn: TaskFn[TaskT, Any], tasks: Sequence[TaskT], local: Workspace
+        self,
+        fn: TaskFn[TaskT, Any],
+        tasks: Sequence[TaskT],
+        local: Workspace,
+        placement: Sequence[Component] | None = None,
     ) -> Iterator[tuple[int, Any]]:
-        """Run the tasks on the actors, yielding each result as it arrives."""
+        """Run the tasks on the actors, yielding each result as it arrives.
+
+        Tasks whose `Component` needs GPUs (``placement``) go to that
+        component's own GPU actor; the others to the ``workers`` actors.
+        """
         ray = self._ray
         state = _Attempts(tasks)
+        gpus = [part.num_gpus for part in placement] if placement else [0.0] * len(tasks)
         done = False
         try:
-            while len(self._actors) < min(self.workers, len(tasks)):
-                self._actors.append(self._actor())
-            idle: deque[Any] = deque(self._actors)
-            flying: dict[Any, tuple[Any, int]] = {}
+            if placement:
+                self._check_gpus(placement)
+            plain = sum(1 for need in gpus if not need)
+            while len(self._actors) < min(self.workers, plain):
+                self._actors.append(self._actor(0.0))
+            # One actor per component that needs GPUs, kept for later stages.
+            for position, need in enumerate(gpus):
+                if need and placement and placement[position].key not in self._gpu_actors:
+                    self._gpu_actors[placement[position].key] = self._actor(need)
+            idle: deque[tuple[Any, str | None]] = deque((actor, None) for actor in self._actors)
+            idle.extend((actor, key) for key, actor in self._gpu_actors.items())
+
+            def owner(index: int) -> str | None:
+                return placement[index].key if placement and gpus[index] else None
+
+            flying: dict[Any, tuple[Any, str | None, int]] = {}
             while state.todo or flying:
-                while idle and state.todo:
-                    actor, index = idle.popleft(), state.todo.popleft()
-                    flying[actor.run.remote(fn, tasks[index])] = (actor, index)
+                for actor, key in list(idle):
+                    chosen = next((i for i in state.todo if owner(i) == key), None)
+                    if chosen is None:
+                        continue
+                    state.todo.remove(chosen)
+                    idle.remove((actor, key))
+                    flying[actor.run.remote(fn, tasks[chosen])] = (actor, key, chosen)
                 [ready], _ = ray.wait(list(flying), num_returns=1)
-                actor, index = flying.pop(ready)
+                actor, key, index = flying.pop(ready)
                 try:
                     status, value = ray.get(ready)
                 except ray.exceptions.RayActorError as error:
-                    self._actors.remove(actor)
-                    fresh = self._actor()
-                    self._actors.append(fresh)
-                    idle.append(fresh)
+                    fresh = self._actor(gpus[index])
+                    if key is None:
+                        self._actors.remove(actor)
+                        self._actors.append(fresh)
+                    else:
+                        self._gpu_actors[key] = fresh
+                    idle.append((fresh, key))
                     reason = f"the Ray actor died ({type(error).__name__})"
                     failure: TaskFailure | None = state.died(index, reason)
                     if failure is not None:
                         yield index, failure
                     continue
-                idle.append(actor)
+                idle.append((actor, key))
                 if status == "raised":
                     assert isinstance(value, _Raised)
                     raise value.error()
@@ -176,7 +230,8 @@ class RayExecutor:
 
     def close(self) -> None:
         """Kill the actors; stop Ray if this executor started it."""
-        actors, self._actors = self._actors, []
+        actors, self._actors = [*self._actors, *self._gpu_actors.values()], []
+        self._gpu_actors = {}
         for actor in actors:
             self._ray.kill(actor)
         if self._started:

@@ -185,7 +185,8 @@ def generate(
             tasks.append(GenerateTask(component, tuple(batch)))
             owner.append(position)
     failed = 0
-    for index, done in executor.map(generate_batch, tasks, workspace):
+    placement = [task.system for task in tasks]
+    for index, done in executor.map(generate_batch, tasks, workspace, placement):
         position = owner[index]
         name, summarizer, _ = systems[position]
         batch = tasks[index].examples

@@ -149,7 +149,13 @@ def run_pipeline(
             metrics = _build_metrics(config, origin)
             preflight(config, [entry for entry, _ in metrics], benchmark.examples, origin)
             system_parts = [
-                Component(f"systems[{index}]", system, f"{origin}: systems[{index}]", context)
+                Component(
+                    f"systems[{index}]",
+                    system,
+                    f"{origin}: systems[{index}]",
+                    context,
+                    num_gpus=system.resources.num_gpus,
+                )
                 for index, system in enumerate(config.systems)
             ]
             metric_parts = [
@@ -163,9 +169,12 @@ def run_pipeline(
         executor.close()
         raise
     cache: Cache | None = None
-    # The executor is how a run is done, not what it computes: left out of
-    # config.yaml and the config hash, which are the same whatever runs it.
-    recorded = config.model_dump(mode="json", exclude={"executor"})
+    # The executor and the systems' resources are how a run is done, not what
+    # it computes: left out of config.yaml and the config hash, which are the
+    # same whatever runs it.
+    recorded = config.model_dump(
+        mode="json", exclude={"executor": True, "systems": {"__all__": {"resources"}}}
+    )
     try:
         cache = Cache(config.cache_path())
         run_dir = staged.staging

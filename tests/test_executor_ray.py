@@ -6,7 +6,7 @@ import io
 import json
 import socket
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -90,3 +90,63 @@ def test_an_unreachable_ray_cluster_is_exit_2_naming_the_address(
     assert f"cannot reach a Ray cluster at '127.0.0.1:{port}'" in done.stderr
     assert "ray start --head" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def gpu_config(tmp_path: Path, num_gpus: float) -> Path:
+    config = write_config(tmp_path)
+    text = config.read_text(encoding="utf-8").replace(
+        "systems:\n",
+        "systems:\n  - {name: on-gpu, backend: python, batch_size: 4, "
+        f'params: {{callable: "{WORKERS}:gpu_ids"}}, resources: {{num_gpus: {num_gpus}}}}}\n'
+        "  - {name: on-cpu, backend: python, batch_size: 4, "
+        f'params: {{callable: "{WORKERS}:gpu_ids"}}}}\n',
+    )
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+@pytest.fixture
+def one_gpu_cluster() -> Iterator[None]:
+    """A local Ray whose node declares one (logical) GPU: Ray schedules by the count."""
+    import ray
+
+    ray.init(
+        num_cpus=2,
+        num_gpus=1,
+        include_dashboard=False,
+        _node_ip_address="127.0.0.1",
+        log_to_driver=False,
+        configure_logging=False,
+    )
+    try:
+        yield
+    finally:
+        ray.shutdown()
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("one_gpu_cluster")
+def test_a_system_that_needs_a_gpu_runs_on_an_actor_holding_one(tmp_path: Path) -> None:
+    from harness.executor_ray import RayExecutor
+
+    config = gpu_config(tmp_path, 1)
+    run_dir = run(config, RayExecutor(2, None, where="run.yaml"), tmp_path / "ray")
+    by_system: dict[str, set[str]] = {}
+    for output in run_dir.read_outputs():
+        assert output.error is None and output.summary is not None
+        by_system.setdefault(output.system, set()).add(output.summary.split()[1])
+    assert by_system["on-gpu"] == {"0"}  # every batch on the actor that holds GPU 0
+    assert by_system["on-cpu"] == {"none"}
+    # how the run was done, not what it computed: not in config.yaml
+    assert "resources" not in run_dir.file("config.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("one_gpu_cluster")
+def test_more_gpus_than_the_cluster_has_is_a_config_error_not_a_wait(tmp_path: Path) -> None:
+    from harness.errors import ConfigError
+    from harness.executor_ray import RayExecutor
+
+    config = gpu_config(tmp_path, 2)
+    with pytest.raises(ConfigError, match=r"systems\[0\]: resources\.num_gpus is 2, but the Ray"):
+        run(config, RayExecutor(2, None, where="run.yaml"), tmp_path / "ray")

@@ -92,13 +92,29 @@ class BenchmarkConfig(_Strict):
         )
 
 
+class ResourcesConfig(_Strict):
+    """What a system's batches need from the machine that runs them.
+
+    Only the ``ray`` executor schedules by it (a Ray actor holding that many
+    GPUs generates the system's batches); ``local`` and ``process`` run on
+    this machine, where the backend's own ``device`` decides. It says how a
+    run is done, not what it computes: no fingerprint or cache key holds it.
+
+    Attributes:
+        num_gpus: GPUs per batch (fractions share one GPU).
+    """
+
+    num_gpus: float = Field(default=0.0, ge=0)
+
+
 class SystemConfig(_Strict):
-    """One summarizer to evaluate: a unique name, a backend and its params."""
+    """One summarizer to evaluate: a unique name, a backend, its params and resources."""
 
     name: str = Field(min_length=1)
     backend: str
     params: dict[str, Any] = Field(default_factory=dict)
     batch_size: StrictInt = Field(default=16, ge=1)
+    resources: ResourcesConfig = Field(default_factory=ResourcesConfig)
 
 
 class MetricConfig(_Strict):
