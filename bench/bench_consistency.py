@@ -55,7 +55,7 @@ BATCH = 64
 DEFAULTS = ConsistencyParams()
 FLAG_WEIGHT = DEFAULTS.flag_weight
 NOVELTY_WEIGHT = DEFAULTS.novelty_weight
-KINDS = ("number", "entity", "substitution", "date", "time", "antonym", "negation")
+KINDS = ("number", "entity", "substitution", "date", "time", "antonym", "negation", "quote")
 
 
 @dataclass(frozen=True)

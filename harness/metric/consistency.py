@@ -34,7 +34,10 @@ The score multiplies two parts (higher = more faithful)::
     for "relatable", "likely" for "unlikely");
   * ``negation``: a summary sentence whose negation (not, no, never, n't,
     ...) the source does not back, or that drops one ("without" counts
-    here) -- see `negation_mismatches`.
+    here) -- see `negation_mismatches`;
+  * ``quote``: words the summary puts in quotation marks that the source
+    never says in that order ("they guess “therapist”" where the dialogue
+    says "masseuse"), see `harness.text.quotes`.
 
 Each flag multiplies the score by ``exp(-flag_weight)``; with the default
 (0.7) a single flag roughly halves it; ``kind_weights`` gives a kind its own
@@ -75,6 +78,7 @@ from harness.text.alignment import (
     unsupported_times,
     unsupported_weekdays,
 )
+from harness.text.quotes import unquoted_quotations
 from harness.text.sentences import sentence_spans
 
 #: Negation words (as written; compared after stemming, see `_negation_stems`).
@@ -89,9 +93,11 @@ DROPPABLE_NEGATIONS = frozenset({"without"})
 #: ("was not deemed to be a threat").
 NEGATION_REACH = 5
 #: The kinds of finding that count as a flag (each finding's ``kind``).
-FlagKind = Literal["number", "entity", "substitution", "date", "time", "antonym", "negation"]
+FlagKind = Literal[
+    "number", "entity", "substitution", "date", "time", "antonym", "negation", "quote"
+]  # fmt: skip
 FLAG_KINDS: tuple[FlagKind, ...] = (
-    "number", "entity", "substitution", "date", "time", "antonym", "negation"
+    "number", "entity", "substitution", "date", "time", "antonym", "negation", "quote"
 )  # fmt: skip
 _TOKEN = re.compile(r"\w+(?=n['’]t\b)|n['’]t\b|\w+", re.UNICODE)
 
@@ -374,7 +380,7 @@ class ConsistencyMetric:
         return Fingerprint(
             kind="metric",
             name="consistency",
-            version=f"4+numbers-{numbers.version}+entities-{entities.version}",
+            version=f"5+numbers-{numbers.version}+entities-{entities.version}",
             params=self._params.model_dump(mode="json"),
             model=entities.model,
         )
@@ -399,6 +405,7 @@ class ConsistencyMetric:
                 *unsupported_times(item.summary, source),
                 *prefix_antonyms(item.summary, source),
                 *negation_mismatches(item.summary, source),
+                *unquoted_quotations(item.summary, source),
             ):
                 if finding["kind"] == "negation" or not _overlaps_any(finding, flagged):
                     flagged.append(finding)
@@ -452,7 +459,7 @@ def _overlaps_any(finding: dict[str, Any], others: Sequence[dict[str, Any]]) -> 
             "flags",
             False,
             "Flagged numbers, entities, slot substitutions, weekdays, clock times,"
-            " prefix antonyms and negation mismatches",
+            " prefix antonyms, negation mismatches and misquotations",
         ),
     ],
     requires=["source"],

@@ -66,7 +66,9 @@ class NumbersMetric:
         return Fingerprint(
             kind="metric",
             name="numbers",
-            version="4",  # 4: uncased/tokenised summaries are restored first
+            # 5: "the second half of the document" is no ordinal;
+            # 4: uncased/tokenised summaries are restored first
+            version="5",
             params=self._params.model_dump(mode="json"),
             model=None,
         )

@@ -148,3 +148,18 @@ def test_novelty_cap_is_in_the_fingerprint() -> None:
 def test_novelty_weight_times_cap_above_one_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match=r"novelty_weight x novelty_cap must be at most 1"):
         build_metric(MetricConfig(name="consistency", params={"novelty_cap": 0.6}), "test")
+
+
+def test_a_misquotation_is_a_quote_flag() -> None:
+    metric = build_metric(MetricConfig(name="consistency"), "test")[1]
+    source = 'The agency said the troops were "not trained for drone warfare".'
+    example = Example(id="q", source=source)
+    faithful, misquoted = metric.score(
+        [
+            MetricInput(example=example, summary='Troops were "not trained for drone warfare".'),
+            MetricInput(example=example, summary='Troops were "never trained for drones".'),
+        ]
+    )
+    assert faithful.findings == []
+    assert [f["kind"] for f in misquoted.findings] == ["quote"]
+    assert misquoted.findings[0]["text"] == "never trained for drones"

@@ -595,3 +595,11 @@ PERIOD_LEADS = frozenset({"past", "last", "next", "previous", "coming", "whole",
 STARTERS = frozenset({*SMALL, *TENS, *ORDINAL_WORDS, *MONTHS, *PERIOD_LEADS, "a", "an"})
 # suffixes that make digits an ordinal ("11th")
 ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
+# "the second half of the document": an ordinal part of the summarized text
+# itself names where the summary looks, not a quantity the source must state
+TEXT_PARTS = frozenset({"half", "part", "section", "segment", "portion"})
+TEXT_NOUNS = frozenset(
+    {"document", "text", "article", "podcast", "episode", "transcript", "conversation",
+     "dialogue", "email", "e-mail", "letter", "report", "video", "talk", "call",
+     "meeting", "discussion", "interview", "chat", "thread", "recording", "lecture"}
+)  # fmt: skip

@@ -24,6 +24,8 @@ from harness.text.quantities.lexicon import (
     SMALL,
     STOPWORDS,
     TENS,
+    TEXT_NOUNS,
+    TEXT_PARTS,
     TIME_PREPOSITIONS,
     TIME_UNITS,
     UNITS,
@@ -112,6 +114,8 @@ def _ordinal_compound(doc: TokenDoc, k: int) -> bool:
 
 def _ordinal_word(doc: TokenDoc, k: int) -> Draft | None:
     low = doc.low(k)
+    if _names_a_part_of_the_text(doc, k):
+        return None
     if low in TENS:
         value = TENS[low] + ORDINAL_WORDS[doc.low(k + 2)]
         return Draft(k, k + 3, value, value, 1.0, "ordinal", spelled=True)
@@ -130,6 +134,16 @@ def _ordinal_word(doc: TokenDoc, k: int) -> Draft | None:
             return Draft(k - 1, k + 1, share, share, 0.0, "fraction", spelled=True)
     rank = float(ORDINAL_WORDS[low])
     return Draft(k, k + 1, rank, rank, 1.0, "ordinal", spelled=True)
+
+
+def _names_a_part_of_the_text(doc: TokenDoc, k: int) -> bool:
+    """ "the second half of the document": where in the summarized text, not a quantity."""
+    return (
+        doc.low(k + 1) in TEXT_PARTS
+        and doc.low(k + 2) == "of"
+        and doc.low(k + 3) in ("the", "this", "that")
+        and doc.low(k + 4) in TEXT_NOUNS
+    )
 
 
 def _first_months(doc: TokenDoc, k: int) -> Draft | None:

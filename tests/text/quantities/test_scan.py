@@ -121,6 +121,10 @@ CASES: list[tuple[str, list[Q]]] = [
     ("the twenty-first century", [Q("twenty-first", 21, "ordinal")]),
     ("its third-largest carmaker", [Q("third", 3, "ordinal")]),
     ("a third candidate", [Q("third", 3, "ordinal")]),
+    # a part of the summarized text itself is no ordinal to check
+    ("the second half of the document", []),
+    ("the first part of this podcast", []),
+    ("the second half of the season", [Q("second", 2, "ordinal")]),
     # fractions
     ("two-thirds of capacity", [Q("two-thirds", 2 / 3, "fraction")]),
     ("a third of them", [Q("a third", 1 / 3, "fraction")]),

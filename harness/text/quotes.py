@@ -1,0 +1,96 @@
+"""Quotations: what a summary puts in quotation marks must be the source's words.
+
+A quotation claims the source's exact wording, so a paraphrase may reword
+everything except what it quotes. `unquoted_quotations` finds the quoted
+spans of a summary whose words the source never says in that order. Words
+are compared lower-cased, without punctuation (so case, hyphens, commas and
+tokenized text such as ``do n't`` for ``don't`` do not matter); an ellipsis inside a quote
+marks an omission, and each part must then be in the source on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+#: A quoted span: between straight double quotes, typographic quotes, or the
+#: ``...'' quotes of tokenized (Penn Treebank) text; at most 300 characters,
+#: never across a line break.
+_QUOTED = re.compile(r'"([^"\n]{1,300})"|“([^“”\n]{1,300})”|``([^\n]{1,300}?)\'\'')
+_WORD = re.compile(r"\w+", re.UNICODE)
+_ELLIPSIS = re.compile(r"\.\s*\.\s*\.|…")
+#: "n't", attached or tokenized apart ("don't", "do n't"), read as "not".
+_NOT = re.compile(r"\s*n['’]t\b", re.IGNORECASE)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(word.lower() for word in _WORD.findall(_NOT.sub(" not", text)))
+
+
+@lru_cache(maxsize=2048)
+def _source_text(source: str) -> str:
+    """The source's words joined by single spaces, padded, for phrase lookups."""
+    return " " + " ".join(_words(source)) + " "
+
+
+def _says(source: str, words: tuple[str, ...]) -> bool:
+    return f" {' '.join(words)} " in _source_text(source)
+
+
+def quotations(summary: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each quoted span's text (inside its quotation marks, stripped).
+
+    An odd number of straight double quotes leaves them unpaired and unread.
+
+    >>> text = 'They guess "pimp" and “masseuse”.'
+    >>> [text[start:end] for start, end in quotations(text)]
+    ['pimp', 'masseuse']
+    >>> quotations('He said "yes, and left.')
+    []
+    """
+    spans = []
+    balanced = summary.count('"') % 2 == 0
+    for match in _QUOTED.finditer(summary):
+        group = next(index for index in (1, 2, 3) if match.group(index) is not None)
+        if group == 1 and not balanced:
+            continue
+        start, end = match.start(group), match.end(group)
+        inner = summary[start:end]
+        start += len(inner) - len(inner.lstrip())
+        end -= len(inner) - len(inner.rstrip())
+        if start < end:
+            spans.append((start, end))
+    return spans
+
+
+def unquoted_quotations(summary: str, source: str) -> list[dict[str, Any]]:
+    """Findings for quoted summary spans whose words the source never says in that order.
+
+    >>> source = "Joseph: It's a lifeguard. Gabriel: A masseuse!"
+    >>> [f["text"] for f in unquoted_quotations('They guess "masseuse" and "therapist".', source)]
+    ['therapist']
+    >>> unquoted_quotations('He called it "a lifeguard" ... "a  Masseuse".', source)
+    []
+    """
+    findings = []
+    for start, end in quotations(summary):
+        quoted = summary[start:end]
+        parts = [_words(part) for part in _ELLIPSIS.split(quoted)]
+        missing = [part for part in parts if part and not _says(source, part)]
+        if not missing:
+            continue
+        findings.append(
+            {
+                "kind": "quote",
+                "text": quoted,
+                "span": [start, end],
+                "status": "unsupported",
+                "evidence": f"the summary quotes “{quoted}”; the source never says "
+                + ("it" if len(parts) == 1 else "“" + " ".join(missing[0]) + "”"),
+            }
+        )
+    return findings
+
+
+__all__ = ["quotations", "unquoted_quotations"]

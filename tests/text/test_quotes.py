@@ -1,0 +1,73 @@
+"""Quotations a summary makes must be the source's words, in order."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.text.quotes import quotations, unquoted_quotations
+
+SUMMEDITS = Path(__file__).resolve().parents[3] / "shared" / "data" / "summedits"
+
+DIALOGUE = (
+    "Joseph: Round three: Wet Leisure Attendant! . Alonzo: This has to be a pimp! . "
+    "Gabriel: A masseuse! . Joseph: Sorry, guys. It's a lifeguard. . "
+    "Joseph: Round four: Colour Distribution Technician! . Alonzo: Easy! Painter."
+)
+
+
+def texts(summary: str, source: str = DIALOGUE) -> list[str]:
+    return [finding["text"] for finding in unquoted_quotations(summary, source)]
+
+
+def test_a_quoted_word_the_source_never_says_is_flagged_with_evidence() -> None:
+    findings = unquoted_quotations('They wrongly guess "pimp" and "therapist".', DIALOGUE)
+    assert [f["text"] for f in findings] == ["therapist"]
+    finding = findings[0]
+    assert finding["kind"] == "quote" and finding["status"] == "unsupported"
+    summary = 'They wrongly guess "pimp" and "therapist".'
+    assert summary[finding["span"][0] : finding["span"][1]] == "therapist"
+    assert "never says" in finding["evidence"]
+
+
+def test_case_punctuation_and_spacing_do_not_matter() -> None:
+    assert texts('They guess "colour distribution technician" and "Wet leisure attendant!"') == []
+    assert texts("They call it “a  lifeguard”.") == []
+
+
+def test_words_out_of_order_or_reworded_are_a_misquote() -> None:
+    assert texts('They guess "distribution colour technician".') == [
+        "distribution colour technician"
+    ]
+    assert texts('They guess "color distribution technician".') == ["color distribution technician"]
+
+
+def test_an_ellipsis_is_an_omission_each_part_must_be_in_the_source() -> None:
+    assert texts('Joseph says "Round three ... a lifeguard".') == []
+    findings = unquoted_quotations('Joseph says "Round three … a plumber".', DIALOGUE)
+    assert len(findings) == 1 and "“a plumber”" in findings[0]["evidence"]
+
+
+def test_tokenized_quotes_and_text() -> None:
+    source = "He said : `` we do n't know '' , and left ."
+    assert texts("he said `` we don't know '' .", source) == []
+    assert texts("he said `` we know '' .", source) == ["we know"]
+
+
+def test_unbalanced_straight_quotes_are_not_read() -> None:
+    assert quotations('He said "yes, and left. Then "no".') == []
+    assert texts('He said "plumber and left.') == []
+
+
+@pytest.mark.parametrize("domain", ["news", "podcast", "sales_email", "samsum"])
+def test_faithful_copies_of_the_shipped_sources_are_never_misquotes(domain: str) -> None:
+    # Quoting the first sentence of a shipped source, verbatim, is never a misquote.
+    path = SUMMEDITS / f"summedits_{domain}.json"
+    if not path.exists():
+        pytest.skip(f"{path} is missing: ../shared must sit beside the checkout")
+    rows = json.loads(path.read_text("utf-8"))
+    for row in rows[::25]:
+        sentence = row["doc"].replace('"', "").split(". ")[0]
+        assert unquoted_quotations(f'It says "{sentence}".', row["doc"].replace('"', "")) == []
