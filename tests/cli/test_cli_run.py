@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.requires import SHARED
+
 # The harness_cli fixture (tests/conftest.py) runs `python -m harness` as a subprocess.
 HarnessCLI = Callable[..., subprocess.CompletedProcess[str]]
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
+
 FIXTURES = REPO / "tests" / "fixtures" / "runner"
 
 
@@ -166,7 +168,8 @@ def test_malformed_benchmark_line_is_one_clear_error(
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is not beside the checkout")
+@pytest.mark.requires(shared="seed/000_96fdd32d9fc88bea.txt")
+@pytest.mark.requires(shared="data/summedits/summedits_news.json")
 def test_seed_briefs_and_summedits_configs(
     tmp_path: Path, env: dict[str, str], harness_cli: HarnessCLI
 ) -> None:

@@ -26,6 +26,7 @@ from rich.console import Console
 
 from harness.config import load_config
 from harness.runner import run_pipeline
+from tests.requires import require
 
 HERE = Path(__file__).parent
 
@@ -52,6 +53,7 @@ ROWS = [
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    require("torch", "transformers", extra="models")
     import transformers.dynamic_module_utils as modules
 
     cache = tmp_path_factory.mktemp("hf_modules")
