@@ -22,9 +22,10 @@ NEEDS_ROUGE_SCORE = pytest.mark.requires("rouge_score", extra="evaluate")
 
 
 def _scorer(types: list[str], **kwargs: Any) -> Any:
-    """``rouge_score._scorer(types, **kwargs)`` (imported here: an extra)."""
+    """``rouge_score.rouge_scorer.RougeScorer(types, **kwargs)`` (imported here: an extra)."""
+    from rouge_score import rouge_scorer
 
-    return _scorer(types, **kwargs)
+    return rouge_scorer.RougeScorer(types, **kwargs)
 
 
 def _tokenizer(use_stemmer: bool) -> Any:
