@@ -71,6 +71,7 @@ def smollm2() -> HFSummarizer:
     return build(SMOLLM2, seed=0)
 
 
+@pytest.mark.slow
 @NEEDS_SMOLLM2
 @NEEDS_TORCH
 def test_smollm2_gguf_summarises_news_deterministically(smollm2: HFSummarizer) -> None:

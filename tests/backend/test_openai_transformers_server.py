@@ -79,6 +79,7 @@ def served_model(
         log.close()
 
 
+@pytest.mark.slow
 def test_openai_backend_summarises_with_a_real_local_server(
     served_model: tuple[str, str], tmp_path: Path
 ) -> None:

@@ -31,6 +31,7 @@ def env(tmp_path: Path) -> dict[str, str]:
     return values
 
 
+@pytest.mark.slow
 def test_quickstart_run_score_report(
     tmp_path: Path, env: dict[str, str], harness_cli: HarnessCLI
 ) -> None:
@@ -168,6 +169,7 @@ def test_malformed_benchmark_line_is_one_clear_error(
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.requires(shared="seed/000_96fdd32d9fc88bea.txt")
 @pytest.mark.requires(shared="data/summedits/summedits_news.json")
 def test_seed_briefs_and_summedits_configs(
@@ -235,6 +237,7 @@ def test_killed_run_resumes_from_cache(
     assert len(calls.read_text().splitlines()) == first_calls + (8 - hits)
 
 
+@pytest.mark.slow
 def test_two_runs_sharing_one_cache_at_once(
     tmp_path: Path, env: dict[str, str], harness_cli: HarnessCLI
 ) -> None:

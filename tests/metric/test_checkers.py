@@ -387,6 +387,7 @@ def test_every_checker_config_validates() -> None:
         assert config.meta_eval is not None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stem", CONFIGS)
 def test_each_config_scores_end_to_end_as_computed_directly(
     stem: str, tiny: dict[str, Any]

@@ -98,6 +98,7 @@ def check_run(run: Path) -> None:
     assert "consistency.score" in json.dumps(results["meta_eval"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stem", CHECKERS.CONFIGS)
 def test_each_checker_config_runs_through_the_pipeline(
     stem: str, tiny: Any, benchmark: Path, tmp_path: Path
@@ -114,6 +115,7 @@ def test_each_checker_config_runs_through_the_pipeline(
     check_run(tmp_path / "run")
 
 
+@pytest.mark.slow
 def test_hhem_config_runs_with_harness_run(
     tiny: Any,
     benchmark: Path,
