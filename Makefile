@@ -38,7 +38,9 @@ lint: install-test
 # System packages the tests use for real: Debian's Chromium for the HTML report
 # (never `playwright install`) and pdflatex + booktabs to compile report.tex.
 # Installed here when missing and we are root (CI is); otherwise install them
-# yourself or those tests fail (browser) / skip (pdflatex).
+# yourself. Under `make pytest` a missing Chromium fails its test; a missing
+# pdflatex skips by design (tests/requires.py, TOOLS: the LaTeX is also checked
+# as text), with the install command in the skip reason.
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdflatex >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then \
@@ -51,8 +53,10 @@ system-deps:
 	  else echo "install chromium, texlive-latex-base and texlive-latex-recommended" >&2; fi; \
 	fi
 
+# HARNESS_REQUIRE_ALL=1: a test whose extra, tool or ../shared file is missing
+# fails instead of skipping (tests/requires.py), so this target cannot pass by skipping.
 pytest: install-test system-deps
-	$(BIN)/pytest -q
+	HARNESS_REQUIRE_ALL=1 $(BIN)/pytest -q
 
 test: lint pytest
 

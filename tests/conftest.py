@@ -13,9 +13,28 @@ from typing import Any
 
 import pytest
 
+from tests.requires import check_marker, require
+
 REPO = Path(__file__).resolve().parents[1]
 BACKEND_FIXTURES = Path(__file__).parent / "fixtures" / "backend"
 HarnessCLI = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``requires`` marker (tests/requires.py)."""
+    config.addinivalue_line(
+        "markers",
+        "requires(*modules, extra=None, tool=None, shared=None): what the test needs beyond "
+        "the light install; skipped naming it if missing (failed under CI=true or "
+        "HARNESS_REQUIRE_ALL=1)",
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Check every ``requires`` marker of ``item`` before its fixtures run."""
+    for marker in item.iter_markers("requires"):
+        check_marker(marker)
 
 
 @pytest.fixture
@@ -65,6 +84,7 @@ def fake_openai() -> ModuleType:
 @pytest.fixture(scope="session")
 def tiny_models() -> ModuleType:
     """The tiny-model builder module (tests/fixtures/backend/tiny_models.py)."""
+    require("torch", "transformers", extra="models")
     return _fixture_module("tiny_models.py")
 
 

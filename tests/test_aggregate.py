@@ -3,36 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from typing import Any
 
 import pytest
 
 from harness.config import parse_config
 from harness.metric import METRICS
-from harness.records import Example, Output, Score
+from harness.records import Example, Output
 from harness.runner import aggregate
-
-#: system → value ("rouge.rouge1") → example id → number.
-Table = dict[str, dict[str, dict[str, float | None]]]
-
-
-def _column(values: Sequence[float | None]) -> dict[str, float | None]:
-    return {f"e{index}": value for index, value in enumerate(values)}
-
-
-def _scores(table: Table) -> list[Score]:
-    """system → value ("rouge.rouge1") → example id → number, as Score records."""
-    scores = []
-    for system, per_value in table.items():
-        by_example: dict[tuple[str, str], dict[str, float | None]] = {}
-        for value, per_example in per_value.items():
-            metric, _, short = value.partition(".")
-            for example_id, number in per_example.items():
-                by_example.setdefault((example_id, metric), {})[short] = number
-        for (example_id, metric), values in by_example.items():
-            scores.append(Score(example_id=example_id, system=system, metric=metric, values=values))
-    return scores
+from tests.fixtures.score_table import Table, column, scores_of
 
 
 def _aggregate(table: Table, **config: Any) -> dict[str, Any]:
@@ -48,23 +27,23 @@ def _aggregate(table: Table, **config: Any) -> dict[str, Any]:
     outputs = [Output(example_id=i, system=s, summary="x") for s in table for i in ids]
     entries = [METRICS.get("rouge"), METRICS.get("length")]
     examples = [Example(id=i, source="x") for i in ids]
-    return aggregate(run_config, entries, outputs, _scores(table), examples)
+    return aggregate(run_config, entries, outputs, scores_of(table), examples)
 
 
 def test_aggregate_adds_paired_comparisons_with_the_baseline() -> None:
     base = [0.3 + 0.01 * i for i in range(20)]
     table: Table = {
         "lead3": {
-            "rouge.rouge1": _column(base),
-            "rouge.rouge2": _column([0.2] * 20),
-            "length.words": _column([50.0] * 20),
+            "rouge.rouge1": column(base),
+            "rouge.rouge2": column([0.2] * 20),
+            "length.words": column([50.0] * 20),
         },
         "short": {
-            "rouge.rouge1": _column([v - 0.05 for v in base]),
-            "rouge.rouge2": _column([0.2] * 19 + [None]),
-            "length.words": _column([20.0] * 19 + [60.0]),
+            "rouge.rouge1": column([v - 0.05 for v in base]),
+            "rouge.rouge2": column([0.2] * 19 + [None]),
+            "length.words": column([20.0] * 19 + [60.0]),
         },
-        "other": {"rouge.rouge1": _column([None] * 19 + [0.5])},
+        "other": {"rouge.rouge1": column([None] * 19 + [0.5])},
     }
     results = _aggregate(table, baseline="lead3")
     for key in ("name", "systems", "values", "results", "failures", "errors", "n_examples"):
@@ -103,9 +82,9 @@ def test_aggregate_adds_paired_comparisons_with_the_baseline() -> None:
 
 
 def test_aggregate_default_baseline_is_the_first_system() -> None:
-    table: Table = {"a": {"rouge.rouge1": _column([0.1, 0.2])}, "b": {}}
+    table: Table = {"a": {"rouge.rouge1": column([0.1, 0.2])}, "b": {}}
     results = _aggregate(table)
     assert results["baseline"] == "a"
     assert list(results["comparisons"]) == ["b"]
-    single = _aggregate({"a": {"rouge.rouge1": _column([0.1])}})
+    single = _aggregate({"a": {"rouge.rouge1": column([0.1])}})
     assert single["comparisons"] == {}

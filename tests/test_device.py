@@ -15,7 +15,10 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never download in tests
 
-torch = pytest.importorskip("torch")
+from tests.requires import require
+
+require("torch", extra="models")  # the whole module: `auto` asks torch what it sees
+import torch  # noqa: E402
 
 from harness.device import describe_device, resolve_device  # noqa: E402
 from harness.errors import ConfigError  # noqa: E402

@@ -31,10 +31,11 @@ from harness.records import Example
 from harness.report import render_reports
 from harness.runner import plan_score_tasks, run_pipeline, score_batch
 from harness.store import RunDir
+from tests.requires import SHARED
 
 HarnessCLI = Callable[..., "subprocess.CompletedProcess[str]"]
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+
 NEWS = SHARED / "data" / "summedits" / "summedits_news.json"
 WORKERS = Path(__file__).parent / "fixtures" / "executor" / "workers.py"
 #: What must be byte-identical whatever the executor (report.html also shows latencies).
@@ -83,7 +84,7 @@ cache: off
     return load_config(path)
 
 
-@pytest.mark.skipif(not NEWS.is_file(), reason="../shared/data is not beside the checkout")
+@pytest.mark.requires(shared="data/summedits/summedits_news.json")
 def test_local_and_process_pool_write_byte_identical_results(tmp_path: Path) -> None:
     local = run(summedits_config(tmp_path, "local"), LocalExecutor(), tmp_path / "local")
     pooled = run(summedits_config(tmp_path, "pool"), ProcessExecutor(2), tmp_path / "pool")
@@ -231,7 +232,7 @@ def test_address_without_ray_is_a_config_error(harness_cli: HarnessCLI, tmp_path
     assert "run.yaml: executor: address is for kind: ray (kind is 'process')" in done.stderr
 
 
-@pytest.mark.skipif(not NEWS.is_file(), reason="../shared/data is not beside the checkout")
+@pytest.mark.requires(shared="data/summedits/summedits_news.json")
 def test_harness_score_with_workers_rescored_the_same_bytes(
     harness_cli: HarnessCLI, tmp_path: Path
 ) -> None:

@@ -18,7 +18,7 @@ from harness.report import render_reports
 from harness.runner import run_pipeline
 from harness.store import RunDir
 
-pytest.importorskip("ray")
+pytestmark = pytest.mark.requires("ray", extra="ray")
 
 HarnessCLI = Callable[..., "subprocess.CompletedProcess[str]"]
 WORKERS = Path(__file__).parent / "fixtures" / "executor" / "workers.py"

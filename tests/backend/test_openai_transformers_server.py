@@ -10,7 +10,6 @@ them the test skips with the install command.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import socket
 import subprocess
@@ -28,11 +27,7 @@ from harness.runner import run_pipeline
 
 SERVER_MODULES = ("torch", "transformers", "fastapi", "uvicorn")
 
-pytestmark = pytest.mark.skipif(
-    any(importlib.util.find_spec(name) is None for name in SERVER_MODULES),
-    reason="needs transformers serve: pip install -e '.[test]' (torch, transformers, "
-    "fastapi, uvicorn)",
-)
+pytestmark = pytest.mark.requires(*SERVER_MODULES, extra="test")
 
 #: The server loads the model before it answers; on a loaded 2-core machine that is seconds.
 START_TIMEOUT_S = 120
@@ -84,6 +79,7 @@ def served_model(
         log.close()
 
 
+@pytest.mark.slow
 def test_openai_backend_summarises_with_a_real_local_server(
     served_model: tuple[str, str], tmp_path: Path
 ) -> None:

@@ -10,13 +10,13 @@ from harness.benchmark import load_benchmark
 from harness.benchmark._briefs import parse_briefs
 from harness.config import BenchmarkConfig
 from harness.errors import BenchmarkError
+from tests.requires import shared
 
-SEED = Path(__file__).resolve().parents[2] / ".." / "shared" / "seed" / "000_96fdd32d9fc88bea.txt"
+SEED = "seed/000_96fdd32d9fc88bea.txt"  # under ../shared
 
 
 def test_seed_file_has_ten_briefs() -> None:
-    assert SEED.exists(), f"shared seed data missing: {SEED}"
-    bench = load_benchmark(BenchmarkConfig(path=str(SEED)))
+    bench = load_benchmark(BenchmarkConfig(path=str(shared(SEED))))
     assert bench.info["format"] == "briefs"
     examples = bench.examples
     assert [e.id for e in examples] == [f"000_96fdd32d9fc88bea-{n:03d}" for n in range(1, 11)]

@@ -12,8 +12,10 @@ import pytest
 from harness.benchmark import load_benchmark
 from harness.config import BenchmarkConfig, FieldMap
 from harness.errors import BenchmarkError, MissingDependencyError
+from tests.requires import require
 
-datasets = pytest.importorskip("datasets")
+require("datasets", extra="hf")  # every test here builds a dataset
+import datasets  # noqa: E402
 
 FIELDS = FieldMap(id="uid", source="article", reference="highlights", label="score")
 

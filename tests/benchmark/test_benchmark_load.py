@@ -10,8 +10,8 @@ import pytest
 from harness.benchmark import Benchmark, load_benchmark
 from harness.config import BenchmarkConfig, FieldMap
 from harness.errors import BenchmarkError, ConfigError
+from tests.requires import SHARED, shared
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 SUMMEDITS_NEWS = SHARED / "data" / "summedits" / "summedits_news.json"
 SUMMEDITS_FIELDS = FieldMap(id="id", source="doc", summary="summary", label="label")
 INFO_KEYS = {
@@ -27,7 +27,7 @@ INFO_KEYS = {
 
 
 def _summedits(**changes: object) -> Benchmark:
-    assert SUMMEDITS_NEWS.exists(), f"shared data missing: {SUMMEDITS_NEWS}"
+    shared("data/summedits/summedits_news.json")
     config = BenchmarkConfig.model_validate(
         {"path": str(SUMMEDITS_NEWS), "fields": SUMMEDITS_FIELDS.model_dump(), **changes}
     )

@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.requires import SHARED
+
 # The harness_cli fixture (tests/conftest.py) runs `python -m harness` as a subprocess.
 HarnessCLI = Callable[..., subprocess.CompletedProcess[str]]
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
+
 FIXTURES = REPO / "tests" / "fixtures" / "runner"
 
 
@@ -29,6 +31,7 @@ def env(tmp_path: Path) -> dict[str, str]:
     return values
 
 
+@pytest.mark.slow
 def test_quickstart_run_score_report(
     tmp_path: Path, env: dict[str, str], harness_cli: HarnessCLI
 ) -> None:
@@ -166,7 +169,9 @@ def test_malformed_benchmark_line_is_one_clear_error(
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is not beside the checkout")
+@pytest.mark.slow
+@pytest.mark.requires(shared="seed/000_96fdd32d9fc88bea.txt")
+@pytest.mark.requires(shared="data/summedits/summedits_news.json")
 def test_seed_briefs_and_summedits_configs(
     tmp_path: Path, env: dict[str, str], harness_cli: HarnessCLI
 ) -> None:
@@ -232,6 +237,7 @@ def test_killed_run_resumes_from_cache(
     assert len(calls.read_text().splitlines()) == first_calls + (8 - hits)
 
 
+@pytest.mark.slow
 def test_two_runs_sharing_one_cache_at_once(
     tmp_path: Path, env: dict[str, str], harness_cli: HarnessCLI
 ) -> None:

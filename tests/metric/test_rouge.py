@@ -5,18 +5,35 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
-from rouge_score import rouge_scorer, tokenizers
 
 from harness.metric import MetricInput
 from harness.metric.rouge import ROUGE_TYPES, RougeMetric, RougeParams, one_sentence_per_line
 from harness.records import Example
 from harness.text import split_sentences
+from tests.requires import shared
 
 ALL_TYPES: list[str] = list(ROUGE_TYPES)
+#: The reference implementation (rouge-score, Google's) that the values are compared with.
+NEEDS_ROUGE_SCORE = pytest.mark.requires("rouge_score", extra="evaluate")
+
+
+def _scorer(types: list[str], **kwargs: Any) -> Any:
+    """``rouge_score.rouge_scorer.RougeScorer(types, **kwargs)`` (imported here: an extra)."""
+    from rouge_score import rouge_scorer
+
+    return rouge_scorer.RougeScorer(types, **kwargs)
+
+
+def _tokenizer(use_stemmer: bool) -> Any:
+    """rouge-score's ``DefaultTokenizer``."""
+    from rouge_score import tokenizers
+
+    return tokenizers.DefaultTokenizer(use_stemmer=use_stemmer)
+
 
 PAIRS = [
     (
@@ -43,7 +60,7 @@ def _item(summary: str, *references: str) -> MetricInput:
 
 def _direct(summary: str, references: list[str], types: list[str], stem: bool) -> dict[str, float]:
     """rouge-score called directly, with the documented preprocessing."""
-    scorer = rouge_scorer.RougeScorer(types, use_stemmer=stem)
+    scorer = _scorer(types, use_stemmer=stem)
     prediction = "\n".join(split_sentences(summary))
     targets = ["\n".join(split_sentences(ref)) for ref in references]
     return {
@@ -54,6 +71,7 @@ def _direct(summary: str, references: list[str], types: list[str], stem: bool) -
 
 @pytest.mark.parametrize("stem", [True, False])
 @pytest.mark.parametrize(("summary", "reference"), PAIRS)
+@NEEDS_ROUGE_SCORE
 def test_values_equal_rouge_score(summary: str, reference: str, stem: bool) -> None:
     metric = RougeMetric(RougeParams(use_stemmer=stem))
     [result] = metric.score([_item(summary, reference)])
@@ -61,12 +79,13 @@ def test_values_equal_rouge_score(summary: str, reference: str, stem: bool) -> N
     assert result.values == _direct(summary, [reference], ALL_TYPES, stem)
 
 
+@NEEDS_ROUGE_SCORE
 def test_multi_reference_is_per_type_max_and_equals_score_multi() -> None:
     summary = "the quick brown fox jumps over the lazy dog"
     shuffled = "dog lazy the over jumps fox brown quick the"  # all unigrams, no bigram
     prefix = "the quick brown fox"  # fewer unigrams, but whole bigrams and a long LCS
     references = [shuffled, prefix, PAIRS[0][1]]
-    scorer = rouge_scorer.RougeScorer(ALL_TYPES, use_stemmer=True)
+    scorer = _scorer(ALL_TYPES, use_stemmer=True)
     per_ref = [scorer.score(ref, summary) for ref in references]
     # The case is only meaningful if different types pick different references.
     assert per_ref[0]["rouge1"].fmeasure > per_ref[1]["rouge1"].fmeasure
@@ -80,6 +99,7 @@ def test_multi_reference_is_per_type_max_and_equals_score_multi() -> None:
     assert result.values == {name: multi[name].fmeasure for name in ALL_TYPES}
 
 
+@NEEDS_ROUGE_SCORE
 def test_multi_reference_on_multi_sentence_texts() -> None:
     summary = PAIRS[1][0]
     references = [PAIRS[1][1], PAIRS[0][1], PAIRS[2][1]]
@@ -101,15 +121,17 @@ def test_summary_equal_to_reference_scores_one() -> None:
         "Mr. Kim left at 5 p.m. on Monday. He returned.\n\nNew para — with a dash.",
     ],
 )
+@NEEDS_ROUGE_SCORE
 def test_newline_joining_leaves_tokens_unchanged(text: str) -> None:
-    tokenizer = tokenizers.DefaultTokenizer(use_stemmer=True)
+    tokenizer = _tokenizer(True)
     assert tokenizer.tokenize(one_sentence_per_line(text)) == tokenizer.tokenize(text)
 
 
 @pytest.mark.parametrize(("summary", "reference"), PAIRS)
+@NEEDS_ROUGE_SCORE
 def test_newline_joining_leaves_rouge_1_2_l_unchanged(summary: str, reference: str) -> None:
     types = ["rouge1", "rouge2", "rougeL"]
-    scorer = rouge_scorer.RougeScorer(types, use_stemmer=True)
+    scorer = _scorer(types, use_stemmer=True)
     raw = scorer.score(reference, summary)
     [result] = RougeMetric(RougeParams()).score([_item(summary, reference)])
     assert {name: result.values[name] for name in types} == {
@@ -117,6 +139,7 @@ def test_newline_joining_leaves_rouge_1_2_l_unchanged(summary: str, reference: s
     }
 
 
+@NEEDS_ROUGE_SCORE
 def test_unselected_types_are_none() -> None:
     summary, reference = PAIRS[0]
     [result] = RougeMetric(RougeParams(types=["rougeLsum", "rouge2"])).score(
@@ -194,8 +217,6 @@ def test_fingerprint() -> None:
 
 # --- the shared SummEdits and QAGS data: every pair, every value, float equality ---
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-
 
 def _shared_pairs() -> list[tuple[str, str, str]]:
     """Every shared (id, reference, summary) pair, each once.
@@ -205,9 +226,9 @@ def _shared_pairs() -> list[tuple[str, str, str]]:
     against the reference (which repeats the source there, so it is not added
     twice).
     """
-    summedits = sorted((SHARED / "summedits").glob("*.json"))
-    qags = SHARED / "qags" / "qags_cnndm.json"
-    assert len(summedits) == 4 and qags.is_file(), f"shared data missing under {SHARED}"
+    summedits = sorted(shared("data/summedits").glob("*.json"))
+    qags = shared("data/qags/qags_cnndm.json")
+    assert len(summedits) == 4, f"expected 4 SummEdits files under {summedits}"
     pairs: dict[tuple[str, str], str] = {}
     for path in summedits:
         for row in json.loads(path.read_text(encoding="utf-8")):
@@ -220,21 +241,26 @@ def _shared_pairs() -> list[tuple[str, str, str]]:
     return [(key, reference, summary) for (reference, summary), key in pairs.items()]
 
 
-class _MemoTokenizer(tokenizers.DefaultTokenizer):
+def _memo_tokenizer(use_stemmer: bool) -> Any:
     """rouge-score's own tokenizer, memoised per text: the same tokens, and a
     document shared by many SummEdits summaries is stemmed once, not per pair."""
+    from rouge_score import tokenizers
 
-    def __init__(self, use_stemmer: bool) -> None:
-        super().__init__(use_stemmer=use_stemmer)
-        self._memo: dict[str, list[str]] = {}
+    class MemoTokenizer(tokenizers.DefaultTokenizer):  # type: ignore[misc]
+        def __init__(self, use_stemmer: bool) -> None:
+            super().__init__(use_stemmer=use_stemmer)
+            self._memo: dict[str, list[str]] = {}
 
-    def tokenize(self, text: str) -> list[str]:
-        if text not in self._memo:
-            self._memo[text] = super().tokenize(text)
-        return self._memo[text]
+        def tokenize(self, text: str) -> list[str]:
+            if text not in self._memo:
+                self._memo[text] = super().tokenize(text)
+            return self._memo[text]
+
+    return MemoTokenizer(use_stemmer)
 
 
 @pytest.mark.slow
+@NEEDS_ROUGE_SCORE
 def test_values_equal_rouge_score_on_every_shared_pair() -> None:
     pairs = _shared_pairs()
     assert len(pairs) > 5000
@@ -243,7 +269,7 @@ def test_values_equal_rouge_score_on_every_shared_pair() -> None:
     results = [
         result for i in range(0, len(items), 64) for result in metric.score(items[i : i + 64])
     ]
-    reference_scorer = rouge_scorer.RougeScorer(ALL_TYPES, tokenizer=_MemoTokenizer(True))
+    reference_scorer = _scorer(ALL_TYPES, tokenizer=_memo_tokenizer(True))
     differ = []
     compared = 0
     for (key, reference, summary), result in zip(pairs, results, strict=True):
@@ -259,9 +285,10 @@ def test_values_equal_rouge_score_on_every_shared_pair() -> None:
 
 
 @pytest.mark.slow
+@NEEDS_ROUGE_SCORE
 def test_sentence_lines_leave_tokens_unchanged_on_every_shared_text() -> None:
     """So the harness's rouge1/2/L equal rouge-score's on the texts as given."""
-    tokenizer = _MemoTokenizer(False)
+    tokenizer = _memo_tokenizer(False)
     texts = {text for _, reference, summary in _shared_pairs() for text in (reference, summary)}
     changed = [
         text[:60]

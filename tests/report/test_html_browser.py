@@ -20,8 +20,8 @@ import pytest
 
 from harness.report import render_reports
 from harness.store import RunDir
+from tests.requires import require_tool
 
-CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parents[2]
 PAYLOAD = 'Two died. <script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
 ERROR_PAYLOAD = '<img src=x onerror="window.__xss=3">backend crashed & burned'
@@ -131,9 +131,9 @@ def _first_column(page: Any) -> list[str]:
     return [text.replace("baseline", "").strip() for text in cells]
 
 
+@pytest.mark.requires("playwright", extra="test")
+@pytest.mark.requires(tool="chromium")
 def test_report_in_chromium(run_dir: tuple[RunDir, str, str], tmp_path: Path) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is missing: install it with `sudo apt-get install chromium`")
     from playwright.sync_api import sync_playwright
 
     run, target, failed = run_dir
@@ -144,7 +144,7 @@ def test_report_in_chromium(run_dir: tuple[RunDir, str, str], tmp_path: Path) ->
     requests: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
+            executable_path=require_tool("chromium"),
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         try:

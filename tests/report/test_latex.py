@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import pytest
 
 from harness.report import build_table, escape_latex, to_latex
+from tests.requires import require_tool
 
 NASTY_SYSTEM = r"R&D_50% $cost$ #1 {x} ~y^2 \path"
 NASTY_NAME = "run_#1 & 100%"
@@ -193,9 +193,7 @@ def test_line_breaks_in_names_stay_on_one_row() -> None:
 
 @pytest.mark.parametrize("hostile", [False, True])
 def test_compiles_with_pdflatex(tmp_path: Path, hostile: bool) -> None:
-    pdflatex = shutil.which("pdflatex")
-    if pdflatex is None:
-        pytest.skip("pdflatex is not on PATH (install e.g. `apt-get install texlive-latex-extra`)")
+    pdflatex = require_tool("pdflatex")
     results = _broken_lines_results() if hostile else make_results()
     (tmp_path / "report.tex").write_text(to_latex(build_table(results)), encoding="utf-8")
     (tmp_path / "main.tex").write_text(
@@ -295,9 +293,7 @@ def _wide_results(values: int) -> dict[str, Any]:
 
 def pdflatex_log(tmp_path: Path, table_tex: str, preamble: str = "") -> str:
     """Compile ``table_tex`` in a one-column article; the log (the test fails on an error)."""
-    pdflatex = shutil.which("pdflatex")
-    if pdflatex is None:
-        pytest.skip("pdflatex is not on PATH (`make system-deps` installs texlive-latex-base)")
+    pdflatex = require_tool("pdflatex")
     (tmp_path / "table.tex").write_text(table_tex, encoding="utf-8")
     (tmp_path / "main.tex").write_text(
         "\\documentclass{article}\n\\usepackage{booktabs}\n" + preamble + "\\begin{document}\n"

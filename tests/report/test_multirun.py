@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ import pytest
 from harness.config import ReportConfig
 from harness.errors import ConfigError
 from harness.report.multirun import build_multi, to_csv_multi, to_latex_multi, to_markdown_multi
+from tests.requires import require_tool
 
 VALUES = ["rouge.rouge2", "numbers.precision", "entities.precision", "consistency.score"]
 
@@ -236,9 +236,7 @@ def test_latex_groups_runs_under_multicolumn_headers(runs: list[Path]) -> None:
 
 
 def _compile(tmp_path: Path, tex: str, preamble: str) -> str:
-    pdflatex = shutil.which("pdflatex")
-    if pdflatex is None:
-        pytest.skip("pdflatex is not on PATH (`make system-deps` installs texlive-latex-base)")
+    pdflatex = require_tool("pdflatex")
     (tmp_path / "table.tex").write_text(tex, encoding="utf-8")
     (tmp_path / "main.tex").write_text(
         "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{booktabs}\n"

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from harness.text.restore import detokenise, is_tokenised, is_uncased, restore, truecase
+from tests.requires import shared
 
 ROOT = Path(__file__).resolve().parents[2]
 NEWSBRIEFS = ROOT / "benchmarks" / "newsbriefs" / "articles.jsonl"
 SMOLLM2 = ROOT / "benchmarks" / "newsbriefs" / "outputs" / "smollm2_summaries.jsonl"
-SUMMEDITS = ROOT.parent / "shared" / "data" / "summedits" / "summedits_news.json"
+SUMMEDITS = "data/summedits/summedits_news.json"  # under ../shared
 
 SOURCE = (
     "Apple's iPad sold well in the U.S. in March, the company said. Apple said the Bank of "
@@ -125,7 +126,9 @@ def _cased_texts() -> list[tuple[str, str]]:
     with SMOLLM2.open(encoding="utf-8") as handle:
         for row in map(json.loads, handle):
             pairs.append((by_id.get(row.get("id", ""), ""), row.get("summary") or ""))
-    pairs += [(row["doc"], row["summary"]) for row in json.loads(SUMMEDITS.read_text("utf-8"))]
+    pairs += [
+        (row["doc"], row["summary"]) for row in json.loads(shared(SUMMEDITS).read_text("utf-8"))
+    ]
     return pairs
 
 
