@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from harness.text.quotes import quotations, unquoted_quotations
-
-SUMMEDITS = Path(__file__).resolve().parents[3] / "shared" / "data" / "summedits"
+from tests.requires import shared
 
 DIALOGUE = (
     "Joseph: Round three: Wet Leisure Attendant! . Alonzo: This has to be a pimp! . "
@@ -64,10 +62,7 @@ def test_unbalanced_straight_quotes_are_not_read() -> None:
 @pytest.mark.parametrize("domain", ["news", "podcast", "sales_email", "samsum"])
 def test_faithful_copies_of_the_shipped_sources_are_never_misquotes(domain: str) -> None:
     # Quoting the first sentence of a shipped source, verbatim, is never a misquote.
-    path = SUMMEDITS / f"summedits_{domain}.json"
-    if not path.exists():
-        pytest.skip(f"{path} is missing: ../shared must sit beside the checkout")
-    rows = json.loads(path.read_text("utf-8"))
+    rows = json.loads(shared(f"data/summedits/summedits_{domain}.json").read_text("utf-8"))
     for row in rows[::25]:
         sentence = row["doc"].replace('"', "").split(". ")[0]
         assert unquoted_quotations(f'It says "{sentence}".', row["doc"].replace('"', "")) == []
