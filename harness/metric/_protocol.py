@@ -68,6 +68,8 @@ class Metric(Protocol):
 
 ParamsT = TypeVar("ParamsT", bound=BaseModel)
 MetricFactory = Callable[[Any], Metric]
+# What @metric decorates: a metric class or a function, kept as it is.
+FactoryT = TypeVar("FactoryT", bound=MetricFactory)
 
 
 DynamicValues = Callable[[Any], Sequence[ValueSpec]]
@@ -136,8 +138,12 @@ def metric(
     description: str,
     dynamic_values: Callable[[ParamsT], Sequence[ValueSpec]] | None = None,
     dynamic_requires: Callable[[ParamsT], Sequence[Requirement]] | None = None,
-) -> Callable[[Callable[[ParamsT], Metric]], Callable[[ParamsT], Metric]]:
-    """Register a metric factory.
+) -> Callable[[FactoryT], FactoryT]:
+    """Register a metric: decorate its class (or a factory function).
+
+    The decorated callable takes the validated params and returns the
+    metric; a metric class whose ``__init__(params)`` does the building is
+    its own factory, so most metrics need no ``build_*`` function.
 
     Args:
         name: The name configs use in ``metrics``.
@@ -153,7 +159,7 @@ def metric(
             requirement with default params).
     """
 
-    def register(factory: Callable[[ParamsT], Metric]) -> Callable[[ParamsT], Metric]:
+    def register(factory: FactoryT) -> FactoryT:
         METRICS.add(
             name,
             MetricEntry(

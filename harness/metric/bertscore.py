@@ -59,7 +59,6 @@ from harness.metric._models import (
     resolve_model,
 )
 from harness.metric._protocol import (
-    Metric,
     MetricInput,
     MetricResult,
     Requirement,
@@ -130,6 +129,29 @@ def _load_encoder(location: str, num_layers: int, device: str) -> tuple[Any, Any
     return load_model(PURPOSE, model, load, expected=(KeyError,))
 
 
+def _requires(params: BertScoreParams) -> list[Requirement]:
+    return [params.against]
+
+
+@metric(
+    "bertscore",
+    params=BertScoreParams,
+    values=[
+        ValueSpec(
+            "precision", True, "BERTScore precision: summary tokens matched in the comparison text"
+        ),
+        ValueSpec(
+            "recall", True, "BERTScore recall: comparison-text tokens matched in the summary"
+        ),
+        ValueSpec(
+            "f1", True, "BERTScore F1 (Zhang et al., 2020); best reference by F1 when several"
+        ),
+    ],
+    requires=["reference"],
+    dynamic_requires=_requires,
+    description="BERTScore P/R/F1 against the references, or the source with against: source"
+    " (bert-score; offline default all-MiniLM-L6-v2).",
+)
 class BertScoreMetric:
     """BERTScore against the best reference, or against the source (module docstring).
 
@@ -140,6 +162,10 @@ class BertScoreMetric:
     Attributes:
         runs_on: The device it computes on, for the manifest
             (e.g. ``"cpu"``, ``"cuda (NVIDIA H100 80GB HBM3)"``).
+
+    Raises:
+        MissingDependencyError: bert-score, transformers or torch is not installed.
+        MetricError: The model cannot be resolved or loaded.
     """
 
     def __init__(self, params: BertScoreParams) -> None:
@@ -230,38 +256,4 @@ class BertScoreMetric:
         )
 
 
-def _requires(params: BertScoreParams) -> list[Requirement]:
-    return [params.against]
-
-
-@metric(
-    "bertscore",
-    params=BertScoreParams,
-    values=[
-        ValueSpec(
-            "precision", True, "BERTScore precision: summary tokens matched in the comparison text"
-        ),
-        ValueSpec(
-            "recall", True, "BERTScore recall: comparison-text tokens matched in the summary"
-        ),
-        ValueSpec(
-            "f1", True, "BERTScore F1 (Zhang et al., 2020); best reference by F1 when several"
-        ),
-    ],
-    requires=["reference"],
-    dynamic_requires=_requires,
-    description="BERTScore P/R/F1 against the references, or the source with against: source"
-    " (bert-score; offline default all-MiniLM-L6-v2).",
-)
-def build_bertscore(params: BertScoreParams) -> Metric:
-    """Build the ``bertscore`` metric (requires references, or the source with
-    ``against: source``).
-
-    Raises:
-        MissingDependencyError: bert-score, transformers or torch is not installed.
-        MetricError: The model cannot be resolved or loaded.
-    """
-    return BertScoreMetric(params)
-
-
-__all__ = ["BertScoreMetric", "BertScoreParams", "build_bertscore", "default_layer"]
+__all__ = ["BertScoreMetric", "BertScoreParams", "default_layer"]

@@ -64,7 +64,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from harness.config import MetricConfig
 from harness.metric._protocol import (
-    Metric,
     MetricInput,
     MetricResult,
     ValueSpec,
@@ -362,6 +361,33 @@ def negation_mismatches(summary: str, source: str) -> list[dict[str, Any]]:
     return findings
 
 
+@metric(
+    "consistency",
+    params=ConsistencyParams,
+    values=[
+        ValueSpec(
+            "score",
+            True,
+            "Model-free faithfulness in [0, 1]: (1 − 2 × copy_novelty) × exp(−0.7 per flag)",
+        ),
+        ValueSpec("novel_bigrams", False, "Share of summary word bigrams absent from the source"),
+        ValueSpec(
+            "copy_novelty",
+            False,
+            "The novel bigram share that lowers the score: novel_bigrams capped at 0.2"
+            " (more is rewording, which says nothing about faithfulness)",
+        ),
+        ValueSpec(
+            "flags",
+            False,
+            "Flagged numbers, entities, slot substitutions, weekdays, clock times,"
+            " prefix antonyms, negation mismatches and misquotations",
+        ),
+    ],
+    requires=["source"],
+    description="One model-free faithfulness score combining the number, entity, substitution"
+    " and negation checks with the bigram novelty of near-copy summaries.",
+)
 class ConsistencyMetric:
     """Combines number, entity and negation flags with capped bigram novelty (module docstring)."""
 
@@ -437,35 +463,3 @@ def _overlaps_any(finding: dict[str, Any], others: Sequence[dict[str, Any]]) -> 
     """Whether ``finding``'s summary span overlaps a span already flagged (counted once)."""
     start, end = finding["span"]
     return any(other["span"][0] < end and other["span"][1] > start for other in others)
-
-
-@metric(
-    "consistency",
-    params=ConsistencyParams,
-    values=[
-        ValueSpec(
-            "score",
-            True,
-            "Model-free faithfulness in [0, 1]: (1 − 2 × copy_novelty) × exp(−0.7 per flag)",
-        ),
-        ValueSpec("novel_bigrams", False, "Share of summary word bigrams absent from the source"),
-        ValueSpec(
-            "copy_novelty",
-            False,
-            "The novel bigram share that lowers the score: novel_bigrams capped at 0.2"
-            " (more is rewording, which says nothing about faithfulness)",
-        ),
-        ValueSpec(
-            "flags",
-            False,
-            "Flagged numbers, entities, slot substitutions, weekdays, clock times,"
-            " prefix antonyms, negation mismatches and misquotations",
-        ),
-    ],
-    requires=["source"],
-    description="One model-free faithfulness score combining the number, entity, substitution"
-    " and negation checks with the bigram novelty of near-copy summaries.",
-)
-def build_consistency(params: ConsistencyParams) -> Metric:
-    """Build the ``consistency`` metric."""
-    return ConsistencyMetric(params)

@@ -42,7 +42,7 @@ from harness.metric._models import (
     require,
     resolve_model,
 )
-from harness.metric._protocol import Metric, MetricInput, MetricResult, ValueSpec, metric
+from harness.metric._protocol import MetricInput, MetricResult, ValueSpec, metric
 from harness.records import Fingerprint
 from harness.text.sentences import sentence_spans
 
@@ -79,6 +79,26 @@ def _load_sentence_transformer(location: str, device: str) -> Any:
     return load_model(PURPOSE, model, lambda: module.SentenceTransformer(location, device=device))
 
 
+@metric(
+    "embedding",
+    params=EmbeddingParams,
+    values=[
+        ValueSpec(
+            "min",
+            True,
+            "Lowest, over summary sentences, of the best cosine similarity to a source sentence"
+            " (Sentence-BERT embeddings)",
+        ),
+        ValueSpec(
+            "mean",
+            True,
+            "Mean, over summary sentences, of the best cosine similarity to a source sentence",
+        ),
+    ],
+    requires=["source"],
+    description="Sentence-embedding support: each summary sentence's best cosine similarity to"
+    " a source sentence (sentence-transformers; offline default all-MiniLM-L6-v2).",
+)
 class EmbeddingMetric:
     """Best-match cosine similarity of summary sentences to source sentences.
 
@@ -89,6 +109,10 @@ class EmbeddingMetric:
     Attributes:
         runs_on: The device it computes on, for the manifest
             (e.g. ``"cpu"``, ``"cuda (NVIDIA H100 80GB HBM3)"``).
+
+    Raises:
+        MissingDependencyError: sentence-transformers (or torch) is not installed.
+        MetricError: The model cannot be resolved or loaded.
     """
 
     def __init__(self, params: EmbeddingParams) -> None:
@@ -174,34 +198,4 @@ class EmbeddingMetric:
         return MetricResult(values={"min": cosine, "mean": float(best.mean())}, findings=[finding])
 
 
-@metric(
-    "embedding",
-    params=EmbeddingParams,
-    values=[
-        ValueSpec(
-            "min",
-            True,
-            "Lowest, over summary sentences, of the best cosine similarity to a source sentence"
-            " (Sentence-BERT embeddings)",
-        ),
-        ValueSpec(
-            "mean",
-            True,
-            "Mean, over summary sentences, of the best cosine similarity to a source sentence",
-        ),
-    ],
-    requires=["source"],
-    description="Sentence-embedding support: each summary sentence's best cosine similarity to"
-    " a source sentence (sentence-transformers; offline default all-MiniLM-L6-v2).",
-)
-def build_embedding(params: EmbeddingParams) -> Metric:
-    """Build the ``embedding`` metric.
-
-    Raises:
-        MissingDependencyError: sentence-transformers (or torch) is not installed.
-        MetricError: The model cannot be resolved or loaded.
-    """
-    return EmbeddingMetric(params)
-
-
-__all__ = ["EmbeddingMetric", "EmbeddingParams", "build_embedding"]
+__all__ = ["EmbeddingMetric", "EmbeddingParams"]

@@ -63,7 +63,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from harness.metric._protocol import Metric, MetricInput, MetricResult, ValueSpec, metric
+from harness.metric._protocol import MetricInput, MetricResult, ValueSpec, metric
 from harness.records import Fingerprint
 from harness.text.aliases import (
     ADMIN_WORDS,
@@ -285,6 +285,33 @@ def _share_kept(key_entities: Sequence[Entity], summary: SourceIndex) -> float |
     return sum(_kept(entity, summary) for entity in distinct) / len(distinct)
 
 
+_VALUES = [
+    ValueSpec(
+        "precision",
+        True,
+        "Share of distinct summary entities supported by the source, with alias resolution"
+        " (prec_s of Nan et al., 2021); null if the summary has no entities",
+    ),
+    ValueSpec(
+        "recall",
+        True,
+        "Share of key entities the summary keeps: the reference's entities, else the source's"
+        " salient ones (mentioned twice or in the first two sentences)",
+    ),
+    ValueSpec(
+        "unsupported", False, "Number of distinct summary entities the source does not support"
+    ),
+]
+
+
+@metric(
+    "entities",
+    params=EntitiesParams,
+    values=_VALUES,
+    requires=["source"],
+    description="Named entities of the summary supported by the source (aliases, acronyms,"
+    " transliterations, demonyms), and key entities kept (Nan et al., 2021).",
+)
 class EntitiesMetric:
     """Entity precision against the source, recall of key entities, unsupported count.
 
@@ -383,53 +410,9 @@ class EntitiesMetric:
         )
 
 
-_VALUES = [
-    ValueSpec(
-        "precision",
-        True,
-        "Share of distinct summary entities supported by the source, with alias resolution"
-        " (prec_s of Nan et al., 2021); null if the summary has no entities",
-    ),
-    ValueSpec(
-        "recall",
-        True,
-        "Share of key entities the summary keeps: the reference's entities, else the source's"
-        " salient ones (mentioned twice or in the first two sentences)",
-    ),
-    ValueSpec(
-        "unsupported", False, "Number of distinct summary entities the source does not support"
-    ),
-]
-
-
-@metric(
-    "entities",
-    params=EntitiesParams,
-    values=_VALUES,
-    requires=["source"],
-    description="Named entities of the summary supported by the source (aliases, acronyms,"
-    " transliterations, demonyms), and key entities kept (Nan et al., 2021).",
-)
-def build_entities(params: EntitiesParams) -> Metric:
-    """Build the ``entities`` metric.
-
-    Args:
-        params: Validated `EntitiesParams`.
-
-    Returns:
-        An `EntitiesMetric`.
-
-    Raises:
-        MetricError: The configured spaCy pipeline is not installed.
-        MissingDependencyError: No spaCy English pipeline is installed.
-    """
-    return EntitiesMetric(params)
-
-
 __all__ = [
     "LEAD_SENTENCES",
     "SALIENT_MENTIONS",
     "EntitiesMetric",
     "EntitiesParams",
-    "build_entities",
 ]

@@ -43,7 +43,7 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
-from harness.metric._protocol import Metric, MetricInput, MetricResult, ValueSpec, metric
+from harness.metric._protocol import MetricInput, MetricResult, ValueSpec, metric
 from harness.records import Fingerprint
 from harness.text import words
 
@@ -122,6 +122,28 @@ class FragmentsParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+_VALUES = [
+    ValueSpec(
+        "coverage",
+        None,
+        "Share of summary words inside text copied from the source (extractiveness, not quality)",
+    ),
+    ValueSpec(
+        "density",
+        None,
+        "Mean squared length of copied fragments per summary word (extractiveness, not quality)",
+    ),
+    ValueSpec("compression", None, "Source words per summary word (descriptive, not quality)"),
+]
+
+
+@metric(
+    "fragments",
+    params=FragmentsParams,
+    values=_VALUES,
+    requires=["source"],
+    description="Extractive fragment coverage, density and compression (Grusky et al., 2018).",
+)
 class FragmentsMetric:
     """Extractive fragment coverage, density and compression of a summary.
 
@@ -175,45 +197,10 @@ def _score_one(item: MetricInput) -> MetricResult:
     )
 
 
-_VALUES = [
-    ValueSpec(
-        "coverage",
-        None,
-        "Share of summary words inside text copied from the source (extractiveness, not quality)",
-    ),
-    ValueSpec(
-        "density",
-        None,
-        "Mean squared length of copied fragments per summary word (extractiveness, not quality)",
-    ),
-    ValueSpec("compression", None, "Source words per summary word (descriptive, not quality)"),
-]
-
-
-@metric(
-    "fragments",
-    params=FragmentsParams,
-    values=_VALUES,
-    requires=["source"],
-    description="Extractive fragment coverage, density and compression (Grusky et al., 2018).",
-)
-def build_fragments(params: FragmentsParams) -> Metric:
-    """Build the ``fragments`` metric.
-
-    Args:
-        params: Validated `FragmentsParams`.
-
-    Returns:
-        A `FragmentsMetric`.
-    """
-    return FragmentsMetric(params)
-
-
 __all__ = [
     "Fragment",
     "FragmentsMetric",
     "FragmentsParams",
-    "build_fragments",
     "extractive_fragments",
     "fragment_tokens",
 ]

@@ -50,7 +50,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from harness.errors import MetricError
 from harness.metric._models import require
 from harness.metric._protocol import (
-    Metric,
     MetricInput,
     MetricResult,
     Requirement,
@@ -129,6 +128,37 @@ def _number(module: str, key: str, raw: Any) -> float | None:
     )
 
 
+def _values(params: EvaluateParams) -> list[ValueSpec]:
+    return [
+        ValueSpec(
+            name,
+            params.direction(name),
+            f"{name!r} of the evaluate module {params.module!r} against the {params.against}",
+        )
+        for name in params.values
+    ]
+
+
+def _requires(params: EvaluateParams) -> list[Requirement]:
+    return [params.against]
+
+
+@metric(
+    "evaluate",
+    params=EvaluateParams,
+    values=[
+        ValueSpec(
+            "<values>",
+            None,
+            "the keys of the module's compute() result named in params.values",
+        )
+    ],
+    requires=["reference"],
+    dynamic_values=_values,
+    dynamic_requires=_requires,
+    description="Any Hugging Face evaluate module (local script or hub name), per pair,"
+    " reporting the compute() keys named in params.values.",
+)
 class EvaluateMetric:
     """An ``evaluate`` module scored pair by pair (module docstring).
 
@@ -229,45 +259,4 @@ class EvaluateMetric:
         return MetricResult(values=values)
 
 
-def _values(params: EvaluateParams) -> list[ValueSpec]:
-    return [
-        ValueSpec(
-            name,
-            params.direction(name),
-            f"{name!r} of the evaluate module {params.module!r} against the {params.against}",
-        )
-        for name in params.values
-    ]
-
-
-def _requires(params: EvaluateParams) -> list[Requirement]:
-    return [params.against]
-
-
-@metric(
-    "evaluate",
-    params=EvaluateParams,
-    values=[
-        ValueSpec(
-            "<values>",
-            None,
-            "the keys of the module's compute() result named in params.values",
-        )
-    ],
-    requires=["reference"],
-    dynamic_values=_values,
-    dynamic_requires=_requires,
-    description="Any Hugging Face evaluate module (local script or hub name), per pair,"
-    " reporting the compute() keys named in params.values.",
-)
-def build_evaluate(params: EvaluateParams) -> Metric:
-    """Build the ``evaluate`` adapter.
-
-    Raises:
-        MissingDependencyError: ``evaluate`` is not installed.
-        MetricError: The module cannot be loaded.
-    """
-    return EvaluateMetric(params)
-
-
-__all__ = ["EvaluateMetric", "EvaluateParams", "build_evaluate"]
+__all__ = ["EvaluateMetric", "EvaluateParams"]

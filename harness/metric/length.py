@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-from harness.metric._protocol import Metric, MetricInput, MetricResult, ValueSpec, metric
+from harness.metric._protocol import MetricInput, MetricResult, ValueSpec, metric
 from harness.records import Fingerprint
 from harness.text import split_sentences, words
 
@@ -29,6 +29,19 @@ class LengthParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+_VALUES = [
+    ValueSpec("words", None, "Number of words in the summary (punctuation not counted)"),
+    ValueSpec("sentences", None, "Number of sentences in the summary"),
+]
+
+
+@metric(
+    "length",
+    params=LengthParams,
+    values=_VALUES,
+    requires=[],
+    description="Summary length in words and sentences (descriptive).",
+)
 class LengthMetric:
     """Word and sentence counts of a summary.
 
@@ -70,29 +83,4 @@ class LengthMetric:
         ]
 
 
-_VALUES = [
-    ValueSpec("words", None, "Number of words in the summary (punctuation not counted)"),
-    ValueSpec("sentences", None, "Number of sentences in the summary"),
-]
-
-
-@metric(
-    "length",
-    params=LengthParams,
-    values=_VALUES,
-    requires=[],
-    description="Summary length in words and sentences (descriptive).",
-)
-def build_length(params: LengthParams) -> Metric:
-    """Build the ``length`` metric.
-
-    Args:
-        params: Validated `LengthParams`.
-
-    Returns:
-        A `LengthMetric`.
-    """
-    return LengthMetric(params)
-
-
-__all__ = ["LengthMetric", "LengthParams", "build_length"]
+__all__ = ["LengthMetric", "LengthParams"]

@@ -55,7 +55,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from harness.errors import MetricError
 from harness.metric._models import metric_device, resolve_model
 from harness.metric._nli_model import PURPOSE, PairModel, label_ids, supported_index
-from harness.metric._protocol import Metric, MetricInput, MetricResult, ValueSpec, metric
+from harness.metric._protocol import MetricInput, MetricResult, ValueSpec, metric
 from harness.records import Fingerprint
 from harness.text.sentences import sentence_spans
 
@@ -208,6 +208,34 @@ def chunk_spans(
     return [(spans[i][0], spans[min(i + window, len(spans)) - 1][1]) for i in range(last + 1)]
 
 
+_PAIR_SCORES = {
+    "nli": "P(entail) − P(contradict), in [-1, 1]",
+    "label": "P(supported_label), in [0, 1]",
+    "answer": "P(answers.supported), in [0, 1]",
+}
+
+
+def _values(params: NliParams) -> list[ValueSpec]:
+    pair = _PAIR_SCORES[params.output]
+    return [
+        ValueSpec(
+            "mean",
+            True,
+            f"SummaC-ZS: mean over summary sentences of max over source chunks of {pair}",
+        ),
+        ValueSpec("min", True, f"The lowest summary sentence's best-chunk {pair}"),
+    ]
+
+
+@metric(
+    "nli",
+    params=NliParams,
+    values=_values(NliParams()),
+    dynamic_values=_values,
+    requires=["source"],
+    description="A trained checker (NLI model, HHEM, MiniCheck) on source chunks x summary"
+    " sentences, SummaC-ZS aggregation (Laban et al. 2022); params.model required.",
+)
 class NliMetric:
     """SummaC-ZS aggregation over a trained checker's pair scores (module docstring).
 
@@ -322,50 +350,11 @@ class NliMetric:
         )
 
 
-_PAIR_SCORES = {
-    "nli": "P(entail) − P(contradict), in [-1, 1]",
-    "label": "P(supported_label), in [0, 1]",
-    "answer": "P(answers.supported), in [0, 1]",
-}
-
-
-def _values(params: NliParams) -> list[ValueSpec]:
-    pair = _PAIR_SCORES[params.output]
-    return [
-        ValueSpec(
-            "mean",
-            True,
-            f"SummaC-ZS: mean over summary sentences of max over source chunks of {pair}",
-        ),
-        ValueSpec("min", True, f"The lowest summary sentence's best-chunk {pair}"),
-    ]
-
-
-@metric(
-    "nli",
-    params=NliParams,
-    values=_values(NliParams()),
-    dynamic_values=_values,
-    requires=["source"],
-    description="A trained checker (NLI model, HHEM, MiniCheck) on source chunks x summary"
-    " sentences, SummaC-ZS aggregation (Laban et al. 2022); params.model required.",
-)
-def build_nli(params: NliParams) -> Metric:
-    """Build the ``nli`` metric.
-
-    Raises:
-        MissingDependencyError: transformers or torch is not installed.
-        MetricError: ``model`` unset, unloadable, or not matching ``output``.
-    """
-    return NliMetric(params)
-
-
 __all__ = [
     "SUGGESTED_MODEL",
     "Answers",
     "NliMetric",
     "NliParams",
-    "build_nli",
     "chunk_spans",
     "label_ids",
     "pack_sentences",

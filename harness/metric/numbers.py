@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from harness.metric._protocol import Metric, MetricInput, MetricResult, ValueSpec, metric
+from harness.metric._protocol import MetricInput, MetricResult, ValueSpec, metric
 from harness.records import Fingerprint
 from harness.text.quantities import (
     MatchSettings,
@@ -49,6 +49,32 @@ class NumbersParams(BaseModel):
         )
 
 
+_VALUES = [
+    ValueSpec(
+        "precision",
+        True,
+        "Share of the summary's quantities backed by the source (directly or by a sum/difference)",
+    ),
+    ValueSpec(
+        "recall",
+        True,
+        "Share of the key quantities (the reference's, else the source lead's) the summary keeps",
+    ),
+    ValueSpec(
+        "unsupported",
+        False,
+        "Number of summary quantities not in the source or stated for a different thing",
+    ),
+]
+
+
+@metric(
+    "numbers",
+    params=NumbersParams,
+    values=_VALUES,
+    requires=["source"],
+    description="Checks every number, amount, date and percentage of the summary in the source.",
+)
 class NumbersMetric:
     """Precision, recall and unsupported count of the summary's quantities.
 
@@ -104,42 +130,4 @@ class NumbersMetric:
         )
 
 
-_VALUES = [
-    ValueSpec(
-        "precision",
-        True,
-        "Share of the summary's quantities backed by the source (directly or by a sum/difference)",
-    ),
-    ValueSpec(
-        "recall",
-        True,
-        "Share of the key quantities (the reference's, else the source lead's) the summary keeps",
-    ),
-    ValueSpec(
-        "unsupported",
-        False,
-        "Number of summary quantities not in the source or stated for a different thing",
-    ),
-]
-
-
-@metric(
-    "numbers",
-    params=NumbersParams,
-    values=_VALUES,
-    requires=["source"],
-    description="Checks every number, amount, date and percentage of the summary in the source.",
-)
-def build_numbers(params: NumbersParams) -> Metric:
-    """Build the ``numbers`` metric.
-
-    Args:
-        params: Validated `NumbersParams`.
-
-    Returns:
-        A `NumbersMetric`.
-    """
-    return NumbersMetric(params)
-
-
-__all__ = ["NumbersMetric", "NumbersParams", "build_numbers"]
+__all__ = ["NumbersMetric", "NumbersParams"]

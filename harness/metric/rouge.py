@@ -37,7 +37,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from harness.metric._protocol import Metric, MetricInput, MetricResult, ValueSpec, metric
+from harness.metric._protocol import MetricInput, MetricResult, ValueSpec, metric
 from harness.records import Fingerprint
 from harness.text import split_sentences
 
@@ -75,6 +75,27 @@ def one_sentence_per_line(text: str) -> str:
     return "\n".join(split_sentences(text))
 
 
+_VALUES = [
+    ValueSpec("rouge1", True, "ROUGE-1 F-measure (unigram overlap), best over references"),
+    ValueSpec("rouge2", True, "ROUGE-2 F-measure (bigram overlap), best over references"),
+    ValueSpec(
+        "rougeL", True, "ROUGE-L F-measure (longest common subsequence), best over references"
+    ),
+    ValueSpec(
+        "rougeLsum",
+        True,
+        "ROUGE-Lsum F-measure (summary-level LCS over sentences), best over references",
+    ),
+]
+
+
+@metric(
+    "rouge",
+    params=RougeParams,
+    values=_VALUES,
+    requires=["reference"],
+    description="ROUGE-1/2/L/Lsum F-measures against the references (rouge-score).",
+)
 class RougeMetric:
     """ROUGE F-measures against the best-matching reference, per type.
 
@@ -171,44 +192,10 @@ class RougeMetric:
         return MetricResult(values=values)
 
 
-_VALUES = [
-    ValueSpec("rouge1", True, "ROUGE-1 F-measure (unigram overlap), best over references"),
-    ValueSpec("rouge2", True, "ROUGE-2 F-measure (bigram overlap), best over references"),
-    ValueSpec(
-        "rougeL", True, "ROUGE-L F-measure (longest common subsequence), best over references"
-    ),
-    ValueSpec(
-        "rougeLsum",
-        True,
-        "ROUGE-Lsum F-measure (summary-level LCS over sentences), best over references",
-    ),
-]
-
-
-@metric(
-    "rouge",
-    params=RougeParams,
-    values=_VALUES,
-    requires=["reference"],
-    description="ROUGE-1/2/L/Lsum F-measures against the references (rouge-score).",
-)
-def build_rouge(params: RougeParams) -> Metric:
-    """Build the ``rouge`` metric.
-
-    Args:
-        params: Validated `RougeParams`.
-
-    Returns:
-        A `RougeMetric`.
-    """
-    return RougeMetric(params)
-
-
 __all__ = [
     "ROUGE_TYPES",
     "RougeMetric",
     "RougeParams",
     "RougeType",
-    "build_rouge",
     "one_sentence_per_line",
 ]
