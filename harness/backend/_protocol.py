@@ -106,6 +106,23 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def user_code_fingerprint(name: str, params: BaseModel, code_sha256: dict[str, str]) -> Fingerprint:
+    """The fingerprint of a backend that runs user code (``command``, ``python``).
+
+    Args:
+        name: The backend's registered name.
+        params: Its validated params (``version`` among them).
+        code_sha256: What each code file is (e.g. ``"module"``, ``"argv[1]"``)
+            → the `file_sha256` of it, so that editing the code is a cache miss.
+    """
+    return Fingerprint(
+        kind="backend",
+        name=name,
+        version="1",
+        params={**params.model_dump(mode="json"), "code_sha256": code_sha256},
+    )
+
+
 ParamsT = TypeVar("ParamsT", bound=BaseModel)
 Factory = Callable[[Any, BuildContext], Summarizer]
 
@@ -173,4 +190,5 @@ __all__ = [
     "backend",
     "build_backend",
     "file_sha256",
+    "user_code_fingerprint",
 ]

@@ -46,6 +46,7 @@ from harness.backend._protocol import (
     VersionParam,
     backend,
     file_sha256,
+    user_code_fingerprint,
 )
 from harness.config import resolve_path
 from harness.errors import BackendError, ConfigError
@@ -225,12 +226,7 @@ class CommandSummarizer:
         the program (``argv[0]``, symlinks followed) and every argument that
         is a file, so that editing the script is a cache miss.
         """
-        return Fingerprint(
-            kind="backend",
-            name="command",
-            version="1",
-            params={**self._params.model_dump(mode="json"), "code_sha256": self._code},
-        )
+        return user_code_fingerprint("command", self._params, self._code)
 
     @property
     def cacheable(self) -> bool:

@@ -41,6 +41,7 @@ from harness.backend._protocol import (
     VersionParam,
     backend,
     file_sha256,
+    user_code_fingerprint,
 )
 from harness.config import resolve_path
 from harness.errors import ConfigError
@@ -293,12 +294,7 @@ class PythonSummarizer:
         (``function``): editing either one is a cache miss. Other code the
         function uses is covered by ``params.version`` only.
         """
-        return Fingerprint(
-            kind="backend",
-            name="python",
-            version="1",
-            params={**self._params.model_dump(mode="json"), "code_sha256": self._code},
-        )
+        return user_code_fingerprint("python", self._params, self._code)
 
     @property
     def cacheable(self) -> bool:

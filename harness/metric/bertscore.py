@@ -42,7 +42,7 @@ which changes results in the seventh digit; values agree with it to ~1e-6.
 from __future__ import annotations
 
 import importlib.metadata
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, Literal
@@ -182,7 +182,7 @@ class BertScoreMetric:
         self._idf: defaultdict[int, float] = defaultdict(lambda: 1.0)
         self._idf[self._tokenizer.sep_token_id] = 0.0
         self._idf[self._tokenizer.cls_token_id] = 0.0
-        self._texts: OrderedDict[str, tuple[Any, Any]] = OrderedDict()
+        self._embed = lru_cache(maxsize=_TEXT_MEMO)(self._embed_text)
         self._package = f"bert-score=={importlib.metadata.version('bert-score')}"
 
     @property
@@ -196,20 +196,13 @@ class BertScoreMetric:
             model=f"{self._model_ref.description} layer {self._layers}; {self._package}",
         )
 
-    def _embed(self, text: str) -> tuple[Any, Any]:
-        """Token embeddings and idf weights of ``text`` (kept for reuse)."""
-        if text in self._texts:
-            self._texts.move_to_end(text)
-            return self._texts[text]
+    def _embed_text(self, text: str) -> tuple[Any, Any]:
+        """Token embeddings and idf weights of ``text`` (memoised as ``_embed``)."""
         embedding, mask, idf = self._utils.get_bert_embedding(
             [text], self._encoder, self._tokenizer, self._idf, device=self._device
         )
         length = int(mask[0].sum())
-        stats = (embedding[0, :length].cpu(), idf[0, :length].cpu())
-        self._texts[text] = stats
-        if len(self._texts) > _TEXT_MEMO:
-            self._texts.popitem(last=False)
-        return stats
+        return embedding[0, :length].cpu(), idf[0, :length].cpu()
 
     def _pad(self, stats: list[tuple[Any, Any]]) -> tuple[Any, Any, Any]:
         # as bert_score.utils.bert_cos_score_idf's pad_batch_stats (fresh tensors:

@@ -27,7 +27,6 @@ the seventh digit, which would make cached scores depend on batch composition.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -43,6 +42,7 @@ from harness.metric._models import (
     resolve_model,
 )
 from harness.metric._protocol import MetricInput, MetricResult, ValueSpec, metric
+from harness.metric._sentence_pairs import sentence_finding, summary_and_source_units
 from harness.records import Fingerprint
 from harness.text.sentences import sentence_spans
 
@@ -120,7 +120,7 @@ class EmbeddingMetric:
         self._model_ref = resolve_model(params.model, PURPOSE)
         self._device, self.runs_on = metric_device(params.device, PURPOSE)
         self._model = _load_sentence_transformer(self._model_ref.location, self._device)
-        self._sources: OrderedDict[str, tuple[list[tuple[int, int]], np.ndarray]] = OrderedDict()
+        self._source = lru_cache(maxsize=_SOURCE_MEMO)(self._analyse_source)
 
     @property
     def fingerprint(self) -> Fingerprint:
@@ -145,17 +145,12 @@ class EmbeddingMetric:
         )
         return np.asarray(vectors, dtype=np.float64)
 
-    def _source(self, source: str) -> tuple[list[tuple[int, int]], np.ndarray]:
+    def _analyse_source(self, source: str) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """The source's sentence spans and their embeddings (memoised as ``_source``)."""
         import numpy as np
 
-        if source in self._sources:
-            self._sources.move_to_end(source)
-            return self._sources[source]
         spans = sentence_spans(source)
         vectors = self._encode([source[s:e] for s, e in spans]) if spans else np.zeros((0, 0))
-        self._sources[source] = (spans, vectors)
-        if len(self._sources) > _SOURCE_MEMO:
-            self._sources.popitem(last=False)
         return spans, vectors
 
     def score(self, items: Sequence[MetricInput]) -> list[MetricResult]:
@@ -170,31 +165,24 @@ class EmbeddingMetric:
     def _score_one(self, item: MetricInput) -> MetricResult:
         import numpy as np
 
-        empty: dict[str, float | None] = {"min": None, "mean": None}
-        summary, source = item.summary, item.example.source
-        spans = sentence_spans(summary)
-        if not spans:
-            return MetricResult(values=empty, reason="summary has no sentence")
-        source_spans, source_vectors = self._source(source)
-        if not source_spans:
-            return MetricResult(values=empty, reason="source has no sentence")
-        vectors = self._encode([summary[s:e] for s, e in spans])
+        pair = summary_and_source_units(item, ("min", "mean"), lambda text: self._source(text)[0])
+        if isinstance(pair, MetricResult):
+            return pair
+        spans, source_spans = pair
+        source_vectors = self._source(item.example.source)[1]
+        vectors = self._encode([item.summary[s:e] for s, e in spans])
         similarity = np.clip(vectors @ source_vectors.T, -1.0, 1.0)
         best_source = similarity.argmax(axis=1)
         best = similarity[np.arange(len(spans)), best_source]
         worst = int(best.argmin())
-        start, end = spans[worst]
-        source_start, source_end = source_spans[int(best_source[worst])]
         cosine = float(best[worst])
-        finding = {
-            "kind": "sentence",
-            "text": summary[start:end],
-            "span": [start, end],
-            "status": "weak_support" if cosine < self._params.weak_below else "supported",
-            "source_span": [source_start, source_end],
-            "source_text": source[source_start:source_end],
-            "evidence": f"best source match cos={cosine:.2f}",
-        }
+        finding = sentence_finding(
+            item,
+            spans[worst],
+            source_spans[int(best_source[worst])],
+            "weak_support" if cosine < self._params.weak_below else "supported",
+            f"best source match cos={cosine:.2f}",
+        )
         return MetricResult(values={"min": cosine, "mean": float(best.mean())}, findings=[finding])
 
 

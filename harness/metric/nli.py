@@ -45,8 +45,8 @@ floats in the seventh digit).
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
+from functools import lru_cache
 from string import Formatter
 from typing import TYPE_CHECKING, Literal
 
@@ -56,6 +56,7 @@ from harness.errors import MetricError
 from harness.metric._models import metric_device, resolve_model
 from harness.metric._nli_model import PURPOSE, PairModel, label_ids, supported_index
 from harness.metric._protocol import MetricInput, MetricResult, ValueSpec, metric
+from harness.metric._sentence_pairs import sentence_finding, summary_and_source_units
 from harness.records import Fingerprint
 from harness.text.sentences import sentence_spans
 
@@ -265,7 +266,7 @@ class NliMetric:
         self._model_ref = resolve_model(params.model, PURPOSE)
         self._device, self.runs_on = metric_device(params.device, PURPOSE)
         self._pairs = PairModel(params, self._model_ref.location, self._device)
-        self._chunks: OrderedDict[str, list[tuple[int, int]]] = OrderedDict()
+        self._source_chunks = lru_cache(maxsize=_SOURCE_MEMO)(self._chunk_source)
 
     @property
     def fingerprint(self) -> Fingerprint:
@@ -282,20 +283,14 @@ class NliMetric:
         """(for, against) per pair, shape ``(n, 2)`` (`PairModel.probabilities`)."""
         return self._pairs.probabilities(premises, hypotheses)
 
-    def _source_chunks(self, source: str) -> list[tuple[int, int]]:
-        if source in self._chunks:
-            self._chunks.move_to_end(source)
-            return self._chunks[source]
+    def _chunk_source(self, source: str) -> list[tuple[int, int]]:
+        """The source's chunks (memoised as ``_source_chunks``)."""
         spans = sentence_spans(source)
         params = self._params
         lengths: list[int] = []
         if params.granularity == "packed":
             lengths = self._pairs.token_counts([source[s:e] for s, e in spans])
-        chunks = chunk_spans(spans, params.granularity, params.window, lengths, params.chunk_tokens)
-        self._chunks[source] = chunks
-        if len(self._chunks) > _SOURCE_MEMO:
-            self._chunks.popitem(last=False)
-        return chunks
+        return chunk_spans(spans, params.granularity, params.window, lengths, params.chunk_tokens)
 
     def score(self, items: Sequence[MetricInput]) -> list[MetricResult]:
         """Score each summary against its source.
@@ -309,14 +304,11 @@ class NliMetric:
     def _score_one(self, item: MetricInput) -> MetricResult:
         import numpy as np
 
-        empty: dict[str, float | None] = {"mean": None, "min": None}
+        pair = summary_and_source_units(item, ("mean", "min"), self._source_chunks)
+        if isinstance(pair, MetricResult):
+            return pair
+        spans, chunks = pair
         summary, source = item.summary, item.example.source
-        spans = sentence_spans(summary)
-        if not spans:
-            return MetricResult(values=empty, reason="summary has no sentence")
-        chunks = self._source_chunks(source)
-        if not chunks:
-            return MetricResult(values=empty, reason="source has no sentence")
         premises = [source[s:e] for s, e in chunks] * len(spans)
         hypotheses = [summary[s:e] for s, e in spans for _ in chunks]
         probs = self._probabilities(premises, hypotheses).reshape(len(spans), len(chunks), 2)
@@ -330,20 +322,16 @@ class NliMetric:
         flagged = [int(i) for i in np.flatnonzero(best < threshold)] or [int(best.argmin())]
         findings = []
         for index in flagged:
-            start, end = spans[index]
             chunk = int(best_chunk[index])
-            chunk_start, chunk_end = chunks[chunk]
             for_, against = probs[index, chunk]
             findings.append(
-                {
-                    "kind": "sentence",
-                    "text": summary[start:end],
-                    "span": [start, end],
-                    "status": "unsupported" if best[index] < threshold else "supported",
-                    "source_span": [chunk_start, chunk_end],
-                    "source_text": source[chunk_start:chunk_end],
-                    "evidence": f"best source chunk: {self._pairs.evidence(for_, against)}",
-                }
+                sentence_finding(
+                    item,
+                    spans[index],
+                    chunks[chunk],
+                    "unsupported" if best[index] < threshold else "supported",
+                    f"best source chunk: {self._pairs.evidence(for_, against)}",
+                )
             )
         return MetricResult(
             values={"mean": float(best.mean()), "min": float(best.min())}, findings=findings
