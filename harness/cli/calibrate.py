@@ -169,4 +169,4 @@ def calibrate_command(
     target = out if out is not None else run.path / DEFAULT_OUT
     write_atomic(target, metrics_yaml(fit.params, header=header))
     stdout.print(metrics_yaml(fit.params), end="", highlight=False, markup=False)
-    stdout.print(f"wrote {target}", highlight=False)
+    stdout.print(f"wrote {target}", highlight=False, markup=False, soft_wrap=True)

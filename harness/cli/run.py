@@ -43,6 +43,8 @@ def run_command(
     Exits 4 when a system produced no summary at all (every generation
     failed); the run directory is written and the reasons are printed.
     """
+    from rich.markup import escape
+
     from harness.config import load_config
     from harness.report import load_table, render_reports, to_rich
     from harness.runner import run_pipeline
@@ -71,7 +73,9 @@ def run_command(
     hits = sum(kind["hits"] for kind in cache.values() if isinstance(kind, dict))
     misses = sum(kind["misses"] for kind in cache.values() if isinstance(kind, dict))
     stdout.print(
-        f"run directory: [bold]{summary.run_dir.path}[/]  (cache: {hits} hits, {misses} computed)",
+        f"run directory: [bold]{escape(str(summary.run_dir.path))}[/]  "
+        f"(cache: {hits} hits, {misses} computed)",
         highlight=False,
+        soft_wrap=True,  # a long path stays one line a script can read
     )
     report_outcome(summary.results)

@@ -102,4 +102,6 @@ def report_command(
     stdout.print(
         f"wrote report.md, report.csv, report.tex, report.html and plots/ in {run_dir}",
         highlight=False,
+        markup=False,
+        soft_wrap=True,
     )

@@ -98,4 +98,4 @@ def table_command(
         sys.stdout.write(text)
         return
     write_atomic(out, text)
-    stderr.print(f"wrote {out}", highlight=False, markup=False)
+    stderr.print(f"wrote {out}", highlight=False, markup=False, soft_wrap=True)

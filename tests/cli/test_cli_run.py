@@ -35,9 +35,11 @@ def env(tmp_path: Path) -> dict[str, str]:
 def test_quickstart_run_score_report(
     tmp_path: Path, env: dict[str, str], harness_cli: HarnessCLI
 ) -> None:
-    out = tmp_path / "quick"
+    # longer than the 120 columns and with brackets: the run directory line must stay whole
+    out = tmp_path / ("a-folder-with-a-long-name-" * 4) / "quick [v2]"
     done = harness_cli("run", "configs/quickstart.yaml", "--limit", "5", "--out", str(out), env=env)
     assert done.returncode == 0, done.stderr
+    assert f"run directory: {out}  (cache: " in done.stdout
     for name in ("lead1", "lead3", "textrank", "smollm2", "rouge1", "coverage", "words"):
         assert name in done.stdout
     assert "reference" not in done.stdout  # no more references scored against themselves
@@ -95,7 +97,7 @@ def test_quickstart_run_score_report(
         "run", "configs/quickstart.yaml", "--limit", "5", "--out", str(out), env=env
     )
     assert again.returncode == 0, again.stderr
-    assert "0 computed" in again.stdout
+    assert f"run directory: {out}  (cache: 136 hits, 0 computed)" in again.stdout
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["cache"]["generation"]["misses"] == 0
     assert manifest["cache"]["score"]["misses"] == 0
