@@ -62,7 +62,7 @@ def run(config: Path, executor: Executor, out: Path) -> RunDir:
 
 @pytest.mark.slow
 def test_a_local_ray_cluster_writes_the_same_bytes_as_local(tmp_path: Path) -> None:
-    from harness.executor_ray import RayExecutor
+    from harness.executor.ray import RayExecutor
 
     config = write_config(tmp_path)
     local = run(config, LocalExecutor(), tmp_path / "local")
@@ -127,7 +127,7 @@ def one_gpu_cluster() -> Iterator[None]:
 @pytest.mark.slow
 @pytest.mark.usefixtures("one_gpu_cluster")
 def test_a_system_that_needs_a_gpu_runs_on_an_actor_holding_one(tmp_path: Path) -> None:
-    from harness.executor_ray import RayExecutor
+    from harness.executor.ray import RayExecutor
 
     config = gpu_config(tmp_path, 1)
     run_dir = run(config, RayExecutor(2, None, where="run.yaml"), tmp_path / "ray")
@@ -145,7 +145,7 @@ def test_a_system_that_needs_a_gpu_runs_on_an_actor_holding_one(tmp_path: Path) 
 @pytest.mark.usefixtures("one_gpu_cluster")
 def test_more_gpus_than_the_cluster_has_is_a_config_error_not_a_wait(tmp_path: Path) -> None:
     from harness.errors import ConfigError
-    from harness.executor_ray import RayExecutor
+    from harness.executor.ray import RayExecutor
 
     config = gpu_config(tmp_path, 2)
     with pytest.raises(ConfigError, match=r"systems\[0\]: resources\.num_gpus is 2, but the Ray"):

@@ -27,16 +27,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from harness.errors import ConfigError, MissingDependencyError
-from harness.executor import (
-    Component,
-    TaskFailure,
-    TaskFn,
-    TaskT,
-    Workspace,
-    _Attempts,
-    _Raised,
-    run_task,
-)
+from harness.executor._tasks import _Attempts, _Raised, run_task
+from harness.executor.protocol import TaskFailure, TaskFn, TaskT
+from harness.executor.workspace import Component, Workspace
 
 _CONNECT_TIMEOUT_S = 3.0
 

@@ -1,0 +1,67 @@
+"""Continuous labels: Pearson, Spearman and Kendall (tau-b) correlation with bootstrap intervals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy import stats as sps
+
+from harness.meta_eval._bootstrap import FloatArray, _index_chunks, _interval, _maybe, _statistic
+
+
+def _pearson_rows(x: FloatArray, y: FloatArray) -> FloatArray:
+    """Row-wise Pearson correlation; ``nan`` where a row is constant."""
+    xc = x - x.mean(axis=1, keepdims=True)
+    yc = y - y.mean(axis=1, keepdims=True)
+    denominator = np.sqrt((xc * xc).sum(axis=1) * (yc * yc).sum(axis=1))
+    # a constant row's mean may differ from its value in the last bit; test it exactly
+    varies = (np.ptp(x, axis=1) > 0) & (np.ptp(y, axis=1) > 0) & (denominator > 0)
+    out = np.full(x.shape[0], np.nan)
+    np.divide((xc * yc).sum(axis=1), denominator, out=out, where=varies)
+    np.clip(out, -1.0, 1.0, out=out)
+    return out
+
+
+def _kendall_rows(x: FloatArray, y: FloatArray) -> FloatArray:
+    out = np.full(x.shape[0], np.nan)
+    for row in range(x.shape[0]):
+        if np.ptp(x[row]) > 0 and np.ptp(y[row]) > 0:
+            out[row] = sps.kendalltau(x[row], y[row]).statistic
+    return out
+
+
+# scipy.stats functions whose results carry ``statistic`` and ``pvalue``.
+_CORRELATIONS = {
+    "pearson": sps.pearsonr,
+    "spearman": sps.spearmanr,
+    "kendall": sps.kendalltau,
+}
+
+
+def correlations(
+    scores: FloatArray, labels: FloatArray, *, seed: int, resamples: int, confidence: float
+) -> dict[str, Any]:
+    """Pearson, Spearman and Kendall tau-b of oriented ``scores`` with ``labels``."""
+    empty = {name: {**_statistic(None, None, None), "p_value": None} for name in _CORRELATIONS}
+    if scores.size < 2:
+        return {**empty, "reason": f"fewer than 2 labelled examples with a value ({scores.size})"}
+    if np.ptp(scores) == 0 or np.ptp(labels) == 0:
+        which = "value" if np.ptp(scores) == 0 else "label"
+        return {**empty, "reason": f"every {which} is the same; correlation is undefined"}
+    samples: dict[str, list[FloatArray]] = {name: [] for name in _CORRELATIONS}
+    for index in _index_chunks(int(scores.size), resamples, seed):
+        x, y = scores[index], labels[index]
+        samples["pearson"].append(_pearson_rows(x, y))
+        samples["spearman"].append(_pearson_rows(sps.rankdata(x, axis=1), sps.rankdata(y, axis=1)))
+        samples["kendall"].append(_kendall_rows(x, y))
+    result: dict[str, Any] = {}
+    for name, function in _CORRELATIONS.items():
+        found = function(scores, labels)
+        low, high = _interval(np.concatenate(samples[name]), confidence)
+        result[name] = {
+            **_statistic(_maybe(float(found.statistic)), low, high),
+            "p_value": _maybe(float(found.pvalue)),
+        }
+    result["reason"] = None
+    return result

@@ -1,0 +1,23 @@
+"""What a run and a re-score both do: build the metrics, warn of damaged cache rows."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+
+from harness.config import RunConfig
+from harness.metric import Metric, MetricEntry, build_metric
+from harness.store import Cache
+
+
+def _build_metrics(config: RunConfig, origin: str) -> list[tuple[MetricEntry, Metric]]:
+    return [
+        build_metric(item, where=f"{origin}: metrics[{index}]")
+        for index, item in enumerate(config.metrics)
+    ]
+
+
+def _warn_damaged(cache: Cache, console: Console) -> None:
+    message = cache.invalid_message()
+    if message:
+        console.print(f"[bold yellow]warning:[/] {escape(message)}", highlight=False)

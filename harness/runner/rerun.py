@@ -1,0 +1,199 @@
+"""Later stages again on a saved run directory: re-score (`score_run`) and re-render (`rerender`).
+
+Both read the run's inputs and replace only what they write, through staging
+(`harness.outdir`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from rich.console import Console
+
+from harness.aggregate import cached_aggregate
+from harness.config import RunConfig, parse_config
+from harness.errors import HarnessError, StoreError
+from harness.executor import Component, Executor, LocalExecutor, check_shippable
+from harness.manifest import StageClock, devices, now
+from harness.outdir import REPORT_FILES, stage_run
+from harness.records import Example, Output
+from harness.runner._parts import _build_metrics, _warn_damaged
+from harness.runner.pipeline import RunSummary
+from harness.runner.progress import make_progress
+from harness.scoring import score
+from harness.store import (
+    CONFIG_FILE,
+    EXAMPLES_FILE,
+    MANIFEST_FILE,
+    OUTPUTS_FILE,
+    RESULTS_FILE,
+    SCORES_FILE,
+    Cache,
+    RunDir,
+)
+
+#: What a re-score or re-render reads from the run directory and keeps as it is.
+RUN_INPUTS = (CONFIG_FILE, EXAMPLES_FILE, OUTPUTS_FILE)
+#: What a re-score writes.
+RESCORE_FILES = (SCORES_FILE, RESULTS_FILE, *REPORT_FILES)
+
+
+def score_run(
+    run_dir: RunDir,
+    *,
+    console: Console | None = None,
+    render: Callable[[RunDir], object] | None = None,
+    executor: Executor | None = None,
+) -> RunSummary:
+    """Re-score a saved run from its config.yaml, examples.jsonl and outputs.jsonl.
+
+    Edit the run's config.yaml (e.g. its ``metrics``) before calling this to
+    score with other metrics; generation is not repeated.
+
+    Args:
+        run_dir: The run directory.
+        console: Where progress goes (default: stderr).
+        render: Called with the run directory to write reports.
+        executor: Where scoring batches run (default: in-process; this
+            function closes it). Scores are the same whatever it is; the
+            manifest's ``rescored.executor`` records it.
+    """
+    console = console or Console(stderr=True)
+    executor = executor or LocalExecutor()
+    try:
+        run_dir.require()
+        origin = str(run_dir.file("config.yaml"))
+        config = parse_config(run_dir.read_config(), origin)
+        clock = StageClock()
+        started = now()
+        examples = run_dir.read_examples()
+        outputs = run_dir.read_outputs()
+        check_outputs(run_dir, config, examples, outputs)
+        metrics = _build_metrics(config, origin)
+        metric_parts = [
+            Component(f"metrics[{index}]", item, f"{origin}: metrics[{index}]")
+            for index, item in enumerate(config.metrics)
+        ]
+        if not isinstance(executor, LocalExecutor):
+            check_shippable(metric_parts)
+        executor.start()
+    except BaseException:
+        executor.close()
+        raise
+    try:
+        manifest: dict[str, Any] = run_dir.read_json(MANIFEST_FILE)
+    except HarnessError:
+        manifest = {}
+    staged = stage_run(run_dir.path, writes=RESCORE_FILES)
+    cache: Cache | None = None
+    try:
+        staged.link_inputs(RUN_INPUTS)
+        cache = Cache(config.cache_path())
+        with clock.stage("score"), make_progress(console) as progress:
+            scores = score(
+                examples,
+                outputs,
+                metrics,
+                cache,
+                progress,
+                executor=executor,
+                components=metric_parts,
+            )
+        executor.close()
+        staged.staging.write_scores(scores)
+        with clock.stage("aggregate"):
+            entries = [entry for entry, _ in metrics]
+            results = cached_aggregate(
+                cache, staged.staging, config, entries, outputs, scores, examples
+            )
+        staged.staging.write_json(RESULTS_FILE, results)
+        manifest["rescored"] = {
+            "started": started,
+            "finished": now(),
+            "metrics": {e.name: m.fingerprint.model_dump(mode="json") for e, m in metrics},
+            "devices": devices({e.name: m for e, m in metrics}),
+            "executor": executor.description,
+            "cache": cache.stats(),
+        }
+        if render is not None:
+            with clock.stage("report"):
+                render(staged.staging)
+        manifest["rescored"]["timings_s"] = clock.seconds
+        manifest.setdefault("harness_run", {"command": "score"})
+        final = staged.commit(manifest)
+        _warn_damaged(cache, console)
+    except BaseException:
+        staged.discard()
+        raise
+    finally:
+        executor.close()
+        if cache is not None:
+            cache.close()
+    return RunSummary(final, results, manifest)
+
+
+def check_outputs(
+    run_dir: RunDir, config: RunConfig, examples: Sequence[Example], outputs: Sequence[Output]
+) -> None:
+    """outputs.jsonl holds exactly one line per (example, system) of the run's config.
+
+    A run directory that fails this was mixed or edited by hand; scoring it
+    would pair summaries with the wrong articles or drop some silently.
+
+    Raises:
+        StoreError: Naming the first (example, system) missing, repeated or unknown.
+    """
+    expected = {(ex.id, s.name) for ex in examples for s in config.systems}
+    seen: set[tuple[str, str]] = set()
+    path = run_dir.file("outputs.jsonl")
+    hint = "re-run `harness run` on the config to write a complete run directory"
+    for line, output in enumerate(outputs, start=1):
+        pair = (output.example_id, output.system)
+        if pair not in expected:
+            raise StoreError(
+                f"{path}: output {line} is for example {pair[0]!r}, system {pair[1]!r}, "
+                "which examples.jsonl and config.yaml of this run directory do not have",
+                hint=hint,
+            )
+        if pair in seen:
+            raise StoreError(
+                f"{path}: output {line} repeats example {pair[0]!r}, system {pair[1]!r}",
+                hint=hint,
+            )
+        seen.add(pair)
+    missing = sorted(expected - seen)
+    if missing:
+        raise StoreError(
+            f"{path}: {len(missing)} (example, system) pairs have no output, e.g. "
+            f"example {missing[0][0]!r}, system {missing[0][1]!r}",
+            hint=hint,
+        )
+
+
+def rerender(run_dir: RunDir, render: Callable[[RunDir], object]) -> RunDir:
+    """Re-render a run directory's reports through staging (`harness report`).
+
+    Only the report files and plots are replaced; a plot the previous
+    manifest does not list (the user's own) is left alone.
+    """
+    run_dir.require()
+    try:
+        manifest: dict[str, Any] = run_dir.read_json(MANIFEST_FILE)
+    except HarnessError:
+        manifest = {"harness_run": {"command": "report"}}
+    staged = stage_run(run_dir.path, writes=REPORT_FILES)
+    try:
+        staged.link_inputs((*RUN_INPUTS, SCORES_FILE, RESULTS_FILE))
+        render(staged.staging)
+        return staged.commit(manifest)
+    except HarnessError as error:
+        staged.discard()
+        # The render read the inputs through staging: name the files the user has.
+        inside, outside = str(staged.staging.path), str(run_dir.path)
+        error.message = error.message.replace(inside, outside)
+        error.args = (error.message,)
+        raise
+    except BaseException:
+        staged.discard()
+        raise

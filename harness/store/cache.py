@@ -1,0 +1,191 @@
+"""The content-addressed SQLite cache of generations and scores (`Cache`), and its row schemas."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from harness.errors import StoreError
+
+
+class CachedGeneration(BaseModel):
+    """The cached value of a successful generation (cache kind ``"generation"``)."""
+
+    # strict: a damaged row ("1.5" for a number, true for a count) is not coerced into use.
+    model_config = ConfigDict(strict=True, frozen=True, extra="ignore")
+
+    summary: str
+    latency_s: float | None
+    truncated_tokens: int | None = None
+
+
+class CachedScore(BaseModel):
+    """The cached value of one metric result (cache kind ``"score"``)."""
+
+    model_config = ConfigDict(strict=True, frozen=True, extra="ignore")
+
+    values: dict[str, float | None]
+    findings: list[dict[str, Any]] = Field(default_factory=list)
+    reason: str | None = None
+
+
+CACHE_SCHEMAS: dict[str, type[BaseModel]] = {
+    "generation": CachedGeneration,
+    "score": CachedScore,
+}
+
+
+def _cached_value(kind: str, raw: Any) -> Any:
+    """The decoded, schema-checked value of one cache row; ValueError if damaged."""
+    if not isinstance(raw, (str, bytes)):
+        raise ValueError(f"stored as {type(raw).__name__}, not JSON text")
+    schema = CACHE_SCHEMAS.get(kind)
+    if schema is not None:
+        try:  # parsed and checked in one pass
+            return schema.model_validate_json(raw).model_dump()
+        except ValidationError as error:  # also malformed JSON and bad UTF-8
+            raise ValueError(str(error)) from None
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError) as error:  # JSONDecodeError, bad UTF-8 bytes
+        raise ValueError(f"not JSON: {error}") from None
+
+
+class Cache:
+    """Content-addressed cache of generations and scores in one SQLite file.
+
+    Keys are hashes of (component fingerprint, inputs); values are JSON. The
+    database runs in WAL mode with a busy timeout, so two runs can share one
+    cache, and every batch is committed as soon as it is computed, so a killed
+    run loses at most the batch in flight.
+
+    A row whose value is not JSON or fails the schema of its kind
+    (`CachedGeneration`, `CachedScore`) is never served: it counts as a miss,
+    so the caller recomputes it (and its ``put_many`` overwrites the row), and
+    it is counted in `invalid` for the caller to report once.
+
+    Args:
+        path: The SQLite file, or ``None`` for a disabled cache that stores nothing.
+
+    Attributes:
+        hits: Rows served, per kind.
+        misses: Keys not served (absent or damaged), per kind.
+        invalid: Damaged rows found (and not served), per kind.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.hits: dict[str, int] = {}
+        self.misses: dict[str, int] = {}
+        self.invalid: dict[str, int] = {}
+        self._db: sqlite3.Connection | None = None
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, timeout=60)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS entries ("
+                " kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+                " PRIMARY KEY (kind, key))"
+            )
+            self._db.commit()
+        except sqlite3.Error as error:
+            raise StoreError(
+                f"cannot open the cache {path}: {error}",
+                hint="set `cache:` in the config or HARNESS_CACHE_DIR to a writable folder, "
+                "or `cache: off`",
+            ) from None
+
+    def get_many(self, kind: str, keys: Sequence[str]) -> dict[str, Any]:
+        """Cached values for ``keys``, in one query; counts hits, misses and damaged rows.
+
+        Missing keys and damaged rows are absent from the result. Values of
+        the kinds in `CACHE_SCHEMAS` come back validated, with every field of
+        the schema present (defaults filled in).
+        """
+        found: dict[str, Any] = {}
+        damaged = 0
+        if self._db is not None and keys:
+            for key, raw in self._rows(kind, list(dict.fromkeys(keys))):
+                try:
+                    found[key] = _cached_value(kind, raw)
+                except ValueError:
+                    damaged += 1
+        if damaged:
+            self.invalid[kind] = self.invalid.get(kind, 0) + damaged
+        hits = sum(1 for key in keys if key in found)
+        self.hits[kind] = self.hits.get(kind, 0) + hits
+        self.misses[kind] = self.misses.get(kind, 0) + len(keys) - hits
+        return found
+
+    def _rows(self, kind: str, keys: list[str]) -> Iterable[tuple[str, Any]]:
+        # One statement whatever the number of keys: they travel as one JSON
+        # array (SQLite's json_each), not as one bound variable each, which
+        # SQLite limits (999 before 3.32).
+        assert self._db is not None
+        try:
+            return self._db.execute(
+                "SELECT key, value FROM entries WHERE kind = ? AND key IN "
+                "(SELECT value FROM json_each(?))",
+                [kind, json.dumps(keys)],
+            ).fetchall()
+        except sqlite3.OperationalError as error:
+            if "json_each" not in str(error):
+                raise
+        rows: list[tuple[str, Any]] = []  # an SQLite built without JSON functions
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows += self._db.execute(
+                f"SELECT key, value FROM entries WHERE kind = ? AND key IN ({marks})",
+                [kind, *chunk],
+            ).fetchall()
+        return rows
+
+    def put_many(self, kind: str, items: dict[str, Any]) -> None:
+        """Store and commit ``items`` (key → JSON-able value)."""
+        if self._db is None or not items:
+            return
+        rows = [(kind, key, json.dumps(value, ensure_ascii=False)) for key, value in items.items()]
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO entries (kind, key, value) VALUES (?, ?, ?)", rows
+            )
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        """Hits and misses per kind for the manifest, plus ``invalid`` where rows were damaged."""
+        kinds = sorted(set(self.hits) | set(self.misses))
+        stats = {k: {"hits": self.hits.get(k, 0), "misses": self.misses.get(k, 0)} for k in kinds}
+        for kind, count in self.invalid.items():
+            stats.setdefault(kind, {"hits": 0, "misses": 0})["invalid"] = count
+        return stats
+
+    def invalid_message(self) -> str | None:
+        """One warning line about the damaged rows found so far, or ``None`` if there were none.
+
+        >>> cache = Cache(None)
+        >>> cache.invalid = {"score": 2, "generation": 1}
+        >>> print(cache.invalid_message())
+        cache None: 3 damaged entries (generation 1, score 2) were ignored and recomputed
+        """
+        total = sum(self.invalid.values())
+        if not total:
+            return None
+        kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(self.invalid.items()))
+        noun = "entry" if total == 1 else "entries"
+        verb = "was" if total == 1 else "were"
+        return f"cache {self.path}: {total} damaged {noun} ({kinds}) {verb} ignored and recomputed"
+
+    def close(self) -> None:
+        """Close the database."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
