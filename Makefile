@@ -55,8 +55,9 @@ system-deps:
 
 # HARNESS_REQUIRE_ALL=1: a test whose extra, tool or ../shared file is missing
 # fails instead of skipping (tests/requires.py), so this target cannot pass by skipping.
+# -n auto (pytest-xdist): one worker per core, at most 4 (each may start a model or a Ray cluster).
 pytest: install-test system-deps
-	HARNESS_REQUIRE_ALL=1 $(BIN)/pytest -q
+	HARNESS_REQUIRE_ALL=1 $(BIN)/pytest -q -n auto --maxprocesses 4
 
 test: lint pytest
 
