@@ -14,19 +14,14 @@ they are config errors (exit 2) with the config key that is wrong:
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 
 from harness.config import RunConfig
+from harness.config.report_names import check_report_choice
 from harness.errors import ConfigError
 from harness.metric import MetricEntry
 from harness.records import Example
-from harness.report.table import check_report_choice
-
-
-def _did_you_mean(name: str, known: Sequence[str]) -> str:
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}? " if close else ""
+from harness.registry import did_you_mean_clause
 
 
 def check_gate_values(config: RunConfig, entries: Sequence[MetricEntry], origin: str) -> None:
@@ -37,7 +32,7 @@ def check_gate_values(config: RunConfig, entries: Sequence[MetricEntry], origin:
         if rule.value is not None and rule.value not in known:
             raise ConfigError(
                 f"{origin}: gate[{index}].value: {rule.value!r} is not a value of the "
-                f"configured metrics; {_did_you_mean(rule.value, known)}"
+                f"configured metrics; {did_you_mean_clause(rule.value, known)}"
                 f"known values: {', '.join(known)}",
                 hint="name a value as <metric>.<value> (`harness list` shows each metric's "
                 "values), or add its metric to `metrics`",
@@ -46,7 +41,7 @@ def check_gate_values(config: RunConfig, entries: Sequence[MetricEntry], origin:
             if name not in systems:
                 raise ConfigError(
                     f"{origin}: gate[{index}].systems: {name!r} is not a system of this "
-                    f"config; {_did_you_mean(name, systems)}systems: {', '.join(systems)}",
+                    f"config; {did_you_mean_clause(name, systems)}systems: {', '.join(systems)}",
                     hint="list system names exactly as `systems[].name` spells them",
                 )
 
@@ -87,7 +82,7 @@ def check_precomputed(config: RunConfig, examples: Sequence[Example], origin: st
             if not any(column in example.meta for example in examples):
                 raise ConfigError(
                     f"{origin}: systems[{index}].params.column: no example loaded has a column "
-                    f"{column!r}; {_did_you_mean(column, columns)}"
+                    f"{column!r}; {did_you_mean_clause(column, columns)}"
                     f"unmapped columns: {', '.join(columns) or '(none)'}",
                     hint="name the column exactly as the data spells it",
                 )

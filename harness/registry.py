@@ -10,7 +10,7 @@ registration decorators.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from typing import Generic, TypeVar
@@ -71,14 +71,29 @@ def load_plugins() -> None:
         )
 
 
-def did_you_mean(name: str, choices: list[str]) -> str:
+def _closest(name: str, choices: Sequence[str]) -> str | None:
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(name: str, choices: Sequence[str]) -> str:
     """Return a "did you mean" suggestion sentence, or an empty string.
 
     >>> did_you_mean("rogue", ["rouge", "length"])
     " Did you mean 'rouge'?"
     """
-    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
-    return f" Did you mean {close[0]!r}?" if close else ""
+    close = _closest(name, choices)
+    return f" Did you mean {close!r}?" if close else ""
+
+
+def did_you_mean_clause(name: str, choices: Sequence[str]) -> str:
+    """The suggestion as a clause inside a message ("...; did you mean 'x'? known: ..."), or "".
+
+    >>> did_you_mean_clause("rogue.rouge1", ["rouge.rouge1", "length.words"])
+    "did you mean 'rouge.rouge1'? "
+    """
+    close = _closest(name, choices)
+    return f"did you mean {close!r}? " if close else ""
 
 
 @dataclass
@@ -129,4 +144,4 @@ class Registry(Generic[EntryT]):
             yield name, self._entries[name]
 
 
-__all__ = ["PLUGIN_GROUP", "Registry", "did_you_mean", "load_plugins"]
+__all__ = ["PLUGIN_GROUP", "Registry", "did_you_mean", "did_you_mean_clause", "load_plugins"]

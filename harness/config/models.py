@@ -202,7 +202,7 @@ class ReportConfig(_Strict):
     """What the reports (and ``harness report``) show; every key is optional.
 
     Names are checked against the run when its reports are rendered (and, by
-    `harness.report.choice.check_report_choice`, before a run starts), with a
+    `harness.config.report_names.check_report_choice`, before a run starts), with a
     "did you mean".
 
     Attributes:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from harness.config import ReportConfig
+from harness.config.report_names import check_report_choice
 from harness.report.formatting import (
     direction_arrow,
     escape_markdown,
@@ -27,7 +28,6 @@ from harness.report.formatting import (
     markdown_code,
 )
 from harness.report.meta import MetaTable, build_meta_table
-from harness.report.names import check_report_choice
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any
 
 from harness.config import ReportConfig
 from harness.errors import ConfigError, HarnessError
+from harness.registry import did_you_mean_clause
 from harness.report import load_table
 from harness.report.multirun.table import MultiTable, RunGroup
 from harness.report.table import Column, ComparisonTable, Row, mark_best
@@ -36,13 +37,6 @@ def _fingerprints(run_dir: RunDir) -> dict[str, Any]:
     return found
 
 
-def _did_you_mean(name: str, known: Sequence[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}? " if close else ""
-
-
 def _check(names: Sequence[str] | None, known: Sequence[str], flag: str, kind: str) -> None:
     seen: set[str] = set()
     for name in names or []:
@@ -52,7 +46,7 @@ def _check(names: Sequence[str] | None, known: Sequence[str], flag: str, kind: s
         if name not in known:
             raise ConfigError(
                 f"{flag}: {name!r} is not a {kind} of any of the runs; "
-                f"{_did_you_mean(name, known)}{kind}s: {', '.join(known)}",
+                f"{did_you_mean_clause(name, known)}{kind}s: {', '.join(known)}",
                 hint=f"name {kind}s as the runs' report.md shows them",
             )
 

@@ -1,22 +1,18 @@
 """The names a ``report:`` section gives, checked against a run's values and systems.
 
 Every unknown name fails with a "did you mean" and the names the run has; a
-name listed twice fails too. `harness.report.table.select` and `harness
-preflight` (before a run starts) share the check.
+name listed twice fails too. `harness.report.table.select` and
+`harness.preflight` (before a run starts) share the check, which is why it
+lives with the config and not in `harness.report`.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 
-from harness.config import ReportConfig
+from harness.config.models import ReportConfig
 from harness.errors import ConfigError
-
-
-def _did_you_mean(name: str, known: Sequence[str]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}? " if close else ""
+from harness.registry import did_you_mean_clause
 
 
 def _check_names(
@@ -30,7 +26,7 @@ def _check_names(
         if name not in known:
             raise ConfigError(
                 f"{where}[{index}]: {name!r} is not a {kind} of this run; "
-                f"{_did_you_mean(name, known)}{kind}s: {', '.join(known)}",
+                f"{did_you_mean_clause(name, known)}{kind}s: {', '.join(known)}",
                 hint=hint,
             )
 
@@ -67,7 +63,7 @@ def check_report_choice(
         if name not in labelled:
             raise ConfigError(
                 f"{origin}: report.labels: {name!r} is not a value, system or metric of this "
-                f"run; {_did_you_mean(name, labelled)}known: {', '.join(labelled)}",
+                f"run; {did_you_mean_clause(name, labelled)}known: {', '.join(labelled)}",
                 hint="labels map a value (rouge.rouge2), a system or a metric (rouge) to the "
                 "name the tables show",
             )
@@ -76,7 +72,7 @@ def check_report_choice(
             if name not in values:
                 raise ConfigError(
                     f"{origin}: report.digits: {name!r} is not a value of this run; "
-                    f"{_did_you_mean(name, values)}values: {', '.join(values)}",
+                    f"{did_you_mean_clause(name, values)}values: {', '.join(values)}",
                     hint="give one number for all values (digits: 3) or one per value "
                     "({rouge.rouge2: 2})",
                 )
