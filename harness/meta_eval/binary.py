@@ -18,6 +18,14 @@ from harness.meta_eval._bootstrap import (
 )
 
 
+def _class_counts(labels: FloatArray) -> tuple[BoolArray, int, int] | None:
+    """(positive mask, n1, n0) of 0/1 ``labels``, or ``None`` when either class is absent."""
+    positive = labels == 1
+    n1 = int(positive.sum())
+    n0 = int(labels.size) - n1
+    return None if n1 == 0 or n0 == 0 else (positive, n1, n0)
+
+
 def roc_auc(scores: FloatArray, labels: FloatArray) -> float | None:
     """Area under the ROC curve of ``scores`` as a detector of label 1.
 
@@ -36,11 +44,10 @@ def roc_auc(scores: FloatArray, labels: FloatArray) -> float | None:
     >>> roc_auc(np.array([0.1, 0.4, 0.35, 0.8]), np.array([0.0, 0.0, 1.0, 1.0]))
     0.75
     """
-    positive = labels == 1
-    n1 = int(positive.sum())
-    n0 = int(labels.size) - n1
-    if n1 == 0 or n0 == 0:
+    classes = _class_counts(labels)
+    if classes is None:
         return None
+    positive, n1, n0 = classes
     ranks = sps.rankdata(scores)
     return _round((float(ranks[positive].sum()) - n1 * (n1 + 1) / 2) / (n1 * n0))
 
@@ -59,11 +66,10 @@ def balanced_accuracy(scores: FloatArray, labels: FloatArray, threshold: float) 
     >>> balanced_accuracy(np.array([0.2, 0.6, 0.7, 0.9]), np.array([0.0, 0.0, 1.0, 1.0]), 0.5)
     0.75
     """
-    positive = labels == 1
-    n1 = int(positive.sum())
-    n0 = int(labels.size) - n1
-    if n1 == 0 or n0 == 0:
+    classes = _class_counts(labels)
+    if classes is None:
         return None
+    positive, n1, n0 = classes
     predicted = scores >= threshold
     tpr = int((predicted & positive).sum()) / n1
     tnr = int((~predicted & ~positive).sum()) / n0
@@ -88,11 +94,10 @@ def choose_threshold(scores: FloatArray, labels: FloatArray) -> float | None:
     >>> choose_threshold(np.array([0.1, 0.2, 0.8, 0.9]), np.array([0.0, 0.0, 1.0, 1.0]))
     0.5
     """
-    positive = labels == 1
-    n1 = int(positive.sum())
-    n0 = int(labels.size) - n1
-    if n1 == 0 or n0 == 0:
+    classes = _class_counts(labels)
+    if classes is None:
         return None
+    positive, n1, n0 = classes
     distinct = np.unique(scores)
     candidates = np.concatenate([distinct[:1], (distinct[:-1] + distinct[1:]) / 2])
     pos_sorted = np.sort(scores[positive])
