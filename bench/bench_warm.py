@@ -10,8 +10,8 @@ with a fresh cache folder (``HARNESS_CACHE_DIR``) per benchmark:
   ``length`` — the run ``bench/bench_scale.py`` times, with the cache on.
 
 Each is run cold (empty cache), then warm into the same ``--out``
-(``--repeats`` times, fastest kept), then warm into a new ``--out`` (the
-report files are then rendered anew: nothing to carry over). Targets: the
+(``--repeats`` times, fastest kept), then warm into a new ``--out`` (nothing
+to carry over there: the plots come from the cache, report.html is rendered anew). Targets: the
 SummEdits warm rerun >= 20x faster than cold; the quickstart's far more than
 the 1.6-2.6x it was before reports were content-addressed. The script checks
 that every warm run served every generation, score and results.json from the

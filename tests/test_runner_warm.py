@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
 from harness.config import load_config
 from harness.report import render_reports
+from harness.report.plots import files as plot_files
 from harness.runner import rerender, run_pipeline
 from harness.store import MANIFEST_FILE, RunDir
 
@@ -144,3 +147,49 @@ def test_deleted_or_damaged_report_files_are_drawn_again(tmp_path: Path) -> None
     redone = {"plots/length.png", "plots/rouge.png", "report.html"}
     assert all(warm[n][1] != cold[n][1] for n in redone - {"plots/rouge.png"})
     assert all(warm[n][1] == cold[n][1] for n in set(cold) - redone)
+
+
+def _run_into(config_path: Path, out: Path) -> RunDir:
+    summary = run_pipeline(
+        load_config(config_path),
+        origin=str(config_path),
+        config_dir=config_path.parent,
+        out=out,
+        console=Console(quiet=True),
+        render=render_reports,
+    )
+    return summary.run_dir
+
+
+def _plots(run_dir: RunDir) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(run_dir.file("plots").glob("*.png"))}
+
+
+def test_a_run_into_a_new_out_takes_the_plots_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = write_config(tmp_path)
+    cold, _ = run(config)
+
+    def no_drawing(spec: object) -> bytes:
+        raise AssertionError("a plot the cache holds was drawn again")
+
+    monkeypatch.setattr(plot_files, "draw", no_drawing)
+    fresh = _run_into(config, tmp_path / "elsewhere")
+    assert _plots(fresh) == _plots(cold) and len(_plots(cold)) == 4
+    assert fresh.file("report.html").read_bytes() == cold.file("report.html").read_bytes()
+
+
+def test_a_damaged_plot_in_the_cache_is_drawn_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = write_config(tmp_path)
+    cold, _ = run(config)
+    with sqlite3.connect(tmp_path / "cache" / "cache.sqlite") as db:
+        db.execute("UPDATE files SET data = substr(data, 1, length(data) - 20)")
+    drawn: list[object] = []
+    draw = plot_files.draw
+    monkeypatch.setattr(plot_files, "draw", lambda spec: drawn.append(spec) or draw(spec))
+    fresh = _run_into(config, tmp_path / "elsewhere")
+    assert len(drawn) == 4
+    assert _plots(fresh) == _plots(cold)

@@ -38,6 +38,7 @@ from harness.store import (
     OUTPUTS_FILE,
     RESULTS_FILE,
     SCORES_FILE,
+    Cache,
     RunDir,
 )
 
@@ -56,7 +57,9 @@ def load_table(run_dir: RunDir) -> ComparisonTable:
     return build_table(run_dir.read_json(RESULTS_FILE), alpha=_config_alpha(run_dir))
 
 
-def render_reports(run_dir: RunDir, report: ReportConfig | None = None) -> ComparisonTable:
+def render_reports(
+    run_dir: RunDir, report: ReportConfig | None = None, *, cache: Cache | None = None
+) -> ComparisonTable:
     """Write every report of ``run_dir`` from its stored files; return the table.
 
     Writes report.md (the table, then a "Flagged findings" section when a
@@ -69,6 +72,9 @@ def render_reports(run_dir: RunDir, report: ReportConfig | None = None) -> Compa
         run_dir: A run directory with at least results.json.
         report: What the reports show (values, systems, labels, digits, CIs,
             significance); ``None`` reads the run's own config.yaml `report:`.
+        cache: The run's cache: a plot an earlier run drew (same content
+            key) is taken from it instead of being drawn, and the plots
+            drawn are stored in it (`update_plots`).
 
     Returns:
         The comparison table the reports show (the CLI prints it).
@@ -81,7 +87,7 @@ def render_reports(run_dir: RunDir, report: ReportConfig | None = None) -> Compa
     run_dir.write_file("report.md", markdown)
     run_dir.write_file("report.csv", to_csv(table))
     run_dir.write_file("report.tex", to_latex(table))
-    plots = update_plots(run_dir, table, scores)
+    plots = update_plots(run_dir, table, scores, cache)
     outputs = run_dir.read_outputs() if run_dir.file(OUTPUTS_FILE).is_file() else []
     # The page shows the table, the plots, every example, what `shown_output`
     # gives of each output, and every score; the digests of examples.jsonl and

@@ -1,13 +1,26 @@
-"""What a run and a re-score both do: build the metrics, warn of damaged cache rows."""
+"""What a run and a re-score both do: build the metrics, warn of damaged cache rows, render."""
 
 from __future__ import annotations
+
+from typing import Protocol
 
 from rich.console import Console
 from rich.markup import escape
 
 from harness.config import RunConfig
 from harness.metric import Metric, MetricEntry, build_metric
-from harness.store import Cache
+from harness.store import Cache, RunDir
+
+
+class RenderReports(Protocol):
+    """What writes a run directory's reports (`harness.report.render_reports`).
+
+    ``cache`` is the run's open cache, where the plots drawn are kept by content
+    key; ``harness report`` (no cache open) leaves it out.
+    """
+
+    def __call__(self, run_dir: RunDir, *, cache: Cache | None = None) -> object:
+        """Write the reports of ``run_dir``."""
 
 
 def _build_metrics(config: RunConfig, origin: str) -> list[tuple[MetricEntry, Metric]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from harness.manifest import StageClock, devices, environment, now
 from harness.outdir import stage_run
 from harness.preflight import preflight
 from harness.records import content_hash
-from harness.runner._parts import _build_metrics, _warn_damaged
+from harness.runner._parts import RenderReports, _build_metrics, _warn_damaged
 from harness.runner.progress import make_progress
 from harness.scoring import score
 from harness.store import RESULTS_FILE, Cache, RunDir
@@ -41,7 +40,7 @@ def run_pipeline(
     config_dir: Path,
     out: Path | None = None,
     console: Console | None = None,
-    render: Callable[[RunDir], object] | None = None,
+    render: RenderReports | None = None,
     max_failures: int | None = None,
     executor: Executor | None = None,
 ) -> RunSummary:
@@ -53,7 +52,7 @@ def run_pipeline(
         config_dir: Folder that relative paths in backend params resolve against.
         out: Run directory (default: ``config.out_dir()``).
         console: Where progress goes (default: stderr).
-        render: Called with the run directory to write reports.
+        render: Called with the run directory (and the open cache) to write reports.
         max_failures: Stop (`BackendError`) once more than this many
             generations have failed; ``None`` records failures and goes on.
         executor: Where batches run (default: the one ``config.executor``
@@ -169,7 +168,7 @@ def run_pipeline(
         }
         if render is not None:
             with clock.stage("report"):
-                render(run_dir)
+                render(run_dir, cache=cache)
         manifest["timings_s"] = clock.seconds
         final = staged.commit(manifest)
         _warn_damaged(cache, console)

@@ -6,7 +6,7 @@ Both read the run's inputs and replace only what they write, through staging
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
@@ -18,7 +18,7 @@ from harness.executor import Component, Executor, LocalExecutor, check_shippable
 from harness.manifest import StageClock, devices, now
 from harness.outdir import REPORT_FILES, stage_run
 from harness.records import Example, Output
-from harness.runner._parts import _build_metrics, _warn_damaged
+from harness.runner._parts import RenderReports, _build_metrics, _warn_damaged
 from harness.runner.pipeline import RunSummary
 from harness.runner.progress import make_progress
 from harness.scoring import score
@@ -43,7 +43,7 @@ def score_run(
     run_dir: RunDir,
     *,
     console: Console | None = None,
-    render: Callable[[RunDir], object] | None = None,
+    render: RenderReports | None = None,
     executor: Executor | None = None,
 ) -> RunSummary:
     """Re-score a saved run from its config.yaml, examples.jsonl and outputs.jsonl.
@@ -54,7 +54,7 @@ def score_run(
     Args:
         run_dir: The run directory.
         console: Where progress goes (default: stderr).
-        render: Called with the run directory to write reports.
+        render: Called with the run directory (and the open cache) to write reports.
         executor: Where scoring batches run (default: in-process; this
             function closes it). Scores are the same whatever it is; the
             manifest's ``rescored.executor`` records it.
@@ -118,7 +118,7 @@ def score_run(
         }
         if render is not None:
             with clock.stage("report"):
-                render(staged.staging)
+                render(staged.staging, cache=cache)
         manifest["rescored"]["timings_s"] = clock.seconds
         manifest.setdefault("harness_run", {"command": "score"})
         final = staged.commit(manifest)
@@ -171,7 +171,7 @@ def check_outputs(
         )
 
 
-def rerender(run_dir: RunDir, render: Callable[[RunDir], object]) -> RunDir:
+def rerender(run_dir: RunDir, render: RenderReports) -> RunDir:
     """Re-render a run directory's reports through staging (`harness report`).
 
     Only the report files and plots are replaced; a plot the previous

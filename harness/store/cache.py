@@ -59,6 +59,9 @@ def _cached_value(kind: str, raw: Any) -> Any:
 class Cache:
     """Content-addressed cache of generations and scores in one SQLite file.
 
+    It also keeps the plots runs drew, by content key (`get_file`), so that a
+    run into a new run directory does not draw again what an earlier run drew.
+
     Keys are hashes of (component fingerprint, inputs); values are JSON. The
     database runs in WAL mode with a busy timeout, so two runs can share one
     cache, and every batch is committed as soon as it is computed, so a killed
@@ -95,6 +98,9 @@ class Cache:
                 "CREATE TABLE IF NOT EXISTS entries ("
                 " kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
                 " PRIMARY KEY (kind, key))"
+            )
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS files (key TEXT PRIMARY KEY, data BLOB NOT NULL)"
             )
             self._db.commit()
         except sqlite3.Error as error:
@@ -159,6 +165,25 @@ class Cache:
             self._db.executemany(
                 "INSERT OR REPLACE INTO entries (kind, key, value) VALUES (?, ?, ?)", rows
             )
+
+    def get_file(self, key: str) -> bytes | None:
+        """The derived file (a plot) stored under its content ``key``, or ``None``.
+
+        The caller checks that the bytes are whole and carry ``key`` (a plot's
+        PNG says its key, `harness.report.reuse.png_key`) before using them.
+        Not counted in `stats`: these are report files, not results.
+        """
+        if self._db is None:
+            return None
+        row = self._db.execute("SELECT data FROM files WHERE key = ?", [key]).fetchone()
+        return bytes(row[0]) if row is not None and isinstance(row[0], bytes) else None
+
+    def put_file(self, key: str, data: bytes) -> None:
+        """Store and commit a derived file under its content ``key``."""
+        if self._db is None:
+            return
+        with self._db:
+            self._db.execute("INSERT OR REPLACE INTO files (key, data) VALUES (?, ?)", [key, data])
 
     def stats(self) -> dict[str, dict[str, int]]:
         """Hits and misses per kind for the manifest, plus ``invalid`` where rows were damaged."""
