@@ -50,6 +50,10 @@ def _build_app() -> typer.Typer:
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
+        # click's plain help and usage errors: typer's rich formatter
+        # (typer.rich_utils, with rich's markdown) alone costs as much again as
+        # `import typer`, and plain text reads the same in a terminal and a CI log
+        rich_markup_mode=None,
     )
     built.callback(help=about)(root_options)
     built.command("run")(run_command)

@@ -110,6 +110,7 @@ def test_help_imports_only_the_command_line(tmp_path: Path) -> None:
     assert "validate" in done.stdout and "calibrate" in done.stdout
     assert "harness.cli.run" in modules  # the commands' signatures were read
     assert _found(modules, HEAVY + PIPELINE + NOT_FOR_HELP + ("pydantic",)) == []
+    assert _found(modules, ("typer.rich_utils", "rich.markdown")) == []  # plain click help
 
 
 def test_version_prints_the_package_version_and_imports_nothing_heavy(tmp_path: Path) -> None:
