@@ -51,7 +51,9 @@ and why it was rejected.
 
 Speed: one ``nlp.pipe`` pass per batch over the summaries and the sources and
 references not yet analysed; a source's analysis and its alias index are
-memoised by text, so every system's summary of an article reuses them.
+memoised by text, so every system's summary of an article reuses them. The
+results are memoised too (`harness.metric._memo`), so ``consistency``, which
+runs this check on the pairs just scored, does not run it again.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from harness.metric._memo import RESULTS
 from harness.metric._protocol import Metric, MetricInput, MetricResult, ValueSpec, metric
 from harness.records import Fingerprint
 from harness.text.aliases import (
@@ -302,6 +305,7 @@ class EntitiesMetric:
         self._labels: tuple[str, ...] = tuple(
             NAME_LABELS if params.labels is None else params.labels
         )
+        self._digest = self.fingerprint.digest()
 
     @property
     def fingerprint(self) -> Fingerprint:
@@ -323,6 +327,10 @@ class EntitiesMetric:
         Returns:
             One result per item, in order.
         """
+        # `consistency` checks the same pairs again: it gets these results from the memo
+        return RESULTS.score(self._digest, items, self._score_batch)
+
+    def _score_batch(self, items: Sequence[MetricInput]) -> list[MetricResult]:
         if not items:
             return []
         model = self._params.model
