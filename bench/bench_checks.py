@@ -9,16 +9,25 @@ NER (number extraction and matching, span trimming, normalisation, alias
 resolution, recall, sentence splitting, bigram novelty, the substitution,
 negation and quote checks, findings) adds at most 30%.
 
-The pairs come from the built-in ``newsbriefs`` benchmark (40 articles). So
-that the per-article memos cannot cheat, every pair gets a *distinct* article
-text: the k-th use of an article gets a one-line dateline "Dispatch k." in
-front, so each article is analysed. Summaries cycle through three kinds: the
-reference brief, the article's first two sentences, and the reference with an
-invented person and place added.
+By default the pairs come from the built-in ``newsbriefs`` benchmark (40
+articles, so it runs on a fresh clone). So that the per-article memos cannot
+cheat, every pair gets a *distinct* article text: the k-th use of an article
+gets a one-line dateline "Dispatch k." in front, so each article is analysed.
+Summaries cycle through three kinds: the reference brief, the article's first
+two sentences, and the reference with an invented person and place added.
 
-The baseline is ``nlp.pipe`` over the summaries and the articles with the
-pipeline the metrics load (`harness.text.nlp.load_pipeline`: ``ner`` and what
-it needs). The metrics are scored as the runner scores them: batches of
+``--data CONFIG`` scores a config's own benchmark (its examples' summaries, as
+its ``precomputed`` system gives them) with that config's metrics:
+``configs/summedits_news.yaml`` (819 summaries of 25 articles) or
+``configs/qags_cnndm.yaml`` (235 of 235), with the data under ``../shared``.
+There ``--pairs`` defaults to every example; more than that repeats the
+examples, the r-th copy with the dateline "Dispatch r." in front of its
+articles, so 10x the pairs is 10x the articles too.
+
+The baseline is ``nlp.pipe`` over the summaries and the distinct articles
+(what a run analyses: an article once, however many summaries it has) with
+the pipeline the metrics load (`harness.text.nlp.load_pipeline`: ``ner`` and
+what it needs). The metrics are scored as the runner scores them: batches of
 `harness.scoring.METRIC_BATCH` pairs, each metric in config order over each
 batch, from empty memos (every per-text memo of `harness.text` and of the
 three metrics is cleared before each round; the spaCy pipelines, like a run's,
@@ -27,10 +36,12 @@ are loaded before the clock starts). Baseline and metrics alternate for
 for wall-clock time and for the CPU time of the process (spaCy's CPU pipeline
 runs on one thread), which other jobs on a shared machine disturb less.
 
-Run (default 1,000 pairs, and 10x the data)::
+Run (default 1,000 pairs, 10x the data, and the shipped benchmarks)::
 
     .venv/bin/python bench/bench_checks.py
     .venv/bin/python bench/bench_checks.py --pairs 10000 --repeats 1
+    .venv/bin/python bench/bench_checks.py --data configs/summedits_news.yaml
+    .venv/bin/python bench/bench_checks.py --data configs/qags_cnndm.yaml
 """
 
 from __future__ import annotations
@@ -45,7 +56,8 @@ from pathlib import Path
 from types import ModuleType
 
 import harness.text
-from harness.config import load_config
+from harness.benchmark import load_benchmark
+from harness.config import RunConfig, load_config
 from harness.metric import Metric, MetricInput, build_metric
 from harness.records import Example
 from harness.scoring import METRIC_BATCH
@@ -81,6 +93,21 @@ def make_pairs(n: int) -> list[MetricInput]:
     return items
 
 
+def config_pairs(config: RunConfig, n: int | None) -> list[MetricInput]:
+    """The config's examples with their summaries, repeated up to ``n`` (see the module
+    docstring); ``None``: each example once."""
+    benchmark = load_benchmark(config.benchmark, seed=config.seed)
+    examples = [e for e in benchmark.examples if e.source.strip() and (e.summary or "").strip()]
+    items: list[MetricInput] = []
+    for k in range(len(examples) if n is None else n):
+        copy, example = divmod(k, len(examples))[0], examples[k % len(examples)]
+        if copy:
+            source = f"Dispatch {copy}.\n\n{example.source}"
+            example = example.model_copy(update={"id": f"{example.id}-{copy}", "source": source})
+        items.append(MetricInput(example=example, summary=example.summary or ""))
+    return items
+
+
 def _memo_modules() -> list[ModuleType]:
     """Every module of `harness.text`, the three metric modules and their result memo."""
     names = [info.name for info in pkgutil.walk_packages(harness.text.__path__, "harness.text.")]
@@ -105,9 +132,8 @@ def clear_memos() -> int:
     return cleared + 1
 
 
-def shipped_metrics() -> list[tuple[str, Metric]]:
-    """The metrics of the shipped SummEdits config, built as a run builds them."""
-    config = load_config(CONFIG)
+def shipped_metrics(config: RunConfig) -> list[tuple[str, Metric]]:
+    """The metrics of a shipped config, built as a run builds them."""
     built = [
         build_metric(item, where=f"bench: metrics[{i}]") for i, item in enumerate(config.metrics)
     ]
@@ -127,12 +153,12 @@ def _since(start: Timing) -> Timing:
 
 
 def time_spacy(items: Sequence[MetricInput]) -> Timing:
-    """Seconds for ``nlp.pipe`` over every summary and article."""
+    """Seconds for ``nlp.pipe`` over every summary and distinct article."""
     nlp, _, _ = load_pipeline(None)
     start = _clock()
     for _ in nlp.pipe(item.summary for item in items):
         pass
-    for _ in nlp.pipe(item.example.source for item in items):
+    for _ in nlp.pipe(dict.fromkeys(item.example.source for item in items)):
         pass
     return _since(start)
 
@@ -163,11 +189,19 @@ def _runs(times: Sequence[Timing], which: int) -> str:
 def main() -> None:
     """Print the timings and the ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pairs", type=int, default=1000)
+    parser.add_argument("--pairs", type=int, default=None, help="default: 1000, or all of --data")
     parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--data", type=Path, default=None, help="a config whose data to score")
     args = parser.parse_args()
-    items = make_pairs(args.pairs)
-    metrics = shipped_metrics()
+    config_path = args.data or CONFIG
+    config = load_config(config_path)
+    if args.data is None:
+        items = make_pairs(args.pairs or 1000)
+        data = "newsbriefs (built in)"
+    else:
+        items = config_pairs(config, args.pairs)
+        data = f"{config_path} ({config.benchmark.path})"
+    metrics = shipped_metrics(config)
     nlp, name, version = load_pipeline(None)
     # warm-up: the pipelines and word tables a run loads before its first score
     for _, metric in metrics:
@@ -180,7 +214,9 @@ def main() -> None:
         elapsed, means = time_metrics(items, metrics)
         metric_times.append(elapsed)
     checks = "+".join(metric_name for metric_name, _ in metrics)
-    print(f"config          {CONFIG.relative_to(ROOT)} ({checks})")
+    shown = config_path.relative_to(ROOT) if config_path == CONFIG else config_path
+    print(f"metrics         {shown} ({checks})")
+    print(f"data            {data}")
     print(f"pipeline        {name}=={version} ({', '.join(nlp.pipe_names)})")
     distinct = len({item.example.source for item in items})
     print(f"pairs           {len(items)} (distinct articles: {distinct}, batch {METRIC_BATCH})")
