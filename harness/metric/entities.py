@@ -259,7 +259,10 @@ def _untagged(
     found: list[tuple[Entity, Resolution]] = []
     for candidate in untagged_names(summary, ADMIN_WORDS):
         entity = candidate.entity
-        resolution = known.get(entity.key) or resolve(entity, index=index)
+        # an unsupported sentence-opening span is never a finding: no need to explain it
+        resolution = known.get(entity.key) or resolve(
+            entity, index=index, explain=not candidate.initial
+        )
         if resolution.supported and _names_a_source_name(resolution, index):
             found.append((entity, resolution))
             continue
@@ -276,7 +279,7 @@ def _untagged(
 
 def _kept(key_entity: Entity, summary: SourceIndex) -> bool:
     """Whether the summary keeps a key entity of the reference or source."""
-    if resolve(key_entity, index=summary).supported:
+    if resolve(key_entity, index=summary, explain=False).supported:
         return True
     return any(_shortens(entity, key_entity) for entity in summary.entities)
 
