@@ -113,14 +113,50 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     ]
 
 
+@dataclass(frozen=True, eq=False)
+class _SourceTokens:
+    """What the checks read of one source, worked out once per source (not per summary).
+
+    Attributes:
+        sentences: The tokens of each sentence.
+        sentence_keys: Their keys.
+        windows: One sentence or two adjacent ones (`align`), sentences first.
+        window_keys: The keys of each window.
+        window_sets: The distinct keys of each window.
+        weekdays: The weekdays the source names (`_weekday_of`).
+        words: Key without hyphens -> first token with it (`prefix_antonyms`).
+    """
+
+    sentences: tuple[tuple[Token, ...], ...]
+    sentence_keys: tuple[tuple[str, ...], ...]
+    windows: tuple[tuple[Token, ...], ...]
+    window_keys: tuple[tuple[str, ...], ...]
+    window_sets: tuple[frozenset[str], ...]
+    weekdays: frozenset[int]
+    words: dict[str, Token]
+
+
 @lru_cache(maxsize=512)
-def _source_sentences(source: str) -> tuple[tuple[Token, ...], ...]:
-    return tuple(tuple(tokenize(source[start:end], start)) for start, end in sentence_spans(source))
-
-
-def _windows(source: str) -> list[tuple[Token, ...]]:
-    sentences = _source_sentences(source)
-    return [*sentences, *(a + b for a, b in pairwise(sentences))]
+def _source_tokens(source: str) -> _SourceTokens:
+    sentences = tuple(
+        tuple(tokenize(source[start:end], start)) for start, end in sentence_spans(source)
+    )
+    sentence_keys = tuple(tuple(token.key for token in sentence) for sentence in sentences)
+    windows = (*sentences, *(a + b for a, b in pairwise(sentences)))
+    window_keys = (*sentence_keys, *(a + b for a, b in pairwise(sentence_keys)))
+    tokens = [token for sentence in sentences for token in sentence]
+    words: dict[str, Token] = {}
+    for token in tokens:
+        words.setdefault(token.key.replace("-", ""), token)
+    return _SourceTokens(
+        sentences=sentences,
+        sentence_keys=sentence_keys,
+        windows=windows,
+        window_keys=window_keys,
+        window_sets=tuple(frozenset(keys) for keys in window_keys),
+        weekdays=frozenset(day for t in tokens if (day := _weekday_of(t)) is not None),
+        words=words,
+    )
 
 
 def align(sentence: Sequence[Token], source: str) -> tuple[tuple[Token, ...], SequenceMatcher[str]]:
@@ -133,15 +169,17 @@ def align(sentence: Sequence[Token], source: str) -> tuple[tuple[Token, ...], Se
     """
     keys = [token.key for token in sentence]
     wanted = set(keys)
-    windows = sorted(_windows(source), key=lambda window: -len(wanted & {t.key for t in window}))[
-        :CANDIDATE_WINDOWS
-    ]
+    known = _source_tokens(source)
+    # the windows sharing most distinct words, in source order among equals (a stable sort)
+    candidates = sorted(
+        range(len(known.windows)), key=lambda i: -len(wanted & known.window_sets[i])
+    )[:CANDIDATE_WINDOWS]
     best: tuple[int, tuple[Token, ...], SequenceMatcher[str]] | None = None
-    for window in windows:
-        matcher = SequenceMatcher(None, keys, [t.key for t in window], autojunk=False)
+    for i in candidates:
+        matcher = SequenceMatcher(None, keys, list(known.window_keys[i]), autojunk=False)
         matched = sum(block.size for block in matcher.get_matching_blocks())
         if best is None or matched > best[0]:
-            best = (matched, window, matcher)
+            best = (matched, known.windows[i], matcher)
     if best is None:
         return (), SequenceMatcher(None, keys, [])
     return best[1], best[2]
@@ -205,9 +243,8 @@ def _other_words(tokens: Sequence[Token], classes: Sequence[str | None]) -> list
 
 def _said_elsewhere(tokens: Sequence[Token], source: str) -> bool:
     """Whether the slot with its anchors occurs word for word somewhere in the source."""
-    keys = [t.key for t in tokens]
-    for sentence in _source_sentences(source):
-        words = [t.key for t in sentence]
+    keys = tuple(t.key for t in tokens)
+    for words in _source_tokens(source).sentence_keys:
         if any(words[i : i + len(keys)] == keys for i in range(len(words) - len(keys) + 1)):
             return True
     return False
@@ -292,7 +329,7 @@ def unsupported_weekdays(summary: str, source: str) -> list[dict[str, Any]]:
     >>> [f["text"] for f in unsupported_weekdays("They meet on Friday.", "See you Monday!")]
     ['Friday']
     """
-    named = {day for t in _source_sentence_tokens(source) if (day := _weekday_of(t)) is not None}
+    named = _source_tokens(source).weekdays
     names = ", ".join(WEEKDAYS[day].title() for day in sorted(named))
     return [
         {
@@ -306,10 +343,6 @@ def unsupported_weekdays(summary: str, source: str) -> list[dict[str, Any]]:
         for token in tokenize(summary)
         if token.key in WEEKDAYS and WEEKDAYS.index(token.key) not in named
     ]
-
-
-def _source_sentence_tokens(source: str) -> list[Token]:
-    return [token for sentence in _source_sentences(source) for token in sentence]
 
 
 def clock_times(text: str) -> list[tuple[int, int, int, int]]:
@@ -371,9 +404,7 @@ def prefix_antonyms(summary: str, source: str) -> list[dict[str, Any]]:
     >>> prefix_antonyms("A non-binary actor.", "a non - binary actor")  # tokenised source
     []
     """
-    source_words: dict[str, Token] = {}
-    for token in _source_sentence_tokens(source):
-        source_words.setdefault(token.key.replace("-", ""), token)
+    source_words = _source_tokens(source).words
     findings = []
     for token in tokenize(summary):
         word = token.key.replace("-", "")
