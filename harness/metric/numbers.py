@@ -20,7 +20,6 @@ from harness.records import Fingerprint
 from harness.text.quantities import (
     MatchSettings,
     cached_quantities,
-    extract_quantities,
     keeps,
     key_quantities,
     match_quantities,
@@ -94,7 +93,8 @@ class NumbersMetric:
         source = cached_quantities(item.example.source)
         # a lower-cased or tokenised summary is analysed restored, its spans mapped back
         restored = restore(item.summary, item.example.source)
-        summary = extract_quantities(restored.text)
+        # memoised: the entities check reads the same summary's quantities (`untagged_names`)
+        summary = cached_quantities(restored.text)
         matches = match_quantities(summary, source, self._settings)
         good = sum(m.status in ("supported", "derived") for m in matches)
         bad = sum(m.status in ("unsupported", "context_mismatch") for m in matches)
