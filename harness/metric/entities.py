@@ -51,7 +51,9 @@ and why it was rejected.
 
 Speed: one ``nlp.pipe`` pass per batch over the summaries and the sources and
 references not yet analysed; a source's analysis and its alias index are
-memoised by text, so every system's summary of an article reuses them.
+memoised by text, so every system's summary of an article reuses them. The
+results are memoised too (`harness.metric._memo`), so ``consistency``, which
+runs this check on the pairs just scored, does not run it again.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from harness.metric._memo import RESULTS
 from harness.metric._protocol import MetricInput, MetricResult, ValueSpec, metric
 from harness.records import Fingerprint
 from harness.text.aliases import (
@@ -256,7 +259,10 @@ def _untagged(
     found: list[tuple[Entity, Resolution]] = []
     for candidate in untagged_names(summary, ADMIN_WORDS):
         entity = candidate.entity
-        resolution = known.get(entity.key) or resolve(entity, index=index)
+        # an unsupported sentence-opening span is never a finding: no need to explain it
+        resolution = known.get(entity.key) or resolve(
+            entity, index=index, explain=not candidate.initial
+        )
         if resolution.supported and _names_a_source_name(resolution, index):
             found.append((entity, resolution))
             continue
@@ -273,7 +279,7 @@ def _untagged(
 
 def _kept(key_entity: Entity, summary: SourceIndex) -> bool:
     """Whether the summary keeps a key entity of the reference or source."""
-    if resolve(key_entity, index=summary).supported:
+    if resolve(key_entity, index=summary, explain=False).supported:
         return True
     return any(_shortens(entity, key_entity) for entity in summary.entities)
 
@@ -329,6 +335,7 @@ class EntitiesMetric:
         self._labels: tuple[str, ...] = tuple(
             NAME_LABELS if params.labels is None else params.labels
         )
+        self._digest = self.fingerprint.digest()
 
     @property
     def fingerprint(self) -> Fingerprint:
@@ -350,6 +357,10 @@ class EntitiesMetric:
         Returns:
             One result per item, in order.
         """
+        # `consistency` checks the same pairs again: it gets these results from the memo
+        return RESULTS.score(self._digest, items, self._score_batch)
+
+    def _score_batch(self, items: Sequence[MetricInput]) -> list[MetricResult]:
         if not items:
             return []
         model = self._params.model

@@ -14,12 +14,12 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from harness.metric._memo import RESULTS
 from harness.metric._protocol import MetricInput, MetricResult, ValueSpec, metric
 from harness.records import Fingerprint
 from harness.text.quantities import (
     MatchSettings,
     cached_quantities,
-    extract_quantities,
     keeps,
     key_quantities,
     match_quantities,
@@ -85,6 +85,7 @@ class NumbersMetric:
     def __init__(self, params: NumbersParams) -> None:
         self._params = params
         self._settings = params.settings()
+        self._digest = self.fingerprint.digest()
 
     @property
     def fingerprint(self) -> Fingerprint:
@@ -108,13 +109,18 @@ class NumbersMetric:
         Returns:
             One result per item, in order, with one finding per summary quantity.
         """
+        # `consistency` checks the same pairs again: it gets these results from the memo
+        return RESULTS.score(self._digest, items, self._score_all)
+
+    def _score_all(self, items: Sequence[MetricInput]) -> list[MetricResult]:
         return [self._score_one(item) for item in items]
 
     def _score_one(self, item: MetricInput) -> MetricResult:
         source = cached_quantities(item.example.source)
         # a lower-cased or tokenised summary is analysed restored, its spans mapped back
         restored = restore(item.summary, item.example.source)
-        summary = extract_quantities(restored.text)
+        # memoised: the entities check reads the same summary's quantities (`untagged_names`)
+        summary = cached_quantities(restored.text)
         matches = match_quantities(summary, source, self._settings)
         good = sum(m.status in ("supported", "derived") for m in matches)
         bad = sum(m.status in ("unsupported", "context_mismatch") for m in matches)

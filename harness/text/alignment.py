@@ -39,7 +39,10 @@ Every check returns findings in the shape the metrics use (``kind``,
 
 from __future__ import annotations
 
+import copy
 import re
+import threading
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -113,14 +116,69 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     ]
 
 
+@dataclass(frozen=True, eq=False)
+class _SourceTokens:
+    """What the checks read of one source, worked out once per source (not per summary).
+
+    Attributes:
+        sentences: The tokens of each sentence.
+        sentence_keys: Their keys.
+        windows: One sentence or two adjacent ones (`align`), sentences first.
+        window_keys: The keys of each window.
+        window_sets: The distinct keys of each window.
+        window_counts: How often each key occurs in each window.
+        weekdays: The weekdays the source names (`_weekday_of`).
+        words: Key without hyphens -> first token with it (`prefix_antonyms`).
+        matchers: A matcher per window, made when `align` first compares with
+            it: a matcher indexes its second sequence (the window) once, and
+            every summary sentence is compared with the same windows.
+        lock: Held while `align` uses the shared matchers.
+    """
+
+    sentences: tuple[tuple[Token, ...], ...]
+    sentence_keys: tuple[tuple[str, ...], ...]
+    windows: tuple[tuple[Token, ...], ...]
+    window_keys: tuple[tuple[str, ...], ...]
+    window_sets: tuple[frozenset[str], ...]
+    window_counts: tuple[Counter[str], ...]
+    weekdays: frozenset[int]
+    words: dict[str, Token]
+    matchers: list[SequenceMatcher[str] | None]
+    lock: threading.Lock
+
+
 @lru_cache(maxsize=512)
-def _source_sentences(source: str) -> tuple[tuple[Token, ...], ...]:
-    return tuple(tuple(tokenize(source[start:end], start)) for start, end in sentence_spans(source))
+def _source_tokens(source: str) -> _SourceTokens:
+    sentences = tuple(
+        tuple(tokenize(source[start:end], start)) for start, end in sentence_spans(source)
+    )
+    sentence_keys = tuple(tuple(token.key for token in sentence) for sentence in sentences)
+    windows = (*sentences, *(a + b for a, b in pairwise(sentences)))
+    window_keys = (*sentence_keys, *(a + b for a, b in pairwise(sentence_keys)))
+    tokens = [token for sentence in sentences for token in sentence]
+    words: dict[str, Token] = {}
+    for token in tokens:
+        words.setdefault(token.key.replace("-", ""), token)
+    return _SourceTokens(
+        sentences=sentences,
+        sentence_keys=sentence_keys,
+        windows=windows,
+        window_keys=window_keys,
+        window_sets=tuple(frozenset(keys) for keys in window_keys),
+        window_counts=tuple(Counter(keys) for keys in window_keys),
+        weekdays=frozenset(day for t in tokens if (day := _weekday_of(t)) is not None),
+        words=words,
+        matchers=[None] * len(windows),
+        lock=threading.Lock(),
+    )
 
 
-def _windows(source: str) -> list[tuple[Token, ...]]:
-    sentences = _source_sentences(source)
-    return [*sentences, *(a + b for a, b in pairwise(sentences))]
+def _window_matcher(known: _SourceTokens, i: int) -> SequenceMatcher[str]:
+    matcher = known.matchers[i]
+    if matcher is None:
+        matcher = SequenceMatcher(None, [], list(known.window_keys[i]), autojunk=False)
+        known.matchers[i] = matcher
+    return matcher
 
 
 def align(sentence: Sequence[Token], source: str) -> tuple[tuple[Token, ...], SequenceMatcher[str]]:
@@ -133,18 +191,31 @@ def align(sentence: Sequence[Token], source: str) -> tuple[tuple[Token, ...], Se
     """
     keys = [token.key for token in sentence]
     wanted = set(keys)
-    windows = sorted(_windows(source), key=lambda window: -len(wanted & {t.key for t in window}))[
-        :CANDIDATE_WINDOWS
-    ]
+    known = _source_tokens(source)
+    # the windows sharing most distinct words, in source order among equals (a stable sort)
+    candidates = sorted(
+        range(len(known.windows)), key=lambda i: -len(wanted & known.window_sets[i])
+    )[:CANDIDATE_WINDOWS]
+    counts = Counter(keys)
     best: tuple[int, tuple[Token, ...], SequenceMatcher[str]] | None = None
-    for window in windows:
-        matcher = SequenceMatcher(None, keys, [t.key for t in window], autojunk=False)
-        matched = sum(block.size for block in matcher.get_matching_blocks())
-        if best is None or matched > best[0]:
-            best = (matched, window, matcher)
+    with known.lock:
+        for i in candidates:
+            if best is not None and best[0] >= _most_matched(counts, known.window_counts[i]):
+                continue  # it cannot match more tokens than the best so far: same choice
+            matcher = _window_matcher(known, i)
+            matcher.set_seq1(keys)
+            matched = sum(block.size for block in matcher.get_matching_blocks())
+            if best is None or matched > best[0]:
+                # the caller's own copy (the shared one is set to other sentences later)
+                best = (matched, known.windows[i], copy.copy(matcher))
     if best is None:
         return (), SequenceMatcher(None, keys, [])
     return best[1], best[2]
+
+
+def _most_matched(mine: Counter[str], theirs: Counter[str]) -> int:
+    """The most tokens a matcher can pair: each key at most as often as the rarer side has it."""
+    return sum(min(n, theirs[key]) for key, n in mine.items() if key in theirs)
 
 
 def _token_class(token: Token, sentence_initial: bool) -> str | None:
@@ -205,9 +276,8 @@ def _other_words(tokens: Sequence[Token], classes: Sequence[str | None]) -> list
 
 def _said_elsewhere(tokens: Sequence[Token], source: str) -> bool:
     """Whether the slot with its anchors occurs word for word somewhere in the source."""
-    keys = [t.key for t in tokens]
-    for sentence in _source_sentences(source):
-        words = [t.key for t in sentence]
+    keys = tuple(t.key for t in tokens)
+    for words in _source_tokens(source).sentence_keys:
         if any(words[i : i + len(keys)] == keys for i in range(len(words) - len(keys) + 1)):
             return True
     return False
@@ -292,7 +362,7 @@ def unsupported_weekdays(summary: str, source: str) -> list[dict[str, Any]]:
     >>> [f["text"] for f in unsupported_weekdays("They meet on Friday.", "See you Monday!")]
     ['Friday']
     """
-    named = {day for t in _source_sentence_tokens(source) if (day := _weekday_of(t)) is not None}
+    named = _source_tokens(source).weekdays
     names = ", ".join(WEEKDAYS[day].title() for day in sorted(named))
     return [
         {
@@ -306,10 +376,6 @@ def unsupported_weekdays(summary: str, source: str) -> list[dict[str, Any]]:
         for token in tokenize(summary)
         if token.key in WEEKDAYS and WEEKDAYS.index(token.key) not in named
     ]
-
-
-def _source_sentence_tokens(source: str) -> list[Token]:
-    return [token for sentence in _source_sentences(source) for token in sentence]
 
 
 def clock_times(text: str) -> list[tuple[int, int, int, int]]:
@@ -326,6 +392,14 @@ def clock_times(text: str) -> list[tuple[int, int, int, int]]:
     return found
 
 
+@lru_cache(maxsize=512)
+def _given_times(source: str) -> frozenset[tuple[int, int]]:
+    """(hour % 12, minute) of the source's clock times and bare hours (once per source)."""
+    given = {(hour, minute) for _, _, hour, minute in clock_times(source)}
+    given |= {(int(h) % 12, 0) for h in _BARE_HOUR.findall(source) if int(h) <= 24}
+    return frozenset(given)
+
+
 def unsupported_times(summary: str, source: str) -> list[dict[str, Any]]:
     """Findings for clock times the source does not give (12-hour clock; a whole
     hour is also backed by that number standing alone in the source).
@@ -335,8 +409,7 @@ def unsupported_times(summary: str, source: str) -> list[dict[str, Any]]:
     >>> [f["text"] for f in unsupported_times("The train leaves at 7:55.", "Train at 6:55")]
     ['7:55']
     """
-    given = {(hour, minute) for _, _, hour, minute in clock_times(source)}
-    given |= {(int(h) % 12, 0) for h in _BARE_HOUR.findall(source) if int(h) <= 24}
+    given = _given_times(source)
     return [
         {
             "kind": "time",
@@ -371,9 +444,7 @@ def prefix_antonyms(summary: str, source: str) -> list[dict[str, Any]]:
     >>> prefix_antonyms("A non-binary actor.", "a non - binary actor")  # tokenised source
     []
     """
-    source_words: dict[str, Token] = {}
-    for token in _source_sentence_tokens(source):
-        source_words.setdefault(token.key.replace("-", ""), token)
+    source_words = _source_tokens(source).words
     findings = []
     for token in tokenize(summary):
         word = token.key.replace("-", "")

@@ -41,7 +41,7 @@ from functools import cached_property
 from typing import Any
 
 from harness.text.nlp import load_pipeline, pipe
-from harness.text.quantities import extract_quantities
+from harness.text.quantities import cached_quantities
 from harness.text.sentences import sentence_spans
 
 #: Entity labels kept by default (spaCy's OntoNotes name labels).
@@ -469,7 +469,8 @@ def untagged_names(analysis: TextAnalysis, trailing: Iterable[str] = ()) -> list
     words = word_spans(text)
     tagged = [(entity.start, entity.end) for entity in analysis.entities]
     names = [(e.start, e.end) for e in analysis.entities if e.label in NAME_LABELS]
-    tagged += [q.span for q in extract_quantities(text)]  # "Rs 4,200 crore", "NOK 6.8 billion"
+    # "Rs 4,200 crore", "NOK 6.8 billion"; memoised, as the numbers check reads them too
+    tagged += [q.span for q in cached_quantities(text)]
     starts = [a for a, _ in sentence_spans(text)]
     suffixes = frozenset(trailing)
 

@@ -83,7 +83,8 @@ def test_source_analysis_is_shared_between_systems() -> None:
     before = cached_quantities.cache_info()
     metric.score([_item("300 died.", source), _item("2,700 were hurt.", source)])
     after = cached_quantities.cache_info()
-    assert after.misses - before.misses == 1
+    # the shared source once, and each summary once (the entities check reuses them)
+    assert after.misses - before.misses == 3
     assert after.hits - before.hits >= 1
 
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
+from itertools import pairwise
+
 import pytest
 
 from harness.text.alignment import (
+    Token,
+    align,
     prefix_antonyms,
     substitutions,
+    tokenize,
     unsupported_times,
     unsupported_weekdays,
 )
+from harness.text.sentences import sentence_spans
 
 SOURCE = (
     "Pfizer reported a fourth-quarter decline in vaccine sales and guided for sales of $5bn "
@@ -105,3 +112,50 @@ def test_negative_prefixes_are_compared_with_the_source(
     summary: str, source: str, flagged: list[str]
 ) -> None:
     assert [f["text"] for f in prefix_antonyms(summary, source)] == flagged
+
+
+def _align_by_brute_force(sentence: list[Token], source: str) -> tuple[tuple[Token, ...], list]:  # type: ignore[type-arg]
+    """`align` as first written: every candidate window compared with a fresh matcher."""
+    keys = [token.key for token in sentence]
+    spans = sentence_spans(source)
+    sentences = [tuple(tokenize(source[start:end], start)) for start, end in spans]
+    windows = [*sentences, *(a + b for a, b in pairwise(sentences))]
+    wanted = set(keys)
+    candidates = sorted(windows, key=lambda w: -len(wanted & {t.key for t in w}))[:8]
+    best = None
+    for window in candidates:
+        matcher = SequenceMatcher(None, keys, [t.key for t in window], autojunk=False)
+        matched = sum(block.size for block in matcher.get_matching_blocks())
+        if best is None or matched > best[0]:
+            best = (matched, window, matcher)
+    assert best is not None
+    return best[1], best[2].get_opcodes()
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Pfizer guided for sales of $10bn in 2023.",
+        "The Bank of Japan said on Tuesday it would buy bonds. Markets had fallen.",
+        "Gilead said sales crossed $10bn and the lawmakers met President Zelenskyy in Kyiv.",
+        "Six workers were hurt at the Dogger Ridge farm, Norvane Energy said on Wednesday.",
+        "the the the bank bank of of Japan Japan",
+        "Nothing here is in the source at all.",
+    ],
+)
+def test_align_chooses_what_comparing_every_candidate_chooses(summary: str) -> None:
+    for start, end in sentence_spans(summary):
+        sentence = tokenize(summary[start:end], start)
+        window, matcher = align(sentence, SOURCE)
+        expected_window, expected_opcodes = _align_by_brute_force(sentence, SOURCE)
+        assert window == expected_window
+        assert matcher.get_opcodes() == expected_opcodes
+
+
+def test_align_gives_each_caller_its_own_matcher() -> None:
+    first = tokenize("The Bank of Japan said on Tuesday it would buy bonds.")
+    _, matcher = align(first, SOURCE)
+    # the same source window, compared with another sentence before the first is read
+    align(tokenize("The Bank of Japan said on Monday it would sell bonds."), SOURCE)
+    assert matcher.a == [token.key for token in first]
+    assert matcher.get_opcodes() == _align_by_brute_force(first, SOURCE)[1]

@@ -6,6 +6,7 @@ acronym ↔ initials (rules ``admin-suffix``, ``demonym`` and ``acronym`` in
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from harness.text.aliases.lexicon import ADMIN_WORDS, DEMONYMS, FUNCTION_WORDS
 from harness.text.entities import compact, fold, word_spans
@@ -59,6 +60,13 @@ def demonym_forms(key: str) -> set[str]:
     >>> "ukraine" in demonym_forms("ukrainians"), "netherlands" in demonym_forms("dutch")
     (True, True)
     """
+    return set(_demonym_forms(key))
+
+
+# These forms are asked for the same few names again and again (every salient
+# source entity against every summary of its article): each is worked out once.
+@lru_cache(maxsize=65536)
+def _demonym_forms(key: str) -> frozenset[str]:
     tokens = key.split(" ")
     head = " ".join(tokens[:-1])
     found = {f"{head} {form}" if head else form for form in _place_forms_of_word(tokens[-1])}
@@ -66,13 +74,14 @@ def demonym_forms(key: str) -> set[str]:
         if key in places:
             found.add(demonym)
     found.discard(key)
-    return found
+    return frozenset(found)
 
 
 def _raw_words(text: str) -> list[str]:
     return [word for word, _, _ in word_spans(text)]
 
 
+@lru_cache(maxsize=65536)
 def is_acronym(text: str) -> bool:
     """Whether a mention is written as an acronym ("NIS", "U.N.", "OPEC+").
 
@@ -88,6 +97,7 @@ def is_acronym(text: str) -> bool:
     return all(char.isupper() or char.isdigit() for char in letters)
 
 
+@lru_cache(maxsize=65536)
 def acronym_of(text: str) -> str:
     """The folded acronym of a mention ("IAEA" → "iaea"; dots stay: "U.N." → "u.n.")."""
     return fold("".join(_raw_words(text)))
@@ -101,9 +111,14 @@ def initials(text: str) -> set[str]:
     >>> "ocha" in initials("UN Office for the Coordination of Humanitarian Affairs")
     True
     """
+    return set(_initials(text))
+
+
+@lru_cache(maxsize=65536)
+def _initials(text: str) -> frozenset[str]:
     words = _raw_words(text)
     if len(words) < 2:
-        return set()
+        return frozenset()
     found: set[str] = set()
     for skip_function in (True, False):
         for whole_caps in (True, False):
@@ -120,7 +135,7 @@ def initials(text: str) -> set[str]:
                 acronym = "".join(parts[start:])
                 if len(acronym) >= (2 if start == 0 else 3):
                     found.add(acronym)
-    return found
+    return frozenset(found)
 
 
 __all__ = ["acronym_of", "demonym_forms", "initials", "is_acronym", "strip_admin"]

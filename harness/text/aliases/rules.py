@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from harness.text.aliases.forms import acronym_of, demonym_forms, initials, is_acronym, strip_admin
 from harness.text.aliases.index import SourceIndex, pick
@@ -263,18 +264,31 @@ def _part(entity: Entity, start: int, end: int) -> Entity | None:
     )
 
 
-def _compound(entity: Entity, resolve_part: Callable[[Entity], Resolution]) -> Resolution | None:
-    """A qualifier and a name, both in the source: "EU General Court" = "EU" + "General Court"."""
+@lru_cache(maxsize=65536)
+def _splits(entity: Entity) -> tuple[tuple[Entity, Entity], ...]:
+    """The (qualifier, name) splits `_compound` tries, in order.
+
+    They depend on the entity alone, and entity recall tries the same source
+    entities against every summary of an article: worked out once per entity.
+    """
     tokens = entity.tokens
     n_words = len(word_spans(entity.text))
     if n_words != len(tokens):
-        return None  # a dropped possessive or "the": word positions would not line up
+        return ()  # a dropped possessive or "the": word positions would not line up
+    found: list[tuple[Entity, Entity]] = []
     for k in range(1, len(tokens)):
         if tokens[k - 1] in DIRECTIONS or tokens[k - 1] in FUNCTION_WORDS:
             continue
         left, right = _part(entity, 0, k), _part(entity, k, len(tokens))
         if left is None or right is None or right.key in FUNCTION_WORDS:
             continue
+        found.append((left, right))
+    return tuple(found)
+
+
+def _compound(entity: Entity, resolve_part: Callable[[Entity], Resolution]) -> Resolution | None:
+    """A qualifier and a name, both in the source: "EU General Court" = "EU" + "General Court"."""
+    for left, right in _splits(entity):
         qualifier = resolve_part(left)
         if (
             not qualifier.supported

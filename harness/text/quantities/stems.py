@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 _IRREGULAR = {
     "children": "child",
     "people": "people",
@@ -19,6 +21,8 @@ _IRREGULAR = {
 }
 
 
+# Both are asked for every word of every text with a number: memoised by word.
+@lru_cache(maxsize=65536)
 def lemma(word: str) -> str:
     """A crude noun lemma: plural -s/-es/-ies removed.
 
@@ -36,6 +40,7 @@ def lemma(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude stem for comparing frame words: inflections and a final "e" removed.
 

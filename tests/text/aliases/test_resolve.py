@@ -133,3 +133,32 @@ def test_compound_false_leaves_the_compound_rule_out(ent: Ent, source: Source) -
     index = source("The EU said the General Court ruled.", ("EU", "ORG"), ("General Court", "ORG"))
     assert resolve(ent("EU General Court", "ORG"), index=index).rule == "compound"
     assert not resolve(ent("EU General Court", "ORG"), index=index, compound=False).supported
+
+
+@pytest.mark.parametrize(
+    ("mention", "label"),
+    [
+        ("Zelensky", "PERSON"),
+        ("Volodymyr Zelensky", "PERSON"),
+        ("NIS", "ORG"),
+        ("Kursk region", "GPE"),
+        ("North Korea", "GPE"),
+        ("Pyongyang", "GPE"),
+        ("Kim Jong Un", "PERSON"),
+        ("Korea", "GPE"),
+        ("Russian Kursk Oblast", "GPE"),
+        ("White House Intelligence Service", "ORG"),
+    ],
+)
+def test_unexplained_resolution_decides_support_the_same_way(
+    mention: str, label: str, ent: Ent
+) -> None:
+    [analysis] = analyse([SEED_SOURCE])
+    index = SourceIndex(analysis)
+    explained = resolve(ent(mention, label), index=index)
+    unexplained = resolve(ent(mention, label), index=index, explain=False)
+    if explained.supported:
+        assert unexplained == explained
+    else:
+        assert unexplained.status == "unsupported" and unexplained.closest is None
+        assert unexplained.evidence == f"'{mention}' ({label}) is not in the source"
