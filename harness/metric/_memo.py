@@ -60,7 +60,8 @@ class ResultMemo:
             One result per item, in order.
         """
         keys = [
-            (digest, item.summary, item.example.source, item.example.references) for item in items
+            (digest, item.summary, item.example.source, tuple(item.example.references))
+            for item in items
         ]
         results: list[MetricResult | None] = []
         with self._lock:
