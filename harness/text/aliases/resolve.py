@@ -82,37 +82,20 @@ def resolve(
             return resolution
 
     if not explain:
-        return Resolution(
-            "unsupported",
-            None,
-            None,
-            None,
-            None,
-            None,
-            f"'{mention}' ({label}) is not in the source",
-        )
+        return _unsupported(f"'{mention}' ({label}) is not in the source")
     closest, _ = _closest(entity, index)
     if closest is None:
         why = text_reason or "the source has no named entities"
-        return Resolution(
-            "unsupported",
-            None,
-            None,
-            None,
-            None,
-            None,
-            f"'{mention}' ({label}) is not in the source: {why}",
-        )
-    return Resolution(
-        "unsupported",
-        None,
-        None,
-        None,
-        None,
-        closest,
+        return _unsupported(f"'{mention}' ({label}) is not in the source: {why}")
+    return _unsupported(
         f"'{mention}' ({label}) is not in the source; closest source entity"
         f" {Name.of(closest).describe()} differs: {_why_rejected(entity, closest, text_reason)}",
+        closest,
     )
+
+
+def _unsupported(evidence: str, closest: Entity | None = None) -> Resolution:
+    return Resolution("unsupported", None, None, None, None, closest, evidence)
 
 
 def _label_class(label: str | None) -> str:
