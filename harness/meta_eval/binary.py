@@ -6,7 +6,6 @@ import math
 from typing import Any
 
 import numpy as np
-from scipy import stats as sps
 
 from harness.meta_eval._bootstrap import (
     BoolArray,
@@ -16,6 +15,7 @@ from harness.meta_eval._bootstrap import (
     _round,
     _statistic,
 )
+from harness.meta_eval._ranks import average_ranks
 
 
 def _class_counts(labels: FloatArray) -> tuple[BoolArray, int, int] | None:
@@ -48,7 +48,7 @@ def roc_auc(scores: FloatArray, labels: FloatArray) -> float | None:
     if classes is None:
         return None
     positive, n1, n0 = classes
-    ranks = sps.rankdata(scores)
+    ranks = average_ranks(scores)
     return _round((float(ranks[positive].sum()) - n1 * (n1 + 1) / 2) / (n1 * n0))
 
 
@@ -111,7 +111,7 @@ def choose_threshold(scores: FloatArray, labels: FloatArray) -> float | None:
 def _auc_rows(scores: FloatArray, positive: BoolArray) -> FloatArray:
     """Row-wise AUC of a (resamples x n) score matrix; ``nan`` where a class is absent."""
     n = scores.shape[1]
-    ranks = sps.rankdata(scores, axis=1)
+    ranks = average_ranks(scores)
     n1 = positive.sum(axis=1).astype(np.float64)
     n0 = n - n1
     rank_sum = np.where(positive, ranks, 0.0).sum(axis=1)
