@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from harness.clients.openai_client import ChatClient, EndpointParams, open_client
-from harness.metric._protocol import Metric, MetricInput, MetricResult, ValueSpec, metric
+from harness.metric._protocol import MetricInput, MetricResult, ValueSpec, metric
 from harness.records import Fingerprint
 
 #: Bump whenever `PROMPT` or the parsing of the answer changes.
@@ -108,18 +108,39 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+@metric(
+    "llm_judge",
+    params=LLMJudgeParams,
+    values=[
+        ValueSpec(
+            "score",
+            True,
+            "LLM judge's 1-5 factual-consistency rating of the summary against the source"
+            " (G-Eval-style prompt), mapped to [0, 1] as (rating - 1) / 4",
+        )
+    ],
+    requires=["source"],
+    description="LLM-as-judge factual consistency (G-Eval-style 1-5 rating) through an"
+    " OpenAI-compatible endpoint; needs params.model.",
+)
 class LLMJudgeMetric:
     """Rate each summary's consistency with its source by an LLM judge.
 
     Args:
-        params: Validated parameters.
-        chat: The endpoint's client that sends the requests.
+        params: Validated parameters; a client for the endpoint is opened
+            here (`open_client`).
+
+    Raises:
+        MissingDependencyError: The ``openai`` package is not installed.
+        ConfigError: The key variable is unset or empty and the endpoint is not local.
     """
 
-    def __init__(self, params: LLMJudgeParams, chat: ChatClient) -> None:
+    def __init__(self, params: LLMJudgeParams) -> None:
         self._params = params
-        self._chat = chat
-        self._base_url = chat.base_url
+        self._chat: ChatClient = open_client(
+            params, "the llm_judge metric", temperature=0.0, backoff_s=1.0
+        )
+        self._base_url = self._chat.base_url
 
     def __repr__(self) -> str:
         return f"LLMJudgeMetric(model={self._params.model!r}, base_url={self._base_url!r})"
@@ -183,38 +204,11 @@ class LLMJudgeMetric:
         return MetricResult(values={"score": (rating - 1) / 4}, findings=[finding])
 
 
-@metric(
-    "llm_judge",
-    params=LLMJudgeParams,
-    values=[
-        ValueSpec(
-            "score",
-            True,
-            "LLM judge's 1-5 factual-consistency rating of the summary against the source"
-            " (G-Eval-style prompt), mapped to [0, 1] as (rating - 1) / 4",
-        )
-    ],
-    requires=["source"],
-    description="LLM-as-judge factual consistency (G-Eval-style 1-5 rating) through an"
-    " OpenAI-compatible endpoint; needs params.model.",
-)
-def build_llm_judge(params: LLMJudgeParams) -> Metric:
-    """Build the ``llm_judge`` metric: open a client for the endpoint (`open_client`).
-
-    Raises:
-        MissingDependencyError: The ``openai`` package is not installed.
-        ConfigError: The key variable is unset or empty and the endpoint is not local.
-    """
-    chat = open_client(params, "the llm_judge metric", temperature=0.0, backoff_s=1.0)
-    return LLMJudgeMetric(params, chat)
-
-
 __all__ = [
     "PROMPT",
     "PROMPT_VERSION",
     "LLMJudgeMetric",
     "LLMJudgeParams",
-    "build_llm_judge",
     "judge_prompt",
     "parse_answer",
 ]
