@@ -40,19 +40,20 @@ def _is_type_checking(node: ast.If) -> bool:
     return isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
 
 
-def _imports(tree: ast.AST, module: str, *, top_level_only: bool) -> list[tuple[str, int]]:
-    """(imported harness module, line) of every import in ``tree``."""
+def _imports(tree: ast.AST, package: str, *, top_level_only: bool) -> list[tuple[str, int]]:
+    """(imported harness module, line) of every import in ``tree``, a module of ``package``."""
     found: list[tuple[str, int]] = []
 
     def visit(node: ast.AST) -> None:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.Import):
                 found.extend((a.name, child.lineno) for a in child.names)
-            elif isinstance(child, ast.ImportFrom) and child.module:
-                base = child.module
-                if child.level:  # relative: resolve against this module's package
-                    package = module.split(".")[: -child.level] if child.level else []
-                    base = ".".join([*package, child.module])
+            elif isinstance(child, ast.ImportFrom):
+                # a relative import counts from the package: "." is it, ".." its parent
+                parent = package.split(".")[: len(package.split(".")) - child.level + 1]
+                base = ".".join(
+                    [*(parent if child.level else []), *([child.module] if child.module else [])]
+                )
                 found.extend((f"{base}.{a.name}", child.lineno) for a in child.names)
             elif top_level_only and isinstance(
                 child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
@@ -67,9 +68,16 @@ def _imports(tree: ast.AST, module: str, *, top_level_only: bool) -> list[tuple[
     return [(name, line) for name, line in found if name.split(".")[0] == "harness"]
 
 
-def _modules() -> dict[str, ast.Module]:
+def _package_of(path: Path) -> str:
+    """The package a module's relative imports count from (a package's __init__: itself)."""
+    module = _module_name(path)
+    return module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+
+
+def _modules() -> dict[str, tuple[ast.Module, str]]:
+    """Every harness module by name: its tree and its package."""
     return {
-        _module_name(path): ast.parse(path.read_text(encoding="utf-8"))
+        _module_name(path): (ast.parse(path.read_text(encoding="utf-8")), _package_of(path))
         for path in sorted(PACKAGE.rglob("*.py"))
     }
 
@@ -90,12 +98,12 @@ def test_every_top_level_module_has_a_floor() -> None:
 
 def test_no_import_reaches_a_higher_floor() -> None:
     upward = []
-    for module, tree in _modules().items():
+    for module, (tree, package) in _modules().items():
         parts = module.split(".")
         if len(parts) < 2:
             continue  # harness/__init__.py re-exports the error tree only
         own = FLOOR_OF[parts[1]]
-        for imported, line in _imports(tree, module, top_level_only=False):
+        for imported, line in _imports(tree, package, top_level_only=False):
             target = imported.split(".")
             if len(target) > 1 and target[1] in FLOOR_OF and FLOOR_OF[target[1]] > own:
                 upward.append(f"{module}:{line} imports {imported}")
@@ -106,9 +114,9 @@ def test_no_module_level_import_circle() -> None:
     modules = _modules()
     known = set(modules)
     graph = {
-        module: {_resolve(name, known) for name, _ in _imports(tree, module, top_level_only=True)}
+        module: {_resolve(name, known) for name, _ in _imports(tree, package, top_level_only=True)}
         - {module}
-        for module, tree in modules.items()
+        for module, (tree, package) in modules.items()
     }
     # a package's __init__ that re-exports its submodules is imported first by
     # design; an edge from a submodule back to its own package is that, not a circle
@@ -138,10 +146,13 @@ def test_no_module_level_import_circle() -> None:
         ("from harness.report import load_table\n", ["harness.report.load_table"]),
         ("def f():\n    import harness.cli\n", []),
         ("if TYPE_CHECKING:\n    from harness.cli import app\n", []),
+        ("from .quotes import quotations\n", ["harness.text.quotes.quotations"]),
+        ("from . import quotes\n", ["harness.text.quotes"]),
+        ("from ..report import table\n", ["harness.report.table"]),
     ],
 )
 def test_module_level_imports_are_read_as_python_runs_them(
     source: str, expected: list[str]
 ) -> None:
-    found = _imports(ast.parse(source), "harness.x", top_level_only=True)
+    found = _imports(ast.parse(source), "harness.text", top_level_only=True)
     assert [name for name, _ in found] == expected
