@@ -31,7 +31,10 @@ The score multiplies two parts (higher = more faithful)::
     would"), see `harness.text.alignment`;
   * ``date`` / ``time``: a weekday or a clock time the source never gives;
   * ``antonym``: a negative prefix the source does not share ("unrelatable"
-    for "relatable", "likely" for "unlikely");
+    for "relatable", "likely" for "unlikely"), or a word of a small contrast
+    set that the source never says while it says another member
+    ("disagrees" for "agree", "tomorrow" for "today", "sister" for
+    "brother"), see `harness.metric._contrasts`;
   * ``negation``: a summary sentence whose negation (not, no, never, n't,
     ...) the source does not back, or that drops one ("without" counts
     here) -- see `negation_mismatches`;
@@ -63,6 +66,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from harness.config import MetricConfig
+from harness.metric._contrasts import contrast_partners, contrast_swaps
 from harness.metric._protocol import (
     MetricInput,
     MetricResult,
@@ -165,6 +169,29 @@ def stemmed_tokens(text: str) -> list[str]:
     ['the', 'minist', 'did', "n't", 'resign']
     """
     return [_stem(token.lower().replace("’", "'")) for token in _TOKEN.findall(text)]
+
+
+def stemmed_spans(text: str) -> list[tuple[str, int, int]]:
+    """`stemmed_tokens` with each token's character span.
+
+    >>> stemmed_spans("He agrees")
+    [('he', 0, 2), ('agre', 3, 9)]
+    """
+    return [
+        (_stem(match.group().lower().replace("’", "'")), match.start(), match.end())
+        for match in _TOKEN.finditer(text)
+    ]
+
+
+@lru_cache(maxsize=2048)
+def _source_words(source: str) -> tuple[dict[str, tuple[int, int]], frozenset[str]]:
+    """Each stem of ``source`` with the span of its first occurrence, and the
+    stems a negation governs there (for `contrast_swaps`)."""
+    words = stemmed_spans(source)
+    first: dict[str, tuple[int, int]] = {}
+    for word, start, end in words:
+        first.setdefault(word, (start, end))
+    return first, frozenset(governed_words([word for word, _, _ in words]))
 
 
 def novel_bigram_share(
@@ -406,7 +433,7 @@ class ConsistencyMetric:
         return Fingerprint(
             kind="metric",
             name="consistency",
-            version=f"5+numbers-{numbers.version}+entities-{entities.version}",
+            version=f"6+numbers-{numbers.version}+entities-{entities.version}",
             params=self._params.model_dump(mode="json"),
             model=entities.model,
         )
@@ -430,6 +457,7 @@ class ConsistencyMetric:
                 *unsupported_weekdays(item.summary, source),
                 *unsupported_times(item.summary, source),
                 *prefix_antonyms(item.summary, source),
+                *self._contrast_swaps(item.summary, source),
                 *negation_mismatches(item.summary, source),
                 *unquoted_quotations(item.summary, source),
             ):
@@ -450,6 +478,20 @@ class ConsistencyMetric:
                 )
             )
         return results
+
+    @staticmethod
+    def _contrast_swaps(summary: str, source: str) -> list[dict[str, Any]]:
+        summary_words = stemmed_spans(summary)
+        source_words, source_negated = _source_words(source)
+        summary_negated = frozenset(governed_words([word for word, _, _ in summary_words]))
+        return contrast_swaps(
+            summary,
+            summary_words,
+            source,
+            source_words,
+            (summary_negated, source_negated),
+            contrast_partners(_stem),
+        )
 
     def _penalty(self, flagged: Sequence[dict[str, Any]]) -> float:
         """The exponent of the flag factor: ``flag_weight`` per flag, or each kind's weight."""
