@@ -1,4 +1,4 @@
-"""What a run and a re-score both do: build the metrics, warn of damaged cache rows, render."""
+"""What a run and a re-score both do: build the metrics, warn about the cache, render."""
 
 from __future__ import annotations
 
@@ -31,6 +31,5 @@ def _build_metrics(config: RunConfig, origin: str) -> list[tuple[MetricEntry, Me
 
 
 def _warn_damaged(cache: Cache, console: Console) -> None:
-    message = cache.invalid_message()
-    if message:
+    for message in cache.warnings():
         console.print(f"[bold yellow]warning:[/] {escape(message)}", highlight=False)

@@ -56,6 +56,10 @@ def _cached_value(kind: str, raw: Any) -> Any:
         raise ValueError(f"not JSON: {error}") from None
 
 
+#: How long a write waits for another process's lock on the cache before it fails.
+BUSY_TIMEOUT_S = 60.0
+
+
 class Cache:
     """Content-addressed cache of generations and scores in one SQLite file.
 
@@ -72,6 +76,13 @@ class Cache:
     so the caller recomputes it (and its ``put_many`` overwrites the row), and
     it is counted in `invalid` for the caller to report once.
 
+    A cache that fails while a run uses it (a full disk, a read-only or
+    network file system, a lock another process holds past the busy timeout)
+    does not stop the run, whose results stay complete in its run directory:
+    a failed read serves nothing (every key a miss) and a failed write stores
+    nothing more; the first error is kept in `failure`, what could not be
+    stored is counted in `unstored`, and `warnings` says so once.
+
     Args:
         path: The SQLite file, or ``None`` for a disabled cache that stores nothing.
 
@@ -79,6 +90,8 @@ class Cache:
         hits: Rows served, per kind.
         misses: Keys not served (absent or damaged), per kind.
         invalid: Damaged rows found (and not served), per kind.
+        unstored: Entries (per kind; plots as ``file``) not stored after a failure.
+        failure: The first SQLite error while the cache was in use, or ``None``.
     """
 
     def __init__(self, path: Path | None) -> None:
@@ -86,12 +99,14 @@ class Cache:
         self.hits: dict[str, int] = {}
         self.misses: dict[str, int] = {}
         self.invalid: dict[str, int] = {}
+        self.unstored: dict[str, int] = {}
+        self.failure: str | None = None
         self._db: sqlite3.Connection | None = None
         if path is None:
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=60)
+            self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(
@@ -119,8 +134,8 @@ class Cache:
         """
         found: dict[str, Any] = {}
         damaged = 0
-        if self._db is not None and keys:
-            for key, raw in self._rows(kind, list(dict.fromkeys(keys))):
+        if self._db is not None and self.failure is None and keys:
+            for key, raw in self._read(kind, list(dict.fromkeys(keys))):
                 try:
                     found[key] = _cached_value(kind, raw)
                 except ValueError:
@@ -131,6 +146,21 @@ class Cache:
         self.hits[kind] = self.hits.get(kind, 0) + hits
         self.misses[kind] = self.misses.get(kind, 0) + len(keys) - hits
         return found
+
+    def _read(self, kind: str, keys: list[str]) -> Iterable[tuple[str, Any]]:
+        try:
+            return self._rows(kind, keys)
+        except sqlite3.Error as error:
+            self._fail(error)
+            return []
+
+    def _fail(self, error: sqlite3.Error) -> None:
+        """Keep the first error; the cache reads and writes nothing more this run."""
+        if self.failure is None:
+            self.failure = f"{type(error).__name__}: {error}"
+
+    def _not_stored(self, kind: str, count: int) -> None:
+        self.unstored[kind] = self.unstored.get(kind, 0) + count
 
     def _rows(self, kind: str, keys: list[str]) -> Iterable[tuple[str, Any]]:
         # One statement whatever the number of keys: they travel as one JSON
@@ -160,11 +190,18 @@ class Cache:
         """Store and commit ``items`` (key → JSON-able value)."""
         if self._db is None or not items:
             return
+        if self.failure is not None:
+            self._not_stored(kind, len(items))
+            return
         rows = [(kind, key, json.dumps(value, ensure_ascii=False)) for key, value in items.items()]
-        with self._db:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO entries (kind, key, value) VALUES (?, ?, ?)", rows
-            )
+        try:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO entries (kind, key, value) VALUES (?, ?, ?)", rows
+                )
+        except sqlite3.Error as error:
+            self._fail(error)
+            self._not_stored(kind, len(items))
 
     def get_file(self, key: str) -> bytes | None:
         """The derived file (a plot) stored under its content ``key``, or ``None``.
@@ -173,24 +210,40 @@ class Cache:
         PNG says its key, `harness.report.reuse.png_key`) before using them.
         Not counted in `stats`: these are report files, not results.
         """
-        if self._db is None:
+        if self._db is None or self.failure is not None:
             return None
-        row = self._db.execute("SELECT data FROM files WHERE key = ?", [key]).fetchone()
+        try:
+            row = self._db.execute("SELECT data FROM files WHERE key = ?", [key]).fetchone()
+        except sqlite3.Error as error:
+            self._fail(error)
+            return None
         return bytes(row[0]) if row is not None and isinstance(row[0], bytes) else None
 
     def put_file(self, key: str, data: bytes) -> None:
         """Store and commit a derived file under its content ``key``."""
         if self._db is None:
             return
-        with self._db:
-            self._db.execute("INSERT OR REPLACE INTO files (key, data) VALUES (?, ?)", [key, data])
+        if self.failure is not None:
+            self._not_stored("file", 1)
+            return
+        try:
+            with self._db:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO files (key, data) VALUES (?, ?)", [key, data]
+                )
+        except sqlite3.Error as error:
+            self._fail(error)
+            self._not_stored("file", 1)
 
     def stats(self) -> dict[str, dict[str, int]]:
-        """Hits and misses per kind for the manifest, plus ``invalid`` where rows were damaged."""
+        """Hits and misses per kind for the manifest, plus ``invalid`` where rows were
+        damaged and ``unstored`` where a failure kept entries out."""
         kinds = sorted(set(self.hits) | set(self.misses))
         stats = {k: {"hits": self.hits.get(k, 0), "misses": self.misses.get(k, 0)} for k in kinds}
         for kind, count in self.invalid.items():
             stats.setdefault(kind, {"hits": 0, "misses": 0})["invalid"] = count
+        for kind, count in self.unstored.items():
+            stats.setdefault(kind, {"hits": 0, "misses": 0})["unstored"] = count
         return stats
 
     def invalid_message(self) -> str | None:
@@ -208,6 +261,31 @@ class Cache:
         noun = "entry" if total == 1 else "entries"
         verb = "was" if total == 1 else "were"
         return f"cache {self.path}: {total} damaged {noun} ({kinds}) {verb} ignored and recomputed"
+
+    def warnings(self) -> list[str]:
+        """The lines to show the user once a run is done: damaged rows, and a failure.
+
+        >>> cache = Cache(None)
+        >>> cache.failure, cache.unstored = "OperationalError: disk I/O error", {"score": 4}
+        >>> print(cache.warnings()[0])  # doctest: +NORMALIZE_WHITESPACE
+        cache None failed (OperationalError: disk I/O error): 4 entries (score 4) were not
+        stored; this run's results are complete, a rerun computes them again
+        """
+        lines = [message] if (message := self.invalid_message()) else []
+        if self.failure is not None:
+            total = sum(self.unstored.values())
+            kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(self.unstored.items()))
+            lost = (
+                f"{total} {'entry' if total == 1 else 'entries'} ({kinds})"
+                f" {'was' if total == 1 else 'were'} not stored"
+                if total
+                else "nothing more was read from it or stored"
+            )
+            lines.append(
+                f"cache {self.path} failed ({self.failure}): {lost}; this run's results are"
+                " complete, a rerun computes them again"
+            )
+        return lines
 
     def close(self) -> None:
         """Close the database."""
