@@ -408,7 +408,7 @@ def negation_mismatches(summary: str, source: str) -> list[dict[str, Any]]:
             "flags",
             False,
             "Flagged numbers, entities, slot substitutions, weekdays, clock times,"
-            " prefix antonyms, negation mismatches and misquotations",
+            " antonyms, negation mismatches and misquotations",
         ),
     ],
     requires=["source"],
