@@ -38,22 +38,39 @@ def _says(source: str, words: tuple[str, ...]) -> bool:
     return f" {' '.join(words)} " in _source_text(source)
 
 
+#: What may stand right before a straight quotation mark that opens a quotation.
+_OPENS_AFTER = frozenset("([{—–-/")
+
+
+def _pairs(text: str, start: int, end: int) -> bool:
+    """Whether the straight marks at ``start`` and ``end - 1`` can open and close a quotation."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return (before.isspace() or before in _OPENS_AFTER) and not after.isalnum()
+
+
 def quotations(summary: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each quoted span's text (inside its quotation marks, stripped).
 
-    An odd number of straight double quotes leaves them unpaired and unread.
+    An odd number of straight double quotes leaves them unpaired and unread, and
+    so does a pair whose first mark can only close a quotation (it follows a
+    word or punctuation: ``one," he said``) or whose second can only open one
+    (a word follows it): such marks belong to quotations cut apart, as when
+    sentences are extracted from inside a quoted passage.
 
     >>> text = 'They guess "pimp" and “masseuse”.'
     >>> [text[start:end] for start, end in quotations(text)]
     ['pimp', 'masseuse']
     >>> quotations('He said "yes, and left.')
     []
+    >>> quotations('Not a distressed one," he said. There is room," Langat said.')
+    []
     """
     spans = []
     balanced = summary.count('"') % 2 == 0
     for match in _QUOTED.finditer(summary):
         group = next(index for index in (1, 2, 3) if match.group(index) is not None)
-        if group == 1 and not balanced:
+        if group == 1 and not (balanced and _pairs(summary, match.start(), match.end())):
             continue
         start, end = match.start(group), match.end(group)
         inner = summary[start:end]

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
+from harness.backend import BuildContext, build_backend
+from harness.benchmark import load_benchmark
+from harness.config import BenchmarkConfig, SystemConfig
 from harness.text.quotes import quotations, unquoted_quotations
 from tests.requires import shared
 
@@ -57,6 +61,36 @@ def test_tokenized_quotes_and_text() -> None:
 def test_unbalanced_straight_quotes_are_not_read() -> None:
     assert quotations('He said "yes, and left. Then "no".') == []
     assert texts('He said "plumber and left.') == []
+
+
+def test_marks_of_quotations_cut_apart_are_not_paired() -> None:
+    # Two sentences extracted from inside two quoted passages (as an extractive
+    # summary takes them): each keeps only its closing mark, so the two marks
+    # are balanced in number but enclose no quotation.
+    summary = (
+        'Investors are pricing Kenya as a recovering credit, not a distressed one," '
+        'Kamau-Otieno said in Nairobi. There is room to support credit," Langat said.'
+    )
+    assert quotations(summary) == []
+    text = 'One said "yes"and left "now".'  # a word right after the first close
+    assert [text[s:e] for s, e in quotations(text)] == ["now"]
+    text = 'It was ("a draw") they said, a "draw".'
+    assert [text[s:e] for s, e in quotations(text)] == ["a draw", "draw"]
+
+
+@pytest.mark.parametrize(
+    ("backend", "params"), [("lead", {"sentences": 3}), ("textrank", {"sentences": 3})]
+)
+def test_extractive_summaries_of_the_quickstart_are_never_misquotes(
+    backend: str, params: dict[str, int]
+) -> None:
+    # They copy source sentences, so no quotation they carry can misquote it.
+    examples = load_benchmark(BenchmarkConfig(builtin="newsbriefs")).examples
+    system = SystemConfig(name=backend, backend=backend, params=params)
+    summarizer = build_backend(system, BuildContext(config_dir=Path(".")), "test")
+    for example, generation in zip(examples, summarizer.summarize(examples), strict=True):
+        assert generation.summary is not None
+        assert unquoted_quotations(generation.summary, example.source) == [], example.id
 
 
 @pytest.mark.parametrize("domain", ["news", "podcast", "sales_email", "samsum"])
