@@ -148,3 +148,21 @@ def test_valid_cache_rows_are_served_with_defaults(tmp_path: Path) -> None:
     assert cache.invalid == {} and cache.invalid_message() is None
     assert cache.stats() == {"score": {"hits": 1, "misses": 0}}
     cache.close()
+
+
+def test_only_the_newest_plots_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness.store import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "MAX_FILES", 3)
+    cache = Cache(tmp_path / "cache.sqlite")
+    for index in range(5):
+        cache.put_file(f"k{index}", b"png %d" % index)
+    cache.put_file("k0", b"png 0")  # stored again: the newest now
+    cache.put_many("score", {"s": {"values": {}}})
+    cache.close()
+    cache = Cache(tmp_path / "cache.sqlite")
+    kept = [key for key in ("k0", "k1", "k2", "k3", "k4") if cache.get_file(key) is not None]
+    assert kept == ["k0", "k3", "k4"]
+    assert cache.get_many("score", ["s"]) != {}  # results are never pruned
+    assert cache.prune_files() == 0
+    cache.close()

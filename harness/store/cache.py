@@ -56,6 +56,8 @@ def _cached_value(kind: str, raw: Any) -> Any:
         raise ValueError(f"not JSON: {error}") from None
 
 
+#: How many derived files (plots) the cache keeps: the most recently stored.
+MAX_FILES = 2000
 #: How long a write waits for another process's lock on the cache before it fails.
 BUSY_TIMEOUT_S = 60.0
 
@@ -288,7 +290,30 @@ class Cache:
         return lines
 
     def close(self) -> None:
-        """Close the database."""
+        """Drop all but the newest `MAX_FILES` plots (`prune_files`) and close the database."""
         if self._db is not None:
+            self.prune_files()
             self._db.close()
             self._db = None
+
+    def prune_files(self) -> int:
+        """Delete all but the `MAX_FILES` most recently stored files; return how many went.
+
+        Plots are the cache's bulk (tens of kB each, a dozen per changed run),
+        so they are bounded where generations and scores are not: a plot
+        dropped is simply drawn again the next time it is needed. SQLite reuses
+        the freed pages, so the file stops growing rather than shrinking.
+        """
+        if self._db is None or self.failure is not None:
+            return 0
+        try:
+            with self._db:
+                removed = self._db.execute(
+                    "DELETE FROM files WHERE rowid NOT IN"
+                    " (SELECT rowid FROM files ORDER BY rowid DESC LIMIT ?)",
+                    [MAX_FILES],
+                ).rowcount
+        except sqlite3.Error as error:
+            self._fail(error)
+            return 0
+        return max(removed, 0)
