@@ -27,7 +27,8 @@ class SentenceExtractor(ABC, Generic[ParamsT]):
     """
 
     name: ClassVar[str]
-    version: ClassVar[str] = "1"
+    #: 2: a quotation mark that opens a sentence is part of it (`harness.text.sentence_spans`).
+    version: ClassVar[str] = "2"
 
     def __init__(self, params: ParamsT) -> None:
         self._params = params

@@ -128,7 +128,7 @@ class EmbeddingMetric:
         return Fingerprint(
             kind="metric",
             name="embedding",
-            version="1",
+            version="2",  # 2: sentences keep their opening quotation marks
             params=self._params.model_dump(mode="json"),
             model=self._model_ref.description,
         )

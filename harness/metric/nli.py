@@ -274,7 +274,7 @@ class NliMetric:
         return Fingerprint(
             kind="metric",
             name="nli",
-            version="2",
+            version="3",  # 3: sentences keep their opening quotation marks
             params=self._params.model_dump(mode="json"),
             model=self._model_ref.description,
         )

@@ -55,6 +55,7 @@ def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     for line in _LINE.finditer(text):
         if not line.group().strip():
             continue
+        line_spans: list[tuple[int, int]] = []
         for sent_start, sent_end in _line_sentences(nlp, line.group()):
             start = line.start() + sent_start
             chunk = text[start : line.start() + sent_end]
@@ -62,8 +63,41 @@ def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
             if not stripped:
                 continue
             start += len(chunk) - len(chunk.lstrip())
-            spans.append((start, start + len(stripped)))
+            line_spans.append((start, start + len(stripped)))
+        spans += _move_openers(text, line_spans)
     return tuple(spans)
+
+
+#: Marks that open a quotation or an aside when a space stands before them.
+_OPENERS = frozenset("\"“‘'([")
+
+
+def _move_openers(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Give an opening mark the sentencizer left at the end of a sentence to the next one.
+
+    After a full stop spaCy's sentencizer keeps every punctuation token in the
+    sentence, so in ``said. "Investors are`` the quotation mark that opens the
+    next sentence ends this one, and a summary that extracts either sentence
+    carries a stray or a missing mark.
+
+    >>> text = 'He said. "Next, we go." Done.'
+    >>> [text[s:e] for s, e in _move_openers(text, [(0, 10), (10, 23), (24, 29)])]
+    ['He said.', '"Next, we go."', 'Done.']
+    """
+    moved = list(spans)
+    for index in range(len(moved) - 1):
+        start, end = moved[index]
+        following_start, following_end = moved[index + 1]
+        mark = end - 1
+        if (
+            mark - start >= 2
+            and text[mark] in _OPENERS
+            and text[mark - 1].isspace()
+            and not text[end:following_start].strip()
+        ):
+            moved[index] = (start, start + len(text[start:mark].rstrip()))
+            moved[index + 1] = (mark, following_end)
+    return moved
 
 
 def _line_sentences(nlp: Any, line: str) -> Iterator[tuple[int, int]]:

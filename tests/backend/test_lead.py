@@ -84,7 +84,7 @@ def test_fingerprint_records_params() -> None:
         "test",
     )
     fingerprint = summarizer.fingerprint
-    assert (fingerprint.kind, fingerprint.name, fingerprint.version) == ("backend", "lead", "1")
+    assert (fingerprint.kind, fingerprint.name, fingerprint.version) == ("backend", "lead", "2")
     assert fingerprint.params == LeadParams(sentences=2).model_dump(mode="json")
     assert fingerprint.model is None
     assert summarizer.cacheable

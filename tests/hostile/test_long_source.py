@@ -178,8 +178,11 @@ def test_a_200000_word_source_is_summarised_and_scored_in_bounded_memory(
 
 
 def _whole_line_spans(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of a one-line text from one sentencizer pass over all of it."""
+    """Sentence spans of a one-line text from one sentencizer pass over all of it
+    (opening marks then moved to the sentence they open, as `sentence_spans` does)."""
     import spacy
+
+    from harness.text.sentences import _move_openers
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
@@ -190,7 +193,7 @@ def _whole_line_spans(text: str) -> list[tuple[int, int]]:
         if chunk.strip():
             start = sent.start_char + len(chunk) - len(chunk.lstrip())
             spans.append((start, start + len(chunk.strip())))
-    return spans
+    return _move_openers(text, spans)
 
 
 @pytest.mark.parametrize("step", [None, 3_000])
