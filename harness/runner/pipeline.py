@@ -135,7 +135,6 @@ def run_pipeline(
                     executor=executor,
                     components=metric_parts,
                 )
-        executor.close()
         run_dir.write_scores(scores)
         with clock.stage("aggregate"):
             results = cached_aggregate(
@@ -146,6 +145,7 @@ def run_pipeline(
                 outputs,
                 scores,
                 benchmark.examples,
+                executor,
             )
         run_dir.write_json(RESULTS_FILE, results)
         manifest = {
