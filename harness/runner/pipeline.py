@@ -168,7 +168,7 @@ def run_pipeline(
         }
         if render is not None:
             with clock.stage("report"):
-                render(run_dir, cache=cache)
+                render(run_dir, cache=cache, executor=executor)
         manifest["timings_s"] = clock.seconds
         final = staged.commit(manifest)
         _warn_damaged(cache, console)

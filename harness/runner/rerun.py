@@ -117,7 +117,7 @@ def score_run(
         }
         if render is not None:
             with clock.stage("report"):
-                render(staged.staging, cache=cache)
+                render(staged.staging, cache=cache, executor=executor)
         manifest["rescored"]["timings_s"] = clock.seconds
         manifest.setdefault("harness_run", {"command": "score"})
         final = staged.commit(manifest)
