@@ -20,6 +20,7 @@ components use installed.
 
 from __future__ import annotations
 
+import importlib
 import socket
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -38,6 +39,9 @@ class RayWorker:
     """A Ray actor's state: one workspace, and `run_task` on it."""
 
     def __init__(self) -> None:
+        # The runner's task functions, imported as the actor starts: while the
+        # driver still loads the benchmark (as a worker process does).
+        importlib.import_module("harness.runner")
         self.workspace = Workspace()
 
     def run(self, fn: TaskFn[Any, Any], task: Any) -> tuple[str, Any]:
