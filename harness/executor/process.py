@@ -171,6 +171,10 @@ class ProcessExecutor:
         worker.process, worker.conn, worker.task = fresh.process, fresh.conn, None
         return reason
 
+    def finish(self) -> None:
+        """Stop the workers now (`close`: idle workers end at once when asked)."""
+        self.close()
+
     def close(self) -> None:
         """Stop every worker: ask idle ones to end, SIGTERM busy ones, kill stragglers."""
         pool, self._pool = self._pool, []

@@ -83,7 +83,9 @@ def render_reports(
             key) is taken from it instead of being drawn, and the plots
             drawn are stored in it (`update_plots`).
         executor: The run's executor: a pool's workers draw the plots side
-            by side (the same bytes); ``None`` draws them here.
+            by side (the same bytes), its last tasks: it is then `finish`-ed,
+            so its workers stop while the page is written. ``None`` draws
+            them here.
 
     Returns:
         The comparison table the reports show (the CLI prints it).
@@ -97,6 +99,9 @@ def render_reports(
     run_dir.write_file("report.csv", to_csv(table))
     run_dir.write_file("report.tex", to_latex(table))
     plots = update_plots(run_dir, table, scores, cache, executor)
+    if executor is not None:
+        # The plots were the run's last tasks: its workers stop while the page is written.
+        executor.finish()
     outputs = run_dir.read_outputs() if run_dir.file(OUTPUTS_FILE).is_file() else []
     # The page shows the table, the plots, every example, what `shown_output`
     # gives of each output, and every score; the digests of examples.jsonl and

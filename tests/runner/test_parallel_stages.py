@@ -48,6 +48,9 @@ class Shuffled:
             else:
                 yield index, fn(Workspace(), tasks[index])
 
+    def finish(self) -> None:
+        """Nothing to stop."""
+
     def close(self) -> None:
         """Nothing to stop."""
 
