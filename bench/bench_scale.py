@@ -6,9 +6,13 @@ summaries and ``lead3``), metrics ``consistency``, ``rouge`` (against the
 given summary) and ``length``, ``cache: off`` so every run is cold. Each
 executor runs the same config as a fresh ``harness run`` process (imports,
 worker start-up and model loads included), ``--repeats`` times in turn; the
-ratios use the fastest time of each. Targets on a 2-core machine: process
-pool >= 1.6x faster than local, Ray (local cluster) >= 1.4x. The results
-files of all runs are checked to be byte-identical.
+ratios use the fastest time of each, and the stage timings of that run are
+printed (``rest``: interpreter start-up, Ray's start and stop, exit). Each
+run's CPU seconds (its processes and those it waited for) are printed too:
+they say what an executor adds in work, and vary less on a busy machine.
+Targets on a 2-core machine: process pool >= 1.6x faster than local, Ray
+(local cluster) >= 1.4x. The results files of all runs are checked to be
+byte-identical.
 
 Memory (``--memory``): a synthetic benchmark of 2.5k, 5k, 10k and 20k
 examples x 3 systems (lead1, lead3, textrank) with ``length`` and
@@ -71,8 +75,21 @@ def write_config(folder: Path, data: Path, systems: str, metrics: str, fields: s
 
 
 def timed_run(config: Path, out: Path, flags: list[str]) -> tuple[float, float]:
-    """Seconds and peak RSS (MiB, the largest process) of one ``harness run``."""
+    """Wall seconds and CPU seconds of one ``harness run``.
+
+    The CPU seconds (user + system) are those of the run's process and of
+    every process it waited for: its worker processes, and a local Ray's
+    processes that it stops. On a busy machine they change less than the
+    wall time does, and say how much work each executor adds.
+    """
+    import resource
+
+    def children_cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
     command = [sys.executable, "-m", "harness", "run", str(config), "--out", str(out), *flags]
+    before = children_cpu()
     start = time.perf_counter()
     child = subprocess.Popen(
         command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
@@ -81,10 +98,15 @@ def timed_run(config: Path, out: Path, flags: list[str]) -> tuple[float, float]:
     seconds = time.perf_counter() - start
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(command)} exited {child.returncode}:\n{err[-3000:]}")
-    import resource
+    return seconds, children_cpu() - before
 
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, peak_kib / 1024
+
+def stages(run: Path, seconds: float) -> str:
+    """The run's stage timings (from its manifest.json), and the rest of its wall time."""
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    timings: dict[str, float] = manifest.get("timings_s", {})
+    parts = [f"{name} {value:.1f}" for name, value in timings.items()]
+    return ", ".join([*parts, f"rest {seconds - sum(timings.values()):.1f}"]) + " s"
 
 
 FLAGS = {
@@ -107,14 +129,22 @@ def speed(args: argparse.Namespace) -> None:
         config = write_config(folder, data, systems, "[consistency, rouge, length]", fields)
         kinds = args.executors.split(",")
         best: dict[str, float] = {}
+        fastest: dict[str, Path] = {}
         print(f"{n} examples x 2 systems, consistency + rouge + length, cache off")
         print(f"before: {load_average()}")
         for repeat in range(args.repeats):
             for kind in kinds:
                 out = folder / f"run-{kind}-{repeat}"
-                seconds, _ = timed_run(config, out, FLAGS[kind](args.workers))
-                best[kind] = min(best.get(kind, seconds), seconds)
-                print(f"  {kind:8s} {seconds:7.1f} s   ({load_average()})", flush=True)
+                seconds, cpu = timed_run(config, out, FLAGS[kind](args.workers))
+                if seconds < best.get(kind, float("inf")):
+                    best[kind], fastest[kind] = seconds, out
+                print(
+                    f"  {kind:8s} {seconds:7.1f} s  cpu {cpu:6.1f} s   ({load_average()})",
+                    flush=True,
+                )
+        print("stages of the fastest run of each (manifest timings_s; rest: start-up, exit):")
+        for kind in kinds:
+            print(f"  {kind:8s} {stages(fastest[kind], best[kind])}")
         first = folder / f"run-{kinds[0]}-0"
         for kind in kinds[1:]:
             for name in SAME_FILES:

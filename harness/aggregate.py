@@ -11,10 +11,15 @@ imported.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from harness.code_digest import code_digest
-from harness.config import RunConfig
+from harness.config import MetaEvalConfig, RunConfig, StatsConfig
+from harness.executor import Executor, LocalExecutor, TaskFailure, Workspace
 from harness.metric import MetricEntry
 from harness.records import Example, Output, Score, content_hash
 from harness.scoring import METRIC_ERROR
@@ -37,12 +42,158 @@ def output_facts(outputs: Sequence[Output]) -> list[tuple[str, str, str | None, 
     ]
 
 
+@dataclass(frozen=True)
+class MeansTask:
+    """One system's mean with its bootstrap CI for every value (a part of `aggregate`).
+
+    ``columns`` are (value name, values with ``nan`` holes), in results.json order.
+    """
+
+    columns: tuple[tuple[str, NDArray[np.float64]], ...]
+    stats: StatsConfig
+    seed: int
+
+
+@dataclass(frozen=True)
+class PairedTask:
+    """One system's paired comparison with the baseline, every value (Holm-adjusted together).
+
+    ``pairs`` are (value name, system values, baseline values), aligned by example.
+    """
+
+    pairs: tuple[tuple[str, NDArray[np.float64], NDArray[np.float64]], ...]
+    directions: dict[str, bool | None]
+    stats: StatsConfig
+    seed: int
+
+
+@dataclass(frozen=True)
+class MetaTask:
+    """The meta-evaluation of some values (each value's bootstrap uses the seed afresh,
+    so values evaluated apart give what they give together).
+
+    Examples and scores travel as plain rows, with only what `meta_evaluate`
+    reads of them: (id, label, meta) and (example id, system, metric, values).
+    """
+
+    examples: tuple[tuple[str, float | None, dict[str, Any]], ...]
+    scores: tuple[tuple[str, str, str, dict[str, float | None]], ...]
+    values: dict[str, dict[str, Any]]
+    config: MetaEvalConfig
+    stats: StatsConfig
+    seed: int
+    systems: tuple[str, ...]
+
+
+AggregateTask = MeansTask | PairedTask | MetaTask
+
+
+def aggregate_part(workspace: Workspace, task: AggregateTask) -> Any:
+    """Compute one part of results.json (runs in a worker; ``workspace`` is unused).
+
+    Returns:
+        `MeansTask`: value name → mean summary; `PairedTask`: value name →
+        comparison; `MetaTask`: what `meta_evaluate` returns for its values.
+    """
+    from harness.meta_eval import meta_evaluate
+    from harness.stats import bootstrap_mean, compare_paired
+
+    stats = task.stats
+    if isinstance(task, MeansTask):
+        return {
+            name: bootstrap_mean(
+                column, resamples=stats.resamples, confidence=stats.confidence, seed=task.seed
+            ).to_json()
+            for name, column in task.columns
+        }
+    if isinstance(task, PairedTask):
+        compared = compare_paired(
+            {name: (mine, theirs) for name, mine, theirs in task.pairs},
+            task.directions,
+            resamples=stats.resamples,
+            confidence=stats.confidence,
+            alpha=stats.alpha,
+            seed=task.seed,
+        )
+        return {name: item.to_json() for name, item in compared.items()}
+    examples = [
+        Example.model_construct(id=id_, source="", label=label, meta=meta)
+        for id_, label, meta in task.examples
+    ]
+    scores = [
+        Score.model_construct(example_id=e, system=s, metric=m, values=v, findings=[], reason=None)
+        for e, s, m, v in task.scores
+    ]
+    return meta_evaluate(
+        examples,
+        scores,
+        task.values,
+        task.config,
+        seed=task.seed,
+        resamples=stats.resamples,
+        confidence=stats.confidence,
+        systems=list(task.systems),
+    )
+
+
+def _meta_tasks(
+    config: RunConfig,
+    values_meta: dict[str, dict[str, Any]],
+    scores: Sequence[Score],
+    examples: Sequence[Example],
+    parts: int,
+) -> list[MetaTask]:
+    """The meta-evaluation in ``parts`` tasks of consecutive values (at least one task)."""
+    systems = tuple(labelled_systems(config))
+    rows = tuple((example.id, example.label, example.meta) for example in examples)
+    wanted = set(systems)
+    lines = tuple(
+        (item.example_id, item.system, item.metric, item.values)
+        for item in scores
+        if item.system in wanted
+    )
+    names = list(values_meta)
+    size = max(1, -(-len(names) // max(1, parts)))
+    chunks = [names[start : start + size] for start in range(0, len(names), size)] or [[]]
+    return [
+        MetaTask(
+            rows,
+            lines,
+            {name: values_meta[name] for name in chunk},
+            config.meta_eval,
+            config.stats,
+            config.seed,
+            systems,
+        )
+        for chunk in chunks
+    ]
+
+
+def _merge_meta(parts: Sequence[dict[str, Any] | None]) -> dict[str, Any] | None:
+    """One `meta_evaluate` result from those of consecutive chunks of the values."""
+    first = parts[0]
+    if first is None:
+        return None
+    merged = dict(first)
+    merged["systems"] = {
+        system: {
+            name: entry
+            for part in parts
+            if part is not None
+            for name, entry in part["systems"][system].items()
+        }
+        for system in first["systems"]
+    }
+    return merged
+
+
 def aggregate(
     config: RunConfig,
     metrics: Sequence[MetricEntry],
     outputs: Sequence[Output],
     scores: Sequence[Score],
     examples: Sequence[Example],
+    executor: Executor | None = None,
 ) -> dict[str, Any]:
     """results.json: per system and value, mean with bootstrap CI, n, nulls; failures;
     and each system's paired comparison with the baseline.
@@ -53,10 +204,12 @@ def aggregate(
     sign-flip permutation p-value, its Holm adjustment across the system's
     values, ``significant`` (``p_holm < stats.alpha``) and wins/ties/losses.
 
-    Deterministic given the scores and ``config.seed``.
+    Deterministic given the scores and ``config.seed``, whatever the executor:
+    with a pool (not ``local``), each system's means, each system's comparison
+    and chunks of the meta-evaluation's values are tasks of their own, which
+    give what they give computed together (every bootstrap is seeded afresh).
     """
-    from harness.meta_eval import meta_evaluate
-    from harness.stats import bootstrap_mean, compare_paired, to_array
+    from harness.stats import to_array
 
     systems = [system.name for system in config.systems]
     failures = {name: 0 for name in systems}
@@ -90,42 +243,42 @@ def aggregate(
                 "higher_is_better": spec.higher_is_better,
                 "description": spec.description,
             }
-    results: dict[str, dict[str, Any]] = {}
-    for system in systems:
-        per_value: dict[str, Any] = {}
-        for value_name in values_meta:
-            summary = bootstrap_mean(
-                to_array(columns.get((system, value_name), [])),
-                resamples=config.stats.resamples,
-                confidence=config.stats.confidence,
-                seed=config.seed,
-            )
-            per_value[value_name] = summary.to_json()
-        results[system] = per_value
+    means = [
+        MeansTask(
+            tuple((name, to_array(columns.get((system, name), []))) for name in values_meta),
+            config.stats,
+            config.seed,
+        )
+        for system in systems
+    ]
     baseline = config.baseline_system()
     example_ids = list(dict.fromkeys(example_id for example_id, *_ in facts))
     directions = {name: meta["higher_is_better"] for name, meta in values_meta.items()}
-    comparisons: dict[str, dict[str, Any]] = {}
-    for system in systems:
-        if system == baseline:
-            continue
-        pairs = {}
+    compared = [system for system in systems if system != baseline]
+    paired = []
+    for system in compared:
+        pairs = []
         for value_name in values_meta:
             mine = by_example.get((system, value_name), {})
             theirs = by_example.get((baseline, value_name), {})
-            pairs[value_name] = (
-                to_array([mine.get(example_id) for example_id in example_ids]),
-                to_array([theirs.get(example_id) for example_id in example_ids]),
+            pairs.append(
+                (
+                    value_name,
+                    to_array([mine.get(example_id) for example_id in example_ids]),
+                    to_array([theirs.get(example_id) for example_id in example_ids]),
+                )
             )
-        compared = compare_paired(
-            pairs,
-            directions,
-            resamples=config.stats.resamples,
-            confidence=config.stats.confidence,
-            alpha=config.stats.alpha,
-            seed=config.seed,
-        )
-        comparisons[system] = {name: item.to_json() for name, item in compared.items()}
+        paired.append(PairedTask(tuple(pairs), directions, config.stats, config.seed))
+    pool = executor is not None and not isinstance(executor, LocalExecutor)
+    workers = int(executor.description.get("workers", 1)) if pool and executor else 1
+    meta = _meta_tasks(config, values_meta, scores, examples, 2 * workers if pool else 1)
+    # The largest parts first, so that no worker is left with one at the end.
+    tasks: list[AggregateTask] = [*meta, *paired, *means]
+    found = _run_parts(tasks, executor if pool else None)
+    parts = iter(found)
+    meta_parts = [next(parts) for _ in meta]
+    comparisons = {system: next(parts) for system in compared}
+    results = {system: next(parts) for system in systems}
     return {
         "name": config.name,
         "seed": config.seed,
@@ -141,17 +294,25 @@ def aggregate(
         "results": results,
         "baseline": baseline,
         "comparisons": comparisons,
-        "meta_eval": meta_evaluate(
-            examples,
-            scores,
-            values_meta,
-            config.meta_eval,
-            seed=config.seed,
-            resamples=config.stats.resamples,
-            confidence=config.stats.confidence,
-            systems=labelled_systems(config),
-        ),
+        "meta_eval": _merge_meta(meta_parts),
     }
+
+
+def _run_parts(tasks: Sequence[AggregateTask], executor: Executor | None) -> list[Any]:
+    """Every part's result, in task order: on ``executor``'s workers, else here.
+
+    A part whose worker died twice is computed here instead: it is cheap, and
+    results.json must not lack it.
+    """
+    local = Workspace()
+    if executor is None:
+        return [aggregate_part(local, task) for task in tasks]
+    found: dict[int, Any] = {}
+    for index, value in executor.map(aggregate_part, tasks, local):
+        found[index] = (
+            aggregate_part(local, tasks[index]) if isinstance(value, TaskFailure) else value
+        )
+    return [found[index] for index in range(len(tasks))]
 
 
 def labelled_systems(config: RunConfig) -> list[str]:
@@ -206,6 +367,7 @@ def cached_aggregate(
     outputs: Sequence[Output],
     scores: Sequence[Score],
     examples: Sequence[Example],
+    executor: Executor | None = None,
 ) -> dict[str, Any]:
     """`aggregate`, served from the cache (kind ``"results"``) when its inputs are unchanged.
 
@@ -214,10 +376,10 @@ def cached_aggregate(
     """
     key = results_key(config, metrics, outputs, run_dir)
     if key is None:
-        return aggregate(config, metrics, outputs, scores, examples)
+        return aggregate(config, metrics, outputs, scores, examples, executor)
     found = cache.get_many("results", [key]).get(key)
     if isinstance(found, dict):
         return found
-    results = aggregate(config, metrics, outputs, scores, examples)
+    results = aggregate(config, metrics, outputs, scores, examples, executor)
     cache.put_many("results", {key: results})
     return results

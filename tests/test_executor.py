@@ -90,6 +90,12 @@ def test_local_and_process_pool_write_byte_identical_results(tmp_path: Path) -> 
     pooled = run(summedits_config(tmp_path, "pool"), ProcessExecutor(2), tmp_path / "pool")
     for name in SAME_FILES:
         assert local.file(name).read_bytes() == pooled.file(name).read_bytes(), name
+    # The pool's workers drew the plots and computed parts of results.json.
+    plots = sorted(path.name for path in local.file("plots").glob("*.png"))
+    assert plots == sorted(path.name for path in pooled.file("plots").glob("*.png"))
+    assert len(plots) == 6
+    for name in plots:
+        assert local.file(f"plots/{name}").read_bytes() == pooled.file(f"plots/{name}").read_bytes()
     manifest = json.loads(pooled.file("manifest.json").read_text(encoding="utf-8"))
     assert manifest["executor"] == {"kind": "process", "workers": 2}
     assert "executor" not in local.file("config.yaml").read_text(encoding="utf-8")

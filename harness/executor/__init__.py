@@ -5,7 +5,11 @@ needs and its inputs) handed to a module-level *task function*
 ``fn(workspace, task)`` that returns plain data. The driver (the process
 that runs `harness.runner.run_pipeline`) plans the tasks, hands them to an
 executor, and alone writes the cache and the run directory as results come
-back, so a run that is stopped keeps every finished batch.
+back, so a run that is stopped keeps every finished batch. Besides the
+generation and scoring batches, a run's pool also computes the parts of
+results.json (`harness.aggregate.aggregate_part`) and draws the plots
+(`harness.report.plots.draw_plot`); `Executor.finish` then lets the workers
+stop while the driver writes the report page.
 
 - ``local``: the tasks run one after another in the driver, with the
   components the driver built (what harness did before executors).

@@ -31,5 +31,8 @@ class LocalExecutor:
         for index, task in enumerate(tasks):
             yield index, fn(local, task)
 
+    def finish(self) -> None:
+        """Nothing to stop."""
+
     def close(self) -> None:
         """Nothing to stop."""

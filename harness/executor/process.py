@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
+import os
 import signal
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -18,6 +20,17 @@ from harness.executor.workspace import Component, Workspace
 
 #: Seconds a worker gets to end after SIGTERM before it is killed.
 _STOP_GRACE_S = 5.0
+#: What the tasks after scoring import (the statistics of `harness.aggregate`,
+#: matplotlib for the plots, about 0.3 s): a worker imports them the first
+#: time it waits longer than `_IDLE_S` for a task, which is between stages,
+#: instead of inside the first such task, where the driver would wait for it.
+_LATER_MODULES = (
+    "harness.meta_eval",
+    "harness.stats",
+    "matplotlib.figure",
+    "matplotlib.backends.backend_agg",
+)
+_IDLE_S = 0.05
 
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -36,18 +49,35 @@ def _worker_main(conn: Connection) -> None:
     # while the driver still loads the benchmark.
     importlib.import_module("harness.runner")
     workspace = Workspace()
+    # Not before its first answer: at start-up the first tasks are on their way.
+    warm: list[str] = []
+    answered = False
     try:
         while True:
+            if warm and not conn.poll(_IDLE_S):
+                # Idle between stages (the driver writes a run file and plans
+                # the next stage): import what the later tasks need now.
+                for name in warm:
+                    importlib.import_module(name)
+                warm = []
             try:
                 message = conn.recv()
             except EOFError:  # the driver is gone
                 return
             if message is None:
-                return
+                break
             fn, task = message
             conn.send(run_task(fn, workspace, task))
+            if not answered:
+                answered, warm = True, list(_LATER_MODULES)
     except (KeyboardInterrupt, BrokenPipeError):
         return
+    # Asked to end after its last answer: nothing of the worker's own is left
+    # to clean up, and the interpreter's teardown of what the components
+    # loaded (torch, spaCy) takes about a second the driver would wait for.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 @dataclass
@@ -162,6 +192,10 @@ class ProcessExecutor:
         fresh = self._start()
         worker.process, worker.conn, worker.task = fresh.process, fresh.conn, None
         return reason
+
+    def finish(self) -> None:
+        """Stop the workers now (`close`: idle workers end at once when asked)."""
+        self.close()
 
     def close(self) -> None:
         """Stop every worker: ask idle ones to end, SIGTERM busy ones, kill stragglers."""

@@ -65,6 +65,14 @@ class Executor(Protocol):
         """
         ...
 
+    def finish(self) -> None:
+        """No more tasks will come: let the workers stop without waiting for them.
+
+        The driver goes on with its own work (writing the report page) while
+        they stop; `close` still waits for them. No `map` after this.
+        """
+        ...
+
     def close(self) -> None:
         """Stop every worker (idempotent)."""
         ...

@@ -20,7 +20,9 @@ components use installed.
 
 from __future__ import annotations
 
+import importlib
 import socket
+import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -38,6 +40,9 @@ class RayWorker:
     """A Ray actor's state: one workspace, and `run_task` on it."""
 
     def __init__(self) -> None:
+        # The runner's task functions, imported as the actor starts: while the
+        # driver still loads the benchmark (as a worker process does).
+        importlib.import_module("harness.runner")
         self.workspace = Workspace()
 
     def run(self, fn: TaskFn[Any, Any], task: Any) -> tuple[str, Any]:
@@ -98,6 +103,7 @@ class RayExecutor:
         self._started = False
         self._actors: list[Any] = []
         self._gpu_actors: dict[str, Any] = {}
+        self._stopping: threading.Thread | None = None
         if ray.is_initialized():
             return
         if address is None:
@@ -221,12 +227,33 @@ class RayExecutor:
             if not done:
                 self.close()
 
-    def close(self) -> None:
-        """Kill the actors; stop Ray if this executor started it."""
+    def finish(self) -> None:
+        """Kill the actors, and stop the local Ray this executor started in a thread.
+
+        Stopping a local Ray waits about a second for its processes to end
+        (raylet, GCS, ...); the driver writes the report page meanwhile.
+        `close` waits for the thread.
+        """
+        self._kill_actors()
+        if self._started and self._stopping is None:
+            self._started = False
+            self._stopping = threading.Thread(
+                target=self._ray.shutdown, name="harness-ray-shutdown"
+            )
+            self._stopping.start()
+
+    def _kill_actors(self) -> None:
         actors, self._actors = [*self._actors, *self._gpu_actors.values()], []
         self._gpu_actors = {}
         for actor in actors:
             self._ray.kill(actor)
+
+    def close(self) -> None:
+        """Kill the actors; stop Ray if this executor started it (or wait for `finish`'s stop)."""
+        self._kill_actors()
+        if self._stopping is not None:
+            self._stopping.join()
+            self._stopping = None
         if self._started:
             self._started = False
             self._ray.shutdown()

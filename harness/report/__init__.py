@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.config import ReportConfig
 from harness.report.choice import choose
@@ -42,6 +42,9 @@ from harness.store import (
     RunDir,
 )
 
+if TYPE_CHECKING:
+    from harness.executor import Executor
+
 
 def _config_alpha(run_dir: RunDir) -> float | None:
     # Older results.json files do not record the test level; the config does.
@@ -58,7 +61,11 @@ def load_table(run_dir: RunDir) -> ComparisonTable:
 
 
 def render_reports(
-    run_dir: RunDir, report: ReportConfig | None = None, *, cache: Cache | None = None
+    run_dir: RunDir,
+    report: ReportConfig | None = None,
+    *,
+    cache: Cache | None = None,
+    executor: Executor | None = None,
 ) -> ComparisonTable:
     """Write every report of ``run_dir`` from its stored files; return the table.
 
@@ -75,6 +82,10 @@ def render_reports(
         cache: The run's cache: a plot an earlier run drew (same content
             key) is taken from it instead of being drawn, and the plots
             drawn are stored in it (`update_plots`).
+        executor: The run's executor: a pool's workers draw the plots side
+            by side (the same bytes), its last tasks: it is then `finish`-ed,
+            so its workers stop while the page is written. ``None`` draws
+            them here.
 
     Returns:
         The comparison table the reports show (the CLI prints it).
@@ -87,7 +98,10 @@ def render_reports(
     run_dir.write_file("report.md", markdown)
     run_dir.write_file("report.csv", to_csv(table))
     run_dir.write_file("report.tex", to_latex(table))
-    plots = update_plots(run_dir, table, scores, cache)
+    plots = update_plots(run_dir, table, scores, cache, executor)
+    if executor is not None:
+        # The plots were the run's last tasks: its workers stop while the page is written.
+        executor.finish()
     outputs = run_dir.read_outputs() if run_dir.file(OUTPUTS_FILE).is_file() else []
     # The page shows the table, the plots, every example, what `shown_output`
     # gives of each output, and every score; the digests of examples.jsonl and

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from harness.config import RunConfig
+from harness.executor import Executor
 from harness.metric import Metric, MetricEntry, build_metric
 from harness.store import Cache, RunDir
 
@@ -16,10 +17,13 @@ class RenderReports(Protocol):
     """What writes a run directory's reports (`harness.report.render_reports`).
 
     ``cache`` is the run's open cache, where the plots drawn are kept by content
-    key; ``harness report`` (no cache open) leaves it out.
+    key; ``harness report`` (no cache open) leaves it out. ``executor`` is the
+    run's, still open: its workers may draw the plots.
     """
 
-    def __call__(self, run_dir: RunDir, *, cache: Cache | None = None) -> object:
+    def __call__(
+        self, run_dir: RunDir, *, cache: Cache | None = None, executor: Executor | None = None
+    ) -> object:
         """Write the reports of ``run_dir``."""
 
 

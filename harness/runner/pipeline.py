@@ -135,7 +135,6 @@ def run_pipeline(
                     executor=executor,
                     components=metric_parts,
                 )
-        executor.close()
         run_dir.write_scores(scores)
         with clock.stage("aggregate"):
             results = cached_aggregate(
@@ -146,6 +145,7 @@ def run_pipeline(
                 outputs,
                 scores,
                 benchmark.examples,
+                executor,
             )
         run_dir.write_json(RESULTS_FILE, results)
         manifest = {
@@ -168,7 +168,7 @@ def run_pipeline(
         }
         if render is not None:
             with clock.stage("report"):
-                render(run_dir, cache=cache)
+                render(run_dir, cache=cache, executor=executor)
         manifest["timings_s"] = clock.seconds
         final = staged.commit(manifest)
         _warn_damaged(cache, console)

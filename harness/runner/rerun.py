@@ -100,12 +100,11 @@ def score_run(
                 executor=executor,
                 components=metric_parts,
             )
-        executor.close()
         staged.staging.write_scores(scores)
         with clock.stage("aggregate"):
             entries = [entry for entry, _ in metrics]
             results = cached_aggregate(
-                cache, staged.staging, config, entries, outputs, scores, examples
+                cache, staged.staging, config, entries, outputs, scores, examples, executor
             )
         staged.staging.write_json(RESULTS_FILE, results)
         manifest["rescored"] = {
@@ -118,7 +117,7 @@ def score_run(
         }
         if render is not None:
             with clock.stage("report"):
-                render(staged.staging, cache=cache)
+                render(staged.staging, cache=cache, executor=executor)
         manifest["rescored"]["timings_s"] = clock.seconds
         manifest.setdefault("harness_run", {"command": "score"})
         final = staged.commit(manifest)

@@ -24,7 +24,8 @@ the metric names, and the PNGs carry no version or date metadata, so the same
 results give the same files. matplotlib is imported only to draw.
 
 Modules: `spec` (`PlotSpec`), `figures` (the specs of a run), `drawing`
-(`draw`) and `files` (`render_plots`, `update_plots`, `write_plots`).
+(`draw`) and `files` (`render_plots`, `update_plots`, `write_plots`, and
+`draw_plot`, the task that draws a plot on an executor's worker).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from harness.report.plots.figures import (
     plot_file_stem,
     plot_specs,
 )
-from harness.report.plots.files import render_plots, update_plots, write_plots
+from harness.report.plots.files import draw_plot, render_plots, update_plots, write_plots
 from harness.report.plots.spec import Box, MeanPoint, Panel, PlotSpec
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "PlotSpec",
     "distribution_spec",
     "draw",
+    "draw_plot",
     "means_spec",
     "plot_distribution",
     "plot_file_stem",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from harness.records import Score
 from harness.report.plots.drawing import draw
@@ -11,6 +12,9 @@ from harness.report.plots.spec import PlotSpec
 from harness.report.reuse import carry_png, png_key
 from harness.report.table import ComparisonTable
 from harness.store import Cache, RunDir
+
+if TYPE_CHECKING:
+    from harness.executor import Executor, Workspace
 
 
 def render_plots(table: ComparisonTable, scores: Sequence[Score]) -> dict[str, bytes]:
@@ -23,11 +27,21 @@ def render_plots(table: ComparisonTable, scores: Sequence[Score]) -> dict[str, b
     return {name: draw(spec) for name, spec in plot_specs(table, scores).items()}
 
 
+def draw_plot(workspace: Workspace, spec: PlotSpec) -> bytes:
+    """Draw one plot: the task function `update_plots` maps over an executor's workers.
+
+    A pure function of the spec (``workspace`` is unused), so a worker draws
+    the same bytes the driver would.
+    """
+    return draw(spec)
+
+
 def update_plots(
     run_dir: RunDir,
     table: ComparisonTable,
     scores: Sequence[Score],
     cache: Cache | None = None,
+    executor: Executor | None = None,
 ) -> dict[str, bytes]:
     """Write every plot of a run into ``run_dir``, drawing only those that changed.
 
@@ -36,31 +50,56 @@ def update_plots(
     (drawn by any earlier run, whole and carrying that key) is written from
     there; the others are drawn, written and stored in the cache.
 
+    Args:
+        run_dir: The run directory.
+        table: The comparison table the plots show.
+        scores: The run's scores (the distributions).
+        cache: Where drawn plots are kept by content key.
+        executor: Where the plots are drawn (`draw_plot`): a pool's workers
+            draw them side by side; ``None`` or ``local``, one by one here.
+
     Returns:
         The PNGs, keyed as `render_plots` keys them.
     """
     plots: dict[str, bytes] = {}
     written: dict[str, bytes] = {}
+    todo: dict[str, PlotSpec] = {}
     for name, spec in plot_specs(table, scores).items():
         key = spec.key()
         kept = carry_png(run_dir, name, key)
         if kept is None:
-            kept = written[name] = _from_cache(cache, key) or _draw_into(cache, key, spec)
+            kept = _from_cache(cache, key)
+            if kept is None:
+                todo[name] = spec
+                kept = b""  # drawn below; the entry keeps the table's order
+            else:
+                written[name] = kept
         plots[name] = kept
+    for name, data in _draw_all(todo, executor).items():
+        if cache is not None:
+            cache.put_file(todo[name].key(), data)
+        plots[name] = written[name] = data
     write_plots(run_dir, written, keep=plots)
     return plots
+
+
+def _draw_all(specs: Mapping[str, PlotSpec], executor: Executor | None) -> dict[str, bytes]:
+    """Every spec drawn, by name: on ``executor``'s workers, else here one by one."""
+    from harness.executor import LocalExecutor, TaskFailure, Workspace
+
+    if executor is None or isinstance(executor, LocalExecutor) or not specs:
+        return {name: draw(spec) for name, spec in specs.items()}
+    names = list(specs)
+    drawn: dict[str, bytes] = {}
+    for index, data in executor.map(draw_plot, [specs[name] for name in names], Workspace()):
+        # A plot whose worker died twice is drawn here: the report must not lack it.
+        drawn[names[index]] = draw(specs[names[index]]) if isinstance(data, TaskFailure) else data
+    return {name: drawn[name] for name in names}
 
 
 def _from_cache(cache: Cache | None, key: str) -> bytes | None:
     data = cache.get_file(key) if cache is not None else None
     return data if data is not None and png_key(data) == key else None
-
-
-def _draw_into(cache: Cache | None, key: str, spec: PlotSpec) -> bytes:
-    data = draw(spec)
-    if cache is not None:
-        cache.put_file(key, data)
-    return data
 
 
 def write_plots(
