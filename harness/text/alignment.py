@@ -242,20 +242,27 @@ def align(sentence: Sequence[Token], source: str) -> tuple[tuple[Token, ...], Se
         range(len(known.window_keys)), key=lambda i: -len(wanted & known.window_sets[i])
     )[:CANDIDATE_WINDOWS]
     counts = Counter(keys)
-    best: tuple[int, int, SequenceMatcher[str]] | None = None
+    # The window that matches most tokens wins, the first candidate among equals.
+    # Candidates are compared most promising first (by the most tokens they can
+    # match), so that fewer need a full comparison: one that cannot match more
+    # than the best so far (or as many, if it comes after it) cannot win.
+    best: tuple[int, int, SequenceMatcher[str]] | None = None  # matched, rank, matcher
     with known.lock:
-        for i in candidates:
-            if best is not None and best[0] >= _most_matched(counts, _window_count(known, i)):
-                continue  # it cannot match more tokens than the best so far: same choice
-            matcher = _window_matcher(known, i)
+        bounds = [_most_matched(counts, _window_count(known, i)) for i in candidates]
+        for rank in sorted(range(len(candidates)), key=lambda r: -bounds[r]):
+            if best is not None and (
+                bounds[rank] < best[0] or (bounds[rank] == best[0] and rank > best[1])
+            ):
+                continue
+            matcher = _window_matcher(known, candidates[rank])
             matcher.set_seq1(keys)
             matched = sum(block.size for block in matcher.get_matching_blocks())
-            if best is None or matched > best[0]:
+            if best is None or matched > best[0] or (matched == best[0] and rank < best[1]):
                 # the caller's own copy (the shared one is set to other sentences later)
-                best = (matched, i, copy.copy(matcher))
+                best = (matched, rank, copy.copy(matcher))
     if best is None:
         return (), SequenceMatcher(None, keys, [])
-    return _window(known, best[1]), best[2]
+    return _window(known, candidates[best[1]]), best[2]
 
 
 def _most_matched(mine: Counter[str], theirs: Counter[str]) -> int:
