@@ -122,7 +122,10 @@ class SourceIndex:
         entity = self.by_key.get(key)
         if entity is not None:
             return Name.of(entity)
-        found, _ = self.occurrences(key.split(" "), mention, label)
+        tokens = key.split(" ")
+        if tokens[0] not in self.table.positions:
+            return None  # not in the text at all (most demonym and alias forms tried)
+        found, _ = self.occurrences(tokens, mention, label)
         return pick(found, label) if found else None
 
     @cached_property
