@@ -20,7 +20,7 @@ from harness.text.aliases.forms import (
     strip_admin,
 )
 from harness.text.aliases.lexicon import DIRECTIONS, FUNCTION_WORDS, PLACE_LABELS
-from harness.text.aliases.records import Name
+from harness.text.aliases.records import Name, Resolution
 from harness.text.entities import Entity, TextAnalysis, TokenTable, normalise_key
 from harness.text.sentences import sentence_spans
 
@@ -38,6 +38,10 @@ class SourceIndex:
         self.analysis = analysis
         self.text = analysis.text
         self.entities: list[Entity] = analysis.entities_with(labels)
+        #: Resolutions against this index by (entity text, label, key, explain),
+        #: what `resolve` reads of an entity: for callers that resolve the
+        #: names of many summaries of one source (see `harness.metric.entities`).
+        self.resolved: dict[tuple[str, str, str, bool], Resolution] = {}
 
     @classmethod
     def from_entities(cls, entities: Sequence[Entity], text: str) -> SourceIndex:
