@@ -154,6 +154,8 @@ class _SourceTokens:
         matchers: A matcher per window, made when `align` first compares with
             it: a matcher indexes its second sequence (the window) once, and
             every summary sentence is compared with the same windows.
+        aligned: `align`'s choice (window, matcher) by the keys of a summary
+            sentence: summaries of one article repeat sentences.
         lock: Held while `align` uses the shared matchers.
     """
 
@@ -165,6 +167,7 @@ class _SourceTokens:
     weekdays: frozenset[int]
     words: dict[str, _Raw]
     matchers: list[SequenceMatcher[str] | None]
+    aligned: dict[tuple[str, ...], tuple[int, SequenceMatcher[str]]]
     lock: threading.Lock
 
 
@@ -193,6 +196,7 @@ def _source_tokens(source: str) -> _SourceTokens:
         weekdays=frozenset(weekdays),
         words=words,
         matchers=[None] * len(window_keys),
+        aligned={},
         lock=threading.Lock(),
     )
 
@@ -235,8 +239,12 @@ def align(sentence: Sequence[Token], source: str) -> tuple[tuple[Token, ...], Se
     'The bank acted on Wednesday .'
     """
     keys = [token.key for token in sentence]
-    wanted = set(keys)
     known = _source_tokens(source)
+    with known.lock:
+        seen = known.aligned.get(tuple(keys))
+    if seen is not None:
+        return _window(known, seen[0]), copy.copy(seen[1])
+    wanted = set(keys)
     # the windows sharing most distinct words, in source order among equals (a stable sort)
     candidates = sorted(
         range(len(known.window_keys)), key=lambda i: -len(wanted & known.window_sets[i])
@@ -262,7 +270,10 @@ def align(sentence: Sequence[Token], source: str) -> tuple[tuple[Token, ...], Se
                 best = (matched, rank, copy.copy(matcher))
     if best is None:
         return (), SequenceMatcher(None, keys, [])
-    return _window(known, candidates[best[1]]), best[2]
+    window, matcher = candidates[best[1]], best[2]
+    with known.lock:
+        known.aligned[tuple(keys)] = (window, matcher)
+    return _window(known, window), copy.copy(matcher)
 
 
 def _most_matched(mine: Counter[str], theirs: Counter[str]) -> int:
