@@ -17,6 +17,7 @@ import copy
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from harness.metric._protocol import MetricInput, MetricResult
 
@@ -26,8 +27,29 @@ MEMO_SIZE = 4096
 _Key = tuple[str, str, str, tuple[str, ...]]
 
 
+#: Immutable values a copy may share.
+_ATOMS: frozenset[type] = frozenset({str, int, float, bool, type(None)})
+
+
+def _copy_value(value: Any) -> Any:
+    """A deep copy of JSON-shaped data (what findings hold), much cheaper than
+    `copy.deepcopy`, which keeps a memo of every object it visits."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _copy_value(item) for key, item in value.items()}
+    if kind is list:
+        return [_copy_value(item) for item in value]
+    if kind in _ATOMS:
+        return value
+    if kind is tuple:
+        return tuple(_copy_value(item) for item in value)
+    return copy.deepcopy(value)
+
+
 def _copy(result: MetricResult) -> MetricResult:
-    return MetricResult(dict(result.values), copy.deepcopy(result.findings), result.reason)
+    return MetricResult(
+        dict(result.values), [_copy_value(finding) for finding in result.findings], result.reason
+    )
 
 
 class ResultMemo:

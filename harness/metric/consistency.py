@@ -168,7 +168,13 @@ def stemmed_tokens(text: str) -> list[str]:
     >>> stemmed_tokens("The ministers didn't resign")
     ['the', 'minist', 'did', "n't", 'resign']
     """
-    return [_stem(token.lower().replace("’", "'")) for token in _TOKEN.findall(text)]
+    return [_token_stem(token) for token in _TOKEN.findall(text)]
+
+
+@lru_cache(maxsize=65536)
+def _token_stem(token: str) -> str:
+    # memoised by the token as written, so a known word costs one look-up
+    return _stem(token.lower().replace("’", "'"))
 
 
 def stemmed_spans(text: str) -> list[tuple[str, int, int]]:

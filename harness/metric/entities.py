@@ -216,6 +216,20 @@ def _same_mention(mention: _Mention, other: _Mention) -> bool:
     return _shortens_mention(mention, other) or _shortens_mention(other, mention)
 
 
+def _resolve_in_source(entity: Entity, index: SourceIndex, *, explain: bool = True) -> Resolution:
+    """`resolve` against a (memoised) source index, remembered on the index.
+
+    A resolution depends on the entity's text, label and key alone (not where
+    it stands), and the summaries of one article (every system's, or a
+    benchmark's edits of one summary) mostly repeat the same names.
+    """
+    key = (entity.text, entity.label, entity.key, explain)
+    resolution = index.resolved.get(key)
+    if resolution is None:
+        resolution = index.resolved[key] = resolve(entity, index=index, explain=explain)
+    return resolution
+
+
 def _finding(entity: Entity, resolution: Resolution) -> dict[str, Any]:
     return {
         "kind": "entity",
@@ -260,8 +274,8 @@ def _untagged(
     for candidate in untagged_names(summary, ADMIN_WORDS):
         entity = candidate.entity
         # an unsupported sentence-opening span is never a finding: no need to explain it
-        resolution = known.get(entity.key) or resolve(
-            entity, index=index, explain=not candidate.initial
+        resolution = known.get(entity.key) or _resolve_in_source(
+            entity, index, explain=not candidate.initial
         )
         if resolution.supported and _names_a_source_name(resolution, index):
             found.append((entity, resolution))
@@ -269,7 +283,7 @@ def _untagged(
         if candidate.initial and candidate.rest is not None:
             # the first word may just open the sentence: "Average Panamax waiting times"
             entity = candidate.rest
-            resolution = known.get(entity.key) or resolve(entity, index=index)
+            resolution = known.get(entity.key) or _resolve_in_source(entity, index)
         elif candidate.initial or resolution.supported:
             continue
         if not resolution.supported or _names_a_source_name(resolution, index):
@@ -390,7 +404,7 @@ class EntitiesMetric:
         for entity in summary.entities_with(self._labels):
             resolution = resolutions.get(entity.key)
             if resolution is None:
-                resolution = resolutions[entity.key] = resolve(entity, index=index)
+                resolution = resolutions[entity.key] = _resolve_in_source(entity, index)
             mentions.append((entity, resolution))
         if self._params.labels is None:
             for entity, resolution in _untagged(summary, index, resolutions):

@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 from harness.text.aliases import acronym_of, demonym_forms, initials, is_acronym, jaro_winkler
 from harness.text.quantities import cached_quantities
@@ -90,9 +90,12 @@ _PREFIXES = ("un", "non")
 _NOT_PREFIXED = frozenset({"unless", "unlike", "until", "under", "nonetheless", "none"})
 
 
-@dataclass(frozen=True)
-class Token:
-    """A token with its character span in the text it came from."""
+class Token(NamedTuple):
+    """A token with its character span in the text it came from.
+
+    A named tuple, not a dataclass: a source has thousands of tokens, and a
+    tuple is made several times faster (and collected faster).
+    """
 
     text: str
     start: int
@@ -101,7 +104,11 @@ class Token:
     @property
     def key(self) -> str:
         """Lower-cased, with curly apostrophes straightened."""
-        return self.text.lower().replace("’", "'")
+        return _key(self.text)
+
+
+def _key(text: str) -> str:
+    return text.lower().replace("’", "'")
 
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
@@ -110,8 +117,16 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     >>> [t.text for t in tokenize("Sales hit $5bn, up 7%, on Jan. 18")]
     ['Sales', 'hit', '$5bn', ',', 'up', '7%', ',', 'on', 'Jan', '.', '18']
     """
+    return [Token(*raw) for raw in _raw_tokens(text, offset)]
+
+
+#: A token as a plain ``(text, start, end)`` tuple (what `_SourceTokens` keeps).
+_Raw = tuple[str, int, int]
+
+
+def _raw_tokens(text: str, offset: int = 0) -> list[_Raw]:
     return [
-        Token(match.group(), match.start() + offset, match.end() + offset)
+        (match.group(), match.start() + offset, match.end() + offset)
         for match in _TOKEN.finditer(text)
     ]
 
@@ -120,55 +135,68 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
 class _SourceTokens:
     """What the checks read of one source, worked out once per source (not per summary).
 
+    It is kept for every recent source, so it holds few objects the garbage
+    collector must visit again and again: tokens as plain tuples (which it
+    stops tracking), not `Token`; the `Token` of a window is made when `align`
+    picks it (`_window`).
+
     Attributes:
-        sentences: The tokens of each sentence.
+        sentences: The tokens of each sentence, as ``(text, start, end)``.
         sentence_keys: Their keys.
-        windows: One sentence or two adjacent ones (`align`), sentences first.
-        window_keys: The keys of each window.
+        window_keys: The keys of each window: one sentence or two adjacent
+            ones (`align`), sentences first.
         window_sets: The distinct keys of each window.
-        window_counts: How often each key occurs in each window.
+        window_counts: How often each key occurs in each window, counted
+            when `align` first needs it (only candidate windows are).
         weekdays: The weekdays the source names (`_weekday_of`).
-        words: Key without hyphens -> first token with it (`prefix_antonyms`).
+        words: Key without hyphens -> first token with it, as ``(text, start,
+            end)`` (`prefix_antonyms`).
         matchers: A matcher per window, made when `align` first compares with
             it: a matcher indexes its second sequence (the window) once, and
             every summary sentence is compared with the same windows.
+        aligned: `align`'s choice (window, matcher) by the keys of a summary
+            sentence: summaries of one article repeat sentences.
         lock: Held while `align` uses the shared matchers.
     """
 
-    sentences: tuple[tuple[Token, ...], ...]
+    sentences: tuple[tuple[_Raw, ...], ...]
     sentence_keys: tuple[tuple[str, ...], ...]
-    windows: tuple[tuple[Token, ...], ...]
     window_keys: tuple[tuple[str, ...], ...]
     window_sets: tuple[frozenset[str], ...]
-    window_counts: tuple[Counter[str], ...]
+    window_counts: list[Counter[str] | None]
     weekdays: frozenset[int]
-    words: dict[str, Token]
+    words: dict[str, _Raw]
     matchers: list[SequenceMatcher[str] | None]
+    aligned: dict[tuple[str, ...], tuple[int, SequenceMatcher[str]]]
     lock: threading.Lock
 
 
 @lru_cache(maxsize=512)
 def _source_tokens(source: str) -> _SourceTokens:
     sentences = tuple(
-        tuple(tokenize(source[start:end], start)) for start, end in sentence_spans(source)
+        tuple(_raw_tokens(source[start:end], start)) for start, end in sentence_spans(source)
     )
-    sentence_keys = tuple(tuple(token.key for token in sentence) for sentence in sentences)
-    windows = (*sentences, *(a + b for a, b in pairwise(sentences)))
+    sentence_keys = tuple(tuple(_key(token[0]) for token in s) for s in sentences)
     window_keys = (*sentence_keys, *(a + b for a, b in pairwise(sentence_keys)))
-    tokens = [token for sentence in sentences for token in sentence]
-    words: dict[str, Token] = {}
-    for token in tokens:
-        words.setdefault(token.key.replace("-", ""), token)
+    words: dict[str, _Raw] = {}
+    weekdays: set[int] = set()
+    # each token's key is worked out once, above (not per use, as `Token.key` would)
+    for sentence, keys in zip(sentences, sentence_keys, strict=True):
+        for token, key in zip(sentence, keys, strict=True):
+            words.setdefault(key.replace("-", ""), token)
+            day = _weekday_of(token[0], key)
+            if day is not None:
+                weekdays.add(day)
     return _SourceTokens(
         sentences=sentences,
         sentence_keys=sentence_keys,
-        windows=windows,
         window_keys=window_keys,
         window_sets=tuple(frozenset(keys) for keys in window_keys),
-        window_counts=tuple(Counter(keys) for keys in window_keys),
-        weekdays=frozenset(day for t in tokens if (day := _weekday_of(t)) is not None),
+        window_counts=[None] * len(window_keys),
+        weekdays=frozenset(weekdays),
         words=words,
-        matchers=[None] * len(windows),
+        matchers=[None] * len(window_keys),
+        aligned={},
         lock=threading.Lock(),
     )
 
@@ -177,8 +205,29 @@ def _window_matcher(known: _SourceTokens, i: int) -> SequenceMatcher[str]:
     matcher = known.matchers[i]
     if matcher is None:
         matcher = SequenceMatcher(None, [], list(known.window_keys[i]), autojunk=False)
+        # The index of the window's keys (key -> positions) is only read
+        # (`find_longest_match` iterates it): tuples of ints, unlike lists, are
+        # left alone by the garbage collector, and the matcher lives as long as
+        # the source is recent.
+        index = matcher.b2j  # type: ignore[attr-defined]
+        matcher.b2j = {key: tuple(positions) for key, positions in index.items()}  # type: ignore[attr-defined]
         known.matchers[i] = matcher
     return matcher
+
+
+def _window(known: _SourceTokens, i: int) -> tuple[Token, ...]:
+    """The tokens of window ``i`` (see `_SourceTokens.window_keys`)."""
+    n = len(known.sentences)
+    raw = known.sentences[i] if i < n else known.sentences[i - n] + known.sentences[i - n + 1]
+    return tuple(Token(*token) for token in raw)
+
+
+def _window_count(known: _SourceTokens, i: int) -> Counter[str]:
+    counts = known.window_counts[i]
+    if counts is None:
+        counts = Counter(known.window_keys[i])
+        known.window_counts[i] = counts
+    return counts
 
 
 def align(sentence: Sequence[Token], source: str) -> tuple[tuple[Token, ...], SequenceMatcher[str]]:
@@ -190,27 +239,41 @@ def align(sentence: Sequence[Token], source: str) -> tuple[tuple[Token, ...], Se
     'The bank acted on Wednesday .'
     """
     keys = [token.key for token in sentence]
-    wanted = set(keys)
     known = _source_tokens(source)
+    with known.lock:
+        seen = known.aligned.get(tuple(keys))
+    if seen is not None:
+        return _window(known, seen[0]), copy.copy(seen[1])
+    wanted = set(keys)
     # the windows sharing most distinct words, in source order among equals (a stable sort)
     candidates = sorted(
-        range(len(known.windows)), key=lambda i: -len(wanted & known.window_sets[i])
+        range(len(known.window_keys)), key=lambda i: -len(wanted & known.window_sets[i])
     )[:CANDIDATE_WINDOWS]
     counts = Counter(keys)
-    best: tuple[int, tuple[Token, ...], SequenceMatcher[str]] | None = None
+    # The window that matches most tokens wins, the first candidate among equals.
+    # Candidates are compared most promising first (by the most tokens they can
+    # match), so that fewer need a full comparison: one that cannot match more
+    # than the best so far (or as many, if it comes after it) cannot win.
+    best: tuple[int, int, SequenceMatcher[str]] | None = None  # matched, rank, matcher
     with known.lock:
-        for i in candidates:
-            if best is not None and best[0] >= _most_matched(counts, known.window_counts[i]):
-                continue  # it cannot match more tokens than the best so far: same choice
-            matcher = _window_matcher(known, i)
+        bounds = [_most_matched(counts, _window_count(known, i)) for i in candidates]
+        for rank in sorted(range(len(candidates)), key=lambda r: -bounds[r]):
+            if best is not None and (
+                bounds[rank] < best[0] or (bounds[rank] == best[0] and rank > best[1])
+            ):
+                continue
+            matcher = _window_matcher(known, candidates[rank])
             matcher.set_seq1(keys)
             matched = sum(block.size for block in matcher.get_matching_blocks())
-            if best is None or matched > best[0]:
+            if best is None or matched > best[0] or (matched == best[0] and rank < best[1]):
                 # the caller's own copy (the shared one is set to other sentences later)
-                best = (matched, known.windows[i], copy.copy(matcher))
+                best = (matched, rank, copy.copy(matcher))
     if best is None:
         return (), SequenceMatcher(None, keys, [])
-    return best[1], best[2]
+    window, matcher = candidates[best[1]], best[2]
+    with known.lock:
+        known.aligned[tuple(keys)] = (window, matcher)
+    return _window(known, window), copy.copy(matcher)
 
 
 def _most_matched(mine: Counter[str], theirs: Counter[str]) -> int:
@@ -345,11 +408,12 @@ def substitutions(summary: str, source: str) -> list[dict[str, Any]]:
     return findings
 
 
-def _weekday_of(token: Token) -> int | None:
-    if token.key in WEEKDAYS:
-        return WEEKDAYS.index(token.key)
-    abbreviation = token.key.rstrip(".")
-    if abbreviation in _WEEKDAY_ABBREVIATIONS and token.text[0].isupper():  # "Fri", "TGIF"
+def _weekday_of(text: str, key: str) -> int | None:
+    """The weekday (0 = Monday) a token (its text and key) names, if any."""
+    if key in WEEKDAYS:
+        return WEEKDAYS.index(key)
+    abbreviation = key.rstrip(".")
+    if abbreviation in _WEEKDAY_ABBREVIATIONS and text[0].isupper():  # "Fri", "TGIF"
         return _WEEKDAY_ABBREVIATIONS[abbreviation]
     return None
 
@@ -455,11 +519,11 @@ def prefix_antonyms(summary: str, source: str) -> list[dict[str, Any]]:
                 continue
             stem = word[len(prefix) :]
             if word.startswith(prefix) and len(stem) >= 4 and stem in source_words:
-                other = source_words[stem]
+                other = Token(*source_words[stem])
                 if _says_prefixed(source, prefix, stem):
                     continue
             elif len(word) >= 4 and prefix + word in source_words:
-                other = source_words[prefix + word]
+                other = Token(*source_words[prefix + word])
             else:
                 continue
             findings.append(

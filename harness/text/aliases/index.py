@@ -20,7 +20,7 @@ from harness.text.aliases.forms import (
     strip_admin,
 )
 from harness.text.aliases.lexicon import DIRECTIONS, FUNCTION_WORDS, PLACE_LABELS
-from harness.text.aliases.records import Name
+from harness.text.aliases.records import Name, Resolution
 from harness.text.entities import Entity, TextAnalysis, TokenTable, normalise_key
 from harness.text.sentences import sentence_spans
 
@@ -38,6 +38,10 @@ class SourceIndex:
         self.analysis = analysis
         self.text = analysis.text
         self.entities: list[Entity] = analysis.entities_with(labels)
+        #: Resolutions against this index by (entity text, label, key, explain),
+        #: what `resolve` reads of an entity: for callers that resolve the
+        #: names of many summaries of one source (see `harness.metric.entities`).
+        self.resolved: dict[tuple[str, str, str, bool], Resolution] = {}
 
     @classmethod
     def from_entities(cls, entities: Sequence[Entity], text: str) -> SourceIndex:
@@ -122,7 +126,10 @@ class SourceIndex:
         entity = self.by_key.get(key)
         if entity is not None:
             return Name.of(entity)
-        found, _ = self.occurrences(key.split(" "), mention, label)
+        tokens = key.split(" ")
+        if tokens[0] not in self.table.positions:
+            return None  # not in the text at all (most demonym and alias forms tried)
+        found, _ = self.occurrences(tokens, mention, label)
         return pick(found, label) if found else None
 
     @cached_property

@@ -4,6 +4,7 @@ if not, which source entity comes closest and why it was rejected."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from harness.text.aliases.forms import acronym_of, initials, is_acronym
 from harness.text.aliases.index import SourceIndex, pick
@@ -111,17 +112,24 @@ def _similarity(entity: Entity, candidate: Entity) -> float:
     string similarity (Jaro–Winkler of the keys, or the mean best word match if
     higher), plus a small bonus for the same kind of entity (person, place, ...).
     """
-    words = list(candidate.tokens)
+    return _key_similarity(entity.key, entity.label, candidate.key, candidate.label)
+
+
+@lru_cache(maxsize=65536)
+def _key_similarity(key: str, label: str, candidate_key: str, candidate_label: str) -> float:
+    # `_similarity` reads only the keys (an entity's tokens are its key's words) and
+    # labels: memoised by them, since every summary of an article (and the
+    # summary's repeated names) is compared with the same source entities.
+    tokens = key.split(" ")
+    words = candidate_key.split(" ")
     if all(len(word) == 1 for word in words):
         words = ["".join(words)]  # "u s" is the acronym "us", not two letters
-    person = "PERSON" in {entity.label, candidate.label}
-    shared = sum(
-        any(token_variant(t, u, person=person) is not None for u in words) for t in entity.tokens
-    )
-    token_scores = [max(jaro_winkler(t, u) for u in words) for t in entity.tokens]
-    similar = max(jaro_winkler(entity.key, " ".join(words)), sum(token_scores) / len(token_scores))
-    same_kind = _label_class(candidate.label) == _label_class(entity.label)
-    return 0.5 * shared / len(entity.tokens) + 0.5 * similar + (0.1 if same_kind else 0.0)
+    person = "PERSON" in {label, candidate_label}
+    shared = sum(any(token_variant(t, u, person=person) is not None for u in words) for t in tokens)
+    token_scores = [max(jaro_winkler(t, u) for u in words) for t in tokens]
+    similar = max(jaro_winkler(key, " ".join(words)), sum(token_scores) / len(token_scores))
+    same_kind = _label_class(candidate_label) == _label_class(label)
+    return 0.5 * shared / len(tokens) + 0.5 * similar + (0.1 if same_kind else 0.0)
 
 
 def _closest(entity: Entity, index: SourceIndex) -> tuple[Entity | None, float]:

@@ -217,6 +217,16 @@ def match_tokens(
     """
     if not summary or len(summary) > len(source):
         return None
+    pairs = _match_tokens(tuple(summary), tuple(source), person)
+    return None if pairs is None else list(pairs)
+
+
+@lru_cache(maxsize=65536)
+def _match_tokens(
+    summary: tuple[str, ...], source: tuple[str, ...], person: bool
+) -> tuple[tuple[str, str, str], ...] | None:
+    # Memoised: entity recall matches the same source names against the names
+    # of every summary of an article, and those summaries share most names.
     pairs: list[tuple[str, str, str]] = []
     j = 0
     for token in summary:
@@ -228,7 +238,7 @@ def match_tokens(
                 break
         else:
             return None
-    return pairs
+    return tuple(pairs)
 
 
 __all__ = [
