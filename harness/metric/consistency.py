@@ -184,7 +184,7 @@ def stemmed_spans(text: str) -> list[tuple[str, int, int]]:
     [('he', 0, 2), ('agre', 3, 9)]
     """
     return [
-        (_stem(match.group().lower().replace("’", "'")), match.start(), match.end())
+        (_token_stem(match.group()), match.start(), match.end())
         for match in _TOKEN.finditer(text)
     ]
 
