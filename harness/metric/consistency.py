@@ -184,8 +184,7 @@ def stemmed_spans(text: str) -> list[tuple[str, int, int]]:
     [('he', 0, 2), ('agre', 3, 9)]
     """
     return [
-        (_token_stem(match.group()), match.start(), match.end())
-        for match in _TOKEN.finditer(text)
+        (_token_stem(match.group()), match.start(), match.end()) for match in _TOKEN.finditer(text)
     ]
 
 
