@@ -1,7 +1,10 @@
-"""What a run and a re-score both do: build the metrics, warn about the cache, render."""
+"""What a run and a re-score both do: build the metrics, open and close the cache, render."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Protocol
 
 from rich.console import Console
@@ -10,6 +13,7 @@ from rich.markup import escape
 from harness.config import RunConfig
 from harness.executor import Executor
 from harness.metric import Metric, MetricEntry, build_metric
+from harness.outdir import StagedRun
 from harness.store import Cache, RunDir
 
 
@@ -37,3 +41,21 @@ def _build_metrics(config: RunConfig, origin: str) -> list[tuple[MetricEntry, Me
 def _warn_damaged(cache: Cache, console: Console) -> None:
     for message in cache.warnings():
         console.print(f"[bold yellow]warning:[/] {escape(message)}", highlight=False)
+
+
+@contextmanager
+def _open_cache(staged: StagedRun, executor: Executor, cache_path: Path | None) -> Iterator[Cache]:
+    """The run's cache, open for the ``with`` body; on any error the staged run is
+    discarded (the run directory keeps what it had); always, the executor and the
+    cache are closed."""
+    cache: Cache | None = None
+    try:
+        cache = Cache(cache_path)
+        yield cache
+    except BaseException:
+        staged.discard()
+        raise
+    finally:
+        executor.close()
+        if cache is not None:
+            cache.close()

@@ -18,10 +18,10 @@ from harness.manifest import StageClock, devices, environment, now
 from harness.outdir import stage_run
 from harness.preflight import preflight
 from harness.records import content_hash
-from harness.runner._parts import RenderReports, _build_metrics, _warn_damaged
+from harness.runner._parts import RenderReports, _build_metrics, _open_cache, _warn_damaged
 from harness.runner.progress import make_progress
 from harness.scoring import score
-from harness.store import RESULTS_FILE, Cache, RunDir
+from harness.store import RESULTS_FILE, RunDir
 
 
 @dataclass
@@ -101,15 +101,13 @@ def run_pipeline(
     except BaseException:
         executor.close()
         raise
-    cache: Cache | None = None
     # The executor and the systems' resources are how a run is done, not what
     # it computes: left out of config.yaml and the config hash, which are the
     # same whatever runs it.
     recorded = config.model_dump(
         mode="json", exclude={"executor": True, "systems": {"__all__": {"resources"}}}
     )
-    try:
-        cache = Cache(config.cache_path())
+    with _open_cache(staged, executor, config.cache_path()) as cache:
         run_dir = staged.staging
         run_dir.write_config(recorded)
         run_dir.write_examples(benchmark.examples)
@@ -172,11 +170,4 @@ def run_pipeline(
         manifest["timings_s"] = clock.seconds
         final = staged.commit(manifest)
         _warn_damaged(cache, console)
-    except BaseException:
-        staged.discard()
-        raise
-    finally:
-        executor.close()
-        if cache is not None:
-            cache.close()
     return RunSummary(final, results, manifest)

@@ -18,7 +18,7 @@ from harness.executor import Component, Executor, LocalExecutor, check_shippable
 from harness.manifest import StageClock, devices, now
 from harness.outdir import REPORT_FILES, stage_run
 from harness.records import Example, Output
-from harness.runner._parts import RenderReports, _build_metrics, _warn_damaged
+from harness.runner._parts import RenderReports, _build_metrics, _open_cache, _warn_damaged
 from harness.runner.pipeline import RunSummary
 from harness.runner.progress import make_progress
 from harness.scoring import score
@@ -29,7 +29,6 @@ from harness.store import (
     OUTPUTS_FILE,
     RESULTS_FILE,
     SCORES_FILE,
-    Cache,
     RunDir,
 )
 
@@ -86,10 +85,8 @@ def score_run(
     except HarnessError:
         manifest = {}
     staged = stage_run(run_dir.path, writes=RESCORE_FILES)
-    cache: Cache | None = None
-    try:
+    with _open_cache(staged, executor, config.cache_path()) as cache:
         staged.link_inputs(RUN_INPUTS)
-        cache = Cache(config.cache_path())
         with clock.stage("score"), make_progress(console) as progress:
             scores = score(
                 examples,
@@ -122,13 +119,6 @@ def score_run(
         manifest.setdefault("harness_run", {"command": "score"})
         final = staged.commit(manifest)
         _warn_damaged(cache, console)
-    except BaseException:
-        staged.discard()
-        raise
-    finally:
-        executor.close()
-        if cache is not None:
-            cache.close()
     return RunSummary(final, results, manifest)
 
 
