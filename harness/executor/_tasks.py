@@ -59,6 +59,15 @@ def run_task(fn: TaskFn[Any, Any], workspace: Workspace, task: Any) -> tuple[str
         return "raised", _Raised.of(error)
 
 
+def task_result(answer: tuple[str, Any]) -> Any:
+    """In the driver: the result of a `run_task` answer, or its exception raised again."""
+    status, value = answer
+    if status == "raised":
+        assert isinstance(value, _Raised)
+        raise value.error()
+    return value
+
+
 @dataclass
 class _Attempts(Generic[TaskT]):
     """Which tasks are still to run, and how often each one's worker died."""

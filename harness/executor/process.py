@@ -14,7 +14,7 @@ from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import Any
 
-from harness.executor._tasks import _Attempts, _Raised, run_task
+from harness.executor._tasks import _Attempts, run_task, task_result
 from harness.executor.protocol import ResultT, TaskFailure, TaskFn, TaskT
 from harness.executor.workspace import Component, Workspace
 
@@ -163,17 +163,14 @@ class ProcessExecutor:
                     index = worker.task
                     assert index is not None
                     try:
-                        status, value = worker.conn.recv()
+                        answer = worker.conn.recv()
                     except (EOFError, OSError):
                         failure = state.died(index, self._replace(worker))
                         if failure is not None:
                             yield index, failure
                         continue
                     worker.task = None
-                    if status == "raised":
-                        assert isinstance(value, _Raised)
-                        raise value.error()
-                    yield index, value
+                    yield index, task_result(answer)
             done = True
         finally:
             if not done:

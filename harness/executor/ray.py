@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from harness.errors import ConfigError, MissingDependencyError
-from harness.executor._tasks import _Attempts, _Raised, run_task
+from harness.executor._tasks import _Attempts, run_task, task_result
 from harness.executor.protocol import TaskFailure, TaskFn, TaskT
 from harness.executor.workspace import Component, Workspace
 
@@ -203,7 +203,7 @@ class RayExecutor:
                 [ready], _ = ray.wait(list(flying), num_returns=1)
                 actor, key, index = flying.pop(ready)
                 try:
-                    status, value = ray.get(ready)
+                    answer = ray.get(ready)
                 except ray.exceptions.RayActorError as error:
                     fresh = self._actor(gpus[index])
                     if key is None:
@@ -218,10 +218,7 @@ class RayExecutor:
                         yield index, failure
                     continue
                 idle.append((actor, key))
-                if status == "raised":
-                    assert isinstance(value, _Raised)
-                    raise value.error()
-                yield index, value
+                yield index, task_result(answer)
             done = True
         finally:
             if not done:
