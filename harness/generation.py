@@ -179,7 +179,9 @@ def generate(
                     leaders[key] = example
                 todo.append(example)
         bar = progress.add_task(f"generate {escape(name)}", total=len(examples))
-        progress.advance(bar, len(examples) - len(todo))
+        # The cache hits; a copy advances the bar with its leader's batch.
+        copied = sum(len(more) for more in copies[position].values())
+        progress.advance(bar, len(examples) - len(todo) - copied)
         bars.append(bar)
         for batch in batches(todo, batch_size):
             tasks.append(GenerateTask(component, tuple(batch)))
