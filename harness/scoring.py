@@ -1,8 +1,9 @@
 """Scoring: every output with every metric, batched by article, through an executor.
 
-All of an article's pairs go into one batch, so its source is analysed once
-for every system and metric. An item that makes its metric raise is that
-item's error (``metric error: ...``), never cached, never the end of the stage.
+All of an article's pairs (every example with that source text) go into one
+batch, so its source is analysed once for every system and metric. An item that
+makes its metric raise is that item's error (``metric error: ...``), never
+cached, never the end of the stage.
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ from harness.store import (
 )
 
 METRIC_BATCH = 64
+#: The most pairs per metric in a task of one article with more than
+#: `METRIC_BATCH` (an edit benchmark's many summaries of one source): one
+#: worker analyses the source once for all of them, and a very large
+#: article still spreads over several workers.
+ARTICLE_TASK_PAIRS = 8 * METRIC_BATCH
 #: How the reason of an item that made its metric raise begins (never cached).
 METRIC_ERROR = "metric error"
 
@@ -145,6 +151,10 @@ def score_batch(workspace: Workspace, task: ScoreTask) -> ScoreDone:
     return ScoreDone(tuple(results), os.getpid())
 
 
+#: A task's todo entries, per metric (as `plan_score_tasks` returns them).
+_Held = list[list[tuple[int, MetricInput, str]]]
+
+
 def plan_score_tasks(
     order: Sequence[str],
     todo: Sequence[Sequence[tuple[int, MetricInput, str]]],
@@ -152,10 +162,14 @@ def plan_score_tasks(
 ) -> tuple[list[ScoreTask], list[list[list[tuple[int, MetricInput, str]]]]]:
     """Group the pairs to score into tasks by article, in benchmark order.
 
-    An article's pairs are never split between tasks; a task takes articles
-    while no metric gets more than `METRIC_BATCH` pairs (an article with more
-    is a task of its own). The plan depends only on the inputs, never on
-    the executor, so results are the same whatever runs them.
+    An article is a source text: the examples that share one (an edit benchmark
+    gives one article many summaries, each its own example) are scored
+    together, so one worker analyses it once for all of them. A task takes
+    whole articles while no metric gets more than `METRIC_BATCH` pairs; an
+    article with more is a task of its own, split between its examples only
+    past `ARTICLE_TASK_PAIRS` (an example's pairs are never split, even when it
+    alone has more). The plan depends only on the inputs, never on the
+    executor, so results are the same whatever runs them.
 
     Args:
         order: Example ids in benchmark order.
@@ -165,31 +179,54 @@ def plan_score_tasks(
     Returns:
         The tasks and, per task and metric, the todo entries it holds.
     """
-    per_article: dict[str, list[list[tuple[int, MetricInput, str]]]] = {}
+    per_example: dict[str, _Held] = {}
+    source_of: dict[str, str] = {}
     for position, entries in enumerate(todo):
         for entry in entries:
-            lists = per_article.setdefault(entry[1].example.id, [[] for _ in todo])
+            example = entry[1].example
+            lists = per_example.setdefault(example.id, [[] for _ in todo])
             lists[position].append(entry)
-    plans: list[list[list[tuple[int, MetricInput, str]]]] = []
-    current: list[list[tuple[int, MetricInput, str]]] | None = None
+            source_of[example.id] = example.source
+    articles: dict[str, list[_Held]] = {}
     for example_id in order:
-        article = per_article.get(example_id)
-        if article is None:
+        if example_id in per_example:
+            articles.setdefault(source_of[example_id], []).append(per_example[example_id])
+    plans: list[_Held] = []
+    current: _Held | None = None
+    for examples in articles.values():
+        whole = [[entry for held in examples for entry in held[m]] for m in range(len(todo))]
+        if current is not None and _fits(current, whole, METRIC_BATCH):
+            _extend(current, whole)
             continue
-        if current is not None and all(
-            len(held) + len(more) <= METRIC_BATCH
-            for held, more in zip(current, article, strict=True)
-        ):
-            for held, more in zip(current, article, strict=True):
-                held.extend(more)
-            continue
-        current = [list(more) for more in article]
-        plans.append(current)
+        # Tasks of its own; whole examples each, if it is too big for one.
+        current = None
+        for held in [whole] if _fits(None, whole, ARTICLE_TASK_PAIRS) else examples:
+            if current is None or not _fits(current, held, ARTICLE_TASK_PAIRS):
+                current = [[] for _ in todo]
+                plans.append(current)
+            _extend(current, held)
+        if not _fits(None, current, METRIC_BATCH):
+            current = None  # full: the next article starts a task
     tasks = [
         ScoreTask(tuple(components), tuple(tuple(item for _, item, _ in held) for held in plan))
         for plan in plans
     ]
     return tasks, plans
+
+
+def _fits(
+    held: Sequence[Sequence[object]] | None, more: Sequence[Sequence[object]], limit: int
+) -> bool:
+    """Whether ``more`` joins the task ``held`` (``None``: a new one) with no metric
+    over ``limit`` pairs."""
+    if held is None:
+        return all(len(b) <= limit for b in more)
+    return all(len(a) + len(b) <= limit for a, b in zip(held, more, strict=True))
+
+
+def _extend(held: _Held, more: Sequence[Sequence[tuple[int, MetricInput, str]]]) -> None:
+    for into, entries in zip(held, more, strict=True):
+        into.extend(entries)
 
 
 def score(

@@ -141,6 +141,29 @@ def test_an_article_is_analysed_by_one_worker_for_every_system_and_metric() -> N
     assert done[0].results[0] == tuple(local[0].score(tasks[0].items[0]))
 
 
+def test_examples_that_share_a_source_are_one_article_in_one_task() -> None:
+    # An edit benchmark: each summary is its own example of the same source.
+    from harness.scoring import ARTICLE_TASK_PAIRS, METRIC_BATCH
+
+    edited = [Example(id=f"edit{i}", source="The dam burst on Monday.") for i in range(40)]
+    huge = [
+        Example(id=f"huge{i}", source="Prices rose in May.") for i in range(ARTICLE_TASK_PAIRS + 1)
+    ]
+    small = [Example(id=f"s{i}", source=f"Article {i} is short.") for i in range(3)]
+    examples = [edited[0], *small, *edited[1:], *huge]
+    components = [Component("metrics[0]", MetricConfig(name="length"), "metrics[0]")]
+    todo = [[(i, MetricInput(example=e, summary="A summary."), "") for i, e in enumerate(examples)]]
+    tasks, plans = plan_score_tasks([e.id for e in examples], todo, components)
+    sources = [{item.example.source for item in task.items[0]} for task in tasks]
+    # 40 pairs of one source (over half a batch) and 3 small articles: one task;
+    # the huge one is split between its examples, into tasks of its own.
+    assert len(edited) + len(small) <= METRIC_BATCH
+    assert sources[0] == {"The dam burst on Monday.", *(e.source for e in small)}
+    assert [len(task.items[0]) for task in tasks] == [43, ARTICLE_TASK_PAIRS, 1]
+    assert sources[1:] == [{"Prices rose in May."}] * 2
+    assert sorted(i for plan in plans for i, _, _ in plan[0]) == list(range(len(examples)))
+
+
 def write_rows(tmp_path: Path, sources: list[str]) -> Path:
     path = tmp_path / "data.jsonl"
     rows = [{"id": f"e{i}", "text": text} for i, text in enumerate(sources)]

@@ -150,11 +150,7 @@ class ProcessExecutor:
                 self._pool.append(self._start())
             while state.todo or any(worker.task is not None for worker in self._pool):
                 for worker in self._pool:
-                    if worker.task is None and state.todo:
-                        if not worker.process.is_alive():  # died after its last answer
-                            self._replace(worker)
-                        worker.task = state.todo.popleft()
-                        worker.conn.send((fn, tasks[worker.task]))
+                    self._hand_out(worker, fn, tasks, state)
                 busy = [worker for worker in self._pool if worker.task is not None]
                 ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy]))
                 for worker in busy:
@@ -170,6 +166,9 @@ class ProcessExecutor:
                             yield index, failure
                         continue
                     worker.task = None
+                    # The next task first: the worker computes while the
+                    # caller stores this answer.
+                    self._hand_out(worker, fn, tasks, state)
                     yield index, task_result(answer)
             done = True
         finally:
@@ -177,6 +176,21 @@ class ProcessExecutor:
                 # Stopped early (Ctrl-C, SIGTERM, an error, the caller gave up):
                 # the tasks in flight are abandoned with their workers.
                 self.close()
+
+    def _hand_out(
+        self,
+        worker: _Worker,
+        fn: TaskFn[TaskT, Any],
+        tasks: Sequence[TaskT],
+        state: _Attempts[TaskT],
+    ) -> None:
+        """Send an idle worker the next task, if one is left (a dead one is replaced first)."""
+        if worker.task is not None or not state.todo:
+            return
+        if not worker.process.is_alive():  # died after its last answer
+            self._replace(worker)
+        worker.task = state.todo.popleft()
+        worker.conn.send((fn, tasks[worker.task]))
 
     def _replace(self, worker: _Worker) -> str:
         """Reap a dead worker, start another in its place; how the dead one ended."""
