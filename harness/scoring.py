@@ -205,7 +205,7 @@ def plan_score_tasks(
                 current = [[] for _ in todo]
                 plans.append(current)
             _extend(current, held)
-        if not _fits(None, current, METRIC_BATCH):
+        if current is not None and not _fits(None, current, METRIC_BATCH):
             current = None  # full: the next article starts a task
     tasks = [
         ScoreTask(tuple(components), tuple(tuple(item for _, item, _ in held) for held in plan))

@@ -17,7 +17,7 @@ from rich.console import Console
 
 from harness.backend import BuildContext
 from harness.config import MetricConfig, RunConfig, SystemConfig, load_config
-from harness.errors import ConfigError
+from harness.errors import ConfigError, HarnessError
 from harness.executor import (
     Component,
     Executor,
@@ -162,6 +162,41 @@ def test_examples_that_share_a_source_are_one_article_in_one_task() -> None:
     assert [len(task.items[0]) for task in tasks] == [43, ARTICLE_TASK_PAIRS, 1]
     assert sources[1:] == [{"Prices rose in May."}] * 2
     assert sorted(i for plan in plans for i, _, _ in plan[0]) == list(range(len(examples)))
+
+
+def loaded_models(workspace: Workspace, task: None) -> tuple[int, int]:
+    """A task: how many stemmers and spaCy pipelines this worker has loaded."""
+    from harness.metric.consistency import _stemmer
+    from harness.text.nlp import load_pipeline
+
+    return _stemmer.cache_info().currsize, load_pipeline.cache_info().currsize
+
+
+def test_workers_load_the_prepared_metrics_models_before_their_first_task() -> None:
+    consistency = Component("metrics[0]", MetricConfig(name="consistency"), "metrics[0]")
+    loaded = {}
+    for prepared in (False, True):
+        pool = ProcessExecutor(1)
+        try:
+            if prepared:
+                pool.prepare([consistency])
+            [(_, loaded[prepared])] = pool.map(loaded_models, [None], Workspace())
+        finally:
+            pool.close()
+    # A worker loads nothing until asked; prepared, it loaded the entity check's
+    # spaCy pipeline and the stemmer before it ran its first task.
+    assert loaded == {False: (0, 0), True: (1, 1)}
+
+
+def test_a_component_that_fails_to_prepare_is_left_to_its_first_task() -> None:
+    from harness.executor._tasks import prepare_components
+
+    missing = MetricConfig(name="entities", params={"model": "no_such_pipeline"})
+    workspace = Workspace()
+    parts = [Component("metrics[0]", missing, "run.yaml: metrics[0]")]
+    prepare_components(workspace, parts)  # no error here ...
+    with pytest.raises(HarnessError, match="'no_such_pipeline' was not found"):
+        workspace.get(parts[0])  # ... but where the task builds it
 
 
 def write_rows(tmp_path: Path, sources: list[str]) -> Path:

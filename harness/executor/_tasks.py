@@ -15,7 +15,7 @@ from typing import Any, Generic
 
 from harness.errors import HarnessError
 from harness.executor.protocol import TaskFailure, TaskFn, TaskT, WorkerError
-from harness.executor.workspace import Workspace
+from harness.executor.workspace import Component, Workspace
 
 #: How many times a task runs at most when the worker running it dies.
 ATTEMPTS = 2
@@ -57,6 +57,22 @@ def run_task(fn: TaskFn[Any, Any], workspace: Workspace, task: Any) -> tuple[str
         return "ok", fn(workspace, task)
     except Exception as error:
         return "raised", _Raised.of(error)
+
+
+def prepare_components(workspace: Workspace, components: Sequence[Component]) -> None:
+    """Build each component and call its ``prepare()`` if it has one (in a worker).
+
+    Done when a run starts, so that spaCy pipelines and models load while the
+    driver works. An error is left for the first task that builds or uses the
+    component: it raises there, naming the component, as it would have.
+    """
+    for component in components:
+        try:
+            prepare = getattr(workspace.get(component), "prepare", None)
+            if callable(prepare):
+                prepare()
+        except Exception:  # raised again by the first task that uses it (see above)
+            continue
 
 
 def task_result(answer: tuple[str, Any]) -> Any:

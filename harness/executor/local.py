@@ -20,6 +20,9 @@ class LocalExecutor:
     def start(self) -> None:
         """Nothing to start."""
 
+    def prepare(self, components: Sequence[Component]) -> None:
+        """Nothing to prepare: the driver's metrics load on their first batch."""
+
     def map(
         self,
         fn: TaskFn[TaskT, ResultT],

@@ -14,7 +14,7 @@ from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import Any
 
-from harness.executor._tasks import _Attempts, run_task, task_result
+from harness.executor._tasks import _Attempts, prepare_components, run_task, task_result
 from harness.executor.protocol import ResultT, TaskFailure, TaskFn, TaskT
 from harness.executor.workspace import Component, Workspace
 
@@ -66,6 +66,9 @@ def _worker_main(conn: Connection) -> None:
                 return
             if message is None:
                 break
+            if isinstance(message, _Prepare):
+                prepare_components(workspace, message.components)
+                continue
             fn, task = message
             conn.send(run_task(fn, workspace, task))
             if not answered:
@@ -78,6 +81,13 @@ def _worker_main(conn: Connection) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
+
+
+@dataclass(frozen=True)
+class _Prepare:
+    """The driver's message: build and prepare these components (no answer)."""
+
+    components: tuple[Component, ...]
 
 
 @dataclass
@@ -134,6 +144,12 @@ class ProcessExecutor:
         """Start all workers (each imports harness while the driver goes on)."""
         while len(self._pool) < self.workers:
             self._pool.append(self._start())
+
+    def prepare(self, components: Sequence[Component]) -> None:
+        """Ask every worker to build the components and load their models first."""
+        self.start()
+        for worker in self._pool:
+            worker.conn.send(_Prepare(tuple(components)))
 
     def map(
         self,

@@ -42,6 +42,16 @@ class Executor(Protocol):
         """Start the workers now, so that they start up while the driver loads."""
         ...
 
+    def prepare(self, components: Sequence[Component]) -> None:
+        """Have every worker build these components and load their models now.
+
+        The metrics of a run, known once its config is loaded: each worker
+        prepares them (`prepare_components`) before its next task, so that
+        loading overlaps the driver's work instead of opening the score
+        stage. ``local`` builds nothing ahead.
+        """
+        ...
+
     def map(
         self,
         fn: TaskFn[TaskT, ResultT],

@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from harness.errors import ConfigError, MissingDependencyError
-from harness.executor._tasks import _Attempts, run_task, task_result
+from harness.executor._tasks import _Attempts, prepare_components, run_task, task_result
 from harness.executor.protocol import TaskFailure, TaskFn, TaskT
 from harness.executor.workspace import Component, Workspace
 
@@ -44,6 +44,10 @@ class RayWorker:
         # driver still loads the benchmark (as a worker process does).
         importlib.import_module("harness.runner")
         self.workspace = Workspace()
+
+    def prepare(self, components: Sequence[Component]) -> None:
+        """Build the components and load their models (see `prepare_components`)."""
+        prepare_components(self.workspace, components)
 
     def run(self, fn: TaskFn[Any, Any], task: Any) -> tuple[str, Any]:
         """Run one task (see `harness.executor.run_task`)."""
@@ -137,6 +141,13 @@ class RayExecutor:
         """Create the actors now (Ray starts their processes in the background)."""
         while len(self._actors) < self.workers:
             self._actors.append(self._actor(0.0))
+
+    def prepare(self, components: Sequence[Component]) -> None:
+        """Have every CPU actor build the components first (Ray runs an actor's calls
+        in order, so its tasks come after)."""
+        self.start()
+        for actor in self._actors:
+            actor.prepare.remote(components)
 
     def _actor(self, num_gpus: float) -> Any:
         # A GPU actor reserves no CPU: the `workers` CPU actors may already

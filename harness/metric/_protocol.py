@@ -57,7 +57,10 @@ class Metric(Protocol):
     pure function of the inputs and the fingerprint (it is cached on them).
 
     A metric that runs a torch model may also have a ``runs_on`` string
-    attribute (`harness.device`), which the manifest records.
+    attribute (`harness.device`), which the manifest records. A metric that
+    loads something on its first batch (a spaCy pipeline, a model) may also
+    have a ``prepare()`` method that loads it now: a worker calls it when a
+    run starts (`Executor.prepare`), so loading overlaps the driver's work.
     """
 
     @property

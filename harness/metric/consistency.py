@@ -443,6 +443,11 @@ class ConsistencyMetric:
             model=entities.model,
         )
 
+    def prepare(self) -> None:
+        """Load the entity check's spaCy pipeline and the stemmer now, not on the first batch."""
+        self._entities.prepare()  # type: ignore[attr-defined]
+        _stemmer()
+
     def score(self, items: Sequence[MetricInput]) -> list[MetricResult]:
         """Score a batch (the numbers and entities checks run batched underneath)."""
         numbers = self._numbers.score(items)

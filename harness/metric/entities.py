@@ -87,7 +87,7 @@ from harness.text.entities import (
     opens_sentence,
     untagged_names,
 )
-from harness.text.nlp import resolve_pipeline
+from harness.text.nlp import load_pipeline, resolve_pipeline
 from harness.text.restore import restore
 from harness.text.sentences import sentence_spans
 
@@ -361,6 +361,10 @@ class EntitiesMetric:
             params=self._params.model_dump(mode="json"),
             model=f"spacy:{self._pipeline.model_id}",
         )
+
+    def prepare(self) -> None:
+        """Load the spaCy pipeline now, not on the first batch."""
+        load_pipeline(self._params.model)
 
     def score(self, items: Sequence[MetricInput]) -> list[MetricResult]:
         """Score a batch: one NER pass over the summaries and the unseen sources/references.

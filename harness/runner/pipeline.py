@@ -97,6 +97,7 @@ def run_pipeline(
             ]
         if not isinstance(executor, LocalExecutor):
             check_shippable([*system_parts, *metric_parts])
+        executor.prepare(metric_parts)
         staged = stage_run(target)
     except BaseException:
         executor.close()
