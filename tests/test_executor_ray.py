@@ -150,3 +150,42 @@ def test_more_gpus_than_the_cluster_has_is_a_config_error_not_a_wait(tmp_path: P
     config = gpu_config(tmp_path, 2)
     with pytest.raises(ConfigError, match=r"systems\[0\]: resources\.num_gpus is 2, but the Ray"):
         run(config, RayExecutor(2, None, where="run.yaml"), tmp_path / "ray")
+
+
+@pytest.mark.slow
+def test_a_killed_actor_costs_its_batch_one_retry_and_the_batches_queued_behind_it_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harness.executor.ray import RayExecutor
+
+    monkeypatch.setenv("HARNESS_TEST_BUILDS", str(tmp_path / "builds.log"))
+    sources = [f"Plain article {i} with some words in it." for i in range(8)]
+    sources[2] = "This one says KILL and dies every time."
+    sources[4] = "This one says KILLONCE and dies the first time only."
+    rows = [{"id": f"e{i}", "text": text} for i, text in enumerate(sources)]
+    data = tmp_path / "data.jsonl"
+    data.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    config = tmp_path / "run.yaml"
+    config.write_text(
+        f"""\
+name: ray-kill
+benchmark: {{path: {data}, fields: {{id: id, source: text}}}}
+systems:
+  - {{name: user, backend: python, batch_size: 1, params: {{callable: "{WORKERS}:first_words"}}}}
+metrics: [length]
+cache: off
+""",
+        encoding="utf-8",
+    )
+    run_dir = run(config, RayExecutor(2, None, where="run.yaml"), tmp_path / "ray")
+    outputs = {o.example_id: o for o in run_dir.read_outputs()}
+    assert outputs["e2"].summary is None
+    assert outputs["e2"].error is not None and "2 times" in outputs["e2"].error
+    assert outputs["e4"].summary == "This one says KILLONCE and dies"
+    # Each actor has two calls on their way; those queued behind a dying one
+    # run again elsewhere, and their first try does not count against them.
+    assert {i: outputs[f"e{i}"].error for i in (0, 1, 3, 5, 6, 7)} == dict.fromkeys(
+        (0, 1, 3, 5, 6, 7)
+    )
+    results = json.loads(run_dir.file("results.json").read_text(encoding="utf-8"))
+    assert results["failures"] == {"user": 1}

@@ -34,6 +34,8 @@ from harness.executor.protocol import TaskFailure, TaskFn, TaskT
 from harness.executor.workspace import Component, Workspace
 
 _CONNECT_TIMEOUT_S = 3.0
+#: Calls on their way to each actor at once (it runs them one by one, in order).
+_DEPTH = 2
 
 
 class RayWorker:
@@ -196,44 +198,67 @@ class RayExecutor:
             for position, need in enumerate(gpus):
                 if need and placement and placement[position].key not in self._gpu_actors:
                     self._gpu_actors[placement[position].key] = self._actor(need)
-            idle: deque[tuple[Any, str | None]] = deque((actor, None) for actor in self._actors)
-            idle.extend((actor, key) for key, actor in self._gpu_actors.items())
+            # Each actor has `_DEPTH` calls on their way: the next task waits on
+            # the actor while one runs, not for the driver to store an answer.
+            slots: deque[tuple[Any, str | None]] = deque()
+            for actor in self._actors:
+                slots.extend([(actor, None)] * _DEPTH)
+            for gpu_key, actor in self._gpu_actors.items():
+                slots.extend([(actor, gpu_key)] * _DEPTH)
 
             def owner(index: int) -> str | None:
                 return placement[index].key if placement and gpus[index] else None
 
             flying: dict[Any, tuple[Any, str | None, int]] = {}
+            # Per actor, its calls in the order it runs them; of an actor that
+            # died, the call it was running (the others only queued behind it).
+            queued: dict[int, deque[int]] = {}
+            culprit: dict[int, int] = {}
+            gone: list[Any] = []  # the dead actors, kept so that no id of theirs is reused
             while state.todo or flying:
-                for actor, key in list(idle):
+                for actor, key in list(slots):
                     chosen = next((i for i in state.todo if owner(i) == key), None)
                     if chosen is None:
                         continue
                     state.todo.remove(chosen)
-                    idle.remove((actor, key))
+                    slots.remove((actor, key))
                     flying[actor.run.remote(fn, tasks[chosen])] = (actor, key, chosen)
+                    queued.setdefault(id(actor), deque()).append(chosen)
                 [ready], _ = ray.wait(list(flying), num_returns=1)
                 actor, key, index = flying.pop(ready)
                 try:
                     answer = ray.get(ready)
                 except ray.exceptions.RayActorError as error:
-                    fresh = self._actor(gpus[index])
-                    if key is None:
-                        self._actors.remove(actor)
-                        self._actors.append(fresh)
-                    else:
-                        self._gpu_actors[key] = fresh
-                    idle.append((fresh, key))
+                    if id(actor) not in culprit:  # the first news of its death
+                        culprit[id(actor)] = queued[id(actor)][0]
+                        gone.append(actor)
+                        slots = deque(slot for slot in slots if slot[0] is not actor)
+                        slots.extend([(self._replace(actor, key, gpus[index]), key)] * _DEPTH)
+                    queued[id(actor)].remove(index)
+                    if index != culprit[id(actor)]:
+                        state.todo.appendleft(index)  # not its fault: again, uncounted
+                        continue
                     reason = f"the Ray actor died ({type(error).__name__})"
                     failure: TaskFailure | None = state.died(index, reason)
                     if failure is not None:
                         yield index, failure
                     continue
-                idle.append((actor, key))
+                queued[id(actor)].remove(index)
+                slots.append((actor, key))
                 yield index, task_result(answer)
             done = True
         finally:
             if not done:
                 self.close()
+
+    def _replace(self, dead: Any, key: str | None, num_gpus: float) -> Any:
+        """A fresh actor in the place of one that died."""
+        fresh = self._actor(num_gpus)
+        if key is None:
+            self._actors[self._actors.index(dead)] = fresh
+        else:
+            self._gpu_actors[key] = fresh
+        return fresh
 
     def finish(self) -> None:
         """Kill the actors, and stop the local Ray this executor started in a thread.
