@@ -110,6 +110,7 @@ def generate(
     max_failures: int | None = None,
     executor: Executor | None = None,
     components: Sequence[Component] | None = None,
+    prepare: Sequence[Component] = (),
 ) -> list[Output]:
     """Run every system over every example, reusing cached generations.
 
@@ -129,6 +130,12 @@ def generate(
             run concurrently on a pool.
         components: The systems' `Component` (configs a worker builds them
             from), parallel to ``systems``; needed by every executor but local.
+        prepare: The components the next stage needs (the run's metrics):
+            when this stage has batches to run, the workers prepare them
+            first (`Executor.prepare`), so that their models load while the
+            driver waits on generation, not at the start of scoring. A stage
+            that is all cached prepares nothing: a warm rerun does not load
+            models it may not use.
 
     Returns:
         One `Output` per (system, example), systems in config order.
@@ -186,6 +193,8 @@ def generate(
         for batch in batches(todo, batch_size):
             tasks.append(GenerateTask(component, tuple(batch)))
             owner.append(position)
+    if tasks and prepare:
+        executor.prepare(prepare)
     failed = 0
     placement = [task.system for task in tasks]
     for index, done in executor.map(generate_batch, tasks, workspace, placement):

@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -186,6 +186,26 @@ def test_workers_load_the_prepared_metrics_models_before_their_first_task() -> N
     # A worker loads nothing until asked; prepared, it loaded the entity check's
     # spaCy pipeline and the stemmer before it ran its first task.
     assert loaded == {False: (0, 0), True: (1, 1)}
+
+
+class PrepareLog(LocalExecutor):
+    """The local executor, noting what it is asked to prepare."""
+
+    def __init__(self) -> None:
+        self.prepared: list[list[str]] = []
+
+    def prepare(self, components: Sequence[Component]) -> None:
+        self.prepared.append([component.key for component in components])
+
+
+def test_the_metrics_are_prepared_when_there_is_generating_to_do_not_on_a_warm_rerun(
+    tmp_path: Path,
+) -> None:
+    config = load_config(user_config(tmp_path, "first_words", ["One article here.", "Two."]))
+    cold, warm = PrepareLog(), PrepareLog()
+    run(config, cold, tmp_path / "cold")
+    run(config, warm, tmp_path / "warm")  # all in the cache: no model is loaded ahead
+    assert (cold.prepared, warm.prepared) == ([["metrics[0]"]], [])
 
 
 def test_a_component_that_fails_to_prepare_is_left_to_its_first_task() -> None:

@@ -62,7 +62,7 @@ def run_task(fn: TaskFn[Any, Any], workspace: Workspace, task: Any) -> tuple[str
 def prepare_components(workspace: Workspace, components: Sequence[Component]) -> None:
     """Build each component and call its ``prepare()`` if it has one (in a worker).
 
-    Done when a run starts, so that spaCy pipelines and models load while the
+    Done as a run generates, so that spaCy pipelines and models load while the
     driver works. An error is left for the first task that builds or uses the
     component: it raises there, naming the component, as it would have.
     """

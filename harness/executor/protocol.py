@@ -45,10 +45,10 @@ class Executor(Protocol):
     def prepare(self, components: Sequence[Component]) -> None:
         """Have every worker build these components and load their models now.
 
-        The metrics of a run, known once its config is loaded: each worker
-        prepares them (`prepare_components`) before its next task, so that
-        loading overlaps the driver's work instead of opening the score
-        stage. ``local`` builds nothing ahead.
+        A run's metrics, when its generation stage has batches to run: each
+        worker prepares them (`prepare_components`) before its next task, so
+        that loading overlaps generation instead of opening the score stage.
+        ``local`` builds nothing ahead.
         """
         ...
 

@@ -60,7 +60,7 @@ class Metric(Protocol):
     attribute (`harness.device`), which the manifest records. A metric that
     loads something on its first batch (a spaCy pipeline, a model) may also
     have a ``prepare()`` method that loads it now: a worker calls it when a
-    run starts (`Executor.prepare`), so loading overlaps the driver's work.
+    run generates (`Executor.prepare`), so loading overlaps generation.
     """
 
     @property

@@ -97,7 +97,6 @@ def run_pipeline(
             ]
         if not isinstance(executor, LocalExecutor):
             check_shippable([*system_parts, *metric_parts])
-        executor.prepare(metric_parts)
         staged = stage_run(target)
     except BaseException:
         executor.close()
@@ -122,6 +121,7 @@ def run_pipeline(
                     max_failures=max_failures,
                     executor=executor,
                     components=system_parts,
+                    prepare=metric_parts,
                 )
             run_dir.write_outputs(outputs)
             with clock.stage("score"):

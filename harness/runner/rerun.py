@@ -77,7 +77,6 @@ def score_run(
         if not isinstance(executor, LocalExecutor):
             check_shippable(metric_parts)
         executor.start()
-        executor.prepare(metric_parts)
     except BaseException:
         executor.close()
         raise
