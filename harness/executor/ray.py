@@ -210,11 +210,11 @@ class RayExecutor:
                 return placement[index].key if placement and gpus[index] else None
 
             flying: dict[Any, tuple[Any, str | None, int]] = {}
-            # Per actor, its calls in the order it runs them; of an actor that
-            # died, the call it was running (the others only queued behind it).
-            queued: dict[int, deque[int]] = {}
-            culprit: dict[int, int] = {}
-            gone: list[Any] = []  # the dead actors, kept so that no id of theirs is reused
+            # Per actor (a handle hashes by its actor id), its calls in the order
+            # it runs them; of an actor that died, the call it was running (the
+            # others only queued behind it).
+            queued: dict[Any, deque[int]] = {}
+            culprit: dict[Any, int] = {}
             while state.todo or flying:
                 for actor, key in list(slots):
                     chosen = next((i for i in state.todo if owner(i) == key), None)
@@ -223,19 +223,18 @@ class RayExecutor:
                     state.todo.remove(chosen)
                     slots.remove((actor, key))
                     flying[actor.run.remote(fn, tasks[chosen])] = (actor, key, chosen)
-                    queued.setdefault(id(actor), deque()).append(chosen)
+                    queued.setdefault(actor, deque()).append(chosen)
                 [ready], _ = ray.wait(list(flying), num_returns=1)
                 actor, key, index = flying.pop(ready)
                 try:
                     answer = ray.get(ready)
                 except ray.exceptions.RayActorError as error:
-                    if id(actor) not in culprit:  # the first news of its death
-                        culprit[id(actor)] = queued[id(actor)][0]
-                        gone.append(actor)
+                    if actor not in culprit:  # the first news of its death
+                        culprit[actor] = queued[actor][0]
                         slots = deque(slot for slot in slots if slot[0] is not actor)
                         slots.extend([(self._replace(actor, key, gpus[index]), key)] * _DEPTH)
-                    queued[id(actor)].remove(index)
-                    if index != culprit[id(actor)]:
+                    queued[actor].remove(index)
+                    if index != culprit[actor]:
                         state.todo.appendleft(index)  # not its fault: again, uncounted
                         continue
                     reason = f"the Ray actor died ({type(error).__name__})"
@@ -243,7 +242,7 @@ class RayExecutor:
                     if failure is not None:
                         yield index, failure
                     continue
-                queued[id(actor)].remove(index)
+                queued[actor].remove(index)
                 slots.append((actor, key))
                 yield index, task_result(answer)
             done = True
