@@ -37,7 +37,8 @@ The score multiplies two parts (higher = more faithful)::
     "brother"), see `harness.metric._contrasts`;
   * ``negation``: a summary sentence whose negation (not, no, never, n't,
     ...) the source does not back, or that drops one ("without" counts
-    here) -- see `negation_mismatches`;
+    here), also from a phrase it repeats ("warns to make it a habit" for
+    "don't make it a habit") -- see `negation_mismatches`;
   * ``quote``: words the summary puts in quotation marks that the source
     never says in that order ("they guess “therapist”" where the dialogue
     says "masseuse"), see `harness.text.quotes`.
@@ -334,7 +335,10 @@ def negation_mismatches(summary: str, source: str) -> list[dict[str, Any]]:
       "did not win" as "lost", so only a near copy is held to the negation);
     * it restates the source too loosely for one sentence to compare with, but
       negates words that source sentences sharing its content use only
-      without negation.
+      without negation;
+    * it repeats, without a negation, a phrase of ``NEGATED_PHRASE_LENGTH``
+      words that the source says only right after one ("warns to make it a
+      habit" for "just don't make it a habit"), see `dropped_phrase_negation`.
 
     >>> source = "The minister resigned on Monday."
     >>> [f["status"] for f in negation_mismatches("The minister did not resign.", source)]
@@ -351,46 +355,129 @@ def negation_mismatches(summary: str, source: str) -> list[dict[str, Any]]:
         content = _content(words)
         if not content:
             continue
-        best = max(source_sentences, key=lambda sentence: len(content & set(sentence[2])))
-        shared = content & set(best[2])
-        negated = negates_shared(words, shared)
-        source_negated = negates_shared(best[2], shared, dropped=True)
-        if len(shared) >= max(1, len(content) // 2):
-            if negated and not source_negated:
-                evidence = "the summary sentence negates what the closest source sentence says"
-            elif (
-                source_negated
-                and not negates_shared(words, shared, dropped=True)
-                and len(shared) >= DROPPED_NEGATION_OVERLAP * len(content)
-            ):
-                evidence = "the summary sentence drops the negation of the closest source sentence"
-            else:
-                continue
-            findings.append(
-                _negation_finding(summary, (start, end), source, (best[0], best[1]), evidence)
-            )
-            continue
-        governed = governed_words(words) & content
-        related = [
-            sentence
-            for sentence in source_sentences
-            if governed & set(sentence[2]) and len(content & set(sentence[2])) >= 2
-        ]
-        if related and not any(
-            negates_shared(sentence[2], governed, dropped=True) for sentence in related
-        ):
-            closest = max(related, key=lambda sentence: len(content & set(sentence[2])))
-            findings.append(
-                _negation_finding(
-                    summary,
-                    (start, end),
-                    source,
-                    (closest[0], closest[1]),
-                    f"the summary negates {', '.join(sorted(governed))}; the {len(related)} "
-                    "source sentence(s) that say it never negate it",
-                )
-            )
+        found = _sentence_negation(words, content, source_sentences)
+        if found is None:
+            found = dropped_phrase_negation(summary[start:end], source)
+        if found is not None:
+            evidence, sentence = found
+            findings.append(_negation_finding(summary, (start, end), source, sentence, evidence))
     return findings
+
+
+def _sentence_negation(
+    words: Sequence[str],
+    content: set[str],
+    source_sentences: Sequence[tuple[int, int, tuple[str, ...]]],
+) -> tuple[str, tuple[int, int]] | None:
+    """The first three cases of `negation_mismatches` for one summary sentence:
+    why its negation is unsupported and the source sentence it is compared with."""
+    best = max(source_sentences, key=lambda sentence: len(content & set(sentence[2])))
+    shared = content & set(best[2])
+    if len(shared) >= max(1, len(content) // 2):
+        if negates_shared(words, shared) and not negates_shared(best[2], shared, dropped=True):
+            return (
+                "the summary sentence negates what the closest source sentence says",
+                (best[0], best[1]),
+            )
+        if (
+            negates_shared(best[2], shared, dropped=True)
+            and not negates_shared(words, shared, dropped=True)
+            and len(shared) >= DROPPED_NEGATION_OVERLAP * len(content)
+        ):
+            return (
+                "the summary sentence drops the negation of the closest source sentence",
+                (best[0], best[1]),
+            )
+        return None
+    governed = governed_words(words) & content
+    related = [
+        sentence
+        for sentence in source_sentences
+        if governed & set(sentence[2]) and len(content & set(sentence[2])) >= 2
+    ]
+    if not related or any(
+        negates_shared(sentence[2], governed, dropped=True) for sentence in related
+    ):
+        return None
+    closest = max(related, key=lambda sentence: len(content & set(sentence[2])))
+    return (
+        f"the summary negates {', '.join(sorted(governed))}; the {len(related)} "
+        "source sentence(s) that say it never negate it",
+        (closest[0], closest[1]),
+    )
+
+
+#: Words in a phrase `dropped_phrase_negation` compares (stemmed tokens).
+NEGATED_PHRASE_LENGTH = 3
+#: How many words before a phrase a negation may stand and still govern it: right
+#: before it in the source ("don't make it"); within three in the summary
+#: ("not to ever make it").
+_PHRASE_NEGATION_REACH = (1, 3)
+
+
+def dropped_phrase_negation(sentence: str, source: str) -> tuple[str, tuple[int, int]] | None:
+    """A phrase the summary ``sentence`` says plainly that the source only negates.
+
+    The phrase is ``NEGATED_PHRASE_LENGTH`` words (compared stemmed), one of
+    them a content word; the source says it right after a negation
+    ("without" included) and nowhere else, and no negation stands within
+    three words before it in the summary. This catches a dropped negation in
+    a sentence that restates the source too loosely for `negation_mismatches`
+    to compare it with one source sentence.
+
+    Returns:
+        Why it is flagged and the span of the source sentence that negates the
+        phrase, or ``None``.
+
+    >>> source = "Pat: she said just don't make it a habit."
+    >>> dropped_phrase_negation("He warns to make it a habit", source)[0]
+    "the summary says 'make it a' where the source says 'don't make it a'"
+    >>> dropped_phrase_negation("He warns not to make it a habit", source) is None
+    True
+    """
+    negated, plain = _phrase_negations(source)
+    spans = stemmed_spans(sentence)
+    words = [word for word, _, _ in spans]
+    size, reach = NEGATED_PHRASE_LENGTH, _PHRASE_NEGATION_REACH[1]
+    for index in range(len(words) - size + 1):
+        phrase = tuple(words[index : index + size])
+        if phrase not in negated or phrase in plain or not _content(phrase):
+            continue
+        if any(is_negation(words, k, dropped=True) for k in range(max(0, index - reach), index)):
+            continue
+        said, source_sentence = negated[phrase]
+        written = sentence[spans[index][1] : spans[index + size - 1][2]]
+        return f"the summary says '{written}' where the source says '{said}'", source_sentence
+    return None
+
+
+@lru_cache(maxsize=2048)
+def _phrase_negations(
+    source: str,
+) -> tuple[dict[tuple[str, ...], tuple[str, tuple[int, int]]], frozenset[tuple[str, ...]]]:
+    """The source's phrases (``NEGATED_PHRASE_LENGTH`` stems) right after a negation,
+    each with the negated phrase as written and its sentence's span; and the
+    phrases it also says with no negation within three words before."""
+    size, (negated_reach, plain_reach) = NEGATED_PHRASE_LENGTH, _PHRASE_NEGATION_REACH
+    negated: dict[tuple[str, ...], tuple[str, tuple[int, int]]] = {}
+    plain: set[tuple[str, ...]] = set()
+    for start, end in sentence_spans(source):
+        spans = stemmed_spans(source[start:end])
+        words = [word for word, _, _ in spans]
+        for index in range(len(words) - size + 1):
+            phrase = tuple(words[index : index + size])
+            before = range(max(0, index - negated_reach), index)
+            negation = next((k for k in before if is_negation(words, k, dropped=True)), None)
+            if negation is not None:
+                first = negation - 1 if words[negation] == "n't" and negation else negation
+                said = source[start + spans[first][1] : start + spans[index + size - 1][2]]
+                negated.setdefault(phrase, (said, (start, end)))
+            elif not any(
+                is_negation(words, k, dropped=True)
+                for k in range(max(0, index - plain_reach), index)
+            ):
+                plain.add(phrase)
+    return negated, frozenset(plain)
 
 
 @metric(
@@ -438,7 +525,7 @@ class ConsistencyMetric:
         return Fingerprint(
             kind="metric",
             name="consistency",
-            version=f"6+numbers-{numbers.version}+entities-{entities.version}",
+            version=f"7+numbers-{numbers.version}+entities-{entities.version}",
             params=self._params.model_dump(mode="json"),
             model=entities.model,
         )

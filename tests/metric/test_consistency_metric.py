@@ -64,6 +64,23 @@ def test_negation_in_a_clause_the_summary_leaves_out_is_not_a_mismatch() -> None
     assert len(negation_mismatches("Budapest did not lift its veto.", source)) == 1
 
 
+def test_a_phrase_the_source_only_negates_is_flagged_when_said_plainly() -> None:
+    source = (
+        "Lola: who do we submit the expenses to? . Pat: I emailed Jessica and she said you can"
+        " send an email to her, just don't make it a habit, she said . Lola: ok"
+    )
+    loose = "Lola asks about expenses. Pat suggests emailing Jessica, but warns to make it a habit."
+    [finding] = negation_mismatches(loose, source)
+    assert finding["text"] == "Pat suggests emailing Jessica, but warns to make it a habit."
+    assert "'make it a'" in finding["evidence"] and "'don't make it a'" in finding["evidence"]
+    assert "don't make it a habit" in finding["source_text"]
+    kept = loose.replace("warns to", "warns not to")
+    assert negation_mismatches(kept, source) == []
+    # a phrase the source also says plainly is no dropped negation
+    both = source + " Pat: fine, make it a habit then."
+    assert negation_mismatches(loose, both) == []
+
+
 def test_bigrams_do_not_cross_sentences() -> None:
     assert ("rose", "wage") not in sentence_bigrams("Prices rose. Wages fell.")
 
