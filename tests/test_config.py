@@ -96,7 +96,7 @@ def test_set_overrides_parse_yaml_values(tmp_path: Path) -> None:
     assert [m.name for m in config.metrics] == ["length"]
 
 
-@pytest.mark.parametrize("item", ["seed", "=3", "systems.9.name=x"])
+@pytest.mark.parametrize("item", ["seed", "=3", "systems.9.name=x", "systems[0].name=x"])
 def test_bad_overrides(item: str) -> None:
     data = {"seed": 0, "systems": [{"name": "a"}]}
     with pytest.raises(ConfigError, match="--set"):

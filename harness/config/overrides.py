@@ -56,6 +56,11 @@ def apply_overrides(
             raise ConfigError(
                 f"--set {item!r}: expected key=value", hint="e.g. --set benchmark.limit=10"
             )
+        if "[" in key:
+            raise ConfigError(
+                f"--set {item!r}: a list item is addressed by a dotted index, not brackets",
+                hint="e.g. --set metrics.0.params.flag_weight=1 for the first metric",
+            )
         try:
             value = yaml.safe_load(raw) if raw.strip() else ""
         except yaml.YAMLError as error:
