@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from harness.cli._common import stderr, stdout, user_errors
 from harness.errors import ConfigError, StoreError
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from harness.config import RunConfig
     from harness.metric.consistency import ConsistencyParams
     from harness.records import Score
@@ -59,6 +60,8 @@ def _cell(statistic: dict[str, Any]) -> str:
 def _table(
     before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]], confidence: float
 ) -> Table:
+    from rich.table import Table
+
     table = Table(
         title=f"consistency.score vs labels ({confidence:.0%} bootstrap CIs; "
         "threshold chosen on dev)"

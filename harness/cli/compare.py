@@ -6,14 +6,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich import box
-from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 
 from harness.cli._common import stdout, stdout_may_close, user_errors
 
 if TYPE_CHECKING:
+    from rich.console import Group
+    from rich.table import Table
+
     from harness.compare import RunComparison, ValueComparison
 
 
@@ -48,6 +48,10 @@ def _change(item: ValueComparison) -> str:
 
 def comparison_to_rich(comparison: RunComparison) -> Group:
     """One table per system: A and B means, difference with CI, Holm p, W/T/L, marker."""
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+
     from harness.report.table import direction_arrow, format_number
 
     parts: list[Table | Text] = [
