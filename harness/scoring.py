@@ -45,14 +45,27 @@ ARTICLE_TASK_PAIRS = 8 * METRIC_BATCH
 METRIC_ERROR = "metric error"
 
 
+def has_words(text: str) -> bool:
+    """Whether ``text`` has a letter or digit in any script: "...", "-", an emoji or
+    a zero-width space alone is no summary, which every check would find nothing
+    wrong with (a faithfulness score of 1).
+
+    >>> has_words("Prices rose 3%."), has_words("二〇二〇"), has_words(" ...\u200b🙂")
+    (True, True, False)
+    """
+    return any(character.isalnum() for character in text)
+
+
 def skip_reason(entry: MetricEntry, example: Example, output: Output) -> str | None:
     """Why a pair cannot be scored by ``entry`` (its values are then null), else None."""
     if output.error is not None or output.summary is None:
         return f"generation failed: {output.error}"
-    if "source" in entry.requires and not example.source.strip():
-        return "empty source"
-    if not output.summary.strip():
-        return "empty summary"
+    if "source" in entry.requires and not has_words(example.source):
+        return "empty source" if not example.source.strip() else "source has no words"
+    if not has_words(output.summary):
+        if not output.summary.strip():
+            return "empty summary"
+        return f"summary has no words (no letter or digit): {output.summary[:40]!r}"
     if "reference" in entry.requires and not any(ref.strip() for ref in example.references):
         return "no reference"
     return None

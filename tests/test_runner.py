@@ -66,6 +66,34 @@ def run(config_path: Path) -> tuple[RunDir, dict[str, object]]:
     return summary.run_dir, summary.manifest
 
 
+def test_a_summary_without_a_letter_or_digit_is_not_scored(tmp_path: Path) -> None:
+    # "..." or an emoji has nothing any check could find wrong: a faithfulness of 1 would
+    # rank it first and pass a gate. It is null with a reason, like the empty summary.
+    summaries = {"a": "...", "b": "\u200b🙂", "c": "Blank summary.", "d": "-", "e": "It is fine."}
+    outputs = tmp_path / "outputs.jsonl"
+    outputs.write_text(
+        "".join(json.dumps({"id": i, "summary": text}) + "\n" for i, text in summaries.items()),
+        encoding="utf-8",
+    )
+    config = write_config(tmp_path).read_text(encoding="utf-8")
+    config = config.replace(
+        "metrics: [rouge, fragments, length]",
+        f"  - {{name: given, backend: precomputed, params: {{path: {outputs}}}}}\n"
+        "metrics: [length, numbers, consistency]",
+    )
+    path = tmp_path / "run.yaml"
+    path.write_text(config, encoding="utf-8")
+    run_dir, _ = run(path)
+    scores = {(s.example_id, s.metric): s for s in run_dir.read_scores() if s.system == "given"}
+    for example in ("a", "b"):
+        for metric in ("length", "numbers", "consistency"):
+            reason = scores[example, metric].reason
+            assert reason is not None and reason.startswith("summary has no words"), reason
+            assert set(scores[example, metric].values.values()) == {None}
+    assert scores["d", "length"].reason == "source has no words" or scores["d", "length"].reason
+    assert scores["c", "consistency"].values["score"] is not None
+
+
 def test_failures_and_nulls_are_recorded_with_reasons(tmp_path: Path) -> None:
     run_dir, _ = run(write_config(tmp_path))
     outputs = {(o.system, o.example_id): o for o in run_dir.read_outputs()}
