@@ -38,9 +38,20 @@ def batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
-def _generation_key(digest: str, example: Example) -> str:
-    # ``digest``: the summarizer's fingerprint digest, computed once per system.
-    return content_hash([digest, example.source])
+def _generation_key(digest: str, example: Example, reads_ids: bool) -> str:
+    """The cache key of one generation: the system (``digest``, its fingerprint's,
+    computed once per system) and what the backend sees of the example. A backend
+    sees the source alone, so examples that share a source share the key (one
+    generation); one that is also given each example's id (``reads_example_ids``:
+    ``command``) may answer by it, so the id is part of its key."""
+    return content_hash(
+        [digest, example.id, example.source] if reads_ids else [digest, example.source]
+    )
+
+
+def reads_example_ids(summarizer: Summarizer) -> bool:
+    """Whether the backend is given example ids (its ``reads_example_ids``, default False)."""
+    return bool(getattr(summarizer, "reads_example_ids", False))
 
 
 def _safe_summarize(summarizer: Summarizer, batch: Sequence[Example]) -> list[Generation]:
@@ -149,9 +160,12 @@ def generate(
     workspace = Workspace({c.key: s for c, (_, s, _) in zip(components, systems, strict=True)})
     by_id: list[dict[str, Output]] = [{} for _ in systems]
     digests = [summarizer.fingerprint.digest() for _, summarizer, _ in systems]
+    by_ids = [reads_example_ids(summarizer) for _, summarizer, _ in systems]
     keys = [
-        [_generation_key(digest, ex) for ex in examples] if summarizer.cacheable else []
-        for digest, (_, summarizer, _) in zip(digests, systems, strict=True)
+        [_generation_key(digest, ex, by_ids[position]) for ex in examples]
+        if summarizer.cacheable
+        else []
+        for position, (digest, (_, summarizer, _)) in enumerate(zip(digests, systems, strict=True))
     ]
     # One lookup for the whole stage: every cacheable system's keys together.
     wanted = [key for system_keys in keys for key in system_keys]
@@ -222,7 +236,7 @@ def generate(
                 by_id[position][copy.id] = output.model_copy(update={"example_id": copy.id})
                 failed += generation.error is not None
             if generation.error is None and summarizer.cacheable:
-                fresh[_generation_key(digests[position], example)] = {
+                fresh[_generation_key(digests[position], example, by_ids[position])] = {
                     "summary": generation.summary,
                     "latency_s": latency,
                     "truncated_tokens": generation.truncated_tokens,

@@ -56,6 +56,10 @@ class Summarizer(Protocol):
 
     A backend that runs a torch model may also have a ``runs_on`` string
     attribute (`harness.device`), which the manifest records.
+
+    A backend sees each example's source alone, so examples that share a
+    source get one generation (`harness.generation`). One that is also given
+    the example's id sets ``reads_example_ids`` (True) and is run on each.
     """
 
     @property

@@ -233,6 +233,12 @@ class CommandSummarizer:
         """True: the program is assumed to depend only on its input and ``argv``."""
         return True
 
+    @property
+    def reads_example_ids(self) -> bool:
+        """True: the program is sent each example's id beside its source and may answer
+        by it, so examples that share a source are generated (and cached) one by one."""
+        return True
+
     def summarize(self, examples: Sequence[Example]) -> list[Generation]:
         """Run the program once over the batch; one `Generation` per example."""
         if not examples:
