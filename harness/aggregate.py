@@ -22,7 +22,7 @@ from harness.config import MetaEvalConfig, RunConfig, StatsConfig
 from harness.executor import Executor, LocalExecutor, TaskFailure, Workspace
 from harness.metric import MetricEntry
 from harness.records import Example, Output, Score, content_hash
-from harness.scoring import METRIC_ERROR
+from harness.scoring import METRIC_ERROR, has_words
 from harness.store import EXAMPLES_FILE, SCORES_FILE, Cache, RunDir
 
 #: The run files results.json is computed from, whole (with the config and `output_facts`).
@@ -30,14 +30,23 @@ AGGREGATE_INPUTS = (EXAMPLES_FILE, SCORES_FILE)
 _LIBRARIES = ("numpy", "scipy")
 
 
-def output_facts(outputs: Sequence[Output]) -> list[tuple[str, str, str | None, int | None]]:
-    """All that results.json reads of the outputs: (example id, system, error, truncated tokens).
+def output_facts(
+    outputs: Sequence[Output],
+) -> list[tuple[str, str, str | None, int | None, bool]]:
+    """All that results.json reads of the outputs: (example id, system, error,
+    truncated tokens, whether the summary is empty: generated, but with no word).
 
     Not the summaries (the scores stand for them) nor the latencies, which
     are measured anew for a backend that is not cached.
     """
     return [
-        (output.example_id, output.system, output.error, output.truncated_tokens)
+        (
+            output.example_id,
+            output.system,
+            output.error,
+            output.truncated_tokens,
+            output.error is None and not has_words(output.summary or ""),
+        )
         for output in outputs
     ]
 
@@ -215,10 +224,13 @@ def aggregate(
     failures = {name: 0 for name in systems}
     errors: dict[str, list[dict[str, str]]] = {name: [] for name in systems}
     truncated = {name: 0 for name in systems}
+    empty: dict[str, list[str]] = {name: [] for name in systems}
     facts = output_facts(outputs)
-    for example_id, system, error, truncated_tokens in facts:
+    for example_id, system, error, truncated_tokens, no_words in facts:
         if truncated_tokens:
             truncated[system] += 1
+        if no_words:
+            empty[system].append(example_id)
         if error is not None:
             failures[system] += 1
             errors[system].append({"example_id": example_id, "error": error})
@@ -290,6 +302,7 @@ def aggregate(
         "failures": failures,
         "truncated": truncated,
         "errors": errors,
+        "empty_summaries": empty,
         "metric_errors": metric_errors,
         "results": results,
         "baseline": baseline,

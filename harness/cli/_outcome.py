@@ -73,18 +73,27 @@ def run_outcome(results: Mapping[str, Any]) -> RunOutcome:
     failures: Mapping[str, int] = results.get("failures") or {}
     errors: Mapping[str, list[dict[str, str]]] = results.get("errors") or {}
     metric_errors: Mapping[str, list[dict[str, str]]] = results.get("metric_errors") or {}
+    empty_summaries: Mapping[str, list[str]] = results.get("empty_summaries") or {}
     warnings: list[str] = []
     dead: list[str] = []
     for system in results.get("systems") or []:
         failed = int(failures.get(system, 0))
+        empty = list(empty_summaries.get(system, []))
+        if n_examples and failed + len(empty) >= n_examples and (failed or empty):
+            dead.append(system)
         if failed:
             if n_examples and failed >= n_examples:
-                dead.append(system)
                 head = f"system {system!r} produced no summary: all {failed} generations failed"
             else:
                 head = f"system {system!r}: {failed} of {n_examples} generations failed"
             reasons = summarize_reasons(errors.get(system, []))
             warnings.append(head + "".join(f"\n  {line}" for line in reasons))
+        if empty:
+            what = "is" if len(empty) == 1 else "are"
+            warnings.append(
+                f"system {system!r}: {len(empty)} of {n_examples} summaries {what} empty (no "
+                f"letter or digit; their values are null): examples {_ids(empty)}"
+            )
         broken = metric_errors.get(system, [])
         for metric in dict.fromkeys(item["metric"] for item in broken):
             mine = [item for item in broken if item["metric"] == metric]
@@ -109,7 +118,7 @@ def report_outcome(results: Mapping[str, Any]) -> None:
         names = ", ".join(repr(name) for name in outcome.dead_systems)
         stderr.print(
             f"[bold red]error:[/] {escape(names)} produced no summary (every generation "
-            f"failed; reasons above and in outputs.jsonl); exit {EXIT_SYSTEM_FAILED}",
+            f"failed or is empty; reasons above and in outputs.jsonl); exit {EXIT_SYSTEM_FAILED}",
             highlight=False,
             soft_wrap=True,
         )

@@ -64,6 +64,34 @@ def _failing_script(tmp_path: Path) -> Path:
     return script
 
 
+def test_a_system_whose_every_summary_is_empty_exits_4_and_one_partly_empty_warns(
+    tmp_path: Path, harness_cli: HarnessCLI
+) -> None:
+    module = tmp_path / "blank.py"
+    module.write_text(
+        "def nothing(sources):\n    return ['' for _ in sources]\n\n"
+        "def some(sources):\n    return ['...' if '2' in s else s[:20] for s in sources]\n",
+        encoding="utf-8",
+    )
+    systems = [
+        {"name": "lead", "backend": "lead"},
+        {"name": "blank", "backend": "python", "params": {"callable": f"{module}:nothing"}},
+        {"name": "some", "backend": "python", "params": {"callable": f"{module}:some"}},
+    ]
+    done = harness_cli("run", str(_config(tmp_path, systems=systems)))
+    assert done.returncode == 4, done.stderr
+    assert "'blank' produced no summary" in done.stderr
+    assert "system 'blank': 5 of 5 summaries are empty" in done.stderr
+    assert "system 'some': 1 of 5 summaries is empty" in done.stderr and "'a2'" in done.stderr
+    assert "'some' produced no summary" not in done.stderr
+    results = json.loads((tmp_path / "run" / "results.json").read_text(encoding="utf-8"))
+    assert results["empty_summaries"] == {
+        "lead": [],
+        "blank": [f"a{i}" for i in range(1, 6)],
+        "some": ["a2"],
+    }
+
+
 def test_a_system_whose_every_generation_failed_exits_4_with_the_reasons(
     tmp_path: Path, harness_cli: HarnessCLI
 ) -> None:
