@@ -203,6 +203,27 @@ def test_a_failures_rule_allows_some_and_the_named_rule_wins() -> None:
         _failures_verdict({}, two, GateRule(max_new_failures=3, systems=["lead"]))
 
 
+def test_the_failed_generations_of_a_system_the_baseline_lacks_are_all_new() -> None:
+    rule = GateRule(value="q.up", max_drop=0.1)
+    base = run("base", {"lead3": {"q.up": BASE}})
+    values: dict[str, dict[str, list[float | None]]] = {
+        "lead3": {"q.up": BASE},
+        "newsys": {"q.up": [None] * len(IDS)},
+    }
+    every = {i: "model server refused: 503" for i in IDS}
+    verdict = evaluate_gate(run("cand", values, [rule], failures={"newsys": every}), base)
+    assert not verdict.passed, to_text(verdict)
+    [check] = [c for c in verdict.integrity if c.system == "newsys"]
+    assert check.failed and check.candidate_count == len(IDS) and check.baseline_count == 0
+    # a failures rule naming it applies, as to any system
+    allowed = GateRule(max_new_failures=len(IDS), systems=["newsys"])
+    cand = run("cand", values, [rule, allowed], failures={"newsys": every})
+    assert evaluate_gate(cand, base).passed
+    # a new system that failed nothing passes (its values are not compared)
+    fine = {"lead3": {"q.up": BASE}, "newsys": {"q.up": BASE}}
+    assert evaluate_gate(run("cand", fine, [rule]), base).passed
+
+
 def test_a_baseline_without_failure_records_infers_them_and_says_so() -> None:
     values: dict[str, dict[str, list[float | None]]] = {"s": {"q.up": [None, *BASE[1:]]}}
     base = run("old.json", values, known=False)

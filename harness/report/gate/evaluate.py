@@ -103,11 +103,14 @@ def evaluate_gate(
             hint="systems are matched by name; give them the same `name` in both configs",
         )
     known_systems = list(dict.fromkeys([*baseline.systems, *candidate.systems]))
-    allowances = failure_allowances(rules, shared_systems, known_systems, rules_from)
+    # A system the baseline lacks has no value to compare, but its failed
+    # generations are all new: they count against the failures rules too.
+    new_systems = [system for system in candidate.systems if system not in baseline.values]
+    checked = [*shared_systems, *new_systems]
+    allowances = failure_allowances(rules, checked, known_systems, rules_from)
     integrity = presence_checks(candidate, baseline)
     integrity += [
-        failures_check(system, candidate, baseline, ids, allowances[system])
-        for system in shared_systems
+        failures_check(system, candidate, baseline, ids, allowances[system]) for system in checked
     ]
     known = list(dict.fromkeys([*candidate.value_names(), *baseline.value_names()]))
     checks: list[GateCheck] = []
