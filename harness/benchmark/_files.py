@@ -268,10 +268,13 @@ def parse_csv(text: str, origin: str) -> Iterator[Located]:
     """Parse CSV text with a header row, strictly (the default dialect: ``,`` and ``"``).
 
     Every cell is a string; an empty cell is the empty string, exactly as
-    ``""`` is in JSON (CSV cannot write null), and so are the cells a short
-    row leaves out. Blank lines are skipped. A quote left open, or text
-    after a closing quote, is an error: the csv module's lenient mode would
-    quietly merge the following rows into one cell.
+    ``""`` is in JSON (CSV cannot write null). Blank lines are skipped. A
+    quote left open, or text after a closing quote, is an error: the csv
+    module's lenient mode would quietly merge the following rows into one
+    cell. So is a row with fewer cells than the header: it is what a line
+    break inside an unquoted cell leaves (the cell cut in two, its second
+    half read as a row of its own), so filling it up would move text onto
+    the wrong fields and add a fake example.
 
     Args:
         text: The whole CSV text.
@@ -283,9 +286,10 @@ def parse_csv(text: str, origin: str) -> Iterator[Located]:
 
     Raises:
         BenchmarkError: The text has no header, an unterminated quote or
-            another malformed row, or a row with more cells than the header.
+            another malformed row, or a row with more or fewer cells than the
+            header.
 
-    >>> [record for _, record in parse_csv('id,source,note\\n1,"a, b",\\n2,c\\n', "d.csv")]
+    >>> [record for _, record in parse_csv('id,source,note\\n1,"a, b",\\n2,c,\\n', "d.csv")]
     [{'id': '1', 'source': 'a, b', 'note': ''}, {'id': '2', 'source': 'c', 'note': ''}]
     """
     previous_limit = csv.field_size_limit(_CSV_FIELD_LIMIT)
@@ -314,8 +318,15 @@ def parse_csv(text: str, origin: str) -> Iterator[Located]:
                     f"{where}: {len(row)} cells but the header has {len(header)} columns",
                     hint="quote cells that contain commas, or add the missing column names",
                 )
-            cells = row + [""] * (len(header) - len(row))
-            yield where, dict(zip(header, cells, strict=True))
+            if len(row) < len(header):
+                raise BenchmarkError(
+                    f"{where}: {len(row)} of the header's {len(header)} cells "
+                    f"({', '.join(header[len(row) :])} missing); a line break in an "
+                    "unquoted cell cuts its row in two",
+                    hint="put a cell that holds a line break in double quotes, and write "
+                    "every cell of a row (an empty one as nothing between commas: a,,c)",
+                )
+            yield where, dict(zip(header, row, strict=True))
         if header is None:
             raise BenchmarkError(
                 f"{origin}: the file is empty (expected a header row)",

@@ -149,6 +149,17 @@ def test_unterminated_quote_in_csv_is_an_error_not_merged_rows(tmp_path: Path) -
         precomputed(path=str(path))
 
 
+def test_a_line_break_in_an_unquoted_summary_is_an_error_not_a_cut_summary(
+    tmp_path: Path,
+) -> None:
+    # Read loosely, a's summary would be cut to its first line and the second line
+    # would become an id that matches no example.
+    path = tmp_path / "out.csv"
+    path.write_text("id,summary\na,Apples are red.\nThe sky is blue.\nb,Two.\n", encoding="utf-8")
+    with pytest.raises(BackendError, match=re.escape(f"{path}:3 (row 2): 1 of the header's 2")):
+        precomputed(path=str(path))
+
+
 def test_missing_field_lists_the_available_ones(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "out.jsonl", [{"id": "a", "text": "x", "model": "m"}])
     with pytest.raises(BackendError) as caught:

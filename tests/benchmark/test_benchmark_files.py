@@ -143,13 +143,31 @@ def test_csv_round_trip(tmp_path: Path) -> None:
     ]
 
 
-def test_csv_long_cells_and_short_rows(tmp_path: Path) -> None:
+def test_csv_long_cells(tmp_path: Path) -> None:
     long_text = "word " * 60_000
     path = tmp_path / "data.csv"
-    path.write_text(f'id,source,extra\n1,"{long_text}"\n', encoding="utf-8")
+    path.write_text(f'id,source,extra\n1,"{long_text}",\n', encoding="utf-8")
     (example,) = load_benchmark(BenchmarkConfig(path=str(path))).examples
     assert example.source == long_text
-    assert example.meta == {"extra": ""}  # a cell a short row leaves out is empty
+    assert example.meta == {"extra": ""}
+
+
+def test_a_line_break_in_an_unquoted_cell_is_an_error_not_a_fake_row(tmp_path: Path) -> None:
+    # The break cuts row 1 in two: "n1" would lose half its source and its reference,
+    # and "Grass is green..." would become an example of its own.
+    path = tmp_path / "data.csv"
+    path.write_text(
+        "id,source,reference\n"
+        "n1,Apples are red. The sky is blue.\n"
+        "Grass is green. Trees are tall.,Apples red sky blue\n"
+        "n2,Cats purr loudly. Dogs bark.,Cats purr\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        BenchmarkError,
+        match=r"data.csv:2 \(row 1\): 2 of the header's 3 cells \(reference missing\)",
+    ):
+        load_benchmark(BenchmarkConfig(path=str(path)))
 
 
 def test_csv_row_with_too_many_cells(tmp_path: Path) -> None:
