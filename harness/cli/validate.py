@@ -24,11 +24,12 @@ def validate_command(
 
     Also catches what would fail every example: a metric needing references
     on data without them, a precomputed system reading a column the data
-    lacks (checked on the first example).
+    lacks (checked on the first example, then on all when it lacks them).
     """
     from harness.backend import BuildContext, build_backend
     from harness.benchmark import load_benchmark
     from harness.config import load_config
+    from harness.errors import ConfigError
     from harness.metric import build_metric
     from harness.preflight import check_gate_values, preflight
 
@@ -43,7 +44,13 @@ def validate_command(
     check_gate_values(run_config, entries, str(config))
     benchmark = load_benchmark(run_config.benchmark.model_copy(update={"limit": 1}), seed=0)
     first = benchmark.examples[0]
-    preflight(run_config, entries, benchmark.examples, str(config))
+    try:
+        preflight(run_config, entries, benchmark.examples, str(config))
+    except ConfigError:
+        # The first example alone may lack what later ones have (a reference, a
+        # summary column): judge on every example, as `run` does, before failing.
+        every = load_benchmark(run_config.benchmark, seed=run_config.seed).examples
+        preflight(run_config, entries, every, str(config))
     stdout.print(
         f"[green]ok[/]: {config} — {len(run_config.systems)} systems, "
         f"{len(run_config.metrics)} metrics; benchmark loads "

@@ -177,6 +177,20 @@ def test_validate_catches_a_reference_metric_without_references(
         assert "benchmark.fields.reference is not set" in done.stderr
 
 
+def test_validate_passes_when_only_the_first_example_lacks_a_reference(
+    tmp_path: Path, harness_cli: HarnessCLI
+) -> None:
+    rows = [dict(row) for row in ARTICLES]
+    rows[0]["ref"] = ""
+    config = _config(tmp_path)
+    (tmp_path / "data.jsonl").write_text(
+        "".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8"
+    )
+    for command in ("validate", "run"):
+        done = harness_cli(command, str(config))
+        assert done.returncode == 0, (command, done.stderr)
+
+
 def test_validate_catches_a_gate_value_that_names_no_metric_value(
     tmp_path: Path, harness_cli: HarnessCLI
 ) -> None:
