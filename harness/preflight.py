@@ -9,14 +9,17 @@ they are config errors (exit 2) with the config key that is wrong:
 * a ``precomputed`` system reading a summary that no example carries (the
   benchmark's ``summary`` field is not mapped, or ``params.column`` names no
   column of the data);
-* a ``report:`` section naming a value or system the run will not have.
+* a ``report:`` section naming a value or system the run will not have;
+* a ``meta_eval.dev_split`` that no labelled example is in (a misspelt split,
+  or a ``limit`` that loads none of it): every threshold would be chosen on
+  nothing and every balanced accuracy would be missing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from harness.config import RunConfig
+from harness.config import MetaEvalConfig, RunConfig
 from harness.config.report_names import check_report_choice
 from harness.errors import ConfigError
 from harness.metric import MetricEntry
@@ -102,6 +105,56 @@ def check_precomputed(config: RunConfig, examples: Sequence[Example], origin: st
             )
 
 
+def check_split_field(meta_eval: MetaEvalConfig, labelled: Sequence[Example], origin: str) -> None:
+    """With a ``dev_split``, some labelled example has the field ``split_field``.
+
+    Raises:
+        ConfigError: None has it (naming the metadata fields they have).
+    """
+    if meta_eval.dev_split is None or not labelled:
+        return
+    if any(meta_eval.split_field in example.meta for example in labelled):
+        return
+    fields = sorted({key for example in labelled for key in example.meta})
+    raise ConfigError(
+        f"{origin + ': ' if origin else ''}meta_eval.split_field: no labelled example has a "
+        f"metadata field {meta_eval.split_field!r} (dev_split is {meta_eval.dev_split!r}); "
+        f"metadata fields: {', '.join(fields) or '(none)'}",
+        hint="set meta_eval.split_field to the field that holds each example's split, "
+        "or set meta_eval.dev_split: null to choose thresholds on all examples",
+    )
+
+
+def check_dev_split(meta_eval: MetaEvalConfig, examples: Sequence[Example], origin: str) -> None:
+    """With binary labels and a ``dev_split``, some labelled example is in that split.
+
+    (The meta-evaluation itself gives every statistic a reason instead, for a
+    run directory whose config was edited afterwards.)
+
+    Raises:
+        ConfigError: No labelled example has the field ``split_field``
+            (`check_split_field`), or none has the value ``dev_split`` there
+            (naming the values they have).
+    """
+    labelled = [example for example in examples if example.label is not None]
+    if meta_eval.dev_split is None or not labelled:
+        return
+    if any(example.label not in (0.0, 1.0) for example in labelled):
+        return  # continuous labels: correlations over every example, no split
+    check_split_field(meta_eval, labelled, origin)
+    field, dev = meta_eval.split_field, meta_eval.dev_split
+    if any(example.meta.get(field) == dev for example in labelled):
+        return
+    found = sorted({str(example.meta.get(field)) for example in labelled})
+    raise ConfigError(
+        f"{origin}: meta_eval.dev_split: none of the {len(labelled)} labelled examples loaded "
+        f"has {field} == {dev!r}, so no threshold could be chosen; "
+        f"{did_you_mean_clause(dev, found)}values of {field}: {', '.join(found)}",
+        hint="spell the split as the data does; if a `limit` or `sample` loads none of it, "
+        "load more, or set meta_eval.dev_split: null (thresholds on all examples)",
+    )
+
+
 def preflight(
     config: RunConfig, entries: Sequence[MetricEntry], examples: Sequence[Example], origin: str
 ) -> None:
@@ -116,6 +169,7 @@ def preflight(
     check_gate_values(config, entries, origin)
     check_references(config, entries, examples, origin)
     check_precomputed(config, examples, origin)
+    check_dev_split(config.meta_eval, examples, origin)
     check_report_choice(
         config.report,
         [f"{entry.name}.{spec.name}" for entry in entries for spec in entry.values],
@@ -124,4 +178,11 @@ def preflight(
     )
 
 
-__all__ = ["check_gate_values", "check_precomputed", "check_references", "preflight"]
+__all__ = [
+    "check_dev_split",
+    "check_gate_values",
+    "check_precomputed",
+    "check_references",
+    "check_split_field",
+    "preflight",
+]

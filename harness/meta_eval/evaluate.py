@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 
 from harness.config import MetaEvalConfig
-from harness.errors import ConfigError
 from harness.meta_eval._bootstrap import FloatArray
 from harness.meta_eval.binary import _binary
 from harness.meta_eval.correlation import correlations
+from harness.preflight import check_split_field
 from harness.records import Example, Score
 
 NOTE = (
@@ -23,19 +23,6 @@ NOTE = (
 
 def _orientation(meta: Mapping[str, Any]) -> float:
     return -1.0 if meta.get("higher_is_better") is False else 1.0
-
-
-def _check_split_field(labelled: Sequence[Example], config: MetaEvalConfig) -> None:
-    if any(config.split_field in example.meta for example in labelled):
-        return
-    fields = sorted({key for example in labelled for key in example.meta})
-    raise ConfigError(
-        f"meta_eval.split_field: no labelled example has a metadata field "
-        f"{config.split_field!r} (dev_split is {config.dev_split!r}); "
-        f"metadata fields: {', '.join(fields) or '(none)'}",
-        hint="set meta_eval.split_field to the field that holds each example's split, "
-        "or set meta_eval.dev_split: null to choose thresholds on all examples",
-    )
 
 
 def meta_evaluate(
@@ -94,7 +81,7 @@ def meta_evaluate(
 
     Raises:
         ConfigError: ``dev_split`` is set but no labelled example has the
-            metadata field ``split_field``.
+            metadata field ``split_field`` (`harness.preflight.check_split_field`).
     """
     labelled = [example for example in examples if example.label is not None]
     if not labelled:
@@ -107,7 +94,7 @@ def meta_evaluate(
     if binary:
         threshold_on = "all" if config.dev_split is None else "dev"
         if config.dev_split is not None:
-            _check_split_field(labelled, config)
+            check_split_field(config, labelled, "")
             dev_name = f"examples with {config.split_field} == {config.dev_split!r}"
             is_dev = np.array(
                 [example.meta.get(config.split_field) == config.dev_split for example in labelled]

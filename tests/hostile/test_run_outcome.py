@@ -191,6 +191,32 @@ def test_validate_passes_when_only_the_first_example_lacks_a_reference(
         assert done.returncode == 0, (command, done.stderr)
 
 
+def test_a_dev_split_no_labelled_example_is_in_is_a_config_error(
+    tmp_path: Path, harness_cli: HarnessCLI
+) -> None:
+    # "Evaluation" for "evaluation": every threshold would be chosen on nothing,
+    # and ROC-AUC quietly computed on every example, dev included.
+    rows = [
+        {**row, "label": index % 2, "part": "evaluation" if index < 3 else "test"}
+        for index, row in enumerate(ARTICLES)
+    ]
+    config = _config(tmp_path, meta_eval={"split_field": "part", "dev_split": "Evaluation"})
+    config_data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    config_data["benchmark"]["fields"]["label"] = "label"
+    config.write_text(yaml.safe_dump(config_data), encoding="utf-8")
+    (tmp_path / "data.jsonl").write_text(
+        "".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8"
+    )
+    for command in ("validate", "run"):
+        done = harness_cli(command, str(config))
+        assert done.returncode == 2, (command, done.stderr)
+        assert "meta_eval.dev_split: none of the 5 labelled examples loaded has part ==" in (
+            " ".join(done.stderr.split())
+        )
+        assert "did you mean 'evaluation'?" in done.stderr
+    assert not (tmp_path / "run" / "results.json").exists()
+
+
 def test_validate_catches_a_gate_value_that_names_no_metric_value(
     tmp_path: Path, harness_cli: HarnessCLI
 ) -> None:
