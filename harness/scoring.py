@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -109,6 +110,22 @@ def _item_error(error: Exception) -> MetricResult:
     return MetricResult(values={}, reason=f"{METRIC_ERROR}: {type(error).__name__}: {error}")
 
 
+def _finite(result: MetricResult) -> MetricResult:
+    """``result``, or that item's metric error when a value is infinite: a mean, a CI
+    and results.json (strict JSON has no Infinity) cannot hold it, and it is no score.
+    (NaN is read as "not defined", null, as before.)"""
+    infinite = [
+        f"{name} = {value}"
+        for name, value in result.values.items()
+        if isinstance(value, (int, float)) and math.isinf(value)
+    ]
+    if not infinite:
+        return result
+    return MetricResult(
+        values={}, reason=f"{METRIC_ERROR}: an infinite value, {', '.join(infinite)}"
+    )
+
+
 def _safe_score(metric: Metric, batch: Sequence[MetricInput]) -> list[MetricResult]:
     """Score a batch; an item that makes the metric raise becomes that item's error.
 
@@ -121,7 +138,7 @@ def _safe_score(metric: Metric, batch: Sequence[MetricInput]) -> list[MetricResu
         results = metric.score(batch)
         if len(results) != len(batch):
             raise RuntimeError(f"metric returned {len(results)} results for {len(batch)} inputs")
-        return results
+        return [_finite(result) for result in results]
     except HarnessError:
         raise
     except Exception as error:

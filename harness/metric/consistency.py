@@ -130,10 +130,10 @@ class ConsistencyParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     model: str | None = None
-    flag_weight: float = Field(default=0.7, ge=0)
-    novelty_weight: float = Field(default=2.0, ge=0)
+    flag_weight: float = Field(default=0.7, ge=0, allow_inf_nan=False)
+    novelty_weight: float = Field(default=2.0, ge=0, allow_inf_nan=False)
     novelty_cap: float = Field(default=0.2, ge=0, le=1)
-    kind_weights: dict[FlagKind, Annotated[float, Field(ge=0)]] | None = None
+    kind_weights: dict[FlagKind, Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = None
 
     @model_validator(mode="after")
     def _score_stays_in_range(self) -> ConsistencyParams:

@@ -258,7 +258,8 @@ def test_an_item_that_makes_a_metric_raise_is_that_items_error(
         "        for item in batch:\n"
         "            if item.example.id == 'a3':\n"
         "                raise ValueError('cannot parse a3')\n"
-        "            out.append(MetricResult(values={'ok': 1.0}))\n"
+        "            value = float('inf') if item.example.id == 'a4' else 1.0\n"
+        "            out.append(MetricResult(values={'ok': value}))\n"
         "        return out\n"
         "@metric('picky', params=Params, values=(ValueSpec('ok', True, 'always 1'),),\n"
         "        requires=(), description='raises on a3')\n"
@@ -286,7 +287,7 @@ def test_an_item_that_makes_a_metric_raise_is_that_items_error(
         env={**__import__("os").environ, "HARNESS_CACHE_DIR": str(tmp_path / "cache")},
     )
     assert done.returncode == 0, done.stderr
-    assert "metric 'picky' raised on 1 examples" in done.stderr
+    assert "metric 'picky' raised on 2 examples" in done.stderr
     scores = [
         json.loads(line)
         for line in (tmp_path / "run" / "scores.jsonl").read_text(encoding="utf-8").split("\n")
@@ -295,15 +296,29 @@ def test_an_item_that_makes_a_metric_raise_is_that_items_error(
     picky = {s["example_id"]: s for s in scores if s["metric"] == "picky"}
     assert picky["a3"]["values"] == {"ok": None}
     assert picky["a3"]["reason"] == "metric error: ValueError: cannot parse a3"
-    assert all(picky[i]["values"] == {"ok": 1.0} for i in ("a1", "a2", "a4", "a5"))
-    results = json.loads((tmp_path / "run" / "results.json").read_text(encoding="utf-8"))
+    assert all(picky[i]["values"] == {"ok": 1.0} for i in ("a1", "a2", "a5"))
+    # an infinite value is no score: that item's error, so results.json stays strict JSON
+    assert picky["a4"]["values"] == {"ok": None}
+    assert picky["a4"]["reason"] == "metric error: an infinite value, ok = inf"
+
+    def strict(constant: str) -> None:
+        raise AssertionError(f"results.json holds {constant}")
+
+    text = (tmp_path / "run" / "results.json").read_text(encoding="utf-8")
+    results = json.loads(text, parse_constant=strict)
     assert results["metric_errors"]["lead"] == [
         {
             "example_id": "a3",
             "metric": "picky",
             "error": "metric error: ValueError: cannot parse a3",
-        }
+        },
+        {
+            "example_id": "a4",
+            "metric": "picky",
+            "error": "metric error: an infinite value, ok = inf",
+        },
     ]
+    assert results["results"]["lead"]["picky.ok"]["mean"] == 1.0
 
 
 def test_a_summary_that_is_not_valid_unicode_fails_its_example_not_the_run(

@@ -167,6 +167,15 @@ def test_novelty_weight_times_cap_above_one_is_a_config_error() -> None:
         build_metric(MetricConfig(name="consistency", params={"novelty_cap": 0.6}), "test")
 
 
+@pytest.mark.parametrize(
+    "params", [{"flag_weight": float("inf")}, {"kind_weights": {"number": float("nan")}}]
+)
+def test_an_infinite_or_nan_weight_is_a_config_error(params: dict[str, object]) -> None:
+    # inf made every score null (exp(-inf) x 0) with no reason
+    with pytest.raises(ConfigError, match="finite number"):
+        build_metric(MetricConfig(name="consistency", params=params), "test")
+
+
 def test_a_misquotation_is_a_quote_flag() -> None:
     metric = build_metric(MetricConfig(name="consistency"), "test")[1]
     source = 'The agency said the troops were "not trained for drone warfare".'
