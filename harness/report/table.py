@@ -45,6 +45,9 @@ class Cell:
     digits: int | None = None
     #: Whether ``± half-width`` is shown; set by `select`.
     show_ci: bool = True
+    #: Examples the system lost for this value: failed generations, empty
+    #: summaries and items its metric raised on (its mean is over the others).
+    lost: int = 0
 
 
 @dataclass(frozen=True)
@@ -135,10 +138,34 @@ class ComparisonTable:
         return self.baseline is not None and any(row.comparisons for row in self.rows)
 
 
-def _best_mean(means: list[float], higher: bool | None) -> float | None:
+def _best_mean(means: list[tuple[float, int]], higher: bool | None) -> float | None:
+    """The best of a column's (mean, examples lost) among the systems that lost the
+    fewest: a mean that leaves out failed generations or metric errors is over
+    other examples (often the easy ones), so it is never marked best above a
+    system that was scored on them.
+
+    >>> _best_mean([(0.9, 10), (0.5, 0), (0.4, 0)], True)
+    0.5
+    """
     if higher is None or len(means) < 2:
         return None
-    return max(means) if higher else min(means)
+    fewest = min(lost for _, lost in means)
+    kept = [mean for mean, lost in means if lost == fewest]
+    return max(kept) if higher else min(kept)
+
+
+def _is_best(cell: Cell, best: float | None, fewest: int | None) -> bool:
+    return cell.mean is not None and cell.mean == best and cell.lost == fewest
+
+
+def _lost(results: dict[str, Any], system: str, metric: str) -> int:
+    """Examples ``system`` has no ``metric`` value for by a failure (see `Cell.lost`)."""
+    errors = (results.get("metric_errors") or {}).get(system) or []
+    return (
+        int((results.get("failures") or {}).get(system, 0))
+        + len((results.get("empty_summaries") or {}).get(system) or [])
+        + sum(1 for item in errors if item.get("metric") == metric)
+    )
 
 
 def _optional_float(value: Any) -> float | None:
@@ -174,14 +201,6 @@ def build_table(results: dict[str, Any], *, alpha: float | None = None) -> Compa
         for name, meta in results["values"].items()
     ]
     systems: list[str] = results["systems"]
-    best: dict[str, float | None] = {}
-    for column in columns:
-        means = [
-            results["results"][system][column.name]["mean"]
-            for system in systems
-            if results["results"][system][column.name]["mean"] is not None
-        ]
-        best[column.name] = _best_mean(means, column.higher_is_better)
     baseline: str | None = results.get("baseline")
     comparisons: dict[str, Any] = (results.get("comparisons") or {}) if baseline else {}
     rows = []
@@ -189,14 +208,16 @@ def build_table(results: dict[str, Any], *, alpha: float | None = None) -> Compa
         cells = {}
         for column in columns:
             agg = results["results"][system][column.name]
+            metric = results["values"][column.name].get("metric") or column.name.split(".")[0]
             cells[column.name] = Cell(
                 mean=agg["mean"],
                 half_width=agg["ci_half_width"],
                 n=agg["n"],
                 nulls=agg["nulls"],
-                best=agg["mean"] is not None and agg["mean"] == best[column.name],
+                best=False,
                 ci_low=agg.get("ci_low"),
                 ci_high=agg.get("ci_high"),
+                lost=_lost(results, system, metric),
             )
         compared: dict[str, Any] = comparisons.get(system) or {}
         rows.append(
@@ -211,6 +232,7 @@ def build_table(results: dict[str, Any], *, alpha: float | None = None) -> Compa
                 },
             )
         )
+    rows = mark_best(rows, columns)
     return ComparisonTable(
         name=results["name"],
         n_examples=results["n_examples"],
@@ -225,19 +247,20 @@ def build_table(results: dict[str, Any], *, alpha: float | None = None) -> Compa
 
 def mark_best(rows: Sequence[Row], columns: Sequence[Column]) -> list[Row]:
     """``rows`` with ``best`` set anew among themselves (after rows were chosen or added)."""
-    best: dict[str, float | None] = {}
+    best: dict[str, tuple[float | None, int | None]] = {}
     for column in columns:
         means = [
-            mean
+            (mean, row.cells[column.name].lost)
             for row in rows
             if column.name in row.cells and (mean := row.cells[column.name].mean) is not None
         ]
-        best[column.name] = _best_mean(means, column.higher_is_better)
+        fewest = min((lost for _, lost in means), default=None)
+        best[column.name] = (_best_mean(means, column.higher_is_better), fewest)
     return [
         replace(
             row,
             cells={
-                name: replace(cell, best=cell.mean is not None and cell.mean == best.get(name))
+                name: replace(cell, best=_is_best(cell, *best.get(name, (None, None))))
                 for name, cell in row.cells.items()
             },
         )

@@ -157,7 +157,8 @@ def test_default_values_are_the_common_ones_and_digits_ci_apply(runs: list[Path]
 def test_csv_has_one_row_per_run_system_and_value(runs: list[Path]) -> None:
     table = build_multi(runs, ReportConfig(values=VALUES[:2]))
     records = list(csv.DictReader(io.StringIO(to_csv_multi(table))))
-    assert list(records[0]) == ["run", "system", "value", "mean", "ci_low", "ci_high", "n"]
+    header = ["run", "system", "value", "mean", "ci_low", "ci_high", "n", "lost"]
+    assert list(records[0]) == header
     assert len(records) == 3 * 3 * 2
     first = records[0]
     assert (first["run"], first["system"], first["value"], first["n"]) == (
@@ -169,6 +170,21 @@ def test_csv_has_one_row_per_run_system_and_value(runs: list[Path]) -> None:
     assert float(first["mean"]) == 0.171 and float(first["ci_low"]) == pytest.approx(0.159)
     missing = [r for r in records if r["run"] == "summedits" and r["system"] == "pegasus"]
     assert len(missing) == 2 and all(r["mean"] == r["n"] == "" for r in missing)
+
+
+def test_a_system_that_failed_examples_is_marked_and_never_best(tmp_path: Path) -> None:
+    run = write_run(tmp_path / "a", "a", {"lead3": [0.1, 0.9, 0.9, 0.8], "half": [0.3, 1, 1, 1]})
+    results = json.loads((run / "results.json").read_text(encoding="utf-8"))
+    results["failures"]["half"] = 25
+    (run / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    table = build_multi([run], ReportConfig(values=VALUES[:1]))
+    markdown = to_markdown_multi(table)
+    assert (
+        "| half | 0.300 ± 0.012 †25 |" in markdown and "| lead3 | **0.100 ± 0.012** |" in markdown
+    )
+    assert "†N = the mean leaves out N examples" in markdown
+    records = list(csv.DictReader(io.StringIO(to_csv_multi(table))))
+    assert [(r["system"], r["lost"]) for r in records] == [("lead3", "0"), ("half", "25")]
 
 
 def test_different_metric_versions_are_warned(tmp_path: Path) -> None:

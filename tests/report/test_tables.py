@@ -82,8 +82,24 @@ def make_results(*, comparisons: bool = True) -> dict[str, Any]:
 def test_markdown_without_comparisons_has_one_table() -> None:
     text = to_markdown(build_table(make_results(comparisons=False)))
     assert "## vs" not in text and ".diff" not in text
-    assert "| base | 10 | 0 | 0.400 ± 0.010 | 30.000 ± 2.000 |" in text
-    assert "| cand | 10 | 1 | **0.441 ± 0.010** | 31.000 ± 2.000 |" in text
+    # cand's mean is higher, but it failed a generation: its mean leaves an example
+    # out, so the best of the systems scored on every example is bold
+    assert "| base | 10 | 0 | **0.400 ± 0.010** | 30.000 ± 2.000 |" in text
+    assert "| cand | 10 | 1 | 0.441 ± 0.010 | 31.000 ± 2.000 |" in text
+
+
+def test_a_mean_that_leaves_out_failed_or_errored_examples_is_never_best() -> None:
+    results = make_results(comparisons=False)
+    results["failures"]["cand"] = 0
+    assert build_table(results).rows[1].cells["rouge.rouge1"].best  # cand: complete, highest
+    results["empty_summaries"] = {"cand": ["x"]}
+    assert not build_table(results).rows[1].cells["rouge.rouge1"].best
+    del results["empty_summaries"]
+    results["metric_errors"] = {"cand": [{"example_id": "x", "metric": "rouge", "error": "e"}]}
+    table = build_table(results)
+    assert not table.rows[1].cells["rouge.rouge1"].best and table.rows[0].cells["rouge.rouge1"].best
+    results["metric_errors"] = {"cand": [{"example_id": "x", "metric": "length", "error": "e"}]}
+    assert build_table(results).rows[1].cells["rouge.rouge1"].best  # another metric's error
 
 
 def test_markdown_keeps_first_table_and_adds_differences() -> None:
@@ -299,7 +315,7 @@ def test_choice_labels_digits_and_means_only() -> None:
     markdown = to_markdown(table)
     rows = _markdown_rows(markdown)
     assert rows[0] == ["system", "n", "failures", "R-1 ↑", "length.words"]
-    assert rows[3] == ["Candidate", "10", "1", "**0.44**", "31.000"]
+    assert rows[3] == ["Candidate", "10", "1", "0.44", "31.000"]  # a failure: never best
     assert markdown.split("\n\n", 3)[2].startswith("Mean over 10 examples")
     assert "| R-1 (rouge.rouge1) | R1 |" in markdown
     # the differences from the baseline follow the value's digits

@@ -26,6 +26,17 @@ def _legend(table: MultiTable, *, markdown: bool) -> str:
         f"{bold} = best in its column among the systems shown; "
         f"{MISSING} = the run has no such system; — = undefined."
     )
+    if markdown and any(
+        cell is not None and cell.mean is not None and cell.lost
+        for group in table.groups
+        for system, _ in table.systems
+        for column in table.columns
+        if (cell := group.cell(system, column.name)) is not None
+    ):
+        text += (
+            " †N = the mean leaves out N examples the system failed (failed generations, "
+            "empty summaries, metric errors), so it is never marked best above a complete one."
+        )
     if table.has_significance:
         shown = dict(table.systems)
         baselines = ", ".join(

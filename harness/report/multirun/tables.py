@@ -31,6 +31,8 @@ def to_markdown_multi(table: MultiTable) -> str:
                 text = format_cell(cell)
                 if cell.mean is not None and group.significant(system, column.name):
                     text += "*"
+                if cell.mean is not None and cell.lost:
+                    text += f" †{cell.lost}"
                 cells.append(f"**{text}**" if cell.best else text)
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", _legend(table, markdown=True), ""]
@@ -42,7 +44,8 @@ def to_markdown_multi(table: MultiTable) -> str:
 
 
 def to_csv_multi(table: MultiTable) -> str:
-    """One row per (run, system, value): ``run, system, value, mean, ci_low, ci_high, n``.
+    """One row per (run, system, value): ``run, system, value, mean, ci_low, ci_high, n,
+    lost`` (examples left out by failed generations, empty summaries or metric errors).
 
     Names are the runs' own (not labels; a run whose name another run shares
     has its folder's name added), numbers in full precision; a system
@@ -50,13 +53,13 @@ def to_csv_multi(table: MultiTable) -> str:
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["run", "system", "value", "mean", "ci_low", "ci_high", "n"])
+    writer.writerow(["run", "system", "value", "mean", "ci_low", "ci_high", "n", "lost"])
     for group in table.groups:
         for system, _ in table.systems:
             for column in table.columns:
                 cell = group.cell(system, column.name)
                 if cell is None:
-                    writer.writerow([group.key, system, column.name, "", "", "", ""])
+                    writer.writerow([group.key, system, column.name, "", "", "", "", ""])
                     continue
                 writer.writerow(
                     [
@@ -65,6 +68,7 @@ def to_csv_multi(table: MultiTable) -> str:
                         column.name,
                         *("" if x is None else x for x in (cell.mean, cell.ci_low, cell.ci_high)),
                         cell.n,
+                        cell.lost,
                     ]
                 )
     return buffer.getvalue()
