@@ -346,3 +346,19 @@ def test_every_system_is_meta_evaluated_unless_chosen() -> None:
     assert result["systems"]["lead3"]["m.v"]["roc_auc"]["value"] == 0.0
     only = _run(examples, scores, {"m.v": UP}, systems=["lead3"])
     assert list(only["systems"]) == ["lead3"]
+
+
+def test_a_split_too_small_for_a_bootstrap_interval_gets_none_and_says_why() -> None:
+    # Two test examples: every resample that keeps both labels gives AUC 1, the
+    # others are undefined, so the interval would read [1.000, 1.000].
+    examples = _examples([0, 1, 0, 1], ["dev", "dev", "test", "test"])
+    result = _run(examples, _scores(examples, {"v": [0.1, 0.9, 0.2, 0.8]}), {"m.v": UP}, "dev")
+    entry = result["systems"]["given"]["m.v"]
+    assert entry["roc_auc"] == {"value": 1.0, "ci_low": None, "ci_high": None}
+    assert "no interval: the statistic is undefined on" in entry["reason"]
+    # a split of a hundred keeps its interval
+    labels = [index % 2 for index in range(200)]
+    many = _examples(labels, ["dev"] * 100 + ["test"] * 100)
+    values = [0.3 + 0.4 * label + 0.001 * index for index, label in enumerate(labels)]
+    kept = _run(many, _scores(many, {"v": values}), {"m.v": UP}, "dev")["systems"]["given"]["m.v"]
+    assert kept["roc_auc"]["ci_low"] is not None and kept["reason"] is None

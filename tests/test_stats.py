@@ -35,4 +35,4 @@ def test_all_null_and_single_value() -> None:
     empty = bootstrap_mean(to_array([None, None]))
     assert (empty.mean, empty.n, empty.nulls, empty.half_width) == (None, 0, 2, None)
     single = bootstrap_mean(to_array([0.5]))
-    assert (single.mean, single.half_width) == (0.5, 0.0)
+    assert (single.mean, single.ci_low, single.half_width) == (0.5, None, None)  # no spread

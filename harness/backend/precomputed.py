@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from harness.backend._protocol import BuildContext, Generation, Summarizer, backend
-from harness.benchmark._files import parse_csv
+from harness.benchmark._files import JSONShapeError, load_json, parse_csv
 from harness.config import resolve_path
 from harness.errors import BackendError, BenchmarkError, ConfigError
 from harness.records import Example, Fingerprint
@@ -112,22 +112,27 @@ def _jsonl_records(text: str, path: Path) -> Iterator[tuple[str, Any]]:
         if not line.strip():
             continue
         try:
-            yield f"{path}:{number}", json.loads(line)
+            record = load_json(line)
         except json.JSONDecodeError as error:
             raise BackendError(
                 f"{path}:{number}: not valid JSON ({error.msg}, column {error.colno}): "
                 f"{line[:200]!r}",
                 hint="a .jsonl file holds one JSON object per line",
             ) from None
+        except JSONShapeError as error:
+            raise BackendError(f"{path}:{number}: {error}") from None
+        yield f"{path}:{number}", record
 
 
 def _json_records(text: str, path: Path) -> Iterator[tuple[str, Any]]:
     try:
-        data = json.loads(text)
+        data = load_json(text)
     except json.JSONDecodeError as error:
         raise BackendError(
             f"{path}:{error.lineno}:{error.colno}: not valid JSON ({error.msg})",
         ) from None
+    except JSONShapeError as error:
+        raise BackendError(f"{path}: {error}") from None
     if not isinstance(data, list):
         raise BackendError(
             f"{path}: expected a JSON array of objects, got {type(data).__name__}",

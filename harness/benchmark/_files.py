@@ -101,6 +101,46 @@ def _json_kind(value: Any) -> str:
     return "an object"
 
 
+class JSONShapeError(ValueError):
+    """Valid JSON that is read as an error: a key twice in one object (``json`` would
+    keep the last value in silence), or nesting too deep for Python to read."""
+
+
+_SHAPE_HINT = "give each field of a record once, and keep values to a few levels of nesting"
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        seen: set[str] = set()
+        twice = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
+        raise JSONShapeError(
+            f"the key {twice!r} is given twice in one object (JSON would keep the last)"
+        )
+    return record
+
+
+def load_json(text: str) -> Any:
+    """``json.loads`` that refuses a duplicate key and nesting too deep to read.
+
+    Raises:
+        json.JSONDecodeError: The text is not JSON.
+        JSONShapeError: It is, but holds a key twice in an object or is nested
+            too deeply (Python's recursion limit).
+
+    >>> load_json('{"id": 1, "source": "a", "source": "b"}')  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    harness.benchmark._files.JSONShapeError: the key 'source' is given twice ...
+    """
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys)
+    except RecursionError:
+        raise JSONShapeError(
+            "nested too deeply to read (arrays or objects within each other)"
+        ) from None
+
+
 def read_jsonl(path: Path) -> Iterator[Located]:
     """Read a JSON-lines file: one JSON object per line, blank lines skipped.
 
@@ -123,7 +163,7 @@ def read_jsonl(path: Path) -> Iterator[Located]:
             continue
         where = f"{path}:{number}"
         try:
-            value = json.loads(line)
+            value = load_json(line)
         except json.JSONDecodeError as error:
             hint = (
                 "each line of a JSON-lines file must be one complete JSON object; "
@@ -134,6 +174,8 @@ def read_jsonl(path: Path) -> Iterator[Located]:
             raise BenchmarkError(
                 f"{where}: invalid JSON: {error.msg} (column {error.colno})", hint=hint
             ) from None
+        except JSONShapeError as error:
+            raise BenchmarkError(f"{where}: {error}", hint=_SHAPE_HINT) from None
         if not isinstance(value, dict):
             raise BenchmarkError(
                 f"{where}: expected a JSON object, got {_json_kind(value)}",
@@ -158,7 +200,7 @@ def read_json(path: Path) -> Iterator[Located]:
     """
     text = read_text(path)
     try:
-        value = json.loads(text)
+        value = load_json(text)
     except json.JSONDecodeError as error:
         hint = "check the file with a JSON validator (e.g. python -m json.tool FILE)"
         if error.msg == "Extra data":
@@ -166,6 +208,8 @@ def read_json(path: Path) -> Iterator[Located]:
         raise BenchmarkError(
             f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}", hint=hint
         ) from None
+    except JSONShapeError as error:
+        raise BenchmarkError(f"{path}: {error}", hint=_SHAPE_HINT) from None
     items: list[Any]
     if isinstance(value, list):
         items = value
@@ -387,10 +431,12 @@ FILE_READERS: dict[str, Reader] = {
 
 __all__ = [
     "FILE_READERS",
+    "JSONShapeError",
     "Located",
     "Reader",
     "Record",
     "check_file",
+    "load_json",
     "parse_csv",
     "read_csv",
     "read_json",

@@ -39,9 +39,18 @@ def _index_chunks(n: int, resamples: int, seed: int) -> Iterator[IndexArray]:
         yield rng.integers(0, n, size=(min(rows, resamples - start), n))
 
 
+#: The share of resamples a statistic must be defined on for its interval: the
+#: others (a resample of a small split that lacks a label, or holds one value)
+#: are left out, and when many are, the interval is of the resamples that look
+#: like the sample and far too narrow ("1.000 [1.000, 1.000]" for two examples).
+MIN_DEFINED_SHARE = 0.9
+
+
 def _interval(samples: FloatArray, confidence: float) -> tuple[float | None, float | None]:
+    """The percentile interval of the defined ``samples``; ``(None, None)`` when fewer
+    than ``MIN_DEFINED_SHARE`` of them are defined (see `undefined_share`)."""
     defined = samples[np.isfinite(samples)]
-    if defined.size == 0:
+    if defined.size == 0 or defined.size < MIN_DEFINED_SHARE * samples.size:
         return None, None
     alpha = (1 - confidence) / 2
     low, high = np.quantile(defined, [alpha, 1 - alpha])
@@ -50,3 +59,14 @@ def _interval(samples: FloatArray, confidence: float) -> tuple[float | None, flo
 
 def _statistic(value: float | None, low: float | None, high: float | None) -> dict[str, Any]:
     return {"value": value, "ci_low": low, "ci_high": high}
+
+
+def too_few_resamples(samples: FloatArray) -> str | None:
+    """Why `_interval` gives no interval for ``samples`` although some are defined."""
+    defined = int(np.isfinite(samples).sum())
+    if defined == 0 or defined >= MIN_DEFINED_SHARE * samples.size:
+        return None
+    return (
+        f"no interval: the statistic is undefined on {samples.size - defined} of "
+        f"{samples.size} bootstrap resamples (too few examples)"
+    )

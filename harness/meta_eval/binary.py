@@ -14,6 +14,7 @@ from harness.meta_eval._bootstrap import (
     _interval,
     _round,
     _statistic,
+    too_few_resamples,
 )
 from harness.meta_eval._ranks import average_ranks
 
@@ -179,7 +180,10 @@ def _binary(
         for index in _index_chunks(int(test_scores.size), resamples, seed):
             auc_samples.append(_auc_rows(test_scores[index], positive[index]))
             accuracy_samples.append(_balanced_accuracy_rows(predicted[index], positive[index]))
-        auc_ci = _interval(np.concatenate(auc_samples), confidence)
+        auc_draws = np.concatenate(auc_samples)
+        auc_ci = _interval(auc_draws, confidence)
+        if (why := too_few_resamples(auc_draws)) is not None:
+            reasons.append(why)
         if accuracy is not None:
             accuracy_ci = _interval(np.concatenate(accuracy_samples), confidence)
     return {

@@ -6,7 +6,14 @@ from typing import Any
 
 import numpy as np
 
-from harness.meta_eval._bootstrap import FloatArray, _index_chunks, _interval, _maybe, _statistic
+from harness.meta_eval._bootstrap import (
+    FloatArray,
+    _index_chunks,
+    _interval,
+    _maybe,
+    _statistic,
+    too_few_resamples,
+)
 from harness.meta_eval._ranks import average_ranks
 
 
@@ -57,12 +64,16 @@ def correlations(
         samples["spearman"].append(_pearson_rows(average_ranks(x), average_ranks(y)))
         samples["kendall"].append(_kendall_rows(x, y))
     result: dict[str, Any] = {}
+    reasons: list[str] = []
     for name, function in _CORRELATIONS.items():
         found = getattr(sps, function)(scores, labels)
-        low, high = _interval(np.concatenate(samples[name]), confidence)
+        draws = np.concatenate(samples[name])
+        low, high = _interval(draws, confidence)
+        if (why := too_few_resamples(draws)) is not None and why not in reasons:
+            reasons.append(why)
         result[name] = {
             **_statistic(_maybe(float(found.statistic)), low, high),
             "p_value": _maybe(float(found.pvalue)),
         }
-    result["reason"] = None
+    result["reason"] = "; ".join(reasons) or None
     return result

@@ -69,8 +69,8 @@ def bootstrap_mean(
     if n == 0:
         return MeanCI(None, None, None, 0, nulls)
     mean = float(defined.mean())
-    if n == 1:
-        return MeanCI(_round(mean), _round(mean), _round(mean), 1, nulls)
+    if n == 1:  # one value says nothing about its spread: no interval, not [mean, mean]
+        return MeanCI(_round(mean), None, None, 1, nulls)
     rng = np.random.default_rng(seed)
     index = rng.integers(0, n, size=(resamples, n))
     means = defined[index].mean(axis=1)

@@ -220,3 +220,12 @@ def test_fingerprint_includes_path_and_content_hash(tmp_path: Path) -> None:
     assert len(before.params["sha256"]) == 64
     write_jsonl(path, [{"id": "a", "summary": "two"}])
     assert precomputed(path=str(path)).fingerprint != before
+
+
+def test_a_summary_given_twice_in_one_record_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    path.write_text('{"id": "a", "summary": "One.", "summary": "Two."}\n', encoding="utf-8")
+    with pytest.raises(
+        BackendError, match=re.escape(f"{path}:1: the key 'summary' is given twice")
+    ):
+        precomputed(path=str(path))

@@ -372,3 +372,33 @@ def test_lone_surrogates_are_rejected(tmp_path: Path, record: dict[str, Any], fi
     with pytest.raises(BenchmarkError, match="lone UTF-16 surrogate") as info:
         load_benchmark(BenchmarkConfig(path=str(path)))
     assert f"{path}: item 2: field {field}" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "match"),
+    [
+        (
+            "data.jsonl",
+            '{"id": "1", "source": "a"}\n{"id": "2", "source": "b", "source": "c"}\n',
+            r"data.jsonl:2: the key 'source' is given twice in one object",
+        ),
+        (
+            "data.json",
+            '[{"id": "1", "source": "a", "id": "9"}]',
+            r"data.json: the key 'id' is given twice",
+        ),
+        (
+            "data.jsonl",
+            '{"id": "1", "source": "a", "x": ' + "[" * 5000 + "]" * 5000 + "}\n",
+            r"data.jsonl:1: nested too deeply",
+        ),
+    ],
+)
+def test_a_key_given_twice_or_nesting_too_deep_is_an_error(
+    tmp_path: Path, name: str, text: str, match: str
+) -> None:
+    # json keeps the last of two equal keys in silence, and recursion ends in a traceback
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(BenchmarkError, match=match):
+        load_benchmark(BenchmarkConfig(path=str(path)))
