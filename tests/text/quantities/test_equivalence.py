@@ -63,6 +63,15 @@ def _status(summary: str, source: str, **settings: Any) -> list[str]:
         ("€200 million", "charges of €150m to €200m", "supported"),
         ("June 6-12", "between June 6 and June 12", "supported"),
         ("May 5 and 12", "a first try on May 5. A second on 12 May.", "supported"),
+        # signs
+        ("-5 degrees", "Temperatures rose to 5 degrees.", "unsupported"),
+        ("5 degrees", "Temperatures fell to -5 degrees.", "unsupported"),
+        ("40 degrees", "it fell to minus 40 degrees", "unsupported"),
+        ("\u22123 million", "sales rose 3 million", "unsupported"),
+        ("-5 degrees", "Temperatures fell to -5 degrees.", "supported"),
+        ("minus 5 degrees", "Temperatures fell to -5 degrees.", "supported"),
+        ("\u22125 degrees", "Temperatures fell to minus 5 degrees.", "supported"),
+        ("about -5 degrees", "Temperatures fell to -5.2 degrees.", "supported"),
     ],
 )
 def test_matching_rules(summary: str, source: str, expected: str) -> None:

@@ -243,6 +243,22 @@ CASES: list[tuple[str, list[Q]]] = [
     ("6.8 billion Norwegian crowns", [Q("6.8 billion Norwegian crowns", 6.8e9, "money", "NOK")]),
     ("1.1 billion kroner", [Q("1.1 billion kroner", 1.1e9, "money", "krone")]),
     ("three times a year", [Q("three", 3, "count")]),
+    # signs: a minus sign before the digits, or the word "minus"
+    ("rose to -5 degrees", [Q("-5", -5, "count")]),
+    ("fell to minus 40 overnight", [Q("minus 40", -40, "count")]),
+    ("a loss of \u22123 million", [Q("\u22123 million", -3e6, "count")]),
+    ("a net loss of -$3m", [Q("-$3m", -3e6, "money", "USD")]),
+    ("a -5% drop", [Q("-5%", -5, "percent", "%")]),
+    ("at minus forty", [Q("minus forty", -40, "count")]),
+    ("lows of -5 to 10 degrees", [Q("-5 to 10", -5, "count", high=10)]),
+    ("(-12C)", [Q("-12C", -12, "quantity", "°C")]),
+    ("COVID-19 and F-16s", []),
+    ("in 2020-2021", [Q("2020", 2020, "year"), Q("2021", 2021, "year")]),
+    ("pages 10-12", [Q("10-12", 10, "count", high=12)]),
+    ("up 5%-10%", [Q("5%-10%", 5, "percent", "%", high=10)]),
+    ("children aged 5 -10", [Q("5 -10", 5, "count", high=10)]),
+    ("10 minus 4 is 6", [Q("10", 10, "count"), Q("4", 4, "count"), Q("6", 6, "count")]),
+    ("plus or minus 5 points", [Q("5", 5, "count")]),
 ]
 
 
