@@ -259,6 +259,25 @@ CASES: list[tuple[str, list[Q]]] = [
     ("children aged 5 -10", [Q("5 -10", 5, "count", high=10)]),
     ("10 minus 4 is 6", [Q("10", 10, "count"), Q("4", 4, "count"), Q("6", 6, "count")]),
     ("plus or minus 5 points", [Q("5", 5, "count")]),
+    # thousands grouped by a space: a no-break, narrow no-break or thin space always
+    ("Some 4\u00a0200 people", [Q("4\u00a0200", 4200, "count", qualifier="some")]),
+    ("Some 4\u202f200 people", [Q("4\u202f200", 4200, "count", qualifier="some")]),
+    ("Some 4\u2009200 people", [Q("4\u2009200", 4200, "count", qualifier="some")]),
+    ("12\u00a0345\u00a0678 votes", [Q("12\u00a0345\u00a0678", 12345678, "count")]),
+    ("4\u00a0200.5 tonnes", [Q("4\u00a0200.5 tonnes", 4200.5, "quantity", "tonne")]),
+    ("a \u20ac4\u00a0200 fine", [Q("\u20ac4\u00a0200", 4200, "money", "EUR")]),
+    ("4\u00a02000 x", [Q("4", 4, "count"), Q("2000", 2000, "year")]),
+    # ... a plain space only where the text has no other reading
+    ("Some 4 200 people", [Q("4 200", 4200, "count", qualifier="some")]),
+    ("1 234 567 people", [Q("1 234 567", 1234567, "count")]),
+    ("It cost $4 200.", [Q("$4 200", 4200, "money", "USD")]),
+    ("in 2019 100 people", [Q("2019", 2019, "year"), Q("100", 100, "count")]),
+    ("On May 5 200 people came", [Q("May 5", 505, "date", "day"), Q("200", 200, "count")]),
+    ("at 7 100 people", [Q("7", 7, "count"), Q("100", 100, "count")]),
+    (
+        "Some 4 200 people and 1,300 more",
+        [Q("4", 4, "count", qualifier="some"), Q("200", 200, "count"), Q("1,300", 1300, "count")],
+    ),
 ]
 
 
