@@ -29,6 +29,7 @@ _DIGIT_RE = re.compile(r"\d")
 _YEARLIKE = re.compile(r"(?:18|19|20)\d\d")
 _NUM_RE = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
 _NUMSUF_RE = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?([^\W\d_]+[²³]?)")
+_DECIMAL_COMMA_RE = re.compile(r"(\d{1,3}),(\d{1,2})([^\W\d_]*)")
 HMS_RE = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 YRANGE_RE = re.compile(r"((?:18|19|20)\d{2})/(\d{2}|(?:18|19|20)\d{2})")
 _PHONE_RE = re.compile(
@@ -82,7 +83,7 @@ _GROUPED_RE = re.compile(r"\d[ \u00a0\u202f\u2009]\d{3}(?!\d)")
 _GROUP_SPACES = frozenset("\u00a0\u202f\u2009")
 _LEAD_GROUP = re.compile(r"[1-9]\d{0,2}")
 _MID_GROUP = re.compile(r"\d{3}")
-_LAST_GROUP = re.compile(r"\d{3}(?:\.\d+)?[^\W\d_]*")
+_LAST_GROUP = re.compile(r"\d{3}(?:\.\d+|,\d{1,2})?[^\W\d_]*")
 _COMMA_GROUPED = re.compile(r"\d,\d{3}(?!\d)")
 # words after which a number with a plain space in it can only be one number ("some
 # 4 200 people"); after others ("on May 5 200 people", "day 5 200 cases", "at 7 100")
@@ -121,7 +122,8 @@ def _merge_space_groups(text: str, tokens: list[Token]) -> list[Token]:
             continue
         start, stop = tok.start, tokens[end].end
         surface = text[start:stop]
-        compact = "".join("," if ch.isspace() else ch for ch in surface)
+        # "4 200,5": the groups' spaces are thousands separators, a comma the decimal one
+        compact = "".join("," if ch.isspace() else "." if ch == "," else ch for ch in surface)
         merged.append(_classify_digits(compact, start, stop)._replace(text=surface))
         i = end + 1
     return merged
@@ -211,6 +213,10 @@ def _classify_digits(word: str, start: int, end: int) -> Token:
         return Token(word, lower, start, end, "hms")
     if YRANGE_RE.fullmatch(word):
         return Token(word, lower, start, end, "yrange")
+    m = _DECIMAL_COMMA_RE.fullmatch(word)
+    if m:  # "9,7 billion", "12,5%": a comma before one or two digits is no thousands one
+        point = f"{m.group(1)}.{m.group(2)}{m.group(3)}"
+        return _classify_digits(point, start, end)._replace(text=word, lower=lower)
     return Token(word, lower, start, end, "opaque")
 
 

@@ -79,6 +79,12 @@ def _status(summary: str, source: str, **settings: Any) -> list[str]:
         ("€200 million", "charges of €150m to €200m", "supported"),
         ("June 6-12", "between June 6 and June 12", "supported"),
         ("May 5 and 12", "a first try on May 5. A second on 12 May.", "supported"),
+        # decimal commas
+        ("12,5%", "Inflation hit 12.5% in May.", "supported"),
+        ("19,5%", "Inflation hit 12.5% in May.", "unsupported"),
+        ("9.7 billion euros", "it earned 9,7 billion euros", "supported"),
+        ("4,200 people", "Some 4\u00a0200 people came.", "supported"),
+        ("200 people", "Some 4\u00a0200 people came.", "unsupported"),
         # signs
         ("-5 degrees", "Temperatures rose to 5 degrees.", "unsupported"),
         ("5 degrees", "Temperatures fell to -5 degrees.", "unsupported"),

@@ -267,6 +267,12 @@ CASES: list[tuple[str, list[Q]]] = [
     ("4\u00a0200.5 tonnes", [Q("4\u00a0200.5 tonnes", 4200.5, "quantity", "tonne")]),
     ("a \u20ac4\u00a0200 fine", [Q("\u20ac4\u00a0200", 4200, "money", "EUR")]),
     ("4\u00a02000 x", [Q("4", 4, "count"), Q("2000", 2000, "year")]),
+    ("4\u00a0200,5 tonnes", [Q("4\u00a0200,5 tonnes", 4200.5, "quantity", "tonne")]),
+    # a decimal comma: one or two digits after a single comma
+    ("9,7 billion euros", [Q("9,7 billion euros", 9.7e9, "money", "EUR")]),
+    ("inflation of 12,5%", [Q("12,5%", 12.5, "percent", "%")]),
+    ("€12,50 each", [Q("€12,50", 12.5, "money", "EUR")]),
+    ("1,300 people", [Q("1,300", 1300, "count")]),
     # ... a plain space only where the text has no other reading
     ("Some 4 200 people", [Q("4 200", 4200, "count", qualifier="some")]),
     ("1 234 567 people", [Q("1 234 567", 1234567, "count")]),
