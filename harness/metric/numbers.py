@@ -93,9 +93,11 @@ class NumbersMetric:
         return Fingerprint(
             kind="metric",
             name="numbers",
+            # 6: signs ("-5", "minus 40"), reversed bounds ("fewer than" for "more
+            # than"), thousands grouped by spaces ("4 200"), decimal commas ("12,5%");
             # 5: "the second half of the document" is no ordinal;
             # 4: uncased/tokenised summaries are restored first
-            version="5",
+            version="6",
             params=self._params.model_dump(mode="json"),
             model=None,
         )

@@ -442,36 +442,60 @@ def unsupported_weekdays(summary: str, source: str) -> list[dict[str, Any]]:
     ]
 
 
-def clock_times(text: str) -> list[tuple[int, int, int, int]]:
-    """``(start, end, hour % 12, minute)`` of the clock times in ``text``.
+def clock_times(text: str) -> list[tuple[int, int, int, int, str]]:
+    """``(start, end, hour % 12, minute, half)`` of the clock times in ``text``;
+    ``half`` is ``"a"`` or ``"p"`` where the text says am or pm (or writes an hour
+    of 13 to 23), else ``""``.
 
-    >>> [t[2:] for t in clock_times("Train at 6:55 PM, back by 9am or 10 o'clock")]
-    [(6, 55), (9, 0), (10, 0)]
+    >>> [t[2:] for t in clock_times("Train at 6:55 PM, back by 9am or 10 o'clock, 15:30")]
+    [(6, 55, 'p'), (9, 0, 'a'), (10, 0, ''), (3, 30, 'p')]
     """
     found = []
     for match in _CLOCK.finditer(text):
-        hour, minute = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), "0")
-        if int(hour) <= 24:
-            found.append((match.start(), match.end(), int(hour) % 12, int(minute)))
+        if match.group(1):
+            hour, minute, half = int(match.group(1)), int(match.group(2)), match.group(3)
+        else:
+            hour, minute, half = int(match.group(4)), 0, match.group(5)
+        if hour <= 24:
+            # the 24-hour clock says pm as clearly as "pm" does
+            half = (half or ("p" if 13 <= hour <= 23 else "")).lower()
+            found.append((match.start(), match.end(), hour % 12, minute, half))
     return found
 
 
 @lru_cache(maxsize=512)
-def _given_times(source: str) -> frozenset[tuple[int, int]]:
-    """(hour % 12, minute) of the source's clock times and bare hours (once per source)."""
-    given = {(hour, minute) for _, _, hour, minute in clock_times(source)}
-    given |= {(int(h) % 12, 0) for h in _BARE_HOUR.findall(source) if int(h) <= 24}
+def _given_times(source: str) -> frozenset[tuple[int, int, str]]:
+    """(hour % 12, minute, half) of the source's clock times and bare hours (half ""),
+    once per source."""
+    times = clock_times(source)
+    given = {(hour, minute, half) for _, _, hour, minute, half in times}
+    for match in _BARE_HOUR.finditer(source):
+        # the "7" of "7 pm" is that time, not a bare hour that backs "7 am"
+        inside = any(start <= match.start() < end for start, end, *_ in times)
+        if int(match.group(1)) <= 24 and not inside:
+            given.add((int(match.group(1)) % 12, 0, ""))
     return frozenset(given)
 
 
+def _time_given(given: frozenset[tuple[int, int, str]], hour: int, minute: int, half: str) -> bool:
+    """Whether the source gives the time: the same hour and minute, and the same half
+    of the day where both sides say it ("3:30 am" is not "3:30 pm"; "7 pm" is "7")."""
+    if (hour, minute, half) in given or (hour, minute, "") in given:
+        return True
+    return not half and any((hour, minute, h) in given for h in ("a", "p"))
+
+
 def unsupported_times(summary: str, source: str) -> list[dict[str, Any]]:
-    """Findings for clock times the source does not give (12-hour clock; a whole
-    hour is also backed by that number standing alone in the source).
+    """Findings for clock times the source does not give (12-hour clock, with am and
+    pm compared where both sides say them; a whole hour is also backed by that number
+    standing alone in the source).
 
     >>> [f["text"] for f in unsupported_times("They meet at 7 pm.", "Let's make it 7.")]
     []
     >>> [f["text"] for f in unsupported_times("The train leaves at 7:55.", "Train at 6:55")]
     ['7:55']
+    >>> [f["text"] for f in unsupported_times("It landed at 3:30 am.", "It landed at 3:30 pm.")]
+    ['3:30 am']
     """
     given = _given_times(source)
     return [
@@ -482,8 +506,8 @@ def unsupported_times(summary: str, source: str) -> list[dict[str, Any]]:
             "status": "unsupported",
             "evidence": f"the source gives no time {summary[start:end]!r}",
         }
-        for start, end, hour, minute in clock_times(summary)
-        if (hour, minute) not in given
+        for start, end, hour, minute, half in clock_times(summary)
+        if not _time_given(given, hour, minute, half)
     ]
 
 

@@ -100,6 +100,33 @@ def test_clock_times_must_be_given_by_the_source() -> None:
 @pytest.mark.parametrize(
     ("summary", "source", "flagged"),
     [
+        # am/pm on both sides: compared on the 24-hour clock
+        ("The plane landed at 3:30 am.", "The plane landed at 3:30 pm.", ["3:30 am"]),
+        ("We meet at 7 am.", "We meet at 7 pm.", ["7 am"]),
+        ("We meet at 7 a.m.", "We meet at 7 p.m.", ["7 a.m."]),
+        ("Lunch at 12 pm.", "Lunch at 12 am.", ["12 pm"]),
+        ("It landed at 3:30 am.", "It landed at 15:30.", ["3:30 am"]),
+        ("It landed at 15:30.", "It landed at 3:30 am.", ["15:30"]),
+        ("It landed at 3:30 pm.", "It landed at 15:30.", []),
+        ("We meet at 7pm.", "We meet at 7 PM.", []),
+        ("We meet at 7 am.", "Breakfast at 7 am, dinner at 7 pm.", []),
+        # am/pm on one side only: as before
+        ("We meet at 7 pm.", "We meet at 7.", []),
+        ("We meet at 7.", "We meet at 7 pm.", []),
+        ("It landed at 3:30.", "It landed at 3:30 pm.", []),
+        ("It landed at 3:30 pm.", "It landed at 3:30.", []),
+        ("We meet at 7 pm.", "Got it! 7? Or 8? Fine, 9 am.", []),
+    ],
+)
+def test_am_and_pm_are_compared_where_both_sides_say_them(
+    summary: str, source: str, flagged: list[str]
+) -> None:
+    assert [f["text"] for f in unsupported_times(summary, source)] == flagged
+
+
+@pytest.mark.parametrize(
+    ("summary", "source", "flagged"),
+    [
         ("The host is unrelatable.", "The host is relatable and funny.", ["unrelatable"]),
         ("A conventional podcast.", "An unconventional, uncensored podcast.", ["conventional"]),
         ("Cuts were likely before March.", "Cuts were unlikely before March.", ["likely"]),

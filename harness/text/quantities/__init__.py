@@ -16,6 +16,12 @@ news article takes about a millisecond, sentence splitting by
 `harness.text.sentence_spans` included (1,000 articles in about 1.5 s on one
 core). Penn-Treebank-style spacing, as in the CNN/DailyMail sources of QAGS
 ("13 , 000", "122 . 5", "27 - year - old"), is read as the number it splits.
+So are thousands grouped by a no-break, narrow no-break or thin space ("4 200";
+a plain space only where nothing else can be meant, see `tokens`), and a decimal
+comma ("9,7 billion", "12,5%": one or two digits after a single comma). A minus
+sign right before the digits ("-5", "−3 million", "-$3m"; not "COVID-19",
+"2020-2021", "5%-10%") or the word "minus" ("minus 40") makes a count, amount or
+measured quantity negative.
 
 Kinds and normalisation (``Quantity.kind`` / ``unit`` / ``value``):
 

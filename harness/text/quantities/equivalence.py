@@ -1,8 +1,9 @@
 """Equivalence of values: whether a source quantity backs the value of a summary quantity.
 
 Kinds, currencies and units must be compatible (`comparable`); values may differ by
-the rounding and qualifier of the summary's form (`value_matches`). Context is not
-considered here (see `harness.text.quantities.conflict`).
+the rounding and qualifier of the summary's form (`value_matches`), but a bound may
+not be reversed (`opposite_bounds`: "fewer than 1,300" for "more than 1,300").
+Context is not considered here (see `harness.text.quantities.conflict`).
 """
 
 from __future__ import annotations
@@ -183,6 +184,64 @@ def equivalent(s: Quantity, c: Quantity, settings: MatchSettings | None = None) 
     False
     """
     settings = settings or MatchSettings()
+    return _values_match(s, c, settings) and not opposite_bounds(s, c)
+
+
+def reversed_bound(s: Quantity, c: Quantity, settings: MatchSettings | None = None) -> bool:
+    """Whether ``c`` would back ``s`` but for bounding its value the other way
+    (`opposite_bounds`): "fewer than 1,300" for "more than 1,300".
+
+    >>> from harness.text.quantities import extract_quantities
+    >>> a, = extract_quantities("fewer than 1,300")
+    >>> reversed_bound(a, extract_quantities("more than 1,300")[0])
+    True
+    >>> reversed_bound(a, extract_quantities("more than 2,000")[0])  # not the same value
+    False
+    """
+    settings = settings or MatchSettings()
+    return opposite_bounds(s, c) and _values_match(s, c, settings)
+
+
+def bound_direction(q: Quantity) -> int:
+    """``1`` for a lower bound ("more than", "at least", "over"), ``-1`` for an upper
+    bound ("fewer than", "up to", "under", "nearly"), ``0`` for any other qualifier."""
+    if q.qualifier in LOWER_BOUND:
+        return 1
+    if q.qualifier in UPPER_BOUND:
+        return -1
+    return 0
+
+
+def opposite_bounds(s: Quantity, c: Quantity) -> bool:
+    """Whether summary and source both bound a single value, in opposite directions,
+    so that the two cannot both hold: "fewer than 1,300" (or "at most 1,300") for "more
+    than 1,300", "more than 1,300" for "nearly 1,300". A bound on one side only
+    ("about 1,300" or "1,300" for "more than 1,300"), bounds that overlap ("over 3,900"
+    for "almost 4,000") and ranges are not reversed.
+
+    >>> from harness.text.quantities import extract_quantities
+    >>> def q(text):
+    ...     return extract_quantities(text)[0]
+    >>> opposite_bounds(q("under 40"), q("over 40")), opposite_bounds(q("40"), q("over 40"))
+    (True, False)
+    >>> opposite_bounds(q("over 3,900"), q("almost 4,000"))
+    False
+    """
+    ds, dc = bound_direction(s), bound_direction(c)
+    if ds == 0 or dc == 0 or ds == dc or s.high is not None or s.kind == "date":
+        return False
+    pair = comparable(s, c)
+    if pair is None or pair[1] is not None:
+        return False
+    target = pair[0]
+    if is_close(s.value, target):
+        return True
+    # a summary upper bound below the source's lower bound, or the reverse
+    return s.value < target if ds < 0 else s.value > target
+
+
+def _values_match(s: Quantity, c: Quantity, settings: MatchSettings) -> bool:
+    """`equivalent` without the check of the bounds."""
     if s.kind == "date":
         if c.kind != "date":
             return False

@@ -35,6 +35,14 @@ def mismatch_evidence(s: Quantity, c: Quantity, axis: str) -> str:
     return f"source says {c.text} {said}, not {not_said} ({where})"
 
 
+def bound_evidence(s: Quantity, c: Quantity) -> str:
+    """Why ``c`` does not back ``s``: it bounds the value the other way."""
+    return (
+        f"source says {c.qualifier} {c.text}, not {s.qualifier} {s.text}: "
+        f"the bound is reversed ({sentence_label(c)})"
+    )
+
+
 def nowhere(s: Quantity) -> str:
     """The evidence of a value the source does not have."""
     label = s.kind if not s.unit else f"{s.kind}, {s.unit}"

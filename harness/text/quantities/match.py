@@ -12,8 +12,15 @@ from dataclasses import replace
 
 from harness.text.quantities.conflict import agrees, conflict_with, moved_to, same_setting
 from harness.text.quantities.derive import derived_match
-from harness.text.quantities.equivalence import base_unit, comparable, equal_as_written, equivalent
+from harness.text.quantities.equivalence import (
+    base_unit,
+    comparable,
+    equal_as_written,
+    equivalent,
+    reversed_bound,
+)
 from harness.text.quantities.evidence import (
+    bound_evidence,
     mismatch_evidence,
     moved_evidence,
     nowhere,
@@ -49,7 +56,8 @@ def _range_from_parts(
 
 def _match_one(s: Quantity, source: Sequence[Quantity], settings: MatchSettings) -> QuantityMatch:
     """The verdict on summary quantity ``s``: a single source value, both ends of a
-    range, a derivation, the same number as another kind, or the closest value."""
+    range, the same value bounded the other way, a derivation, the same number as
+    another kind, or the closest value."""
     candidates = [c for c in source if equivalent(s, c, settings)]
     # values equal as written come first; rounding is a fallback
     exact = [c for c in candidates if equal_as_written(s, c)]
@@ -96,6 +104,10 @@ def _match_one(s: Quantity, source: Sequence[Quantity], settings: MatchSettings)
                     f"source gives both ends: {a.text!r} and {b.text!r} ({sentence_label(a, b)})"
                 ),
             )
+    reversal = [c for c in source if reversed_bound(s, c, settings)]
+    if reversal:
+        best = max(reversal, key=lambda c: _rank(s, c))
+        return QuantityMatch(s, "context_mismatch", best, evidence=bound_evidence(s, best))
     if settings.derived:
         derived = derived_match(s, source, settings)
         if derived is not None:

@@ -35,21 +35,70 @@ from harness.text.quantities.tokens import TokenDoc
 
 
 def core_at(doc: TokenDoc, k: int) -> Draft | None:
-    """The number that starts at token ``k`` (digits, spelled, ordinal, fraction, period)."""
+    """The number that starts at token ``k`` (digits, spelled, ordinal, fraction, period),
+    negative after a minus sign ("-5", "−3 million", "minus 40"; see `minus_before`)."""
     if k >= doc.n:
         return None
     tok = doc.toks[k]
+    core: Draft | None = None
     if tok.kind == "num":
         if _hyphen_name_before(doc, k):
             return None
-        return Draft(k, k + 1, tok.num, tok.num, step_of(tok.num, tok.decimals), "count")
-    if tok.kind == "numsuf":
+        core = Draft(k, k + 1, tok.num, tok.num, step_of(tok.num, tok.decimals), "count")
+    elif tok.kind == "numsuf":
         if _hyphen_name_before(doc, k):
             return None
-        return _attached_suffix(doc, k)
-    if tok.kind == "word":
-        return _word_core(doc, k)
-    return None
+        core = _attached_suffix(doc, k)
+    elif tok.kind == "word":
+        core = _word_core(doc, k)
+    if core is not None and core.first == k and minus_before(doc, k):
+        negate(core, k - 1)
+    return core
+
+
+MINUS_SIGNS = frozenset({"-", "\u2212"})
+# what may stand right before a minus sign of a number: "(-5)", "\"-5", "at -5"
+_BEFORE_MINUS = frozenset("([{\"'“‘:=~≈")
+
+
+def minus_before(doc: TokenDoc, k: int) -> bool:
+    """Whether the number at token ``k`` is negative: a minus sign ("-", "−") right
+    before its digits (or currency symbol), itself after a space, a bracket or the
+    start of the text, not a letter, digit or symbol ("COVID-19", "F-16", "2020-2021",
+    "5%-10%") nor a number ("aged 5 -10"); or the word "minus", not after a number
+    or "plus"/"or" ("10 minus 4", "plus or minus 5").
+
+    >>> from harness.text.quantities.tokens import TokenDoc
+    >>> [minus_before(TokenDoc(t), 1) for t in ("-5 C", "−3", "F-16", "10-12", "minus 40")]
+    [True, True, False, False, True]
+    """
+    if k < 1:
+        return False
+    prev = doc.toks[k - 1]
+    tok = doc.toks[k]
+    if prev.text in MINUS_SIGNS:
+        if tok.kind not in ("num", "numsuf", "sym") or not doc.adjacent(k - 1, k):
+            return False
+        if k >= 2 and (doc.toks[k - 2].kind in ("num", "numsuf") or doc.low(k - 2) == "%"):
+            return False  # "aged 5 -10", "won 3 -2": a range or a score
+        start = prev.start
+        return start == 0 or doc.text[start - 1].isspace() or doc.text[start - 1] in _BEFORE_MINUS
+    if prev.lower != "minus" or tok.kind == "punct":
+        return False
+    before = doc.toks[k - 2] if k >= 2 else None
+    if before is None:
+        return True
+    if before.kind in ("num", "numsuf") or before.lower in ("plus", "or"):
+        return False
+    return not (before.lower in SMALL or before.lower in TENS or before.lower in SCALE_WORDS)
+
+
+def negate(d: Draft, first: int) -> None:
+    """Make ``d`` negative, its first token ``first`` (the minus sign); only counts,
+    amounts and measured quantities have a sign (not ordinals, fractions, periods or dates)."""
+    if d.kind not in ("count", "money", "quantity"):
+        return
+    d.value, d.number, d.first = -d.value, -d.number, first
 
 
 def _hyphen_name_before(doc: TokenDoc, k: int) -> bool:

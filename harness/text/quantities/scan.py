@@ -21,7 +21,7 @@ from harness.text.quantities.lexicon import (
     STOPWORDS,
     YEAR_PREPOSITIONS,
 )
-from harness.text.quantities.numerals import core_at
+from harness.text.quantities.numerals import core_at, minus_before, negate
 from harness.text.quantities.ranges import maybe_range
 from harness.text.quantities.suffixes import suffixes
 from harness.text.quantities.tokens import TokenDoc
@@ -88,6 +88,8 @@ def _parse_at(doc: TokenDoc, i: int) -> Draft | None:
             return None
         core.kind = "money"
         core.unit = currency
+        if k != i and minus_before(doc, i):
+            negate(core, i - 1)  # "−$3 million"
     draft = suffixes(doc, core)
     if draft is None:
         return None

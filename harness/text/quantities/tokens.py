@@ -2,7 +2,8 @@
 
 A regular-expression tokeniser: currency prefixes, digits with separators and an
 attached suffix ("4.2bn", "2:03:11", "2025/26"), words, and any other character.
-Phone numbers are opaque; numbers split Penn-Treebank style ("13 , 000") are rejoined.
+Phone numbers are opaque; numbers split Penn-Treebank style ("13 , 000") are rejoined,
+and so are thousands grouped by spaces ("4 200"; `_merge_space_groups`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ _DIGIT_RE = re.compile(r"\d")
 _YEARLIKE = re.compile(r"(?:18|19|20)\d\d")
 _NUM_RE = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
 _NUMSUF_RE = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?([^\W\d_]+[²³]?)")
+_DECIMAL_COMMA_RE = re.compile(r"(\d{1,3}),(\d{1,2})([^\W\d_]*)")
 HMS_RE = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 YRANGE_RE = re.compile(r"((?:18|19|20)\d{2})/(\d{2}|(?:18|19|20)\d{2})")
 _PHONE_RE = re.compile(
@@ -70,7 +72,88 @@ def tokenise(text: str) -> list[Token]:
             append(Token(word, word.lower(), start, end, "opaque"))
         else:
             append(Token(word, word, start, end, "punct"))
+    if _GROUPED_RE.search(text):
+        tokens = _merge_space_groups(text, tokens)
     return _merge_spaced_numbers(text, tokens) if " , " in text or " . " in text else tokens
+
+
+# thousands grouped by a space: "4 200" (no-break, narrow no-break or thin space, or
+# a plain one where nothing else can be meant)
+_GROUPED_RE = re.compile(r"\d[ \u00a0\u202f\u2009]\d{3}(?!\d)")
+_GROUP_SPACES = frozenset("\u00a0\u202f\u2009")
+_LEAD_GROUP = re.compile(r"[1-9]\d{0,2}")
+_MID_GROUP = re.compile(r"\d{3}")
+_LAST_GROUP = re.compile(r"\d{3}(?:\.\d+|,\d{1,2})?[^\W\d_]*")
+_COMMA_GROUPED = re.compile(r"\d,\d{3}(?!\d)")
+# words after which a number with a plain space in it can only be one number ("some
+# 4 200 people"); after others ("on May 5 200 people", "day 5 200 cases", "at 7 100")
+# the first group may end a name, a date or a time
+_PLAIN_GROUP_LEADS = frozenset(
+    {
+        "some", "about", "around", "approximately", "roughly", "nearly", "almost", "over",
+        "than", "least", "most", "up", "of", "the", "with", "by", "for", "had",
+        "has", "have", "were", "was", "are", "is", "been", "killed", "estimated", "total",
+    }
+)  # fmt: skip
+
+
+def _merge_space_groups(text: str, tokens: list[Token]) -> list[Token]:
+    """Join a number whose thousands are grouped by spaces ("4 200" with a no-break
+    space, "1 234 567") into one token. A no-break, narrow no-break or thin space
+    always groups; a plain space only where the text groups no number with commas
+    and either two groups follow ("1 234 567") or the number starts a sentence or
+    follows a currency symbol or a word of `_PLAIN_GROUP_LEADS` ("some 4 200 people").
+    """
+    plain_ok = _COMMA_GROUPED.search(text) is None
+    merged: list[Token] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        end = i
+        if tok.kind == "num" and _LEAD_GROUP.fullmatch(tok.text):
+            end, plain = _group_end(text, tokens, i)
+            if plain and end > i and not (end - i >= 2 or _plain_lead(tokens, i)):
+                end = i
+            if plain and not plain_ok:
+                end = i
+        if end == i:
+            merged.append(tok)
+            i += 1
+            continue
+        start, stop = tok.start, tokens[end].end
+        surface = text[start:stop]
+        # "4 200,5": the groups' spaces are thousands separators, a comma the decimal one
+        compact = "".join("," if ch.isspace() else "." if ch == "," else ch for ch in surface)
+        merged.append(_classify_digits(compact, start, stop)._replace(text=surface))
+        i = end + 1
+    return merged
+
+
+def _group_end(text: str, tokens: list[Token], i: int) -> tuple[int, bool]:
+    """The last token of the groups after token ``i``, and whether a plain space
+    separates any of them (``(i, False)`` when none follows)."""
+    end, plain = i, False
+    while end + 1 < len(tokens):
+        nxt = tokens[end + 1]
+        gap = text[tokens[end].end : nxt.start]
+        if len(gap) != 1 or not (gap == " " or gap in _GROUP_SPACES):
+            break
+        if nxt.kind == "num" and _MID_GROUP.fullmatch(nxt.text):
+            end, plain = end + 1, plain or gap == " "
+            continue
+        if nxt.kind in ("num", "numsuf") and _LAST_GROUP.fullmatch(nxt.text):
+            end, plain = end + 1, plain or gap == " "
+        break
+    return end, plain
+
+
+def _plain_lead(tokens: list[Token], i: int) -> bool:
+    """Token ``i`` starts the text or a sentence, or follows a currency symbol or a
+    word after which it can only start a number."""
+    if i == 0:
+        return True
+    prev = tokens[i - 1]
+    return prev.kind == "sym" or prev.text in (".", "!", "?") or prev.lower in _PLAIN_GROUP_LEADS
 
 
 def _merge_spaced_numbers(text: str, tokens: list[Token]) -> list[Token]:
@@ -130,6 +213,10 @@ def _classify_digits(word: str, start: int, end: int) -> Token:
         return Token(word, lower, start, end, "hms")
     if YRANGE_RE.fullmatch(word):
         return Token(word, lower, start, end, "yrange")
+    m = _DECIMAL_COMMA_RE.fullmatch(word)
+    if m:  # "9,7 billion", "12,5%": a comma before one or two digits is no thousands one
+        point = f"{m.group(1)}.{m.group(2)}{m.group(3)}"
+        return _classify_digits(point, start, end)._replace(text=word, lower=lower)
     return Token(word, lower, start, end, "opaque")
 
 

@@ -42,6 +42,22 @@ def _status(summary: str, source: str, **settings: Any) -> list[str]:
         ("more than 1,300 wounded", "1,350 were wounded", "supported"),
         ("more than 1,300 wounded", "1,250 were wounded", "unsupported"),
         ("up to 12 hours", "11.5 hours", "supported"),
+        # a bound reversed on the same value: both sides bound it, the other way
+        ("fewer than 1,300 wounded", "More than 1,300 people were wounded.", "context_mismatch"),
+        ("more than 1,300 wounded", "Up to 1,300 people were wounded.", "context_mismatch"),
+        ("under 40 people", "over 40 people came", "context_mismatch"),
+        ("at most 40 people", "at least 40 people came", "context_mismatch"),
+        ("at least 40 people", "at most 40 people came", "context_mismatch"),
+        ("more than 4,000 people", "nearly 4,000 people fled", "context_mismatch"),
+        ("under 1,250 people", "more than 1,300 people came", "unsupported"),
+        ("at least 1,300 people", "more than 1,300 people came", "supported"),
+        ("over 3,900 people", "almost 4,000 people fled", "supported"),
+        ("fewer than 1,310 wounded", "More than 1,300 people were wounded.", "supported"),
+        # a bound on one side only reads as before
+        ("about 1,300 wounded", "1,312 people were wounded.", "supported"),
+        ("1,300 wounded", "More than 1,300 people were wounded.", "supported"),
+        ("fewer than 1,300 wounded", "1,300 people were wounded.", "supported"),
+        ("about 1,300 wounded", "More than 1,300 people were wounded.", "supported"),
         # kinds
         ("the second attack", "It was attacked 2 times.", "unsupported"),
         ("the second attack", "the second such attack", "supported"),
@@ -63,6 +79,21 @@ def _status(summary: str, source: str, **settings: Any) -> list[str]:
         ("€200 million", "charges of €150m to €200m", "supported"),
         ("June 6-12", "between June 6 and June 12", "supported"),
         ("May 5 and 12", "a first try on May 5. A second on 12 May.", "supported"),
+        # decimal commas
+        ("12,5%", "Inflation hit 12.5% in May.", "supported"),
+        ("19,5%", "Inflation hit 12.5% in May.", "unsupported"),
+        ("9.7 billion euros", "it earned 9,7 billion euros", "supported"),
+        ("4,200 people", "Some 4\u00a0200 people came.", "supported"),
+        ("200 people", "Some 4\u00a0200 people came.", "unsupported"),
+        # signs
+        ("-5 degrees", "Temperatures rose to 5 degrees.", "unsupported"),
+        ("5 degrees", "Temperatures fell to -5 degrees.", "unsupported"),
+        ("40 degrees", "it fell to minus 40 degrees", "unsupported"),
+        ("\u22123 million", "sales rose 3 million", "unsupported"),
+        ("-5 degrees", "Temperatures fell to -5 degrees.", "supported"),
+        ("minus 5 degrees", "Temperatures fell to -5 degrees.", "supported"),
+        ("\u22125 degrees", "Temperatures fell to minus 5 degrees.", "supported"),
+        ("about -5 degrees", "Temperatures fell to -5.2 degrees.", "supported"),
     ],
 )
 def test_matching_rules(summary: str, source: str, expected: str) -> None:
@@ -84,3 +115,13 @@ def test_equivalent_respects_currency_and_units() -> None:
     (bare,) = extract_quantities("4.2 billion")
     assert not equivalent(usd, eur)
     assert equivalent(usd, bare) and equivalent(bare, usd)
+
+
+def test_a_reversed_bound_names_both_bounds() -> None:
+    (match,) = _matches("Fewer than 1,300 were wounded.", "More than 1,300 people were wounded.")
+    assert match.status == "context_mismatch"
+    assert match.source is not None and match.source.text == "1,300"
+    assert match.evidence == (
+        "source says more than 1,300, not fewer than 1,300: the bound is reversed "
+        "(source sentence 1)"
+    )

@@ -243,6 +243,47 @@ CASES: list[tuple[str, list[Q]]] = [
     ("6.8 billion Norwegian crowns", [Q("6.8 billion Norwegian crowns", 6.8e9, "money", "NOK")]),
     ("1.1 billion kroner", [Q("1.1 billion kroner", 1.1e9, "money", "krone")]),
     ("three times a year", [Q("three", 3, "count")]),
+    # signs: a minus sign before the digits, or the word "minus"
+    ("rose to -5 degrees", [Q("-5", -5, "count")]),
+    ("fell to minus 40 overnight", [Q("minus 40", -40, "count")]),
+    ("a loss of \u22123 million", [Q("\u22123 million", -3e6, "count")]),
+    ("a net loss of -$3m", [Q("-$3m", -3e6, "money", "USD")]),
+    ("a -5% drop", [Q("-5%", -5, "percent", "%")]),
+    ("at minus forty", [Q("minus forty", -40, "count")]),
+    ("lows of -5 to 10 degrees", [Q("-5 to 10", -5, "count", high=10)]),
+    ("(-12C)", [Q("-12C", -12, "quantity", "°C")]),
+    ("COVID-19 and F-16s", []),
+    ("in 2020-2021", [Q("2020", 2020, "year"), Q("2021", 2021, "year")]),
+    ("pages 10-12", [Q("10-12", 10, "count", high=12)]),
+    ("up 5%-10%", [Q("5%-10%", 5, "percent", "%", high=10)]),
+    ("children aged 5 -10", [Q("5 -10", 5, "count", high=10)]),
+    ("10 minus 4 is 6", [Q("10", 10, "count"), Q("4", 4, "count"), Q("6", 6, "count")]),
+    ("plus or minus 5 points", [Q("5", 5, "count")]),
+    # thousands grouped by a space: a no-break, narrow no-break or thin space always
+    ("Some 4\u00a0200 people", [Q("4\u00a0200", 4200, "count", qualifier="some")]),
+    ("Some 4\u202f200 people", [Q("4\u202f200", 4200, "count", qualifier="some")]),
+    ("Some 4\u2009200 people", [Q("4\u2009200", 4200, "count", qualifier="some")]),
+    ("12\u00a0345\u00a0678 votes", [Q("12\u00a0345\u00a0678", 12345678, "count")]),
+    ("4\u00a0200.5 tonnes", [Q("4\u00a0200.5 tonnes", 4200.5, "quantity", "tonne")]),
+    ("a \u20ac4\u00a0200 fine", [Q("\u20ac4\u00a0200", 4200, "money", "EUR")]),
+    ("4\u00a02000 x", [Q("4", 4, "count"), Q("2000", 2000, "year")]),
+    ("4\u00a0200,5 tonnes", [Q("4\u00a0200,5 tonnes", 4200.5, "quantity", "tonne")]),
+    # a decimal comma: one or two digits after a single comma
+    ("9,7 billion euros", [Q("9,7 billion euros", 9.7e9, "money", "EUR")]),
+    ("inflation of 12,5%", [Q("12,5%", 12.5, "percent", "%")]),
+    ("€12,50 each", [Q("€12,50", 12.5, "money", "EUR")]),
+    ("1,300 people", [Q("1,300", 1300, "count")]),
+    # ... a plain space only where the text has no other reading
+    ("Some 4 200 people", [Q("4 200", 4200, "count", qualifier="some")]),
+    ("1 234 567 people", [Q("1 234 567", 1234567, "count")]),
+    ("It cost $4 200.", [Q("$4 200", 4200, "money", "USD")]),
+    ("in 2019 100 people", [Q("2019", 2019, "year"), Q("100", 100, "count")]),
+    ("On May 5 200 people came", [Q("May 5", 505, "date", "day"), Q("200", 200, "count")]),
+    ("at 7 100 people", [Q("7", 7, "count"), Q("100", 100, "count")]),
+    (
+        "Some 4 200 people and 1,300 more",
+        [Q("4", 4, "count", qualifier="some"), Q("200", 200, "count"), Q("1,300", 1300, "count")],
+    ),
 ]
 
 

@@ -1,0 +1,89 @@
+"""The audit's number slips, end to end: a wrong figure is never ``supported`` in silence.
+
+Each pair runs through the ``numbers`` and ``consistency`` metrics as a run scores it;
+the matching rules themselves are tested in tests/text/quantities/ and
+tests/text/test_alignment.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.config import MetricConfig
+from harness.metric import MetricInput, MetricResult, build_metric
+from harness.records import Example
+
+METRICS = {
+    name: build_metric(MetricConfig(name=name), "test")[1] for name in ("numbers", "consistency")
+}
+
+
+def _score(name: str, source: str, summary: str) -> MetricResult:
+    item = MetricInput(example=Example(id="x", source=source), summary=summary)
+    return METRICS[name].score([item])[0]
+
+
+WRONG = [
+    # a sign dropped or added
+    ("Temperatures rose to 5 degrees.", "Temperatures rose to -5 degrees."),
+    ("Temperatures fell to minus 40 overnight.", "Temperatures fell to 40 overnight."),
+    ("The firm lost 3 million dollars.", "The firm lost \u22123 million dollars."),
+    # a bound reversed on the same value
+    ("More than 1,300 people were wounded.", "Fewer than 1,300 people were wounded."),
+    ("Up to 1,300 people were wounded.", "More than 1,300 people were wounded."),
+    ("Over 40 people were hurt.", "Under 40 people were hurt."),
+    ("At least 40 people were hurt.", "At most 40 people were hurt."),
+    # thousands grouped by a space
+    ("Some 4\u00a0200 people attended the rally.", "Some 200 people attended the rally."),
+    ("Some 4\u202f200 people attended the rally.", "Some 200 people attended the rally."),
+    ("Inflation hit 12.5% in May.", "Inflation hit 19,5% in May."),
+]
+
+RIGHT = [
+    ("Temperatures fell to -5 degrees.", "Temperatures fell to -5 degrees."),
+    ("Temperatures fell to -5 degrees.", "Temperatures fell to minus 5 degrees."),
+    ("About 1,312 people were wounded.", "About 1,300 people were wounded."),
+    ("1,312 people were wounded.", "About 1,300 people were wounded."),
+    ("More than 1,300 people were wounded.", "1,300 people were wounded."),
+    ("Some 4\u00a0200 people attended the rally.", "Some 4,200 people attended the rally."),
+    ("Some 4\u2009200 people attended the rally.", "Some 4,200 people attended the rally."),
+    ("Some 4 200 people attended the rally.", "Some 4,200 people attended the rally."),
+    ("The firm earned 9,7 billion euros.", "The firm earned 9.7 billion euros."),
+    ("COVID-19 cases rose in 2020-2021.", "COVID-19 cases rose in 2020-2021."),
+    ("Read pages 10-12 about the F-16.", "Read pages 10-12 about the F-16."),
+]
+
+
+@pytest.mark.parametrize(("source", "summary"), WRONG)
+def test_a_wrong_figure_is_flagged_by_both_metrics(source: str, summary: str) -> None:
+    numbers = _score("numbers", source, summary)
+    assert numbers.values["unsupported"] == 1.0, numbers.findings
+    (finding,) = numbers.findings
+    assert finding["status"] in ("unsupported", "context_mismatch")
+    assert finding["evidence"]
+    consistency = _score("consistency", source, summary)
+    assert consistency.values["flags"] == 1.0, consistency.findings
+
+
+@pytest.mark.parametrize(("source", "summary"), RIGHT)
+def test_a_right_figure_is_not_flagged(source: str, summary: str) -> None:
+    numbers = _score("numbers", source, summary)
+    assert numbers.values["unsupported"] == 0.0, numbers.findings
+    assert _score("consistency", source, summary).values["flags"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("source", "summary"),
+    [
+        ("The plane landed at 3:30 pm.", "The plane landed at 3:30 am."),
+        ("We meet at 7 pm.", "We meet at 7 am."),
+    ],
+)
+def test_am_for_pm_is_a_consistency_flag(source: str, summary: str) -> None:
+    consistency = _score("consistency", source, summary)
+    assert [f["kind"] for f in consistency.findings] == ["time"]
+
+
+def test_the_version_changed_with_the_rules() -> None:
+    assert METRICS["numbers"].fingerprint.version == "6"
+    assert "numbers-6" in METRICS["consistency"].fingerprint.version
