@@ -68,6 +68,18 @@ def parse_briefs(text: str, stem: str, origin: str) -> list[Located]:
     return records
 
 
+def has_brief_markers(text: str) -> bool:
+    """Whether ``text`` has a ``Read More`` line or a ``… Continue reading`` ending.
+
+    >>> has_brief_markers("One.… Continue reading"), has_brief_markers("id\\tsource")
+    (True, False)
+    """
+    return any(
+        _SEPARATOR.fullmatch(line) or _CONTINUE.search(line)
+        for line in (raw.removesuffix("\r") for raw in text.split("\n"))
+    )
+
+
 def read_briefs(path: Path) -> Iterator[Located]:
     """Read a briefs text file.
 
@@ -83,4 +95,4 @@ def read_briefs(path: Path) -> Iterator[Located]:
     yield from parse_briefs(read_text(path), path.stem, str(path))
 
 
-__all__ = ["parse_briefs", "read_briefs"]
+__all__ = ["has_brief_markers", "parse_briefs", "read_briefs"]

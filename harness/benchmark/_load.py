@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.benchmark._briefs import read_briefs
+from harness.benchmark._briefs import has_brief_markers, read_briefs
 from harness.benchmark._builtin import builtin_data_file, builtin_fields
-from harness.benchmark._files import FILE_READERS, Located
+from harness.benchmark._files import FILE_READERS, Located, read_text
 from harness.benchmark._hf import read_hf
 from harness.benchmark._records import records_to_examples
 from harness.config import BenchmarkConfig, BenchmarkFormat, FieldMap
@@ -42,6 +42,21 @@ def _read_file(path: Path, fmt: BenchmarkFormat) -> list[Located]:
     if fmt == "briefs":
         return list(read_briefs(path))
     return list(FILE_READERS[fmt](path))
+
+
+def _check_briefs_guess(path: Path) -> None:
+    """A ``.txt`` file read as briefs by its suffix alone, that is one brief: no
+    ``Read More`` line nor ``Continue reading`` marker, which a briefs file has.
+    It is more likely another format (a TSV, notes) that would become one example
+    holding the whole file."""
+    if has_brief_markers(read_text(path)):
+        return
+    raise BenchmarkError(
+        f"{path}: read as `briefs` (the format of a .txt file), but it has no `Read More` "
+        "line or `… Continue reading` marker, so the whole file would be one example",
+        hint="for one brief, set benchmark.format: briefs; for a table, save it as .csv "
+        "(or .jsonl) instead",
+    )
 
 
 def _check_source(config: BenchmarkConfig, fmt: BenchmarkFormat) -> None:
@@ -120,6 +135,8 @@ def load_benchmark(config: BenchmarkConfig, seed: int = 0) -> Benchmark:
         assert config.path is not None  # guaranteed by _check_source and the config validator
         location = config.path
         records = _read_file(Path(config.path), fmt)
+        if fmt == "briefs" and config.format is None and len(records) == 1:
+            _check_briefs_guess(Path(config.path))
 
     examples = records_to_examples(records, fields, location)
     if not examples:

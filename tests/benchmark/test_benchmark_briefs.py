@@ -69,3 +69,18 @@ def test_a_unicode_line_separator_inside_a_brief_is_text_not_a_line_end() -> Non
     text = "One\u2028Read More\u2028two.\nRead More\r\nSecond brief.\r\n"
     records = [record for _, record in parse_briefs(text, "b.txt", "b")]
     assert [r["source"] for r in records] == ["One\u2028Read More\u2028two.", "Second brief."]
+
+
+def test_a_txt_file_with_no_brief_marker_is_not_read_as_one_brief(tmp_path: Path) -> None:
+    # A TSV saved as .txt would become one example holding the whole table.
+    path = tmp_path / "data.txt"
+    path.write_text("id\tsource\n1\tApples are red.\n2\tCats purr.\n", encoding="utf-8")
+    with pytest.raises(BenchmarkError, match=r"data.txt: read as `briefs`.*no `Read More`"):
+        load_benchmark(BenchmarkConfig(path=str(path)))
+    # said explicitly, or with a marker, it is one brief
+    explicit = load_benchmark(BenchmarkConfig(path=str(path), format="briefs"))
+    assert len(explicit.examples) == 1
+    path.write_text("One brief only.… Continue reading\n", encoding="utf-8")
+    assert [e.source for e in load_benchmark(BenchmarkConfig(path=str(path))).examples] == [
+        "One brief only."
+    ]
