@@ -7,6 +7,7 @@ is read with ``load_from_disk``; any other directory or a hub id goes through
 
 from __future__ import annotations
 
+import csv
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -122,6 +123,32 @@ def _pick_split(loaded: Any, split: str | None, target: str) -> tuple[Any, str |
     )
 
 
+#: Files a dataset folder may hold beside its data (a dataset card, a loading script).
+_NOT_DATA = frozenset({".md", ".txt", ".yaml", ".yml", ".py", ".lock"})
+
+
+def _csv_as_text(folder: Path, datasets: Any) -> dict[str, Any]:
+    """``load_dataset`` arguments that read a folder of CSV files as text, as the
+    ``csv`` format reads a file: every cell a string (``"01"`` stays ``"01"``) and
+    no cell taken for a missing value (``"NA"``, ``""`` stay text). pandas would
+    otherwise guess types and nulls. Nothing for a folder of other files."""
+    files = sorted(
+        path
+        for path in folder.rglob("*")
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+        and path.suffix.lower() not in _NOT_DATA
+    )
+    if not files or any(path.suffix.lower() != ".csv" for path in files):
+        return {}
+    with files[0].open(encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle), [])
+    if not header:
+        return {}
+    features = datasets.Features({column: datasets.Value("string") for column in header})
+    return {"features": features, "keep_default_na": False, "na_filter": False}
+
+
 def read_hf(
     target: str,
     *,
@@ -165,8 +192,11 @@ def read_hf(
                 f"(relative to the current directory, {Path.cwd()})",
                 hint="give an existing directory, or a hub dataset id such as 'owner/name'",
             )
+        text_only = _csv_as_text(local, datasets)
         loaded = _guarded(
-            lambda: datasets.load_dataset(str(local), name, split=split, revision=revision),
+            lambda: datasets.load_dataset(
+                str(local), name, split=split, revision=revision, **text_only
+            ),
             target,
             local=True,
             offline=offline,

@@ -100,3 +100,21 @@ def test_missing_datasets_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         load_benchmark(BenchmarkConfig(hf=str(tmp_path)))
     assert "pip install 'harness[hf]'" in str(info.value)
     assert "the hf benchmark format" in str(info.value)
+
+
+def test_a_folder_of_csv_files_is_read_as_text_like_the_csv_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pandas would read "01" as 1 and "NA" or "" as a missing value
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "hf-cache"))
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "train.csv").write_text(
+        "id,source,reference\n01,Apples are red.,Apples red\n02,Cats purr.,\n03,Dogs bark.,NA\n",
+        encoding="utf-8",
+    )
+    (folder / "README.md").write_text("# a dataset card\n", encoding="utf-8")
+    config = BenchmarkConfig(path=str(folder), format="hf", fields=FieldMap(reference="reference"))
+    examples = load_benchmark(config).examples
+    assert [e.id for e in examples] == ["01", "02", "03"]
+    assert [e.references for e in examples] == [("Apples red",), (), ("NA",)]
