@@ -77,22 +77,28 @@ def comparison_to_rich(comparison: RunComparison) -> Group:
             show_edge=False,
             collapse_padding=True,
         )
-        table.add_column("value", style="bold", no_wrap=True)
-        for label in ("n", "A", "B", "B − A", "p_holm", "W/T/L"):
-            table.add_column(label, justify="right", no_wrap=label in ("B − A", "W/T/L"))
-        table.add_column("", no_wrap=True)
-        for item in system.values:
-            result = item.result
-            table.add_row(
+        rows = [
+            (
                 item.value + direction_arrow(item.higher_is_better),
-                str(result.n),
-                format_number(result.baseline_mean),
-                format_number(result.mean),
+                str(item.result.n),
+                format_number(item.result.baseline_mean),
+                format_number(item.result.mean),
                 _change(item),
-                "—" if result.p_holm is None else f"{result.p_holm:.2g}",
-                f"{result.wins}/{result.ties}/{result.losses}",
+                "—" if item.result.p_holm is None else f"{item.result.p_holm:.2g}",
+                f"{item.result.wins}/{item.result.ties}/{item.result.losses}",
                 _marker(item),
             )
+            for item in system.values
+        ]
+        table.add_column("value", style="bold", overflow="fold", min_width=10)
+        for position, label in enumerate(("n", "A", "B", "B − A", "p_holm", "W/T/L"), start=1):
+            # a number is never cut ("23.7…" for 23.757): on a narrow terminal or a
+            # pipe (80 columns) the value names wrap instead
+            widest = max([len(label), *(len(str(row[position])) for row in rows)])
+            table.add_column(label, justify="right", no_wrap=True, min_width=widest)
+        table.add_column("", no_wrap=True)
+        for row in rows:
+            table.add_row(*row)
         parts.append(table)
     return Group(*parts)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -61,3 +63,16 @@ def test_compare_command_usage_errors_exit_2(
     result = CliRunner().invoke(app, ["compare", str(runs[0]), str(other)])
     assert result.exit_code == 2
     assert "share no example id" in result.output
+
+
+def test_compare_never_cuts_a_number_on_a_narrow_terminal(
+    runs: tuple[Path, Path], harness_cli: Callable[..., Any]
+) -> None:
+    # "23.7…" for 23.757, or a column dropped, would misreport A and B: the names wrap
+    env = {**os.environ, "COLUMNS": "64"}
+    done = harness_cli("compare", str(runs[0]), str(runs[1]), env=env)
+    assert done.returncode == 0, done.stderr
+    header = next(line for line in done.stdout.splitlines() if line.startswith("value "))
+    assert header.split() == ["value", "n", "A", "B", "B", "−", "A", "p_holm", "W/T/L"]
+    rows = [line for line in done.stdout.splitlines() if "±" in line]
+    assert rows and not any("…" in line for line in rows)
