@@ -132,3 +132,13 @@ def test_a_run_whose_cache_fails_finishes_complete_and_warns(
     text = console.export_text()
     assert "warning: cache" in text and "database is locked" in text
     assert "this run's results are complete" in text
+
+
+def test_a_cache_folder_that_is_a_file_is_one_error_with_the_fix(tmp_path: Path) -> None:
+    from harness.errors import StoreError
+
+    folder = tmp_path / "cache"
+    folder.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(StoreError, match=r"is a file, not a folder") as caught:
+        Cache(folder / "cache.sqlite")
+    assert "cache: off" in (caught.value.hint or "")

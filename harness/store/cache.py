@@ -120,9 +120,11 @@ class Cache:
                 "CREATE TABLE IF NOT EXISTS files (key TEXT PRIMARY KEY, data BLOB NOT NULL)"
             )
             self._db.commit()
-        except sqlite3.Error as error:
+        except (sqlite3.Error, OSError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
             raise StoreError(
-                f"cannot open the cache {path}: {error}",
+                f"cannot open the cache {path}: {reason}"
+                + (f" ({path.parent} is a file, not a folder)" if path.parent.is_file() else ""),
                 hint="set `cache:` in the config or HARNESS_CACHE_DIR to a writable folder, "
                 "or `cache: off`",
             ) from None
