@@ -19,9 +19,11 @@ stdout line that is not an answer, or no answer at all).
 An argument that names a file or folder which does not exist in the
 program's working directory but does in the config's folder is passed as
 that path (``["python", "summarize.py"]`` next to the config works from
-anywhere). The fingerprint (the cache key) holds a SHA-256 of the program
-and of every argument that is a file, so that editing a script is a cache
-miss; for other code it runs, change ``params.version``.
+anywhere); so is the ``FILE`` of an option ``--opt=FILE`` (or ``-o=FILE``).
+The fingerprint (the cache key) holds a SHA-256 of the program, of every
+argument that is a file and of every such ``FILE``, so that editing a
+script or a prompt file is a cache miss; for other code it runs, change
+``params.version``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -58,6 +61,8 @@ _EXPECTED = (
 )
 _STDERR_LINES = 5
 _SHOWN_CHARS = 200
+#: ``--opt=VALUE`` or ``-o=VALUE``: the VALUE may name a file.
+_OPTION = re.compile(r"(--?[^=\s-][^=\s]*)=(.+)", re.DOTALL)
 
 
 class CommandParams(BaseModel):
@@ -289,23 +294,47 @@ def _resolve_arguments(arguments: list[str], cwd: Path | None, base: Path) -> li
     A path the program would find in its own working directory (``cwd``, or
     the harness's) is left as written; one found in the config's folder
     instead is passed as that folder's path, as the README promises for
-    relative paths. Anything else is passed unchanged.
+    relative paths. The same goes for the ``FILE`` of ``--opt=FILE``.
+    Anything else is passed unchanged.
     """
     workdir = cwd or Path.cwd()
     resolved: list[str] = []
     for argument in arguments:
-        path = Path(argument)
-        if argument and not path.is_absolute() and not _names_path(workdir / path):
-            beside = base / path
-            if _names_path(beside):
-                argument = str(beside.resolve())
+        option, value = _option_value(argument)
+        if value and not (_names_path(workdir / argument) or _names_path(base / argument)):
+            # "--prompt=prompt.txt": the path is what follows "=".
+            argument = f"{option}={_resolve_path(value, workdir, base)}"
+        else:
+            argument = _resolve_path(argument, workdir, base)
         resolved.append(argument)
     return resolved
+
+
+def _resolve_path(argument: str, workdir: Path, base: Path) -> str:
+    """``argument`` made absolute if, relative, it exists in ``base`` but not ``workdir``."""
+    path = Path(argument)
+    if argument and not path.is_absolute() and not _names_path(workdir / path):
+        beside = base / path
+        if _names_path(beside):
+            return str(beside.resolve())
+    return argument
+
+
+def _option_value(argument: str) -> tuple[str, str]:
+    """``("--opt", "VALUE")`` for an argument ``--opt=VALUE`` or ``-o=VALUE``, else ``("", "")``.
+
+    >>> _option_value("--prompt=prompt.txt"), _option_value("prompt.txt")
+    (('--prompt', 'prompt.txt'), ('', ''))
+    """
+    match = _OPTION.fullmatch(argument)
+    return (match[1], match[2]) if match else ("", "")
 
 
 def _code_hashes(argv: list[str], cwd: Path | None) -> dict[str, str]:
     """SHA-256 of the program and of every argument that names a file.
 
+    An option ``--opt=FILE`` (or ``-o=FILE``) whose ``FILE`` exists counts as
+    naming ``FILE`` (a prompt file, say), keyed by its ``argv[i]`` too.
     A file that cannot be read (a program installed execute-only) is keyed by
     its size and modification time instead, which an edit changes too.
     """
@@ -314,6 +343,10 @@ def _code_hashes(argv: list[str], cwd: Path | None) -> dict[str, str]:
         # The program was found from the harness's CWD; its arguments are read from ``cwd``.
         workdir = Path.cwd() if index == 0 or cwd is None else cwd
         path = workdir / argument  # an absolute argument replaces workdir
+        if index > 0 and argument and not _names_path(path, file=True):
+            value = _option_value(argument)[1]  # "--prompt=prompt.txt": the file after "="
+            path = workdir / value
+            argument = value
         if not argument or not _names_path(path, file=True):
             continue
         path = path.resolve()

@@ -272,3 +272,47 @@ def test_version_is_part_of_the_fingerprint(given: object, stored: str) -> None:
     versioned = command("echo", version=given).fingerprint
     assert versioned.params["version"] == stored
     assert versioned.digest() != plain.digest()
+
+
+PROMPT_SCRIPT = (
+    "import json, sys\n"
+    "option = next(arg for arg in sys.argv[1:] if '=' in arg)\n"
+    "prefix = open(option.partition('=')[2], encoding='utf-8').read().strip()\n"
+    "for line in sys.stdin:\n"
+    "    record = json.loads(line)\n"
+    "    print(json.dumps({'id': record['id'], 'summary': prefix + ' ' + record['id']}))\n"
+)
+
+
+@pytest.mark.parametrize("option", ["--prompt", "-p"])
+def test_a_file_after_an_option_and_equals_is_hashed(tmp_path: Path, option: str) -> None:
+    # "--prompt=prompt.txt": editing the prompt file must be a cache miss.
+    (tmp_path / "summarize.py").write_text(PROMPT_SCRIPT, encoding="utf-8")
+    prompt = tmp_path / "prompt.txt"
+    prompt.write_text("first", encoding="utf-8")
+    system = _script_system([sys.executable, "summarize.py", "--fast", f"{option}=prompt.txt"])
+    context = BuildContext(config_dir=tmp_path)
+    summarizer = build_backend(system, context, "systems[0]")
+    # Relative to the config's folder, like a positional argument: passed as that path.
+    assert summarizer.summarize(EXAMPLES[:1]) == [Generation(summary="first a")]
+    first = summarizer.fingerprint
+    assert set(first.params["code_sha256"]) == {"argv[0]", "argv[1]", "argv[3]"}
+    assert first == build_backend(system, context, "systems[0]").fingerprint
+    prompt.write_text("other", encoding="utf-8")
+    edited = build_backend(system, context, "systems[0]")
+    assert edited.fingerprint.digest() != first.digest()
+    assert (
+        edited.fingerprint.params["code_sha256"]["argv[1]"]
+        == first.params["code_sha256"]["argv[1]"]
+    )
+    assert edited.summarize(EXAMPLES[:1]) == [Generation(summary="other a")]
+
+
+def test_an_option_whose_value_is_no_file_is_not_hashed(tmp_path: Path) -> None:
+    summarizer = build_backend(
+        _script_system([sys.executable, str(SCRIPT), "echo", "--mode=fast", "-x=", "--=a"]),
+        BuildContext(config_dir=tmp_path),
+        "systems[0]",
+    )
+    assert set(summarizer.fingerprint.params["code_sha256"]) == {"argv[0]", "argv[1]"}
+    assert summarizer.summarize(EXAMPLES[:1]) == [Generation(summary="Rain flooded Leeds.")]
