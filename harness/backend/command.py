@@ -14,7 +14,9 @@ The program answers with one JSON object per line on stdout, in any order::
 Anything the program writes to stderr is shown only when it exits with a
 non-zero status. Every example of the batch gets exactly one `Generation`:
 an answer, or a failure saying what went wrong (timeout, exit status, a
-stdout line that is not an answer, or no answer at all).
+stdout line that is not an answer, or no answer at all). Stdout must be
+UTF-8: an answer line that is not fails its example, naming the byte offset,
+and is never passed on with replacement characters (nor cached).
 
 An argument that names a file or folder which does not exist in the
 program's working directory but does in the config's folder is passed as
@@ -111,19 +113,60 @@ def _not_an_answer(number: int, why: str, line: str) -> str:
 class _Reply:
     """What the program said on stdout, matched to the batch's ids."""
 
-    def __init__(self, stdout: str, ids: Sequence[str]) -> None:
+    def __init__(self, stdout: bytes, ids: Sequence[str]) -> None:
         self.answers: dict[str, Generation] = {}
         self.problem: str | None = None
         wanted = set(ids)
         seen_at: dict[str, int] = {}
-        # split("\n") rather than splitlines(): JSON strings may hold U+2028 raw.
-        for number, raw in enumerate(stdout.split("\n"), start=1):
-            line = raw.rstrip("\r")
+        offset = 0
+        # Split on b"\n" rather than splitlines(): JSON strings may hold U+2028 raw.
+        for number, raw in enumerate(stdout.split(b"\n"), start=1):
+            start, offset = offset, offset + len(raw) + 1
+            try:
+                line = raw.decode("utf-8").rstrip("\r")
+            except UnicodeDecodeError as error:
+                self._not_utf8(raw, error, start, number, wanted, seen_at)
+                continue
             if not line.strip():
                 continue
             why = self._read_line(line, number, wanted, seen_at)
             if why is not None and self.problem is None:
                 self.problem = _not_an_answer(number, why, line)
+
+    def _not_utf8(
+        self,
+        raw: bytes,
+        error: UnicodeDecodeError,
+        start: int,
+        number: int,
+        wanted: set[str],
+        seen_at: dict[str, int],
+    ) -> None:
+        """Fail the example that a line which is not UTF-8 answers, rather than pass it on
+        mangled; a line that names no example of the batch is a problem like any non-answer.
+
+        Args:
+            raw: The line's bytes.
+            error: Why they do not decode.
+            start: The line's offset in stdout.
+            number: The line's number.
+            wanted: The batch's ids.
+            seen_at: The stdout line that answered each id so far.
+        """
+        line = raw.decode("utf-8", errors="replace").rstrip("\r")
+        why = (
+            f"not UTF-8 (byte 0x{raw[error.start]:02x} at stdout byte offset {start + error.start})"
+        )
+        record: Any = None
+        with contextlib.suppress(json.JSONDecodeError):
+            record = json.loads(line)
+        answer_id = _answer_id(record.get("id")) if isinstance(record, dict) else None
+        if answer_id is None or answer_id not in wanted:
+            if self.problem is None:
+                self.problem = _not_an_answer(number, why, line)
+            return
+        self.answers[answer_id] = Generation.failed(_not_an_answer(number, why, line))
+        seen_at.setdefault(answer_id, number)
 
     def _read_line(
         self, line: str, number: int, wanted: set[str], seen_at: dict[str, int]
@@ -162,8 +205,26 @@ class _Reply:
         return None
 
 
-def _run(argv: list[str], stdin: str, timeout_s: float, cwd: Path | None) -> tuple[int, str, str]:
-    """Run ``argv`` with ``stdin``; return (exit status, stdout, stderr).
+def _json_line(example: Example) -> bytes:
+    """The example as one UTF-8 JSON line for the program's stdin.
+
+    A text that UTF-8 cannot encode (a lone surrogate) is sent \\u-escaped,
+    which a JSON reader reads back as the same string.
+    """
+    record = {"id": example.id, "source": example.source}
+    try:
+        return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        return (json.dumps(record) + "\n").encode("ascii")
+
+
+def _run(
+    argv: list[str], stdin: bytes, timeout_s: float, cwd: Path | None
+) -> tuple[int, bytes, str]:
+    """Run ``argv`` with ``stdin``; return (exit status, stdout's bytes, stderr).
+
+    Stdout is returned undecoded, for `_Reply` to check that it is UTF-8;
+    stderr, only ever shown in messages, is decoded with replacement characters.
 
     Like `subprocess.run`, but the program gets its own process group and, on
     timeout or interruption, the whole group is killed: a wrapper script's
@@ -181,9 +242,6 @@ def _run(argv: list[str], stdin: str, timeout_s: float, cwd: Path | None) -> tup
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
         cwd=cwd,
         env=env,
         start_new_session=posix,
@@ -194,10 +252,10 @@ def _run(argv: list[str], stdin: str, timeout_s: float, cwd: Path | None) -> tup
             _kill(process, posix)
             process.communicate()
             raise
-        return process.returncode, stdout, stderr
+        return process.returncode, stdout, stderr.decode("utf-8", errors="replace")
 
 
-def _kill(process: subprocess.Popen[str], posix: bool) -> None:
+def _kill(process: subprocess.Popen[bytes], posix: bool) -> None:
     if posix:
         # The group id is the program's pid (start_new_session); it may be gone already.
         with contextlib.suppress(ProcessLookupError):
@@ -248,10 +306,7 @@ class CommandSummarizer:
         """Run the program once over the batch; one `Generation` per example."""
         if not examples:
             return []
-        stdin = "".join(
-            json.dumps({"id": example.id, "source": example.source}, ensure_ascii=False) + "\n"
-            for example in examples
-        )
+        stdin = b"".join(_json_line(example) for example in examples)
         shown_argv = shlex.join(self._params.argv)
         try:
             status, stdout, stderr = _run(self._argv, stdin, self._params.timeout_s, self._cwd)
