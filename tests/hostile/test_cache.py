@@ -1,16 +1,19 @@
 """Edited user code is run again, never served from the cache (issue 11, case 6).
 
 Each test runs a config twice through ``python -m harness``, editing the
-user's code in between, and reads the summaries that the second run wrote.
+user's code (or model) in between, and reads the summaries that the second run wrote.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 HarnessCLI = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -138,3 +141,24 @@ def test_the_version_param_forces_a_fresh_run(tmp_path: Path, harness_cli: Harne
         2,
     )
     assert _run(harness_cli, config, "systems.0.params.version=2")[1] == 0
+
+
+@pytest.mark.requires("torch", "transformers", extra="models")
+def test_a_model_saved_again_into_its_folder_is_run_again(
+    tmp_path: Path, harness_cli: HarnessCLI, tiny: dict[str, Path]
+) -> None:
+    # The hf backend's fingerprint holds a digest of the model folder's files, not only its path.
+    from tests.backend.test_hf_backend import resave_with_other_weights
+
+    folder = tmp_path / "model"
+    shutil.copytree(tiny["bart"], folder)
+    config = _config(
+        tmp_path,
+        f"{{name: mine, backend: hf, params: {{model: {folder}, max_new_tokens: 4}}}}",
+    )
+    first, misses = _run(harness_cli, config)
+    assert misses == 2
+    # Unchanged, the folder is served from the cache.
+    assert _run(harness_cli, config) == (first, 0)
+    resave_with_other_weights(folder)
+    assert _run(harness_cli, config)[1] == 2
