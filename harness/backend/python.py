@@ -15,14 +15,17 @@ alone, so that only the sources that make it raise fail.
 
 The fingerprint (the cache key) holds a SHA-256 of the module's file and of
 the file that defines the function, so that editing them is a cache miss.
-Code those files import is not hashed: change ``params.version`` after
-editing it.
+The module's file (in both forms) runs from the very bytes hashed, never
+from a ``__pycache__`` .pyc, which Python trusts while the source keeps its
+size and mtime (``cp -p``, ``rsync -a``, a tar extraction). Code those files
+import is not hashed: change ``params.version`` after editing it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.machinery
 import importlib.util
 import inspect
 import os
@@ -106,9 +109,11 @@ def _import_file(spec_text: str, target: str, config_dir: Path) -> ModuleType:
     # A name unique to the file and its content: two files with the same stem
     # must not collide, and an edited file is imported afresh.
     digest = hashlib.sha256(str(path).encode("utf-8")).hexdigest()[:12]
-    name = f"_harness_user_{path.stem}_{digest}_{hashlib.sha256(source).hexdigest()[:12]}"
+    content = hashlib.sha256(source).hexdigest()
+    name = f"_harness_user_{path.stem}_{digest}_{content[:12]}"
     if name in sys.modules:
         return sys.modules[name]
+    _module_hashes[name] = content
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise ConfigError(f"python backend {spec_text!r}: cannot import {str(path)!r} as Python")
@@ -129,30 +134,88 @@ def _import_file(spec_text: str, target: str, config_dir: Path) -> ModuleType:
     return module
 
 
-# module name -> SHA-256 of its file when this process last built a backend from it
+# module name -> SHA-256 of the bytes this process last ran as that module
 _module_hashes: dict[str, str] = {}
 
 
+def _run_source(module: ModuleType, path: Path) -> str:
+    """Run the bytes of ``path`` in ``module``'s namespace; return their SHA-256.
+
+    The bytes read are compiled, never a ``__pycache__`` file: Python trusts
+    a .pyc whose source has the same size and mtime second, which a quick
+    edit, ``cp -p``, ``rsync -a`` or a tar extraction leave unchanged; the old
+    code would run under the new file's hash.
+    """
+    source = path.read_bytes()
+    exec(compile(source, str(path), "exec", dont_inherit=True), module.__dict__)
+    digest = hashlib.sha256(source).hexdigest()
+    _module_hashes[module.__name__] = digest
+    return digest
+
+
+def _source_path(module: ModuleType) -> Path | None:
+    """The ``.py`` file ``module`` runs from, if it is a plain source module."""
+    file = getattr(module, "__file__", None)
+    loader = getattr(getattr(module, "__spec__", None), "loader", None)
+    if (
+        isinstance(file, str)
+        and file.endswith(".py")
+        and isinstance(loader, importlib.machinery.SourceFileLoader)
+        and Path(file).is_file()
+    ):
+        return Path(file)
+    return None
+
+
+def _load_from_source(target: str) -> ModuleType:
+    """Import ``target`` as `importlib.import_module` would, but run its source's bytes.
+
+    Modules that are not plain ``.py`` files (compiled extensions, zipped or
+    namespace packages) are imported the usual way.
+
+    Raises:
+        ModuleNotFoundError: ``target`` (or a package above it) does not exist.
+    """
+    spec = importlib.util.find_spec(target)  # imports the packages above it
+    if spec is None:
+        raise ModuleNotFoundError(f"No module named {target!r}", name=target)
+    if not isinstance(spec.loader, importlib.machinery.SourceFileLoader) or not spec.origin:
+        return importlib.import_module(target)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[target] = module
+    try:
+        _run_source(module, Path(spec.origin))
+    except BaseException:
+        sys.modules.pop(target, None)
+        _module_hashes.pop(target, None)
+        raise
+    parent, _, child = target.rpartition(".")
+    if parent:
+        setattr(sys.modules[parent], child, module)
+    return module
+
+
 def _current(module: ModuleType) -> ModuleType:
-    """``module``, reloaded if its file changed since a backend of this process used it.
+    """``module``, run again from its source if what ran is not its file's bytes now.
 
     A long-lived process (a notebook) keeps the first import in
-    ``sys.modules``; without the reload, it would run the old code under the
-    new file's hash and cache the old code's summaries as the new one's.
+    ``sys.modules``; without this, it would run the old code under the new
+    file's hash and cache the old code's summaries as the new one's. A module
+    imported before by other code than this backend's is run again once (like
+    ``importlib.reload``): which bytes it ran is not known.
     """
-    file = getattr(module, "__file__", None)
-    if not isinstance(file, str) or not Path(file).is_file():
+    path = _source_path(module)
+    if path is None:
         return module
-    digest = file_sha256(file)
-    if _module_hashes.setdefault(module.__name__, digest) != digest:
-        module = importlib.reload(module)
-        _module_hashes[module.__name__] = digest
+    if _module_hashes.get(module.__name__) != file_sha256(path):
+        _run_source(module, path)
     return module
 
 
 def _import_module(spec_text: str, target: str, config_dir: Path) -> ModuleType:
     try:
-        return _current(importlib.import_module(target))
+        module = sys.modules.get(target)
+        return _current(module) if module is not None else _load_from_source(target)
     except ModuleNotFoundError as error:
         missing = error.name or ""
         if target == missing or target.startswith(missing + "."):
@@ -197,12 +260,14 @@ def _code_hashes(module: ModuleType, function: Any) -> dict[str, str]:
     if function_file is not None:
         files["function"] = Path(function_file)
     seen: set[Path] = set()
+    # The module's own file: the digest of the bytes that ran, not of a second read.
+    ran = _module_hashes.get(module.__name__)
     for role, file in files.items():
         # Only real files: a namespace package has none, a zipped module no plain one.
         if not file.is_file() or file.resolve() in seen:
             continue
         seen.add(file.resolve())
-        hashes[role] = file_sha256(file)
+        hashes[role] = ran if role == "module" and ran is not None else file_sha256(file)
     return hashes
 
 

@@ -7,6 +7,8 @@ user's code (or model) in between, and reads the summaries that the second run w
 from __future__ import annotations
 
 import json
+import os
+import py_compile
 import shutil
 import subprocess
 import sys
@@ -91,6 +93,25 @@ def test_an_edited_module_is_run_again(tmp_path: Path, harness_cli: HarnessCLI) 
         ["second: Rain flooded Leeds", "second: Prices rose 4%"],
         2,
     )
+
+
+def test_a_module_edited_with_its_size_and_mtime_kept_is_run_again(
+    tmp_path: Path, harness_cli: HarnessCLI
+) -> None:
+    # cp -p, rsync -a, a tar extraction: Python's .pyc check would run the old code.
+    module = tmp_path / "kept_mtime_module.py"
+    module.write_text(_summarizer("one: "), encoding="utf-8")
+    py_compile.compile(str(module), doraise=True)  # as any earlier import leaves it
+    config = _config(
+        tmp_path,
+        "{name: mine, backend: python, params: {callable: 'kept_mtime_module:summarize'}}",
+    )
+    assert _run(harness_cli, config) == (["one: Rain flooded Leeds", "one: Prices rose 4%"], 2)
+
+    stat = module.stat()
+    module.write_text(_summarizer("two: "), encoding="utf-8")
+    os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert _run(harness_cli, config) == (["two: Rain flooded Leeds", "two: Prices rose 4%"], 2)
 
 
 def _script(prefix: str) -> str:
