@@ -17,8 +17,12 @@ The fingerprint (the cache key) holds a SHA-256 of the module's file and of
 the file that defines the function, so that editing them is a cache miss.
 The module's file (in both forms) runs from the very bytes hashed, never
 from a ``__pycache__`` .pyc, which Python trusts while the source keeps its
-size and mtime (``cp -p``, ``rsync -a``, a tar extraction). Code those files
-import is not hashed: change ``params.version`` after editing it.
+size and mtime (``cp -p``, ``rsync -a``, a tar extraction). The function's
+file, when another one, is imported by the module as usual; if that import
+may have run other code than the file holds now (a stale .pyc, an edit since
+an earlier import in this process), it is run again from its source, and the
+module after it. Code those files import is not hashed: change
+``params.version`` after editing it.
 """
 
 from __future__ import annotations
@@ -28,8 +32,10 @@ import importlib
 import importlib.machinery
 import importlib.util
 import inspect
+import marshal
 import os
 import sys
+import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -96,6 +102,25 @@ def _put_on_sys_path(folder: Path) -> None:
         sys.path.insert(0, entry)
 
 
+# module -> SHA-256 of the bytes this process last ran as it (by the module object, not
+# its name: a module dropped from sys.modules and imported again is another one)
+_ran: weakref.WeakKeyDictionary[ModuleType, str] = weakref.WeakKeyDictionary()
+# modules first imported by a module this backend ran (from their file or a .pyc, then)
+_fresh: weakref.WeakSet[ModuleType] = weakref.WeakSet()
+
+
+def _exec_noting_imports(module: ModuleType, source: bytes, path: Path) -> None:
+    """Run ``source`` (the bytes of ``path``) in ``module``; note the modules it imported first."""
+    before = set(sys.modules)
+    try:
+        exec(compile(source, str(path), "exec", dont_inherit=True), module.__dict__)
+    finally:
+        for name in set(sys.modules) - before:
+            imported = sys.modules.get(name)
+            if isinstance(imported, ModuleType):
+                _fresh.add(imported)
+
+
 def _import_file(spec_text: str, target: str, config_dir: Path) -> ModuleType:
     path = resolve_path(target, config_dir)
     if not path.is_file():
@@ -113,7 +138,6 @@ def _import_file(spec_text: str, target: str, config_dir: Path) -> ModuleType:
     name = f"_harness_user_{path.stem}_{digest}_{content[:12]}"
     if name in sys.modules:
         return sys.modules[name]
-    _module_hashes[name] = content
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise ConfigError(f"python backend {spec_text!r}: cannot import {str(path)!r} as Python")
@@ -123,7 +147,8 @@ def _import_file(spec_text: str, target: str, config_dir: Path) -> ModuleType:
         # The bytes read above are compiled, never a __pycache__ file: Python
         # trusts a .pyc whose source has the same size and mtime second, so
         # a quick edit could run stale code under the new code's hash.
-        exec(compile(source, str(path), "exec", dont_inherit=True), module.__dict__)
+        _exec_noting_imports(module, source, path)
+        _ran[module] = content
     except Exception as error:
         del sys.modules[name]
         raise ConfigError(
@@ -132,10 +157,6 @@ def _import_file(spec_text: str, target: str, config_dir: Path) -> ModuleType:
             hint="run the file with python to see the full traceback",
         ) from None
     return module
-
-
-# module name -> SHA-256 of the bytes this process last ran as that module
-_module_hashes: dict[str, str] = {}
 
 
 def _run_source(module: ModuleType, path: Path) -> str:
@@ -147,9 +168,9 @@ def _run_source(module: ModuleType, path: Path) -> str:
     code would run under the new file's hash.
     """
     source = path.read_bytes()
-    exec(compile(source, str(path), "exec", dont_inherit=True), module.__dict__)
+    _exec_noting_imports(module, source, path)
     digest = hashlib.sha256(source).hexdigest()
-    _module_hashes[module.__name__] = digest
+    _ran[module] = digest
     return digest
 
 
@@ -187,7 +208,6 @@ def _load_from_source(target: str) -> ModuleType:
         _run_source(module, Path(spec.origin))
     except BaseException:
         sys.modules.pop(target, None)
-        _module_hashes.pop(target, None)
         raise
     parent, _, child = target.rpartition(".")
     if parent:
@@ -207,9 +227,67 @@ def _current(module: ModuleType) -> ModuleType:
     path = _source_path(module)
     if path is None:
         return module
-    if _module_hashes.get(module.__name__) != file_sha256(path):
+    if _ran.get(module) != file_sha256(path):
         _run_source(module, path)
     return module
+
+
+def _ran_a_stale_pyc(path: Path) -> bool:
+    """Whether importing ``path`` would have run a ``__pycache__`` .pyc of other code.
+
+    Python runs a timestamp .pyc whose recorded size and mtime second match
+    the source's (an unchecked hash .pyc always): such a one is compared,
+    code object for code object, with the source's bytes compiled now.
+    """
+    try:
+        data = Path(importlib.util.cache_from_source(str(path))).read_bytes()
+        source = path.read_bytes()
+        stat = path.stat()
+    except (OSError, NotImplementedError, ValueError):
+        return False  # no .pyc: the source itself was compiled
+    if len(data) < 16 or data[:4] != importlib.util.MAGIC_NUMBER:
+        return False  # another Python's: ignored on import
+    flags = int.from_bytes(data[4:8], "little")
+    if flags == 0:
+        recorded = (int.from_bytes(data[8:12], "little"), int.from_bytes(data[12:16], "little"))
+        if recorded != (int(stat.st_mtime) & 0xFFFFFFFF, stat.st_size & 0xFFFFFFFF):
+            return False  # out of date by Python's own check: recompiled on import
+    elif flags & 0b10:
+        return False  # a checked hash .pyc: Python compares the source's hash itself
+    try:
+        cached = marshal.loads(data[16:])
+        fresh = compile(source, str(path), "exec", dont_inherit=True)
+    except (EOFError, ValueError, TypeError, SyntaxError):
+        return True
+    return bool(cached != fresh)
+
+
+def _refresh_defining_module(module: ModuleType, function: Any) -> bool:
+    """Run the module that defines ``function`` (if not ``module``) again from its source
+    unless it is known to have run its file's bytes as they are now; then ``module`` too,
+    which holds the old function. Return whether anything was run again.
+
+    Known means: this backend ran it, or ``module`` imported it first and not
+    from a stale .pyc (`_ran_a_stale_pyc`). A module imported before by other
+    code (a notebook's cell) may hold older code: it is run again once.
+    """
+    defining = sys.modules.get(getattr(inspect.unwrap(function), "__module__", None) or "")
+    if defining is None or defining is module:
+        return False
+    path = _source_path(defining)
+    module_path = _source_path(module)
+    if path is None or module_path is None or path.resolve() == module_path.resolve():
+        return False
+    ran = _ran.get(defining)
+    now = file_sha256(path)
+    if ran is None and defining in _fresh and not _ran_a_stale_pyc(path):
+        _ran[defining] = now
+        return False
+    if ran == now:
+        return False
+    _run_source(defining, path)
+    _run_source(module, module_path)
+    return True
 
 
 def _import_module(spec_text: str, target: str, config_dir: Path) -> ModuleType:
@@ -261,7 +339,7 @@ def _code_hashes(module: ModuleType, function: Any) -> dict[str, str]:
         files["function"] = Path(function_file)
     seen: set[Path] = set()
     # The module's own file: the digest of the bytes that ran, not of a second read.
-    ran = _module_hashes.get(module.__name__)
+    ran = _ran.get(module)
     for role, file in files.items():
         # Only real files: a namespace package has none, a zipped module no plain one.
         if not file.is_file() or file.resolve() in seen:
@@ -275,7 +353,7 @@ def _resolve(
     spec_text: str, path: str | None, config_dir: Path
 ) -> tuple[ModuleType, Callable[[list[str]], Any]]:
     """Import the module named by ``spec_text``; return it and the function."""
-    target, _, attribute = spec_text.rpartition(":")
+    target = spec_text.rpartition(":")[0]
     _put_on_sys_path(config_dir)
     if path is not None:
         folder = resolve_path(path, config_dir)
@@ -286,6 +364,23 @@ def _resolve(
         module = _import_file(spec_text, target, config_dir)
     else:
         module = _import_module(spec_text, target, config_dir)
+    function = _attribute(spec_text, module)
+    try:
+        refreshed = _refresh_defining_module(module, function)
+    except Exception as error:
+        raise ConfigError(
+            f"python backend {spec_text!r}: running the file that defines the function "
+            f"({_source_file(function)}) again raised {type(error).__name__}: {error}",
+            hint="run the file with python to see the full traceback",
+        ) from None
+    if refreshed:
+        function = _attribute(spec_text, module)
+    return module, function
+
+
+def _attribute(spec_text: str, module: ModuleType) -> Callable[[list[str]], Any]:
+    """The function that ``spec_text`` names in ``module``."""
+    target, _, attribute = spec_text.rpartition(":")
     found: Any = module
     for depth, part in enumerate(attribute.split(".")):
         if not hasattr(found, part):
@@ -304,7 +399,7 @@ def _resolve(
             hint="name a function that takes a list of sources and returns a list of summaries",
         )
     function: Callable[[list[str]], Any] = found
-    return module, function
+    return function
 
 
 def load_callable(spec_text: str, path: str | None, config_dir: Path) -> Callable[[list[str]], Any]:

@@ -283,3 +283,89 @@ def test_an_unchanged_module_is_run_once(tmp_path: Path) -> None:
     finally:
         sys.modules.pop("counted_xyz", None)
     assert runs.read_text(encoding="utf-8") == "x"
+
+
+ENTRY = "from {helper} import summarize\n"
+
+
+def test_a_function_from_another_file_never_runs_its_stale_pyc(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The function's own file is hashed too: it must run from those bytes as well.
+    _stale_pyc(tmp_path / "stale_helper_xyz.py", _prefixing("a"), _prefixing("b"))
+    (tmp_path / "stale_entry_xyz.py").write_text(
+        ENTRY.format(helper="stale_helper_xyz"), encoding="utf-8"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        for spec in ("stale_entry_xyz:summarize", "stale_entry_xyz.py:summarize"):
+            for name in ("stale_helper_xyz", "stale_entry_xyz"):
+                sys.modules.pop(name, None)
+            summarizer = python(spec, config_dir=tmp_path)
+            assert summarizer.summarize(EXAMPLES[:1]) == [
+                Generation(summary="b" + EXAMPLES[0].source)
+            ], spec
+    finally:
+        for name in ("stale_helper_xyz", "stale_entry_xyz"):
+            sys.modules.pop(name, None)
+
+
+def test_a_function_from_another_file_edited_in_process_runs_the_new_code(
+    tmp_path: Path,
+) -> None:
+    helper = tmp_path / "edited_helper_xyz.py"
+    helper.write_text(_prefixing("a"), encoding="utf-8")
+    (tmp_path / "edited_entry_xyz.py").write_text(
+        ENTRY.format(helper="edited_helper_xyz"), encoding="utf-8"
+    )
+    try:
+        first = python("edited_entry_xyz:summarize", config_dir=tmp_path)
+        assert first.summarize(EXAMPLES[:1]) == [Generation(summary="a" + EXAMPLES[0].source)]
+        stat = helper.stat()
+        helper.write_text(_prefixing("b"), encoding="utf-8")
+        os.utime(helper, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        edited = python("edited_entry_xyz:summarize", config_dir=tmp_path)
+        assert edited.summarize(EXAMPLES[:1]) == [Generation(summary="b" + EXAMPLES[0].source)]
+    finally:
+        for name in ("edited_helper_xyz", "edited_entry_xyz"):
+            sys.modules.pop(name, None)
+
+
+def test_a_helper_imported_before_by_other_code_is_run_again_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A notebook imported the helper, then it was edited: which bytes it ran is unknown.
+    helper = tmp_path / "notebook_helper_xyz.py"
+    helper.write_text(_prefixing("a"), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "notebook_entry_xyz.py").write_text(
+        ENTRY.format(helper="notebook_helper_xyz"), encoding="utf-8"
+    )
+    try:
+        importlib.import_module("notebook_helper_xyz")
+        helper.write_text(_prefixing("b"), encoding="utf-8")
+        summarizer = python("notebook_entry_xyz:summarize", config_dir=tmp_path)
+        assert summarizer.summarize(EXAMPLES[:1]) == [Generation(summary="b" + EXAMPLES[0].source)]
+    finally:
+        for name in ("notebook_helper_xyz", "notebook_entry_xyz"):
+            sys.modules.pop(name, None)
+
+
+def test_a_fresh_helper_and_its_entry_run_once(tmp_path: Path) -> None:
+    runs = tmp_path / "runs.txt"
+    count = f"with open({str(runs)!r}, 'a') as f:\n    f.write({{mark!r}})\n"
+    (tmp_path / "once_helper_xyz.py").write_text(
+        count.format(mark="h") + _prefixing("a"), encoding="utf-8"
+    )
+    (tmp_path / "once_entry_xyz.py").write_text(
+        count.format(mark="e") + ENTRY.format(helper="once_helper_xyz"), encoding="utf-8"
+    )
+    try:
+        first = python("once_entry_xyz:summarize", config_dir=tmp_path)
+        assert python("once_entry_xyz:summarize", config_dir=tmp_path).fingerprint == (
+            first.fingerprint
+        )
+    finally:
+        for name in ("once_helper_xyz", "once_entry_xyz"):
+            sys.modules.pop(name, None)
+    assert runs.read_text(encoding="utf-8") == "eh"
