@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.backend._hf_params import HFParams
+from harness.clients.model_files import model_files_sha256
 from harness.config import resolve_path
 from harness.errors import BackendError, ConfigError, MissingDependencyError
 
@@ -34,12 +35,19 @@ class ModelLocation:
         gguf_file: A GGUF file name inside ``target``, or ``None``.
         local: Whether ``target`` is a local folder.
         label: The model's name for fingerprints and messages.
+        files_sha256: For a local model, the digest of its files
+            (`harness.clients.model_files.model_files_sha256`: the folder's
+            files, or the GGUF file alone when it was named by its path);
+            ``None`` for a hub id. Part of the fingerprint, and of the key
+            of `load_model`'s memo, so a model saved again into the same
+            folder is neither served from the cache nor from memory.
     """
 
     target: str
     gguf_file: str | None
     local: bool
     label: str
+    files_sha256: str | None = None
 
 
 def _looks_local(model: str) -> bool:
@@ -75,6 +83,18 @@ def _gguf_names(folder: Path) -> str:
     return ", ".join(names) if names else "none"
 
 
+def _local(target: Path, gguf_file: str | None, label: str, hashed: Path) -> ModelLocation:
+    """A local model's location, with the digest of ``hashed`` (its folder, or its file)."""
+    try:
+        digest = model_files_sha256(hashed)
+    except OSError as error:
+        raise ConfigError(
+            f"hf: cannot read the model's files in {str(hashed)!r}: {error}",
+            hint="the fingerprint hashes a local model's files: make them readable",
+        ) from None
+    return ModelLocation(str(target), gguf_file, True, label, digest)
+
+
 def locate_model(params: HFParams, config_dir: Path) -> ModelLocation:
     """Find the model named by ``params`` and check that local files exist.
 
@@ -84,7 +104,9 @@ def locate_model(params: HFParams, config_dir: Path) -> ModelLocation:
             CWD, then it).
 
     Returns:
-        Where to load from. Hub ids are not checked here (that needs the network).
+        Where to load from, with the digest of a local model's files (a
+        folder's, or a GGUF file's alone when named by its path). Hub ids are
+        not checked here (that needs the network).
 
     Raises:
         ConfigError: A local folder, file or package does not exist, or a
@@ -96,7 +118,7 @@ def locate_model(params: HFParams, config_dir: Path) -> ModelLocation:
         path = Path(params.gguf_file).expanduser()
         if not path.is_file():
             raise ConfigError(f"hf: gguf_file {params.gguf_file!r} not found")
-        return ModelLocation(str(path.parent), path.name, True, params.gguf_file)
+        return _local(path.parent, path.name, params.gguf_file, path)
     if params.model.startswith(PACKAGE_PREFIX):
         folder, label = _package_folder(params.model)
     elif _looks_local(params.model) or resolve_path(params.model, config_dir).exists():
@@ -116,21 +138,21 @@ def locate_model(params: HFParams, config_dir: Path) -> ModelLocation:
                 f"hf: model {params.model!r} is a file; give the model's folder "
                 "(with gguf_file naming a GGUF file inside it) or a .gguf file"
             )
-        return ModelLocation(str(folder.parent), folder.name, True, label + revision)
+        return _local(folder.parent, folder.name, label + revision, folder)
     if params.gguf_file is not None:
         if not (folder / params.gguf_file).is_file():
             raise ConfigError(
                 f"hf: gguf_file {params.gguf_file!r} not found in {str(folder)!r}",
                 hint=f"GGUF files there: {_gguf_names(folder)}",
             )
-        return ModelLocation(str(folder), params.gguf_file, True, label + revision)
+        return _local(folder, params.gguf_file, label + revision, folder)
     if not (folder / "config.json").is_file():
         raise ConfigError(
             f"hf: {str(folder)!r} has no config.json, so it is not a saved transformers model",
             hint="save the model with save_pretrained(), or name a GGUF file with gguf_file "
             f"(GGUF files there: {_gguf_names(folder)})",
         )
-    return ModelLocation(str(folder), None, True, label + revision)
+    return _local(folder, None, label + revision, folder)
 
 
 def require_packages(gguf: bool) -> tuple[Any, Any]:

@@ -14,14 +14,18 @@ The program answers with one JSON object per line on stdout, in any order::
 Anything the program writes to stderr is shown only when it exits with a
 non-zero status. Every example of the batch gets exactly one `Generation`:
 an answer, or a failure saying what went wrong (timeout, exit status, a
-stdout line that is not an answer, or no answer at all).
+stdout line that is not an answer, or no answer at all). Stdout must be
+UTF-8: an answer line that is not fails its example, naming the byte offset,
+and is never passed on with replacement characters (nor cached).
 
 An argument that names a file or folder which does not exist in the
 program's working directory but does in the config's folder is passed as
 that path (``["python", "summarize.py"]`` next to the config works from
-anywhere). The fingerprint (the cache key) holds a SHA-256 of the program
-and of every argument that is a file, so that editing a script is a cache
-miss; for other code it runs, change ``params.version``.
+anywhere); so is the ``FILE`` of an option ``--opt=FILE`` (or ``-o=FILE``).
+The fingerprint (the cache key) holds a SHA-256 of the program, of every
+argument that is a file and of every such ``FILE``, so that editing a
+script or a prompt file is a cache miss; for other code it runs, change
+``params.version``.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -58,6 +63,8 @@ _EXPECTED = (
 )
 _STDERR_LINES = 5
 _SHOWN_CHARS = 200
+#: ``--opt=VALUE`` or ``-o=VALUE``: the VALUE may name a file.
+_OPTION = re.compile(r"(--?[^=\s-][^=\s]*)=(.+)", re.DOTALL)
 
 
 class CommandParams(BaseModel):
@@ -106,19 +113,60 @@ def _not_an_answer(number: int, why: str, line: str) -> str:
 class _Reply:
     """What the program said on stdout, matched to the batch's ids."""
 
-    def __init__(self, stdout: str, ids: Sequence[str]) -> None:
+    def __init__(self, stdout: bytes, ids: Sequence[str]) -> None:
         self.answers: dict[str, Generation] = {}
         self.problem: str | None = None
         wanted = set(ids)
         seen_at: dict[str, int] = {}
-        # split("\n") rather than splitlines(): JSON strings may hold U+2028 raw.
-        for number, raw in enumerate(stdout.split("\n"), start=1):
-            line = raw.rstrip("\r")
+        offset = 0
+        # Split on b"\n" rather than splitlines(): JSON strings may hold U+2028 raw.
+        for number, raw in enumerate(stdout.split(b"\n"), start=1):
+            start, offset = offset, offset + len(raw) + 1
+            try:
+                line = raw.decode("utf-8").rstrip("\r")
+            except UnicodeDecodeError as error:
+                self._not_utf8(raw, error, start, number, wanted, seen_at)
+                continue
             if not line.strip():
                 continue
             why = self._read_line(line, number, wanted, seen_at)
             if why is not None and self.problem is None:
                 self.problem = _not_an_answer(number, why, line)
+
+    def _not_utf8(
+        self,
+        raw: bytes,
+        error: UnicodeDecodeError,
+        start: int,
+        number: int,
+        wanted: set[str],
+        seen_at: dict[str, int],
+    ) -> None:
+        """Fail the example that a line which is not UTF-8 answers, rather than pass it on
+        mangled; a line that names no example of the batch is a problem like any non-answer.
+
+        Args:
+            raw: The line's bytes.
+            error: Why they do not decode.
+            start: The line's offset in stdout.
+            number: The line's number.
+            wanted: The batch's ids.
+            seen_at: The stdout line that answered each id so far.
+        """
+        line = raw.decode("utf-8", errors="replace").rstrip("\r")
+        why = (
+            f"not UTF-8 (byte 0x{raw[error.start]:02x} at stdout byte offset {start + error.start})"
+        )
+        record: Any = None
+        with contextlib.suppress(json.JSONDecodeError):
+            record = json.loads(line)
+        answer_id = _answer_id(record.get("id")) if isinstance(record, dict) else None
+        if answer_id is None or answer_id not in wanted:
+            if self.problem is None:
+                self.problem = _not_an_answer(number, why, line)
+            return
+        self.answers[answer_id] = Generation.failed(_not_an_answer(number, why, line))
+        seen_at.setdefault(answer_id, number)
 
     def _read_line(
         self, line: str, number: int, wanted: set[str], seen_at: dict[str, int]
@@ -157,8 +205,26 @@ class _Reply:
         return None
 
 
-def _run(argv: list[str], stdin: str, timeout_s: float, cwd: Path | None) -> tuple[int, str, str]:
-    """Run ``argv`` with ``stdin``; return (exit status, stdout, stderr).
+def _json_line(example: Example) -> bytes:
+    """The example as one UTF-8 JSON line for the program's stdin.
+
+    A text that UTF-8 cannot encode (a lone surrogate) is sent \\u-escaped,
+    which a JSON reader reads back as the same string.
+    """
+    record = {"id": example.id, "source": example.source}
+    try:
+        return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        return (json.dumps(record) + "\n").encode("ascii")
+
+
+def _run(
+    argv: list[str], stdin: bytes, timeout_s: float, cwd: Path | None
+) -> tuple[int, bytes, str]:
+    """Run ``argv`` with ``stdin``; return (exit status, stdout's bytes, stderr).
+
+    Stdout is returned undecoded, for `_Reply` to check that it is UTF-8;
+    stderr, only ever shown in messages, is decoded with replacement characters.
 
     Like `subprocess.run`, but the program gets its own process group and, on
     timeout or interruption, the whole group is killed: a wrapper script's
@@ -176,9 +242,6 @@ def _run(argv: list[str], stdin: str, timeout_s: float, cwd: Path | None) -> tup
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
         cwd=cwd,
         env=env,
         start_new_session=posix,
@@ -189,10 +252,10 @@ def _run(argv: list[str], stdin: str, timeout_s: float, cwd: Path | None) -> tup
             _kill(process, posix)
             process.communicate()
             raise
-        return process.returncode, stdout, stderr
+        return process.returncode, stdout, stderr.decode("utf-8", errors="replace")
 
 
-def _kill(process: subprocess.Popen[str], posix: bool) -> None:
+def _kill(process: subprocess.Popen[bytes], posix: bool) -> None:
     if posix:
         # The group id is the program's pid (start_new_session); it may be gone already.
         with contextlib.suppress(ProcessLookupError):
@@ -243,10 +306,7 @@ class CommandSummarizer:
         """Run the program once over the batch; one `Generation` per example."""
         if not examples:
             return []
-        stdin = "".join(
-            json.dumps({"id": example.id, "source": example.source}, ensure_ascii=False) + "\n"
-            for example in examples
-        )
+        stdin = b"".join(_json_line(example) for example in examples)
         shown_argv = shlex.join(self._params.argv)
         try:
             status, stdout, stderr = _run(self._argv, stdin, self._params.timeout_s, self._cwd)
@@ -289,23 +349,47 @@ def _resolve_arguments(arguments: list[str], cwd: Path | None, base: Path) -> li
     A path the program would find in its own working directory (``cwd``, or
     the harness's) is left as written; one found in the config's folder
     instead is passed as that folder's path, as the README promises for
-    relative paths. Anything else is passed unchanged.
+    relative paths. The same goes for the ``FILE`` of ``--opt=FILE``.
+    Anything else is passed unchanged.
     """
     workdir = cwd or Path.cwd()
     resolved: list[str] = []
     for argument in arguments:
-        path = Path(argument)
-        if argument and not path.is_absolute() and not _names_path(workdir / path):
-            beside = base / path
-            if _names_path(beside):
-                argument = str(beside.resolve())
+        option, value = _option_value(argument)
+        if value and not (_names_path(workdir / argument) or _names_path(base / argument)):
+            # "--prompt=prompt.txt": the path is what follows "=".
+            argument = f"{option}={_resolve_path(value, workdir, base)}"
+        else:
+            argument = _resolve_path(argument, workdir, base)
         resolved.append(argument)
     return resolved
+
+
+def _resolve_path(argument: str, workdir: Path, base: Path) -> str:
+    """``argument`` made absolute if, relative, it exists in ``base`` but not ``workdir``."""
+    path = Path(argument)
+    if argument and not path.is_absolute() and not _names_path(workdir / path):
+        beside = base / path
+        if _names_path(beside):
+            return str(beside.resolve())
+    return argument
+
+
+def _option_value(argument: str) -> tuple[str, str]:
+    """``("--opt", "VALUE")`` for an argument ``--opt=VALUE`` or ``-o=VALUE``, else ``("", "")``.
+
+    >>> _option_value("--prompt=prompt.txt"), _option_value("prompt.txt")
+    (('--prompt', 'prompt.txt'), ('', ''))
+    """
+    match = _OPTION.fullmatch(argument)
+    return (match[1], match[2]) if match else ("", "")
 
 
 def _code_hashes(argv: list[str], cwd: Path | None) -> dict[str, str]:
     """SHA-256 of the program and of every argument that names a file.
 
+    An option ``--opt=FILE`` (or ``-o=FILE``) whose ``FILE`` exists counts as
+    naming ``FILE`` (a prompt file, say), keyed by its ``argv[i]`` too.
     A file that cannot be read (a program installed execute-only) is keyed by
     its size and modification time instead, which an edit changes too.
     """
@@ -314,6 +398,10 @@ def _code_hashes(argv: list[str], cwd: Path | None) -> dict[str, str]:
         # The program was found from the harness's CWD; its arguments are read from ``cwd``.
         workdir = Path.cwd() if index == 0 or cwd is None else cwd
         path = workdir / argument  # an absolute argument replaces workdir
+        if index > 0 and argument and not _names_path(path, file=True):
+            value = _option_value(argument)[1]  # "--prompt=prompt.txt": the file after "="
+            path = workdir / value
+            argument = value
         if not argument or not _names_path(path, file=True):
             continue
         path = path.resolve()

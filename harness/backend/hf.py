@@ -86,11 +86,15 @@ class HFSummarizer:
     def fingerprint(self) -> Fingerprint:
         """Generation params, the resolved dtype and the model (with revision).
 
-        Not the device or threads: they do not change what the model says
-        (weights in another precision can, so the dtype is in).
+        A local model's files are in as ``model_files_sha256``
+        (`ModelLocation.files_sha256`): saving another model into the same
+        folder is a cache miss. Not the device or threads: they do not change
+        what the model says (weights in another precision can, so the dtype is in).
         """
         params = self._params.model_dump(mode="json", exclude={"device", "threads"})
         params["dtype"] = self.dtype
+        if self._location.files_sha256 is not None:
+            params["model_files_sha256"] = self._location.files_sha256
         if self._params.do_sample:
             params["seed"] = self._seed
         return Fingerprint(

@@ -14,6 +14,12 @@ message is masked.
 Generations are cached by the runner (keyed by the fingerprint and the
 source), so running a config again sends no request for examples that
 already have a summary; failed examples are not cached and are sent again.
+
+With ``temperature > 0`` the run's seed is sent as the request's ``seed``
+(OpenAI-compatible servers draw their sample with it) and is part of the
+fingerprint, so ``--set seed=1`` draws (and caches) a second sample instead
+of serving the first. At ``temperature: 0`` no seed is sent and the
+fingerprint holds none: greedy summaries are shared by runs of any seed.
 """
 
 from __future__ import annotations
@@ -68,7 +74,8 @@ class OpenAISummarizer:
     Args:
         params: Validated params.
         chat: The endpoint's client (`open_client`).
-        seed: The run's seed (jitter of the backoff).
+        seed: The run's seed (jitter of the backoff; with ``temperature > 0``,
+            also the request's ``seed``, which `connect` gives ``chat``).
     """
 
     def __init__(self, params: OpenAIParams, chat: ChatClient, seed: int) -> None:
@@ -82,7 +89,11 @@ class OpenAISummarizer:
 
     @property
     def fingerprint(self) -> Fingerprint:
-        """Endpoint, model and generation params; the key variable by name only."""
+        """Endpoint, model and generation params; the key variable by name only.
+
+        The run's seed is in when sampling (``temperature > 0``): another seed
+        draws another sample. Greedy output does not depend on it.
+        """
         params = {
             "base_url": self._base_url,
             "model": self._params.model,
@@ -92,13 +103,16 @@ class OpenAISummarizer:
             "temperature": self._params.temperature,
             "max_tokens": self._params.max_tokens,
         }
+        if self._params.temperature > 0:
+            params["seed"] = self._seed
         return Fingerprint(
             kind="backend", name="openai", version="1", params=params, model=self._params.model
         )
 
     @property
     def cacheable(self) -> bool:
-        """True: a summary, once paid for, is reused (even with temperature > 0)."""
+        """True: a summary, once paid for, is reused (with temperature > 0, by runs of
+        the same seed)."""
         return True
 
     def summarize(self, examples: Sequence[Example]) -> list[Generation]:
@@ -134,7 +148,8 @@ def build_openai(params: OpenAIParams, context: BuildContext) -> Summarizer:
 
     Args:
         params: Validated params.
-        context: Build context; its ``seed`` seeds the backoff jitter.
+        context: Build context; its ``seed`` seeds the backoff jitter (and,
+            with ``temperature > 0``, is sent as the request's ``seed``).
     """
     return connect(params, context.seed, "the openai backend")
 
@@ -144,7 +159,8 @@ def connect(params: OpenAIParams, seed: int, owner: str) -> OpenAISummarizer:
 
     Args:
         params: Validated params.
-        seed: Seeds the backoff jitter.
+        seed: Seeds the backoff jitter; with ``temperature > 0``, also sent as
+            each request's ``seed``.
         owner: What needs the endpoint, for messages (``"the openai backend"``,
             ``"the llm_judge metric"``).
 
@@ -152,7 +168,13 @@ def connect(params: OpenAIParams, seed: int, owner: str) -> OpenAISummarizer:
         MissingDependencyError: The ``openai`` package is not installed.
         ConfigError: The key variable is unset or empty and the endpoint is not local.
     """
-    chat = open_client(params, owner, temperature=params.temperature, backoff_s=params.backoff_s)
+    chat = open_client(
+        params,
+        owner,
+        temperature=params.temperature,
+        backoff_s=params.backoff_s,
+        seed=seed if params.temperature > 0 else None,
+    )
     return OpenAISummarizer(params, chat, seed)
 
 

@@ -15,18 +15,27 @@ alone, so that only the sources that make it raise fail.
 
 The fingerprint (the cache key) holds a SHA-256 of the module's file and of
 the file that defines the function, so that editing them is a cache miss.
-Code those files import is not hashed: change ``params.version`` after
-editing it.
+The module's file (in both forms) runs from the very bytes hashed, never
+from a ``__pycache__`` .pyc, which Python trusts while the source keeps its
+size and mtime (``cp -p``, ``rsync -a``, a tar extraction). The function's
+file, when another one, is imported by the module as usual; if that import
+may have run other code than the file holds now (a stale .pyc, an edit since
+an earlier import in this process), it is run again from its source, and the
+module after it. Code those files import is not hashed: change
+``params.version`` after editing it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.machinery
 import importlib.util
 import inspect
+import marshal
 import os
 import sys
+import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -93,6 +102,25 @@ def _put_on_sys_path(folder: Path) -> None:
         sys.path.insert(0, entry)
 
 
+# module -> SHA-256 of the bytes this process last ran as it (by the module object, not
+# its name: a module dropped from sys.modules and imported again is another one)
+_ran: weakref.WeakKeyDictionary[ModuleType, str] = weakref.WeakKeyDictionary()
+# modules first imported by a module this backend ran (from their file or a .pyc, then)
+_fresh: weakref.WeakSet[ModuleType] = weakref.WeakSet()
+
+
+def _exec_noting_imports(module: ModuleType, source: bytes, path: Path) -> None:
+    """Run ``source`` (the bytes of ``path``) in ``module``; note the modules it imported first."""
+    before = set(sys.modules)
+    try:
+        exec(compile(source, str(path), "exec", dont_inherit=True), module.__dict__)
+    finally:
+        for name in set(sys.modules) - before:
+            imported = sys.modules.get(name)
+            if isinstance(imported, ModuleType):
+                _fresh.add(imported)
+
+
 def _import_file(spec_text: str, target: str, config_dir: Path) -> ModuleType:
     path = resolve_path(target, config_dir)
     if not path.is_file():
@@ -106,7 +134,8 @@ def _import_file(spec_text: str, target: str, config_dir: Path) -> ModuleType:
     # A name unique to the file and its content: two files with the same stem
     # must not collide, and an edited file is imported afresh.
     digest = hashlib.sha256(str(path).encode("utf-8")).hexdigest()[:12]
-    name = f"_harness_user_{path.stem}_{digest}_{hashlib.sha256(source).hexdigest()[:12]}"
+    content = hashlib.sha256(source).hexdigest()
+    name = f"_harness_user_{path.stem}_{digest}_{content[:12]}"
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, path)
@@ -118,7 +147,8 @@ def _import_file(spec_text: str, target: str, config_dir: Path) -> ModuleType:
         # The bytes read above are compiled, never a __pycache__ file: Python
         # trusts a .pyc whose source has the same size and mtime second, so
         # a quick edit could run stale code under the new code's hash.
-        exec(compile(source, str(path), "exec", dont_inherit=True), module.__dict__)
+        _exec_noting_imports(module, source, path)
+        _ran[module] = content
     except Exception as error:
         del sys.modules[name]
         raise ConfigError(
@@ -129,30 +159,141 @@ def _import_file(spec_text: str, target: str, config_dir: Path) -> ModuleType:
     return module
 
 
-# module name -> SHA-256 of its file when this process last built a backend from it
-_module_hashes: dict[str, str] = {}
+def _run_source(module: ModuleType, path: Path) -> str:
+    """Run the bytes of ``path`` in ``module``'s namespace; return their SHA-256.
+
+    The bytes read are compiled, never a ``__pycache__`` file: Python trusts
+    a .pyc whose source has the same size and mtime second, which a quick
+    edit, ``cp -p``, ``rsync -a`` or a tar extraction leave unchanged; the old
+    code would run under the new file's hash.
+    """
+    source = path.read_bytes()
+    _exec_noting_imports(module, source, path)
+    digest = hashlib.sha256(source).hexdigest()
+    _ran[module] = digest
+    return digest
+
+
+def _source_path(module: ModuleType) -> Path | None:
+    """The ``.py`` file ``module`` runs from, if it is a plain source module."""
+    file = getattr(module, "__file__", None)
+    loader = getattr(getattr(module, "__spec__", None), "loader", None)
+    if (
+        isinstance(file, str)
+        and file.endswith(".py")
+        and isinstance(loader, importlib.machinery.SourceFileLoader)
+        and Path(file).is_file()
+    ):
+        return Path(file)
+    return None
+
+
+def _load_from_source(target: str) -> ModuleType:
+    """Import ``target`` as `importlib.import_module` would, but run its source's bytes.
+
+    Modules that are not plain ``.py`` files (compiled extensions, zipped or
+    namespace packages) are imported the usual way.
+
+    Raises:
+        ModuleNotFoundError: ``target`` (or a package above it) does not exist.
+    """
+    spec = importlib.util.find_spec(target)  # imports the packages above it
+    if spec is None:
+        raise ModuleNotFoundError(f"No module named {target!r}", name=target)
+    if not isinstance(spec.loader, importlib.machinery.SourceFileLoader) or not spec.origin:
+        return importlib.import_module(target)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[target] = module
+    try:
+        _run_source(module, Path(spec.origin))
+    except BaseException:
+        sys.modules.pop(target, None)
+        raise
+    parent, _, child = target.rpartition(".")
+    if parent:
+        setattr(sys.modules[parent], child, module)
+    return module
 
 
 def _current(module: ModuleType) -> ModuleType:
-    """``module``, reloaded if its file changed since a backend of this process used it.
+    """``module``, run again from its source if what ran is not its file's bytes now.
 
     A long-lived process (a notebook) keeps the first import in
-    ``sys.modules``; without the reload, it would run the old code under the
-    new file's hash and cache the old code's summaries as the new one's.
+    ``sys.modules``; without this, it would run the old code under the new
+    file's hash and cache the old code's summaries as the new one's. A module
+    imported before by other code than this backend's is run again once (like
+    ``importlib.reload``): which bytes it ran is not known.
     """
-    file = getattr(module, "__file__", None)
-    if not isinstance(file, str) or not Path(file).is_file():
+    path = _source_path(module)
+    if path is None:
         return module
-    digest = file_sha256(file)
-    if _module_hashes.setdefault(module.__name__, digest) != digest:
-        module = importlib.reload(module)
-        _module_hashes[module.__name__] = digest
+    if _ran.get(module) != file_sha256(path):
+        _run_source(module, path)
     return module
+
+
+def _ran_a_stale_pyc(path: Path) -> bool:
+    """Whether importing ``path`` would have run a ``__pycache__`` .pyc of other code.
+
+    Python runs a timestamp .pyc whose recorded size and mtime second match
+    the source's (an unchecked hash .pyc always): such a one is compared,
+    code object for code object, with the source's bytes compiled now.
+    """
+    try:
+        data = Path(importlib.util.cache_from_source(str(path))).read_bytes()
+        source = path.read_bytes()
+        stat = path.stat()
+    except (OSError, NotImplementedError, ValueError):
+        return False  # no .pyc: the source itself was compiled
+    if len(data) < 16 or data[:4] != importlib.util.MAGIC_NUMBER:
+        return False  # another Python's: ignored on import
+    flags = int.from_bytes(data[4:8], "little")
+    if flags == 0:
+        recorded = (int.from_bytes(data[8:12], "little"), int.from_bytes(data[12:16], "little"))
+        if recorded != (int(stat.st_mtime) & 0xFFFFFFFF, stat.st_size & 0xFFFFFFFF):
+            return False  # out of date by Python's own check: recompiled on import
+    elif flags & 0b10:
+        return False  # a checked hash .pyc: Python compares the source's hash itself
+    try:
+        cached = marshal.loads(data[16:])
+        fresh = compile(source, str(path), "exec", dont_inherit=True)
+    except (EOFError, ValueError, TypeError, SyntaxError):
+        return True
+    return bool(cached != fresh)
+
+
+def _refresh_defining_module(module: ModuleType, function: Any) -> bool:
+    """Run the module that defines ``function`` (if not ``module``) again from its source
+    unless it is known to have run its file's bytes as they are now; then ``module`` too,
+    which holds the old function. Return whether anything was run again.
+
+    Known means: this backend ran it, or ``module`` imported it first and not
+    from a stale .pyc (`_ran_a_stale_pyc`). A module imported before by other
+    code (a notebook's cell) may hold older code: it is run again once.
+    """
+    defining = sys.modules.get(getattr(inspect.unwrap(function), "__module__", None) or "")
+    if defining is None or defining is module:
+        return False
+    path = _source_path(defining)
+    module_path = _source_path(module)
+    if path is None or module_path is None or path.resolve() == module_path.resolve():
+        return False
+    ran = _ran.get(defining)
+    now = file_sha256(path)
+    if ran is None and defining in _fresh and not _ran_a_stale_pyc(path):
+        _ran[defining] = now
+        return False
+    if ran == now:
+        return False
+    _run_source(defining, path)
+    _run_source(module, module_path)
+    return True
 
 
 def _import_module(spec_text: str, target: str, config_dir: Path) -> ModuleType:
     try:
-        return _current(importlib.import_module(target))
+        module = sys.modules.get(target)
+        return _current(module) if module is not None else _load_from_source(target)
     except ModuleNotFoundError as error:
         missing = error.name or ""
         if target == missing or target.startswith(missing + "."):
@@ -197,12 +338,14 @@ def _code_hashes(module: ModuleType, function: Any) -> dict[str, str]:
     if function_file is not None:
         files["function"] = Path(function_file)
     seen: set[Path] = set()
+    # The module's own file: the digest of the bytes that ran, not of a second read.
+    ran = _ran.get(module)
     for role, file in files.items():
         # Only real files: a namespace package has none, a zipped module no plain one.
         if not file.is_file() or file.resolve() in seen:
             continue
         seen.add(file.resolve())
-        hashes[role] = file_sha256(file)
+        hashes[role] = ran if role == "module" and ran is not None else file_sha256(file)
     return hashes
 
 
@@ -210,7 +353,7 @@ def _resolve(
     spec_text: str, path: str | None, config_dir: Path
 ) -> tuple[ModuleType, Callable[[list[str]], Any]]:
     """Import the module named by ``spec_text``; return it and the function."""
-    target, _, attribute = spec_text.rpartition(":")
+    target = spec_text.rpartition(":")[0]
     _put_on_sys_path(config_dir)
     if path is not None:
         folder = resolve_path(path, config_dir)
@@ -221,6 +364,23 @@ def _resolve(
         module = _import_file(spec_text, target, config_dir)
     else:
         module = _import_module(spec_text, target, config_dir)
+    function = _attribute(spec_text, module)
+    try:
+        refreshed = _refresh_defining_module(module, function)
+    except Exception as error:
+        raise ConfigError(
+            f"python backend {spec_text!r}: running the file that defines the function "
+            f"({_source_file(function)}) again raised {type(error).__name__}: {error}",
+            hint="run the file with python to see the full traceback",
+        ) from None
+    if refreshed:
+        function = _attribute(spec_text, module)
+    return module, function
+
+
+def _attribute(spec_text: str, module: ModuleType) -> Callable[[list[str]], Any]:
+    """The function that ``spec_text`` names in ``module``."""
+    target, _, attribute = spec_text.rpartition(":")
     found: Any = module
     for depth, part in enumerate(attribute.split(".")):
         if not hasattr(found, part):
@@ -239,7 +399,7 @@ def _resolve(
             hint="name a function that takes a list of sources and returns a list of summaries",
         )
     function: Callable[[list[str]], Any] = found
-    return module, function
+    return function
 
 
 def load_callable(spec_text: str, path: str | None, config_dir: Path) -> Callable[[list[str]], Any]:

@@ -231,6 +231,8 @@ class ChatClient:
         base_url: The endpoint's API root as the client resolved it.
         temperature: Sampling temperature of every request.
         backoff_s: Base of the exponential backoff between retries.
+        seed: The ``seed`` of every request (OpenAI-compatible servers draw
+            their sample with it), or ``None`` to send none.
     """
 
     def __init__(
@@ -242,12 +244,14 @@ class ChatClient:
         *,
         temperature: float,
         backoff_s: float,
+        seed: int | None = None,
     ) -> None:
         self._params = params
         self._client = client
         self._key = key
         self.base_url = base_url
         self._temperature = temperature
+        self._seed = seed
         self._backoff_s = backoff_s
         self._auth_failure: str | None = None
         self._lock = threading.Lock()
@@ -298,12 +302,14 @@ class ChatClient:
     def _request(self, messages: list[dict[str, str]]) -> _Attempt:
         import openai
 
+        seed = {} if self._seed is None else {"seed": self._seed}
         try:
             raw = self._client.chat.completions.with_raw_response.create(
                 model=self._params.model,
                 messages=messages,
                 temperature=self._temperature,
                 max_tokens=self._params.max_tokens,
+                **seed,
             )
         except openai.APITimeoutError:
             return _Attempt(
@@ -340,7 +346,12 @@ class ChatClient:
 
 
 def open_client(
-    params: EndpointParams, owner: str, *, temperature: float, backoff_s: float
+    params: EndpointParams,
+    owner: str,
+    *,
+    temperature: float,
+    backoff_s: float,
+    seed: int | None = None,
 ) -> ChatClient:
     """Import the ``openai`` package, read the key and open a client for the endpoint.
 
@@ -350,6 +361,7 @@ def open_client(
             ``"the llm_judge metric"``).
         temperature: Sampling temperature of every request.
         backoff_s: Base of the exponential backoff between retries.
+        seed: The ``seed`` sent with every request, or ``None`` for none.
 
     Raises:
         MissingDependencyError: The ``openai`` package is not installed.
@@ -372,7 +384,9 @@ def open_client(
         key = LOCAL_DUMMY_KEY
     client = openai.OpenAI(api_key=key, base_url=base_url, timeout=params.timeout_s, max_retries=0)
     base = str(client.base_url).rstrip("/")
-    return ChatClient(params, client, key, base, temperature=temperature, backoff_s=backoff_s)
+    return ChatClient(
+        params, client, key, base, temperature=temperature, backoff_s=backoff_s, seed=seed
+    )
 
 
 __all__ = [

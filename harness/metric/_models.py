@@ -13,6 +13,11 @@
   (``"pkg:<package>/<folder>"`` names another folder of the package). Package
   references work offline and are pinned by the package version, which goes
   into the metric's fingerprint.
+- Local models (a folder, or a ``pkg:`` folder) are fingerprinted by their
+  files too: the description holds
+  `harness.clients.model_files.model_files_sha256` of the folder, so a model
+  saved again into the same folder is a cache miss. Hub ids are pinned by
+  the id (and a metric's ``revision`` param, where it has one).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from harness.clients.model_files import model_files_sha256
 from harness.device import describe_device, resolve_device
 from harness.errors import MetricError, MissingDependencyError
 
@@ -74,7 +80,8 @@ class ResolvedModel:
         ref: The reference as configured (``"pkg:..."``, path or hub id).
         location: An absolute folder path, or the hub id unchanged.
         description: What the fingerprint records: the location, plus the
-            package and its version for ``pkg:`` references.
+            package and its version for ``pkg:`` references, plus the digest
+            of a local folder's files (``files sha256:<hex>``).
     """
 
     ref: str
@@ -104,7 +111,7 @@ def resolve_model(ref: str, purpose: str) -> ResolvedModel:
 
     Raises:
         MetricError: A ``pkg:`` reference whose package is not installed or
-            has no such folder.
+            has no such folder, or a local model whose files cannot be read.
     """
     if ref.startswith(PACKAGE_PREFIX):
         package, _, folder = ref[len(PACKAGE_PREFIX) :].partition("/")
@@ -125,12 +132,24 @@ def resolve_model(ref: str, purpose: str) -> ResolvedModel:
             )
         resolved = str(path.resolve())
         version = _package_version(package)
-        return ResolvedModel(ref, resolved, f"{package}=={version} ({resolved})")
+        files = _files_digest(path, ref, purpose)
+        return ResolvedModel(ref, resolved, f"{package}=={version} ({resolved}; {files})")
     path = Path(ref).expanduser()
     if path.exists():
         resolved = str(path.resolve())
-        return ResolvedModel(ref, resolved, resolved)
+        return ResolvedModel(ref, resolved, f"{resolved} ({_files_digest(path, ref, purpose)})")
     return ResolvedModel(ref, ref, ref)
+
+
+def _files_digest(path: Path, ref: str, purpose: str) -> str:
+    """``files sha256:<hex>`` of a local model (`model_files_sha256`)."""
+    try:
+        return f"files sha256:{model_files_sha256(path)}"
+    except OSError as error:
+        raise MetricError(
+            f"{purpose}: model {ref!r}: cannot read the model's files in {str(path)!r}: {error}",
+            hint="the fingerprint hashes a local model's files: make them readable",
+        ) from None
 
 
 def load_error(purpose: str, model: ResolvedModel, error: Exception) -> MetricError:

@@ -272,3 +272,101 @@ def test_version_is_part_of_the_fingerprint(given: object, stored: str) -> None:
     versioned = command("echo", version=given).fingerprint
     assert versioned.params["version"] == stored
     assert versioned.digest() != plain.digest()
+
+
+PROMPT_SCRIPT = (
+    "import json, sys\n"
+    "option = next(arg for arg in sys.argv[1:] if '=' in arg)\n"
+    "prefix = open(option.partition('=')[2], encoding='utf-8').read().strip()\n"
+    "for line in sys.stdin:\n"
+    "    record = json.loads(line)\n"
+    "    print(json.dumps({'id': record['id'], 'summary': prefix + ' ' + record['id']}))\n"
+)
+
+
+@pytest.mark.parametrize("option", ["--prompt", "-p"])
+def test_a_file_after_an_option_and_equals_is_hashed(tmp_path: Path, option: str) -> None:
+    # "--prompt=prompt.txt": editing the prompt file must be a cache miss.
+    (tmp_path / "summarize.py").write_text(PROMPT_SCRIPT, encoding="utf-8")
+    prompt = tmp_path / "prompt.txt"
+    prompt.write_text("first", encoding="utf-8")
+    system = _script_system([sys.executable, "summarize.py", "--fast", f"{option}=prompt.txt"])
+    context = BuildContext(config_dir=tmp_path)
+    summarizer = build_backend(system, context, "systems[0]")
+    # Relative to the config's folder, like a positional argument: passed as that path.
+    assert summarizer.summarize(EXAMPLES[:1]) == [Generation(summary="first a")]
+    first = summarizer.fingerprint
+    assert set(first.params["code_sha256"]) == {"argv[0]", "argv[1]", "argv[3]"}
+    assert first == build_backend(system, context, "systems[0]").fingerprint
+    prompt.write_text("other", encoding="utf-8")
+    edited = build_backend(system, context, "systems[0]")
+    assert edited.fingerprint.digest() != first.digest()
+    assert (
+        edited.fingerprint.params["code_sha256"]["argv[1]"]
+        == first.params["code_sha256"]["argv[1]"]
+    )
+    assert edited.summarize(EXAMPLES[:1]) == [Generation(summary="other a")]
+
+
+def test_an_option_whose_value_is_no_file_is_not_hashed(tmp_path: Path) -> None:
+    summarizer = build_backend(
+        _script_system([sys.executable, str(SCRIPT), "echo", "--mode=fast", "-x=", "--=a"]),
+        BuildContext(config_dir=tmp_path),
+        "systems[0]",
+    )
+    assert set(summarizer.fingerprint.params["code_sha256"]) == {"argv[0]", "argv[1]"}
+    assert summarizer.summarize(EXAMPLES[:1]) == [Generation(summary="Rain flooded Leeds.")]
+
+
+LINES = [
+    '{"id": "a", "summary": "café"}'.encode(),
+    b'{"id": "b", "summary": "caf\xe9"}',  # latin-1
+    b"loading \xff\xfe weights",
+]
+
+
+def test_stdout_that_is_not_utf8_fails_the_example_naming_the_byte(tmp_path: Path) -> None:
+    # A latin-1 answer must not be cached as 'caf\ufffd': it fails, saying where the byte is.
+    (tmp_path / "stdout.bin").write_bytes(b"\n".join(LINES) + b"\n")
+    script = tmp_path / "latin1.py"
+    script.write_text(
+        "import sys\nsys.stdin.read()\n"
+        f"sys.stdout.buffer.write(open({str(tmp_path / 'stdout.bin')!r}, 'rb').read())\n",
+        encoding="utf-8",
+    )
+    summarizer = build_backend(
+        _script_system([sys.executable, str(script)]), BuildContext(config_dir=tmp_path), "s"
+    )
+    first, second, third = summarizer.summarize(EXAMPLES)
+    assert first == Generation(summary="café")
+    assert second.summary is None and second.error is not None
+    offset = len(LINES[0]) + 1 + LINES[1].index(b"\xe9")
+    assert second.error.startswith(
+        "command printed a line that is not an answer: stdout line 2: not UTF-8 "
+        f"(byte 0xe9 at stdout byte offset {offset}): "
+    )
+    # The unanswered id is blamed on the first line that was not an answer: the log line.
+    offset = len(LINES[0]) + len(LINES[1]) + 2 + LINES[2].index(b"\xff")
+    assert third.error is not None
+    assert f"stdout line 3: not UTF-8 (byte 0xff at stdout byte offset {offset})" in third.error
+
+
+def test_sources_reach_the_program_as_utf8(tmp_path: Path) -> None:
+    # Also a lone surrogate, which UTF-8 cannot encode: sent \u-escaped, read back the same.
+    script = tmp_path / "echo_source.py"
+    script.write_text(
+        "import json, sys\n"
+        "for line in sys.stdin.buffer:\n"
+        "    record = json.loads(line.decode('utf-8'))\n"
+        "    summary = ascii(record['source'])\n"
+        "    print(json.dumps({'id': record['id'], 'summary': summary}))\n",
+        encoding="utf-8",
+    )
+    summarizer = build_backend(
+        _script_system([sys.executable, str(script)]), BuildContext(config_dir=tmp_path), "s"
+    )
+    examples = [Example(id="u", source="café — ok"), Example(id="s", source="lone \ud800 here")]
+    assert [g.summary for g in summarizer.summarize(examples)] == [
+        ascii("café — ok"),
+        ascii("lone \ud800 here"),
+    ]

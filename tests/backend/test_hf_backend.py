@@ -10,6 +10,7 @@ word-level tokenizer trained offline.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -249,6 +250,61 @@ def test_sampling_is_seeded_by_the_run_seed(tiny: dict[str, Path]) -> None:
     assert build(params, seed=2).fingerprint != first.fingerprint
     greedy = build({"model": str(tiny["llama"]), "max_new_tokens": 6})
     assert "seed" not in greedy.fingerprint.params
+
+
+def resave_with_other_weights(folder: Path) -> None:
+    """Load the seq2seq model in ``folder``, change every weight, save it back there."""
+    import torch
+    from transformers import AutoModelForSeq2SeqLM
+
+    model = AutoModelForSeq2SeqLM.from_pretrained(folder)
+    generator = torch.Generator().manual_seed(1)
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.add_(torch.randn(parameter.shape, generator=generator))
+    model.save_pretrained(folder)
+
+
+@NEEDS_TORCH
+def test_a_model_saved_again_into_its_folder_changes_the_fingerprint(
+    tiny: dict[str, Path], tmp_path: Path
+) -> None:
+    # Retrained and saved into the same folder: the same path, another model.
+    folder = tmp_path / "bart"
+    shutil.copytree(tiny["bart"], folder)
+    params = {"model": str(folder), "max_new_tokens": 6}
+    first = build(params)
+    before = first.fingerprint
+    assert len(before.params["model_files_sha256"]) == 64
+    # An unchanged folder keeps its fingerprint, so the cache still hits.
+    assert build(params).fingerprint == before
+    old_model = first.loaded().model
+    resave_with_other_weights(folder)
+    again = build(params)
+    assert again.fingerprint.digest() != before.digest()
+    assert again.fingerprint.model == before.model == str(folder)
+    # Nor is the old model served from the process's memo of loaded models.
+    assert again.loaded().model is not old_model
+
+
+@pytest.mark.requires("torch", "transformers", "gguf", extra="models")
+def test_a_gguf_file_is_fingerprinted_by_its_content(tmp_path: Path) -> None:
+    gguf = tmp_path / "model.gguf"
+    gguf.write_bytes(b"GGUF-one")
+    first = build({"gguf_file": str(gguf)}).fingerprint
+    gguf.write_bytes(b"GGUF-two")
+    assert build({"gguf_file": str(gguf)}).fingerprint.digest() != first.digest()
+    assert (
+        build({"model": str(gguf)}).fingerprint.params["model_files_sha256"]
+        == (build({"gguf_file": str(gguf)}).fingerprint.params["model_files_sha256"])
+    )
+
+
+@NEEDS_TORCH
+def test_a_hub_id_is_fingerprinted_by_its_id_and_revision() -> None:
+    fingerprint = build({"model": "someone/model", "revision": "abc"}).fingerprint
+    assert "model_files_sha256" not in fingerprint.params
+    assert fingerprint.model == "someone/model@abc"
 
 
 @NEEDS_TORCH

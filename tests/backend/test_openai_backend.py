@@ -365,3 +365,60 @@ def test_pipeline_records_failures_caches_answers_and_never_writes_the_key(
     run(config)
     assert openai_server.count("ok") == 0  # every answer came from the cache
     assert openai_server.count("401") == 1  # failures are not cached: tried again, once
+
+
+@NEEDS_OPENAI
+def test_sampling_sends_the_run_seed_and_fingerprints_it(openai_server: Any) -> None:
+    sampling = build(openai_server, "ok", temperature=0.7)
+    sampling.summarize(EXAMPLES[:1])
+    assert openai_server.requests[0].body["seed"] == 0
+    assert sampling.fingerprint.params["seed"] == 0
+    system = SystemConfig(
+        name="api",
+        backend="openai",
+        params={"base_url": openai_server.base_url, "model": "ok", "temperature": 0.7},
+    )
+    other_seed = build_backend(system, BuildContext(config_dir=FIXTURES, seed=1), "test")
+    assert other_seed.fingerprint.digest() != sampling.fingerprint.digest()
+    openai_server.reset()
+    other_seed.summarize(EXAMPLES[:1])
+    assert openai_server.requests[0].body["seed"] == 1
+
+
+@NEEDS_OPENAI
+def test_greedy_requests_send_no_seed_and_share_one_fingerprint(openai_server: Any) -> None:
+    greedy = build(openai_server, "ok")
+    greedy.summarize(EXAMPLES[:1])
+    assert "seed" not in openai_server.requests[0].body
+    assert "seed" not in greedy.fingerprint.params
+    system = SystemConfig(
+        name="api", backend="openai", params={"base_url": openai_server.base_url, "model": "ok"}
+    )
+    other_seed = build_backend(system, BuildContext(config_dir=FIXTURES, seed=7), "test")
+    assert other_seed.fingerprint == greedy.fingerprint
+
+
+@NEEDS_OPENAI
+@pytest.mark.parametrize(("temperature", "requests_at_seed_1"), [(0.7, 3), (0.0, 0)])
+def test_another_seed_draws_a_new_sample_only_when_sampling(
+    openai_server: Any, tmp_path: Path, temperature: float, requests_at_seed_1: int
+) -> None:
+    # `--set seed=1` to draw a second sample must not be served the seed-0 summaries.
+    config = write_config(tmp_path, openai_server.base_url)
+    text = config.read_text(encoding="utf-8").replace(
+        "model: ok}", f"model: ok, temperature: {temperature}}}"
+    )
+    config.write_text(text, encoding="utf-8")
+    run(config)
+    assert openai_server.count("ok") == 3
+    openai_server.reset()
+    run(config)
+    assert openai_server.count("ok") == 0  # the same seed: from the cache
+    config.write_text(text + "seed: 1\n", encoding="utf-8")
+    manifest = run(config)
+    assert openai_server.count("ok") == requests_at_seed_1
+    seeds = {
+        request.body.get("seed") for request in openai_server.requests if request.model == "ok"
+    }
+    assert seeds == ({1} if temperature else set())
+    assert manifest["cache"]["generation"]["misses"] >= requests_at_seed_1

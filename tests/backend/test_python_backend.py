@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib
+import os
 import pickle
+import py_compile
 import sys
 from pathlib import Path
 
@@ -196,3 +200,172 @@ def test_version_is_part_of_the_fingerprint(given: object, stored: str) -> None:
     versioned = python("user_summarizers:first_sentence", version=given).fingerprint
     assert versioned.params["version"] == stored
     assert versioned.digest() != plain.digest()
+
+
+def _stale_pyc(code: Path, old: str, new: str) -> None:
+    """Write ``old``, compile it to __pycache__, then ``new`` with the same size and mtime
+    (as ``cp -p``, ``rsync -a`` or a tar extraction leave a file)."""
+    assert len(old) == len(new)
+    code.write_text(old, encoding="utf-8")
+    py_compile.compile(str(code), doraise=True)  # the timestamp .pyc an import would write
+    stat = code.stat()
+    code.write_text(new, encoding="utf-8")
+    os.utime(code, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def test_a_module_never_runs_a_stale_pyc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    code = tmp_path / "stale_pyc_module_xyz.py"
+    _stale_pyc(code, _prefixing("a"), _prefixing("b"))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        # The hazard is real: Python's own import runs the old code from __pycache__.
+        assert importlib.import_module("stale_pyc_module_xyz").PREFIX == "a"
+    finally:
+        sys.modules.pop("stale_pyc_module_xyz", None)
+    try:
+        summarizer = python("stale_pyc_module_xyz:summarize", config_dir=tmp_path)
+        assert summarizer.summarize(EXAMPLES[:1]) == [Generation(summary="b" + EXAMPLES[0].source)]
+        expected = hashlib.sha256(code.read_bytes()).hexdigest()
+        assert summarizer.fingerprint.params["code_sha256"] == {"module": expected}
+    finally:
+        sys.modules.pop("stale_pyc_module_xyz", None)
+
+
+def test_a_module_in_a_package_runs_its_source_with_relative_imports(tmp_path: Path) -> None:
+    package = tmp_path / "stale_pkg_xyz"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "words.py").write_text("PREFIX = 'p'\n", encoding="utf-8")
+    _stale_pyc(
+        package / "entry.py",
+        "from .words import PREFIX\nOWN = 'a'\n\ndef summarize(sources):\n"
+        "    return [PREFIX + OWN + s for s in sources]\n",
+        "from .words import PREFIX\nOWN = 'b'\n\ndef summarize(sources):\n"
+        "    return [PREFIX + OWN + s for s in sources]\n",
+    )
+    try:
+        summarizer = python("stale_pkg_xyz.entry:summarize", config_dir=tmp_path)
+        assert summarizer.summarize(EXAMPLES[:1]) == [Generation(summary="pb" + EXAMPLES[0].source)]
+        assert sys.modules["stale_pkg_xyz"].entry is sys.modules["stale_pkg_xyz.entry"]
+    finally:
+        for name in ("stale_pkg_xyz", "stale_pkg_xyz.words", "stale_pkg_xyz.entry"):
+            sys.modules.pop(name, None)
+
+
+def test_a_module_imported_before_and_edited_runs_the_new_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A notebook imported it itself, then the file was edited (same size and mtime).
+    code = tmp_path / "user_imported_xyz.py"
+    code.write_text(_prefixing("a"), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        importlib.import_module("user_imported_xyz")
+        stat = code.stat()
+        code.write_text(_prefixing("b"), encoding="utf-8")
+        os.utime(code, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        summarizer = python("user_imported_xyz:summarize", config_dir=tmp_path)
+        assert summarizer.summarize(EXAMPLES[:1]) == [Generation(summary="b" + EXAMPLES[0].source)]
+    finally:
+        sys.modules.pop("user_imported_xyz", None)
+
+
+def test_an_unchanged_module_is_run_once(tmp_path: Path) -> None:
+    runs = tmp_path / "runs.txt"
+    (tmp_path / "counted_xyz.py").write_text(
+        f"with open({str(runs)!r}, 'a') as f:\n    f.write('x')\n\n"
+        "def summarize(sources):\n    return sources\n",
+        encoding="utf-8",
+    )
+    try:
+        first = python("counted_xyz:summarize", config_dir=tmp_path)
+        assert python("counted_xyz:summarize", config_dir=tmp_path).fingerprint == first.fingerprint
+    finally:
+        sys.modules.pop("counted_xyz", None)
+    assert runs.read_text(encoding="utf-8") == "x"
+
+
+ENTRY = "from {helper} import summarize\n"
+
+
+def test_a_function_from_another_file_never_runs_its_stale_pyc(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The function's own file is hashed too: it must run from those bytes as well.
+    _stale_pyc(tmp_path / "stale_helper_xyz.py", _prefixing("a"), _prefixing("b"))
+    (tmp_path / "stale_entry_xyz.py").write_text(
+        ENTRY.format(helper="stale_helper_xyz"), encoding="utf-8"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        for spec in ("stale_entry_xyz:summarize", "stale_entry_xyz.py:summarize"):
+            for name in ("stale_helper_xyz", "stale_entry_xyz"):
+                sys.modules.pop(name, None)
+            summarizer = python(spec, config_dir=tmp_path)
+            assert summarizer.summarize(EXAMPLES[:1]) == [
+                Generation(summary="b" + EXAMPLES[0].source)
+            ], spec
+    finally:
+        for name in ("stale_helper_xyz", "stale_entry_xyz"):
+            sys.modules.pop(name, None)
+
+
+def test_a_function_from_another_file_edited_in_process_runs_the_new_code(
+    tmp_path: Path,
+) -> None:
+    helper = tmp_path / "edited_helper_xyz.py"
+    helper.write_text(_prefixing("a"), encoding="utf-8")
+    (tmp_path / "edited_entry_xyz.py").write_text(
+        ENTRY.format(helper="edited_helper_xyz"), encoding="utf-8"
+    )
+    try:
+        first = python("edited_entry_xyz:summarize", config_dir=tmp_path)
+        assert first.summarize(EXAMPLES[:1]) == [Generation(summary="a" + EXAMPLES[0].source)]
+        stat = helper.stat()
+        helper.write_text(_prefixing("b"), encoding="utf-8")
+        os.utime(helper, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        edited = python("edited_entry_xyz:summarize", config_dir=tmp_path)
+        assert edited.summarize(EXAMPLES[:1]) == [Generation(summary="b" + EXAMPLES[0].source)]
+    finally:
+        for name in ("edited_helper_xyz", "edited_entry_xyz"):
+            sys.modules.pop(name, None)
+
+
+def test_a_helper_imported_before_by_other_code_is_run_again_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A notebook imported the helper, then it was edited: which bytes it ran is unknown.
+    helper = tmp_path / "notebook_helper_xyz.py"
+    helper.write_text(_prefixing("a"), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "notebook_entry_xyz.py").write_text(
+        ENTRY.format(helper="notebook_helper_xyz"), encoding="utf-8"
+    )
+    try:
+        importlib.import_module("notebook_helper_xyz")
+        helper.write_text(_prefixing("b"), encoding="utf-8")
+        summarizer = python("notebook_entry_xyz:summarize", config_dir=tmp_path)
+        assert summarizer.summarize(EXAMPLES[:1]) == [Generation(summary="b" + EXAMPLES[0].source)]
+    finally:
+        for name in ("notebook_helper_xyz", "notebook_entry_xyz"):
+            sys.modules.pop(name, None)
+
+
+def test_a_fresh_helper_and_its_entry_run_once(tmp_path: Path) -> None:
+    runs = tmp_path / "runs.txt"
+    count = f"with open({str(runs)!r}, 'a') as f:\n    f.write({{mark!r}})\n"
+    (tmp_path / "once_helper_xyz.py").write_text(
+        count.format(mark="h") + _prefixing("a"), encoding="utf-8"
+    )
+    (tmp_path / "once_entry_xyz.py").write_text(
+        count.format(mark="e") + ENTRY.format(helper="once_helper_xyz"), encoding="utf-8"
+    )
+    try:
+        first = python("once_entry_xyz:summarize", config_dir=tmp_path)
+        assert python("once_entry_xyz:summarize", config_dir=tmp_path).fingerprint == (
+            first.fingerprint
+        )
+    finally:
+        for name in ("once_helper_xyz", "once_entry_xyz"):
+            sys.modules.pop(name, None)
+    assert runs.read_text(encoding="utf-8") == "eh"

@@ -1,16 +1,21 @@
 """Edited user code is run again, never served from the cache (issue 11, case 6).
 
 Each test runs a config twice through ``python -m harness``, editing the
-user's code in between, and reads the summaries that the second run wrote.
+user's code (or model) in between, and reads the summaries that the second run wrote.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import py_compile
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 HarnessCLI = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -90,6 +95,25 @@ def test_an_edited_module_is_run_again(tmp_path: Path, harness_cli: HarnessCLI) 
     )
 
 
+def test_a_module_edited_with_its_size_and_mtime_kept_is_run_again(
+    tmp_path: Path, harness_cli: HarnessCLI
+) -> None:
+    # cp -p, rsync -a, a tar extraction: Python's .pyc check would run the old code.
+    module = tmp_path / "kept_mtime_module.py"
+    module.write_text(_summarizer("one: "), encoding="utf-8")
+    py_compile.compile(str(module), doraise=True)  # as any earlier import leaves it
+    config = _config(
+        tmp_path,
+        "{name: mine, backend: python, params: {callable: 'kept_mtime_module:summarize'}}",
+    )
+    assert _run(harness_cli, config) == (["one: Rain flooded Leeds", "one: Prices rose 4%"], 2)
+
+    stat = module.stat()
+    module.write_text(_summarizer("two: "), encoding="utf-8")
+    os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert _run(harness_cli, config) == (["two: Rain flooded Leeds", "two: Prices rose 4%"], 2)
+
+
 def _script(prefix: str) -> str:
     return (
         "import json, sys\n"
@@ -138,3 +162,24 @@ def test_the_version_param_forces_a_fresh_run(tmp_path: Path, harness_cli: Harne
         2,
     )
     assert _run(harness_cli, config, "systems.0.params.version=2")[1] == 0
+
+
+@pytest.mark.requires("torch", "transformers", extra="models")
+def test_a_model_saved_again_into_its_folder_is_run_again(
+    tmp_path: Path, harness_cli: HarnessCLI, tiny: dict[str, Path]
+) -> None:
+    # The hf backend's fingerprint holds a digest of the model folder's files, not only its path.
+    from tests.backend.test_hf_backend import resave_with_other_weights
+
+    folder = tmp_path / "model"
+    shutil.copytree(tiny["bart"], folder)
+    config = _config(
+        tmp_path,
+        f"{{name: mine, backend: hf, params: {{model: {folder}, max_new_tokens: 4}}}}",
+    )
+    first, misses = _run(harness_cli, config)
+    assert misses == 2
+    # Unchanged, the folder is served from the cache.
+    assert _run(harness_cli, config) == (first, 0)
+    resave_with_other_weights(folder)
+    assert _run(harness_cli, config)[1] == 2

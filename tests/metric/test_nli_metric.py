@@ -248,8 +248,28 @@ def test_params_are_validated() -> None:
 
 def test_fingerprint_names_the_resolved_model(tiny_model: Path) -> None:
     fingerprint = _metric(tiny_model).fingerprint
-    assert fingerprint.name == "nli" and fingerprint.model == str(tiny_model.resolve())
+    assert fingerprint.name == "nli" and fingerprint.model is not None
+    assert fingerprint.model.startswith(f"{tiny_model.resolve()} (files sha256:")
     assert fingerprint.params["model"] == str(tiny_model)
+
+
+@NEEDS_TORCH
+def test_a_model_saved_again_into_its_folder_changes_the_fingerprint(tmp_path: Path) -> None:
+    import torch
+    from transformers import BertForSequenceClassification
+
+    folder = make_tiny_nli_model(tmp_path / "checker")
+    first = _metric(folder)
+    before = first.fingerprint
+    assert _metric(folder).fingerprint == before  # unchanged: the cache still hits
+    model = BertForSequenceClassification.from_pretrained(folder)
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.mul_(-1.0)
+    model.save_pretrained(folder)  # "retrained", same folder
+    again = _metric(folder)
+    assert again.fingerprint.digest() != before.digest()
+    assert again.fingerprint.params == before.params
 
 
 def test_doctests_pass() -> None:
