@@ -37,6 +37,12 @@ WRONG = [
     ("Some 4\u00a0200 people attended the rally.", "Some 200 people attended the rally."),
     ("Some 4\u202f200 people attended the rally.", "Some 200 people attended the rally."),
     ("Inflation hit 12.5% in May.", "Inflation hit 19,5% in May."),
+    # the same number in another unit of the dimension
+    ("The tower is 300 m tall.", "The tower is 300 feet tall."),
+    ("The tank holds 5 litres.", "The tank holds 5 gallons."),
+    ("The run is 20 km long.", "The run is 20 mi long."),
+    ("It was 30 °C at noon.", "It was 30 °F at noon."),
+    ("It was 30 degrees at noon.", "It was 30 °F at noon."),
 ]
 
 RIGHT = [
@@ -51,6 +57,10 @@ RIGHT = [
     ("The firm earned 9,7 billion euros.", "The firm earned 9.7 billion euros."),
     ("COVID-19 cases rose in 2020-2021.", "COVID-19 cases rose in 2020-2021."),
     ("Read pages 10-12 about the F-16.", "Read pages 10-12 about the F-16."),
+    ("The tower is 300 m tall.", "The tower is 984 feet tall."),
+    ("It was 30 °C at noon.", "It was 86 °F at noon."),
+    ("The run is 20 km long.", "The run is 12.4 miles long."),
+    ("It was 30 degrees at noon.", "It was 30 degrees at noon."),
 ]
 
 
@@ -85,5 +95,5 @@ def test_am_for_pm_is_a_consistency_flag(source: str, summary: str) -> None:
 
 
 def test_the_version_changed_with_the_rules() -> None:
-    assert METRICS["numbers"].fingerprint.version == "6"
-    assert "numbers-6" in METRICS["consistency"].fingerprint.version
+    assert METRICS["numbers"].fingerprint.version == "7"
+    assert "numbers-7" in METRICS["consistency"].fingerprint.version

@@ -38,8 +38,10 @@ money      ISO code ("USD", "EUR", "GBP",   amount in that currency: "$4.2bn" = 
 percent    ``"%"``, or ``"pp"`` for          7% = 7.0; "30 basis points" = 0.3 pp
            percentage points
 quantity   canonical unit: tonne, km, ha,    converted: "740 kg" = 0.74 tonne,
-           m3, MW, MWh, kV, km/h, °C,        "16 miles" = 25.7 km; "21-year-old" has
-           barrel, barrel/day, kcal, age     unit "age"
+           m3, MW, MWh, kV, km/h, °C,        "16 miles" = 25.7 km, "200 lb" = 0.091
+           barrel, barrel/day, kcal, age,    tonne, "5 gallons" = 0.019 m3, "86 °F"
+           degree (a bare "degrees" or       = 30 °C; "21-year-old" has unit "age";
+           "°": temperature or angle)        "300 m tall" is metres, "16m" million
 duration   ``"day"`` (rates: ``"day/day"``)  days: year = 365, month = 365/12, week = 7,
                                              fortnight = 14, decade = 3650, hour = 1/24;
                                              so 12 months = 1 year = 365 days

@@ -206,18 +206,28 @@ _add_units("tonne", 1.0, "tonne", "tonnes", "ton", "tons", "metric tons", "metri
 _add_units("tonne", 1.0, "net tons", "net tonnes", "gross tons", "gross tonnes", "mt")
 _add_units("tonne", 1e-3, "kg", "kgs", "kilogram", "kilograms", "kilogrammes", "kilo", "kilos")
 _add_units("tonne", 1e-6, "gram", "grams", "g")
+_add_units("tonne", 4.5359237e-4, "lb", "lbs")  # "pounds" only as weighed, see MASS_NOUNS
+_add_units("tonne", 2.8349523125e-5, "oz", "ounce", "ounces")
+_add_units("tonne", 3.11034768e-5, "troy ounce", "troy ounces")
 _add_units("km", 1.0, "km", "kms", "kilometre", "kilometres", "kilometer", "kilometers")
 _add_units("km", 1e-3, "metre", "metres", "meter", "meters")
 _add_units("km", 1e-5, "cm", "centimetre", "centimetres", "centimeter", "centimeters")
 _add_units("km", 1e-6, "mm", "millimetre", "millimetres", "millimeter", "millimeters")
 _add_units("km", 1.609344, "mile", "miles")
 _add_units("km", 1.852, "nautical mile", "nautical miles")
+_add_units("km", 1.609344, "mi")
+_add_units("km", 3.048e-4, "foot", "feet", "ft")
+_add_units("km", 9.144e-4, "yard", "yards", "yd", "yds")
+_add_units("km", 2.54e-5, "inch", "inches")  # not "in": "5 in 10"
 _add_units("ha", 1.0, "ha", "hectare", "hectares")
 _add_units("ha", 100.0, "km2", "km²", "sq km", "square kilometres", "square kilometers")
 _add_units("ha", 1e-4, "m2", "m²", "sq m", "square metres", "square meters")
 _add_units("ha", 0.40468564224, "acre", "acres")
 _add_units("m3", 1.0, "m3", "m³", "cubic metre", "cubic metres", "cubic meter", "cubic meters")
 _add_units("m3", 1e-3, "litre", "litres", "liter", "liters")
+_add_units("m3", 1e-6, "ml", "millilitre", "millilitres", "milliliter", "milliliters")
+_add_units("m3", 3.785411784e-3, "gallon", "gallons")  # US gallons
+_add_units("m3", 4.73176473e-4, "pint", "pints")  # US pints
 _add_units("m3", 1e9, "bcm")
 _add_units("MW", 1.0, "mw", "megawatt", "megawatts")
 _add_units("MW", 1e3, "gw", "gigawatt", "gigawatts")
@@ -230,8 +240,13 @@ _add_units("kV", 1.0, "kv", "kilovolt", "kilovolts")
 _add_units("km/h", 1.0, "km/h", "kmh", "kph", "kilometres per hour", "kilometers per hour")
 _add_units("km/h", 1.609344, "mph", "miles per hour")
 _add_units("km/h", 1.852, "knot", "knots")
-_add_units("°C", 1.0, "°c", "degrees celsius", "degrees c", "celsius")
-_add_units("°F", 1.0, "°f", "degrees fahrenheit", "fahrenheit")
+# °F is read as °F and converted to °C when the quantity is complete (`scan`):
+# (F - 32) * 5 / 9 is no factor. A bare "degrees" is a temperature or an angle: its own unit.
+_add_units("°C", 1.0, "°c", "degrees celsius", "degrees c", "celsius", "degree celsius")
+_add_units("°C", 1.0, "degrees centigrade", "centigrade", "ºc")
+_add_units("°F", 1.0, "°f", "ºf", "degrees fahrenheit", "degrees f", "fahrenheit")
+_add_units("°F", 1.0, "degree fahrenheit")
+_add_units("degree", 1.0, "degree", "degrees")
 _add_units("barrel/day", 1.0, "bpd", "b/d", "barrels per day", "barrels a day")
 _add_units("barrel/day", 1.0, "barrel per day", "barrel a day")
 _add_units("barrel", 1.0, "barrel", "barrels", "bbl")
@@ -244,7 +259,7 @@ ATTACHED_UNITS = {
     "F": ("°F", 1.0),
     "km": ("km", 1.0),
     "kms": ("km", 1.0),
-    "m": ("km", 1e-3),  # only used when "m" cannot be "million" (never, see _attached_suffix)
+    "m": ("km", 1e-3),  # never read: "16m" is million unless METRE_AFTER says metres
     "cm": ("km", 1e-5),
     "mm": ("km", 1e-6),
     "kg": ("tonne", 1e-3),
@@ -262,7 +277,33 @@ ATTACHED_UNITS = {
     "kV": ("kV", 1.0),
     "bpd": ("barrel/day", 1.0),
     "mph": ("km/h", 1.609344),
+    "ºC": ("°C", 1.0),
+    "ºF": ("°F", 1.0),
+    "ft": ("km", 3.048e-4),
+    "mi": ("km", 1.609344),
+    "lb": ("tonne", 4.5359237e-4),
+    "lbs": ("tonne", 4.5359237e-4),
+    "oz": ("tonne", 2.8349523125e-5),
+    "ml": ("m3", 1e-6),
 }
+# the degree sign, a token of its own ("30 °C", "30°F", "a 90° turn"): the unit after it
+DEGREE_SIGN_UNITS = {"c": ("°C", 1.0), "f": ("°F", 1.0)}
+DEGREE_SIGN_UNITS.update({"celsius": ("°C", 1.0), "fahrenheit": ("°F", 1.0)})
+# words after "300 m" / "100m" that make the "m" metres, not million ("300 m tall",
+# "the 100m sprint"); elsewhere "16m" and "$3 m" stay million
+METRE_AFTER = word_set(
+    """tall high long deep wide thick away underground sprint hurdles freestyle backstroke
+    breaststroke butterfly medley relay dash"""
+)
+METRE_AFTER_IN = frozenset({"length", "height", "depth", "diameter", "width"})
+# "200 pounds" is a weight, not money, after a word starting "weigh" or before one of these
+POUND_WEIGHT_AFTER = frozenset({"heavier", "lighter", "overweight", "underweight"})
+# ... or before "of" and one of these ("5 pounds of flour")
+MASS_NOUNS = word_set(
+    """flour sugar salt rice meat beef pork chicken fish food butter cheese potatoes fruit
+    vegetables cocaine heroin marijuana cannabis methamphetamine meth drugs explosives
+    gold silver fat muscle weight body"""
+)
 
 # --- currencies ------------------------------------------------------------------
 

@@ -13,7 +13,11 @@ from harness.text.quantities.draft import Draft, date_draft, step_of
 from harness.text.quantities.lexicon import (
     ATTACHED_SCALES,
     ATTACHED_UNITS,
+    CURRENCY_CODES,
+    CURRENCY_PREFIX_WORDS,
     FRACTION_WORDS,
+    METRE_AFTER,
+    METRE_AFTER_IN,
     NOT_SPELLED_ONE_AFTER,
     NOT_SPELLED_ONE_BEFORE,
     ORDINAL_SUFFIXES,
@@ -121,6 +125,11 @@ def _attached_suffix(doc: TokenDoc, k: int) -> Draft | None:
     step = step_of(tok.num, tok.decimals)
     if suffix.lower() in ORDINAL_SUFFIXES and tok.decimals == 0:
         return Draft(k, k + 1, tok.num, tok.num, 1.0, "ordinal")
+    if suffix == "m" and metre_after(doc, k + 1) and not _currency_before(doc, k):
+        factor = 1e-3  # "the 100m sprint", "a 300m tall tower"; "16m people" is million
+        return Draft(
+            k, k + 1, tok.num * factor, tok.num, step * factor, "quantity", "km", factor=factor
+        )
     if suffix in ATTACHED_SCALES:
         scale = ATTACHED_SCALES[suffix]
         return Draft(
@@ -135,6 +144,24 @@ def _attached_suffix(doc: TokenDoc, k: int) -> Draft | None:
             factor=factor,
         )  # fmt: skip
     return None
+
+
+def metre_after(doc: TokenDoc, j: int) -> bool:
+    """Whether an "m" right before token ``j`` is metres: a word of `METRE_AFTER`
+    ("tall", "deep", "sprint") not joined by a hyphen ("2m long-term jobless"), or
+    "in length" and the like."""
+    w = doc.low(j)
+    if w == "in":
+        return doc.low(j + 1) in METRE_AFTER_IN
+    return w in METRE_AFTER and not (doc.low(j + 1) == "-" and doc.adjacent(j, j + 1))
+
+
+def _currency_before(doc: TokenDoc, k: int) -> bool:
+    """ "$300m", "USD 300m": a currency before the digits at ``k`` (then "m" is million)."""
+    prev = doc.toks[k - 1] if k >= 1 else None
+    if prev is None:
+        return False
+    return prev.kind == "sym" or prev.text in CURRENCY_CODES or prev.text in CURRENCY_PREFIX_WORDS
 
 
 def _word_core(doc: TokenDoc, k: int) -> Draft | None:

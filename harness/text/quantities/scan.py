@@ -36,9 +36,23 @@ def scan(doc: TokenDoc) -> list[Draft]:
         if draft is None:
             i += 1
             continue
-        drafts.append(draft)
+        drafts.append(_celsius(draft))
         i = max(draft.last, i + 1)
     return drafts
+
+
+def _celsius(d: Draft) -> Draft:
+    """``d`` in °C if it was read in °F: (F - 32) * 5 / 9, ends of a range alike, so that
+    "86 °F" and "30 °C" are one temperature (a difference of 9 °F is 5 °C)."""
+    if d.kind != "quantity" or not d.unit or d.unit.split("/")[0] != "°F":
+        return d
+    d.value = (d.value - 32) * 5 / 9
+    if d.high is not None:
+        d.high = (d.high - 32) * 5 / 9
+    d.step *= 5 / 9
+    d.factor *= 5 / 9
+    d.unit = "°C" + d.unit[2:]
+    return d
 
 
 def _parse_at(doc: TokenDoc, i: int) -> Draft | None:

@@ -11,8 +11,11 @@ from harness.text.quantities.draft import Draft
 from harness.text.quantities.lexicon import (
     CURRENCY_BY_FIRST,
     CURRENCY_CODES,
+    DEGREE_SIGN_UNITS,
     FRACTION_WORDS,
+    MASS_NOUNS,
     MAX_UNIT_WORDS,
+    POUND_WEIGHT_AFTER,
     RATE_ADVERBS,
     RATE_LEADS,
     RATE_NOUNS_AFTER_A,
@@ -26,7 +29,7 @@ from harness.text.quantities.lexicon import (
     UNIT_FIRST_WORDS,
     UNITS,
 )
-from harness.text.quantities.numerals import core_at
+from harness.text.quantities.numerals import core_at, metre_after
 from harness.text.quantities.stems import lemma
 from harness.text.quantities.tokens import TokenDoc
 
@@ -78,6 +81,12 @@ def suffixes(doc: TokenDoc, d: Draft) -> Draft | None:
             if all(doc.low(j + o) == word for o, word in enumerate(words)):
                 if words in (("pound",), ("pounds",)) and doc.low(j - 1) in ("a", "per"):
                     break
+                if words in (("pound",), ("pounds",)) and _weighed(doc, d, j):
+                    d.kind, d.unit, d.factor = "quantity", "tonne", POUND_TONNES
+                    d.value *= POUND_TONNES
+                    d.step *= POUND_TONNES
+                    d.last = j + 1
+                    return _rate(doc, d)
                 d.kind, d.unit, d.last = "money", code, j + len(words)
                 return _rate(doc, d)
         tok = doc.toks[j] if j < doc.n else None
@@ -117,8 +126,28 @@ def _spaced_compound(doc: TokenDoc, j: int) -> bool:
     return nxt in TIME_UNITS or (nxt,) in UNITS
 
 
+POUND_TONNES = 4.5359237e-4
+
+
+def _weighed(doc: TokenDoc, d: Draft, j: int) -> bool:
+    """ "weighs 200 pounds", "50 pounds heavier", "5 pounds of flour": the pounds (at
+    token ``j``) are a weight; elsewhere "5 pounds" stays money."""
+    if any(doc.low(k).startswith("weigh") for k in range(max(d.first - 3, 0), d.first)):
+        return True
+    nxt = doc.low(j + 1)
+    return nxt in POUND_WEIGHT_AFTER or (nxt == "of" and doc.low(j + 2) in MASS_NOUNS)
+
+
 def _unit_at(doc: TokenDoc, j: int) -> tuple[tuple[str, float], int] | None:
-    if doc.low(j) not in UNIT_FIRST_WORDS:
+    low = doc.low(j)
+    if low == "°":  # "30 °C", "30°F"; a bare "°" is a degree ("a 90° turn")
+        sign = DEGREE_SIGN_UNITS.get(doc.low(j + 1))
+        if sign is not None and doc.adjacent(j, j + 1):
+            return sign, 2
+        return ("degree", 1.0), 1
+    if low == "m" and doc.toks[j].text == "m" and metre_after(doc, j + 1):
+        return ("km", 1e-3), 1  # "300 m tall"; "16 m people" stays a bare 16
+    if low not in UNIT_FIRST_WORDS:
         return None
     for length in range(MAX_UNIT_WORDS, 0, -1):
         words = tuple(doc.low(j + o) for o in range(length))

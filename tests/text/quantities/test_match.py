@@ -161,3 +161,26 @@ def test_findings_have_the_documented_shape() -> None:
     assert NIS[start:end].startswith("300") and NIS[start:end].endswith("2,700")
     start, end = swapped["source_span"]
     assert NIS[start:end] == swapped["source_text"] == "2,700"
+
+
+@pytest.mark.parametrize(
+    ("source", "summary", "expected"),
+    [
+        ("The tower is 300 m tall.", "The tower is 300 feet tall.", "unsupported"),
+        ("The tower is 300 m tall.", "The tower is 984 feet tall.", "supported"),
+        ("The tank holds 5 litres.", "The tank holds 5 gallons.", "unsupported"),
+        ("The run is 20 km long.", "The run is 20 mi long.", "unsupported"),
+        ("The run is 20 km long.", "The run is 12.4 miles long.", "supported"),
+        ("It was 30 °C at noon.", "It was 30 °F at noon.", "unsupported"),
+        ("It was 30 °C at noon.", "It was 86 °F at noon.", "supported"),
+        ("It was 30 degrees at noon.", "It was 30 °F at noon.", "unsupported"),
+        ("It was 30 degrees at noon.", "It was 30 degrees at noon.", "supported"),
+        ("The bag weighs 5 kg.", "The bag weighs 5 lb.", "unsupported"),
+        ("The bag weighs 5 kg.", "The bag weighs 11 pounds.", "supported"),
+    ],
+)
+def test_units_of_one_dimension_match_only_after_conversion(
+    source: str, summary: str, expected: str
+) -> None:
+    (match,) = _matches(summary, source)
+    assert match.status == expected, match.evidence
