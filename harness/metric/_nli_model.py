@@ -139,7 +139,10 @@ def _load(
     trust_remote_code: bool,
     seq2seq: bool,
     device: str,
+    files: str,
 ) -> _Loaded:
+    # ``files`` (the model's and tokenizer's descriptions, with their files' digests)
+    # only keys the memo: a model saved again into the same folder is loaded again
     transformers = require("transformers", PURPOSE)
     ref = ResolvedModel(location, location, location)
     auto = (
@@ -188,13 +191,15 @@ class PairModel:
         params: The metric's validated params (``model`` set).
         location: The resolved model location (folder or hub id).
         device: The torch device to run on.
+        files: What the fingerprint records of the model and tokenizer (their
+            files' digests): a key of the loaded-model memo.
 
     Attributes:
         threshold: Pair scores below it are ``unsupported``.
         max_length: Token limit of one encoded pair.
     """
 
-    def __init__(self, params: NliParams, location: str, device: str) -> None:
+    def __init__(self, params: NliParams, location: str, device: str, files: str = "") -> None:
         assert params.model is not None
         self._params = params
         self._device = device
@@ -206,6 +211,7 @@ class PairModel:
             params.trust_remote_code,
             params.output == "answer",
             device,
+            files,
         )
         self._tokenizer, self._model = loaded.tokenizer, loaded.model
         config = self._model.config

@@ -116,8 +116,12 @@ def default_layer(model: ResolvedModel) -> int:
 
 
 @lru_cache(maxsize=4)
-def _load_encoder(location: str, num_layers: int, device: str) -> tuple[Any, Any]:
-    """``bert-score``'s tokenizer and truncated encoder, as ``BERTScorer`` builds them."""
+def _load_encoder(location: str, num_layers: int, device: str, files: str) -> tuple[Any, Any]:
+    """``bert-score``'s tokenizer and truncated encoder, as ``BERTScorer`` builds them.
+
+    ``files`` (the model's description, with its files' digest) only keys the
+    memo: a model saved again into the same folder is loaded again.
+    """
     utils = require("bert_score.utils", PURPOSE)
     model = ResolvedModel(location, location, location)
 
@@ -174,7 +178,7 @@ class BertScoreMetric:
         self._layers = params.num_layers or default_layer(self._model_ref)
         self._device, self.runs_on = metric_device(params.device, PURPOSE)
         self._tokenizer, self._encoder = _load_encoder(
-            self._model_ref.location, self._layers, self._device
+            self._model_ref.location, self._layers, self._device, self._model_ref.description
         )
         self._utils = require("bert_score.utils", PURPOSE)
         self._torch = require("torch", PURPOSE)

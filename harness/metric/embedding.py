@@ -73,7 +73,9 @@ class EmbeddingParams(BaseModel):
 
 
 @lru_cache(maxsize=4)
-def _load_sentence_transformer(location: str, device: str) -> Any:
+def _load_sentence_transformer(location: str, device: str, files: str) -> Any:
+    # ``files`` (the model's description, with its files' digest) only keys the memo:
+    # a model saved again into the same folder is loaded again, not served from memory
     module = require("sentence_transformers", PURPOSE)
     model = ResolvedModel(location, location, location)
     return load_model(PURPOSE, model, lambda: module.SentenceTransformer(location, device=device))
@@ -119,7 +121,9 @@ class EmbeddingMetric:
         self._params = params
         self._model_ref = resolve_model(params.model, PURPOSE)
         self._device, self.runs_on = metric_device(params.device, PURPOSE)
-        self._model = _load_sentence_transformer(self._model_ref.location, self._device)
+        self._model = _load_sentence_transformer(
+            self._model_ref.location, self._device, self._model_ref.description
+        )
         self._source = lru_cache(maxsize=_SOURCE_MEMO)(self._analyse_source)
 
     @property

@@ -264,8 +264,14 @@ class NliMetric:
             )
         self._params = params
         self._model_ref = resolve_model(params.model, PURPOSE)
+        # a tokenizer of its own (HHEM's) is fingerprinted as the model is: by its files
+        self._described = self._model_ref.description + (
+            ""
+            if params.tokenizer is None
+            else f"; tokenizer {resolve_model(params.tokenizer, PURPOSE).description}"
+        )
         self._device, self.runs_on = metric_device(params.device, PURPOSE)
-        self._pairs = PairModel(params, self._model_ref.location, self._device)
+        self._pairs = PairModel(params, self._model_ref.location, self._device, self._described)
         self._source_chunks = lru_cache(maxsize=_SOURCE_MEMO)(self._chunk_source)
 
     @property
@@ -276,7 +282,7 @@ class NliMetric:
             name="nli",
             version="3",  # 3: sentences keep their opening quotation marks
             params=self._params.model_dump(mode="json"),
-            model=self._model_ref.description,
+            model=self._described,
         )
 
     def _probabilities(self, premises: list[str], hypotheses: list[str]) -> np.ndarray:

@@ -270,6 +270,9 @@ def test_a_model_saved_again_into_its_folder_changes_the_fingerprint(tmp_path: P
     again = _metric(folder)
     assert again.fingerprint.digest() != before.digest()
     assert again.fingerprint.params == before.params
+    # and this process loads it again: the loaded-model memo is keyed by the files too
+    assert again._pairs._model is not first._pairs._model
+    assert _metric(folder)._pairs._model is again._pairs._model  # unchanged: memo hit
 
 
 def test_doctests_pass() -> None:
