@@ -357,7 +357,7 @@ class EntitiesMetric:
         return Fingerprint(
             kind="metric",
             name="entities",
-            version="3",  # 3: uncased/tokenised summaries are restored first
+            version="4",  # 4: "Mon", "Fri" are no names; 3: uncased text restored first
             params=self._params.model_dump(mode="json"),
             model=f"spacy:{self._pipeline.model_id}",
         )

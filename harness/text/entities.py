@@ -388,7 +388,8 @@ _NOT_NAMES: frozenset[str] = _word_set(
     according among between against without within per via than until unless because
     monday tuesday wednesday thursday friday saturday sunday january february march april
     may june july august september october november december jan feb mar apr jun jul aug
-    sep sept oct nov dec mr mrs ms miss dr prof sir dame lord lady st mt president
+    sep sept oct nov dec mon tue tues wed thu thur thurs fri sat mr mrs ms miss dr prof sir
+    dame lord lady st mt president
     vice prime minister ministers secretary governor mayor senator congressman
     congresswoman representative rep sen gov chancellor premier king queen prince princess
     pope sheikh emir sultan general gen colonel col major maj captain capt lieutenant lt

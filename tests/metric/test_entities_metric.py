@@ -373,3 +373,13 @@ def test_newsbriefs_people_swapped_between_articles_are_flagged() -> None:
         if not any(f["status"] == "unsupported" for f in result.findings)
     ]
     assert missed == []
+
+
+def test_a_weekday_abbreviation_is_no_name() -> None:
+    # "Mon" and "Fri" for "Monday" and "Friday" were flagged as names the source lacks
+    metric = build_metric(MetricConfig(name="entities"), "test")[1]
+    item = MetricInput(
+        example=Example(id="w", source="The shop is open Monday to Friday."),
+        summary="The shop is open Mon to Fri.",
+    )
+    assert metric.score([item])[0].findings == []
