@@ -98,10 +98,18 @@ def to_markdown(table: ComparisonTable) -> str:
         cells = [escape_markdown(row.shown), str(max(counts, default=0)), str(row.failures)]
         for column in table.columns:
             cell = row.cells[column.name]
-            text = format_cell(cell)
+            text = format_cell(cell) + (
+                f" †{cell.lost}" if cell.mean is not None and cell.lost else ""
+            )
             cells.append(f"**{text}**" if cell.best else text)
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", _n_note(table)]
+    if any(cell.lost for row in table.rows for cell in row.cells.values()):
+        lines[-1] += (
+            " †N: the mean leaves out N examples the system failed (failed generations, "
+            "empty summaries, items its metric raised on), so it is never bold above a "
+            "system scored on them."
+        )
     if table.has_comparisons:
         lines += _markdown_comparisons(table)
     if table.meta is not None:

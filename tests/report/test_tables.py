@@ -85,7 +85,8 @@ def test_markdown_without_comparisons_has_one_table() -> None:
     # cand's mean is higher, but it failed a generation: its mean leaves an example
     # out, so the best of the systems scored on every example is bold
     assert "| base | 10 | 0 | **0.400 ± 0.010** | 30.000 ± 2.000 |" in text
-    assert "| cand | 10 | 1 | 0.441 ± 0.010 | 31.000 ± 2.000 |" in text
+    assert "| cand | 10 | 1 | 0.441 ± 0.010 †1 | 31.000 ± 2.000 †1 |" in text
+    assert "†N: the mean leaves out N examples the system failed" in text
 
 
 def test_a_mean_that_leaves_out_failed_or_errored_examples_is_never_best() -> None:
@@ -315,7 +316,7 @@ def test_choice_labels_digits_and_means_only() -> None:
     markdown = to_markdown(table)
     rows = _markdown_rows(markdown)
     assert rows[0] == ["system", "n", "failures", "R-1 ↑", "length.words"]
-    assert rows[3] == ["Candidate", "10", "1", "0.44", "31.000"]  # a failure: never best
+    assert rows[3] == ["Candidate", "10", "1", "0.44 †1", "31.000 †1"]  # a failure: never best
     assert markdown.split("\n\n", 3)[2].startswith("Mean over 10 examples")
     assert "| R-1 (rouge.rouge1) | R1 |" in markdown
     # the differences from the baseline follow the value's digits
