@@ -111,13 +111,16 @@ _SHAPE_HINT = "give each field of a record once, and keep values to a few levels
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     record = dict(pairs)
-    if len(record) != len(pairs):
-        seen: set[str] = set()
-        twice = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
-        raise JSONShapeError(
-            f"the key {twice!r} is given twice in one object (JSON would keep the last)"
-        )
-    return record
+    if len(record) == len(pairs):  # the common case, checked at C speed
+        return record
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise JSONShapeError(
+                f"the key {key!r} is given twice in one object (JSON would keep the last)"
+            )
+        seen.add(key)
+    raise AssertionError("unreachable: fewer keys than pairs means one repeats")
 
 
 def load_json(text: str) -> Any:

@@ -9,6 +9,7 @@ and so are thousands grouped by spaces ("4 200"; `_merge_space_groups`).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from harness.text.quantities.lexicon import (
@@ -112,21 +113,27 @@ def _merge_space_groups(text: str, tokens: list[Token]) -> list[Token]:
         end = i
         if tok.kind == "num" and _LEAD_GROUP.fullmatch(tok.text):
             end, plain = _group_end(text, tokens, i)
-            if plain and end > i and not (end - i >= 2 or _plain_lead(tokens, i)):
-                end = i
-            if plain and not plain_ok:
+            if plain and (not plain_ok or not (end - i >= 2 or _plain_lead(tokens, i))):
                 end = i
         if end == i:
             merged.append(tok)
             i += 1
             continue
-        start, stop = tok.start, tokens[end].end
-        surface = text[start:stop]
         # "4 200,5": the groups' spaces are thousands separators, a comma the decimal one
-        compact = "".join("," if ch.isspace() else "." if ch == "," else ch for ch in surface)
-        merged.append(_classify_digits(compact, start, stop)._replace(text=surface))
+        merged.append(_joined(text, tok, tokens[end], _GROUPED_DIGITS))
         i = end + 1
     return merged
+
+
+#: How `_merge_space_groups` writes a space-grouped number for `_classify_digits`.
+_GROUPED_DIGITS = str.maketrans({" ": ",", "\u00a0": ",", "\u202f": ",", "\u2009": ",", ",": "."})
+
+
+def _joined(text: str, first: Token, last: Token, table: Mapping[int, str | None]) -> Token:
+    """One number token for ``first`` .. ``last``: their surface text, classified as
+    the digits ``table`` (a `str.translate` table) makes of it."""
+    surface = text[first.start : last.end]
+    return _classify_digits(surface.translate(table), first.start, last.end)._replace(text=surface)
 
 
 def _group_end(text: str, tokens: list[Token], i: int) -> tuple[int, bool]:
@@ -187,12 +194,13 @@ def _merge_spaced_numbers(text: str, tokens: list[Token]) -> list[Token]:
             merged.append(tok)
             i += 1
             continue
-        start, stop = tok.start, tokens[end].end
-        surface = text[start:stop]
-        compact = surface.replace(" ", "")
-        merged.append(_classify_digits(compact, start, stop)._replace(text=surface))
+        merged.append(_joined(text, tok, tokens[end], _SPACES_DROPPED))
         i = end + 1
     return merged
+
+
+#: How `_merge_spaced_numbers` writes "3 , 700" for `_classify_digits`: "3,700".
+_SPACES_DROPPED = str.maketrans({" ": None})
 
 
 def _classify_digits(word: str, start: int, end: int) -> Token:
