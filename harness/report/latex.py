@@ -4,7 +4,8 @@ The output is one ``table`` float: a two-level header (metric over value
 names, each with its direction arrow), one row per system with ``mean $\\pm$
 CI half-width``, the best mean of each column in bold, and ``$^{*}$`` on the
 cells that differ significantly from the baseline (when results.json has
-comparisons). It needs only ``\\usepackage{booktabs}`` in the preamble. Every
+comparisons), and ``$^{\\dagger N}$`` on a mean that leaves out N examples the
+system failed. It needs only ``\\usepackage{booktabs}`` in the preamble. Every
 name from the data (run, systems, metrics, values) is escaped.
 
 Decimal points line up in every column without siunitx: numbers are padded
@@ -162,7 +163,8 @@ def column_cells(cells: Sequence[Cell | None], marks: Sequence[bool]) -> list[st
     )
     widest_half = next((h for h, ci in zip(halves, with_ci, strict=True) if ci), None)
     marked = [m and c is not None and c.mean is not None for c, m in zip(cells, marks, strict=True)]
-    out = []
+    lost_marks = _lost_marks(cells)
+    out: list[str] = []
     for cell, mean, half, ci, mark in zip(cells, means, halves, with_ci, marked, strict=True):
         if cell is None or cell.mean is None:
             out.append("--")
@@ -176,8 +178,21 @@ def column_cells(cells: Sequence[Cell | None], marks: Sequence[bool]) -> list[st
             text += SIGNIFICANT_MARK
         elif any(marked):
             text += _phantom(SIGNIFICANT_MARK)
+        text += lost_marks[len(out)]
         out.append(text)
     return out
+
+
+def lost_mark(lost: int) -> str:
+    r"""The mark on a mean that leaves out ``lost`` failed examples: ``$^{\dagger N}$``."""
+    return rf"$^{{\dagger{lost}}}$" if lost else ""
+
+
+def _lost_marks(cells: Sequence[Cell | None]) -> list[str]:
+    """Each cell's †N mark; a cell without one keeps the room of the widest in its column."""
+    marks = [lost_mark(c.lost) if c is not None and c.mean is not None else "" for c in cells]
+    widest = max(marks, key=len, default="")
+    return [mark or _phantom(widest) for mark in marks]
 
 
 def fit_to_width(tabular: Sequence[str]) -> list[str]:
@@ -223,6 +238,14 @@ def _caption(table: ComparisonTable) -> str:
         f"{escape_latex(table.name)}: {what} over {table.n_examples} examples.",
         r"$\uparrow$/$\downarrow$: higher/lower is better; bold: best in column.",
     ]
+    if any(
+        cell.mean is not None and cell.lost for row in table.rows for cell in row.cells.values()
+    ):
+        parts.append(
+            r"$^{\dagger N}$: the mean leaves out $N$ examples the system failed (failed "
+            "generations, empty summaries, items its metric raised on), so it is never bold "
+            "above a system scored on them."
+        )
     if table.has_comparisons:
         alpha = f" at $\\alpha = {table.alpha:g}$" if table.alpha is not None else ""
         parts.append(

@@ -192,6 +192,18 @@ def test_tables_and_failures_in_page() -> None:
     assert 'id="versus-table"' not in old and 'id="results-table"' in old
 
 
+def test_a_mean_that_leaves_out_failed_examples_is_marked() -> None:
+    html = _html(comparisons=False)
+    # base failed one generation: its mean is over 1 of the 2 examples
+    assert ">3.000 †1</td>" in html
+    assert "leaves out 1 example the system failed" in html
+    assert "†N = the mean leaves out N examples the system failed" in html
+    results = _results(comparisons=False)
+    results["failures"]["base"] = 0
+    page = to_html(build_table(results), examples=[], outputs=[], scores=[], plots={})
+    assert "†" not in page
+
+
 @pytest.mark.parametrize(
     ("finding", "span", "source_span", "note"),
     [

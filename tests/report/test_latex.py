@@ -161,6 +161,19 @@ def test_without_comparisons_no_markers_and_failures_column() -> None:
     assert r"\multicolumn{1}{c}{rouge}" in tex and r"\cmidrule(lr){3-3}" in tex
 
 
+def test_a_mean_that_leaves_out_failed_examples_is_marked() -> None:
+    tex = to_latex(build_table(make_results(comparisons=False, failures=2)))
+    nasty = next(line for line in tex.splitlines() if line.startswith("R"))
+    base = next(line for line in tex.splitlines() if line.startswith("base &"))
+    assert visible(nasty).count(r"$^{\dagger2}$") == 2  # rouge and numbers; length is --
+    assert r"\textbf" not in visible(nasty)  # it lost examples: never bold
+    # the complete system's cells keep the mark's room, so the points still line up
+    assert r"$^{\dagger2}$" not in visible(base)
+    assert base.count(r"\phantom{$^{\dagger2}$}") == 2  # none in length: no mark there
+    assert r"$^{\dagger N}$: the mean leaves out $N$ examples the system failed" in tex
+    assert "dagger" not in to_latex(build_table(make_results(comparisons=False)))
+
+
 def test_significance_on_baseline_row_is_ignored() -> None:
     results = make_results()
     results["comparisons"]["base"] = {"rouge.rouge_1": {"n": 20, "diff": 0.0, "significant": True}}
@@ -194,7 +207,7 @@ def test_line_breaks_in_names_stay_on_one_row() -> None:
 @pytest.mark.parametrize("hostile", [False, True])
 def test_compiles_with_pdflatex(tmp_path: Path, hostile: bool) -> None:
     pdflatex = require_tool("pdflatex")
-    results = _broken_lines_results() if hostile else make_results()
+    results = _broken_lines_results() if hostile else make_results(failures=2)
     (tmp_path / "report.tex").write_text(to_latex(build_table(results)), encoding="utf-8")
     (tmp_path / "main.tex").write_text(
         "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{booktabs}\n"

@@ -55,12 +55,20 @@ def _main_table(table: ComparisonTable) -> dict[str, Any]:
                     f"; {table.confidence:.0%} CI [{format_number(cell.ci_low)}, "
                     f"{format_number(cell.ci_high)}]"
                 )
+            text = format_cell(cell)
+            if cell.mean is not None and cell.lost:
+                text += f" †{cell.lost}"
+                examples = "example" if cell.lost == 1 else "examples"
+                title += f"; leaves out {cell.lost} {examples} the system failed"
             sort = "" if cell.mean is None else repr(cell.mean)
-            cells.append(_cell(format_cell(cell), sort, title=title, best=cell.best))
+            cells.append(_cell(text, sort, title=title, best=cell.best))
         rows.append(
             {"system": row.system, "baseline": row.system == table.baseline, "cells": cells}
         )
-    return {"header": header, "rows": rows}
+    lost = any(
+        cell.mean is not None and cell.lost for row in table.rows for cell in row.cells.values()
+    )
+    return {"header": header, "rows": rows, "lost": lost}
 
 
 def _comparison_table(table: ComparisonTable) -> dict[str, Any] | None:
