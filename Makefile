@@ -31,8 +31,8 @@ run: install
 	$(BIN)/harness run configs/quickstart.yaml
 
 lint: install-test
-	$(BIN)/ruff check harness tests bench
-	$(BIN)/ruff format --check harness tests bench
+	$(BIN)/ruff check harness tests bench tools
+	$(BIN)/ruff format --check harness tests bench tools
 	$(BIN)/mypy
 
 # System packages the tests use for real: Debian's Chromium for the HTML report

@@ -26,8 +26,9 @@ articles, so 10x the pairs is 10x the articles too.
 
 The baseline is ``nlp.pipe`` over the summaries and the distinct articles
 (what a run analyses: an article once, however many summaries it has) with
-the pipeline the metrics load (`harness.text.nlp.load_pipeline`: ``ner`` and
-what it needs). The metrics are scored as the runner scores them: batches of
+the pipelines the metrics load (`harness.text.nlp.load_pipeline`: ``ner`` and
+what it needs, over both; ``tagger`` and its embedding, over the summaries,
+whose nouns ``consistency`` looks up). The metrics are scored as the runner scores them: batches of
 `harness.scoring.METRIC_BATCH` pairs, each metric in config order over each
 batch, from empty memos (every per-text memo of `harness.text` and of the
 three metrics is cleared before each round; the spaCy pipelines, like a run's,
@@ -153,12 +154,15 @@ def _since(start: Timing) -> Timing:
 
 
 def time_spacy(items: Sequence[MetricInput]) -> Timing:
-    """Seconds for ``nlp.pipe`` over every summary and distinct article."""
+    """Seconds for NER over every summary and distinct article, and tagging the summaries."""
     nlp, _, _ = load_pipeline(None)
+    tagger, _, _ = load_pipeline(None, "tagger")
     start = _clock()
     for _ in nlp.pipe(item.summary for item in items):
         pass
     for _ in nlp.pipe(dict.fromkeys(item.example.source for item in items)):
+        pass
+    for _ in tagger.pipe(item.summary for item in items):
         pass
     return _since(start)
 

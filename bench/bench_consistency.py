@@ -46,16 +46,14 @@ import numpy as np
 from harness.config import MetricConfig
 from harness.meta_eval import balanced_accuracy, choose_threshold, roc_auc
 from harness.metric import MetricInput, build_metric
-from harness.metric.consistency import ConsistencyParams
+from harness.metric.consistency import FLAG_KINDS, ConsistencyParams, kind_weight
 from harness.records import Example
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAINS = ("news", "podcast", "sales_email", "samsum")
 BATCH = 64
 DEFAULTS = ConsistencyParams()
-FLAG_WEIGHT = DEFAULTS.flag_weight
 NOVELTY_WEIGHT = DEFAULTS.novelty_weight
-KINDS = ("number", "entity", "substitution", "date", "time", "antonym", "negation", "quote")
 
 
 @dataclass(frozen=True)
@@ -163,27 +161,31 @@ def default_score(row: Row) -> float:
     return row.score
 
 
+def penalty(row: Row, left_out: str | None = None) -> float:
+    """The flag exponent of ``row`` under the default weights (`kind_weight`),
+    without the flags of ``left_out``."""
+    return sum(
+        kind_weight(DEFAULTS, kind) * count for kind, count in row.kinds.items() if kind != left_out
+    )
+
+
 def without(kind: str) -> Callable[[Row], float]:
     """The default score with the flags of ``kind`` removed."""
-    return lambda r: (
-        (1 - NOVELTY_WEIGHT * r.copy) * math.exp(-FLAG_WEIGHT * (r.flags - r.kinds[kind]))
-    )
+    return lambda r: (1 - NOVELTY_WEIGHT * r.copy) * math.exp(-penalty(r, kind))
 
 
 VARIANTS: dict[str, Callable[[Row], float]] = {
     "`novelty_weight: 1, novelty_cap: 1` (the default before)": lambda r: (
-        (1 - r.novel) * math.exp(-FLAG_WEIGHT * r.flags)
+        (1 - r.novel) * math.exp(-penalty(r))
     ),
-    "`novelty_weight: 0` (what configs/summedits_*.yaml set)": lambda r: math.exp(
-        -FLAG_WEIGHT * r.flags
-    ),
+    "`novelty_weight: 0` (what configs/summedits_*.yaml set)": lambda r: math.exp(-penalty(r)),
     "**default** (2 × `copy_novelty`, novelty capped at 0.2)": default_score,
 }
 ABLATION: dict[str, Callable[[Row], float]] = {
     "`copy_novelty` alone": lambda r: -r.copy,
     "`novel_bigrams` alone": lambda r: -r.novel,
     "`flags` alone": lambda r: -r.flags,
-    **{f"default without `{kind}` flags": without(kind) for kind in KINDS},
+    **{f"default without `{kind}` flags": without(kind) for kind in FLAG_KINDS},
 }
 
 

@@ -38,7 +38,7 @@ from scipy.optimize import minimize
 from harness.config import MetaEvalConfig
 from harness.errors import BenchmarkError, ConfigError
 from harness.meta_eval import correlations, meta_evaluate
-from harness.metric.consistency import FLAG_KINDS, ConsistencyParams
+from harness.metric.consistency import FLAG_KINDS, ConsistencyParams, kind_weight
 from harness.records import Example, Score
 
 FloatArray = NDArray[np.float64]
@@ -221,9 +221,8 @@ def _fit(parts: Components, base: ConsistencyParams, l2: float) -> tuple[float, 
     copy = np.minimum(parts.novel_bigrams[dev], cap)
     flags = parts.flags[dev]
     other = base.flag_weight * parts.other_flags[dev]
-    kinds = base.kind_weights or {}
     prior = np.array(
-        [kinds.get(kind, base.flag_weight) for kind in FLAG_KINDS]
+        [kind_weight(base, kind) for kind in FLAG_KINDS]
         + [min(base.novelty_weight, _MAX_NOVELTY_PENALTY / cap)]
     )
 

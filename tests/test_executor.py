@@ -183,9 +183,10 @@ def test_workers_load_the_prepared_metrics_models_before_their_first_task() -> N
             [(_, loaded[prepared])] = pool.map(loaded_models, [None], Workspace())
         finally:
             pool.close()
-    # A worker loads nothing until asked; prepared, it loaded the entity check's
-    # spaCy pipeline and the stemmer before it ran its first task.
-    assert loaded == {False: (0, 0), True: (1, 1)}
+    # A worker loads nothing until asked; prepared, it loaded the stemmer and the
+    # spaCy pipelines (the entity check's NER, the noun check's tagger) before it
+    # ran its first task.
+    assert loaded == {False: (0, 0), True: (1, 2)}
 
 
 class PrepareLog(LocalExecutor):

@@ -2,7 +2,7 @@
 
 The score multiplies two parts (higher = more faithful)::
 
-    score = (1 - novelty_weight * copy_novelty) * exp(-flag_weight * flags)
+    score = (1 - novelty_weight * copy_novelty) * exp(-sum of the flags' weights)
     copy_novelty = min(novel_bigrams, novelty_cap)
 
 - ``novel_bigrams``: the share of the summary's word bigrams (lower-cased,
@@ -18,7 +18,8 @@ The score multiplies two parts (higher = more faithful)::
   unfaithful one (edit benchmarks such as SummEdits) -- and say nothing more.
   The cap also keeps novelty below one flag: it lowers the score at most to
   0.6, a flag halves it, so the score ranks by flags first and by copy
-  novelty among summaries with the same flags.
+  novelty among summaries with the same flags (a ``novel_noun``, half a
+  flag at x 0.70, is the exception: it weighs less than the most novelty).
 - ``flags``: the findings below, each counted once (a token flagged by two
   checks counts once):
 
@@ -41,18 +42,26 @@ The score multiplies two parts (higher = more faithful)::
     "don't make it a habit") -- see `negation_mismatches`;
   * ``quote``: words the summary puts in quotation marks that the source
     never says in that order ("they guess “therapist”" where the dialogue
-    says "masseuse"), see `harness.text.quotes`.
+    says "masseuse"), see `harness.text.quotes`;
+  * ``novel_noun``: a concrete thing (a food, artifact, place, natural
+    object, plant, animal, substance) that no source word names nor
+    generalises ("ghee" for "butter", "at the park" for "at school"), from
+    spaCy's tagger and WordNet, see `harness.text.nouns`. It is weaker
+    evidence than the others (a faithful summary may name a thing the source
+    only implies), so it weighs half a flag (`NOVEL_NOUN_SHARE`).
 
 Each flag multiplies the score by ``exp(-flag_weight)``; with the default
-(0.7) a single flag roughly halves it; ``kind_weights`` gives a kind its own
-weight instead (``harness calibrate`` fits them to a run's labels). Every
+(0.7) a single flag roughly halves it, a ``novel_noun`` flag by
+``exp(-flag_weight / 2)``; ``kind_weights`` gives a kind its own weight
+instead (``harness calibrate`` fits them to a run's labels). Every
 flag is a finding with the summary span and, where there is one, the source
 span and sentence, so the score is explained by evidence a person can read.
 The values ``copy_novelty`` and ``flags`` are the two parts, so a low score
 says which part lowered it.
 
-No neural model is involved; the ``entities`` part needs a spaCy English
-pipeline (the ``model`` param, else the first one installed).
+No neural model is involved; the ``entities`` part and the noun tags need a
+spaCy English pipeline (the ``model`` param, else the first one installed),
+with its ``ner`` and ``tagger``.
 """
 
 from __future__ import annotations
@@ -82,6 +91,8 @@ from harness.text.alignment import (
     unsupported_times,
     unsupported_weekdays,
 )
+from harness.text.nlp import load_pipeline, pipe
+from harness.text.nouns import noun_spans, noun_table, novel_nouns, table_digest
 from harness.text.quotes import unquoted_quotations
 from harness.text.sentences import sentence_spans
 
@@ -98,11 +109,16 @@ DROPPABLE_NEGATIONS = frozenset({"without"})
 NEGATION_REACH = 5
 #: The kinds of finding that count as a flag (each finding's ``kind``).
 FlagKind = Literal[
-    "number", "entity", "substitution", "date", "time", "antonym", "negation", "quote"
+    "number", "entity", "substitution", "date", "time", "antonym", "negation", "quote",
+    "novel_noun",
 ]  # fmt: skip
 FLAG_KINDS: tuple[FlagKind, ...] = (
-    "number", "entity", "substitution", "date", "time", "antonym", "negation", "quote"
+    "number", "entity", "substitution", "date", "time", "antonym", "negation", "quote",
+    "novel_noun",
 )  # fmt: skip
+#: The share of ``flag_weight`` a ``novel_noun`` flag weighs by default.
+NOVEL_NOUN_SHARE = 0.5
+
 _TOKEN = re.compile(r"\w+(?=n['’]t\b)|n['’]t\b|\w+", re.UNICODE)
 
 
@@ -120,11 +136,11 @@ class ConsistencyParams(BaseModel):
             faithfulness. The defaults (2 x 0.2) keep the largest novelty
             penalty (x 0.6) milder than one flag (x 0.5); ``novelty_weight: 1``
             with ``novelty_cap: 1`` is the score before version 4.
-        kind_weights: Penalty per flag of a kind (``number``, ``entity``,
-            ``substitution``, ``date``, ``time``, ``antonym``, ``negation``),
-            in place of ``flag_weight`` for the kinds it names, as fitted by
-            ``harness calibrate``. ``None`` (the default): every flag weighs
-            ``flag_weight``.
+        kind_weights: Penalty per flag of a kind (`FLAG_KINDS`), in place of
+            the default for the kinds it names, as fitted by ``harness
+            calibrate``. ``None`` (the default): every flag weighs
+            ``flag_weight``, a ``novel_noun`` flag ``NOVEL_NOUN_SHARE`` of it
+            (see `kind_weight`).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -144,6 +160,15 @@ class ConsistencyParams(BaseModel):
                 f" x {self.novelty_cap:g}), so that the score stays in [0, 1]; lower either"
             )
         return self
+
+
+def kind_weight(params: ConsistencyParams, kind: str) -> float:
+    """The penalty of one flag of ``kind`` under ``params``: its ``kind_weights``
+    entry, else ``flag_weight`` (times `NOVEL_NOUN_SHARE` for ``novel_noun``)."""
+    if params.kind_weights is not None and kind in params.kind_weights:
+        return params.kind_weights[kind]
+    share = NOVEL_NOUN_SHARE if kind == "novel_noun" else 1.0
+    return params.flag_weight * share
 
 
 @lru_cache(maxsize=1)
@@ -504,8 +529,8 @@ def _phrase_negations(
         ),
     ],
     requires=["source"],
-    description="One model-free faithfulness score combining the number, entity, substitution"
-    " and negation checks with the bigram novelty of near-copy summaries.",
+    description="One model-free faithfulness score combining the number, entity, substitution,"
+    " negation and novel-noun checks with the bigram novelty of near-copy summaries.",
 )
 class ConsistencyMetric:
     """Combines number, entity and negation flags with capped bigram novelty (module docstring)."""
@@ -519,28 +544,42 @@ class ConsistencyMetric:
 
     @property
     def fingerprint(self) -> Fingerprint:
-        """Name, weights, and (in ``version``) the versions of the checks it combines,
-        so a change to either check invalidates cached consistency scores."""
+        """Name, weights, and (in ``version``) the versions of the checks it combines
+        and the digest of WordNet's noun table, so a change to any of them
+        invalidates cached consistency scores."""
         numbers, entities = self._numbers.fingerprint, self._entities.fingerprint
         return Fingerprint(
             kind="metric",
             name="consistency",
-            version=f"7+numbers-{numbers.version}+entities-{entities.version}",
+            version=f"8+numbers-{numbers.version}+entities-{entities.version}"
+            f"+wordnet-{table_digest()}",
             params=self._params.model_dump(mode="json"),
             model=entities.model,
         )
 
     def prepare(self) -> None:
-        """Load the entity check's spaCy pipeline and the stemmer now, not on the first batch."""
+        """Load the spaCy pipelines, WordNet's nouns and the stemmer now, not on the
+        first batch."""
         self._entities.prepare()  # type: ignore[attr-defined]
+        load_pipeline(self._params.model, "tagger")
+        noun_table()
         _stemmer()
+
+    def _nouns(self, summaries: Sequence[str]) -> list[list[tuple[int, int]]]:
+        """The character spans of each summary's common nouns (`noun_spans`)."""
+        tagger, _, _ = load_pipeline(self._params.model, "tagger")
+        nouns: list[list[tuple[int, int]]] = [[] for _ in summaries]
+        for index, offset, doc in pipe(tagger, summaries):
+            nouns[index] += noun_spans(doc, offset)
+        return nouns
 
     def score(self, items: Sequence[MetricInput]) -> list[MetricResult]:
         """Score a batch (the numbers and entities checks run batched underneath)."""
         numbers = self._numbers.score(items)
         entities = self._entities.score(items)
+        nouns = self._nouns([item.summary for item in items])
         results = []
-        for item, number, entity in zip(items, numbers, entities, strict=True):
+        for item, number, entity, spans in zip(items, numbers, entities, nouns, strict=True):
             source = item.example.source
             bigrams, _ = _source_profile(source)
             novelty = novel_bigram_share(sentence_bigrams(item.summary), bigrams)
@@ -557,6 +596,7 @@ class ConsistencyMetric:
                 *self._contrast_swaps(item.summary, source),
                 *negation_mismatches(item.summary, source),
                 *unquoted_quotations(item.summary, source),
+                *novel_nouns(item.summary, spans, source, _source_words(source)[0], _token_stem),
             ):
                 if finding["kind"] == "negation" or not _overlaps_any(finding, flagged):
                     flagged.append(finding)
@@ -591,11 +631,8 @@ class ConsistencyMetric:
         )
 
     def _penalty(self, flagged: Sequence[dict[str, Any]]) -> float:
-        """The exponent of the flag factor: ``flag_weight`` per flag, or each kind's weight."""
-        weights = self._params.kind_weights
-        if weights is None:
-            return self._params.flag_weight * len(flagged)
-        return sum(weights.get(finding["kind"], self._params.flag_weight) for finding in flagged)
+        """The exponent of the flag factor: each flag's `kind_weight`."""
+        return sum(kind_weight(self._params, finding["kind"]) for finding in flagged)
 
 
 def _overlaps_any(finding: dict[str, Any], others: Sequence[dict[str, Any]]) -> bool:

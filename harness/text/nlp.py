@@ -163,35 +163,39 @@ def resolve_pipeline(name: str | None = None) -> PipelineInfo:
     )
 
 
-def _excluded_components(directory: Path) -> list[str]:
-    """Components of the pipeline that ``ner`` does not need."""
+def _excluded_components(directory: Path, component: str = "ner") -> list[str]:
+    """Components of the pipeline that ``component`` (``ner`` or ``tagger``) does not need."""
     meta = _meta(directory)
     components: list[str] = list(meta.get("components") or meta.get("pipeline") or [])
-    if "ner" not in components:
+    if component not in components:
+        use = "named-entity recognition" if component == "ner" else "part-of-speech tagging"
         raise TextError(
-            f"spaCy pipeline at {directory} has no 'ner' component (components: "
+            f"spaCy pipeline at {directory} has no {component!r} component (components: "
             f"{', '.join(components) or '(none)'})",
-            hint="use an English pipeline with named-entity recognition, e.g. en_core_web_sm",
+            hint=f"use an English pipeline with {use}, e.g. en_core_web_sm",
         )
-    keep = {"ner"}
+    keep = {component}
     config_path = directory / "config.cfg"
     config = config_path.read_text(encoding="utf-8") if config_path.is_file() else ""
-    marker = "[components.ner.model.tok2vec]"
-    # ``ner`` either embeds tokens itself or listens to a shared tok2vec/transformer;
-    # when the config does not say, keep the embedders (slower, never wrong).
-    ner_embed = config.split(marker, 1)[1].split("\n[", 1)[0] if marker in config else "Listener"
-    if "Listener" in ner_embed:
-        keep.update(component for component in components if component in _EMBEDDERS)
-    return [component for component in components if component not in keep]
+    marker = f"[components.{component}.model.tok2vec]"
+    # The component either embeds tokens itself or listens to a shared
+    # tok2vec/transformer; when the config does not say, keep the embedders
+    # (slower, never wrong).
+    embed = config.split(marker, 1)[1].split("\n[", 1)[0] if marker in config else "Listener"
+    if "Listener" in embed:
+        keep.update(name for name in components if name in _EMBEDDERS)
+    return [name for name in components if name not in keep]
 
 
 @lru_cache(maxsize=4)
-def load_pipeline(name: str | None = None) -> tuple[Any, str, str]:
-    """Load (once per process) a spaCy pipeline reduced to what ``ner`` needs.
+def load_pipeline(name: str | None = None, component: str = "ner") -> tuple[Any, str, str]:
+    """Load (once per process) a spaCy pipeline reduced to what ``component`` needs.
 
     Args:
         name: A configured pipeline, or ``None`` for the first installed of
             `KNOWN_PIPELINES` (see `resolve_pipeline`).
+        component: ``ner`` (named entities) or ``tagger`` (fine-grained
+            part-of-speech tags, ``Token.tag_``).
 
     Returns:
         ``(nlp, resolved_name, version)``; ``nlp`` is a ``spacy.Language``.
@@ -209,7 +213,7 @@ def load_pipeline(name: str | None = None) -> tuple[Any, str, str]:
         ) from None
     try:
         source: str | Path = info.path if Path(info.name).is_dir() else info.name
-        nlp = spacy.load(source, exclude=_excluded_components(info.path))
+        nlp = spacy.load(source, exclude=_excluded_components(info.path, component))
     except (OSError, ValueError, ImportError) as error:
         raise TextError(
             f"spaCy pipeline {info.model_id} could not be loaded: {error}",

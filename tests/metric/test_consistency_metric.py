@@ -189,3 +189,39 @@ def test_a_misquotation_is_a_quote_flag() -> None:
     assert faithful.findings == []
     assert [f["kind"] for f in misquoted.findings] == ["quote"]
     assert misquoted.findings[0]["text"] == "never trained for drones"
+
+
+def test_a_novel_thing_is_half_a_flag() -> None:
+    source = "Ann: Darling, buy some butter. Mike: Ok. Mike: Do we have any milk? Ann: Yes."
+    example = Example(id="b", source=source)
+    items = [
+        MetricInput(example=example, summary="Ann asks Mike to buy butter and Mike agrees."),
+        MetricInput(example=example, summary="Ann asks Mike to buy ghee and Mike agrees."),
+    ]
+    faithful, swapped = build_metric(MetricConfig(name="consistency"), "test")[1].score(items)
+    assert faithful.findings == []
+    assert [(f["kind"], f["text"]) for f in swapped.findings] == [("novel_noun", "ghee")]
+    assert swapped.values["flags"] == 1.0
+    novelty = 1 - 2 * swapped.values["copy_novelty"]
+    assert swapped.values["score"] == pytest.approx(novelty * math.exp(-0.35))
+    # its own weight, as `harness calibrate` fits it
+    config = MetricConfig(name="consistency", params={"kind_weights": {"novel_noun": 1.4}})
+    refit = build_metric(config, "test")[1].score(items)[1]
+    assert refit.values["score"] == pytest.approx(novelty * math.exp(-1.4))
+
+
+def test_kind_weight_defaults() -> None:
+    from harness.metric.consistency import ConsistencyParams, kind_weight
+
+    params = ConsistencyParams(flag_weight=1.0)
+    assert kind_weight(params, "entity") == 1.0
+    assert kind_weight(params, "novel_noun") == 0.5
+    fitted = ConsistencyParams(kind_weights={"entity": 2.0})
+    assert kind_weight(fitted, "entity") == 2.0 and kind_weight(fitted, "novel_noun") == 0.35
+
+
+def test_the_noun_table_is_in_the_fingerprint() -> None:
+    from harness.text.nouns import table_digest
+
+    version = build_metric(MetricConfig(name="consistency"), "test")[1].fingerprint.version
+    assert version.endswith(f"+wordnet-{table_digest()}") and len(table_digest()) == 12

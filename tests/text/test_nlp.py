@@ -231,3 +231,19 @@ def test_pipe_runs_texts_longer_than_max_length_with_offsets_into_them() -> None
     for index, pieces in seen.items():
         assert "".join(piece for _, piece in pieces) == texts[index]
     assert len(seen[0]) > 10
+
+
+def test_the_tagger_keeps_the_embedding_it_listens_to(tmp_path: Path) -> None:
+    directory = _pipeline_dir(tmp_path, ["tok2vec", "tagger", "parser", "ner"], "spacy.Tok2Vec.v2")
+    assert _excluded_components(directory, "tagger") == ["parser", "ner"]
+    with pytest.raises(TextError, match="has no 'tagger' component"):
+        _excluded_components(_pipeline_dir(tmp_path, ["ner"], None), "tagger")
+
+
+def test_reduced_tagger_tags_like_the_full_pipeline() -> None:
+    import spacy
+
+    text = "Ann asks Mike to buy ghee at the park; the children played on the beaches."
+    reduced, name, _ = load_pipeline(None, "tagger")
+    assert reduced.pipe_names == ["tok2vec", "tagger"]
+    assert [t.tag_ for t in reduced(text)] == [t.tag_ for t in spacy.load(name)(text)]
