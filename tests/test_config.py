@@ -202,6 +202,9 @@ def test_keys_set_on_the_command_line_have_no_file_line(tmp_path: Path) -> None:
         ("params: {sentences: 3}", "batch_size: true", "systems[0].batch_size"),
         ("seed: 7", "stats: {resamples: true}", "stats.resamples"),
         ("seed: 7", "stats: {confidence: true}", "stats.confidence"),
+        # YAML 1.1 reads these as 90 and 1000; a config number is decimal (YAML 1.2)
+        ("seed: 7", "seed: 1:30", "seed"),
+        ("seed: 7", "seed: 1_000", "seed"),
     ],
 )
 def test_numbers_are_strict(tmp_path: Path, old: str, new: str, key: str) -> None:
@@ -213,6 +216,17 @@ def test_integers_still_load_where_floats_are_expected(tmp_path: Path) -> None:
     text = GOOD.replace("seed: 7", "stats: {resamples: 200, alpha: 0.1}")
     config = load_config(write(tmp_path, text))
     assert (config.stats.resamples, config.stats.alpha) == (200, 0.1)
+
+
+def test_numbers_mean_what_they_say_in_decimal(tmp_path: Path) -> None:
+    # YAML 1.1 (PyYAML's default) reads 010 as 8 and 2e-2 as text
+    text = GOOD.replace("seed: 7", "seed: 010\nstats: {alpha: 2e-2, resamples: 1e3}")
+    with pytest.raises(ConfigError, match=r"stats\.resamples"):
+        load_config(write(tmp_path, text))  # 1e3 is a float: no resample count
+    config = load_config(write(tmp_path, text.replace("1e3", "1000")))
+    assert (config.seed, config.stats.alpha, config.stats.resamples) == (10, 0.02, 1000)
+    overridden = apply_overrides({}, ["seed=010", "stats.alpha=5e-2", "x=0x10", "y=1_000"], "c")
+    assert overridden == {"seed": 10, "stats": {"alpha": 0.05}, "x": 16, "y": "1_000"}
 
 
 def test_non_utf8_config_names_the_line(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 import yaml
 
 from harness.config.messages import KeyLines, Loc
+from harness.config.yaml_numbers import load_value
 from harness.errors import ConfigError
 
 
@@ -62,7 +63,7 @@ def apply_overrides(
                 hint="e.g. --set metrics.0.params.flag_weight=1 for the first metric",
             )
         try:
-            value = yaml.safe_load(raw) if raw.strip() else ""
+            value = load_value(raw) if raw.strip() else ""
         except yaml.YAMLError as error:
             raise ConfigError(f"--set {item!r}: value is not valid YAML: {error}") from None
         _set_dotted(data, key.strip(), value, origin)

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from harness.config.messages import KeyLines, Loc, format_location
+from harness.config.yaml_numbers import NumbersLoader
 from harness.errors import ConfigError
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -86,7 +87,7 @@ def read_yaml_lines(path: Path) -> tuple[dict[str, Any], KeyLines]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise _not_utf8(path, data, error) from None
-    loader = yaml.SafeLoader(text)
+    loader = NumbersLoader(text)
     try:
         node = loader.get_single_node()
         lines = KeyLines() if node is None else _key_lines(node, str(path))
