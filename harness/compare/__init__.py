@@ -43,6 +43,7 @@ from harness.compare.pairing import (
     check_same_benchmark,
     check_value_names,
     failure_warnings,
+    metric_differences,
     pairing_warnings,
     shared_examples,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "load_baseline_file",
     "load_reference",
     "load_run",
+    "metric_differences",
     "pairing_warnings",
     "shared_examples",
     "write_baseline",

@@ -13,10 +13,12 @@ from harness.compare.scores import RunScores
 from harness.store import dump_json, write_atomic
 
 #: ``format`` field of a baseline.json; bump the number when the layout changes.
-#: /2 added ``failures`` and ``benchmark.examples`` (per-example fingerprints).
-BASELINE_FORMAT = "harness-baseline/2"
-#: Formats `load_baseline_file` reads (a /1 file lacks failures and fingerprints).
-BASELINE_FORMATS = ("harness-baseline/1", BASELINE_FORMAT)
+#: /2 added ``failures`` and ``benchmark.examples`` (per-example fingerprints);
+#: /3 added ``metrics`` (each metric's version, params and model).
+BASELINE_FORMAT = "harness-baseline/3"
+#: Formats `load_baseline_file` reads (a /1 file lacks failures and fingerprints,
+#: a /2 file the metrics' fingerprints).
+BASELINE_FORMATS = ("harness-baseline/1", "harness-baseline/2", BASELINE_FORMAT)
 BASELINE_FILE = "baseline.json"
 
 
@@ -42,7 +44,8 @@ def baseline_document(run: RunScores) -> dict[str, Any]:
     fingerprints, config (gate rules and stats included), value directions,
     per system its failed generations (count and example id → error), and
     per system and value the mean, ``n``, ``nulls`` and the per-example
-    values keyed by example id.
+    values keyed by example id, and each metric's version, params and model
+    (so a gate can tell a changed metric from a changed system).
     """
     return {
         "format": BASELINE_FORMAT,
@@ -68,6 +71,7 @@ def baseline_document(run: RunScores) -> dict[str, Any]:
             for system, per_value in run.values.items()
         },
         "config": run.config,
+        "metrics": run.metrics,
     }
 
 

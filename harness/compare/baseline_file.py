@@ -48,6 +48,12 @@ class _Failures(_Field):
     examples: dict[str, str]
 
 
+class _MetricInfo(_Field):
+    version: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    model: str | None = None
+
+
 class _BaselineDoc(_Field):
     format: str
     name: str | None = None
@@ -59,6 +65,7 @@ class _BaselineDoc(_Field):
     failures: dict[str, _Failures] | None = None
     systems: dict[str, dict[str, _Aggregate]]
     config: dict[str, Any] = Field(default_factory=dict)
+    metrics: dict[str, _MetricInfo] | None = None
 
 
 def json_path(location: Sequence[str | int]) -> str:
@@ -218,6 +225,9 @@ def load_baseline_file(path: str | Path) -> RunScores:
         seed=doc.seed,
         failures=failures,
         fingerprints=doc.benchmark.examples,
+        metrics=None
+        if doc.metrics is None
+        else {name: info.model_dump() for name, info in doc.metrics.items()},
     )
 
 

@@ -10,6 +10,7 @@ from harness.compare.pairing import (
     check_same_benchmark,
     check_value_names,
     failure_warnings,
+    metric_differences,
     pairing_warnings,
     shared_examples,
 )
@@ -87,6 +88,10 @@ def compare_runs(
     seed = b.seed if seed is None else seed
     warnings = check_same_benchmark(a, b, allow_different=allow_different_benchmark)
     warnings += pairing_warnings(a, b)
+    warnings += [
+        f"metric {change}: its values in the two runs are not comparable"
+        for change in metric_differences(a, b)
+    ]
     ids = shared_examples(a, b)
     warnings += failure_warnings(a, b, ids)
     known = list(dict.fromkeys([*a.value_names(), *b.value_names()]))

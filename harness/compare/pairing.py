@@ -5,6 +5,7 @@ keys, failed generations."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from harness.compare.scores import RunScores
 from harness.errors import ConfigError, StoreError
@@ -77,12 +78,39 @@ def check_same_benchmark(a: RunScores, b: RunScores, *, allow_different: bool) -
     )
 
 
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """What differs between two fingerprints of one metric, one phrase."""
+    parts = []
+    if before.get("version") != after.get("version"):
+        parts.append(f"version {before.get('version')} → {after.get('version')}")
+    if before.get("model") != after.get("model"):
+        parts.append(f"model {before.get('model')} → {after.get('model')}")
+    old, new = before.get("params") or {}, after.get("params") or {}
+    for key in dict.fromkeys([*old, *new]):
+        if old.get(key) != new.get(key):
+            parts.append(f"{key} {old.get(key)!r} → {new.get(key)!r}")
+    return ", ".join(parts)
+
+
+def metric_differences(a: RunScores, b: RunScores) -> list[str]:
+    """The metrics both runs scored with, that computed their values differently
+    (another version, params or model): one line each, A → B. Nothing when
+    either run does not record its metrics' fingerprints."""
+    if a.metrics is None or b.metrics is None:
+        return []
+    return [
+        f"{name}: {_changes(a.metrics[name], b.metrics[name])}"
+        for name in a.metrics
+        if name in b.metrics and a.metrics[name] != b.metrics[name]
+    ]
+
+
 def pairing_warnings(a: RunScores, b: RunScores) -> list[str]:
     """What differs between two runs beyond their scores (A = before, B = after).
 
     Reports top-level config keys that differ (``out`` aside), systems,
     values and examples present in one run only, and when there is no way
-    to tell whether the benchmarks are the same.
+    to tell whether the benchmarks, or the metrics, are the same.
     """
     warnings: list[str] = []
     unknown = [run.label for run in (a, b) if run.fingerprints is None and not run.content_hash]
@@ -90,6 +118,13 @@ def pairing_warnings(a: RunScores, b: RunScores) -> list[str]:
         warnings.append(
             f"{' and '.join(unknown)} record no benchmark fingerprint: cannot tell whether "
             "both runs are of the same benchmark"
+        )
+    unrecorded = [run.label for run in (a, b) if run.metrics is None]
+    if len(unrecorded) == 1:
+        warnings.append(
+            f"{unrecorded[0]} records no metric versions: cannot tell whether "
+            "both runs scored with the same metrics (refresh a baseline file with "
+            "`harness baseline RUN_DIR`)"
         )
     if a.config and b.config:
         keys = [
@@ -164,6 +199,7 @@ __all__ = [
     "check_same_benchmark",
     "check_value_names",
     "failure_warnings",
+    "metric_differences",
     "pairing_warnings",
     "shared_examples",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from harness.compare.scores import RunScores, Values, registry_directions
 from harness.config import parse_config
@@ -49,9 +50,11 @@ def load_run(path: str | Path) -> RunScores:
             if isinstance(meta, dict) and "higher_is_better" in meta:
                 directions[name] = meta["higher_is_better"]
     content: str | None = None
+    metrics: dict[str, dict[str, Any]] | None = None
     if run_dir.file(MANIFEST_FILE).is_file():
         manifest = run_dir.read_json(MANIFEST_FILE)
         content = (manifest.get("benchmark") or {}).get("content_hash")
+        metrics = metric_fingerprints(manifest)
     return RunScores(
         label=str(run_dir.path),
         name=config.name,
@@ -64,7 +67,21 @@ def load_run(path: str | Path) -> RunScores:
         seed=config.seed,
         failures=failures,
         fingerprints=fingerprints,
+        metrics=metrics,
     )
 
 
-__all__ = ["example_fingerprint", "load_run"]
+def metric_fingerprints(manifest: dict[str, Any]) -> dict[str, dict[str, Any]] | None:
+    """metric name → ``version``, ``params``, ``model`` of its fingerprint, as
+    manifest.json records them (``None`` when it records none)."""
+    recorded = (manifest.get("components") or {}).get("metrics")
+    if not isinstance(recorded, dict):
+        return None
+    return {
+        name: {key: entry.get(key) for key in ("version", "params", "model")}
+        for name, entry in recorded.items()
+        if isinstance(entry, dict)
+    }
+
+
+__all__ = ["example_fingerprint", "load_run", "metric_fingerprints"]

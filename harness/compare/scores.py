@@ -37,6 +37,8 @@ class RunScores:
         failures: system → example id → error of each failed generation
             (``None``: not recorded, see `failed`).
         fingerprints: example id → `example_fingerprint` (``None``: unknown).
+        metrics: metric name → its fingerprint's ``version``, ``params`` and
+            ``model`` (from manifest.json; ``None``: not recorded).
     """
 
     label: str
@@ -50,6 +52,7 @@ class RunScores:
     seed: int = 0
     failures: dict[str, dict[str, str]] | None = None
     fingerprints: dict[str, str] | None = None
+    metrics: dict[str, dict[str, Any]] | None = None
 
     @property
     def failures_known(self) -> bool:

@@ -190,3 +190,31 @@ def test_the_committed_baseline_records_failures_and_fingerprints() -> None:
     baseline = load_baseline_file(file)
     assert baseline.failures == {"lead3": {}, "textrank": {}}
     assert baseline.fingerprints is not None and len(baseline.fingerprints) == 40
+
+
+def test_a_baseline_scored_with_another_metric_version_is_refused(
+    runs: dict[str, Path], tmp_path: Path
+) -> None:
+    import json
+
+    target = tmp_path / "old.json"
+    assert (
+        CliRunner().invoke(app, ["baseline", str(runs["lead3"]), "--out", str(target)]).exit_code
+        == 0
+    )
+    document = json.loads(target.read_text(encoding="utf-8"))
+    assert document["metrics"]["rouge"]["version"] == "1"
+    # as an older harness would have written it: another rouge
+    document["metrics"]["rouge"]["version"] = "0"
+    target.write_text(json.dumps(document), encoding="utf-8")
+    code, out = check(runs["same"], "--baseline", target)
+    assert code == 2, out
+    assert "scored with other metrics than the baseline" in out
+    assert "rouge: version 0 → 1" in out and "harness baseline RUN_DIR" in out
+    # a baseline file from before metric versions were recorded still gates, with a warning
+    del document["metrics"]
+    document["format"] = "harness-baseline/2"
+    target.write_text(json.dumps(document), encoding="utf-8")
+    code, out = check(runs["same"], "--baseline", target)
+    assert code == 0, out
+    assert "records no metric versions" in out

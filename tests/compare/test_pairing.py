@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from harness.compare import benchmark_difference, compare_runs, load_run, pairing_warnings
+from harness.compare import (
+    benchmark_difference,
+    compare_runs,
+    load_run,
+    metric_differences,
+    pairing_warnings,
+)
 from harness.errors import StoreError
 
 MakeRun = Callable[..., Path]
@@ -90,3 +96,23 @@ def test_no_shared_example_or_system_is_an_error(
     c = make_run(tmp_path / "c", {"t": {"rouge.rouge1": column([0.1, 0.2])}})
     with pytest.raises(StoreError, match="no system name in common"):
         compare_runs(load_run(a), load_run(c))
+
+
+def test_a_metric_scored_differently_is_named(runs: tuple[Path, Path]) -> None:
+    a, b = load_run(runs[0]), load_run(runs[1])
+    numbers = {"version": "6", "params": {"approx_tol": 0.05}, "model": None}
+    a = replace(a, metrics={"numbers": numbers, "length": {"version": "1", "params": {}}})
+    b = replace(
+        b,
+        metrics={"numbers": {**numbers, "version": "7", "params": {"approx_tol": 0.5}}},
+    )
+    assert metric_differences(a, b) == ["numbers: version 6 → 7, approx_tol 0.05 → 0.5"]
+    assert metric_differences(a, replace(b, metrics=a.metrics)) == []
+    assert metric_differences(a, replace(b, metrics=None)) == []  # an old baseline file
+    assert any(
+        "records no metric versions" in w for w in pairing_warnings(a, replace(b, metrics=None))
+    )
+    warnings = compare_runs(a, b).warnings
+    assert "metric numbers: version 6 → 7, approx_tol 0.05 → 0.5: its values in the two " in (
+        "\n".join(warnings)
+    )

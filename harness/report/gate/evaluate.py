@@ -8,6 +8,7 @@ from harness.compare import (
     RunScores,
     check_same_benchmark,
     check_value_names,
+    metric_differences,
     pairing_warnings,
     shared_examples,
 )
@@ -90,11 +91,21 @@ def evaluate_gate(
         ConfigError: No rules; a rule names a value or system that is not in
             both runs (with a suggestion), except one of the baseline that the
             candidate lacks (that fails the gate).
-        StoreError: The runs share no example or no system, or are of
-            different benchmarks.
+        StoreError: The runs share no example or no system, are of
+            different benchmarks, or scored with different metrics (another
+            version, params or model of a metric both have).
     """
     rules, rules_from = select_rules(candidate, baseline)
     warnings = check_same_benchmark(baseline, candidate, allow_different=allow_different_benchmark)
+    changed = metric_differences(baseline, candidate)
+    if changed:
+        raise StoreError(
+            f"{candidate.label} scored with other metrics than the baseline {baseline.label} "
+            f"({'; '.join(changed)}), so their values are not comparable",
+            hint="re-run the baseline's config with this harness and refresh the baseline "
+            "(`harness baseline RUN_DIR --out FILE`); an upgrade of harness that changes a "
+            "metric changes its version",
+        )
     ids = shared_examples(baseline, candidate)
     shared_systems = [system for system in candidate.systems if system in baseline.values]
     if not shared_systems:
