@@ -30,6 +30,10 @@ AGGREGATE_INPUTS = (EXAMPLES_FILE, SCORES_FILE)
 _LIBRARIES = ("numpy", "scipy")
 
 
+#: Example ids results.json lists per reason a metric left pairs unscored for.
+NOT_SCORED_IDS = 5
+
+
 def output_facts(
     outputs: Sequence[Output],
 ) -> list[tuple[str, str, str | None, int | None, bool]]:
@@ -235,12 +239,22 @@ def aggregate(
             failures[system] += 1
             errors[system].append({"example_id": example_id, "error": error})
     metric_errors: dict[str, list[dict[str, str]]] = {name: [] for name in systems}
+    lost = {
+        (system, example_id)
+        for example_id, system, error, _, no_words in facts
+        if error is not None or no_words
+    }
+    unscored: dict[str, dict[tuple[str, str], list[str]]] = {name: {} for name in systems}
     columns: dict[tuple[str, str], list[float | None]] = {}
     by_example: dict[tuple[str, str], dict[str, float | None]] = {}
     for item in scores:
         if item.reason is not None and item.reason.startswith(METRIC_ERROR):
             metric_errors[item.system].append(
                 {"example_id": item.example_id, "metric": item.metric, "error": item.reason}
+            )
+        elif item.reason is not None and (item.system, item.example_id) not in lost:
+            unscored.setdefault(item.system, {}).setdefault((item.metric, item.reason), []).append(
+                item.example_id
             )
         for name, value in item.values.items():
             columns.setdefault((item.system, f"{item.metric}.{name}"), []).append(value)
@@ -304,6 +318,18 @@ def aggregate(
         "errors": errors,
         "empty_summaries": empty,
         "metric_errors": metric_errors,
+        "not_scored": {
+            system: [
+                {
+                    "metric": metric,
+                    "reason": reason,
+                    "count": len(ids),
+                    "examples": ids[:NOT_SCORED_IDS],
+                }
+                for (metric, reason), ids in unscored.get(system, {}).items()
+            ]
+            for system in systems
+        },
         "results": results,
         "baseline": baseline,
         "comparisons": comparisons,

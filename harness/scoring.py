@@ -8,10 +8,12 @@ cached, never the end of the stage.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +59,39 @@ def has_words(text: str) -> bool:
     return any(character.isalnum() for character in text)
 
 
+#: Letters of the Latin script: Basic Latin, Latin-1, Latin Extended-A/B and
+#: Additional (accented letters included), and fullwidth Latin.
+_LATIN_LETTER = re.compile(
+    r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff\uff21-\uff3a\uff41-\uff5a]"
+)
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@functools.lru_cache(maxsize=4096)
+def mostly_latin(text: str) -> bool:
+    """Whether at least half of ``text``'s letters are Latin (True when it has none:
+    digits alone are read by every check).
+
+    >>> mostly_latin("Prices rose 3%."), mostly_latin("Café crème"), mostly_latin("发射了450架")
+    (True, True, False)
+    """
+    letters = len(_LETTER.findall(text))
+    return 2 * len(_LATIN_LETTER.findall(text)) >= letters
+
+
+def _not_latin(entry: MetricEntry, example: Example, summary: str) -> str | None:
+    """Which text of the pair a Latin-script-only metric cannot read, if any."""
+    texts = [("summary", summary)]
+    if "source" in entry.requires:
+        texts.append(("source", example.source))
+    if "reference" in entry.requires:
+        texts += [("reference", reference) for reference in example.references]
+    for what, text in texts:
+        if not mostly_latin(text):
+            return f"{what} is not in the Latin script: {entry.name} reads English text only"
+    return None
+
+
 def skip_reason(entry: MetricEntry, example: Example, output: Output) -> str | None:
     """Why a pair cannot be scored by ``entry`` (its values are then null), else None."""
     if output.error is not None or output.summary is None:
@@ -69,6 +104,8 @@ def skip_reason(entry: MetricEntry, example: Example, output: Output) -> str | N
         return f"summary has no words (no letter or digit): {output.summary[:40]!r}"
     if "reference" in entry.requires and not any(ref.strip() for ref in example.references):
         return "no reference"
+    if entry.latin_script:
+        return _not_latin(entry, example, output.summary)
     return None
 
 

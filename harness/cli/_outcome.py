@@ -67,6 +67,34 @@ def summarize_reasons(items: Sequence[Mapping[str, str]], field: str = "error") 
     return lines
 
 
+def _unscored_warnings(
+    system: str, groups: Sequence[Mapping[str, Any]], n_examples: int
+) -> list[str]:
+    """One warning per metric that left some of ``system``'s pairs unscored (no
+    reference, a text in a script it cannot read, ...): its mean is over fewer
+    examples than the system's."""
+    by_metric: dict[str, list[Mapping[str, Any]]] = {}
+    for group in groups:
+        by_metric.setdefault(str(group["metric"]), []).append(group)
+    warnings = []
+    for metric, mine in by_metric.items():
+        total = sum(int(group["count"]) for group in mine)
+        lines = []
+        for group in sorted(mine, key=lambda group: -int(group["count"]))[:_SHOWN_REASONS]:
+            shown = list(group["examples"])
+            more = int(group["count"]) - len(shown)
+            lines.append(
+                f"{group['count']}× {_short(str(group['reason']))} (examples {_ids(shown)}"
+                + (f" and {more} more)" if more > 0 else ")")
+            )
+        warnings.append(
+            f"system {system!r}: metric {metric!r} left {total} of {n_examples} examples "
+            "unscored (their values are null; its means are over the rest)"
+            + "".join(f"\n  {line}" for line in lines)
+        )
+    return warnings
+
+
 def run_outcome(results: Mapping[str, Any]) -> RunOutcome:
     """Read failures and metric errors out of a results.json document."""
     n_examples = int(results.get("n_examples") or 0)
@@ -74,6 +102,7 @@ def run_outcome(results: Mapping[str, Any]) -> RunOutcome:
     errors: Mapping[str, list[dict[str, str]]] = results.get("errors") or {}
     metric_errors: Mapping[str, list[dict[str, str]]] = results.get("metric_errors") or {}
     empty_summaries: Mapping[str, list[str]] = results.get("empty_summaries") or {}
+    not_scored: Mapping[str, list[dict[str, Any]]] = results.get("not_scored") or {}
     warnings: list[str] = []
     dead: list[str] = []
     for system in results.get("systems") or []:
@@ -102,6 +131,7 @@ def run_outcome(results: Mapping[str, Any]) -> RunOutcome:
                 f"system {system!r}: metric {metric!r} raised on {len(mine)} examples "
                 "(their values are null)" + "".join(f"\n  {line}" for line in reasons)
             )
+        warnings += _unscored_warnings(system, not_scored.get(system, []), n_examples)
     return RunOutcome(warnings=warnings, dead_systems=dead)
 
 

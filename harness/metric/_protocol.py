@@ -102,6 +102,11 @@ class MetricEntry:
         description: One line for ``harness list`` and the README.
         dynamic_values: Validated params → the values reported with them.
         dynamic_requires: Validated params → the requirements with them.
+        latin_script: The metric reads text in the Latin script only (its
+            tokenizer, number grammar or lexicons are English): a pair whose
+            summary, source or references are mostly in another script gets
+            ``None`` values with a reason, not the perfect score of a check
+            that found nothing it could read.
     """
 
     name: str
@@ -112,6 +117,7 @@ class MetricEntry:
     description: str
     dynamic_values: DynamicValues | None = None
     dynamic_requires: DynamicRequires | None = None
+    latin_script: bool = False
 
     def value_names(self) -> list[str]:
         """Full value names, e.g. ``["rouge.rouge1", ...]``."""
@@ -141,6 +147,7 @@ def metric(
     description: str,
     dynamic_values: Callable[[ParamsT], Sequence[ValueSpec]] | None = None,
     dynamic_requires: Callable[[ParamsT], Sequence[Requirement]] | None = None,
+    latin_script: bool = False,
 ) -> Callable[[FactoryT], FactoryT]:
     """Register a metric: decorate its class (or a factory function).
 
@@ -160,6 +167,7 @@ def metric(
         dynamic_requires: For a metric whose requirements depend on its
             params: params → requirements (``requires`` is then the
             requirement with default params).
+        latin_script: It reads Latin-script text only (see `MetricEntry`).
     """
 
     def register(factory: FactoryT) -> FactoryT:
@@ -174,6 +182,7 @@ def metric(
                 description,
                 dynamic_values,
                 dynamic_requires,
+                latin_script,
             ),
         )
         return factory

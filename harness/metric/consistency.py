@@ -531,6 +531,7 @@ def _phrase_negations(
     requires=["source"],
     description="One model-free faithfulness score combining the number, entity, substitution,"
     " negation and novel-noun checks with the bigram novelty of near-copy summaries.",
+    latin_script=True,
 )
 class ConsistencyMetric:
     """Combines number, entity and negation flags with capped bigram novelty (module docstring)."""

@@ -331,6 +331,7 @@ _VALUES = [
     requires=["source"],
     description="Named entities of the summary supported by the source (aliases, acronyms,"
     " transliterations, demonyms), and key entities kept (Nan et al., 2021).",
+    latin_script=True,
 )
 class EntitiesMetric:
     """Entity precision against the source, recall of key entities, unsupported count.

@@ -143,6 +143,7 @@ _VALUES = [
     values=_VALUES,
     requires=["source"],
     description="Extractive fragment coverage, density and compression (Grusky et al., 2018).",
+    latin_script=True,
 )
 class FragmentsMetric:
     """Extractive fragment coverage, density and compression of a summary.

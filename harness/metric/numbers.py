@@ -74,6 +74,7 @@ _VALUES = [
     values=_VALUES,
     requires=["source"],
     description="Checks every number, amount, date and percentage of the summary in the source.",
+    latin_script=True,
 )
 class NumbersMetric:
     """Precision, recall and unsupported count of the summary's quantities.

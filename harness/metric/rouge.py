@@ -95,6 +95,7 @@ _VALUES = [
     values=_VALUES,
     requires=["reference"],
     description="ROUGE-1/2/L/Lsum F-measures against the references (rouge-score).",
+    latin_script=True,
 )
 class RougeMetric:
     """ROUGE F-measures against the best-matching reference, per type.

@@ -367,3 +367,47 @@ def test_a_reader_that_stops_reading_never_changes_the_exit_code(tmp_path: Path)
         )
         assert done.stdout.strip() == "rc=0", (command, done.stdout, done.stderr)
         assert "Traceback" not in done.stderr and "Broken pipe" not in done.stderr
+
+
+def test_text_a_check_cannot_read_is_unscored_with_a_warning_not_a_perfect_score(
+    tmp_path: Path, harness_cli: HarnessCLI
+) -> None:
+    rows = [
+        *ARTICLES[:2],
+        # a wrong number (450 for 45) in a script the checks do not read
+        {
+            "id": "zh",
+            "article": "乌克兰说俄罗斯发射了45架无人机。",
+            "ref": "",
+            "given": "俄罗斯发射了450架无人机。",
+        },
+    ]
+    data = tmp_path / "mixed.jsonl"
+    data.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), "utf-8")
+    benchmark = {
+        "path": str(data),
+        "fields": {"id": "id", "source": "article", "reference": "ref", "summary": "given"},
+    }
+    systems = [{"name": "given", "backend": "precomputed"}]
+    metrics = ["rouge", "numbers", "consistency", "length"]
+    config = _config(tmp_path, benchmark=benchmark, systems=systems, metrics=metrics)
+    done = harness_cli("run", str(config))
+    assert done.returncode == 0, done.stderr
+    assert "metric 'consistency' left 1 of 3 examples unscored" in done.stderr
+    assert "summary is not in the Latin script: consistency reads English text only" in done.stderr
+    assert "metric 'rouge' left 1 of 3 examples unscored" in done.stderr
+    scores = [
+        json.loads(line)
+        for line in (tmp_path / "run" / "scores.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    by_metric = {s["metric"]: s for s in scores if s["example_id"] == "zh"}
+    assert by_metric["consistency"]["values"]["score"] is None
+    assert by_metric["numbers"]["values"]["unsupported"] is None
+    assert by_metric["length"]["values"]["words"] is not None  # length reads any script
+    results = json.loads((tmp_path / "run" / "results.json").read_text(encoding="utf-8"))
+    assert results["results"]["given"]["consistency.score"]["n"] == 2
+    assert {(g["metric"], g["count"]) for g in results["not_scored"]["given"]} == {
+        ("rouge", 1),
+        ("numbers", 1),
+        ("consistency", 1),
+    }
