@@ -129,6 +129,10 @@ def _named(column: Column) -> str:
 def to_csv(table: ComparisonTable) -> str:
     """One row per system: ``system, failures`` then ``<value>``, ``<value>.ci95``, ``<value>.n``.
 
+    ``ci95`` is the half-width of the 95% interval; the column is named after
+    the run's ``stats.confidence`` (``ci90``, ``ci99.9``), so a reader never
+    takes another level's interval for a 95% one.
+
     When the run compared systems with a baseline, ``<value>.diff`` (system −
     baseline) and ``<value>.p_holm`` follow for every value, after all the
     columns above (so older readers' column positions do not move); they are
@@ -140,8 +144,9 @@ def to_csv(table: ComparisonTable) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     header = ["system", "failures"]
+    level = f"ci{table.confidence * 100:g}"
     for column in table.columns:
-        header += [column.name, f"{column.name}.ci95", f"{column.name}.n"]
+        header += [column.name, f"{column.name}.{level}", f"{column.name}.n"]
     compare = table.has_comparisons
     if compare:
         for column in table.columns:

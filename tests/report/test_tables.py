@@ -134,6 +134,13 @@ def test_csv_without_comparisons_is_unchanged() -> None:
     ]
 
 
+@pytest.mark.parametrize(("confidence", "name"), [(0.5, "ci50"), (0.9, "ci90"), (0.999, "ci99.9")])
+def test_csv_names_the_interval_after_its_level(confidence: float, name: str) -> None:
+    results = make_results(comparisons=False) | {"confidence": confidence}
+    header = next(csv.reader(io.StringIO(to_csv(build_table(results)))))
+    assert header[3] == f"rouge.rouge1.{name}" and not any("ci95" in h for h in header)
+
+
 def test_csv_gains_diff_and_holm_columns() -> None:
     rows = list(csv.DictReader(io.StringIO(to_csv(build_table(make_results())))))
     header = list(rows[0])
