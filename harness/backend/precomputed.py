@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -254,6 +255,7 @@ class PrecomputedSummarizer:
         self._path = path
         self._entries = entries or {}
         self._digest = digest
+        self._folded: dict[str, str] | None = None
 
     @property
     def fingerprint(self) -> Fingerprint:
@@ -298,12 +300,42 @@ class PrecomputedSummarizer:
     def _from_file(self, example: Example, path: Path) -> Generation:
         entry = self._entries.get(example.id)
         if entry is None:
-            return Generation.failed(f"id {example.id!r} not found in {path}")
+            return Generation.failed(
+                f"id {example.id!r} not found in {path}" + self._near(example.id)
+            )
         if entry.summary is None:
             return Generation.failed(
                 f"the summary of id {example.id!r} is null or empty in {entry.where}"
             )
         return Generation(summary=entry.summary)
+
+    def _near(self, example_id: str) -> str:
+        """A note naming the file's id that differs from ``example_id`` only in
+        Unicode normalization, surrounding spaces or case (printed, the two look
+        the same), else nothing. Ids never match loosely: the note says how to fix it."""
+        if self._folded is None:
+            self._folded = {}
+            for key in self._entries:
+                self._folded.setdefault(_fold(key), key)
+        near = self._folded.get(_fold(example_id))
+        if near is None:
+            return ""
+        return (
+            f"; it has {_shown(near)}, not {_shown(example_id)}: the same id but for "
+            "Unicode normalization (write both in NFC), spaces or case"
+        )
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip().casefold()
+
+
+def _shown(text: str) -> str:
+    """``repr(text)``, with its code points when it is not ASCII (NFC and NFD forms
+    print alike)."""
+    if text.isascii():
+        return repr(text)
+    return f"{text!r} ({' '.join(f'U+{ord(char):04X}' for char in text)})"
 
 
 @backend(

@@ -116,6 +116,28 @@ def test_missing_id_is_reported_not_dropped(tmp_path: Path) -> None:
     assert got[2] == Generation.failed(f"id '7' not found in {path}")
 
 
+def test_an_id_that_only_looks_the_same_is_not_matched_but_named(tmp_path: Path) -> None:
+    import unicodedata
+
+    from harness.records import Example
+
+    rows = [
+        {"id": unicodedata.normalize("NFD", "café"), "summary": "NFD."},
+        {"id": "b ", "summary": "Spaced."},
+    ]
+    path = write_jsonl(tmp_path / "out.jsonl", rows)
+    examples = [Example(id="café", source="A."), Example(id="b", source="B.")]
+    first, second = precomputed(path=str(path)).summarize(examples)
+    assert first.error is not None and second.error is not None
+    assert "(U+0063 U+0061 U+0066 U+0065 U+0301), not 'café' (U+0063 U+0061 U+0066 U+00E9)" in (
+        first.error
+    )
+    assert second.error == (
+        f"id 'b' not found in {path}; it has 'b ', not 'b': the same id but for Unicode "
+        "normalization (write both in NFC), spaces or case"
+    )
+
+
 def test_malformed_jsonl_line_names_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "out.jsonl"
     path.write_text('{"id": "a", "summary": "ok"}\n\n{"id": "b", "summary": \n', encoding="utf-8")
