@@ -23,6 +23,7 @@ from rich.progress import (
     Progress,
 )
 
+from harness.code_digest import code_digest
 from harness.errors import HarnessError
 from harness.executor import (
     Component,
@@ -46,6 +47,9 @@ METRIC_BATCH = 64
 ARTICLE_TASK_PAIRS = 8 * METRIC_BATCH
 #: How the reason of an item that made its metric raise begins (never cached).
 METRIC_ERROR = "metric error"
+#: Libraries whose versions are part of every score's cache key (what the
+#: built-in metrics compute with; a model's files are in its fingerprint).
+SCORING_LIBRARIES = ("spacy", "nltk", "rouge-score", "rouge-score-rs", "numpy", "scipy")
 
 
 def has_words(text: str) -> bool:
@@ -112,16 +116,22 @@ def skip_reason(entry: MetricEntry, example: Example, output: Output) -> str | N
 class _ScoreKeys:
     """Cache keys of one metric's pairs: ``content_hash`` of their parts, computed faster.
 
-    The key of a pair is the hash of ``[fingerprint digest, summary,
-    references(, source)]`` (references always: metrics such as ``numbers``
-    use them when present without requiring them). Every system's summary of
+    The key of a pair is the hash of ``[fingerprint digest + code digest,
+    summary, references(, source)]`` (references always: metrics such as
+    ``numbers`` use them when present without requiring them). The code
+    digest (`harness.code_digest`: every harness source file, and the
+    versions of `SCORING_LIBRARIES`) makes a cached score miss once harness
+    or a library its metrics compute with changes, even where no metric
+    version was bumped: a score is never served from code that is gone.
+    Generations are keyed by their backend's fingerprint alone (they are the
+    costly part, and harness's code does not write them). Every system's summary of
     an article shares its references and source, so their canonical JSON is
     written once per article, not once per pair, and the key's text is
     joined from the parts: the same text ``content_hash`` would write.
     """
 
     def __init__(self, entry: MetricEntry, metric: Metric) -> None:
-        self._head = _json(metric.fingerprint.digest())
+        self._head = _json(f"{metric.fingerprint.digest()}:{code_digest(SCORING_LIBRARIES)}")
         self._with_source = "source" in entry.requires
         self._articles: dict[str, str] = {}
 
