@@ -387,7 +387,7 @@ def results_key(
     return content_hash(
         {
             "code": code_digest(_LIBRARIES),
-            "config": config.model_dump(mode="json", exclude={"executor"}),
+            "config": config.model_dump(mode="json", exclude={"executor", "cache", "out"}),
             "values": [
                 [entry.name, [[v.name, v.higher_is_better, v.description] for v in entry.values]]
                 for entry in metrics

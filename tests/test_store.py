@@ -166,3 +166,11 @@ def test_only_the_newest_plots_are_kept(tmp_path: Path, monkeypatch: pytest.Monk
     assert cache.get_many("score", ["s"]) != {}  # results are never pruned
     assert cache.prune_files() == 0
     cache.close()
+
+
+def test_writing_over_a_folder_names_it_not_a_temporary_file(tmp_path: Path) -> None:
+    from harness.store import write_atomic
+
+    with pytest.raises(StoreError, match=rf"cannot write {tmp_path}: it is a folder"):
+        write_atomic(tmp_path, "x")
+    assert list(tmp_path.iterdir()) == []

@@ -79,6 +79,11 @@ def read_text(path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise BenchmarkError(
+                f"{path}: UTF-16 text (it starts with a UTF-16 byte order mark), not UTF-8",
+                hint="re-encode as UTF-8 (e.g. iconv -f utf-16 -t utf-8 IN > OUT)",
+            ) from None
         line = data.count(b"\n", 0, error.start) + 1
         raise BenchmarkError(
             f"{path}:{line}: not valid UTF-8 text at byte offset {error.start}: "

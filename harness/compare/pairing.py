@@ -11,8 +11,8 @@ from harness.compare.scores import RunScores
 from harness.errors import ConfigError, StoreError
 from harness.registry import did_you_mean
 
-#: Config keys that say where a run was written, not what it computed.
-_IGNORED_CONFIG_KEYS = frozenset({"out"})
+#: Config keys that say where a run was written or cached, not what it computed.
+_IGNORED_CONFIG_KEYS = frozenset({"out", "cache"})
 _SHOWN_IDS = 5
 
 
@@ -108,7 +108,7 @@ def metric_differences(a: RunScores, b: RunScores) -> list[str]:
 def pairing_warnings(a: RunScores, b: RunScores) -> list[str]:
     """What differs between two runs beyond their scores (A = before, B = after).
 
-    Reports top-level config keys that differ (``out`` aside), systems,
+    Reports top-level config keys that differ (``out`` and ``cache`` aside), systems,
     values and examples present in one run only, and when there is no way
     to tell whether the benchmarks, or the metrics, are the same.
     """

@@ -16,7 +16,16 @@ os.umask(_UMASK)
 
 
 def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write ``text`` (UTF-8) or bytes to ``path`` via a temporary file and an atomic rename."""
+    """Write ``text`` (UTF-8) or bytes to ``path`` via a temporary file and an atomic rename.
+
+    Raises:
+        StoreError: ``path`` is a folder.
+    """
+    if path.is_dir():
+        raise StoreError(
+            f"cannot write {path}: it is a folder, and a file is expected there",
+            hint="give a file name (e.g. --out FOLDER/NAME.json)",
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     data = text.encode("utf-8") if isinstance(text, str) else text
     handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)

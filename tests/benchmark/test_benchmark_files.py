@@ -88,6 +88,16 @@ def test_json_object_with_one_list_key(tmp_path: Path) -> None:
     assert [where for where, _ in read_json(path)] == [f"{path}: item 1", f"{path}: item 2"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_a_utf16_file_is_named_as_such_with_the_right_fix(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "data.csv"
+    data = "id,source\n1,Hello.\n".encode(encoding)
+    path.write_bytes(data if encoding == "utf-16" else b"\xfe\xff" + data)
+    with pytest.raises(BenchmarkError, match="UTF-16 text") as caught:
+        load_benchmark(BenchmarkConfig(path=str(path)))
+    assert "iconv -f utf-16" in str(caught.value.hint)
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [

@@ -116,3 +116,13 @@ def test_a_metric_scored_differently_is_named(runs: tuple[Path, Path]) -> None:
     assert "metric numbers: version 6 → 7, approx_tol 0.05 → 0.5: its values in the two " in (
         "\n".join(warnings)
     )
+
+
+def test_where_a_run_was_cached_or_written_is_no_config_difference(
+    tmp_path: Path, make_run: MakeRun, column: Column
+) -> None:
+    table = {"s": {"rouge.rouge1": column([0.1, 0.2])}}
+    a = make_run(tmp_path / "a", table, cache=str(tmp_path / "c1"))
+    b = make_run(tmp_path / "b", table, cache="off", seed=3)
+    warnings = pairing_warnings(load_run(a), load_run(b))
+    assert [w for w in warnings if "configs differ" in w] == ["the configs differ in: seed"]
