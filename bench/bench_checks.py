@@ -221,7 +221,9 @@ def main() -> None:
     shown = config_path.relative_to(ROOT) if config_path == CONFIG else config_path
     print(f"metrics         {shown} ({checks})")
     print(f"data            {data}")
-    print(f"pipeline        {name}=={version} ({', '.join(nlp.pipe_names)})")
+    tagger, _, _ = load_pipeline(None, "tagger")
+    components = f"{', '.join(nlp.pipe_names)}; summaries also {', '.join(tagger.pipe_names)}"
+    print(f"pipeline        {name}=={version} ({components})")
     distinct = len({item.example.source for item in items})
     print(f"pairs           {len(items)} (distinct articles: {distinct}, batch {METRIC_BATCH})")
     for which, clock in enumerate(("wall", "CPU")):
