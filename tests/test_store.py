@@ -44,6 +44,11 @@ def test_require_explains_what_is_missing(tmp_path: Path) -> None:
         RunDir(tmp_path / "missing").require()
     with pytest.raises(StoreError, match=r"config\.yaml is missing"):
         RunDir(tmp_path).require()
+    results = tmp_path / "results.json"
+    results.write_text("{}", encoding="utf-8")
+    with pytest.raises(StoreError, match="is a file; a run directory") as caught:
+        RunDir(results).require()
+    assert caught.value.hint == f"give its folder: {tmp_path}"
 
 
 def test_cache_persists_and_counts(tmp_path: Path) -> None:

@@ -93,17 +93,27 @@ def to_markdown(table: ComparisonTable) -> str:
         "| " + " | ".join(escape_markdown(h) for h in header) + " |",
         "|" + "|".join(["---"] + ["--:"] * (len(header) - 1)) + "|",
     ]
+    fewer = False
     for row in table.rows:
         counts = [cell.n for cell in row.cells.values()]
-        cells = [escape_markdown(row.shown), str(max(counts, default=0)), str(row.failures)]
+        row_n = max(counts, default=0)
+        cells = [escape_markdown(row.shown), str(row_n), str(row.failures)]
         for column in table.columns:
             cell = row.cells[column.name]
             text = format_cell(cell) + (
                 f" †{cell.lost}" if cell.mean is not None and cell.lost else ""
             )
+            if cell.mean is not None and cell.n < row_n:
+                text += f" (n={cell.n})"
+                fewer = True
             cells.append(f"**{text}**" if cell.best else text)
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", _n_note(table)]
+    if fewer:
+        lines[-1] += (
+            " (n=K): the mean is over K examples, fewer than the row's n: the others have no "
+            "such value (no reference, no quantity to check, ...)."
+        )
     if any(cell.lost for row in table.rows for cell in row.cells.values()):
         lines[-1] += (
             " †N: the mean leaves out N examples the system failed (failed generations, "

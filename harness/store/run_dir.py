@@ -102,6 +102,11 @@ class RunDir:
 
     def require(self) -> RunDir:
         """Check this looks like a run directory; raise `StoreError` if not."""
+        if self.path.is_file():
+            raise StoreError(
+                f"{self.path} is a file; a run directory (the folder holding it) is expected",
+                hint=f"give its folder: {self.path.parent}",
+            )
         if not self.path.is_dir():
             raise StoreError(
                 f"run directory not found: {self.path}",

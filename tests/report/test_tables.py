@@ -89,6 +89,15 @@ def test_markdown_without_comparisons_has_one_table() -> None:
     assert "†N: the mean leaves out N examples the system failed" in text
 
 
+def test_a_mean_over_fewer_examples_than_the_row_says_so() -> None:
+    results = make_results(comparisons=False)
+    results["results"]["base"]["rouge.rouge1"] = _agg(0.40, n=4)  # 6 without a reference
+    text = to_markdown(build_table(results))
+    assert "| base | 10 | 0 | **0.400 ± 0.010 (n=4)** | 30.000 ± 2.000 |" in text
+    assert "(n=K): the mean is over K examples, fewer than the row's n" in text
+    assert "(n=" not in to_markdown(build_table(make_results(comparisons=False)))
+
+
 def test_a_mean_that_leaves_out_failed_or_errored_examples_is_never_best() -> None:
     results = make_results(comparisons=False)
     results["failures"]["cand"] = 0
