@@ -234,3 +234,31 @@ def test_non_utf8_config_names_the_line(tmp_path: Path) -> None:
     path.write_bytes(b"name: demo\n# caf\xe9\n")
     with pytest.raises(ConfigError, match=r"config\.yaml:2: not UTF-8 text"):
         load_config(path)
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ("{sentences: true}", "systems[0].params.sentences: expected an integer, got True"),
+        ("{sentences: 3.0}", "systems[0].params.sentences: expected an integer, got 3.0"),
+        ("{sentences: '3'}", "systems[0].params.sentences: expected an integer, got '3'"),
+    ],
+)
+def test_backend_params_numbers_are_as_strict_as_the_configs(
+    tmp_path: Path, params: str, expected: str
+) -> None:
+    from harness.backend import build_backend
+    from harness.backend._protocol import BuildContext
+
+    config = load_config(write(tmp_path, GOOD.replace("{sentences: 3}", params)))
+    with pytest.raises(ConfigError, match=re.escape(expected)):
+        build_backend(config.systems[0], BuildContext(config_dir=tmp_path), "c.yaml: systems[0]")
+
+
+def test_metric_params_take_an_integer_where_a_number_is_expected(tmp_path: Path) -> None:
+    from harness.config import MetricConfig
+    from harness.metric import build_metric
+
+    build_metric(MetricConfig(name="numbers", params={"approx_tol": 0}), "m")
+    with pytest.raises(ConfigError, match=r"m\.params\.approx_tol: expected a number, got True"):
+        build_metric(MetricConfig(name="numbers", params={"approx_tol": True}), "m")

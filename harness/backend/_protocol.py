@@ -11,6 +11,7 @@ from typing import Annotated, Any, Protocol, TypeVar
 from pydantic import BaseModel, BeforeValidator, ValidationError
 
 from harness.config import SystemConfig, validation_message
+from harness.config.strict_params import check_param_numbers
 from harness.errors import ConfigError
 from harness.records import Example, Fingerprint
 from harness.registry import Registry
@@ -177,6 +178,7 @@ def build_backend(system: SystemConfig, context: BuildContext, where: str) -> Su
         ConfigError: Unknown backend or invalid params.
     """
     entry = BACKENDS.get(system.backend, where=f"{where}.backend")
+    check_param_numbers(entry.params_model, system.params, where)
     try:
         params = entry.params_model.model_validate(system.params)
     except ValidationError as error:

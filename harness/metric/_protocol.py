@@ -9,6 +9,7 @@ from typing import Any, Literal, Protocol, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from harness.config import MetricConfig, validation_message
+from harness.config.strict_params import check_param_numbers
 from harness.errors import ConfigError
 from harness.records import Example, Fingerprint
 from harness.registry import Registry
@@ -201,6 +202,7 @@ def build_metric(config: MetricConfig, where: str) -> tuple[MetricEntry, Metric]
         ConfigError: Unknown metric or invalid params.
     """
     entry = METRICS.get(config.name, where=where)
+    check_param_numbers(entry.params_model, config.params, where)
     try:
         params = entry.params_model.model_validate(config.params)
     except ValidationError as error:
