@@ -239,9 +239,9 @@ def test_non_utf8_config_names_the_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ("{sentences: true}", "systems[0].params.sentences: expected an integer, got True"),
-        ("{sentences: 3.0}", "systems[0].params.sentences: expected an integer, got 3.0"),
-        ("{sentences: '3'}", "systems[0].params.sentences: expected an integer, got '3'"),
+        ("{sentences: true}", "systems[0].params: sentences: expected an integer, got True"),
+        ("{sentences: 3.0}", "systems[0].params: sentences: expected an integer, got 3.0"),
+        ("{sentences: '3'}", "systems[0].params: sentences: expected an integer, got '3'"),
     ],
 )
 def test_backend_params_numbers_are_as_strict_as_the_configs(
@@ -260,5 +260,5 @@ def test_metric_params_take_an_integer_where_a_number_is_expected(tmp_path: Path
     from harness.metric import build_metric
 
     build_metric(MetricConfig(name="numbers", params={"approx_tol": 0}), "m")
-    with pytest.raises(ConfigError, match=r"m\.params\.approx_tol: expected a number, got True"):
+    with pytest.raises(ConfigError, match=r"m\.params: approx_tol: expected a number, got True"):
         build_metric(MetricConfig(name="numbers", params={"approx_tol": True}), "m")

@@ -40,7 +40,7 @@ def check_param_numbers(model: type[BaseModel], params: Mapping[str, Any], where
     >>> check_param_numbers(P, {"sentences": True}, "c.yaml: systems[0]")
     Traceback (most recent call last):
     ...
-    harness.errors.ConfigError: c.yaml: systems[0].params.sentences: expected an integer, got True
+    harness.errors.ConfigError: c.yaml: systems[0].params: sentences: expected an integer, got True
     """
     for key, value in params.items():
         field = model.model_fields.get(key)
@@ -59,7 +59,7 @@ def check_param_numbers(model: type[BaseModel], params: Mapping[str, Any], where
         else:
             wrong = False
         if wrong:
-            raise ConfigError(f"{where}.params.{key}: expected {wanted}, got {value!r}")
+            raise ConfigError(f"{where}.params: {key}: expected {wanted}, got {value!r}")
 
 
 __all__ = ["check_param_numbers"]
