@@ -165,7 +165,9 @@ def column_cells(cells: Sequence[Cell | None], marks: Sequence[bool]) -> list[st
     marked = [m and c is not None and c.mean is not None for c, m in zip(cells, marks, strict=True)]
     lost_marks = _lost_marks(cells)
     out: list[str] = []
-    for cell, mean, half, ci, mark in zip(cells, means, halves, with_ci, marked, strict=True):
+    for cell, mean, half, ci, mark, lost in zip(
+        cells, means, halves, with_ci, marked, lost_marks, strict=True
+    ):
         if cell is None or cell.mean is None:
             out.append("--")
             continue
@@ -178,8 +180,7 @@ def column_cells(cells: Sequence[Cell | None], marks: Sequence[bool]) -> list[st
             text += SIGNIFICANT_MARK
         elif any(marked):
             text += _phantom(SIGNIFICANT_MARK)
-        text += lost_marks[len(out)]
-        out.append(text)
+        out.append(text + lost)
     return out
 
 
@@ -238,9 +239,7 @@ def _caption(table: ComparisonTable) -> str:
         f"{escape_latex(table.name)}: {what} over {table.n_examples} examples.",
         r"$\uparrow$/$\downarrow$: higher/lower is better; bold: best in column.",
     ]
-    if any(
-        cell.mean is not None and cell.lost for row in table.rows for cell in row.cells.values()
-    ):
+    if table.has_lost_means:
         parts.append(
             r"$^{\dagger N}$: the mean leaves out $N$ examples the system failed (failed "
             "generations, empty summaries, items its metric raised on), so it is never bold "

@@ -117,6 +117,13 @@ class Row:
         return self.label or self.system
 
 
+#: What the †N mark says (report.md and report.html).
+LOST_LEGEND = (
+    "the mean leaves out N examples the system failed (failed generations, empty summaries, "
+    "items its metric raised on), so it is never bold above a system scored on them."
+)
+
+
 @dataclass(frozen=True)
 class ComparisonTable:
     """All rows and columns of a run, plus the facts a caption needs."""
@@ -136,6 +143,13 @@ class ComparisonTable:
     def has_comparisons(self) -> bool:
         """Whether any row carries a comparison with the baseline."""
         return self.baseline is not None and any(row.comparisons for row in self.rows)
+
+    @property
+    def has_lost_means(self) -> bool:
+        """Whether a shown mean leaves out examples its system failed (a †N mark)."""
+        return any(
+            cell.mean is not None and cell.lost for row in self.rows for cell in row.cells.values()
+        )
 
 
 def _best_mean(means: list[tuple[float, int]], higher: bool | None) -> float | None:
@@ -354,6 +368,7 @@ def format_comparison(comparison: Comparison, digits: int | None = None) -> str:
 
 
 __all__ = [
+    "LOST_LEGEND",
     "Cell",
     "Column",
     "Comparison",

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from harness.report.meta import meta_markdown, meta_rich
 from harness.report.table import (
+    LOST_LEGEND,
     Column,
     ComparisonTable,
     direction_arrow,
@@ -114,12 +115,8 @@ def to_markdown(table: ComparisonTable) -> str:
             " (n=K): the mean is over K examples, fewer than the row's n: the others have no "
             "such value (no reference, no quantity to check, ...)."
         )
-    if any(cell.lost for row in table.rows for cell in row.cells.values()):
-        lines[-1] += (
-            " †N: the mean leaves out N examples the system failed (failed generations, "
-            "empty summaries, items its metric raised on), so it is never bold above a "
-            "system scored on them."
-        )
+    if table.has_lost_means:
+        lines[-1] += f" †N: {LOST_LEGEND}"
     if table.has_comparisons:
         lines += _markdown_comparisons(table)
     if table.meta is not None:

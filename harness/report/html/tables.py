@@ -65,10 +65,7 @@ def _main_table(table: ComparisonTable) -> dict[str, Any]:
         rows.append(
             {"system": row.system, "baseline": row.system == table.baseline, "cells": cells}
         )
-    lost = any(
-        cell.mean is not None and cell.lost for row in table.rows for cell in row.cells.values()
-    )
-    return {"header": header, "rows": rows, "lost": lost}
+    return {"header": header, "rows": rows}
 
 
 def _comparison_table(table: ComparisonTable) -> dict[str, Any] | None:
