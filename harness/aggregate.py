@@ -230,6 +230,9 @@ def aggregate(
     truncated = {name: 0 for name in systems}
     empty: dict[str, list[str]] = {name: [] for name in systems}
     facts = output_facts(outputs)
+    # (system, example id) of the outputs no metric could score: their nulls are
+    # failures or empty summaries, not a metric's choice to leave them unscored
+    lost: set[tuple[str, str]] = set()
     for example_id, system, error, truncated_tokens, no_words in facts:
         if truncated_tokens:
             truncated[system] += 1
@@ -238,13 +241,10 @@ def aggregate(
         if error is not None:
             failures[system] += 1
             errors[system].append({"example_id": example_id, "error": error})
+        if error is not None or no_words:
+            lost.add((system, example_id))
     metric_errors: dict[str, list[dict[str, str]]] = {name: [] for name in systems}
-    lost = {
-        (system, example_id)
-        for example_id, system, error, _, no_words in facts
-        if error is not None or no_words
-    }
-    unscored: dict[str, dict[tuple[str, str], list[str]]] = {name: {} for name in systems}
+    unscored: dict[str, dict[tuple[str, str], list[str]]] = {}
     columns: dict[tuple[str, str], list[float | None]] = {}
     by_example: dict[tuple[str, str], dict[str, float | None]] = {}
     for item in scores:

@@ -47,6 +47,13 @@ def _ids(ids: Sequence[str]) -> str:
     return shown + (f" and {len(ids) - _SHOWN_IDS} more" if len(ids) > _SHOWN_IDS else "")
 
 
+def _reason_line(count: int, reason: str, ids: Sequence[str]) -> str:
+    """``count× reason (examples ...)``; ``ids`` may be the first of the ``count``."""
+    more = count - len(ids)
+    shown = _ids(ids) + (f" and {more} more" if more > 0 else "")
+    return f"{count}× {reason} (example{'s' if count > 1 else ''} {shown})"
+
+
 def summarize_reasons(items: Sequence[Mapping[str, str]], field: str = "error") -> list[str]:
     """One line per distinct reason, most frequent first, with the examples it hit.
 
@@ -59,7 +66,7 @@ def summarize_reasons(items: Sequence[Mapping[str, str]], field: str = "error") 
         by_reason.setdefault(_short(item[field]), []).append(item["example_id"])
     counts = Counter({reason: len(ids) for reason, ids in by_reason.items()})
     lines = [
-        f"{count}× {reason} (example{'s' if count > 1 else ''} {_ids(by_reason[reason])})"
+        _reason_line(count, reason, by_reason[reason])
         for reason, count in counts.most_common(_SHOWN_REASONS)
     ]
     if len(counts) > _SHOWN_REASONS:
@@ -79,14 +86,10 @@ def _unscored_warnings(
     warnings = []
     for metric, mine in by_metric.items():
         total = sum(int(group["count"]) for group in mine)
-        lines = []
-        for group in sorted(mine, key=lambda group: -int(group["count"]))[:_SHOWN_REASONS]:
-            shown = list(group["examples"])
-            more = int(group["count"]) - len(shown)
-            lines.append(
-                f"{group['count']}× {_short(str(group['reason']))} (examples {_ids(shown)}"
-                + (f" and {more} more)" if more > 0 else ")")
-            )
+        lines = [
+            _reason_line(int(group["count"]), _short(str(group["reason"])), group["examples"])
+            for group in sorted(mine, key=lambda group: -int(group["count"]))[:_SHOWN_REASONS]
+        ]
         warnings.append(
             f"system {system!r}: metric {metric!r} left {total} of {n_examples} examples "
             "unscored (their values are null; its means are over the rest)"
