@@ -77,7 +77,10 @@ class NounTable:
         seen = {synset for lemma in lemmas for synset in self.synsets.get(lemma, ())}
         frontier = list(seen)
         for _ in range(GENERALISATION_DEPTH):
-            frontier = [h for s in frontier for h in self.hypernyms[s] if h not in seen]
+            # a hypernym two senses share is walked once
+            frontier = list(
+                dict.fromkeys(h for s in frontier for h in self.hypernyms[s] if h not in seen)
+            )
             seen.update(frontier)
         return seen
 
