@@ -262,3 +262,10 @@ def test_metric_params_take_an_integer_where_a_number_is_expected(tmp_path: Path
     build_metric(MetricConfig(name="numbers", params={"approx_tol": 0}), "m")
     with pytest.raises(ConfigError, match=r"m\.params: approx_tol: expected a number, got True"):
         build_metric(MetricConfig(name="numbers", params={"approx_tol": True}), "m")
+
+
+def test_an_integer_too_long_to_read_is_a_config_error_with_its_line(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"config\.yaml:\d+:\d+: invalid YAML: the integer 9+"):
+        load_config(write(tmp_path, GOOD.replace("seed: 7", "seed: " + "9" * 5000)))
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        apply_overrides({}, ["seed=" + "9" * 5000], "c")

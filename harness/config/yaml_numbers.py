@@ -40,11 +40,16 @@ NumbersLoader.add_implicit_resolver(_FLOAT_TAG, _FLOAT, list("-+0123456789."))
 
 def _integer(loader: yaml.SafeLoader, node: yaml.Node) -> int:
     text = str(loader.construct_scalar(node))  # type: ignore[arg-type]
-    if text.startswith("0x"):
-        return int(text[2:], 16)
-    if text.startswith("0o"):
-        return int(text[2:], 8)
-    return int(text, 10)
+    try:
+        if text.startswith("0x"):
+            return int(text[2:], 16)
+        if text.startswith("0o"):
+            return int(text[2:], 8)
+        return int(text, 10)
+    except ValueError as error:  # more digits than Python converts (4,300)
+        raise yaml.constructor.ConstructorError(
+            None, None, f"the integer {text[:12]}... cannot be read: {error}", node.start_mark
+        ) from None
 
 
 def _float(loader: yaml.SafeLoader, node: yaml.Node) -> float:
