@@ -8,7 +8,8 @@ they are config errors (exit 2) with the config key that is wrong:
 * a metric that needs a reference on a benchmark whose examples have none;
 * a ``precomputed`` system reading a summary that no example carries (the
   benchmark's ``summary`` field is not mapped, or ``params.column`` names no
-  column of the data);
+  column of the data), or a file of summaries that has none of the loaded
+  examples' ids (another id scheme, or ``id_field`` naming the wrong field);
 * a ``report:`` section naming a value or system the run will not have;
 * a ``meta_eval.dev_split`` that no labelled example is in (a misspelt split,
   or a ``limit`` that loads none of it): every threshold would be chosen on
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from harness.backend import Summarizer
+from harness.backend.precomputed import PrecomputedSummarizer
 from harness.config import MetaEvalConfig, RunConfig
 from harness.config.report_names import check_report_choice
 from harness.errors import ConfigError
@@ -105,6 +108,37 @@ def check_precomputed(config: RunConfig, examples: Sequence[Example], origin: st
             )
 
 
+def check_precomputed_files(
+    summarizers: Sequence[Summarizer], examples: Sequence[Example], origin: str
+) -> None:
+    """A ``precomputed`` system reading a file finds some loaded example's id there.
+
+    Args:
+        summarizers: The built systems, in the config's order.
+        examples: The examples loaded.
+        origin: The config file, for messages.
+
+    Raises:
+        ConfigError: A file has none of the ids (naming an id of each side).
+    """
+    if not examples:
+        return
+    for index, summarizer in enumerate(summarizers):
+        if not isinstance(summarizer, PrecomputedSummarizer) or summarizer.path is None:
+            continue
+        file_ids = summarizer.ids
+        if any(example.id in file_ids for example in examples):
+            continue
+        seen = f"its ids look like {min(file_ids)!r}" if file_ids else "it has no rows"
+        raise ConfigError(
+            f"{origin}: systems[{index}].params.path: none of the {len(examples)} examples "
+            f"loaded has a summary in {summarizer.path} ({len(file_ids)} ids; {seen}; the "
+            f"benchmark's look like {examples[0].id!r})",
+            hint="the file's `id_field` must hold the benchmark's ids as `benchmark.fields.id` "
+            "reads them; set params.id_field if they are in another field",
+        )
+
+
 def check_split_field(meta_eval: MetaEvalConfig, labelled: Sequence[Example], origin: str) -> None:
     """With a ``dev_split``, some labelled example has the field ``split_field``.
 
@@ -156,12 +190,17 @@ def check_dev_split(meta_eval: MetaEvalConfig, examples: Sequence[Example], orig
 
 
 def preflight(
-    config: RunConfig, entries: Sequence[MetricEntry], examples: Sequence[Example], origin: str
+    config: RunConfig,
+    summarizers: Sequence[Summarizer],
+    entries: Sequence[MetricEntry],
+    examples: Sequence[Example],
+    origin: str,
 ) -> None:
     """Run every check above; raise the first `ConfigError` found.
 
     Args:
         config: The validated config.
+        summarizers: The built systems, in the config's order.
         entries: The built metrics' entries (with their values for the params).
         examples: The examples loaded (all for `run`, the first for `validate`).
         origin: The config file, for messages.
@@ -169,6 +208,7 @@ def preflight(
     check_gate_values(config, entries, origin)
     check_references(config, entries, examples, origin)
     check_precomputed(config, examples, origin)
+    check_precomputed_files(summarizers, examples, origin)
     check_dev_split(config.meta_eval, examples, origin)
     check_report_choice(
         config.report,
@@ -182,6 +222,7 @@ __all__ = [
     "check_dev_split",
     "check_gate_values",
     "check_precomputed",
+    "check_precomputed_files",
     "check_references",
     "check_split_field",
     "preflight",

@@ -266,6 +266,16 @@ class PrecomputedSummarizer:
         return Fingerprint(kind="backend", name="precomputed", version="1", params=params)
 
     @property
+    def path(self) -> Path | None:
+        """The summaries file, or ``None`` when the benchmark carries the summaries."""
+        return self._path
+
+    @property
+    def ids(self) -> frozenset[str]:
+        """The example ids the file has a line for (empty without ``path``)."""
+        return frozenset(self._entries)
+
+    @property
     def cacheable(self) -> bool:
         """False: the summaries already exist, caching would only copy them."""
         return False

@@ -24,7 +24,8 @@ def validate_command(
 
     Also catches what would fail every example: a metric needing references
     on data without them, a precomputed system reading a column the data
-    lacks (checked on the first example, then on all when it lacks them).
+    lacks or a summaries file without any of the benchmark's ids (checked on
+    the first example, then on all when it lacks them).
     """
     from harness.backend import BuildContext, build_backend
     from harness.benchmark import load_benchmark
@@ -35,8 +36,10 @@ def validate_command(
 
     run_config = load_config(config, list(overrides or []))
     context = BuildContext(config_dir=config.parent, seed=run_config.seed)
-    for index, system in enumerate(run_config.systems):
+    summarizers = [
         build_backend(system, context, f"{config}: systems[{index}]")
+        for index, system in enumerate(run_config.systems)
+    ]
     entries = [
         build_metric(item, f"{config}: metrics[{index}]")[0]
         for index, item in enumerate(run_config.metrics)
@@ -45,12 +48,12 @@ def validate_command(
     benchmark = load_benchmark(run_config.benchmark.model_copy(update={"limit": 1}), seed=0)
     first = benchmark.examples[0]
     try:
-        preflight(run_config, entries, benchmark.examples, str(config))
+        preflight(run_config, summarizers, entries, benchmark.examples, str(config))
     except ConfigError:
         # The first example alone may lack what later ones have (a reference, a
         # summary column): judge on every example, as `run` does, before failing.
         every = load_benchmark(run_config.benchmark, seed=run_config.seed).examples
-        preflight(run_config, entries, every, str(config))
+        preflight(run_config, summarizers, entries, every, str(config))
     stdout.print(
         f"[green]ok[/]: {config} — {len(run_config.systems)} systems, "
         f"{len(run_config.metrics)} metrics; benchmark loads "

@@ -80,7 +80,13 @@ def run_pipeline(
                 for index, system in enumerate(config.systems)
             ]
             metrics = _build_metrics(config, origin)
-            preflight(config, [entry for entry, _ in metrics], benchmark.examples, origin)
+            preflight(
+                config,
+                [summarizer for _, summarizer, _ in systems],
+                [entry for entry, _ in metrics],
+                benchmark.examples,
+                origin,
+            )
             system_parts = [
                 Component(
                     f"systems[{index}]",

@@ -151,6 +151,35 @@ def test_validate_catches_a_misspelt_precomputed_column(
     assert not (tmp_path / "run" / "results.json").exists()
 
 
+def test_validate_catches_a_summaries_file_with_none_of_the_ids(
+    tmp_path: Path, harness_cli: HarnessCLI
+) -> None:
+    summaries = tmp_path / "summaries.jsonl"
+    summaries.write_text(
+        "".join(
+            json.dumps({"id": f"x-{row['id']}", "summary": "Parks."}) + "\n" for row in ARTICLES
+        ),
+        encoding="utf-8",
+    )
+    systems = [{"name": "given", "backend": "precomputed", "params": {"path": str(summaries)}}]
+    config = _config(tmp_path, systems=systems)
+    for command in ("validate", "run"):
+        done = harness_cli(command, str(config))
+        assert done.returncode == 2, (command, done.stderr)
+        assert "systems[0].params.path: none of the 5 examples loaded" in done.stderr
+        assert "its ids look like 'x-a1'; the benchmark's look like 'a1'" in done.stderr
+        assert "Traceback" not in done.stderr
+    assert not (tmp_path / "run" / "results.json").exists()
+    # One id in common is a file that matches: the others fail, counted, as before.
+    summaries.write_text(
+        summaries.read_text(encoding="utf-8") + json.dumps({"id": "a1", "summary": "Parks."}),
+        encoding="utf-8",
+    )
+    assert harness_cli("validate", str(config)).returncode == 0
+    done = harness_cli("run", str(config))
+    assert "system 'given': 4 of 5 generations failed" in done.stderr
+
+
 def test_validate_catches_a_precomputed_system_without_a_summary_field(
     tmp_path: Path, harness_cli: HarnessCLI
 ) -> None:
