@@ -112,7 +112,8 @@ def load_benchmark(config: BenchmarkConfig, seed: int = 0) -> Benchmark:
         The selected examples and an ``info`` mapping for the manifest.
 
     Raises:
-        ConfigError: The format contradicts the source, or the built-in name is unknown.
+        ConfigError: The format contradicts the source, the built-in name is
+            unknown, or ``sample`` is larger than the data.
         BenchmarkError: The data cannot be read or mapped, or holds no examples.
         MissingDependencyError: ``hf`` is used without the ``datasets`` package.
     """
@@ -143,6 +144,12 @@ def load_benchmark(config: BenchmarkConfig, seed: int = 0) -> Benchmark:
         raise BenchmarkError(
             f"{location}: no records found (format {data_format})",
             hint="check that the data is not empty and that benchmark.format matches it",
+        )
+    if config.sample is not None and config.sample > len(examples):
+        raise ConfigError(
+            f"benchmark.sample: {config.sample} is more than the {len(examples)} examples "
+            f"{location} holds, so no random sample of that size exists",
+            hint=f"set benchmark.sample to at most {len(examples)}, or drop it to use every example",
         )
     selected = select(examples, sample=config.sample, limit=config.limit, seed=seed)
     info: dict[str, Any] = {

@@ -79,7 +79,9 @@ def test_seeded_sample(tmp_path: Path) -> None:
     assert first != ids(2, sample=10)
     assert first == sorted(first, key=order.index)  # original order kept
     assert ids(1, sample=10, limit=3) == first[:3]
-    assert ids(1, sample=500) == order
+    assert ids(1, sample=50) == order
+    with pytest.raises(ConfigError, match=r"benchmark.sample: 51 is more than the 50 examples"):
+        ids(1, sample=51)
 
 
 def test_info_and_content_hash_are_stable(tmp_path: Path) -> None:
