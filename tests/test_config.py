@@ -85,6 +85,19 @@ def test_duplicate_system_names(tmp_path: Path) -> None:
         load_config(write(tmp_path, text))
 
 
+@pytest.mark.parametrize("name", ["../elsewhere", "/tmp/run", "team/../../x"])
+def test_a_run_name_cannot_leave_reports(tmp_path: Path, name: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, GOOD.replace("name: demo", f"name: {name}")))
+    assert f"{tmp_path / 'config.yaml'}:1: name: a run name may not start with '/'" in (
+        info.value.message
+    )
+    assert "set `out:`" in info.value.message
+    # a nested name stays under reports/, and `out:` is how to write elsewhere
+    nested = load_config(write(tmp_path, GOOD.replace("name: demo", "name: team/demo")))
+    assert nested.out_dir() == Path("reports/team/demo")
+
+
 def test_set_overrides_parse_yaml_values(tmp_path: Path) -> None:
     config = load_config(
         write(tmp_path, GOOD),

@@ -272,6 +272,18 @@ class RunConfig(_Strict):
     report: ReportConfig = Field(default_factory=ReportConfig)
     executor: ExecutorConfig = Field(default_factory=ExecutorConfig)
 
+    @field_validator("name")
+    @classmethod
+    def _name_stays_in_reports(cls, value: str) -> str:
+        # Without `out`, the run directory is reports/<name>: "../x" or "/x" would put
+        # it (and the replace-on-rerun of an existing one) outside reports/.
+        if Path(value).is_absolute() or ".." in Path(value).parts:
+            raise ValueError(
+                "a run name may not start with '/' or contain '..' (the run directory "
+                "is reports/<name>); to write the run elsewhere, set `out:` to its directory"
+            )
+        return value
+
     @field_validator("metrics", mode="before")
     @classmethod
     def _bare_metric_names(cls, value: Any) -> Any:
