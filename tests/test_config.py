@@ -98,6 +98,16 @@ def test_a_run_name_cannot_leave_reports(tmp_path: Path, name: str) -> None:
     assert nested.out_dir() == Path("reports/team/demo")
 
 
+def test_empty_lists_that_would_mean_nothing_are_errors(tmp_path: Path) -> None:
+    gate = "gate:\n  - {value: rouge.rouge1, max_drop: 0.01, systems: []}\n"
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, GOOD + gate))
+    assert ":10: gate[0].systems: an empty list gates no system" in info.value.message
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, GOOD.replace("reference: ref", "reference: []")))
+    assert ":4: benchmark.fields.reference: " in info.value.message
+
+
 def test_set_overrides_parse_yaml_values(tmp_path: Path) -> None:
     config = load_config(
         write(tmp_path, GOOD),

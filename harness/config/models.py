@@ -45,7 +45,7 @@ class FieldMap(_Strict):
 
     id: str | None = "id"
     source: str = "source"
-    reference: str | list[str] | None = None
+    reference: str | list[str] | None = Field(default=None, min_length=1)
     summary: str | None = None
     label: str | None = None
 
@@ -158,6 +158,14 @@ class GateRule(_Strict):
     significant_at: float | None = Field(default=None, gt=0, lt=1, strict=True, allow_inf_nan=False)
     max_new_nulls: StrictInt | None = Field(default=None, ge=0)
     max_new_failures: StrictInt | None = Field(default=None, ge=0)
+
+    @field_validator("systems")
+    @classmethod
+    def _names_some_system(cls, value: list[str] | None) -> list[str] | None:
+        if value == []:
+            # A rule that gates no system is a gate that always passes.
+            raise ValueError("an empty list gates no system; leave `systems` out to gate every one")
+        return value
 
     @model_validator(mode="after")
     def _has_criterion(self) -> GateRule:
