@@ -304,3 +304,9 @@ def test_hostile_names_compile(tmp_path: Path) -> None:
     (tmp_path / "tex").mkdir()
     assert "Overfull \\hbox" not in _compile(tmp_path / "tex", tex, "\\usepackage{graphicx}\n")
     assert "| R&amp;D_50% $x$ |" in to_markdown_multi(table)  # escaped for Markdown
+
+
+def test_a_run_given_twice_is_an_error(runs: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(runs[0].parent)
+    with pytest.raises(ConfigError, match=r"given twice \(also as .*\)"):
+        build_multi([runs[0], Path(runs[0].name), runs[1]], ReportConfig(values=VALUES[:1]))

@@ -127,11 +127,20 @@ def build_multi(run_dirs: Sequence[Path], choice: ReportConfig) -> MultiTable:
             runs), ``digits``, ``ci`` and ``significance``.
 
     Raises:
-        ConfigError: A chosen name is in none of the runs, or no value is common.
+        ConfigError: A run is given twice, a chosen name is in none of the
+            runs, or no value is common.
         StoreError: A folder is not a run directory.
     """
     if not run_dirs:
         raise ConfigError("give at least one run directory", hint="harness table RUN_DIR...")
+    seen: dict[Path, Path] = {}
+    for path in run_dirs:
+        first = seen.setdefault(path.resolve(), path)
+        if first is not path:
+            raise ConfigError(
+                f"{path}: the run directory is given twice (also as {first})",
+                hint="name each run once; to compare two runs of one config, give both folders",
+            )
     tables = [load_table(RunDir(path)) for path in run_dirs]
     names = _group_names(tables, run_dirs)
     known_values = list(dict.fromkeys(c.name for t in tables for c in t.columns))
