@@ -316,6 +316,20 @@ def _csv_error(error: csv.Error, text: str, origin: str, first: int, last: int) 
     )
 
 
+def _not_json(header: list[str], origin: str, line: int) -> None:
+    """A header row that opens a JSON object or array is JSON read as CSV (its
+    first row would be taken for column names, and every error after that
+    would blame the quoting)."""
+    start = header[0].lstrip()
+    if start.startswith(("{", "[")):
+        raise BenchmarkError(
+            f"{origin}:{line}: read as CSV, but the first row starts with {start[0]!r}: "
+            "the file holds JSON, not a CSV header row",
+            hint="read it as JSON: one object per line is format jsonl (.jsonl), an array "
+            "of objects format json (.json); without `format`, the suffix decides",
+        )
+
+
 def parse_csv(text: str, origin: str) -> Iterator[Located]:
     """Parse CSV text with a header row, strictly (the default dialect: ``,`` and ``"``).
 
@@ -337,9 +351,9 @@ def parse_csv(text: str, origin: str) -> Iterator[Located]:
         the row starts on, N counts data rows from 1.
 
     Raises:
-        BenchmarkError: The text has no header, an unterminated quote or
-            another malformed row, or a row with more or fewer cells than the
-            header.
+        BenchmarkError: The text has no header (or JSON where it should
+            be), an unterminated quote or another malformed row, or a row
+            with more or fewer cells than the header.
 
     >>> [record for _, record in parse_csv('id,source,note\\n1,"a, b",\\n2,c,\\n', "d.csv")]
     [{'id': '1', 'source': 'a, b', 'note': ''}, {'id': '2', 'source': 'c', 'note': ''}]
@@ -359,6 +373,7 @@ def parse_csv(text: str, origin: str) -> Iterator[Located]:
                 raise _csv_error(error, text, origin, first, rows.line_num) from None
             if header is None:
                 if row:  # blank lines before the header are skipped too
+                    _not_json(row, origin, first)
                     header = _csv_header(row, origin)
                 continue
             if not row or (len(row) == 1 and not row[0] and len(header) > 1):

@@ -194,6 +194,17 @@ def test_csv_duplicate_header(tmp_path: Path) -> None:
         load_benchmark(BenchmarkConfig(path=str(path)))
 
 
+@pytest.mark.parametrize("text", ['{"id": "a", "source": "x, y"}\n', '\n[{"id": "a"}]\n'])
+def test_json_read_as_csv_says_it_is_json(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "data.jsonl"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(
+        BenchmarkError, match=r"data.jsonl:\d: read as CSV, but the first row"
+    ) as info:
+        load_benchmark(BenchmarkConfig(path=str(path), format="csv"))
+    assert "format jsonl" in (info.value.hint or "")
+
+
 def test_parquet_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "data.parquet"
     frame = pd.DataFrame(
