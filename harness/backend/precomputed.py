@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from harness.backend._protocol import BuildContext, Generation, Summarizer, backend
 from harness.benchmark._files import JSONShapeError, load_json, parse_csv
+from harness.benchmark._records import id_text
 from harness.config import resolve_path
 from harness.errors import BackendError, BenchmarkError, ConfigError
 from harness.records import Example, Fingerprint
@@ -71,15 +72,14 @@ class _Entry:
 
 
 def _record_id(value: Any, where: str, id_field: str) -> str:
-    # Benchmarks turn numeric ids into strings, so 7 in the file matches id "7".
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    raise BackendError(
-        f"{where}: field {id_field!r} must be a string or an integer, "
-        f"got {type(value).__name__} {value!r}"
-    )
+    # Read as the benchmark reads its ids: 7 and 7.0 in the file match id "7".
+    text = id_text(value)
+    if text is None:
+        raise BackendError(
+            f"{where}: field {id_field!r} must be a non-empty string or an integer, "
+            f"got {type(value).__name__} {value!r}"
+        )
+    return text
 
 
 def _summary(value: Any, where: str, summary_field: str) -> str | None:

@@ -149,7 +149,7 @@ def load_benchmark(config: BenchmarkConfig, seed: int = 0) -> Benchmark:
         raise ConfigError(
             f"benchmark.sample: {config.sample} is more than the {len(examples)} examples "
             f"{location} holds, so no random sample of that size exists",
-            hint=f"set benchmark.sample to at most {len(examples)}, or drop it to use every example",
+            hint=f"set benchmark.sample to at most {len(examples)}, or drop it to use them all",
         )
     selected = select(examples, sample=config.sample, limit=config.limit, seed=seed)
     info: dict[str, Any] = {

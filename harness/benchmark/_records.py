@@ -108,17 +108,33 @@ def _require(record: Mapping[str, Any], where: str, key: str, name: str) -> Any:
     return record[name]
 
 
-def _example_id(value: Any, where: str, name: str) -> str:
+def id_text(value: Any) -> str | None:
+    """An id as the benchmark keys examples by it, or ``None`` if it is not usable.
+
+    A whole float (a parquet or pandas column of ints with a gap) is its
+    integer, so ``7.0`` and ``7`` are both ``"7"``; a file of precomputed
+    summaries reads its ids the same way.
+
+    >>> id_text(7.0), id_text("a1"), id_text(True), id_text(" ")
+    ('7', 'a1', None, None)
+    """
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if value is None or isinstance(value, (bool, list, dict)) or str(value).strip() == "":
+        return None
+    return str(value)
+
+
+def _example_id(value: Any, where: str, name: str) -> str:
+    text = id_text(value)
+    if text is None:
         raise BenchmarkError(
             f"{where}: field {name!r} (benchmark.fields.id) holds {value!r}, "
             "not a usable id (a non-empty string or integer)",
             hint="map benchmark.fields.id to a column of unique ids, "
             "or set it to null to number the rows",
         )
-    return str(value)
+    return text
 
 
 def _text(value: Any, where: str, key: str, name: str) -> str:
@@ -320,4 +336,4 @@ def _is_dotted_copy(key: str, record: Mapping[str, Any]) -> bool:
     )
 
 
-__all__ = ["parse_label", "records_to_examples", "to_json_value"]
+__all__ = ["id_text", "parse_label", "records_to_examples", "to_json_value"]

@@ -116,6 +116,12 @@ def test_missing_id_is_reported_not_dropped(tmp_path: Path) -> None:
     assert got[2] == Generation.failed(f"id '7' not found in {path}")
 
 
+def test_ids_are_read_as_the_benchmark_reads_them(tmp_path: Path) -> None:
+    # A whole float (pandas writes int ids with a gap as 7.0) is the integer id.
+    path = write_jsonl(tmp_path / "out.jsonl", [{"id": 7.0, "summary": "File 7."}])
+    assert precomputed(path=str(path)).summarize(EXAMPLES[2:]) == [Generation(summary="File 7.")]
+
+
 def test_an_id_that_only_looks_the_same_is_not_matched_but_named(tmp_path: Path) -> None:
     import unicodedata
 
@@ -204,7 +210,8 @@ def test_missing_csv_column_lists_the_header(tmp_path: Path) -> None:
     [
         (b'{"id": "a", "summary": "caf\xe9"}\n', r":1: not UTF-8"),
         (b'["a", "b"]\n', r":1: expected a JSON object, got list"),
-        (b'{"id": null, "summary": "x"}\n', r":1: field 'id' must be a string or an integer"),
+        (b'{"id": null, "summary": "x"}\n', r":1: field 'id' must be a non-empty string or an"),
+        (b'{"id": " ", "summary": "x"}\n', r":1: field 'id' must be a non-empty string or an"),
         (b'{"id": "a", "summary": 3}\n', r":1: field 'summary' must be a string or null"),
     ],
 )
