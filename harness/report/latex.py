@@ -140,12 +140,18 @@ def align_numbers(
     return out
 
 
-def column_cells(cells: Sequence[Cell | None], marks: Sequence[bool]) -> list[str]:
+def column_cells(
+    cells: Sequence[Cell | None],
+    marks: Sequence[bool],
+    fewer: Sequence[int | None] | None = None,
+) -> list[str]:
     r"""The LaTeX of one column's cells: aligned means, ``$\pm$`` half-widths and ``*`` marks.
 
     Args:
         cells: The column's cells, top to bottom (``None``: no such system, ``--``).
         marks: Whether each cell gets the significance mark.
+        fewer: Each cell's n when it is over fewer examples than its row's
+            (`Row.fewer`), marked ``$^{n=K}$``; ``None``: no such marks.
     """
     means = align_numbers(
         [None if c is None else c.mean for c in cells],
@@ -163,7 +169,7 @@ def column_cells(cells: Sequence[Cell | None], marks: Sequence[bool]) -> list[st
     )
     widest_half = next((h for h, ci in zip(halves, with_ci, strict=True) if ci), None)
     marked = [m and c is not None and c.mean is not None for c, m in zip(cells, marks, strict=True)]
-    lost_marks = _lost_marks(cells)
+    lost_marks = _lost_marks(cells, fewer or [None] * len(cells))
     out: list[str] = []
     for cell, mean, half, ci, mark, lost in zip(
         cells, means, halves, with_ci, marked, lost_marks, strict=True
@@ -189,9 +195,15 @@ def lost_mark(lost: int) -> str:
     return rf"$^{{\dagger{lost}}}$" if lost else ""
 
 
-def _lost_marks(cells: Sequence[Cell | None]) -> list[str]:
-    """Each cell's †N mark; a cell without one keeps the room of the widest in its column."""
-    marks = [lost_mark(c.lost) if c is not None and c.mean is not None else "" for c in cells]
+def _lost_marks(cells: Sequence[Cell | None], fewer: Sequence[int | None]) -> list[str]:
+    """Each cell's †N and n=K marks; a cell without one keeps the room of the widest
+    in its column."""
+    marks = [
+        lost_mark(c.lost) + (rf"$^{{n={k}}}$" if k is not None else "")
+        if c is not None and c.mean is not None
+        else ""
+        for c, k in zip(cells, fewer, strict=True)
+    ]
     widest = max(marks, key=len, default="")
     return [mark or _phantom(widest) for mark in marks]
 
@@ -245,6 +257,11 @@ def _caption(table: ComparisonTable) -> str:
             "generations, empty summaries, items its metric raised on), so it is never bold "
             "above a system scored on them."
         )
+    if table.has_fewer_means:
+        parts.append(
+            r"$^{n=K}$: the mean is over $K$ examples, fewer than the others of its row: "
+            "the rest have no such value (no reference, no quantity to check)."
+        )
     if table.has_comparisons:
         alpha = f" at $\\alpha = {table.alpha:g}$" if table.alpha is not None else ""
         parts.append(
@@ -290,7 +307,13 @@ def to_latex(table: ComparisonTable) -> str:
             marks.append(
                 row.system != table.baseline and comparison is not None and comparison.significant
             )
-        by_column.append(column_cells([row.cells[column.name] for row in table.rows], marks))
+        by_column.append(
+            column_cells(
+                [row.cells[column.name] for row in table.rows],
+                marks,
+                [row.fewer(column.name) for row in table.rows],
+            )
+        )
     tabular = [
         rf"\begin{{tabular}}{{{spec}}}",
         r"\toprule",

@@ -116,11 +116,28 @@ class Row:
         """The display name: the label, or the system name."""
         return self.label or self.system
 
+    @property
+    def n(self) -> int:
+        """The row's n: the most examples any of its values is a mean over."""
+        return max((cell.n for cell in self.cells.values()), default=0)
 
-#: What the †N mark says (report.md and report.html).
+    def fewer(self, value: str) -> int | None:
+        """The n of ``value``'s mean when it is over fewer examples than the row's
+        (the others have no such value: no reference, no quantity to check), else None."""
+        cell = self.cells[value]
+        return cell.n if cell.mean is not None and cell.n < self.n else None
+
+
+#: What the †N mark says (report.md, report.html and, in words of its own, report.tex).
 LOST_LEGEND = (
     "the mean leaves out N examples the system failed (failed generations, empty summaries, "
     "items its metric raised on), so it is never bold above a system scored on them."
+)
+
+#: What the (n=K) mark says (report.md and report.html; report.tex says it in LaTeX).
+FEWER_LEGEND = (
+    "the mean is over K examples, fewer than the row's n: the others have no such value "
+    "(no reference, no quantity to check, ...)."
 )
 
 
@@ -143,6 +160,11 @@ class ComparisonTable:
     def has_comparisons(self) -> bool:
         """Whether any row carries a comparison with the baseline."""
         return self.baseline is not None and any(row.comparisons for row in self.rows)
+
+    @property
+    def has_fewer_means(self) -> bool:
+        """Whether a shown mean is over fewer examples than its row's n (an (n=K) mark)."""
+        return any(row.fewer(value) is not None for row in self.rows for value in row.cells)
 
     @property
     def has_lost_means(self) -> bool:
@@ -368,6 +390,7 @@ def format_comparison(comparison: Comparison, digits: int | None = None) -> str:
 
 
 __all__ = [
+    "FEWER_LEGEND",
     "LOST_LEGEND",
     "Cell",
     "Column",

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from harness.report.meta import meta_markdown, meta_rich
 from harness.report.table import (
+    FEWER_LEGEND,
     LOST_LEGEND,
     Column,
     ComparisonTable,
@@ -94,27 +95,21 @@ def to_markdown(table: ComparisonTable) -> str:
         "| " + " | ".join(escape_markdown(h) for h in header) + " |",
         "|" + "|".join(["---"] + ["--:"] * (len(header) - 1)) + "|",
     ]
-    fewer = False
     for row in table.rows:
-        counts = [cell.n for cell in row.cells.values()]
-        row_n = max(counts, default=0)
-        cells = [escape_markdown(row.shown), str(row_n), str(row.failures)]
+        cells = [escape_markdown(row.shown), str(row.n), str(row.failures)]
         for column in table.columns:
             cell = row.cells[column.name]
             text = format_cell(cell) + (
                 f" †{cell.lost}" if cell.mean is not None and cell.lost else ""
             )
-            if cell.mean is not None and cell.n < row_n:
-                text += f" (n={cell.n})"
-                fewer = True
+            fewer = row.fewer(column.name)
+            if fewer is not None:
+                text += f" (n={fewer})"
             cells.append(f"**{text}**" if cell.best else text)
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", _n_note(table)]
-    if fewer:
-        lines[-1] += (
-            " (n=K): the mean is over K examples, fewer than the row's n: the others have no "
-            "such value (no reference, no quantity to check, ...)."
-        )
+    if table.has_fewer_means:
+        lines[-1] += f" (n=K): {FEWER_LEGEND}"
     if table.has_lost_means:
         lines[-1] += f" †N: {LOST_LEGEND}"
     if table.has_comparisons:

@@ -204,6 +204,19 @@ def test_a_mean_that_leaves_out_failed_examples_is_marked() -> None:
     assert "†" not in page
 
 
+def test_a_mean_over_fewer_examples_than_the_row_says_so() -> None:
+    results = _results(comparisons=False)
+    results["values"]["rouge.rouge1"] = {"metric": "rouge", "higher_is_better": True}
+    results["results"][EVIL_SYSTEM]["rouge.rouge1"] = _agg(0.4) | {"n": 1, "nulls": 1}
+    results["results"]["base"]["rouge.rouge1"] = _agg(0.3) | {"n": 1, "nulls": 1}
+    html = to_html(build_table(results), examples=[], outputs=[], scores=[], plots={})
+    assert ">0.400 (n=1)</td>" in html
+    assert "(n=K) = the mean is over K examples, fewer than the row&#39;s n" in html
+    assert "(n=" not in to_html(
+        build_table(_results(comparisons=False)), examples=[], outputs=[], scores=[], plots={}
+    )
+
+
 @pytest.mark.parametrize(
     ("finding", "span", "source_span", "note"),
     [

@@ -174,6 +174,18 @@ def test_a_mean_that_leaves_out_failed_examples_is_marked() -> None:
     assert "dagger" not in to_latex(build_table(make_results(comparisons=False)))
 
 
+def test_a_mean_over_fewer_examples_than_the_row_is_marked() -> None:
+    results = make_results(comparisons=False)
+    results["results"]["base"]["rouge.rouge_1"]["n"] = 12  # 8 without a reference
+    tex = to_latex(build_table(results))
+    base = next(line for line in tex.splitlines() if line.startswith("base &"))
+    assert r"0.300 $\pm$ 0.010$^{n=12}$ &" in visible(base)
+    nasty = next(line for line in tex.splitlines() if line.startswith("R"))
+    assert r"\phantom{$^{n=12}$}" in nasty  # the column's points still line up
+    assert r"$^{n=K}$: the mean is over $K$ examples, fewer than the others of its row" in tex
+    assert "n=" not in to_latex(build_table(make_results(comparisons=False)))
+
+
 def test_significance_on_baseline_row_is_ignored() -> None:
     results = make_results()
     results["comparisons"]["base"] = {"rouge.rouge_1": {"n": 20, "diff": 0.0, "significant": True}}

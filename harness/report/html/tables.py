@@ -41,10 +41,9 @@ def _main_table(table: ComparisonTable) -> dict[str, Any]:
         )
     rows = []
     for row in table.rows:
-        n = max((cell.n for cell in row.cells.values()), default=0)
         cells = [
             _cell(row.shown, row.system, css="name"),
-            _cell(str(n), n),
+            _cell(str(row.n), row.n),
             _cell(str(row.failures), row.failures),
         ]
         for column in table.columns:
@@ -60,6 +59,9 @@ def _main_table(table: ComparisonTable) -> dict[str, Any]:
                 text += f" †{cell.lost}"
                 examples = "example" if cell.lost == 1 else "examples"
                 title += f"; leaves out {cell.lost} {examples} the system failed"
+            fewer = row.fewer(column.name)
+            if fewer is not None:
+                text += f" (n={fewer})"
             sort = "" if cell.mean is None else repr(cell.mean)
             cells.append(_cell(text, sort, title=title, best=cell.best))
         rows.append(
