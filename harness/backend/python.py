@@ -13,16 +13,20 @@ so that a module next to the config imports without installing it.
 If the function raises for a batch of several sources, each source is retried
 alone, so that only the sources that make it raise fail.
 
-The fingerprint (the cache key) holds a SHA-256 of the module's file and of
-the file that defines the function, so that editing them is a cache miss.
+The fingerprint (the cache key) holds a SHA-256 of the module's file, of
+the file that defines the function, and of each of the user's own modules
+the module imports (`harness.backend._local_imports`: found in the source,
+under the user's folders, not installed packages), so that editing any of
+them is a cache miss.
 The module's file (in both forms) runs from the very bytes hashed, never
 from a ``__pycache__`` .pyc, which Python trusts while the source keeps its
 size and mtime (``cp -p``, ``rsync -a``, a tar extraction). The function's
 file, when another one, is imported by the module as usual; if that import
 may have run other code than the file holds now (a stale .pyc, an edit since
 an earlier import in this process), it is run again from its source, and the
-module after it. Code those files import is not hashed: change
-``params.version`` after editing it.
+module after it; so are the user's modules it imports. Other code (an
+installed package, a model file it reads, a service) is not hashed: change
+``params.version`` after changing it.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from harness.backend._local_imports import import_root, local_imports
 from harness.backend._protocol import (
     BuildContext,
     Generation,
@@ -69,8 +74,8 @@ class PythonParams(BaseModel):
         path: A folder to put on ``sys.path`` before importing (resolved
             against the CWD, then the config's folder).
         version: Any string, part of the cache key: change it to force a
-            fresh run after editing code the function depends on outside
-            its own file (a helper module, a model file it reads).
+            fresh run after changing what the function depends on outside
+            the user's own files (an installed package, a model file it reads).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -262,30 +267,46 @@ def _ran_a_stale_pyc(path: Path) -> bool:
     return bool(cached != fresh)
 
 
-def _refresh_defining_module(module: ModuleType, function: Any) -> bool:
-    """Run the module that defines ``function`` (if not ``module``) again from its source
-    unless it is known to have run its file's bytes as they are now; then ``module`` too,
-    which holds the old function. Return whether anything was run again.
-
-    Known means: this backend ran it, or ``module`` imported it first and not
-    from a stale .pyc (`_ran_a_stale_pyc`). A module imported before by other
-    code (a notebook's cell) may hold older code: it is run again once.
-    """
-    defining = sys.modules.get(getattr(inspect.unwrap(function), "__module__", None) or "")
-    if defining is None or defining is module:
-        return False
-    path = _source_path(defining)
-    module_path = _source_path(module)
-    if path is None or module_path is None or path.resolve() == module_path.resolve():
-        return False
-    ran = _ran.get(defining)
+def _known_current(module: ModuleType, path: Path) -> bool:
+    """Whether ``module`` is known to have run ``path``'s bytes as they are now: this
+    backend ran them, or a module it ran imported it first, not from a stale .pyc
+    (`_ran_a_stale_pyc`)."""
+    ran = _ran.get(module)
     now = file_sha256(path)
-    if ran is None and defining in _fresh and not _ran_a_stale_pyc(path):
-        _ran[defining] = now
+    if ran is None and module in _fresh and not _ran_a_stale_pyc(path):
+        _ran[module] = now
+        return True
+    return ran == now
+
+
+def _refresh_helpers(
+    module: ModuleType, function: Any, helpers: Sequence[tuple[str, Path]]
+) -> bool:
+    """Run the module that defines ``function`` (if not ``module``) and the user's
+    modules ``module`` imports (``helpers``, as loaded) again from their source
+    unless each is known to run its file's bytes as they are now (`_known_current`);
+    then ``module`` too, which holds their old functions. Return whether anything
+    was run again.
+
+    A module imported before by other code (a notebook's cell) may hold older
+    code: it is run again once. When one must run again, all do, deepest first,
+    so that none keeps a name it took from an old one.
+    """
+    module_path = _source_path(module)
+    if module_path is None:
         return False
-    if ran == now:
+    defining = sys.modules.get(getattr(inspect.unwrap(function), "__module__", None) or "")
+    loaded: list[tuple[ModuleType, Path]] = []
+    for helper in [defining, *(sys.modules.get(name) for name, _ in helpers)]:
+        path = None if helper is None or helper is module else _source_path(helper)
+        if helper is None or path is None or path.resolve() == module_path.resolve():
+            continue
+        if all(helper is not other for other, _ in loaded):
+            loaded.append((helper, path))
+    if all(_known_current(helper, path) for helper, path in loaded):
         return False
-    _run_source(defining, path)
+    for helper, path in reversed(loaded):
+        _run_source(helper, path)
     _run_source(module, module_path)
     return True
 
@@ -327,8 +348,11 @@ def _source_file(function: Any) -> str | None:
     return None
 
 
-def _code_hashes(module: ModuleType, function: Any) -> dict[str, str]:
-    """SHA-256 of the module's file and, if another, of the function's file."""
+def _code_hashes(
+    module: ModuleType, function: Any, helpers: Sequence[tuple[str, Path]]
+) -> dict[str, str]:
+    """SHA-256 of the module's file, of the function's file if another, and of each
+    of the user's modules it imports (``import NAME``)."""
     hashes: dict[str, str] = {}
     files: dict[str, Path] = {}
     module_file = getattr(module, "__file__", None)
@@ -337,6 +361,7 @@ def _code_hashes(module: ModuleType, function: Any) -> dict[str, str]:
     function_file = _source_file(function)
     if function_file is not None:
         files["function"] = Path(function_file)
+    files.update((f"import {name}", path) for name, path in helpers)
     seen: set[Path] = set()
     # The module's own file: the digest of the bytes that ran, not of a second read.
     ran = _ran.get(module)
@@ -349,33 +374,47 @@ def _code_hashes(module: ModuleType, function: Any) -> dict[str, str]:
     return hashes
 
 
+def _helpers(module: ModuleType, roots: list[Path]) -> list[tuple[str, Path]]:
+    """The user's own modules ``module`` imports (`local_imports`), from the folder it
+    is imported from and ``roots`` (the config's folder, ``params.path``)."""
+    path = _source_path(module)
+    if path is None:
+        return []
+    return local_imports(module, path, [import_root(module.__name__, path), *roots])
+
+
 def _resolve(
     spec_text: str, path: str | None, config_dir: Path
-) -> tuple[ModuleType, Callable[[list[str]], Any]]:
-    """Import the module named by ``spec_text``; return it and the function."""
+) -> tuple[ModuleType, Callable[[list[str]], Any], list[tuple[str, Path]]]:
+    """Import the module named by ``spec_text``; return it, the function and the user's
+    modules it imports (`_helpers`)."""
     target = spec_text.rpartition(":")[0]
     _put_on_sys_path(config_dir)
+    roots = [config_dir]
     if path is not None:
         folder = resolve_path(path, config_dir)
         if not folder.is_dir():
             raise ConfigError(f"python backend {spec_text!r}: path {path!r} is not a folder")
         _put_on_sys_path(folder)
+        roots.append(folder)
     if _is_file_target(target):
         module = _import_file(spec_text, target, config_dir)
     else:
         module = _import_module(spec_text, target, config_dir)
     function = _attribute(spec_text, module)
+    helpers = _helpers(module, roots)
     try:
-        refreshed = _refresh_defining_module(module, function)
+        refreshed = _refresh_helpers(module, function, helpers)
     except Exception as error:
         raise ConfigError(
-            f"python backend {spec_text!r}: running the file that defines the function "
-            f"({_source_file(function)}) again raised {type(error).__name__}: {error}",
+            f"python backend {spec_text!r}: running the files it imports again from their "
+            f"source (so that the code that runs is the code hashed) raised "
+            f"{type(error).__name__}: {error}",
             hint="run the file with python to see the full traceback",
         ) from None
     if refreshed:
         function = _attribute(spec_text, module)
-    return module, function
+    return module, function, helpers
 
 
 def _attribute(spec_text: str, module: ModuleType) -> Callable[[list[str]], Any]:
@@ -435,9 +474,9 @@ class PythonSummarizer:
     def _setup(self, params: PythonParams, config_dir: Path) -> None:
         self._params = params
         self._config_dir = config_dir
-        module, self._function = _resolve(params.callable, params.path, config_dir)
+        module, self._function, helpers = _resolve(params.callable, params.path, config_dir)
         # Hashed once, when the code is imported: the code that runs is the code hashed.
-        self._code = _code_hashes(module, self._function)
+        self._code = _code_hashes(module, self._function, helpers)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"params": self._params, "config_dir": self._config_dir}
@@ -449,9 +488,10 @@ class PythonSummarizer:
     def fingerprint(self) -> Fingerprint:
         """Name, version, params and ``code_sha256`` of this backend.
 
-        ``code_sha256`` holds the SHA-256 of the module's file (``module``)
-        and, when the function is defined in another file, of that file
-        (``function``): editing either one is a cache miss. Other code the
+        ``code_sha256`` holds the SHA-256 of the module's file (``module``),
+        when the function is defined in another file, of that file
+        (``function``), and of each of the user's modules it imports
+        (``import NAME``): editing any one is a cache miss. Other code the
         function uses is covered by ``params.version`` only.
         """
         return user_code_fingerprint("python", self._params, self._code)

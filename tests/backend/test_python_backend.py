@@ -369,3 +369,92 @@ def test_a_fresh_helper_and_its_entry_run_once(tmp_path: Path) -> None:
         for name in ("once_helper_xyz", "once_entry_xyz"):
             sys.modules.pop(name, None)
     assert runs.read_text(encoding="utf-8") == "eh"
+
+
+# -- the user's own modules the function's module imports ------------------------------
+
+HELPED = (
+    "import json\n"
+    "import yaml\n"
+    "from {helper} import PREFIX\n\n"
+    "def summarize(sources):\n"
+    "    from {lazy} import SUFFIX  # imported when called: hashed all the same\n"
+    "    return [PREFIX + json.dumps(s) + SUFFIX for s in sources]\n"
+)
+
+
+def _helped(tmp_path: Path, tag: str) -> tuple[Path, Path]:
+    helper = tmp_path / f"helper_{tag}.py"
+    lazy = tmp_path / f"lazy_{tag}.py"
+    helper.write_text("PREFIX = 'a'\n", encoding="utf-8")
+    lazy.write_text("SUFFIX = '!'\n", encoding="utf-8")
+    (tmp_path / f"entry_{tag}.py").write_text(
+        HELPED.format(helper=f"helper_{tag}", lazy=f"lazy_{tag}"), encoding="utf-8"
+    )
+    return helper, lazy
+
+
+def _forget(*names: str) -> None:
+    for name in names:
+        sys.modules.pop(name, None)
+
+
+def test_the_users_modules_it_imports_are_hashed_and_an_edit_runs(tmp_path: Path) -> None:
+    helper, lazy = _helped(tmp_path, "imp1")
+    try:
+        first = python("entry_imp1:summarize", config_dir=tmp_path)
+        assert set(first.fingerprint.params["code_sha256"]) == {
+            "module",
+            "import helper_imp1",
+            "import lazy_imp1",
+        }  # not json (the standard library) nor yaml (site-packages)
+        assert first.summarize(EXAMPLES[:1])[0].summary == 'a"Rain flooded Leeds. Roads closed."!'
+        # Edited in place, same size and second: in a long-lived process (a notebook)
+        # the old helper is still loaded; the rebuilt backend runs and hashes the new one.
+        stat = helper.stat()
+        helper.write_text("PREFIX = 'b'\n", encoding="utf-8")
+        os.utime(helper, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        edited = python("entry_imp1:summarize", config_dir=tmp_path)
+        assert edited.fingerprint.digest() != first.fingerprint.digest()
+        assert edited.summarize(EXAMPLES[:1])[0].summary == 'b"Rain flooded Leeds. Roads closed."!'
+        lazy.write_text("SUFFIX = '?'\n", encoding="utf-8")
+        assert python("entry_imp1:summarize", config_dir=tmp_path).fingerprint.digest() != (
+            edited.fingerprint.digest()
+        )
+    finally:
+        _forget("entry_imp1", "helper_imp1", "lazy_imp1")
+
+
+def test_a_packages_relative_imports_are_hashed(tmp_path: Path) -> None:
+    package = tmp_path / "helped_pkg_xyz"
+    (package / "text").mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "text" / "__init__.py").write_text("from .words import PREFIX\n", encoding="utf-8")
+    (package / "text" / "words.py").write_text("PREFIX = 'p'\n", encoding="utf-8")
+    (package / "entry.py").write_text(
+        "from . import text\n\n"
+        "def summarize(sources):\n    return [text.PREFIX + s for s in sources]\n",
+        encoding="utf-8",
+    )
+    names = ("helped_pkg_xyz", "helped_pkg_xyz.text", "helped_pkg_xyz.text.words")
+    try:
+        summarizer = python("helped_pkg_xyz.entry:summarize", config_dir=tmp_path)
+        assert set(summarizer.fingerprint.params["code_sha256"]) == {
+            "module",
+            *(f"import {name}" for name in names),
+        }
+    finally:
+        _forget("helped_pkg_xyz.entry", *names)
+
+
+def test_a_file_target_hashes_the_modules_beside_it(tmp_path: Path) -> None:
+    _helped(tmp_path, "imp2")
+    try:
+        summarizer = python("entry_imp2.py:summarize", config_dir=tmp_path)
+        assert set(summarizer.fingerprint.params["code_sha256"]) == {
+            "module",
+            "import helper_imp2",
+            "import lazy_imp2",
+        }
+    finally:
+        _forget("helper_imp2", "lazy_imp2")

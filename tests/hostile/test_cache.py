@@ -142,8 +142,8 @@ def test_an_edited_command_script_is_run_again(tmp_path: Path, harness_cli: Harn
     assert _run(harness_cli, config)[1] == 0
 
 
-def test_the_version_param_forces_a_fresh_run(tmp_path: Path, harness_cli: HarnessCLI) -> None:
-    # The function's own file is hashed; a helper it imports is not: `version` covers it.
+def test_an_edited_helper_module_is_run_again(tmp_path: Path, harness_cli: HarnessCLI) -> None:
+    # The user's own modules the function's module imports are hashed with it.
     (tmp_path / "prefix_helper.py").write_text("PREFIX = 'one: '\n", encoding="utf-8")
     (tmp_path / "uses_helper.py").write_text(
         "import prefix_helper\n\n"
@@ -154,9 +154,33 @@ def test_the_version_param_forces_a_fresh_run(tmp_path: Path, harness_cli: Harne
     config = _config(
         tmp_path, "{name: mine, backend: python, params: {callable: 'uses_helper:summarize'}}"
     )
-    assert _run(harness_cli, config)[0] == ["one: Rain flooded Leeds", "one: Prices rose 4%"]
+    assert _run(harness_cli, config) == (["one: Rain flooded Leeds", "one: Prices rose 4%"], 2)
+    assert _run(harness_cli, config)[1] == 0
 
     (tmp_path / "prefix_helper.py").write_text("PREFIX = 'second: '\n", encoding="utf-8")
+    assert _run(harness_cli, config) == (
+        ["second: Rain flooded Leeds", "second: Prices rose 4%"],
+        2,
+    )
+
+
+def test_the_version_param_forces_a_fresh_run(tmp_path: Path, harness_cli: HarnessCLI) -> None:
+    # What is not hashed (a file the function reads, an installed package): `version` covers it.
+    (tmp_path / "prefix.txt").write_text("one: ", encoding="utf-8")
+    (tmp_path / "reads_prefix.py").write_text(
+        "from pathlib import Path\n\n"
+        "def summarize(sources):\n"
+        "    prefix = (Path(__file__).parent / 'prefix.txt').read_text()\n"
+        "    return [prefix + s.split('.')[0] for s in sources]\n",
+        encoding="utf-8",
+    )
+    config = _config(
+        tmp_path, "{name: mine, backend: python, params: {callable: 'reads_prefix:summarize'}}"
+    )
+    assert _run(harness_cli, config)[0] == ["one: Rain flooded Leeds", "one: Prices rose 4%"]
+
+    (tmp_path / "prefix.txt").write_text("second: ", encoding="utf-8")
+    assert _run(harness_cli, config)[0] == ["one: Rain flooded Leeds", "one: Prices rose 4%"]
     assert _run(harness_cli, config, "systems.0.params.version=2") == (
         ["second: Rain flooded Leeds", "second: Prices rose 4%"],
         2,
