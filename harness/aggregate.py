@@ -21,8 +21,8 @@ from harness.code_digest import code_digest
 from harness.config import MetaEvalConfig, RunConfig, StatsConfig
 from harness.executor import Executor, LocalExecutor, TaskFailure, Workspace
 from harness.metric import MetricEntry
-from harness.records import Example, Output, Score, content_hash
-from harness.scoring import METRIC_ERROR, has_words
+from harness.records import Example, Output, Score, content_hash, has_words
+from harness.scoring import METRIC_ERROR
 from harness.store import EXAMPLES_FILE, SCORES_FILE, Cache, RunDir
 
 #: The run files results.json is computed from, whole (with the config and `output_facts`).

@@ -112,4 +112,23 @@ def content_hash(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-__all__ = ["Example", "Fingerprint", "JsonScalar", "Output", "Score", "content_hash"]
+def has_words(text: str) -> bool:
+    """Whether ``text`` has a letter or digit in any script: "...", "-", an emoji or
+    a zero-width space alone is no summary, which every check would find nothing
+    wrong with (a faithfulness score of 1).
+
+    >>> has_words("Prices rose 3%."), has_words("二〇二〇"), has_words(" ...\u200b🙂")
+    (True, True, False)
+    """
+    return any(character.isalnum() for character in text)
+
+
+__all__ = [
+    "Example",
+    "Fingerprint",
+    "JsonScalar",
+    "Output",
+    "Score",
+    "content_hash",
+    "has_words",
+]

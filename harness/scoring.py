@@ -34,7 +34,7 @@ from harness.executor import (
 )
 from harness.generation import batches, local_components
 from harness.metric import Metric, MetricEntry, MetricInput, MetricResult
-from harness.records import Example, Output, Score
+from harness.records import Example, Output, Score, has_words
 from harness.store import (
     Cache,
 )
@@ -50,17 +50,6 @@ METRIC_ERROR = "metric error"
 #: Libraries whose versions are part of every score's cache key (what the
 #: built-in metrics compute with; a model's files are in its fingerprint).
 SCORING_LIBRARIES = ("spacy", "nltk", "rouge-score", "rouge-score-rs", "numpy", "scipy")
-
-
-def has_words(text: str) -> bool:
-    """Whether ``text`` has a letter or digit in any script: "...", "-", an emoji or
-    a zero-width space alone is no summary, which every check would find nothing
-    wrong with (a faithfulness score of 1).
-
-    >>> has_words("Prices rose 3%."), has_words("二〇二〇"), has_words(" ...\u200b🙂")
-    (True, True, False)
-    """
-    return any(character.isalnum() for character in text)
 
 
 #: Letters of the Latin script: Basic Latin, Latin-1, Latin Extended-A/B and

@@ -151,7 +151,7 @@ def pairing_warnings(a: RunScores, b: RunScores) -> list[str]:
 
 
 def failure_warnings(a: RunScores, b: RunScores, ids: Sequence[str]) -> list[str]:
-    """Failed generations on the shared examples ``ids``, per system both runs have."""
+    """Failed (or empty) generations on the shared examples ``ids``, per system both runs have."""
     warnings = []
     wanted = set(ids)
     for system in b.systems:
@@ -161,7 +161,7 @@ def failure_warnings(a: RunScores, b: RunScores, ids: Sequence[str]) -> list[str
         after = [i for i in b.failed(system) if i in wanted]
         if before or after:
             warnings.append(
-                f"{system}: {len(after)} failed generations in {b.label} "
+                f"{system}: {len(after)} failed or empty generations in {b.label} "
                 f"({len(before)} in {a.label}) of {len(ids)} shared examples; their values "
                 f"are null and left out of the pairs: {_ids_note(after or before)}"
             )

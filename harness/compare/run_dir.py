@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from harness.compare.scores import RunScores, Values, registry_directions
+from harness.compare.scores import EMPTY_SUMMARY, RunScores, Values, registry_directions
 from harness.config import parse_config
-from harness.records import Example, content_hash
+from harness.records import Example, content_hash, has_words
 from harness.store import MANIFEST_FILE, RESULTS_FILE, RunDir
 
 
@@ -21,7 +21,8 @@ def load_run(path: str | Path) -> RunScores:
     """Read a run directory's scores, failures, directions, config and benchmark.
 
     Directions come from results.json (or, when it is missing, from the
-    registered metrics); failed generations from outputs.jsonl; example
+    registered metrics); failed generations from outputs.jsonl (an empty
+    summary, with no letter or digit, counts as one: `EMPTY_SUMMARY`); example
     fingerprints from examples.jsonl.
 
     Raises:
@@ -41,6 +42,9 @@ def load_run(path: str | Path) -> RunScores:
     for output in run_dir.read_outputs():
         if output.error is not None:
             failures.setdefault(output.system, {})[output.example_id] = output.error
+        elif not has_words(output.summary or ""):
+            # As `run` counts it (exit 4 when all are): no summary to score.
+            failures.setdefault(output.system, {})[output.example_id] = EMPTY_SUMMARY
     fingerprints = {example.id: example_fingerprint(example) for example in run_dir.read_examples()}
     names = list(dict.fromkeys(name for per_value in values.values() for name in per_value))
     directions = registry_directions(names)

@@ -13,6 +13,9 @@ from harness.config import GateRule, StatsConfig
 from harness.errors import ConfigError
 from harness.stats import to_array
 
+#: The failure a generation that returned no words (no letter or digit) counts as.
+EMPTY_SUMMARY = "empty summary (no letter or digit)"
+
 #: What a failure inferred for a baseline without failure records says.
 INFERRED_FAILURE = "every value null (the baseline file records no failures)"
 

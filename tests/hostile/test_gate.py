@@ -170,8 +170,8 @@ def test_case1_failed_generations_fail_the_gate(
         done = harness_cli(*argv)
         assert done.returncode == 1, done.stdout + done.stderr
         assert (
-            "FAIL failures sys: 0 → 4 of 5 shared examples failed — 4 new failed generations "
-            "> max_new_failures 0: 2, 3, 4, 5"
+            "FAIL failures sys: 0 → 4 of 5 shared examples failed — 4 new failed or empty "
+            "generations > max_new_failures 0: 2, 3, 4, 5"
         ) in done.stdout
         assert "    failed 2: command reported: model overloaded" in done.stdout
         assert "gate FAILED" in done.stdout
@@ -180,6 +180,49 @@ def test_case1_failed_generations_fail_the_gate(
     # a failures rule may allow some: four new failures against an allowance of four
     done = harness_cli("check", str(runs["flaky-allowed"]), "--baseline", str(runs["base"]))
     assert "ok failures sys: 0 → 4 of 5 shared examples failed" in done.stdout, done.stdout
+
+
+GROWN_SUMMARIZER = """\
+import json
+import sys
+
+for line in sys.stdin:
+    record = json.loads(line)
+    if record["id"] == "2":
+        print(json.dumps({"id": "2", "summary": " ... "}))
+    elif int(record["id"]) > 3:
+        print(json.dumps({"id": record["id"], "error": "context too long"}))
+    else:
+        print(json.dumps({"id": record["id"], "summary": record["source"].split(". ")[0] + "."}))
+"""
+
+
+def test_case1_empty_summaries_and_failures_on_examples_the_baseline_lacks_fail(
+    harness_cli: HarnessCLI, runs: dict[str, Path], tmp_path: Path
+) -> None:
+    # The baseline covers articles 1-3 (a --limit run, a benchmark since grown); the
+    # candidate returns nothing for article 2 and fails the two new ones.
+    script = tmp_path / "grown.py"
+    script.write_text(GROWN_SUMMARIZER, encoding="utf-8")
+    system = {
+        "name": "sys",
+        "backend": "command",
+        "params": {"argv": [sys.executable, str(script)]},
+    }
+    _benchmark(tmp_path / "news.jsonl", ARTICLES)
+    candidate = _run(tmp_path, "grown", [system], gate=[{"max_new_failures": 0}])
+    baseline = tmp_path / "subset.json"
+    done = harness_cli("baseline", str(runs["subset"]), "--out", str(baseline))
+    assert done.returncode == 0, done.stdout + done.stderr
+    done = harness_cli("check", str(candidate), "--baseline", str(baseline))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert (
+        "FAIL failures sys: 0 → 1 of 3 shared examples failed, and 2 of the 2 examples only "
+        "in the candidate — 3 new failed or empty generations (2 on examples the baseline "
+        "lacks) > max_new_failures 0 (gate[0]): 2, 4, 5"
+    ) in done.stdout
+    assert "failed 2: empty summary (no letter or digit)" in done.stdout
+    assert "failed 4: command reported: context too long" in done.stdout
 
 
 def test_case1_a_system_or_value_the_candidate_lacks_fails(

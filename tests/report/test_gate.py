@@ -181,7 +181,7 @@ def test_new_failed_generations_fail_by_default() -> None:
     assert check.errors == (("ex-01", "timeout"), ("ex-03", "boom"))
     assert integrity_line(check) == (
         "FAIL failures lead3: 0 → 2 of 20 shared examples failed — 2 new failed "
-        "generations > max_new_failures 0: ex-01, ex-03"
+        "or empty generations > max_new_failures 0: ex-01, ex-03"
     )
     assert not _failures_verdict({}, {}).failed
     assert not _failures_verdict({"ex-01": "x"}, {"ex-01": "x"}).failed
@@ -379,8 +379,8 @@ def test_text_verdict_lines() -> None:
     lines = to_text(_failing_verdict())
     assert lines[0].startswith("harness check: cand against baseline base (20 shared examples")
     assert lines[1] == (
-        "FAIL failures lead3: 0 → 1 of 20 shared examples failed — 1 new failed generations "
-        "> max_new_failures 0: ex-19"
+        "FAIL failures lead3: 0 → 1 of 20 shared examples failed — 1 new failed or empty "
+        "generations > max_new_failures 0: ex-19"
     )
     assert lines[2] == "    failed ex-19: out of memory"
     fail = lines[3]
@@ -397,7 +397,7 @@ def test_markdown_verdict() -> None:
     assert text.startswith("### ❌ harness check: gate FAILED: 2 of 3 checks failed")
     assert (
         "- ❌ FAIL failures lead3: 0 → 1 of 20 shared examples failed — 1 new failed "
-        "generations > max_new_failures 0: ex-19\n  - `ex-19: out of memory`"
+        "or empty generations > max_new_failures 0: ex-19\n  - `ex-19: out of memory`"
     ) in text
     assert "| ❌ FAIL | `q.up` | lead3 | 0.490 | 0.312 | −0.178 |" in text
     assert "| ✅ ok | `q.down` | lead3 |" in text

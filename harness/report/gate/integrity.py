@@ -64,24 +64,34 @@ def failures_check(
     ids: list[str],
     allowance: tuple[int, int],
 ) -> IntegrityCheck:
-    """The failed generations of ``system`` on the shared ``ids`` against its allowance
-    (allowed new failures, rule index or -1, from `failure_allowances`)."""
+    """The failed (or empty) generations of ``system`` against its allowance (allowed
+    new failures, rule index or -1, from `failure_allowances`).
+
+    A failure is new on a shared example (``ids``) where the baseline's did not
+    fail, and on every example only the candidate has: nothing shows it failed
+    before (a benchmark that grew, a baseline written from a ``--limit`` run).
+    """
     wanted = set(ids)
     base_failed = {i for i in baseline.failed(system) if i in wanted}
     cand_errors = candidate.failed(system)
     cand_failed = [i for i in ids if i in cand_errors]
-    new = tuple(i for i in cand_failed if i not in base_failed)
+    only_candidate = [i for i in candidate.example_ids() if i not in wanted]
+    only_failed = [i for i in only_candidate if i in cand_errors]
+    new = tuple(i for i in cand_failed if i not in base_failed) + tuple(only_failed)
     allowed, rule_index = allowance
     failed = len(new) > allowed
     rule_text = f"max_new_failures {allowed}" + (
         f" (gate[{rule_index}])" if rule_index >= 0 else ""
     )
+    what = "new failed or empty generations"
+    if only_failed:
+        what += f" ({len(only_failed)} on examples the baseline lacks)"
     if failed:
-        reason = f"{len(new)} new failed generations > {rule_text}: {ids_text(new)}"
+        reason = f"{len(new)} {what} > {rule_text}: {ids_text(new)}"
     elif new:
-        reason = f"{len(new)} new failed generations ≤ {rule_text}: {ids_text(new)}"
+        reason = f"{len(new)} {what} ≤ {rule_text}: {ids_text(new)}"
     else:
-        reason = "no new failed generation"
+        reason = "no new failed or empty generation"
     return IntegrityCheck(
         kind="failures",
         system=system,
@@ -92,6 +102,8 @@ def failures_check(
         allowed=allowed,
         rule_index=rule_index if rule_index >= 0 else None,
         n_shared=len(ids),
+        n_only_candidate=len(only_candidate),
+        only_candidate_count=len(only_failed),
         items=new,
         errors=tuple((i, cand_errors[i]) for i in new[:WORST_SHOWN]),
     )

@@ -67,9 +67,15 @@ def integrity_line(check: IntegrityCheck) -> str:
     status = "FAIL" if check.failed else "ok"
     if check.kind != "failures":
         return f"{status} {check.name}: {check.reason}"
+    only = (
+        f", and {check.only_candidate_count} of the {check.n_only_candidate} examples only "
+        "in the candidate"
+        if check.n_only_candidate
+        else ""
+    )
     return (
         f"{status} {check.name}: {check.baseline_count} → {check.candidate_count} of "
-        f"{check.n_shared} shared examples failed — {check.reason}"
+        f"{check.n_shared} shared examples failed{only} — {check.reason}"
     )
 
 

@@ -100,8 +100,9 @@ class IntegrityCheck:
 
     ``system``: a system of the baseline is missing from the candidate.
     ``values``: values the baseline has for a system are missing from the candidate.
-    ``failures``: the system's failed generations on the shared examples
-    (one check per shared system, passed or not).
+    ``failures``: the system's failed (or empty) generations: new on a shared
+    example when the baseline's did not fail there, and new on every example
+    only the candidate has (one check per system of the candidate, passed or not).
 
     Attributes:
         kind: One of the above.
@@ -113,6 +114,8 @@ class IntegrityCheck:
         allowed: New failures allowed (``failures``).
         rule_index: The failures rule that allowed some (``None``: the default, 0).
         n_shared: Shared examples.
+        n_only_candidate: Examples only the candidate has (``failures``).
+        only_candidate_count: Of those, the failed ones (all new; ``failures``).
         items: New failures' example ids, or the missing value names.
         errors: ``(example id, error)`` of the first new failures.
     """
@@ -126,6 +129,8 @@ class IntegrityCheck:
     allowed: int = 0
     rule_index: int | None = None
     n_shared: int = 0
+    n_only_candidate: int = 0
+    only_candidate_count: int = 0
     items: tuple[str, ...] = ()
     errors: tuple[tuple[str, str], ...] = ()
 
