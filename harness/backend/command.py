@@ -14,7 +14,10 @@ The program answers with one JSON object per line on stdout, in any order::
 Anything the program writes to stderr is shown only when it exits with a
 non-zero status. Every example of the batch gets exactly one `Generation`:
 an answer, or a failure saying what went wrong (timeout, exit status, a
-stdout line that is not an answer, or no answer at all). Stdout must be
+stdout line that is not an answer, or no answer at all). A non-zero exit
+status fails every example of the batch, answered or not (an example the
+program itself answered with an error keeps that error): a program that
+says it failed may have printed half-done answers first. Stdout must be
 UTF-8: an answer line that is not fails its example, naming the byte offset,
 and is never passed on with replacement characters (nor cached).
 
@@ -317,22 +320,31 @@ class CommandSummarizer:
             message = f"command could not be started: {shown_argv}: {error}"
             return [Generation.failed(message) for _ in examples]
         reply = _Reply(stdout, [example.id for example in examples])
-        fallback = self._exit_problem(status, stderr)
-        if fallback is None:
-            fallback = reply.problem or "command gave no output for this id"
+        crashed = self._exit_problem(status, stderr, answered=bool(reply.answers))
+        if crashed is not None:
+            # The program says it failed: an answer it printed first may be
+            # half-done (a crash mid-batch, a model that ran out of memory).
+            return [
+                answer
+                if (answer := reply.answers.get(example.id)) is not None and answer.error
+                else Generation.failed(crashed)
+                for example in examples
+            ]
+        fallback = reply.problem or "command gave no output for this id"
         return [
             reply.answers.get(example.id) or Generation.failed(fallback) for example in examples
         ]
 
     @staticmethod
-    def _exit_problem(status: int, stderr: str) -> str | None:
+    def _exit_problem(status: int, stderr: str, *, answered: bool) -> str | None:
         if status == 0:
             return None
         tail = [line for line in stderr.splitlines() if line.strip()][-_STDERR_LINES:]
         shown = "\n".join(tail) if tail else "(nothing on stderr)"
+        after = " after answering (answers not kept)" if answered else ""
         if status < 0:
-            return f"command was killed by signal {-status}: {shown}"
-        return f"command exited with status {status}: {shown}"
+            return f"command was killed by signal {-status}{after}: {shown}"
+        return f"command exited with status {status}{after}: {shown}"
 
 
 def _names_path(path: Path, *, file: bool = False) -> bool:

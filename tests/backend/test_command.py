@@ -61,6 +61,20 @@ def test_crash_reports_status_and_stderr() -> None:
     assert got == [expected] * 3
 
 
+def test_a_non_zero_exit_fails_the_answers_too() -> None:
+    # The program said it failed: its answers are not kept (nor cached) in silence.
+    got = command("answer_then_crash").summarize(EXAMPLES)
+    crash = (
+        "command exited with status 1 after answering (answers not kept): "
+        "Segmentation fault while freeing the model"
+    )
+    assert got == [
+        Generation.failed(crash),
+        Generation.failed("command reported: source too long"),
+        Generation.failed(crash),
+    ]
+
+
 def test_timeout_kills_the_program() -> None:
     started = time.monotonic()
     got = command("hang", timeout_s=1).summarize(EXAMPLES)
