@@ -55,6 +55,8 @@ _MALFORMED_RETRIES = 1
 _SHOWN_CHARS = 200
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _REDACTED = "[redacted]"
+#: A key this long is masked wherever it occurs; a shorter one only where it stands alone.
+_WHOLE_KEY_CHARS = 12
 #: How the client waits between attempts (a module global so tests can record the waits).
 _sleep = time.sleep
 
@@ -206,6 +208,12 @@ def _read_answer(text: str) -> _Attempt:
             f"(finish_reason={finish!r}): {_shown(text)}",
             malformed=True,
         )
+    if isinstance(choice, dict) and choice.get("finish_reason") == "length":
+        # Cut off by max_tokens: a half-written answer, never one to score (nor cache).
+        return _Attempt(
+            error="the reply was cut off at the request's max_tokens (finish_reason "
+            f"'length'); raise max_tokens or ask for a shorter answer. It began: {_shown(content)}"
+        )
     return _Attempt(summary=content.strip())
 
 
@@ -341,8 +349,17 @@ class ChatClient:
         return _Attempt(error=message, retry=retry, wait_s=wait)
 
     def scrub(self, text: str) -> str:
-        """``text`` with the API key masked."""
-        return text.replace(self._key, _REDACTED) if self._key else text
+        """``text`` with the API key masked.
+
+        A short key (a local server's placeholder: ``x``, ``EMPTY``) is masked
+        only where it stands alone, not inside words ("te[redacted]t").
+        """
+        if not self._key:
+            return text
+        if len(self._key) >= _WHOLE_KEY_CHARS:
+            return text.replace(self._key, _REDACTED)
+        alone = rf"(?<![A-Za-z0-9]){re.escape(self._key)}(?![A-Za-z0-9])"
+        return re.sub(alone, _REDACTED, text)
 
 
 def open_client(

@@ -204,6 +204,35 @@ def test_malformed_answers_are_retried_once(openai_server: Any, model: str, expe
 
 
 @NEEDS_OPENAI
+def test_a_reply_cut_at_max_tokens_fails_without_a_retry(openai_server: Any) -> None:
+    got = build(openai_server, "cut", backoff_s=0).summarize(EXAMPLES[:1])
+    assert openai_server.count() == 1
+    assert got[0].summary is None
+    assert got[0].error == (
+        "the reply was cut off at the request's max_tokens (finish_reason 'length'); raise "
+        f"max_tokens or ask for a shorter answer. It began: {first8(EXAMPLES[0])!r}"
+    )
+
+
+@NEEDS_OPENAI
+def test_a_short_key_is_masked_only_where_it_stands_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for key, text, expected in [
+        ("x", "content is not text; key=x", "content is not text; key=[redacted]"),
+        (SECRET, f"Bearer {SECRET}abc", "Bearer [redacted]abc"),
+    ]:
+        monkeypatch.setenv("OPENAI_API_KEY", key)
+        client = openai_client.open_client(
+            openai_client.EndpointParams(base_url="http://127.0.0.1:9/v1", model="m"),
+            "test",
+            temperature=0.0,
+            backoff_s=0.0,
+        )
+        assert client.scrub(text) == expected
+
+
+@NEEDS_OPENAI
 def test_one_malformed_answer_then_ok_succeeds(openai_server: Any) -> None:
     got = build(openai_server, "malformed-then-ok", backoff_s=0).summarize(EXAMPLES[:1])
     assert got[0].summary == first8(EXAMPLES[0])
