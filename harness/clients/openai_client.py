@@ -182,8 +182,9 @@ class _Attempt:
     malformed: bool = False
 
 
-def _read_answer(text: str) -> _Attempt:
-    """Take the summary out of a chat-completions response body."""
+def _read_answer(text: str, *, whole: bool) -> _Attempt:
+    """Take the summary out of a chat-completions response body (with ``whole``, only
+    one the model finished: not cut off at ``max_tokens``)."""
     try:
         body = json.loads(text)
     except json.JSONDecodeError:
@@ -208,7 +209,7 @@ def _read_answer(text: str) -> _Attempt:
             f"(finish_reason={finish!r}): {_shown(text)}",
             malformed=True,
         )
-    if isinstance(choice, dict) and choice.get("finish_reason") == "length":
+    if whole and isinstance(choice, dict) and choice.get("finish_reason") == "length":
         # Cut off by max_tokens: a half-written answer, never one to score (nor cache).
         return _Attempt(
             error="the reply was cut off at the request's max_tokens (finish_reason "
@@ -241,6 +242,8 @@ class ChatClient:
         backoff_s: Base of the exponential backoff between retries.
         seed: The ``seed`` of every request (OpenAI-compatible servers draw
             their sample with it), or ``None`` to send none.
+        whole: Fail a reply cut off at ``max_tokens`` (``finish_reason:
+            length``): a summary must be whole; a judge's score may come first.
     """
 
     def __init__(
@@ -253,7 +256,9 @@ class ChatClient:
         temperature: float,
         backoff_s: float,
         seed: int | None = None,
+        whole: bool = True,
     ) -> None:
+        self._whole = whole
         self._params = params
         self._client = client
         self._key = key
@@ -331,7 +336,7 @@ class ChatClient:
             )
         except openai.APIStatusError as error:
             return self._status_failure(error)
-        return _read_answer(raw.text)
+        return _read_answer(raw.text, whole=self._whole)
 
     def _status_failure(self, error: Any) -> _Attempt:
         status = int(error.status_code)
@@ -369,6 +374,7 @@ def open_client(
     temperature: float,
     backoff_s: float,
     seed: int | None = None,
+    whole: bool = True,
 ) -> ChatClient:
     """Import the ``openai`` package, read the key and open a client for the endpoint.
 
@@ -379,6 +385,7 @@ def open_client(
         temperature: Sampling temperature of every request.
         backoff_s: Base of the exponential backoff between retries.
         seed: The ``seed`` sent with every request, or ``None`` for none.
+        whole: Fail a reply cut off at ``max_tokens`` (see `ChatClient`).
 
     Raises:
         MissingDependencyError: The ``openai`` package is not installed.
@@ -402,7 +409,14 @@ def open_client(
     client = openai.OpenAI(api_key=key, base_url=base_url, timeout=params.timeout_s, max_retries=0)
     base = str(client.base_url).rstrip("/")
     return ChatClient(
-        params, client, key, base, temperature=temperature, backoff_s=backoff_s, seed=seed
+        params,
+        client,
+        key,
+        base,
+        temperature=temperature,
+        backoff_s=backoff_s,
+        seed=seed,
+        whole=whole,
     )
 
 

@@ -138,7 +138,12 @@ class LLMJudgeMetric:
     def __init__(self, params: LLMJudgeParams) -> None:
         self._params = params
         self._chat: ChatClient = open_client(
-            params, "the llm_judge metric", temperature=0.0, backoff_s=1.0
+            # Its score comes first: a reason cut off at max_tokens still gives it.
+            params,
+            "the llm_judge metric",
+            temperature=0.0,
+            backoff_s=1.0,
+            whole=False,
         )
         self._base_url = self._chat.base_url
 

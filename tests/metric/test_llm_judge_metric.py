@@ -70,6 +70,13 @@ def test_a_good_answer_is_parsed_into_score_and_finding(
 
 
 @NEEDS_OPENAI
+def test_a_reply_cut_at_max_tokens_still_gives_its_score(openai_server: Any) -> None:
+    # Unlike a summary, a judge's answer is whole once its score line is in.
+    [result] = build(openai_server, "judge-cut").score([ITEM])
+    assert result.values == {"score": 0.75}
+
+
+@NEEDS_OPENAI
 def test_low_ratings_are_unsupported_and_the_scale_maps_to_unit(openai_server: Any) -> None:
     for rating, value, status in [(1, 0.0, "unsupported"), (3, 0.5, "unsupported")]:
         [result] = build(openai_server, f"judge:{rating}").score([ITEM])
