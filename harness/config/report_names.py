@@ -44,7 +44,9 @@ def check_report_choice(
             messages name ``<origin>: report.<key>[i]``.
 
     Raises:
-        ConfigError: A name is unknown (with a "did you mean") or listed twice.
+        ConfigError: A name is unknown (with a "did you mean") or listed twice;
+            a label is empty or would show two systems, values or metrics
+            under one name.
     """
     value_hint = (
         "name values as <metric>.<value>, as report.md's columns (and `harness list`) show them"
@@ -67,6 +69,23 @@ def check_report_choice(
                 hint="labels map a value (rouge.rouge2), a system or a metric (rouge) to the "
                 "name the tables show",
             )
+    for name, text in choice.labels.items():
+        if not text.strip():
+            raise ConfigError(
+                f"{origin}: report.labels: {name!r} has an empty label",
+                hint="give it a name to show, or leave it out to show its own name",
+            )
+    for group in (systems, values, metrics):
+        shown: dict[str, str] = {}
+        for name in group:
+            text = choice.labels.get(name, name)
+            if text in shown:
+                raise ConfigError(
+                    f"{origin}: report.labels: {shown[text]!r} and {name!r} would both be "
+                    f"shown as {text!r}, so no reader could tell them apart",
+                    hint="give each a label of its own",
+                )
+            shown[text] = name
     if isinstance(choice.digits, dict):
         for name in choice.digits:
             if name not in values:

@@ -374,6 +374,15 @@ def test_choice_without_significance_drops_the_comparisons() -> None:
             "report.digits: 'lenght.words' is not a value of this run; "
             "did you mean 'length.words'?",
         ),
+        (
+            {"labels": {"base": "cand"}},
+            "report.labels: 'base' and 'cand' would both be shown as 'cand'",
+        ),
+        (
+            {"labels": {"rouge.rouge1": "Score", "length.words": "Score"}},
+            "report.labels: 'rouge.rouge1' and 'length.words' would both be shown as 'Score'",
+        ),
+        ({"labels": {"base": " "}}, "report.labels: 'base' has an empty label"),
     ],
 )
 def test_choice_names_are_checked_with_did_you_mean(keys: dict[str, Any], message: str) -> None:
