@@ -44,6 +44,14 @@ def test_require_explains_what_is_missing(tmp_path: Path) -> None:
         RunDir(tmp_path / "missing").require()
     with pytest.raises(StoreError, match=r"config\.yaml is missing"):
         RunDir(tmp_path).require()
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text("{}", encoding="utf-8")
+    with pytest.raises(StoreError, match="is a file; a run directory") as caught:
+        RunDir(baseline).require()
+    assert "a baseline.json is read only as `harness compare`'s first run" in (
+        caught.value.hint or ""
+    )
+    (tmp_path / "config.yaml").write_text("name: x\n", encoding="utf-8")
     results = tmp_path / "results.json"
     results.write_text("{}", encoding="utf-8")
     with pytest.raises(StoreError, match="is a file; a run directory") as caught:

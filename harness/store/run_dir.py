@@ -103,10 +103,14 @@ class RunDir:
     def require(self) -> RunDir:
         """Check this looks like a run directory; raise `StoreError` if not."""
         if self.path.is_file():
-            raise StoreError(
-                f"{self.path} is a file; a run directory (the folder holding it) is expected",
-                hint=f"give its folder: {self.path.parent}",
-            )
+            if (self.path.parent / CONFIG_FILE).is_file():
+                hint = f"give its folder: {self.path.parent}"
+            else:
+                hint = (
+                    "give the folder a `harness run` wrote; a baseline.json is read only as "
+                    "`harness compare`'s first run (RUN_A) or by `harness check --baseline`"
+                )
+            raise StoreError(f"{self.path} is a file; a run directory is expected", hint=hint)
         if not self.path.is_dir():
             raise StoreError(
                 f"run directory not found: {self.path}",
