@@ -41,9 +41,10 @@ import shlex
 import shutil
 import signal
 import subprocess
+import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -221,6 +222,29 @@ def _json_line(example: Example) -> bytes:
         return (json.dumps(record) + "\n").encode("ascii")
 
 
+#: Seconds the program's output may stay open after it exits: a child it left
+#: running (a helper server started in the background) may hold stdout open;
+#: after this grace the leftover group is killed and what was read is kept.
+_LEFTOVER_GRACE_S = 2.0
+
+
+def _pump(source: IO[bytes], into: list[bytes]) -> None:
+    """Read ``source`` to its end into ``into`` (a reader thread's body)."""
+    descriptor = source.fileno()
+    with contextlib.suppress(OSError, ValueError):
+        for block in iter(lambda: os.read(descriptor, 1 << 16), b""):
+            into.append(block)
+
+
+def _feed(sink: IO[bytes], data: bytes) -> None:
+    """Write ``data`` to the program's stdin and close it; a program that exits
+    without reading it all (a broken pipe) is judged by its exit and output."""
+    with contextlib.suppress(OSError, ValueError):
+        sink.write(data)
+    with contextlib.suppress(OSError, ValueError):
+        sink.close()
+
+
 def _run(
     argv: list[str], stdin: bytes, timeout_s: float, cwd: Path | None
 ) -> tuple[int, bytes, str]:
@@ -231,7 +255,10 @@ def _run(
 
     Like `subprocess.run`, but the program gets its own process group and, on
     timeout or interruption, the whole group is killed: a wrapper script's
-    children (a model server, say) would otherwise outlive it.
+    children (a model server, say) would otherwise outlive it. The time limit
+    is on the program itself: once it has exited, a child it left behind that
+    still holds stdout open gets `_LEFTOVER_GRACE_S`, then the group is killed
+    and the program's output is kept.
 
     Raises:
         subprocess.TimeoutExpired: The program ran past ``timeout_s`` (it is killed).
@@ -249,13 +276,29 @@ def _run(
         env=env,
         start_new_session=posix,
     ) as process:
+        assert process.stdin and process.stdout and process.stderr
+        out: list[bytes] = []
+        err: list[bytes] = []
+        threads = [
+            threading.Thread(target=_feed, args=(process.stdin, stdin), daemon=True),
+            threading.Thread(target=_pump, args=(process.stdout, out), daemon=True),
+            threading.Thread(target=_pump, args=(process.stderr, err), daemon=True),
+        ]
+        for thread in threads:
+            thread.start()
         try:
-            stdout, stderr = process.communicate(stdin, timeout=timeout_s)
+            status = process.wait(timeout=timeout_s)
+            for thread in threads[1:]:
+                thread.join(_LEFTOVER_GRACE_S)
+            if any(thread.is_alive() for thread in threads):
+                _kill(process, posix)  # what it left running holds its output open
         except BaseException:
             _kill(process, posix)
-            process.communicate()
             raise
-        return process.returncode, stdout, stderr.decode("utf-8", errors="replace")
+        finally:
+            for thread in threads:
+                thread.join(_LEFTOVER_GRACE_S)
+        return status, b"".join(out), b"".join(err).decode("utf-8", errors="replace")
 
 
 def _kill(process: subprocess.Popen[bytes], posix: bool) -> None:

@@ -113,6 +113,20 @@ def test_timeout_kills_the_programs_children_too(tmp_path: Path) -> None:
     assert not running(child)
 
 
+def test_a_child_left_holding_stdout_costs_no_answer(tmp_path: Path) -> None:
+    # The program answered and exited; a helper it left running keeps stdout open.
+    pidfile = tmp_path / "child.pid"
+    started = time.monotonic()
+    got = command("answer_with_child", str(pidfile), timeout_s=30).summarize(EXAMPLES[:2])
+    assert time.monotonic() - started < 15
+    assert got == [Generation(summary="Rain flooded Leeds."), Generation(summary="Prices rose 4%.")]
+    child = int(pidfile.read_text(encoding="utf-8"))
+    deadline = time.monotonic() + 5
+    while running(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not running(child)  # the leftover is killed with its group
+
+
 def test_garbage_on_stdout_names_the_line_and_the_format() -> None:
     got = command("garbage").summarize(EXAMPLES)
     assert len(got) == 3
