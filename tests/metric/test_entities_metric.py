@@ -383,3 +383,25 @@ def test_a_weekday_abbreviation_is_no_name() -> None:
         summary="The shop is open Mon to Fri.",
     )
     assert metric.score([item])[0].findings == []
+
+
+@pytest.mark.parametrize(
+    ("source", "summary", "name"),
+    [
+        ("The mayor of New York resigned.", "The mayor of York resigned.", "York"),
+        (
+            "The Democratic Republic of the Congo held elections.",
+            "The Republic of the Congo held elections.",
+            "Republic of the Congo",
+        ),
+    ],
+)
+def test_a_place_inside_a_longer_source_place_is_unsupported(
+    source: str, summary: str, name: str
+) -> None:
+    # spaCy tags the summary's "York" ORG: the guard reads the source's place
+    result = _score(summary, source=source, references=())
+    assert result.values["precision"] == 0.0
+    finding = _by_text(result)[name]
+    assert finding["status"] == "unsupported"
+    assert "a different place" in finding["evidence"]

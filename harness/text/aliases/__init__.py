@@ -17,8 +17,16 @@ the finding's ``rule``:
     Two guards keep this from matching a different name: an acronym must
     match an upper-case one ("US" is not "us", "WHO" is not "who"); and a
     place does not match inside a longer place name that adds a capitalised
-    direction word before it ("Sudan" is not supported by "South Sudan", nor
-    "Korea" by "North Korea"). Other names match whatever their case: a
+    direction word (`DIRECTIONS`: North, South, New, Upper, Democratic, ...)
+    before it ("Sudan" is not supported by "South Sudan", "Korea" by "North
+    Korea", nor "Republic of the Congo" by "Democratic Republic of the
+    Congo"). The guard holds for a mention of any label inside a source
+    place entity: the summary's NER may tag "York" as an organisation, and
+    the source's "New York" is still another place. Inside a longer
+    organisation name it does not apply ("Union" in "Western Union" is
+    ``partial``), and a place name with its direction word left out of the
+    source text is no different place ("Sudan" in "north Sudan" is
+    ``source-text``). Other names match whatever their case: a
     name spelt like a source word is far more often a casing variant (speech
     transcripts write "anchor", "simmers digest podcast") than another name.
 ``acronym``

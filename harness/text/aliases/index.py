@@ -89,7 +89,10 @@ class SourceIndex:
         Args:
             tokens: Folded tokens to find.
             mention: The mention as written (an acronym must match upper case).
-            label: Its label (places get the direction guard).
+            label: Its label: a place gets the direction guard, and so does a
+                mention of another label inside a longer source place (the
+                summary's NER may call "York" an organisation; the source's
+                "New York" is still a different place).
 
         Returns:
             Occurrences as `Name` (entity = the source entity covering it), and
@@ -107,11 +110,15 @@ class SourceIndex:
             ):
                 rejected = rejected or f"'{first}' in the source is not written as an acronym"
                 continue
-            if label in PLACE_LABELS and i > 0 and a.tokens[i - 1] in DIRECTIONS:
+            if i > 0 and a.tokens[i - 1] in DIRECTIONS:
                 before = self._raw(i - 1)
                 gap = self.text[a.ends[i - 1] : a.starts[i]]
-                if before[:1].isupper() and gap in {" ", "-"}:
-                    start, end = a.starts[i - 1], a.ends[i + n - 1]
+                start, end = a.starts[i - 1], a.ends[i + n - 1]
+                if (
+                    before[:1].isupper()
+                    and gap in {" ", "-"}
+                    and (label in PLACE_LABELS or self._in_place(start, end))
+                ):
                     rejected = rejected or (
                         f"it occurs only inside '{self.text[start:end]}', a different place"
                     )
@@ -120,6 +127,11 @@ class SourceIndex:
             entity = self.entity_covering(start, end)
             accepted.append(Name(self.text[start:end], start, end, " ".join(tokens), entity))
         return accepted, rejected
+
+    def _in_place(self, start: int, end: int) -> bool:
+        """A source place entity spans ``[start, end)`` (a direction word and a name)."""
+        entity = self.entity_covering(start, end)
+        return entity is not None and entity.label in PLACE_LABELS
 
     def lookup(self, key: str, label: str, mention: str) -> Name | None:
         """A source entity with ``key``, else an accepted text occurrence of it (see `pick`)."""

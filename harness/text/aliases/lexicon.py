@@ -38,7 +38,8 @@ ADMIN_WORDS: frozenset[str] = frozenset(
     }
 )
 
-#: Capitalised words that make a different place when put before a place name.
+#: Capitalised words that make a different place when put before a place name
+#: ("South Sudan", "New York", "Democratic Republic of the Congo").
 DIRECTIONS: frozenset[str] = frozenset(
     {
         "north",
@@ -53,6 +54,7 @@ DIRECTIONS: frozenset[str] = frozenset(
         "upper",
         "lower",
         "equatorial",
+        "democratic",
     }
 )
 

@@ -16,8 +16,13 @@ def test_occurrences_guard_acronyms_and_longer_places(source: Source) -> None:
     assert [name.text for name in found] == ["WHO"] and why.endswith("not written as an acronym")
     found, why = index.occurrences(("sudan",), "Sudan", "GPE")
     assert found == [] and "only inside 'South Sudan'" in why
-    found, _ = index.occurrences(("sudan",), "Sudan", "ORG")
-    assert [name.entity.text if name.entity else None for name in found] == ["South Sudan"]
+    # inside a source place the guard holds whatever the mention's label
+    found, why = index.occurrences(("sudan",), "Sudan", "ORG")
+    assert found == [] and "only inside 'South Sudan'" in why
+    # a name inside a longer organisation name is not guarded
+    index = source("Shares of Western Union fell.", ("Western Union", "ORG"))
+    found, _ = index.occurrences(("union",), "Union", "ORG")
+    assert [name.entity.text if name.entity else None for name in found] == ["Western Union"]
 
 
 def test_runs_are_capitalised_words_with_inner_function_words(source: Source) -> None:

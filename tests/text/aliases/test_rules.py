@@ -223,6 +223,31 @@ CASES: list[Case] = [
     ("Sudan", "GPE", "Refugees in South Sudan.", (("South Sudan", "GPE"),), None),
     ("Korean", "NORP", "North Korean troops.", (("North Korean", "NORP"),), None),
     ("Sudan", "GPE", "Fighting in north Sudan.", (), "source-text"),
+    # whatever the summary's NER calls it: "York" tagged ORG is still not "New York"
+    ("York", "ORG", "The mayor of New York resigned.", (("New York", "GPE"),), None),
+    ("Jersey", "ORG", "Floods in New Jersey.", (("New Jersey", "GPE"),), None),
+    (
+        "Republic of the Congo",
+        "GPE",
+        "The Democratic Republic of the Congo held elections.",
+        (("Democratic Republic of the Congo", "GPE"),),
+        None,
+    ),
+    (
+        "Congo",
+        "GPE",
+        "The Democratic Republic of the Congo held elections.",
+        (("Democratic Republic of the Congo", "GPE"),),
+        "partial",
+    ),
+    (
+        "Reserve",
+        "ORG",
+        "The Federal Reserve raised rates.",
+        (("Federal Reserve", "ORG"),),
+        "partial",
+    ),
+    ("Union", "ORG", "Western Union shares fell.", (("Western Union", "ORG"),), "partial"),
     # known alternative names
     ("Kiev", "GPE", "Officials in Kyiv said.", (("Kyiv", "GPE"),), "alias"),
     ("Burma", "GPE", "Floods in Myanmar.", (("Myanmar", "GPE"),), "alias"),
