@@ -94,13 +94,15 @@ class NumbersMetric:
         return Fingerprint(
             kind="metric",
             name="numbers",
+            # 8: a result's sign is context: a profit, surplus or gain is not a loss or
+            # deficit ("profit of $3 million" for "loss of $3 million");
             # 7: units of length, volume, mass and temperature (feet, miles, gallons,
             # lb, °F -> °C, "degrees"; "300 m tall" is metres), no longer bare counts;
             # 6: signs ("-5", "minus 40"), reversed bounds ("fewer than" for "more
             # than"), thousands grouped by spaces ("4 200"), decimal commas ("12,5%");
             # 5: "the second half of the document" is no ordinal;
             # 4: uncased/tokenised summaries are restored first
-            version="7",
+            version="8",
             params=self._params.model_dump(mode="json"),
             model=None,
         )

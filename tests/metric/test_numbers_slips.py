@@ -28,6 +28,11 @@ WRONG = [
     ("Temperatures rose to 5 degrees.", "Temperatures rose to -5 degrees."),
     ("Temperatures fell to minus 40 overnight.", "Temperatures fell to 40 overnight."),
     ("The firm lost 3 million dollars.", "The firm lost \u22123 million dollars."),
+    # the sign a result's word gives: a profit is not a loss, a surplus not a deficit
+    ("The firm reported a loss of $3 million.", "The firm made a profit of $3 million."),
+    ("The firm reported a profit of $3 million.", "The firm made a loss of $3 million."),
+    ("The fund posted a loss of $3 million.", "The fund posted a gain of $3 million."),
+    ("The country ran a deficit of $3 billion.", "The country ran a surplus of $3 billion."),
     # a bound reversed on the same value
     ("More than 1,300 people were wounded.", "Fewer than 1,300 people were wounded."),
     ("Up to 1,300 people were wounded.", "More than 1,300 people were wounded."),
@@ -55,6 +60,8 @@ RIGHT = [
     ("Some 4\u2009200 people attended the rally.", "Some 4,200 people attended the rally."),
     ("Some 4 200 people attended the rally.", "Some 4,200 people attended the rally."),
     ("The firm earned 9,7 billion euros.", "The firm earned 9.7 billion euros."),
+    ("The firm reported a net loss of $3 million.", "The firm lost $3 million."),
+    ("The firm reported losses of $3 million.", "The firm made a $3 million loss."),
     ("COVID-19 cases rose in 2020-2021.", "COVID-19 cases rose in 2020-2021."),
     ("Read pages 10-12 about the F-16.", "Read pages 10-12 about the F-16."),
     ("The tower is 300 m tall.", "The tower is 984 feet tall."),
@@ -95,5 +102,5 @@ def test_am_for_pm_is_a_consistency_flag(source: str, summary: str) -> None:
 
 
 def test_the_version_changed_with_the_rules() -> None:
-    assert METRICS["numbers"].fingerprint.version == "7"
-    assert "numbers-7" in METRICS["consistency"].fingerprint.version
+    assert METRICS["numbers"].fingerprint.version == "8"
+    assert "numbers-8" in METRICS["consistency"].fingerprint.version

@@ -47,7 +47,9 @@ _add_cues("decrease", "cut", "cuts", "cutting", "slipped", "lower", "lowered", "
 _add_cues("decrease", "reduced", "reduce", "reducing", "reduction", "shrank", "eased", "slowed")
 _add_cues("decrease", "weakened", "plunged", "tumbled", "slumped", "narrowed", "lost")
 _add_cues("revenue", "revenue", "revenues", "sales", "turnover")
-_add_cues("profit", "profit", "profits", "earnings")
+# a result's sign is what it is of: a profit (a surplus, a gain) is not a loss (a deficit)
+_add_cues("profit", "profit", "profits", "earnings", "surplus", "surpluses", "gain", "gains")
+_add_cues("loss", "loss", "losses", "deficit", "deficits")
 _add_cues("spending", "spending", "spend", "spent", "expenditure", "expenditures", "expenses")
 _add_cues("damaged", "damaged", "damage", "damaging")
 _add_cues("destroyed", "destroyed", "destroy", "collapsed", "razed", "flattened")
@@ -113,7 +115,7 @@ CONTEXT_AXES: dict[str, frozenset[str]] = {
     "damage": frozenset({"damaged", "destroyed"}),
     "attack": frozenset({"launched", "intercepted"}),
     "direction": frozenset({"increase", "decrease"}),
-    "finance": frozenset({"revenue", "profit", "spending"}),
+    "finance": frozenset({"revenue", "profit", "loss", "spending"}),
     "thing": frozenset(set(NOUN_TYPES.values())),
 }
 # which kinds each axis applies to: events are counted; dates, years, durations,
