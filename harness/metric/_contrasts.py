@@ -12,7 +12,10 @@ pairs whose members are also common in other senses ("right", "last",
 "close", "end", "like" as a preposition, "old" in "20-year-old", "fire",
 "pass", "single") are left out, because a faithful paraphrase elsewhere in the
 source would set them off. Role reversals a paraphrase may legitimately make
-("buy"/"sell", "lend"/"borrow") are left out too. Words are compared after
+("buy"/"sell", "lend"/"borrow") are left out too. "profit"/"loss" stays in
+although "loss" has other senses ("loss of life"): a summary's "profit" that the
+source never says, where it does say "loss", is wrong whatever loss it means.
+Words are compared after
 the same stemming as the rest of ``consistency``.
 """
 
@@ -50,7 +53,7 @@ regular irregular | relevant irrelevant | responsible irresponsible | valid inva
 secure insecure | capable incapable | competent incompetent | convenient inconvenient
 sensitive insensitive | satisfied dissatisfied | similar dissimilar
 advantage disadvantage | understand/understood misunderstand/misunderstood
-married divorced | employed unemployed
+married divorced | employed unemployed | profit loss | surplus/surpluses deficit
 """
 
 

@@ -552,7 +552,8 @@ class ConsistencyMetric:
         return Fingerprint(
             kind="metric",
             name="consistency",
-            version=f"8+numbers-{numbers.version}+entities-{entities.version}"
+            # 9: profit/loss and surplus/deficit are contrast sets
+            version=f"9+numbers-{numbers.version}+entities-{entities.version}"
             f"+wordnet-{table_digest()}",
             params=self._params.model_dump(mode="json"),
             model=entities.model,

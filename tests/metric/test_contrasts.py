@@ -47,6 +47,24 @@ def test_a_swapped_alternative_is_flagged_with_the_word_the_source_says(  # type
 
 
 @pytest.mark.parametrize(
+    ("source", "summary", "flagged", "source_word"),
+    [
+        # a result's sign, with no number to check it by
+        ("The firm reported a loss.", "The firm made a profit.", "profit", "loss"),
+        ("The firm reported a profit.", "The firm made a loss.", "loss", "profit"),
+        ("The country ran a deficit.", "The country ran a surplus.", "surplus", "deficit"),
+        ("The country ran deficits.", "The country ran surpluses.", "surpluses", "deficits"),
+    ],
+)
+def test_a_swapped_result_is_flagged(  # type: ignore[no-untyped-def]
+    consistency, source: str, summary: str, flagged: str, source_word: str
+) -> None:
+    (finding,) = antonyms(consistency, summary, source)
+    assert finding["text"] == flagged
+    assert finding["source_text"] == source_word
+
+
+@pytest.mark.parametrize(
     ("summary", "source"),
     [
         # the source says the word itself too (in another inflection)
@@ -59,6 +77,9 @@ def test_a_swapped_alternative_is_flagged_with_the_word_the_source_says(  # type
         ("Ovi agrees to meet his friends at school tomorrow.", DIALOGUE),
         # one party's denial does not rule out what another confirmed: not a set
         ("The UN has confirmed the toll.", "The UN said 480 died. The RSF denied it."),
+        # a source that says both results backs either
+        ("The firm made a profit.", "It swung to a profit after years of losses."),
+        ("The firm made no profit.", "The firm reported a loss."),
     ],
 )
 def test_no_flag_when_the_source_does_not_rule_the_word_out(  # type: ignore[no-untyped-def]

@@ -28,11 +28,8 @@ WRONG = [
     ("Temperatures rose to 5 degrees.", "Temperatures rose to -5 degrees."),
     ("Temperatures fell to minus 40 overnight.", "Temperatures fell to 40 overnight."),
     ("The firm lost 3 million dollars.", "The firm lost \u22123 million dollars."),
-    # the sign a result's word gives: a profit is not a loss, a surplus not a deficit
-    ("The firm reported a loss of $3 million.", "The firm made a profit of $3 million."),
-    ("The firm reported a profit of $3 million.", "The firm made a loss of $3 million."),
+    # the sign a result's word gives: a gain is not a loss (see also RESULT_SWAPS)
     ("The fund posted a loss of $3 million.", "The fund posted a gain of $3 million."),
-    ("The country ran a deficit of $3 billion.", "The country ran a surplus of $3 billion."),
     # a bound reversed on the same value
     ("More than 1,300 people were wounded.", "Fewer than 1,300 people were wounded."),
     ("Up to 1,300 people were wounded.", "More than 1,300 people were wounded."),
@@ -82,6 +79,24 @@ def test_a_wrong_figure_is_flagged_by_both_metrics(source: str, summary: str) ->
     assert consistency.values["flags"] == 1.0, consistency.findings
 
 
+# a profit for a loss, a surplus for a deficit: the figure's context and the word
+# itself (a contrast set) are flagged, as "rose" for "fell" is
+RESULT_SWAPS = [
+    ("The firm reported a loss of $3 million.", "The firm made a profit of $3 million."),
+    ("The firm reported a profit of $3 million.", "The firm made a loss of $3 million."),
+    ("The country ran a deficit of $3 billion.", "The country ran a surplus of $3 billion."),
+    ("Revenue fell 5% last year.", "Revenue rose 5% last year."),
+]
+
+
+@pytest.mark.parametrize(("source", "summary"), RESULT_SWAPS)
+def test_a_swapped_result_is_a_number_and_an_antonym_flag(source: str, summary: str) -> None:
+    (finding,) = _score("numbers", source, summary).findings
+    assert finding["status"] == "context_mismatch", finding
+    consistency = _score("consistency", source, summary)
+    assert [f["kind"] for f in consistency.findings] == ["number", "antonym"]
+
+
 @pytest.mark.parametrize(("source", "summary"), RIGHT)
 def test_a_right_figure_is_not_flagged(source: str, summary: str) -> None:
     numbers = _score("numbers", source, summary)
@@ -104,3 +119,4 @@ def test_am_for_pm_is_a_consistency_flag(source: str, summary: str) -> None:
 def test_the_version_changed_with_the_rules() -> None:
     assert METRICS["numbers"].fingerprint.version == "8"
     assert "numbers-8" in METRICS["consistency"].fingerprint.version
+    assert METRICS["consistency"].fingerprint.version.startswith("9+")
