@@ -94,7 +94,7 @@ class NumbersMetric:
         return Fingerprint(
             kind="metric",
             name="numbers",
-            # 8: a result's sign is context: a profit, surplus or gain is not a loss or
+            # 8: a result's sign is context: a profit or surplus is not a loss or
             # deficit ("profit of $3 million" for "loss of $3 million");
             # 7: units of length, volume, mass and temperature (feet, miles, gallons,
             # lb, °F -> °C, "degrees"; "300 m tall" is metres), no longer bare counts;

@@ -28,8 +28,8 @@ WRONG = [
     ("Temperatures rose to 5 degrees.", "Temperatures rose to -5 degrees."),
     ("Temperatures fell to minus 40 overnight.", "Temperatures fell to 40 overnight."),
     ("The firm lost 3 million dollars.", "The firm lost \u22123 million dollars."),
-    # the sign a result's word gives: a gain is not a loss (see also RESULT_SWAPS)
-    ("The fund posted a loss of $3 million.", "The fund posted a gain of $3 million."),
+    # the sign a result's word gives: earnings are not a loss (see also RESULT_SWAPS)
+    ("The fund posted a loss of $3 million.", "The fund posted earnings of $3 million."),
     # a bound reversed on the same value
     ("More than 1,300 people were wounded.", "Fewer than 1,300 people were wounded."),
     ("Up to 1,300 people were wounded.", "More than 1,300 people were wounded."),

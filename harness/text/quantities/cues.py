@@ -47,8 +47,9 @@ _add_cues("decrease", "cut", "cuts", "cutting", "slipped", "lower", "lowered", "
 _add_cues("decrease", "reduced", "reduce", "reducing", "reduction", "shrank", "eased", "slowed")
 _add_cues("decrease", "weakened", "plunged", "tumbled", "slumped", "narrowed", "lost")
 _add_cues("revenue", "revenue", "revenues", "sales", "turnover")
-# a result's sign is what it is of: a profit (a surplus, a gain) is not a loss (a deficit)
-_add_cues("profit", "profit", "profits", "earnings", "surplus", "surpluses", "gain", "gains")
+# a result's sign is what it is of: a profit (a surplus) is not a loss (a deficit); not
+# "gain": "sales gains of 5%" is a rise, and would set a profit beside the revenue
+_add_cues("profit", "profit", "profits", "earnings", "surplus", "surpluses")
 _add_cues("loss", "loss", "losses", "deficit", "deficits")
 _add_cues("spending", "spending", "spend", "spent", "expenditure", "expenditures", "expenses")
 _add_cues("damaged", "damaged", "damage", "damaging")

@@ -32,10 +32,10 @@ def _status(summary: str, source: str, **settings: Any) -> list[str]:
         ("revenue rose 38%", "operating profit rose 38%", "context_mismatch"),
         ("profit fell 31%", "a 31% fall in profit", "supported"),
         ("profit rose 31%", "a 31% fall in profit", "context_mismatch"),
-        # a result's sign: a profit, surplus or gain is not a loss or deficit
+        # a result's sign: a profit or surplus is not a loss or deficit
         ("made a profit of $3 million", "reported a loss of $3 million", "context_mismatch"),
         ("made a loss of $3 million", "reported a profit of $3 million", "context_mismatch"),
-        ("a gain of $3 million", "a loss of $3 million", "context_mismatch"),
+        ("sales gains of 5%", "sales rose 5%", "supported"),
         ("earnings of $3 million", "a net loss of $3 million", "context_mismatch"),
         ("a surplus of $3 billion", "a deficit of $3 billion", "context_mismatch"),
         ("a budget deficit of 3%", "a budget surplus of 3%", "context_mismatch"),
