@@ -95,7 +95,8 @@ class NumbersMetric:
             kind="metric",
             name="numbers",
             # 8: a result's sign is context: a profit or surplus is not a loss or
-            # deficit ("profit of $3 million" for "loss of $3 million");
+            # deficit ("profit of $3 million" for "loss of $3 million"); a result's two
+            # values swapped ("48% to 52%" for "52% to 48%") are no range;
             # 7: units of length, volume, mass and temperature (feet, miles, gallons,
             # lb, °F -> °C, "degrees"; "300 m tall" is metres), no longer bare counts;
             # 6: signs ("-5", "minus 40"), reversed bounds ("fewer than" for "more

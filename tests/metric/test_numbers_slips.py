@@ -30,6 +30,9 @@ WRONG = [
     ("The firm lost 3 million dollars.", "The firm lost \u22123 million dollars."),
     # the sign a result's word gives: earnings are not a loss (see also RESULT_SWAPS)
     ("The fund posted a loss of $3 million.", "The fund posted earnings of $3 million."),
+    # a result's two values swapped: read low to high, "48% to 52%" looks like a range
+    ("The vote was 52% to 48%.", "The vote was 48% to 52%."),
+    ("The score was 3-1 to Chelsea.", "The score was 1-3 to Chelsea."),
     # a bound reversed on the same value
     ("More than 1,300 people were wounded.", "Fewer than 1,300 people were wounded."),
     ("Up to 1,300 people were wounded.", "More than 1,300 people were wounded."),
@@ -48,6 +51,8 @@ WRONG = [
 ]
 
 RIGHT = [
+    ("The vote was 52% to 48%.", "The vote was 52% to 48%."),
+    ("Police counted 300 marchers and organisers 400.", "Between 300 and 400 marchers came."),
     ("Temperatures fell to -5 degrees.", "Temperatures fell to -5 degrees."),
     ("Temperatures fell to -5 degrees.", "Temperatures fell to minus 5 degrees."),
     ("About 1,312 people were wounded.", "About 1,300 people were wounded."),

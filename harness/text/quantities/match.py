@@ -47,11 +47,28 @@ def _range_from_parts(
     high_end = replace(s, value=s.high, high=None, high_number=None)
     lows = [c for c in source if equivalent(low_end, c, settings)]
     highs = [c for c in source if equivalent(high_end, c, settings)]
-    for a in lows:
-        for b in highs:
-            if a is not b and (s.kind == "date" or a.sentence == b.sentence):
-                return a, b
-    return None
+    pairs = [
+        (a, b)
+        for a in lows
+        for b in highs
+        if a is not b and (s.kind == "date" or a.sentence == b.sentence)
+    ]
+    # A pair the source states high end first, side by side ("won 52% to 48%",
+    # "beat them 3-1"), is a result, not a range: read low to high, it is swapped.
+    return next((pair for pair in pairs if not _side_by_side(*reversed(pair))), None) or next(
+        iter(pairs), None
+    )
+
+
+#: Characters between two values stated side by side: " to ", "-", " – ".
+_SIDE_BY_SIDE_GAP = 4
+
+
+def _side_by_side(first: Quantity, second: Quantity) -> bool:
+    """Whether ``second`` follows ``first`` in the same sentence with at most a
+    connector between them ("52% to 48%", "3-1")."""
+    gap = second.span[0] - first.span[1]
+    return first.sentence == second.sentence and 0 <= gap <= _SIDE_BY_SIDE_GAP
 
 
 def _match_one(s: Quantity, source: Sequence[Quantity], settings: MatchSettings) -> QuantityMatch:
@@ -94,6 +111,17 @@ def _match_one(s: Quantity, source: Sequence[Quantity], settings: MatchSettings)
         parts = _range_from_parts(s, source, settings)
         if parts is not None:
             a, b = parts
+            if _side_by_side(b, a):
+                return QuantityMatch(
+                    s,
+                    "context_mismatch",
+                    b,
+                    operands=(b, a),
+                    evidence=(
+                        f"the source gives the two the other way round: {b.text!r} then "
+                        f"{a.text!r} ({sentence_label(b)}), a result, not a range"
+                    ),
+                )
             return QuantityMatch(
                 s,
                 "supported",
