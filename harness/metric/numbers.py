@@ -96,7 +96,8 @@ class NumbersMetric:
             name="numbers",
             # 8: a result's sign is context: a profit or surplus is not a loss or
             # deficit ("profit of $3 million" for "loss of $3 million"); a result's two
-            # values swapped ("48% to 52%" for "52% to 48%") are no range;
+            # values swapped ("48% to 52%" for "52% to 48%") are no range; a share as
+            # a fraction or a percentage ("75%" for "three quarters of", "2/3 of");
             # 7: units of length, volume, mass and temperature (feet, miles, gallons,
             # lb, °F -> °C, "degrees"; "300 m tall" is metres), no longer bare counts;
             # 6: signs ("-5", "minus 40"), reversed bounds ("fewer than" for "more

@@ -81,6 +81,11 @@ def comparable(s: Quantity, c: Quantity) -> tuple[float, float | None] | None:
         factor = s.value / s.number if s.number else 1.0
         high = None if c.high is None else c.high * factor
         return c.value * factor, high
+    # a share is a share: "75%" for "three quarters of", "two-thirds" for "67%"
+    if s.kind == "percent" and c.kind == "fraction" and base_unit(s.unit) == "%":
+        return c.value * 100, None if c.high is None else c.high * 100
+    if s.kind == "fraction" and c.kind == "percent" and base_unit(c.unit) == "%":
+        return c.value / 100, None if c.high is None else c.high / 100
     if s.kind == "year" and c.kind == "date":
         year = date_parts(c.value)[0]
         high_year = date_parts(c.high)[0] if c.high is not None else None
@@ -110,6 +115,10 @@ def _round_to(value: float, step: float) -> float:
     return math.floor(value / step + 0.5) * step
 
 
+#: How far a fraction word may be from the share it renders: one percentage point.
+_FRACTION_TOLERANCE = 0.01 + 1e-9
+
+
 def value_matches(s: Quantity, value: float, target: float, settings: MatchSettings) -> bool:
     """Whether summary value ``value`` (with ``s``'s precision and qualifier)
     is backed by source value ``target``.
@@ -125,6 +134,9 @@ def value_matches(s: Quantity, value: float, target: float, settings: MatchSetti
         return True
     if s.kind in ("date", "year", "ordinal"):
         return False
+    if s.kind == "fraction":
+        # a fraction word rounds a share to a point: "two-thirds" for 66.7% or 67%
+        return abs(value - target) <= _FRACTION_TOLERANCE
     if target == 0 or value == 0 or (target < 0) != (value < 0):
         return False
     if abs(value - target) / abs(target) > settings.approx_tol + 1e-12:

@@ -8,6 +8,8 @@ then reads what follows it (scale, percent, currency, unit, duration, rate).
 
 from __future__ import annotations
 
+import re
+
 from harness.text.quantities.cues import BOUNDARY_WORDS
 from harness.text.quantities.draft import Draft, date_draft, step_of
 from harness.text.quantities.lexicon import (
@@ -58,6 +60,30 @@ def core_at(doc: TokenDoc, k: int) -> Draft | None:
     if core is not None and core.first == k and minus_before(doc, k):
         negate(core, k - 1)
     return core
+
+
+_DIGIT_FRACTION = re.compile(r"(\d{1,2})/(\d{1,2})")
+#: Denominators of the shares a text writes in digits ("2/3 of", "3/4 of", "a 2/3 majority").
+_SHARE_DENOMINATORS = frozenset({2, 3, 4, 5, 6, 8, 10})
+
+
+def digit_fraction(doc: TokenDoc, k: int) -> Draft | None:
+    """ "2/3 of voters", "a 2/3 majority": a share written in digits, read as the
+    fraction "two-thirds" is. Only a proper fraction of a common denominator before
+    "of" or "majority": "24/7", "9/11", a date "3/4" or "3/4/2021" are no shares.
+
+    >>> from harness.text.quantities.tokens import TokenDoc
+    >>> [digit_fraction(TokenDoc(t), 0) is not None for t in ("2/3 of", "24/7 of", "3/4.")]
+    [True, False, False]
+    """
+    found = _DIGIT_FRACTION.fullmatch(doc.toks[k].text)
+    if found is None or doc.low(k + 1) not in ("of", "majority"):
+        return None
+    numerator, denominator = int(found.group(1)), int(found.group(2))
+    if not 0 < numerator < denominator or denominator not in _SHARE_DENOMINATORS:
+        return None
+    value = numerator / denominator
+    return Draft(k, k + 1, value, value, 0.0, "fraction")
 
 
 MINUS_SIGNS = frozenset({"-", "\u2212"})

@@ -21,7 +21,7 @@ from harness.text.quantities.lexicon import (
     STOPWORDS,
     YEAR_PREPOSITIONS,
 )
-from harness.text.quantities.numerals import core_at, minus_before, negate
+from harness.text.quantities.numerals import core_at, digit_fraction, minus_before, negate
 from harness.text.quantities.ranges import maybe_range
 from harness.text.quantities.suffixes import suffixes
 from harness.text.quantities.tokens import TokenDoc
@@ -58,7 +58,9 @@ def _celsius(d: Draft) -> Draft:
 def _parse_at(doc: TokenDoc, i: int) -> Draft | None:
     """The quantity that starts at token ``i``, if any."""
     tok = doc.toks[i]
-    if tok.kind in ("punct", "opaque"):
+    if tok.kind == "opaque":
+        return digit_fraction(doc, i)  # "2/3 of"; any other opaque token is no quantity
+    if tok.kind == "punct":
         return None
     if (
         tok.kind == "word"

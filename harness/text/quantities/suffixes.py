@@ -93,6 +93,11 @@ def suffixes(doc: TokenDoc, d: Draft) -> Draft | None:
         if tok is not None and tok.text in CURRENCY_CODES:
             d.kind, d.unit, d.last = "money", tok.text, j + 1
             return _rate(doc, d)
+        # "three quarters of", "two thirds of": the hyphen left out
+        if d.spelled and w in FRACTION_WORDS and w.endswith("s") and doc.low(j + 1) == "of":
+            value = d.value / FRACTION_WORDS[w]
+            d.kind, d.value, d.number, d.step, d.last = "fraction", value, value, 0.0, j + 1
+            return d
         # hyphen compounds: "five-day", "21-year-old", "750-kilovolt", "90-member"
         if w == "-" and doc.adjacent(j - 1, j) and doc.adjacent(j, j + 1):
             return _hyphen_compound(doc, d, j)

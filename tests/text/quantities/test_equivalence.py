@@ -38,6 +38,13 @@ def _status(summary: str, source: str, **settings: Any) -> list[str]:
         ("4.2bn", "4.24 billion", "supported"),
         ("2.1 million", "2.14 million", "supported"),
         ("2.1 million", "2.2 million", "unsupported"),
+        # a share as a fraction or a percentage, to the point
+        ("75% of homes", "three quarters of homes flooded", "supported"),
+        ("67% of voters", "2/3 of voters agreed", "supported"),
+        ("two-thirds of voters", "66% of voters agreed", "supported"),
+        ("two-thirds of voters", "60% of voters agreed", "unsupported"),
+        ("2/3 of voters", "two-thirds of voters agreed", "supported"),
+        ("three-quarters of voters", "2/3 of voters agreed", "unsupported"),
         # qualifiers as bounds
         ("more than 1,300 wounded", "1,350 were wounded", "supported"),
         ("more than 1,300 wounded", "1,250 were wounded", "unsupported"),

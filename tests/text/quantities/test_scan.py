@@ -129,6 +129,14 @@ CASES: list[tuple[str, list[Q]]] = [
     ("two-thirds of capacity", [Q("two-thirds", 2 / 3, "fraction")]),
     ("a third of them", [Q("a third", 1 / 3, "fraction")]),
     ("about a fifth of imports", [Q("a fifth", 0.2, "fraction", qualifier="about")]),
+    ("three quarters of homes", [Q("three quarters", 0.75, "fraction")]),
+    ("2/3 of voters", [Q("2/3", 2 / 3, "fraction")]),
+    ("a 2/3 majority", [Q("2/3", 2 / 3, "fraction")]),
+    # slashes that are no share: a rate, a name, an improper or uncommon fraction, a date
+    ("open 24/7 of course", []),
+    ("the 9/11 of its time", []),
+    ("3/2 of them", []),
+    ("on 3/4.", []),
     # durations (base unit: days)
     ("a five-day fire", [Q("five-day", 5 * DAY, "duration", "day")]),
     ("two decades", [Q("two decades", 20 * YEAR, "duration", "day")]),
