@@ -26,6 +26,9 @@ class Draft:
     no_range: bool = False
     scale: float = 1.0  # scale word applied ("million"): number = written digits * scale
     factor: float = 1.0  # unit conversion applied: value = number * factor
+    # a number that is a quantity only as the first end of a range ("5-10kg"):
+    # "3-4pm" or "10-14yo" alone leave no bare "3" or "10" behind
+    range_only: bool = False
 
 
 def step_of(value: float, decimals: int) -> float:

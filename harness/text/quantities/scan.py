@@ -114,7 +114,10 @@ def _parse_at(doc: TokenDoc, i: int) -> Draft | None:
     if draft.kind == "count" and _looks_like_year(doc, draft):
         year = int(draft.value)
         return Draft(draft.first, draft.first + 1, year, year, 1.0, "year")
-    return maybe_range(doc, draft)
+    ranged = maybe_range(doc, draft)
+    if draft.range_only and ranged.high is None:
+        return None
+    return ranged
 
 
 def _looks_like_year(doc: TokenDoc, d: Draft) -> bool:

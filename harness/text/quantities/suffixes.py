@@ -98,6 +98,11 @@ def suffixes(doc: TokenDoc, d: Draft) -> Draft | None:
             value = d.value / FRACTION_WORDS[w]
             d.kind, d.value, d.number, d.step, d.last = "fraction", value, value, 0.0, j + 1
             return d
+        # "5-10kg", "20-25C": the first end of a range whose unit sits on the second
+        # (`maybe_range` reads it), not a hyphen compound
+        if w == "-" and j + 1 < doc.n and doc.toks[j + 1].kind == "numsuf":
+            d.range_only = True
+            return d
         # hyphen compounds: "five-day", "21-year-old", "750-kilovolt", "90-member"
         if w == "-" and doc.adjacent(j - 1, j) and doc.adjacent(j, j + 1):
             return _hyphen_compound(doc, d, j)

@@ -130,6 +130,9 @@ CASES: list[tuple[str, list[Q]]] = [
     ("a third of them", [Q("a third", 1 / 3, "fraction")]),
     ("about a fifth of imports", [Q("a fifth", 0.2, "fraction", qualifier="about")]),
     ("three quarters of homes", [Q("three quarters", 0.75, "fraction")]),
+    # a range whose unit is written on its second end only
+    ("highs of 20-25C", [Q("20-25C", 20, "quantity", "°C", high=25)]),
+    ("a 3-4pm slot", []),
     ("2/3 of voters", [Q("2/3", 2 / 3, "fraction")]),
     ("a 2/3 majority", [Q("2/3", 2 / 3, "fraction")]),
     # slashes that are no share: a rate, a name, an improper or uncommon fraction, a date
