@@ -133,7 +133,7 @@ def test_rows_are_systems_and_groups_are_runs(runs: list[Path]) -> None:
         "cnndm: rouge2 ↑",
         "cnndm: numbers.precision ↑",
         "cnndm: entities.precision ↑",
-        "cnndm: score ↑",
+        "cnndm: consistency.score ↑",  # "score" alone could be any metric's
     ]
     assert rows[0][5] == "xsum: rouge2 ↑" and rows[0][9] == "summedits: rouge2 ↑"
     assert [row[0] for row in rows[2:]] == ["BART-large", "pegasus", "lead3"]
@@ -310,3 +310,15 @@ def test_a_run_given_twice_is_an_error(runs: list[Path], monkeypatch: pytest.Mon
     monkeypatch.chdir(runs[0].parent)
     with pytest.raises(ConfigError, match=r"given twice \(also as .*\)"):
         build_multi([runs[0], Path(runs[0].name), runs[1]], ReportConfig(values=VALUES[:1]))
+
+
+def test_runs_at_different_confidence_levels_are_said(tmp_path: Path) -> None:
+    one = write_run(tmp_path / "a", "a", {"lead3": [0.1, 0.9, 0.9, 0.8]})
+    two = write_run(tmp_path / "b", "b", {"lead3": [0.1, 0.9, 0.9, 0.8]})
+    results = json.loads((two / "results.json").read_text(encoding="utf-8"))
+    results["confidence"] = 0.9
+    (two / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    table = build_multi([one, two], ReportConfig(values=VALUES[:1]))
+    assert any("different confidence levels (a: 0.95, b: 0.9)" in w for w in table.warnings)
+    assert "half-width of each run's (a: 95%, b: 90%) bootstrap CI" in to_markdown_multi(table)
+    assert "the 95% bootstrap CI" in to_markdown_multi(build_multi([one], ReportConfig()))

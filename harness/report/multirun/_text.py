@@ -8,19 +8,49 @@ from harness.report.multirun.table import MISSING, MultiTable
 from harness.report.table import Column
 
 
+def _shared_value_names() -> set[str]:
+    """Value names that more than one registered metric has ("precision", "score")."""
+    from harness.metric import METRICS
+
+    seen: dict[str, int] = {}
+    for _, entry in METRICS.items():
+        for spec in entry.values:
+            seen[spec.name] = seen.get(spec.name, 0) + 1
+    return {name for name, count in seen.items() if count > 1}
+
+
 def _header_names(columns: Sequence[Column]) -> list[str]:
-    # Under a run's header the value names need their metric only where two would read alike.
+    # Under a run's header a value name keeps its metric where two would read alike,
+    # in this table or in general: "precision" alone is no metric's ("words" is length's).
     shorts = [column.short for column in columns]
+    shared = _shared_value_names()
     return [
-        column.short if column.label or shorts.count(column.short) == 1 else column.name
+        column.short
+        if column.label or (shorts.count(column.short) == 1 and column.short not in shared)
+        else column.name
         for column in columns
     ]
 
 
+def _percent(confidence: float) -> str:
+    """``0.95`` as ``95%``, ``0.999`` as ``99.9%``."""
+    return f"{confidence * 100:g}%"
+
+
 def _legend(table: MultiTable, *, markdown: bool) -> str:
-    confidence = table.groups[0].table.confidence
+    levels = [group.table.confidence for group in table.groups]
+    if len(set(levels)) == 1:
+        level = f"the {_percent(levels[0])}"
+    else:  # each run's own: one caption level would mislabel the others
+        level = (
+            "each run's ("
+            + ", ".join(
+                f"{group.name}: {_percent(group.table.confidence)}" for group in table.groups
+            )
+            + ")"
+        )
     bold = "**bold**" if markdown else "bold"
-    what = f"mean ± half-width of the {confidence:.0%} bootstrap CI" if table.ci else "mean"
+    what = f"mean ± half-width of {level} bootstrap CI" if table.ci else "mean"
     text = (
         f"Rows: systems; column groups: runs. Cells: {what}; ↑/↓ = higher/lower is better; "
         f"{bold} = best in its column among the systems shown; "

@@ -180,6 +180,13 @@ def build_multi(run_dirs: Sequence[Path], choice: ReportConfig) -> MultiTable:
                 metrics=_fingerprints(RunDir(path)),
             )
         )
+    levels = {group.name: group.table.confidence for group in groups}
+    if choice.ci and len(set(levels.values())) > 1:
+        warnings.append(
+            "the runs' intervals are at different confidence levels ("
+            + ", ".join(f"{name}: {level:.3g}" for name, level in levels.items())
+            + "): the legend gives each run's"
+        )
     return MultiTable(
         groups=groups,
         columns=columns,
