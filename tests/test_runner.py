@@ -166,6 +166,9 @@ def test_score_run_rescores_with_edited_metrics(tmp_path: Path) -> None:
     assert not any(name.startswith("rouge.") for name in results["values"])
     manifest = json.loads(run_dir.file("manifest.json").read_text(encoding="utf-8"))
     assert "rescored" in manifest
+    # compare, check and baseline read the metrics here: they are the re-scored ones
+    assert set(manifest["components"]["metrics"]) == {"fragments", "length"}
+    assert manifest["components"]["metrics"] == manifest["rescored"]["metrics"]
 
 
 def test_unknown_metric_suggests_a_name(tmp_path: Path) -> None:

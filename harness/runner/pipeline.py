@@ -18,7 +18,13 @@ from harness.manifest import StageClock, devices, environment, now
 from harness.outdir import stage_run
 from harness.preflight import preflight
 from harness.records import content_hash
-from harness.runner._parts import RenderReports, _build_metrics, _open_cache, _warn_damaged
+from harness.runner._parts import (
+    RenderReports,
+    _build_metrics,
+    _open_cache,
+    _warn_damaged,
+    recorded_config,
+)
 from harness.runner.progress import make_progress
 from harness.scoring import score
 from harness.store import RESULTS_FILE, RunDir
@@ -107,12 +113,7 @@ def run_pipeline(
     except BaseException:
         executor.close()
         raise
-    # The executor and the systems' resources are how a run is done, not what
-    # it computes: left out of config.yaml and the config hash, which are the
-    # same whatever runs it.
-    recorded = config.model_dump(
-        mode="json", exclude={"executor": True, "systems": {"__all__": {"resources"}}}
-    )
+    recorded = recorded_config(config)
     with _open_cache(staged, executor, config.cache_path()) as cache:
         run_dir = staged.staging
         run_dir.write_config(recorded)

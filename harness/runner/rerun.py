@@ -17,8 +17,14 @@ from harness.errors import HarnessError, StoreError
 from harness.executor import Component, Executor, LocalExecutor, check_shippable
 from harness.manifest import StageClock, devices, now
 from harness.outdir import REPORT_FILES, stage_run
-from harness.records import Example, Output
-from harness.runner._parts import RenderReports, _build_metrics, _open_cache, _warn_damaged
+from harness.records import Example, Output, content_hash
+from harness.runner._parts import (
+    RenderReports,
+    _build_metrics,
+    _open_cache,
+    _warn_damaged,
+    recorded_config,
+)
 from harness.runner.pipeline import RunSummary
 from harness.runner.progress import make_progress
 from harness.scoring import score
@@ -104,14 +110,22 @@ def score_run(
                 cache, staged.staging, config, entries, outputs, scores, examples, executor
             )
         staged.staging.write_json(RESULTS_FILE, results)
+        fingerprints = {e.name: m.fingerprint.model_dump(mode="json") for e, m in metrics}
+        metric_devices = devices({e.name: m for e, m in metrics})
         manifest["rescored"] = {
             "started": started,
             "finished": now(),
-            "metrics": {e.name: m.fingerprint.model_dump(mode="json") for e, m in metrics},
-            "devices": devices({e.name: m for e, m in metrics}),
+            "metrics": fingerprints,
+            "devices": metric_devices,
             "executor": executor.description,
             "cache": cache.stats(),
         }
+        # What the scores now come from: `compare`, `check` and `baseline` read the
+        # metrics' fingerprints here, and must not gate the new scores by the old ones.
+        manifest.setdefault("components", {})["metrics"] = fingerprints
+        manifest.setdefault("devices", {})["metrics"] = metric_devices
+        manifest["seed"] = config.seed
+        manifest["config_hash"] = content_hash(recorded_config(config))
         if render is not None:
             with clock.stage("report"):
                 render(staged.staging, cache=cache, executor=executor)
