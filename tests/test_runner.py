@@ -171,6 +171,37 @@ def test_score_run_rescores_with_edited_metrics(tmp_path: Path) -> None:
     assert manifest["components"]["metrics"] == manifest["rescored"]["metrics"]
 
 
+@pytest.mark.parametrize("damage", ["cut", "delete", "edit"])
+def test_scores_changed_after_the_run_are_refused_by_what_reads_them(
+    tmp_path: Path, damage: str
+) -> None:
+    from harness.compare import load_run
+    from harness.errors import StoreError
+    from harness.runner import rerender
+
+    run_dir, manifest = run(write_config(tmp_path))
+    assert set(manifest["data_sha256"]) == {"examples.jsonl", "outputs.jsonl", "scores.jsonl"}
+    load_run(run_dir.path)  # as written: fine
+    scores = run_dir.file("scores.jsonl")
+    lines = scores.read_text(encoding="utf-8").splitlines(keepends=True)
+    if damage == "cut":  # whole lines gone: every line left still parses
+        scores.write_text("".join(lines[: len(lines) // 3]), encoding="utf-8")
+    elif damage == "delete":
+        scores.unlink()
+    else:
+        edited = "".join(lines).replace('"rouge1":0.', '"rouge1":1.', 1)
+        assert edited != "".join(lines)
+        scores.write_text(edited, encoding="utf-8")
+    expected = "is missing" if damage == "delete" else "has changed since results.json"
+    with pytest.raises(StoreError, match=expected):
+        load_run(run_dir.path)  # compare, check and baseline read a run so
+    with pytest.raises(StoreError, match=expected):
+        rerender(run_dir, render_reports)  # harness report
+    # re-scoring computes them again from the outputs, and records the new ones
+    score_run(run_dir, console=Console(quiet=True))
+    load_run(run_dir.path)
+
+
 def test_unknown_metric_suggests_a_name(tmp_path: Path) -> None:
     from harness.errors import ConfigError
 

@@ -29,7 +29,7 @@ def load_run(path: str | Path) -> RunScores:
         StoreError: Not a run directory, or scores.jsonl is missing or malformed.
         ConfigError: Its config.yaml does not validate.
     """
-    run_dir = RunDir(path).require()
+    run_dir = RunDir(path).require().check_data()
     raw_config = run_dir.read_config()
     config = parse_config(raw_config, str(run_dir.file("config.yaml")))
     values: Values = {system.name: {} for system in config.systems}

@@ -171,6 +171,7 @@ def run_pipeline(
             },
             "cache": {"path": str(cache.path) if cache.path else None, **cache.stats()},
             "timings_s": clock.seconds,
+            "data_sha256": run_dir.data_digests(),
         }
         if render is not None:
             with clock.stage("report"):

@@ -126,6 +126,7 @@ def score_run(
         manifest.setdefault("devices", {})["metrics"] = metric_devices
         manifest["seed"] = config.seed
         manifest["config_hash"] = content_hash(recorded_config(config))
+        manifest["data_sha256"] = staged.staging.data_digests()
         if render is not None:
             with clock.stage("report"):
                 render(staged.staging, cache=cache, executor=executor)
@@ -180,7 +181,7 @@ def rerender(run_dir: RunDir, render: RenderReports) -> RunDir:
     Only the report files and plots are replaced; a plot the previous
     manifest does not list (the user's own) is left alone.
     """
-    run_dir.require()
+    run_dir.require().check_data()
     try:
         manifest: dict[str, Any] = run_dir.read_json(MANIFEST_FILE)
     except HarnessError:

@@ -24,6 +24,8 @@ EXAMPLES_FILE = "examples.jsonl"
 OUTPUTS_FILE = "outputs.jsonl"
 SCORES_FILE = "scores.jsonl"
 RESULTS_FILE = "results.json"
+#: The files results.json is computed from; the manifest records their digests.
+DATA_FILES = (EXAMPLES_FILE, OUTPUTS_FILE, SCORES_FILE)
 
 
 def _jsonl(models: Iterable[BaseModel]) -> str:
@@ -121,6 +123,47 @@ class RunDir:
                 raise StoreError(
                     f"{self.path} is not a complete run directory: {name} is missing",
                     hint="re-run `harness run CONFIG` to write it",
+                )
+        return self
+
+    def data_digests(self) -> dict[str, str]:
+        """SHA-256 of the files results.json is computed from (`DATA_FILES`), for the
+        manifest's ``data_sha256``: `check_data` compares them later."""
+        found = {name: self.digest(name) for name in DATA_FILES}
+        return {name: digest for name, digest in found.items() if digest is not None}
+
+    def check_data(self) -> RunDir:
+        """Check that the files results.json was computed from are the ones the
+        manifest recorded (a run directory of an older harness records none).
+
+        Raises:
+            StoreError: One is missing or has changed since (deleted, cut short,
+                edited): results.json and what reads it would not match it.
+        """
+        try:
+            manifest = self.read_json(MANIFEST_FILE)
+        except StoreError:
+            return self  # none, or damaged: nothing to check against (said where it is read)
+        recorded = manifest.get("data_sha256") if isinstance(manifest, dict) else None
+        if not isinstance(recorded, dict):
+            return self
+        hint = (
+            "restore the file, or run `harness score RUN_DIR` to compute scores.jsonl and "
+            "results.json again from the outputs as they are"
+        )
+        for name, digest in recorded.items():
+            now = self.digest(str(name))
+            if now is None:
+                raise StoreError(
+                    f"{self.file(str(name))} is missing, but results.json was computed from it",
+                    hint=hint,
+                )
+            if now != digest:
+                raise StoreError(
+                    f"{self.file(str(name))} has changed since results.json was computed from "
+                    f"it (the manifest records sha256 {str(digest)[:12]}…, the file has "
+                    f"{now[:12]}…): edited, cut short or replaced",
+                    hint=hint,
                 )
         return self
 
