@@ -138,7 +138,7 @@ def calibrate_command(
     from harness.store import RunDir, write_atomic
 
     check_metric(metric)
-    run = RunDir(run_dir).require()
+    run = RunDir(run_dir).require().check_data()
     origin = str(run.file("config.yaml"))
     config = parse_config(run.read_config(), origin)
     base = _run_params(config, metric, origin)
