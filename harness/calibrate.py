@@ -135,7 +135,7 @@ def dev_rows(examples: Sequence[Example], config: MetaEvalConfig, origin: str) -
             hint="set meta_eval: {split_field: <field>, dev_split: <value>} in the run's "
             "config.yaml to the examples to fit on; the others are held out",
         )
-    flags = [example.meta.get(config.split_field) == config.dev_split for example in labelled]
+    flags = [config.in_dev(example.meta) for example in labelled]
     if not any(flags):
         seen = sorted({str(ex.meta.get(config.split_field)) for ex in labelled})
         raise BenchmarkError(
@@ -332,7 +332,7 @@ def agreement(
         )
 
     labelled = [example for example in examples if example.label is not None]
-    in_dev = [example.meta.get(config.split_field) == config.dev_split for example in labelled]
+    in_dev = [config.in_dev(example.meta) for example in labelled]
     dev = [example for example, flag in zip(labelled, in_dev, strict=True) if flag]
     held = [example for example, flag in zip(labelled, in_dev, strict=True) if not flag]
     # In-sample: the threshold is chosen and measured on the dev examples alone.

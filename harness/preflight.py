@@ -13,7 +13,8 @@ they are config errors (exit 2) with the config key that is wrong:
 * a ``report:`` section naming a value or system the run will not have;
 * a ``meta_eval.dev_split`` that no labelled example is in (a misspelt split,
   or a ``limit`` that loads none of it): every threshold would be chosen on
-  nothing and every balanced accuracy would be missing.
+  nothing and every balanced accuracy would be missing; or with labels that
+  are not all 0 or 1 (which would be correlated instead, the split ignored).
 """
 
 from __future__ import annotations
@@ -160,24 +161,34 @@ def check_split_field(meta_eval: MetaEvalConfig, labelled: Sequence[Example], or
 
 
 def check_dev_split(meta_eval: MetaEvalConfig, examples: Sequence[Example], origin: str) -> None:
-    """With binary labels and a ``dev_split``, some labelled example is in that split.
+    """With a ``dev_split``, the labels are binary and some labelled example is in that split.
 
     (The meta-evaluation itself gives every statistic a reason instead, for a
     run directory whose config was edited afterwards.)
 
     Raises:
-        ConfigError: No labelled example has the field ``split_field``
-            (`check_split_field`), or none has the value ``dev_split`` there
-            (naming the values they have).
+        ConfigError: A label is not 0 or 1 (naming the examples); no labelled
+            example has the field ``split_field`` (`check_split_field`), or none
+            has the value ``dev_split`` there (naming the values they have).
     """
     labelled = [example for example in examples if example.label is not None]
     if meta_eval.dev_split is None or not labelled:
         return
-    if any(example.label not in (0.0, 1.0) for example in labelled):
-        return  # continuous labels: correlations over every example, no split
+    others = [example for example in labelled if example.label not in (0.0, 1.0)]
+    if others:
+        # A dev split is the binary protocol; one stray label (a 2, labels coded 1/2)
+        # would turn it, in silence, into correlations over every example.
+        shown = ", ".join(f"{example.id!r} ({example.label:g})" for example in others[:5])
+        raise ConfigError(
+            f"{origin}: meta_eval.dev_split is set, so the labels must be binary (0 or 1), "
+            f"but {len(others)} of the {len(labelled)} labelled examples have another "
+            f"label: {shown}{' and more' if len(others) > 5 else ''}",
+            hint="map the labels to 0 (inconsistent) and 1 (consistent), or set "
+            "meta_eval.dev_split: null to correlate the labels as numbers over every example",
+        )
     check_split_field(meta_eval, labelled, origin)
     field, dev = meta_eval.split_field, meta_eval.dev_split
-    if any(example.meta.get(field) == dev for example in labelled):
+    if any(meta_eval.in_dev(example.meta) for example in labelled):
         return
     found = sorted({str(example.meta.get(field)) for example in labelled})
     raise ConfigError(

@@ -48,6 +48,9 @@ def validate_command(
     benchmark = load_benchmark(run_config.benchmark.model_copy(update={"limit": 1}), seed=0)
     first = benchmark.examples[0]
     try:
+        if run_config.meta_eval.dev_split is not None:
+            # One stray label anywhere changes the protocol: judge the labels of every row.
+            raise ConfigError("labels are checked on every example")
         preflight(run_config, summarizers, entries, benchmark.examples, str(config))
     except ConfigError:
         # The first example alone may lack what later ones have (a reference, a

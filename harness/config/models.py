@@ -205,6 +205,19 @@ class MetaEvalConfig(_Strict):
     split_field: str = "split"
     dev_split: str | None = None
 
+    def in_dev(self, meta: dict[str, Any]) -> bool:
+        """Whether an example with metadata ``meta`` is in the dev split. A split
+        column of numbers matches as written: ``dev_split: "0"`` takes the value 0.
+
+        >>> config = MetaEvalConfig(dev_split="0")
+        >>> config.in_dev({"split": 0}), config.in_dev({"split": "0"}), config.in_dev({})
+        (True, True, False)
+        """
+        value = meta.get(self.split_field)
+        if self.dev_split is None or value is None:
+            return False
+        return value == self.dev_split or str(value) == self.dev_split
+
 
 class ReportConfig(_Strict):
     """What the reports (and ``harness report``) show; every key is optional.

@@ -96,9 +96,7 @@ def meta_evaluate(
         if config.dev_split is not None:
             check_split_field(config, labelled, "")
             dev_name = f"examples with {config.split_field} == {config.dev_split!r}"
-            is_dev = np.array(
-                [example.meta.get(config.split_field) == config.dev_split for example in labelled]
-            )
+            is_dev = np.array([config.in_dev(example.meta) for example in labelled])
     position = {example.id: index for index, example in enumerate(labelled)}
     table: dict[tuple[str, str], FloatArray] = {}
     order: dict[str, None] = {}

@@ -8,6 +8,7 @@ breaks the pattern, so the labels are not a function of the flags.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import shutil
@@ -128,6 +129,11 @@ def _edited(run_dir: Path, tmp_path: Path, case: str) -> Path:
         elif line["meta"]["split"] == "evaluation" and line["id"] != "r0":
             line["label"] = 1.0  # one dev example labelled 0 is left
     (copy / "examples.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    # as if the run had had these labels: its manifest records the file it was made from
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    digest = hashlib.sha256((copy / "examples.jsonl").read_bytes()).hexdigest()
+    manifest["data_sha256"]["examples.jsonl"] = digest
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return copy
 
 

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import yaml
 
 HarnessCLI = Callable[..., subprocess.CompletedProcess[str]]
@@ -244,6 +245,54 @@ def test_a_dev_split_no_labelled_example_is_in_is_a_config_error(
         )
         assert "did you mean 'evaluation'?" in done.stderr
     assert not (tmp_path / "run" / "results.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("labels", "stray"), [([0, 1, 0, 2, 1], "'a4' (2)"), ([1, 2, 1, 2, 2], "")]
+)
+def test_a_dev_split_with_labels_that_are_not_0_or_1_is_a_config_error(
+    tmp_path: Path, harness_cli: HarnessCLI, labels: list[int], stray: str
+) -> None:
+    # One stray label (or labels coded 1/2) would turn the binary protocol into
+    # correlations over every example, dev split included, in silence.
+    rows = [
+        {**row, "label": label, "part": "evaluation" if index < 3 else "test"}
+        for index, (row, label) in enumerate(zip(ARTICLES, labels, strict=True))
+    ]
+    config = _config(tmp_path, meta_eval={"split_field": "part", "dev_split": "evaluation"})
+    config_data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    config_data["benchmark"]["fields"]["label"] = "label"
+    config.write_text(yaml.safe_dump(config_data), encoding="utf-8")
+    (tmp_path / "data.jsonl").write_text(
+        "".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8"
+    )
+    for command in ("validate", "run"):
+        done = harness_cli(command, str(config))
+        assert done.returncode == 2, (command, done.stderr)
+        message = " ".join(done.stderr.split())
+        assert "meta_eval.dev_split is set, so the labels must be binary (0 or 1)" in message
+        assert stray in message
+    assert not (tmp_path / "run" / "results.json").exists()
+
+
+def test_a_split_column_of_numbers_matches_the_dev_split_as_written(
+    tmp_path: Path, harness_cli: HarnessCLI
+) -> None:
+    rows = [
+        {**row, "label": index % 2, "fold": 0 if index < 3 else 1}
+        for index, row in enumerate(ARTICLES)
+    ]
+    config = _config(tmp_path, meta_eval={"split_field": "fold", "dev_split": "0"})
+    config_data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    config_data["benchmark"]["fields"]["label"] = "label"
+    config.write_text(yaml.safe_dump(config_data), encoding="utf-8")
+    (tmp_path / "data.jsonl").write_text(
+        "".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8"
+    )
+    done = harness_cli("run", str(config))
+    assert done.returncode == 0, done.stderr
+    results = json.loads((tmp_path / "run" / "results.json").read_text(encoding="utf-8"))
+    assert results["meta_eval"]["threshold_on"] == "dev"  # exit 2 before: no fold == "0"
 
 
 def test_validate_catches_a_gate_value_that_names_no_metric_value(
