@@ -309,6 +309,7 @@ def aggregate(
         "name": config.name,
         "seed": config.seed,
         "confidence": config.stats.confidence,
+        "resamples": config.stats.resamples,
         "alpha": config.stats.alpha,
         "n_examples": len(examples),
         "systems": systems,

@@ -111,7 +111,7 @@ def dev_rows(examples: Sequence[Example], config: MetaEvalConfig, origin: str) -
 
     Raises:
         BenchmarkError: No example has a label, a label is not 0 or 1, or no
-            labelled example is in the dev split.
+            labelled example is in the dev split, or none is out of it.
         ConfigError: ``meta_eval.dev_split`` is not set.
     """
     labelled = [example for example in examples if example.label is not None]
@@ -142,6 +142,14 @@ def dev_rows(examples: Sequence[Example], config: MetaEvalConfig, origin: str) -
             f"{origin}: no labelled example has {config.split_field} == {config.dev_split!r} "
             f"(meta_eval.dev_split); values of {config.split_field!r}: {', '.join(seen)}",
             hint="set meta_eval.split_field and meta_eval.dev_split to the dev examples",
+        )
+    if all(flags):
+        raise BenchmarkError(
+            f"{origin}: every labelled example has {config.split_field} == "
+            f"{config.dev_split!r} (meta_eval.dev_split), so none is held out to test the "
+            "fit: its figures would all be in-sample",
+            hint="keep some labelled examples out of the dev split (a test split), or "
+            "load more (a `limit` may have loaded the dev examples alone)",
         )
     return flags
 

@@ -182,6 +182,13 @@ def test_no_dev_split_is_an_error() -> None:
         )
 
 
+def test_nothing_held_out_is_an_error() -> None:
+    examples, scores = _data()
+    every = [ex.model_copy(update={"meta": {**ex.meta, "split": "dev"}}) for ex in examples]
+    with pytest.raises(BenchmarkError, match="so none is held out to test the fit"):
+        consistency_components(every, scores, "given", SPLIT, "examples.jsonl")
+
+
 def test_too_few_of_a_class_is_an_error() -> None:
     examples, scores = _data()
     # keep MIN_PER_CLASS - 1 dev examples labelled 0
