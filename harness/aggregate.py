@@ -307,6 +307,7 @@ def aggregate(
     results = {system: next(parts) for system in systems}
     return {
         "name": config.name,
+        "config_sha256": scored_config_hash(config),
         "seed": config.seed,
         "confidence": config.stats.confidence,
         "resamples": config.stats.resamples,
@@ -353,6 +354,26 @@ def _run_parts(tasks: Sequence[AggregateTask], executor: Executor | None) -> lis
             aggregate_part(local, tasks[index]) if isinstance(value, TaskFailure) else value
         )
     return [found[index] for index in range(len(tasks))]
+
+
+def scored_config_hash(config: RunConfig) -> str:
+    """The hash of what in a config decides results.json: all of it but how the run
+    is done (executor, cache, out, resources), what the reports show (``report``)
+    and what ``check`` gates (``gate``). `harness report` compares it with the
+    run's config.yaml, which a user may have edited since."""
+    return content_hash(
+        config.model_dump(
+            mode="json",
+            exclude={
+                "executor": True,
+                "cache": True,
+                "out": True,
+                "report": True,
+                "gate": True,
+                "systems": {"__all__": {"resources"}},
+            },
+        )
+    )
 
 
 def labelled_systems(config: RunConfig) -> list[str]:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 
 from harness.cli._common import stderr, stdout, user_errors
 from harness.cli._executor import AddressOption, ExecutorOption, WorkersOption, executor_from_flags
 from harness.cli._outcome import report_outcome
+
+if TYPE_CHECKING:
+    from harness.store import RunDir
 
 
 @user_errors
@@ -98,6 +102,7 @@ def report_command(
         significance=significance,
     )
     final = rerender(directory, partial(render_reports, report=choice))
+    _warn_stale_results(final)
     stdout.print(to_rich(choose(load_table(final), final, choice)))
     stdout.print(
         f"wrote report.md, report.csv, report.tex, report.html and plots/ in {run_dir}",
@@ -105,3 +110,24 @@ def report_command(
         markup=False,
         soft_wrap=True,
     )
+
+
+def _warn_stale_results(run_dir: RunDir) -> None:
+    """Say so when config.yaml no longer is the config results.json was computed with
+    (metrics, systems, stats, seed, baseline or meta_eval edited since): the reports
+    show results.json as it was computed."""
+    from harness.aggregate import scored_config_hash
+    from harness.config import parse_config
+    from harness.store import RESULTS_FILE
+
+    recorded = run_dir.read_json(RESULTS_FILE).get("config_sha256")
+    config = parse_config(run_dir.read_config(), str(run_dir.file("config.yaml")))
+    if recorded is not None and recorded != scored_config_hash(config):
+        stderr.print(
+            f"[bold yellow]warning:[/] {escape(str(run_dir.file('config.yaml')))} has changed "
+            "since results.json was computed (its metrics, systems, stats, seed, baseline or "
+            "meta_eval): the reports show the results as computed then; run `harness score "
+            f"{escape(str(run_dir.path))}` to compute them from the config as it is now",
+            highlight=False,
+            soft_wrap=True,
+        )

@@ -103,11 +103,21 @@ def test_quickstart_run_score_report(
     assert manifest["cache"]["score"]["misses"] == 0
 
     (out / "report.md").unlink()
-    assert harness_cli("report", str(out), env=env).returncode == 0
+    reported = harness_cli("report", str(out), env=env)
+    assert reported.returncode == 0
+    assert "has changed since results.json was computed" not in reported.stderr
     assert (out / "report.md").is_file()
     rescored = harness_cli("score", str(out), env=env)
     assert rescored.returncode == 0, rescored.stderr
     assert json.loads((out / "results.json").read_text()) == results
+    # config.yaml edited since: the reports show results.json as computed, and say so
+    config_text = (out / "config.yaml").read_text(encoding="utf-8")
+    (out / "config.yaml").write_text(config_text.replace("seed: 0", "seed: 3"), "utf-8")
+    stale = harness_cli("report", str(out), env=env)
+    assert stale.returncode == 0, stale.stderr
+    assert "has changed since results.json was computed" in " ".join(stale.stderr.split())
+    assert harness_cli("score", str(out), env=env).returncode == 0
+    assert "has changed since" not in harness_cli("report", str(out), env=env).stderr
 
 
 def test_python_module_and_list(env: dict[str, str], harness_cli: HarnessCLI) -> None:
