@@ -123,6 +123,10 @@ def test_changed_per_example_values_redraw_only_the_distribution(tmp_path: Path)
     target = next(s for s in edited if s["metric"] == "length" and s["values"]["words"])
     target["values"]["words"] += 7  # results.json (the means) left as it was
     scores.write_text("".join(json.dumps(s) + "\n" for s in edited), encoding="utf-8")
+    # as if the run had written these scores: the manifest records the file's digest
+    manifest = json.loads(run_dir.file("manifest.json").read_text(encoding="utf-8"))
+    manifest["data_sha256"]["scores.jsonl"] = run_dir.digest("scores.jsonl")
+    run_dir.file("manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     rerender(run_dir, render_reports)
     after = snapshot(run_dir)
     redrawn = sorted(n for n in after if n.startswith("plots/") and after[n][1] != before[n][1])
