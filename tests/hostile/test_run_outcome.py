@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -221,6 +221,20 @@ def test_validate_passes_when_only_the_first_example_lacks_a_reference(
         assert done.returncode == 0, (command, done.stderr)
 
 
+def _labelled(
+    tmp_path: Path, rows: Sequence[Mapping[str, object]], meta_eval: dict[str, str]
+) -> Path:
+    """The config over ``rows`` (written as the data), with labels and ``meta_eval``."""
+    config = _config(tmp_path, meta_eval=meta_eval)
+    config_data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    config_data["benchmark"]["fields"]["label"] = "label"
+    config.write_text(yaml.safe_dump(config_data), encoding="utf-8")
+    (tmp_path / "data.jsonl").write_text(
+        "".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8"
+    )
+    return config
+
+
 def test_a_dev_split_no_labelled_example_is_in_is_a_config_error(
     tmp_path: Path, harness_cli: HarnessCLI
 ) -> None:
@@ -230,13 +244,7 @@ def test_a_dev_split_no_labelled_example_is_in_is_a_config_error(
         {**row, "label": index % 2, "part": "evaluation" if index < 3 else "test"}
         for index, row in enumerate(ARTICLES)
     ]
-    config = _config(tmp_path, meta_eval={"split_field": "part", "dev_split": "Evaluation"})
-    config_data = yaml.safe_load(config.read_text(encoding="utf-8"))
-    config_data["benchmark"]["fields"]["label"] = "label"
-    config.write_text(yaml.safe_dump(config_data), encoding="utf-8")
-    (tmp_path / "data.jsonl").write_text(
-        "".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8"
-    )
+    config = _labelled(tmp_path, rows, {"split_field": "part", "dev_split": "Evaluation"})
     for command in ("validate", "run"):
         done = harness_cli(command, str(config))
         assert done.returncode == 2, (command, done.stderr)
@@ -259,13 +267,7 @@ def test_a_dev_split_with_labels_that_are_not_0_or_1_is_a_config_error(
         {**row, "label": label, "part": "evaluation" if index < 3 else "test"}
         for index, (row, label) in enumerate(zip(ARTICLES, labels, strict=True))
     ]
-    config = _config(tmp_path, meta_eval={"split_field": "part", "dev_split": "evaluation"})
-    config_data = yaml.safe_load(config.read_text(encoding="utf-8"))
-    config_data["benchmark"]["fields"]["label"] = "label"
-    config.write_text(yaml.safe_dump(config_data), encoding="utf-8")
-    (tmp_path / "data.jsonl").write_text(
-        "".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8"
-    )
+    config = _labelled(tmp_path, rows, {"split_field": "part", "dev_split": "evaluation"})
     for command in ("validate", "run"):
         done = harness_cli(command, str(config))
         assert done.returncode == 2, (command, done.stderr)
@@ -282,13 +284,7 @@ def test_a_split_column_of_numbers_matches_the_dev_split_as_written(
         {**row, "label": index % 2, "fold": 0 if index < 3 else 1}
         for index, row in enumerate(ARTICLES)
     ]
-    config = _config(tmp_path, meta_eval={"split_field": "fold", "dev_split": "0"})
-    config_data = yaml.safe_load(config.read_text(encoding="utf-8"))
-    config_data["benchmark"]["fields"]["label"] = "label"
-    config.write_text(yaml.safe_dump(config_data), encoding="utf-8")
-    (tmp_path / "data.jsonl").write_text(
-        "".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8"
-    )
+    config = _labelled(tmp_path, rows, {"split_field": "fold", "dev_split": "0"})
     done = harness_cli("run", str(config))
     assert done.returncode == 0, done.stderr
     results = json.loads((tmp_path / "run" / "results.json").read_text(encoding="utf-8"))
