@@ -39,15 +39,14 @@ import os
 import re
 import shlex
 import shutil
-import signal
 import subprocess
-import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from harness.backend._program import run_program
 from harness.backend._protocol import (
     BuildContext,
     Generation,
@@ -222,94 +221,6 @@ def _json_line(example: Example) -> bytes:
         return (json.dumps(record) + "\n").encode("ascii")
 
 
-#: Seconds the program's output may stay open after it exits: a child it left
-#: running (a helper server started in the background) may hold stdout open;
-#: after this grace the leftover group is killed and what was read is kept.
-_LEFTOVER_GRACE_S = 2.0
-
-
-def _pump(source: IO[bytes], into: list[bytes]) -> None:
-    """Read ``source`` to its end into ``into`` (a reader thread's body)."""
-    descriptor = source.fileno()
-    with contextlib.suppress(OSError, ValueError):
-        for block in iter(lambda: os.read(descriptor, 1 << 16), b""):
-            into.append(block)
-
-
-def _feed(sink: IO[bytes], data: bytes) -> None:
-    """Write ``data`` to the program's stdin and close it; a program that exits
-    without reading it all (a broken pipe) is judged by its exit and output."""
-    with contextlib.suppress(OSError, ValueError):
-        sink.write(data)
-    with contextlib.suppress(OSError, ValueError):
-        sink.close()
-
-
-def _run(
-    argv: list[str], stdin: bytes, timeout_s: float, cwd: Path | None
-) -> tuple[int, bytes, str]:
-    """Run ``argv`` with ``stdin``; return (exit status, stdout's bytes, stderr).
-
-    Stdout is returned undecoded, for `_Reply` to check that it is UTF-8;
-    stderr, only ever shown in messages, is decoded with replacement characters.
-
-    Like `subprocess.run`, but the program gets its own process group and, on
-    timeout or interruption, the whole group is killed: a wrapper script's
-    children (a model server, say) would otherwise outlive it. The time limit
-    is on the program itself: once it has exited, a child it left behind that
-    still holds stdout open gets `_LEFTOVER_GRACE_S`, then the group is killed
-    and the program's output is kept.
-
-    Raises:
-        subprocess.TimeoutExpired: The program ran past ``timeout_s`` (it is killed).
-        OSError: The program could not be started.
-    """
-    posix = os.name == "posix"
-    # Python programs read stdin with the locale's encoding unless told otherwise.
-    env = {**os.environ, "PYTHONIOENCODING": os.environ.get("PYTHONIOENCODING", "utf-8")}
-    with subprocess.Popen(
-        argv,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=cwd,
-        env=env,
-        start_new_session=posix,
-    ) as process:
-        assert process.stdin and process.stdout and process.stderr
-        out: list[bytes] = []
-        err: list[bytes] = []
-        threads = [
-            threading.Thread(target=_feed, args=(process.stdin, stdin), daemon=True),
-            threading.Thread(target=_pump, args=(process.stdout, out), daemon=True),
-            threading.Thread(target=_pump, args=(process.stderr, err), daemon=True),
-        ]
-        for thread in threads:
-            thread.start()
-        try:
-            status = process.wait(timeout=timeout_s)
-            for thread in threads[1:]:
-                thread.join(_LEFTOVER_GRACE_S)
-            if any(thread.is_alive() for thread in threads):
-                _kill(process, posix)  # what it left running holds its output open
-        except BaseException:
-            _kill(process, posix)
-            raise
-        finally:
-            for thread in threads:
-                thread.join(_LEFTOVER_GRACE_S)
-        return status, b"".join(out), b"".join(err).decode("utf-8", errors="replace")
-
-
-def _kill(process: subprocess.Popen[bytes], posix: bool) -> None:
-    if posix:
-        # The group id is the program's pid (start_new_session); it may be gone already.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-    else:
-        process.kill()
-
-
 class CommandSummarizer:
     """Run ``argv`` once per batch over JSON lines.
 
@@ -355,7 +266,9 @@ class CommandSummarizer:
         stdin = b"".join(_json_line(example) for example in examples)
         shown_argv = shlex.join(self._params.argv)
         try:
-            status, stdout, stderr = _run(self._argv, stdin, self._params.timeout_s, self._cwd)
+            status, stdout, stderr = run_program(
+                self._argv, stdin, self._params.timeout_s, self._cwd
+            )
         except subprocess.TimeoutExpired:
             message = f"command timed out after {self._params.timeout_s:g} s: {shown_argv}"
             return [Generation.failed(message) for _ in examples]
