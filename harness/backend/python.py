@@ -140,7 +140,7 @@ def _import_file(spec_text: str, target: str, config_dir: Path) -> ModuleType:
     # must not collide, and an edited file is imported afresh.
     digest = hashlib.sha256(str(path).encode("utf-8")).hexdigest()[:12]
     content = hashlib.sha256(source).hexdigest()
-    name = f"_harness_user_{path.stem}_{digest}_{content[:12]}"
+    name = f"_harness_user_{path.stem.replace('.', '_')}_{digest}_{content[:12]}"
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, path)
@@ -374,13 +374,15 @@ def _code_hashes(
     return hashes
 
 
-def _helpers(module: ModuleType, roots: list[Path]) -> list[tuple[str, Path]]:
+def _helpers(module: ModuleType, roots: list[Path], *, from_file: bool) -> list[tuple[str, Path]]:
     """The user's own modules ``module`` imports (`local_imports`), from the folder it
-    is imported from and ``roots`` (the config's folder, ``params.path``)."""
+    is imported from (a named file's own folder) and ``roots`` (the config's
+    folder, ``params.path``)."""
     path = _source_path(module)
     if path is None:
         return []
-    return local_imports(module, path, [import_root(module.__name__, path), *roots])
+    root = path.parent if from_file else import_root(module.__name__, path)
+    return local_imports(module, path, [root, *roots])
 
 
 def _resolve(
@@ -402,7 +404,7 @@ def _resolve(
     else:
         module = _import_module(spec_text, target, config_dir)
     function = _attribute(spec_text, module)
-    helpers = _helpers(module, roots)
+    helpers = _helpers(module, roots, from_file=_is_file_target(target))
     try:
         refreshed = _refresh_helpers(module, function, helpers)
     except Exception as error:
