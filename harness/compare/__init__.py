@@ -48,12 +48,13 @@ from harness.compare.pairing import (
     shared_examples,
 )
 from harness.compare.run_dir import example_fingerprint, load_run
-from harness.compare.scores import INFERRED_FAILURE, RunScores, Values
+from harness.compare.scores import EMPTY_SUMMARY, INFERRED_FAILURE, RunScores, Values
 
 __all__ = [
     "BASELINE_FILE",
     "BASELINE_FORMAT",
     "BASELINE_FORMATS",
+    "EMPTY_SUMMARY",
     "INFERRED_FAILURE",
     "RunComparison",
     "RunScores",

@@ -14,11 +14,17 @@ from harness.store import dump_json, write_atomic
 
 #: ``format`` field of a baseline.json; bump the number when the layout changes.
 #: /2 added ``failures`` and ``benchmark.examples`` (per-example fingerprints);
-#: /3 added ``metrics`` (each metric's version, params and model).
-BASELINE_FORMAT = "harness-baseline/3"
+#: /3 added ``metrics`` (each metric's version, params and model);
+#: /4 counts empty summaries (no letter or digit) among the ``failures``.
+BASELINE_FORMAT = "harness-baseline/4"
 #: Formats `load_baseline_file` reads (a /1 file lacks failures and fingerprints,
-#: a /2 file the metrics' fingerprints).
-BASELINE_FORMATS = ("harness-baseline/1", "harness-baseline/2", BASELINE_FORMAT)
+#: a /2 file the metrics' fingerprints, a /3 file its empty summaries).
+BASELINE_FORMATS = (
+    "harness-baseline/1",
+    "harness-baseline/2",
+    "harness-baseline/3",
+    BASELINE_FORMAT,
+)
 BASELINE_FILE = "baseline.json"
 
 

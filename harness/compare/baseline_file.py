@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from harness.compare.baseline import BASELINE_FORMATS, rounded_mean
 from harness.compare.run_dir import load_run
-from harness.compare.scores import RunScores, Values, registry_directions
+from harness.compare.scores import EMPTY_SUMMARY, RunScores, Values, registry_directions
 from harness.config import GateRule, StatsConfig, validation_message
 from harness.errors import ConfigError, StoreError
 
@@ -213,6 +213,8 @@ def load_baseline_file(path: str | Path) -> RunScores:
     failures = None
     if doc.failures is not None:
         failures = {system: dict(record.examples) for system, record in doc.failures.items()}
+        if data["format"] in ("harness-baseline/2", "harness-baseline/3"):
+            _add_empty_summaries(failures, values)
     return RunScores(
         label=str(file),
         name=doc.name if doc.name is not None else file.stem,
@@ -229,6 +231,20 @@ def load_baseline_file(path: str | Path) -> RunScores:
         if doc.metrics is None
         else {name: info.model_dump() for name, info in doc.metrics.items()},
     )
+
+
+def _add_empty_summaries(failures: dict[str, dict[str, str]], values: Values) -> None:
+    """A /2 or /3 file recorded failed generations only: an example where every value
+    of a system is null (an empty summary, as its run counted it) is taken to be
+    among them, as the candidate's empty summaries count as failures now."""
+    for system, per_value in values.items():
+        mine = failures.setdefault(system, {})
+        ids = dict.fromkeys(i for per_example in per_value.values() for i in per_example)
+        for example_id in ids:
+            if example_id not in mine and all(
+                per_example.get(example_id) is None for per_example in per_value.values()
+            ):
+                mine[example_id] = EMPTY_SUMMARY
 
 
 def load_reference(path: str | Path) -> RunScores:

@@ -29,7 +29,7 @@ def test_baseline_json_round_trip(
     target, run = write_baseline(path)
     assert target == path / "baseline.json"
     document = json.loads(target.read_text())
-    assert document["format"] == BASELINE_FORMAT == "harness-baseline/3"
+    assert document["format"] == BASELINE_FORMAT == "harness-baseline/4"
     assert document["benchmark"]["content_hash"] == "hash-1"
     fingerprints = document["benchmark"]["examples"]
     assert list(fingerprints) == ["e0", "e1", "e2"] and len(set(fingerprints.values())) == 1

@@ -12,6 +12,7 @@ import pytest
 
 from harness.compare import (
     BASELINE_FORMAT,
+    EMPTY_SUMMARY,
     INFERRED_FAILURE,
     load_baseline_file,
     load_reference,
@@ -132,3 +133,18 @@ def test_a_version_1_baseline_still_loads(tmp_path: Path, baseline_with: Baselin
     assert old.failures is None and old.fingerprints is None and not old.failures_known
     # e1 is null in every value: taken as a failed generation
     assert old.failed("s") == {"e1": INFERRED_FAILURE}
+
+
+def test_a_version_3_baseline_counts_its_all_null_examples_as_failures(
+    tmp_path: Path, baseline_with: BaselineWith
+) -> None:
+    # A /3 file recorded failed generations only, not empty summaries: e1 (null in
+    # every value, as an empty summary leaves it) is taken as one, so a candidate's
+    # empty summary there is no new failure.
+    def downgrade(document: dict[str, Any]) -> None:
+        document["format"] = "harness-baseline/3"
+
+    old = load_baseline_file(baseline_with(tmp_path / "a", downgrade))
+    assert old.failed("s") == {"e1": EMPTY_SUMMARY}
+    current = load_baseline_file(baseline_with(tmp_path / "b", lambda document: None))
+    assert current.failed("s") == {}
