@@ -52,6 +52,9 @@ WRONG = [
 
 RIGHT = [
     ("The vote was 52% to 48%.", "The vote was 52% to 48%."),
+    # a change high first is no result: its two values are a range's ends read low to high
+    ("Prices fell from $10 to $8 last year.", "Prices were between $8 and $10."),
+    ("Temperatures dropped from 30C to 20C.", "Temperatures of 20-30C were recorded."),
     ("Police counted 300 marchers and organisers 400.", "Between 300 and 400 marchers came."),
     ("Temperatures fell to -5 degrees.", "Temperatures fell to -5 degrees."),
     ("Temperatures fell to -5 degrees.", "Temperatures fell to minus 5 degrees."),

@@ -116,7 +116,20 @@ def _finish(
         frame=frame_of(doc, _window(doc, q_start - 1, -1, _FRAME_WINDOW, owner, index, sentence)),
         sentence_words=stems[sentence],
         each=_each(doc, q_start, d, right),
+        leads_pair=_leads_pair(doc, q_start, d),
     )
+
+
+def _leads_pair(doc: TokenDoc, q_start: int, d: Draft) -> bool:
+    """Whether ``d`` is the first of two values joined by "-" or "to" that are no range
+    and no change: "52% to 48%", "3-1", but not "from 10 to 8" or "fell 10 to 8"."""
+    if d.high is not None or doc.low(d.last) not in ("-", "\u2013", "to"):
+        return False
+    after = d.last + 1
+    if after >= doc.n or doc.toks[after].kind not in ("num", "numsuf"):
+        return False
+    before = doc.low(q_start - 1)
+    return before not in ("from", "by") and before not in DIRECTION_VERBS
 
 
 def _anchor(

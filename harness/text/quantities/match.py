@@ -55,9 +55,10 @@ def _range_from_parts(
     ]
     # A pair the source states high end first, side by side ("won 52% to 48%",
     # "beat them 3-1"), is a result, not a range: read low to high, it is swapped.
-    return next((pair for pair in pairs if not _side_by_side(*reversed(pair))), None) or next(
-        iter(pairs), None
-    )
+    return next(
+        (pair for pair in pairs if not (pair[1].leads_pair and _side_by_side(*reversed(pair)))),
+        None,
+    ) or next(iter(pairs), None)
 
 
 #: Characters between two values stated side by side: " to ", "-", " – ".
@@ -111,7 +112,7 @@ def _match_one(s: Quantity, source: Sequence[Quantity], settings: MatchSettings)
         parts = _range_from_parts(s, source, settings)
         if parts is not None:
             a, b = parts
-            if _side_by_side(b, a):
+            if b.leads_pair and _side_by_side(b, a):
                 return QuantityMatch(
                     s,
                     "context_mismatch",

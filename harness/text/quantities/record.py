@@ -63,6 +63,9 @@ class Quantity:
             $5 billion") shares its frame.
         sentence_words: The stems of the content words of its sentence (as
             for ``frame``; one set shared by the sentence's quantities).
+        leads_pair: It is the first of two values side by side, high first,
+            that are no range: a result ("won 52% to 48%", "beat them 3-1"),
+            not a change ("fell from 10 to 8").
         each: How many parties the value is stated for each of: "Ukraine and
             Russia exchanged 95 prisoners each" -> 2 (the names joined by
             "and" or commas before it in the sentence); else 0.
@@ -85,6 +88,7 @@ class Quantity:
     frame: tuple[str, ...] = ()
     sentence_words: frozenset[str] = frozenset()
     each: int = 0
+    leads_pair: bool = False
 
     @property
     def is_range(self) -> bool:
