@@ -210,12 +210,14 @@ class MetaEvalConfig(_Strict):
         column of numbers matches as written: ``dev_split: "0"`` takes the value 0.
 
         >>> config = MetaEvalConfig(dev_split="0")
-        >>> config.in_dev({"split": 0}), config.in_dev({"split": "0"}), config.in_dev({})
+        >>> config.in_dev({"split": 0}), config.in_dev({"split": 0.0}), config.in_dev({})
         (True, True, False)
         """
         value = meta.get(self.split_field)
         if self.dev_split is None or value is None:
             return False
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a parquet or pandas column of ints with a gap: 1.0 is 1
         return value == self.dev_split or str(value) == self.dev_split
 
 

@@ -94,7 +94,14 @@ def suffixes(doc: TokenDoc, d: Draft) -> Draft | None:
             d.kind, d.unit, d.last = "money", tok.text, j + 1
             return _rate(doc, d)
         # "three quarters of", "two thirds of": the hyphen left out
-        if d.spelled and w in FRACTION_WORDS and w.endswith("s") and doc.low(j + 1) == "of":
+        # ("the first three quarters of 2023" is a period, left as the count it was)
+        if (
+            d.spelled
+            and w in FRACTION_WORDS
+            and w.endswith("s")
+            and doc.low(j + 1) == "of"
+            and doc.low(d.first - 1) not in ("first", "last", "past", "next")
+        ):
             value = d.value / FRACTION_WORDS[w]
             d.kind, d.value, d.number, d.step, d.last = "fraction", value, value, 0.0, j + 1
             return d

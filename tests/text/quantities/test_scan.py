@@ -130,6 +130,10 @@ CASES: list[tuple[str, list[Q]]] = [
     ("a third of them", [Q("a third", 1 / 3, "fraction")]),
     ("about a fifth of imports", [Q("a fifth", 0.2, "fraction", qualifier="about")]),
     ("three quarters of homes", [Q("three quarters", 0.75, "fraction")]),
+    (
+        "the first three quarters of 2023",
+        [Q("first", 1, "ordinal"), Q("three", 3, "count"), Q("2023", 2023, "year")],
+    ),
     # a range whose unit is written on its second end only
     ("highs of 20-25C", [Q("20-25C", 20, "quantity", "°C", high=25)]),
     ("a 3-4pm slot", []),
