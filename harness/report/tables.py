@@ -22,6 +22,7 @@ from harness.report.table import (
     format_number,
     markdown_code,
 )
+from harness.stats.significance import EXACT_MAX_N, smallest_permutation_p
 
 
 def _shows_ci(table: ComparisonTable) -> bool:
@@ -43,9 +44,10 @@ def _n_note(table: ComparisonTable) -> str:
 
 
 def comparison_legend(table: ComparisonTable) -> str:
-    """The sentence explaining differences from the baseline and their marker."""
+    """The sentence explaining differences from the baseline and their marker (and, when
+    a row has too few paired examples for the test to reach α, that no mark is possible)."""
     alpha = f"α = {table.alpha:g}" if table.alpha is not None else "the run's α"
-    return (
+    text = (
         f"Paired difference from the baseline {markdown_code(table.baseline or '')} "
         "(system − baseline, over the "
         f"examples scored for both) with its {table.confidence:.0%} confidence interval in "
@@ -53,6 +55,30 @@ def comparison_legend(table: ComparisonTable) -> str:
         "Whether a positive difference is better follows the value's arrow (↑/↓); "
         "values without an arrow are descriptive."
     )
+    few = _unreachable_n(table)
+    if few is not None:
+        text += (
+            f" With {few} paired examples or fewer the permutation test's smallest p-value "
+            f"({smallest_permutation_p(few):g} at n = {few}) is at or above α: no difference "
+            "there can be marked significant, however its interval reads."
+        )
+    return text
+
+
+def _unreachable_n(table: ComparisonTable) -> int | None:
+    """The largest n of a shown comparison at which the exact paired test cannot reach α."""
+    if table.alpha is None:
+        return None
+    found = [
+        comparison.n
+        for row in table.rows
+        if row.system != table.baseline
+        for comparison in row.comparisons.values()
+        if (bound := smallest_permutation_p(comparison.n)) is not None
+        and comparison.n <= EXACT_MAX_N
+        and bound >= table.alpha
+    ]
+    return max(found, default=None)
 
 
 def _markdown_comparisons(table: ComparisonTable) -> list[str]:

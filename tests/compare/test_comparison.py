@@ -51,6 +51,17 @@ def test_compare_command_prints_tables_and_warnings(runs: tuple[Path, Path]) -> 
     assert result.exit_code == 0, result.output
     for text in ("warning:", "only in", "sys", "rouge.rouge1", "-0.100", "0/0/13", "▼"):
         assert text in result.output, text
+    assert "smallest p-value" not in result.output  # 13 pairs can reach 0.05
+
+
+def test_compare_says_when_too_few_pairs_can_reach_alpha(
+    tmp_path: Path, make_run: MakeRun, column: Column
+) -> None:
+    a = make_run(tmp_path / "a", {"sys": {"length.words": column([10.0, 20.0])}})
+    b = make_run(tmp_path / "b", {"sys": {"length.words": column([15.0, 26.0])}})
+    result = CliRunner().invoke(app, ["compare", str(a), str(b)])
+    assert result.exit_code == 0, result.output
+    assert "smallest p-value (0.5 at n = 2) is at or above 0.05" in " ".join(result.output.split())
 
 
 def test_compare_command_usage_errors_exit_2(

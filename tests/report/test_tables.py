@@ -89,6 +89,20 @@ def test_markdown_without_comparisons_has_one_table() -> None:
     assert "†N: the mean leaves out N examples the system failed" in text
 
 
+def test_too_few_paired_examples_for_significance_are_said() -> None:
+    # n = 10 can reach α = 0.05 (smallest p 2/2^10): the legend says nothing more
+    assert "smallest p-value" not in to_markdown(build_table(make_results()))
+    results = make_results()
+    for comparisons in results["comparisons"].values():
+        for comparison in comparisons.values():
+            comparison["n"] = 2  # smallest p 2/2^2 = 0.5: never significant
+    text = to_markdown(build_table(results))
+    assert (
+        "With 2 paired examples or fewer the permutation test's smallest p-value "
+        "(0.5 at n = 2) is at or above α: no difference there can be marked significant"
+    ) in text
+
+
 def test_a_mean_over_fewer_examples_than_the_row_says_so() -> None:
     results = make_results(comparisons=False)
     results["results"]["base"]["rouge.rouge1"] = _agg(0.40, n=4)  # 6 without a reference
