@@ -55,14 +55,19 @@ def _range_from_parts(
     ]
     # A pair the source states high end first, side by side ("won 52% to 48%",
     # "beat them 3-1"), is a result, not a range: read low to high, it is swapped.
-    return next(
-        (pair for pair in pairs if not (pair[1].leads_pair and _side_by_side(*reversed(pair)))),
-        None,
-    ) or next(iter(pairs), None)
+    return next((pair for pair in pairs if not _swapped_result(*pair)), None) or next(
+        iter(pairs), None
+    )
 
 
 #: Characters between two values stated side by side: " to ", "-", " – ".
 _SIDE_BY_SIDE_GAP = 4
+
+
+def _swapped_result(low: Quantity, high: Quantity) -> bool:
+    """Whether source values ``low`` and ``high``, read as a range's ends, are a result
+    the source states high first ("52% to 48%"): read low to high, it is swapped."""
+    return high.leads_pair and _side_by_side(high, low)
 
 
 def _side_by_side(first: Quantity, second: Quantity) -> bool:
@@ -112,7 +117,7 @@ def _match_one(s: Quantity, source: Sequence[Quantity], settings: MatchSettings)
         parts = _range_from_parts(s, source, settings)
         if parts is not None:
             a, b = parts
-            if b.leads_pair and _side_by_side(b, a):
+            if _swapped_result(a, b):
                 return QuantityMatch(
                     s,
                     "context_mismatch",
