@@ -53,7 +53,8 @@ def comparison_to_rich(comparison: RunComparison) -> Group:
     from rich.table import Table
 
     from harness.report.table import direction_arrow, format_number
-    from harness.stats.significance import smallest_permutation_p
+    from harness.report.tables import too_few_pairs_note
+    from harness.stats.significance import largest_out_of_reach
 
     parts: list[Table | Text] = [
         Text.assemble(
@@ -101,32 +102,13 @@ def comparison_to_rich(comparison: RunComparison) -> Group:
         for row in rows:
             table.add_row(*row)
         parts.append(table)
-    few = _unreachable_n(comparison)
+    few = largest_out_of_reach(
+        (item.result.n for system in comparison.systems for item in system.values),
+        comparison.alpha,
+    )
     if few is not None:
-        parts.append(
-            Text(
-                f"With {few} paired examples or fewer the permutation test's smallest p-value "
-                f"({smallest_permutation_p(few):g} at n = {few}) is at or above "
-                f"{comparison.alpha:g}: no difference there can be marked, however its "
-                "interval reads."
-            )
-        )
+        parts.append(Text(too_few_pairs_note(few, f"{comparison.alpha:g}")))
     return Group(*parts)
-
-
-def _unreachable_n(comparison: RunComparison) -> int | None:
-    """The largest n of a comparison at which the exact paired test cannot reach alpha."""
-    from harness.stats.significance import EXACT_MAX_N, smallest_permutation_p
-
-    found = [
-        item.result.n
-        for system in comparison.systems
-        for item in system.values
-        if item.result.n <= EXACT_MAX_N
-        and (bound := smallest_permutation_p(item.result.n)) is not None
-        and bound >= comparison.alpha
-    ]
-    return max(found, default=None)
 
 
 @user_errors

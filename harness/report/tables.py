@@ -22,7 +22,7 @@ from harness.report.table import (
     format_number,
     markdown_code,
 )
-from harness.stats.significance import EXACT_MAX_N, smallest_permutation_p
+from harness.stats.significance import largest_out_of_reach, smallest_permutation_p
 
 
 def _shows_ci(table: ComparisonTable) -> bool:
@@ -55,30 +55,32 @@ def comparison_legend(table: ComparisonTable) -> str:
         "Whether a positive difference is better follows the value's arrow (↑/↓); "
         "values without an arrow are descriptive."
     )
-    few = _unreachable_n(table)
-    if few is not None:
-        text += (
-            f" With {few} paired examples or fewer the permutation test's smallest p-value "
-            f"({smallest_permutation_p(few):g} at n = {few}) is at or above α: no difference "
-            "there can be marked significant, however its interval reads."
+    few = (
+        None
+        if table.alpha is None
+        else largest_out_of_reach(
+            (
+                comparison.n
+                for row in table.rows
+                if row.system != table.baseline
+                for comparison in row.comparisons.values()
+            ),
+            table.alpha,
         )
+    )
+    if few is not None:
+        text += " " + too_few_pairs_note(few, "α")
     return text
 
 
-def _unreachable_n(table: ComparisonTable) -> int | None:
-    """The largest n of a shown comparison at which the exact paired test cannot reach α."""
-    if table.alpha is None:
-        return None
-    found = [
-        comparison.n
-        for row in table.rows
-        if row.system != table.baseline
-        for comparison in row.comparisons.values()
-        if (bound := smallest_permutation_p(comparison.n)) is not None
-        and comparison.n <= EXACT_MAX_N
-        and bound >= table.alpha
-    ]
-    return max(found, default=None)
+def too_few_pairs_note(n: int, alpha: str) -> str:
+    """What a reader must know when ``n`` paired examples (or fewer) cannot reach the
+    level ``alpha`` (written as shown): an interval may read decisive, yet no mark."""
+    return (
+        f"With {n} paired examples or fewer the permutation test's smallest p-value "
+        f"({smallest_permutation_p(n):g} at n = {n}) is at or above {alpha}: no difference "
+        "there can be marked significant, however its interval reads."
+    )
 
 
 def _markdown_comparisons(table: ComparisonTable) -> list[str]:
@@ -245,4 +247,5 @@ __all__ = [
     "to_csv",
     "to_markdown",
     "to_rich",
+    "too_few_pairs_note",
 ]

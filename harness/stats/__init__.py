@@ -23,6 +23,7 @@ from harness.stats.paired import TIE_TOLERANCE, PairedComparison, compare_paired
 from harness.stats.significance import (
     EXACT_MAX_N,
     holm,
+    largest_out_of_reach,
     paired_permutation_test,
     smallest_permutation_p,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "bootstrap_mean",
     "compare_paired",
     "holm",
+    "largest_out_of_reach",
     "paired_bootstrap",
     "paired_permutation_test",
     "smallest_permutation_p",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -90,6 +90,21 @@ def smallest_permutation_p(n: int, *, resamples: int = 1000) -> float | None:
     if n <= EXACT_MAX_N:
         return _round(2.0 / 2**n)
     return _round(1.0 / (resamples + 1))
+
+
+def largest_out_of_reach(ns: Iterable[int], alpha: float) -> int | None:
+    """The largest of the pair counts ``ns`` at which the exact test can never reach
+    ``alpha`` (its smallest p, `smallest_permutation_p`, is at or above it), else None.
+
+    >>> largest_out_of_reach([2, 5, 40], 0.05), largest_out_of_reach([6, 40], 0.05)
+    (5, None)
+    """
+    found = [
+        n
+        for n in ns
+        if n <= EXACT_MAX_N and (bound := smallest_permutation_p(n)) is not None and bound >= alpha
+    ]
+    return max(found, default=None)
 
 
 def holm(p_values: Sequence[float]) -> list[float]:
