@@ -13,7 +13,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from harness.compare.baseline import BASELINE_FORMATS, rounded_mean
 from harness.compare.run_dir import load_run
-from harness.compare.scores import EMPTY_SUMMARY, RunScores, Values, registry_directions
+from harness.compare.scores import (
+    EMPTY_SUMMARY,
+    RunScores,
+    Values,
+    all_null_examples,
+    registry_directions,
+)
 from harness.config import GateRule, StatsConfig, validation_message
 from harness.errors import ConfigError, StoreError
 
@@ -239,12 +245,8 @@ def _add_empty_summaries(failures: dict[str, dict[str, str]], values: Values) ->
     among them, as the candidate's empty summaries count as failures now."""
     for system, per_value in values.items():
         mine = failures.setdefault(system, {})
-        ids = dict.fromkeys(i for per_example in per_value.values() for i in per_example)
-        for example_id in ids:
-            if example_id not in mine and all(
-                per_example.get(example_id) is None for per_example in per_value.values()
-            ):
-                mine[example_id] = EMPTY_SUMMARY
+        for example_id in all_null_examples(per_value):
+            mine.setdefault(example_id, EMPTY_SUMMARY)
 
 
 def load_reference(path: str | Path) -> RunScores:

@@ -23,6 +23,17 @@ INFERRED_FAILURE = "every value null (the baseline file records no failures)"
 Values = dict[str, dict[str, dict[str, float | None]]]
 
 
+def all_null_examples(per_value: dict[str, dict[str, float | None]]) -> list[str]:
+    """The example ids where every value of one system (value name → id → number) is
+    null: what a failed generation or an empty summary leaves, in first-seen order."""
+    ids = dict.fromkeys(i for per_example in per_value.values() for i in per_example)
+    return [
+        example_id
+        for example_id in ids
+        if all(per_example.get(example_id) is None for per_example in per_value.values())
+    ]
+
+
 @dataclass(frozen=True)
 class RunScores:
     """The per-example values of one run, as read from a run directory or baseline.json.
@@ -71,13 +82,7 @@ class RunScores:
         """
         if self.failures is not None:
             return dict(self.failures.get(system, {}))
-        per_value = self.values.get(system, {})
-        ids = dict.fromkeys(i for per_example in per_value.values() for i in per_example)
-        return {
-            example_id: INFERRED_FAILURE
-            for example_id in ids
-            if all(per_example.get(example_id) is None for per_example in per_value.values())
-        }
+        return dict.fromkeys(all_null_examples(self.values.get(system, {})), INFERRED_FAILURE)
 
     @property
     def systems(self) -> list[str]:
