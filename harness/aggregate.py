@@ -356,23 +356,18 @@ def _run_parts(tasks: Sequence[AggregateTask], executor: Executor | None) -> lis
     return [found[index] for index in range(len(tasks))]
 
 
+#: Config keys that decide nothing results.json holds (beyond `RunConfig.recorded`'s).
+_NOT_SCORED_KEYS = frozenset({"cache", "out", "report", "gate"})
+
+
 def scored_config_hash(config: RunConfig) -> str:
     """The hash of what in a config decides results.json: all of it but how the run
     is done (executor, cache, out, resources), what the reports show (``report``)
     and what ``check`` gates (``gate``). `harness report` compares it with the
     run's config.yaml, which a user may have edited since."""
+    recorded = config.recorded()
     return content_hash(
-        config.model_dump(
-            mode="json",
-            exclude={
-                "executor": True,
-                "cache": True,
-                "out": True,
-                "report": True,
-                "gate": True,
-                "systems": {"__all__": {"resources"}},
-            },
-        )
+        {key: value for key, value in recorded.items() if key not in _NOT_SCORED_KEYS}
     )
 
 

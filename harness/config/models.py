@@ -333,6 +333,16 @@ class RunConfig(_Strict):
             )
         return self
 
+    def recorded(self) -> dict[str, Any]:
+        """The config as a run's config.yaml records it and ``config_hash`` hashes it.
+
+        The executor and the systems' resources are how a run is done, not what it
+        computes: left out, so that both are the same whatever runs it.
+        """
+        return self.model_dump(
+            mode="json", exclude={"executor": True, "systems": {"__all__": {"resources"}}}
+        )
+
     def baseline_system(self) -> str:
         """The system others are compared with: ``baseline`` or the first system."""
         return self.baseline or self.systems[0].name

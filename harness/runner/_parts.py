@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from rich.console import Console
 from rich.markup import escape
@@ -59,14 +59,3 @@ def _open_cache(staged: StagedRun, executor: Executor, cache_path: Path | None) 
         executor.close()
         if cache is not None:
             cache.close()
-
-
-def recorded_config(config: RunConfig) -> dict[str, Any]:
-    """The config as config.yaml records it and ``config_hash`` hashes it.
-
-    The executor and the systems' resources are how a run is done, not what it
-    computes: left out, so that both are the same whatever runs it.
-    """
-    return config.model_dump(
-        mode="json", exclude={"executor": True, "systems": {"__all__": {"resources"}}}
-    )

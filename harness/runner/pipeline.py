@@ -18,13 +18,7 @@ from harness.manifest import StageClock, devices, environment, now
 from harness.outdir import stage_run
 from harness.preflight import preflight
 from harness.records import content_hash
-from harness.runner._parts import (
-    RenderReports,
-    _build_metrics,
-    _open_cache,
-    _warn_damaged,
-    recorded_config,
-)
+from harness.runner._parts import RenderReports, _build_metrics, _open_cache, _warn_damaged
 from harness.runner.progress import make_progress
 from harness.scoring import score
 from harness.store import RESULTS_FILE, RunDir
@@ -113,7 +107,7 @@ def run_pipeline(
     except BaseException:
         executor.close()
         raise
-    recorded = recorded_config(config)
+    recorded = config.recorded()
     with _open_cache(staged, executor, config.cache_path()) as cache:
         run_dir = staged.staging
         run_dir.write_config(recorded)

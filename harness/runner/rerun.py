@@ -18,13 +18,7 @@ from harness.executor import Component, Executor, LocalExecutor, check_shippable
 from harness.manifest import StageClock, devices, now
 from harness.outdir import REPORT_FILES, stage_run
 from harness.records import Example, Output, content_hash
-from harness.runner._parts import (
-    RenderReports,
-    _build_metrics,
-    _open_cache,
-    _warn_damaged,
-    recorded_config,
-)
+from harness.runner._parts import RenderReports, _build_metrics, _open_cache, _warn_damaged
 from harness.runner.pipeline import RunSummary
 from harness.runner.progress import make_progress
 from harness.scoring import score
@@ -125,7 +119,7 @@ def score_run(
         manifest.setdefault("components", {})["metrics"] = fingerprints
         manifest.setdefault("devices", {})["metrics"] = metric_devices
         manifest["seed"] = config.seed
-        manifest["config_hash"] = content_hash(recorded_config(config))
+        manifest["config_hash"] = content_hash(config.recorded())
         manifest["data_sha256"] = staged.staging.data_digests()
         if render is not None:
             with clock.stage("report"):
