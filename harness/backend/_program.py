@@ -152,7 +152,6 @@ def run_program(
         status = process.wait()
     except BaseException:
         _kill(process, posix)
-        _close(process)
         process.wait()
         raise
     finally:
