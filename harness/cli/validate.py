@@ -47,16 +47,21 @@ def validate_command(
     check_gate_values(run_config, entries, str(config))
     benchmark = load_benchmark(run_config.benchmark.model_copy(update={"limit": 1}), seed=0)
     first = benchmark.examples[0]
-    try:
-        if run_config.meta_eval.dev_split is not None:
-            # One stray label anywhere changes the protocol: judge the labels of every row.
-            raise ConfigError("labels are checked on every example")
-        preflight(run_config, summarizers, entries, benchmark.examples, str(config))
-    except ConfigError:
-        # The first example alone may lack what later ones have (a reference, a
-        # summary column): judge on every example, as `run` does, before failing.
+
+    def on_every_example() -> None:
         every = load_benchmark(run_config.benchmark, seed=run_config.seed).examples
         preflight(run_config, summarizers, entries, every, str(config))
+
+    if run_config.meta_eval.dev_split is not None:
+        # One stray label anywhere changes the protocol: judge the labels of every row.
+        on_every_example()
+    else:
+        try:
+            preflight(run_config, summarizers, entries, benchmark.examples, str(config))
+        except ConfigError:
+            # The first example alone may lack what later ones have (a reference, a
+            # summary column): judge on every example, as `run` does, before failing.
+            on_every_example()
     stdout.print(
         f"[green]ok[/]: {config} — {len(run_config.systems)} systems, "
         f"{len(run_config.metrics)} metrics; benchmark loads "
