@@ -182,7 +182,9 @@ def build_backend(system: SystemConfig, context: BuildContext, where: str) -> Su
     try:
         params = entry.params_model.model_validate(system.params)
     except ValidationError as error:
-        raise ConfigError(validation_message(error, f"{where}.params")) from None
+        raise ConfigError(
+            validation_message(error, f"{where}.params", model=entry.params_model)
+        ) from None
     return entry.factory(params, context)
 
 

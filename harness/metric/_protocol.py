@@ -206,7 +206,9 @@ def build_metric(config: MetricConfig, where: str) -> tuple[MetricEntry, Metric]
     try:
         params = entry.params_model.model_validate(config.params)
     except ValidationError as error:
-        raise ConfigError(validation_message(error, f"{where}.params")) from None
+        raise ConfigError(
+            validation_message(error, f"{where}.params", model=entry.params_model)
+        ) from None
     return entry.for_params(params), entry.factory(params)
 
 

@@ -148,3 +148,12 @@ def test_fingerprint_is_stable_and_tracks_params(name: str, resources: tuple[Any
     assert build(name, params).fingerprint.digest() == fingerprint.digest()
     if other is not None:
         assert build(name, other).fingerprint.digest() != fingerprint.digest()
+
+
+def test_misspelt_param_suggests_the_param_meant() -> None:
+    system = SystemConfig(name="lead", backend="lead", params={"sentencez": 3})
+    with pytest.raises(HarnessError) as caught:
+        build_backend(system, BuildContext(config_dir=FIXTURES), "c.yaml: systems[0]")
+    assert caught.value.message == (
+        "c.yaml: systems[0].params: sentencez: unknown key; did you mean 'sentences'?"
+    )

@@ -199,3 +199,11 @@ def test_registration_is_documented(name: str) -> None:
     assert entry.description
     assert all(spec.description for spec in entry.values)
     assert entry.requires <= {"source", "reference"}
+
+
+def test_misspelt_param_suggests_the_param_meant() -> None:
+    with pytest.raises(ConfigError) as caught:
+        build_metric(MetricConfig(name="rouge", params={"use_stemer": True}), "c.yaml: metrics[0]")
+    assert caught.value.message == (
+        "c.yaml: metrics[0].params: use_stemer: unknown key; did you mean 'use_stemmer'?"
+    )
