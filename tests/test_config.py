@@ -81,8 +81,20 @@ def test_duplicate_system_names(tmp_path: Path) -> None:
     text = GOOD.replace(
         "systems:\n", "systems:\n  - {name: lead3, backend: lead, params: {sentences: 1}}\n"
     )
-    with pytest.raises(ConfigError, match="name 'lead3' is used twice"):
+    with pytest.raises(ConfigError) as info:
         load_config(write(tmp_path, text))
+    # the second of the two, at its own line (not "(top level)")
+    assert info.value.message == (
+        f"{tmp_path}/config.yaml:7: systems[1]: name 'lead3' is used twice"
+    )
+
+
+def test_an_unknown_baseline_names_its_line(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, GOOD + "baseline: lead1\n"))
+    assert info.value.message == (
+        f"{tmp_path}/config.yaml:9: baseline: 'lead1' is not a system name (systems: lead3)"
+    )
 
 
 @pytest.mark.parametrize("name", ["../elsewhere", "/tmp/run", "team/../../x"])

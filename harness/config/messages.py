@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any, get_args
 
 from pydantic import (
@@ -57,6 +58,31 @@ def format_location(loc: Loc) -> str:
         else:
             text += f".{part}" if text else str(part)
     return text or "(top level)"
+
+
+#: A key path at the start of a whole-config validator's message: ``systems[1]: ...``.
+_LEADING_KEY = re.compile(r"([A-Za-z_]\w*)((?:\[\d+\]|\.[A-Za-z_]\w*)*): ")
+
+
+def _leading_location(message: str) -> tuple[Loc, str]:
+    """The key a whole-config check names first, and the rest of its message.
+
+    A check of several fields at once (two systems with one name) is at the top
+    level for pydantic; its message starts with the key it is about, so that the
+    error can name that key's line.
+
+    >>> _leading_location("systems[1]: name 'a' is used twice")
+    (('systems', 1), "name 'a' is used twice")
+    >>> _leading_location("give exactly one")
+    ((), 'give exactly one')
+    """
+    found = _LEADING_KEY.match(message)
+    if found is None:
+        return (), message
+    loc: list[int | str] = [found.group(1)]
+    for part in re.findall(r"\[(\d+)\]|\.(\w+)", found.group(2)):
+        loc.append(int(part[0]) if part[0] else part[1])
+    return tuple(loc), message[found.end() :]
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
@@ -115,8 +141,10 @@ def validation_message(
     out = []
     for item in error.errors():
         loc = tuple(item["loc"])
-        where = format_location(loc)
         message = item["msg"].removeprefix("Value error, ")
+        if not loc and item["type"] == "value_error":
+            loc, message = _leading_location(message)
+        where = format_location(loc)
         if item["type"] == "extra_forbidden":
             message = _unknown_key(loc, model)
         got = item.get("input")
