@@ -9,6 +9,7 @@ import pytest
 from rich.console import Console
 
 from harness.config import load_config
+from harness.errors import StoreError
 from harness.report import render_reports
 from harness.runner import run_pipeline, score_run
 from harness.store import RunDir
@@ -169,6 +170,33 @@ def test_score_run_rescores_with_edited_metrics(tmp_path: Path) -> None:
     # compare, check and baseline read the metrics here: they are the re-scored ones
     assert set(manifest["components"]["metrics"]) == {"fragments", "length"}
     assert manifest["components"]["metrics"] == manifest["rescored"]["metrics"]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "named"),
+    [
+        ("sentences: 1", "sentences: 2", "system 'lead1' (systems[1])"),
+        ("source: text", "source: ref", "the benchmark"),
+    ],
+)
+def test_score_run_refuses_a_config_whose_systems_or_benchmark_were_edited(
+    tmp_path: Path, before: str, after: str, named: str
+) -> None:
+    # outputs.jsonl holds lead1's one-sentence summaries: re-scoring them under a
+    # config.yaml that says two sentences would record results for what was not run.
+    run_dir, _ = run(write_config(tmp_path))
+    path = run_dir.file("config.yaml")
+    text = path.read_text(encoding="utf-8")
+    assert before in text
+    path.write_text(text.replace(before, after), encoding="utf-8")
+    scores = run_dir.file("scores.jsonl").read_bytes()
+    with pytest.raises(StoreError, match="was generated with") as caught:
+        score_run(run_dir, console=Console(quiet=True), render=render_reports)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if before in row)
+    assert named in caught.value.message
+    assert f"{path}:" in caught.value.message
+    assert int(caught.value.message.split(f"{path}:")[1].split(":")[0]) <= line
+    assert run_dir.file("scores.jsonl").read_bytes() == scores  # the run is left as it was
 
 
 @pytest.mark.parametrize("damage", ["cut", "delete", "edit"])

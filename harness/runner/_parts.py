@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from rich.console import Console
 from rich.markup import escape
 
-from harness.config import RunConfig
+from harness.config import RunConfig, read_yaml_lines
+from harness.errors import StoreError
 from harness.executor import Executor
 from harness.metric import Metric, MetricEntry, build_metric
 from harness.outdir import StagedRun
-from harness.store import Cache, RunDir
+from harness.records import content_hash
+from harness.store import CONFIG_FILE, Cache, RunDir
 
 
 class RenderReports(Protocol):
@@ -36,6 +38,56 @@ def _build_metrics(config: RunConfig, origin: str) -> list[tuple[MetricEntry, Me
         build_metric(item, where=f"{origin}: metrics[{index}]")
         for index, item in enumerate(config.metrics)
     ]
+
+
+def generated_from(config: RunConfig) -> dict[str, Any]:
+    """What a run's outputs.jsonl was generated from, as digests for its manifest.
+
+    ``benchmark`` hashes the config's benchmark section and ``systems`` each
+    system's config (its resources left out, as in config.yaml), so that a
+    re-score can tell that config.yaml no longer describes the saved outputs.
+    """
+    recorded = config.recorded()
+    return {
+        "benchmark": content_hash(recorded["benchmark"]),
+        "systems": {system["name"]: content_hash(system) for system in recorded["systems"]},
+    }
+
+
+def check_generated_from(run_dir: RunDir, config: RunConfig, manifest: dict[str, Any]) -> None:
+    """Refuse to re-score outputs that config.yaml's benchmark or systems no longer describe.
+
+    A manifest written before ``generated_from`` was recorded is not checked.
+
+    Raises:
+        StoreError: config.yaml's benchmark, or a system's config, differs from
+            what the run generated its outputs with; names the file and line.
+    """
+    recorded = manifest.get("generated_from")
+    if not isinstance(recorded, dict):
+        return
+    now = generated_from(config)
+    path = run_dir.file(CONFIG_FILE)
+    changed: tuple[tuple[str | int, ...], str] | None = None
+    if recorded.get("benchmark") != now["benchmark"]:
+        changed = ("benchmark",), "the benchmark"
+    systems = recorded.get("systems") or {}
+    for index, system in enumerate(config.systems):
+        if changed is None and systems.get(system.name) != now["systems"][system.name]:
+            changed = ("systems", index), f"system {system.name!r} (systems[{index}])"
+    if changed is None:
+        return
+    loc, what = changed
+    line = read_yaml_lines(path)[1].line_of(loc)
+    raise StoreError(
+        f"{path}{f':{line}' if line else ''}: {what} is not the one this run's outputs.jsonl "
+        "was generated with (config.yaml was edited since): `harness score` re-scores the "
+        "saved summaries and does not generate them again, so its results would describe "
+        "summaries that config.yaml does not",
+        hint="run `harness run` on the edited config to generate again (unchanged systems "
+        "come from the cache), or undo the edit in config.yaml; a re-score may change "
+        "metrics, stats, report, baseline and meta_eval",
+    )
 
 
 def _warn_damaged(cache: Cache, console: Console) -> None:

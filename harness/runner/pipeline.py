@@ -18,7 +18,13 @@ from harness.manifest import StageClock, devices, environment, now
 from harness.outdir import stage_run
 from harness.preflight import preflight
 from harness.records import content_hash
-from harness.runner._parts import RenderReports, _build_metrics, _open_cache, _warn_damaged
+from harness.runner._parts import (
+    RenderReports,
+    _build_metrics,
+    _open_cache,
+    _warn_damaged,
+    generated_from,
+)
 from harness.runner.progress import make_progress
 from harness.scoring import score
 from harness.store import RESULTS_FILE, RunDir
@@ -153,6 +159,7 @@ def run_pipeline(
             "environment": environment(),
             "seed": config.seed,
             "config_hash": content_hash(recorded),
+            "generated_from": generated_from(config),
             "executor": executor.description,
             "benchmark": benchmark.info,
             "components": {

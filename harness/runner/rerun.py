@@ -18,7 +18,13 @@ from harness.executor import Component, Executor, LocalExecutor, check_shippable
 from harness.manifest import StageClock, devices, now
 from harness.outdir import REPORT_FILES, stage_run
 from harness.records import Example, Output, content_hash
-from harness.runner._parts import RenderReports, _build_metrics, _open_cache, _warn_damaged
+from harness.runner._parts import (
+    RenderReports,
+    _build_metrics,
+    _open_cache,
+    _warn_damaged,
+    check_generated_from,
+)
 from harness.runner.pipeline import RunSummary
 from harness.runner.progress import make_progress
 from harness.scoring import score
@@ -69,6 +75,11 @@ def score_run(
         examples = run_dir.read_examples()
         outputs = run_dir.read_outputs()
         check_outputs(run_dir, config, examples, outputs)
+        try:
+            manifest: dict[str, Any] = run_dir.read_json(MANIFEST_FILE)
+        except HarnessError:
+            manifest = {}
+        check_generated_from(run_dir, config, manifest)
         metrics = _build_metrics(config, origin)
         metric_parts = [
             Component(f"metrics[{index}]", item, f"{origin}: metrics[{index}]")
@@ -80,10 +91,6 @@ def score_run(
     except BaseException:
         executor.close()
         raise
-    try:
-        manifest: dict[str, Any] = run_dir.read_json(MANIFEST_FILE)
-    except HarnessError:
-        manifest = {}
     staged = stage_run(run_dir.path, writes=RESCORE_FILES)
     with _open_cache(staged, executor, config.cache_path()) as cache:
         staged.link_inputs(RUN_INPUTS)
