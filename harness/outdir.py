@@ -13,7 +13,10 @@ standard run files and ``plots/*.png``). A file of the user's in the way — a
 ``config.yaml`` of their own beside ``out: .``, a ``report.md`` nobody's
 manifest lists — stops the run before any work with exit 2, naming the file.
 A run interrupted or failed before the commit leaves the previous run whole;
-its staging folder is removed (or, after a kill -9, by the next run).
+its staging folder is removed (or, after a kill -9, by the next run). Two runs
+into one run directory at once commit one after the other (a lock on the
+folder), and the files of the one that committed first are harness's to the
+other: the folder ends as the last run's, whole.
 
 A file the new run writes with the same bytes as the previous run's (or, for
 a plot or report.html, with the same content key: `harness.report.reuse`) is
@@ -29,6 +32,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,6 +141,26 @@ def _refuse(target: Path, foreign: list[str]) -> StoreError:
     )
 
 
+@contextmanager
+def _locked(target: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the folder ``target`` (POSIX ``flock``; elsewhere none).
+
+    Two runs into one run directory then commit one after the other, each whole:
+    the folder is the last one's, never a mix of both runs' files.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: commits are not serialised
+        yield
+        return
+    handle = os.open(target, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # releases the lock
+
+
 @dataclass
 class StagedRun:
     """A run directory being written: files go to ``staging``, `commit` swaps them in.
@@ -168,6 +192,14 @@ class StagedRun:
             StoreError: A staged file would overwrite a file harness does not
                 own; nothing is moved then.
         """
+        with _locked(self.target):
+            return self._commit(manifest, keep)
+
+    def _commit(self, manifest: dict[str, Any], keep: Iterable[str]) -> RunDir:
+        # Another run into the same folder may have committed since this one was
+        # staged: what its manifest lists is harness's too (replaced, or deleted
+        # if this run does not write it), not a user's file in the way.
+        self.previous |= owned_files(self.target)
         written = [
             name
             for name in _files_under(self.staging.path)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from harness.outdir import StagedRun, stage_run
+
 HarnessCLI = Callable[..., subprocess.CompletedProcess[str]]
 REPO = Path(__file__).resolve().parents[2]
 
@@ -183,3 +185,49 @@ def test_a_foreign_manifest_is_never_overwritten(tmp_path: Path, harness_cli: Ha
     assert done.returncode == 2, done.stderr
     assert "was not written by harness" in done.stderr
     assert (out / "manifest.json").read_text(encoding="utf-8") == '{"name": "my package"}\n'
+
+
+def _stage_files(target: Path, files: dict[str, str]) -> StagedRun:
+    staged = stage_run(target)
+    for name, text in files.items():
+        staged.staging.write_file(name, text)
+    return staged
+
+
+def test_two_runs_staged_into_one_new_out_both_commit_and_the_last_one_is_whole(
+    tmp_path: Path,
+) -> None:
+    # Both runs claim an empty folder; the first to finish commits. The other's
+    # commit used to refuse its files as "in the way", after all its work.
+    target = tmp_path / "out"
+    slow = _stage_files(target, {"config.yaml": "slow\n", "plots/length.png": "slow"})
+    fast = _stage_files(target, {"config.yaml": "fast\n", "plots/rouge.png": "fast"})
+    fast.commit({"harness_run": {"command": "run"}})
+    slow.commit({"harness_run": {"command": "run"}})
+    assert (target / "config.yaml").read_text(encoding="utf-8") == "slow\n"
+    assert not (target / "plots" / "rouge.png").exists()  # the first run's, not this one's
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["files"] == ["config.yaml", "manifest.json", "plots/length.png"]
+
+
+def test_a_commit_waits_for_the_lock_another_commit_holds(tmp_path: Path) -> None:
+    import fcntl
+    import threading
+
+    target = tmp_path / "out"
+    staged = _stage_files(target, {"config.yaml": "mine\n"})
+    handle = os.open(target, os.O_RDONLY)
+    fcntl.flock(handle, fcntl.LOCK_EX)  # as another run's commit holds it
+    done = threading.Event()
+    worker = threading.Thread(
+        target=lambda: (staged.commit({"harness_run": {"command": "run"}}), done.set())
+    )
+    worker.start()
+    try:
+        assert not done.wait(0.5)
+        assert not (target / "config.yaml").exists()
+    finally:
+        os.close(handle)
+    worker.join(10)
+    assert done.is_set()
+    assert (target / "config.yaml").read_text(encoding="utf-8") == "mine\n"
