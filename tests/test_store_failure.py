@@ -142,3 +142,23 @@ def test_a_cache_folder_that_is_a_file_is_one_error_with_the_fix(tmp_path: Path)
     with pytest.raises(StoreError, match=r"is a file, not a folder") as caught:
         Cache(folder / "cache.sqlite")
     assert "cache: off" in (caught.value.hint or "")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "cut"])
+def test_a_damaged_cache_file_is_one_error_that_says_to_remove_it(
+    tmp_path: Path, damage: str
+) -> None:
+    from harness.errors import StoreError
+
+    path = tmp_path / "cache.sqlite"
+    if damage == "garbage":
+        path.write_bytes(b"\x07" * 20000)
+    else:  # a database cut short after its first page
+        whole = Cache(path)
+        whole.put_many("score", {f"k{i}": {"values": {"x": i}} for i in range(2000)})
+        whole.close()
+        path.write_bytes(path.read_bytes()[:5000])
+    with pytest.raises(StoreError) as caught:
+        cache = Cache(path)
+        cache.get_many("score", ["k1"])
+    assert f"delete {path}" in (caught.value.hint or "")

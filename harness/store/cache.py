@@ -122,10 +122,22 @@ class Cache:
             self._db.commit()
         except (sqlite3.Error, OSError) as error:
             reason = getattr(error, "strerror", None) or str(error)
+            # A file that is not an SQLite database, or a damaged one: a writable
+            # folder is not the fix, removing the file is (it holds nothing a run
+            # cannot compute again).
+            damaged = isinstance(error, sqlite3.DatabaseError) and not isinstance(
+                error, sqlite3.OperationalError
+            )
             raise StoreError(
                 f"cannot open the cache {path}: {reason}"
                 + (f" ({path.parent} is a file, not a folder)" if path.parent.is_file() else ""),
-                hint="set `cache:` in the config or HARNESS_CACHE_DIR to a writable folder, "
+                hint=(
+                    f"the file is damaged or not a harness cache: delete {path} or move it "
+                    "aside (a run computes its entries again), or "
+                    if damaged
+                    else ""
+                )
+                + "set `cache:` in the config or HARNESS_CACHE_DIR to a writable folder, "
                 "or `cache: off`",
             ) from None
 
