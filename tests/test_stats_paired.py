@@ -178,7 +178,9 @@ def test_compare_paired_values_holm_and_nulls() -> None:
     assert same.ties == 30
     sparse = result["m.sparse"]
     assert sparse.n == 1
-    assert (sparse.diff, sparse.ci_low, sparse.p_value, sparse.p_holm) == (None,) * 4
+    # one pair: its difference, but no interval and no test
+    assert sparse.diff == pytest.approx(1.0 - float(base[0]))
+    assert (sparse.ci_low, sparse.p_value, sparse.p_holm) == (None,) * 3
     assert not sparse.significant
     assert set(better.to_json()) == {
         "n",
@@ -200,3 +202,15 @@ def test_compare_paired_is_deterministic() -> None:
     first = compare_paired({"x.y": (a, b)}, {}, seed=9)
     assert first == compare_paired({"x.y": (a, b)}, {}, seed=9)
     assert isinstance(first["x.y"], PairedComparison)
+
+
+def test_one_pair_gives_its_difference_without_interval_or_test() -> None:
+    compared = compare_paired({"v": (to_array([0.75, None]), to_array([0.5, 0.1]))}, {"v": True})
+    item = compared["v"]
+    assert (item.n, item.diff, item.ci_low, item.p_value, item.significant) == (
+        1,
+        0.25,
+        None,
+        None,
+        False,
+    )

@@ -52,8 +52,12 @@ def comparison_to_rich(comparison: RunComparison) -> Group:
     from rich.console import Group
     from rich.table import Table
 
-    from harness.report.table import direction_arrow, format_number
-    from harness.report.tables import too_few_pairs_note
+    from harness.report.table import (
+        SINGLE_PAIR_NOTE,
+        direction_arrow,
+        format_number,
+        too_few_pairs_note,
+    )
     from harness.stats.significance import largest_out_of_reach
 
     parts: list[Table | Text] = [
@@ -102,12 +106,12 @@ def comparison_to_rich(comparison: RunComparison) -> Group:
         for row in rows:
             table.add_row(*row)
         parts.append(table)
-    few = largest_out_of_reach(
-        (item.result.n for system in comparison.systems for item in system.values),
-        comparison.alpha,
-    )
+    ns = [item.result.n for system in comparison.systems for item in system.values]
+    few = largest_out_of_reach(ns, comparison.alpha)
     if few is not None:
         parts.append(Text(too_few_pairs_note(few, f"{comparison.alpha:g}")))
+    if 1 in ns:
+        parts.append(Text(SINGLE_PAIR_NOTE))
     return Group(*parts)
 
 

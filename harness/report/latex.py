@@ -22,7 +22,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from harness.report.table import Cell, Column, ComparisonTable, format_value, shows_ci
+from harness.report.table import (
+    Cell,
+    Column,
+    ComparisonTable,
+    comparison_notes,
+    format_value,
+    shows_ci,
+)
 
 _SPECIALS = {
     "\\": r"\textbackslash{}",
@@ -269,6 +276,9 @@ def _caption(table: ComparisonTable) -> str:
             f"\\emph{{{escape_latex(table.baseline or '')}}} "
             f"(paired test, Holm-corrected{alpha})."
         )
+        # the level as a number: the notes then need no math mode (nor a Unicode α)
+        level = "" if table.alpha is None else f"{table.alpha:g}"
+        parts += [escape_latex(note) for note in comparison_notes(table, level)]
     return " ".join(parts)
 
 

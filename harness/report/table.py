@@ -28,6 +28,7 @@ from harness.report.formatting import (
     markdown_code,
 )
 from harness.report.meta import MetaTable, build_meta_table
+from harness.stats.significance import largest_out_of_reach, smallest_permutation_p
 
 
 @dataclass(frozen=True)
@@ -389,9 +390,50 @@ def format_comparison(comparison: Comparison, digits: int | None = None) -> str:
     return text + ("*" if comparison.significant else "")
 
 
+def too_few_pairs_note(n: int, alpha: str) -> str:
+    """What a reader must know when ``n`` paired examples (or fewer) cannot reach the
+    level ``alpha`` (written as shown): an interval may read decisive, yet no mark."""
+    return (
+        f"With {n} paired examples or fewer the permutation test's smallest p-value "
+        f"({smallest_permutation_p(n):g} at n = {n}) is at or above {alpha}: no difference "
+        "there can be marked significant, however its interval reads."
+    )
+
+
+SINGLE_PAIR_NOTE = (
+    "At n = 1 the difference is that one paired example's: no interval and no test "
+    "are possible there, so it is never marked significant."
+)
+
+
+def comparison_notes(table: ComparisonTable, alpha: str) -> list[str]:
+    """The sentences every format adds to its "vs baseline" legend, in this order: that
+    some comparisons have too few pairs to reach α (`too_few_pairs_note`), and that
+    some rest on one pair (`SINGLE_PAIR_NOTE`). Empty without such comparisons.
+
+    Args:
+        table: The comparison table (after `select`: only the comparisons shown count).
+        alpha: The significance level as the format writes it (``"α"``, ``"0.05"``).
+    """
+    ns = [
+        comparison.n
+        for row in table.rows
+        if row.system != table.baseline
+        for comparison in row.comparisons.values()
+    ]
+    notes = []
+    few = None if table.alpha is None else largest_out_of_reach(ns, table.alpha)
+    if few is not None:
+        notes.append(too_few_pairs_note(few, alpha))
+    if 1 in ns:
+        notes.append(SINGLE_PAIR_NOTE)
+    return notes
+
+
 __all__ = [
     "FEWER_LEGEND",
     "LOST_LEGEND",
+    "SINGLE_PAIR_NOTE",
     "Cell",
     "Column",
     "Comparison",
@@ -399,6 +441,7 @@ __all__ = [
     "Row",
     "build_table",
     "check_report_choice",
+    "comparison_notes",
     "direction_arrow",
     "escape_markdown",
     "format_cell",
@@ -410,4 +453,5 @@ __all__ = [
     "markdown_code",
     "select",
     "shows_ci",
+    "too_few_pairs_note",
 ]

@@ -15,14 +15,15 @@ from harness.report.table import (
     LOST_LEGEND,
     Column,
     ComparisonTable,
+    comparison_notes,
     direction_arrow,
     escape_markdown,
     format_cell,
     format_comparison,
     format_number,
     markdown_code,
+    too_few_pairs_note,
 )
-from harness.stats.significance import largest_out_of_reach, smallest_permutation_p
 
 
 def _shows_ci(table: ComparisonTable) -> bool:
@@ -44,8 +45,8 @@ def _n_note(table: ComparisonTable) -> str:
 
 
 def comparison_legend(table: ComparisonTable) -> str:
-    """The sentence explaining differences from the baseline and their marker (and, when
-    a row has too few paired examples for the test to reach α, that no mark is possible)."""
+    """The sentence explaining differences from the baseline and their marker, then
+    `comparison_notes` (too few pairs to reach α; a difference over one pair)."""
     alpha = f"α = {table.alpha:g}" if table.alpha is not None else "the run's α"
     text = (
         f"Paired difference from the baseline {markdown_code(table.baseline or '')} "
@@ -55,32 +56,7 @@ def comparison_legend(table: ComparisonTable) -> str:
         "Whether a positive difference is better follows the value's arrow (↑/↓); "
         "values without an arrow are descriptive."
     )
-    few = (
-        None
-        if table.alpha is None
-        else largest_out_of_reach(
-            (
-                comparison.n
-                for row in table.rows
-                if row.system != table.baseline
-                for comparison in row.comparisons.values()
-            ),
-            table.alpha,
-        )
-    )
-    if few is not None:
-        text += " " + too_few_pairs_note(few, "α")
-    return text
-
-
-def too_few_pairs_note(n: int, alpha: str) -> str:
-    """What a reader must know when ``n`` paired examples (or fewer) cannot reach the
-    level ``alpha`` (written as shown): an interval may read decisive, yet no mark."""
-    return (
-        f"With {n} paired examples or fewer the permutation test's smallest p-value "
-        f"({smallest_permutation_p(n):g} at n = {n}) is at or above {alpha}: no difference "
-        "there can be marked significant, however its interval reads."
-    )
+    return " ".join([text, *comparison_notes(table, "α")])
 
 
 def _markdown_comparisons(table: ComparisonTable) -> list[str]:

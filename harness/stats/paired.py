@@ -56,8 +56,9 @@ class PairedComparison:
         n: Examples where both values are defined.
         mean: The system's mean over those examples.
         baseline_mean: The baseline's mean over those examples.
-        diff: Mean of ``system - baseline`` (``None`` when ``n < 2``).
-        ci_low: Lower bound of the paired-bootstrap interval of ``diff``.
+        diff: Mean of ``system - baseline`` (``None`` when ``n`` is 0).
+        ci_low: Lower bound of the paired-bootstrap interval of ``diff`` (``None``
+            when ``n < 2``).
         ci_high: Upper bound.
         p_value: Two-sided sign-flip permutation test of ``diff``.
         p_holm: ``p_value`` Holm-adjusted across the values compared together.
@@ -102,8 +103,8 @@ def compare_paired(
     Each value gets a paired-bootstrap CI of the mean difference, a
     sign-flip permutation test, and wins/ties/losses; the p-values of the
     values with at least 2 shared examples are Holm-adjusted together.
-    Values with ``n < 2`` get ``None`` for diff, CI and p, and are never
-    significant.
+    Values with ``n < 2`` get ``None`` for CI and p, and are never
+    significant; their diff is the one pair's difference (``None`` at ``n = 0``).
 
     Args:
         pairs: Value name → (system values, baseline values), aligned by
@@ -123,7 +124,9 @@ def compare_paired(
         n = int(first.size)
         wins, ties, losses = win_tie_loss(first, second, directions.get(name))
         diff = low = high = p_value = None
-        if n >= 2:
+        if n == 1:  # the one pair's difference; no interval, no test
+            diff = _round(float(first[0] - second[0]))
+        elif n >= 2:
             diff, low, high = paired_bootstrap(
                 first - second, resamples=resamples, confidence=confidence, seed=seed
             )

@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from markupsafe import escape
 
 from harness.records import Example, Output, Score
-from harness.report import build_table, render_reports, to_html
+from harness.report import build_table, render_reports, to_html, to_markdown
 from harness.report.html import json_for_script, normalize_finding, page_data
+from harness.report.table import SINGLE_PAIR_NOTE, too_few_pairs_note
 from harness.store import RunDir
 
 SCRIPT = "<script>alert(1)</script>"
@@ -329,3 +331,36 @@ def test_findings_shown_as_one_sentence() -> None:
     # the findings table's last column is the sentence, not evidence + a JSON dump
     assert '["metric", "kind", "text", "status", "span", "finding"]' in script.group(1)
     assert "f.extra, f.span_note" not in script.group(1)
+
+
+def _paired(n: int, diff: float | None, *, low: float | None = None) -> dict[str, Any]:
+    high = None if low is None else 2 * (diff or 0.0) - low
+    p = None if n < 2 else 0.5
+    return {
+        "n": n,
+        "diff": diff,
+        "ci_low": low,
+        "ci_high": high,
+        "p_value": p,
+        "p_holm": p,
+        "significant": False,
+        "wins": 1,
+        "ties": 0,
+        "losses": n - 1,
+    }
+
+
+def test_too_few_pairs_and_a_single_pair_are_said_as_in_report_md() -> None:
+    results = _results()
+    results["comparisons"][EVIL_SYSTEM]["length.words"] = _paired(2, 2.0, low=1.5)
+    table = build_table(results)
+    html = to_html(table, examples=[], outputs=[], scores=[], plots={})
+    assert escape(too_few_pairs_note(2, "α")) in html  # autoescaped: ' is &#39;
+    assert too_few_pairs_note(2, "α") in to_markdown(table)
+    assert escape(SINGLE_PAIR_NOTE) not in html
+    results["comparisons"][EVIL_SYSTEM]["length.words"] = _paired(1, 2.0)
+    html = to_html(build_table(results), examples=[], outputs=[], scores=[], plots={})
+    # the one pair's difference is shown, with why it has no interval and no mark
+    assert 'title="no test at n = 1; wins/ties/losses' in html
+    assert ">+2.000</td>" in html
+    assert escape(SINGLE_PAIR_NOTE) in html and "smallest p-value" not in html

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from harness.report import build_table, escape_latex, to_latex
+from harness.report.table import SINGLE_PAIR_NOTE, too_few_pairs_note
 from tests.requires import require_tool
 
 NASTY_SYSTEM = r"R&D_50% $cost$ #1 {x} ~y^2 \path"
@@ -355,3 +356,19 @@ def test_a_19_column_report_fits_the_page(tmp_path: Path) -> None:
     log = pdflatex_log(tmp_path, narrow, MEASURE_SHRINK)
     assert "Overfull \\hbox" not in log and "harness-natural-width" not in log
     assert "Overfull \\hbox" not in pdflatex_log(tmp_path, narrow)
+
+
+def test_too_few_pairs_and_a_single_pair_are_said_as_in_report_md(tmp_path: Path) -> None:
+    results = make_results()
+    comparisons = results["comparisons"][NASTY_SYSTEM]
+    comparisons["rouge.rouge_1"] = {"n": 3, "diff": 0.12, "significant": False, "p_holm": 0.25}
+    tex = to_latex(build_table(results))
+    # the same sentence as report.md's legend, with the level written as a number
+    assert escape_latex(too_few_pairs_note(3, "0.05")) in tex
+    assert "smallest p-value (0.25 at n = 3) is at or above 0.05" in tex
+    assert "At n = 1" not in tex
+    comparisons["numbers.unsupported"] = {"n": 1, "diff": 0.35, "significant": False}
+    tex = to_latex(build_table(results))
+    assert escape_latex(SINGLE_PAIR_NOTE) in tex
+    assert "smallest p-value" in tex
+    assert "smallest p-value" not in to_latex(build_table(make_results()))

@@ -12,6 +12,7 @@ from rich.console import Console
 
 from harness.report import build_table, to_csv, to_markdown, to_rich
 from harness.report.table import (
+    SINGLE_PAIR_NOTE,
     Comparison,
     escape_markdown,
     format_comparison,
@@ -425,3 +426,21 @@ def test_terminal_table_shows_labels_and_chosen_digits() -> None:
     console.print(to_rich(_choose(labels={"rouge.rouge1": "R-1", "rouge": "ROUGE"}, digits=1)))
     text = console.export_text()
     assert "ROUGE" in text and "R-1 ↑" in text and "0.4 ± 0.0" in text and "0.400" not in text
+
+
+def test_a_difference_over_one_pair_is_shown_and_said_to_have_no_test() -> None:
+    results = make_results()
+    for comparisons in results["comparisons"].values():
+        for comparison in comparisons.values():
+            comparison |= {
+                "n": 1,
+                "ci_low": None,
+                "ci_high": None,
+                "p_value": None,
+                "p_holm": None,
+                "significant": False,
+            }
+    text = to_markdown(build_table(results))
+    diff = results["comparisons"]["cand"]["rouge.rouge1"]["diff"]
+    assert f"| cand | 1 | {format_diff(diff)} |" in text
+    assert SINGLE_PAIR_NOTE in text and "smallest p-value" not in text

@@ -13,7 +13,7 @@ from harness.records import Example, Output, Score
 from harness.report.html.data import page_data
 from harness.report.html.script_json import json_for_script
 from harness.report.html.tables import _comparison_table, _main_table
-from harness.report.table import FEWER_LEGEND, LOST_LEGEND, ComparisonTable
+from harness.report.table import FEWER_LEGEND, LOST_LEGEND, ComparisonTable, comparison_notes
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -84,6 +84,7 @@ def to_html(
         main=_main_table(table),
         versus=_comparison_table(table),
         legend_alpha="" if table.alpha is None else f"{table.alpha:g}",
+        versus_notes=comparison_notes(table, "α"),
         lost_legend=LOST_LEGEND,
         fewer_legend=FEWER_LEGEND,
         plots=_plots(plots),

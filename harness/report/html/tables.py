@@ -109,8 +109,13 @@ def _comparison_table(table: ComparisonTable) -> dict[str, Any] | None:
                 else:
                     better = (comparison.diff > 0) == column.higher_is_better
                     css = "sig-better" if better else "sig-worse"
+            tested = (
+                f"p = {_p(comparison.p_value)}, Holm p = {_p(comparison.p_holm)}"
+                if comparison.n > 1
+                else f"no test at n = {comparison.n}"
+            )
             title = (
-                f"p = {_p(comparison.p_value)}, Holm p = {_p(comparison.p_holm)}; "
+                f"{tested}; "
                 f"wins/ties/losses vs {table.baseline} = "
                 f"{comparison.wins}/{comparison.ties}/{comparison.losses}; n = {comparison.n}"
             )
