@@ -73,7 +73,9 @@ def test_aggregate_adds_paired_comparisons_with_the_baseline() -> None:
     assert (words["wins"], words["ties"], words["losses"]) == (1, 0, 19)
     sparse = results["comparisons"]["other"]["rouge.rouge1"]
     assert sparse["n"] == 1
-    assert [sparse[k] for k in ("diff", "ci_low", "ci_high", "p_value", "p_holm")] == [None] * 5
+    # one pair: its difference, but no interval and no test
+    assert sparse["diff"] == pytest.approx(0.01)
+    assert [sparse[k] for k in ("ci_low", "ci_high", "p_value", "p_holm")] == [None] * 4
     assert sparse["significant"] is False
     empty = results["comparisons"]["other"]["rouge.rougeL"]
     assert (empty["n"], empty["diff"], empty["wins"]) == (0, None, 0)
