@@ -16,7 +16,9 @@ Two kinds of model are supported:
 
 Inputs longer than the model's limit are cut at the end (news puts the
 important part first); each cut is reported on its `Generation` as
-``truncated_tokens``. With ``do_sample: false`` (the default) generation is
+``truncated_tokens``. A summary that ends without the model's end-of-sequence
+token (it reached ``max_new_tokens``) fails its example, with what it began
+with, rather than be scored as whole. With ``do_sample: false`` (the default) generation is
 greedy or beam search and deterministic; with sampling, torch is seeded with
 the run's seed before every batch.
 
@@ -53,6 +55,7 @@ from harness.errors import BackendError, HarnessError
 from harness.records import Example, Fingerprint
 
 _TRUNCATION_ATTEMPTS = 4
+_SHOWN_CHARS = 200
 _SAMPLING_FLAGS = ("temperature", "top_p", "top_k", "min_p", "typical_p")
 
 
@@ -90,6 +93,8 @@ class HFSummarizer:
         (`ModelLocation.files_sha256`): saving another model into the same
         folder is a cache miss. Not the device or threads: they do not change
         what the model says (weights in another precision can, so the dtype is in).
+        Version 2: a summary cut off at ``max_new_tokens`` fails (version 1
+        cached it as whole).
         """
         params = self._params.model_dump(mode="json", exclude={"device", "threads"})
         params["dtype"] = self.dtype
@@ -98,7 +103,7 @@ class HFSummarizer:
         if self._params.do_sample:
             params["seed"] = self._seed
         return Fingerprint(
-            kind="backend", name="hf", version="1", params=params, model=self._location.label
+            kind="backend", name="hf", version="2", params=params, model=self._location.label
         )
 
     @property
@@ -173,17 +178,32 @@ class HFSummarizer:
         else:
             encoded, cut = self._encode_causal(loaded, sources)
         encoded = encoded.to(self.device)
+        config = self._generation_config(loaded)
         with torch.inference_mode():
-            output = loaded.model.generate(
-                **encoded, generation_config=self._generation_config(loaded)
-            )
-        if not loaded.seq2seq:
-            output = output[:, encoded["input_ids"].shape[1] :]
+            output = loaded.model.generate(**encoded, generation_config=config)
+        # Only the new tokens: after the prompt (causal), after the decoder's start token (seq2seq).
+        output = output[:, 1 if loaded.seq2seq else encoded["input_ids"].shape[1] :]
         texts = loaded.tokenizer.batch_decode(output, skip_special_tokens=True)
+        ended = _ended(config, loaded.tokenizer, output.tolist())
         return [
             Generation(summary=text.strip(), truncated_tokens=tokens or None)
-            for text, tokens in zip(texts, cut, strict=True)
+            if whole
+            else self._cut_off(text, tokens)
+            for whole, text, tokens in zip(ended, texts, cut, strict=True)
         ]
+
+    def _cut_off(self, text: str, truncated: int) -> Generation:
+        # No end-of-sequence token among the new ones: generation stopped because it
+        # reached max_new_tokens, mid-summary. A half-written summary is never scored.
+        began = text.strip()
+        shown = began if len(began) <= _SHOWN_CHARS else began[:_SHOWN_CHARS] + "…"
+        return Generation(
+            summary=None,
+            error=f"the summary was cut off at max_new_tokens ({self._params.max_new_tokens}) "
+            "before the model ended it; raise max_new_tokens or ask for a shorter summary. "
+            f"It began: {shown!r}",
+            truncated_tokens=truncated or None,
+        )
 
     def _generation_config(self, loaded: LoadedModel) -> Any:
         config = copy.deepcopy(loaded.model.generation_config)
@@ -292,6 +312,25 @@ class HFSummarizer:
             f"the prompt without the article is already over max_input_tokens ({limit}); "
             "shorten the prompt or raise max_input_tokens"
         )
+
+
+def _ended(config: Any, tokenizer: Any, rows: list[list[int]]) -> list[bool]:
+    """Whether the model ended each generation (``rows``: the new tokens) itself.
+
+    It did if an end token (the generation config's ``eos_token_id``, else the
+    tokenizer's) is among the new tokens. A model that forces one at the length
+    limit (``forced_eos_token_id``: BART, PEGASUS) puts it in the last place
+    ``max_new_tokens`` allows: there only an earlier one counts (an end the
+    model chose in that very place is taken for a cut, so raising
+    ``max_new_tokens`` mends it).
+    """
+    ends = config.eos_token_id if config.eos_token_id is not None else tokenizer.eos_token_id
+    end_ids = set() if ends is None else {ends} if isinstance(ends, int) else set(ends)
+    last = config.max_new_tokens - 1 if config.forced_eos_token_id is not None else None
+    return [
+        any(token in end_ids and (last is None or place < last) for place, token in enumerate(row))
+        for row in rows
+    ]
 
 
 @contextlib.contextmanager

@@ -81,9 +81,13 @@ def test_smollm2_gguf_summarises_news_deterministically(smollm2: HFSummarizer) -
     second = smollm2.summarize(examples)
     assert len(first) == 2
     for generation, example in zip(first, examples, strict=True):
-        assert generation.error is None
-        assert generation.summary and len(generation.summary.split()) >= 3
-        assert n_tokens(smollm2, generation.summary) <= 32
+        # 32 new tokens are too few for its 2-3 sentences: each is cut off, and
+        # failed with what it began with, not scored as a whole summary.
+        assert generation.summary is None and generation.error is not None
+        assert generation.error.startswith("the summary was cut off at max_new_tokens (32)")
+        began = generation.error.split("It began: ", 1)[1].strip("'")
+        assert len(began.split()) >= 10
+        assert n_tokens(smollm2, began) <= 32
         # Only the article's beginning fit: the rest is counted as cut.
         article_tokens = n_tokens(smollm2, example.source)
         assert generation.truncated_tokens is not None
@@ -135,13 +139,13 @@ def test_seq2seq_batches_in_order_on_the_cpu(
 
 @NEEDS_TORCH
 def test_seq2seq_truncation_is_recorded(tiny: dict[str, Path]) -> None:
-    summarizer = build({"model": str(tiny["bart"]), "max_new_tokens": 4, "max_input_tokens": 8})
+    summarizer = build({"model": str(tiny["bart"]), "max_new_tokens": 5, "max_input_tokens": 8})
     got = summarizer.summarize([Example(id="long", source=TWELVE), SHORT[2]])
     assert got[0].summary is not None
     assert got[0].truncated_tokens == 12 + 2 - 8
     assert got[1].truncated_tokens is None
     # Without max_input_tokens the model's own limit (64 positions) applies.
-    default = build({"model": str(tiny["bart"]), "max_new_tokens": 4})
+    default = build({"model": str(tiny["bart"]), "max_new_tokens": 5})
     long_source = " ".join([TWELVE] * 8)  # 96 words
     assert default.summarize([Example(id="x", source=long_source)])[0].truncated_tokens == (
         96 + 2 - 64
@@ -150,15 +154,50 @@ def test_seq2seq_truncation_is_recorded(tiny: dict[str, Path]) -> None:
 
 @NEEDS_TORCH
 def test_empty_sources_fail_without_the_model(tiny: dict[str, Path]) -> None:
-    summarizer = build({"model": str(tiny["bart"]), "max_new_tokens": 2})
+    summarizer = build({"model": str(tiny["bart"]), "max_new_tokens": 5})
     got = summarizer.summarize([Example(id="e", source=" \n"), SHORT[0]])
     assert got[0].error == "empty source"
     assert got[1].summary is not None
 
 
+@NEEDS_TORCH
+@pytest.mark.parametrize("model", ["bart", "llama"])
+def test_a_summary_cut_off_at_max_new_tokens_fails_with_what_it_began(
+    tiny: dict[str, Path], tiny_models: ModuleType, model: str
+) -> None:
+    # The tiny models end every summary after SUMMARY_TOKENS tokens: as many leave
+    # no room for the end token, which cuts it off.
+    params = {"model": str(tiny[model]), "prompt": "{source}"}
+    cut = build({**params, "max_new_tokens": tiny_models.SUMMARY_TOKENS}).summarize(SHORT)
+    whole = build({**params, "max_new_tokens": tiny_models.SUMMARY_TOKENS + 2}).summarize(SHORT)
+    for short, ended in zip(cut, whole, strict=True):
+        assert short.summary is None and short.error is not None
+        assert short.error.startswith(
+            f"the summary was cut off at max_new_tokens ({tiny_models.SUMMARY_TOKENS}) "
+            "before the model ended it; raise max_new_tokens"
+        )
+        assert ended.error is None and ended.summary is not None
+        assert len(ended.summary.split()) == tiny_models.SUMMARY_TOKENS
+        # What it began with is the whole summary's beginning.
+        began = short.error.split("It began: ", 1)[1].strip("'")
+        assert ended.summary.startswith(began) and began
+
+
+@NEEDS_TORCH
+def test_a_model_that_never_ends_its_summary_fails_every_example(tiny: dict[str, Path]) -> None:
+    # llama-long has no generation config that ends its summaries: a random model
+    # runs on to max_new_tokens, however many that is.
+    got = build({"model": str(tiny["llama-long"]), "max_new_tokens": 12}).summarize(SHORT)
+    for generation in got:
+        assert generation.summary is None and generation.error is not None
+        assert "cut off at max_new_tokens (12)" in generation.error
+
+
 # causal plumbing ---------------------------------------------------------------
 @NEEDS_TORCH
-def test_causal_left_pads_and_decodes_only_new_tokens(tiny: dict[str, Path]) -> None:
+def test_causal_left_pads_and_decodes_only_new_tokens(
+    tiny: dict[str, Path], tiny_models: ModuleType
+) -> None:
     summarizer = build({"model": str(tiny["llama"]), "prompt": "{source}", "max_new_tokens": 4})
     got = summarizer.summarize(SHORT)
     loaded = summarizer.loaded()
@@ -166,8 +205,8 @@ def test_causal_left_pads_and_decodes_only_new_tokens(tiny: dict[str, Path]) -> 
     assert loaded.tokenizer.padding_side == "left"
     for generation, example in zip(got, SHORT, strict=True):
         assert generation.error is None and generation.summary is not None
-        # The prompt alone is longer than 4 tokens: only new tokens were decoded.
-        assert n_tokens(summarizer, generation.summary) == 4
+        # The prompt alone is longer than the summary: only new tokens were decoded.
+        assert n_tokens(summarizer, generation.summary) == tiny_models.SUMMARY_TOKENS
         assert n_tokens(summarizer, f"user : {example.source} assistant :") > 4
     # Left padding with an attention mask: a short prompt gives the same
     # answer in a batch as alone.
@@ -180,7 +219,7 @@ def test_causal_truncation_keeps_the_prompt_within_the_limit(tiny: dict[str, Pat
         {
             "model": str(tiny["llama"]),
             "prompt": "{source}",
-            "max_new_tokens": 2,
+            "max_new_tokens": 4,
             "max_input_tokens": 10,
         }
     )
@@ -225,7 +264,7 @@ def test_system_prompt_and_a_tokenizer_without_chat_template(tiny: dict[str, Pat
     assert rendered.startswith("system : be brief user : Summarize the following article")
     assert rendered.endswith("the dam assistant :")
     plain = build(
-        {"model": str(tiny["llama-plain"]), "system_prompt": "be brief", "max_new_tokens": 2}
+        {"model": str(tiny["llama-plain"]), "system_prompt": "be brief", "max_new_tokens": 4}
     )
     assert not plain.loaded().tokenizer.chat_template
     assert plain._render(plain.loaded().tokenizer, False, "the dam") == (

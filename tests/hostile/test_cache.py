@@ -199,7 +199,7 @@ def test_a_model_saved_again_into_its_folder_is_run_again(
     shutil.copytree(tiny["bart"], folder)
     config = _config(
         tmp_path,
-        f"{{name: mine, backend: hf, params: {{model: {folder}, max_new_tokens: 4}}}}",
+        f"{{name: mine, backend: hf, params: {{model: {folder}, max_new_tokens: 5}}}}",
     )
     first, misses = _run(harness_cli, config)
     assert misses == 2
