@@ -245,8 +245,9 @@ class NliMetric:
             here (once per process for a given model and device).
 
     Raises:
-        MetricError: No model, a model that cannot be loaded, or one whose
-            classes or answers do not match ``output``.
+        MetricError: No model, a model that cannot be loaded, one whose
+            classes or answers do not match ``output``, or ``chunk_tokens``
+            that the model's own length limit would cut.
 
     Attributes:
         runs_on: The device it computes on, for the manifest
@@ -272,6 +273,15 @@ class NliMetric:
         )
         self._device, self.runs_on = metric_device(params.device, PURPOSE)
         self._pairs = PairModel(params, self._model_ref.location, self._device, self._described)
+        limit = self._pairs.max_length
+        if params.granularity == "packed" and params.chunk_tokens >= limit:
+            # Every full chunk would be cut at its end to fit, unseen by the checker.
+            raise MetricError(
+                f"{PURPOSE}: chunk_tokens ({params.chunk_tokens}) must be below the model's "
+                f"max_length ({limit} tokens, from {params.model!r}'s tokenizer), to leave "
+                "room for the summary sentence",
+                hint=f"lower chunk_tokens (e.g. {limit * 3 // 4})",
+            )
         self._source_chunks = lru_cache(maxsize=_SOURCE_MEMO)(self._chunk_source)
 
     @property

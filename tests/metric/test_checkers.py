@@ -495,6 +495,16 @@ def test_a_checker_that_does_not_fit_its_params_fails_at_build(
         NliMetric(tiny_params(stem, tiny, **changes))
 
 
+def test_packed_chunks_longer_than_the_models_own_limit_fail_at_build(
+    tiny: dict[str, Any],
+) -> None:
+    # No max_length: the tokenizer's model_max_length (512) is the limit, and
+    # 600-token chunks would be cut at their end without a word.
+    with pytest.raises(MetricError, match=r"chunk_tokens \(600\) must be below the model's "):
+        NliMetric(tiny_params("minicheck_roberta", tiny, chunk_tokens=600, max_length=None))
+    assert NliMetric(tiny_params("minicheck_roberta", tiny, chunk_tokens=500, max_length=None))
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
