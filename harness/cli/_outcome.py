@@ -106,6 +106,7 @@ def run_outcome(results: Mapping[str, Any]) -> RunOutcome:
     metric_errors: Mapping[str, list[dict[str, str]]] = results.get("metric_errors") or {}
     empty_summaries: Mapping[str, list[str]] = results.get("empty_summaries") or {}
     not_scored: Mapping[str, list[dict[str, Any]]] = results.get("not_scored") or {}
+    truncated: Mapping[str, int] = results.get("truncated") or {}
     warnings: list[str] = []
     dead: list[str] = []
     for system in results.get("systems") or []:
@@ -120,6 +121,13 @@ def run_outcome(results: Mapping[str, Any]) -> RunOutcome:
                 head = f"system {system!r}: {failed} of {n_examples} generations failed"
             reasons = summarize_reasons(errors.get(system, []))
             warnings.append(head + "".join(f"\n  {line}" for line in reasons))
+        cut = int(truncated.get(system, 0))
+        if cut:
+            warnings.append(
+                f"system {system!r}: {cut} of {n_examples} sources were cut to fit the "
+                "model's input limit (max_input_tokens, else its context): those summaries "
+                "saw only the start of the article (truncated_tokens in outputs.jsonl)"
+            )
         if empty:
             what = "is" if len(empty) == 1 else "are"
             warnings.append(

@@ -485,3 +485,24 @@ def test_text_a_check_cannot_read_is_unscored_with_a_warning_not_a_perfect_score
         ("numbers", 1),
         ("consistency", 1),
     }
+
+
+@pytest.mark.requires("torch", "transformers", extra="models")
+def test_sources_a_model_cut_to_its_input_limit_are_a_warning(
+    tmp_path: Path, harness_cli: HarnessCLI, tiny: dict[str, Path]
+) -> None:
+    # Each article is over 8 tokens: the tiny BART saw only its start.
+    systems = [
+        {"name": "lead", "backend": "lead"},
+        {
+            "name": "bart",
+            "backend": "hf",
+            "params": {"model": str(tiny["bart"]), "max_new_tokens": 5, "max_input_tokens": 8},
+        },
+    ]
+    done = harness_cli("run", str(_config(tmp_path, systems=systems)))
+    assert done.returncode == 0, done.stderr
+    assert "system 'bart': 5 of 5 sources were cut to fit the model's input limit" in done.stderr
+    assert "system 'lead'" not in done.stderr
+    results = json.loads((tmp_path / "run" / "results.json").read_text(encoding="utf-8"))
+    assert results["truncated"] == {"lead": 0, "bart": 5}
