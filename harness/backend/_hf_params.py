@@ -37,8 +37,8 @@ class HFParams(BaseModel):
         temperature: Sampling temperature (only with ``do_sample: true``).
         max_input_tokens: Most input tokens the model sees: the encoder input
             of a seq2seq model, the whole rendered prompt of a causal one
-            (the article is cut to fit). Default: the model's limit (for a
-            causal model its context length minus ``max_new_tokens``).
+            (the article is cut to fit). Default, and most: the model's limit
+            (for a causal model its context length minus ``max_new_tokens``).
         device: ``auto`` (CUDA when torch sees a GPU, else CPU), or a torch
             device (``cpu``, ``cuda``, ``cuda:1``, ``mps``), checked when the
             backend is built (`harness.device`).

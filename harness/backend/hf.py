@@ -222,20 +222,36 @@ class HFSummarizer:
         return config
 
     def _input_limit(self, loaded: LoadedModel) -> int | None:
-        if self._params.max_input_tokens is not None:
-            return self._params.max_input_tokens
+        """``max_input_tokens``, else the model's own room for the input.
+
+        Raises:
+            BackendError: ``max_new_tokens`` leaves no room for the input, or
+                ``max_input_tokens`` is over the room the model's context
+                leaves (a model with learned positions raises on every input,
+                one with rotary positions runs on past what it was trained on).
+        """
+        wanted = self._params.max_input_tokens
         if loaded.context is None:
-            return None
-        if loaded.seq2seq:
-            return loaded.context
-        room = loaded.context - self._params.max_new_tokens
-        if room <= 0:
+            return wanted
+        room = loaded.context
+        if not loaded.seq2seq:
+            room -= self._params.max_new_tokens
+            if room <= 0:
+                raise BackendError(
+                    f"hf: max_new_tokens ({self._params.max_new_tokens}) leaves no room for the "
+                    f"input in {self._location.label}'s context of {loaded.context} tokens",
+                    hint="lower max_new_tokens",
+                )
+        if wanted is None:
+            return room
+        if wanted > room:
+            but = "" if loaded.seq2seq else f" less max_new_tokens ({self._params.max_new_tokens})"
             raise BackendError(
-                f"hf: max_new_tokens ({self._params.max_new_tokens}) leaves no room for the "
-                f"input in {self._location.label}'s context of {loaded.context} tokens",
-                hint="lower max_new_tokens",
+                f"hf: max_input_tokens ({wanted}) is over the {room} input tokens that "
+                f"{self._location.label}'s context of {loaded.context} tokens{but} leaves",
+                hint=f"set max_input_tokens to at most {room}, or leave it unset",
             )
-        return room
+        return wanted
 
     def _encode_seq2seq(self, loaded: LoadedModel, sources: list[str]) -> tuple[Any, list[int]]:
         tokenizer = loaded.tokenizer

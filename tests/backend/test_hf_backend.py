@@ -258,6 +258,21 @@ def test_max_new_tokens_beyond_the_context_is_an_error(tiny: dict[str, Path]) ->
 
 
 @NEEDS_TORCH
+@pytest.mark.parametrize(("model", "room"), [("bart", 64), ("llama", 64 - 5)])
+def test_max_input_tokens_beyond_the_context_is_an_error(
+    tiny: dict[str, Path], model: str, room: int
+) -> None:
+    # Before, BART failed every example with "IndexError: index out of range in self"
+    # and the Llama ran its rotary positions past the 64 it was built for, in silence.
+    params = {"model": str(tiny[model]), "max_new_tokens": 5}
+    summarizer = build({**params, "max_input_tokens": room + 1})
+    with pytest.raises(BackendError, match=rf"max_input_tokens \({room + 1}\) is over the {room}"):
+        summarizer.summarize([Example(id="long", source=" ".join([TWELVE] * 12))])
+    fits = build({**params, "max_input_tokens": room})
+    assert fits.summarize([Example(id="long", source=" ".join([TWELVE] * 12))])[0].error is None
+
+
+@NEEDS_TORCH
 def test_system_prompt_and_a_tokenizer_without_chat_template(tiny: dict[str, Path]) -> None:
     chat = build({"model": str(tiny["llama"]), "system_prompt": "be brief", "max_new_tokens": 2})
     rendered = chat._render(chat.loaded().tokenizer, True, "the dam")
