@@ -19,8 +19,9 @@ important part first); each cut is reported on its `Generation` as
 ``truncated_tokens``. A summary that ends without the model's end-of-sequence
 token (it reached ``max_new_tokens``) fails its example, with what it began
 with, rather than be scored as whole. With ``do_sample: false`` (the default) generation is
-greedy or beam search and deterministic; with sampling, torch is seeded with
-the run's seed before every batch.
+greedy or beam search and deterministic; with sampling, each source is
+generated alone, torch seeded with the run's seed and the source, so a sample
+does not depend on its batch.
 
 The model is loaded on first use, not when the backend is built: a run whose
 generations are all cached never loads it. Loaded models are kept (two at
@@ -52,7 +53,7 @@ from harness.backend._hf_params import DEFAULT_PROMPT, HFParams
 from harness.backend._protocol import BuildContext, Generation, Summarizer, backend
 from harness.device import describe_device, resolve_device
 from harness.errors import BackendError, HarnessError
-from harness.records import Example, Fingerprint
+from harness.records import Example, Fingerprint, content_hash
 
 _TRUNCATION_ATTEMPTS = 4
 _SHOWN_CHARS = 200
@@ -94,7 +95,7 @@ class HFSummarizer:
         folder is a cache miss. Not the device or threads: they do not change
         what the model says (weights in another precision can, so the dtype is in).
         Version 2: a summary cut off at ``max_new_tokens`` fails (version 1
-        cached it as whole).
+        cached it as whole), and a sample is drawn per source, not per batch.
         """
         params = self._params.model_dump(mode="json", exclude={"device", "threads"})
         params["dtype"] = self.dtype
@@ -165,10 +166,17 @@ class HFSummarizer:
     def _generate(self, loaded: LoadedModel, sources: list[str]) -> list[Generation]:
         import torch
 
-        if self._params.do_sample:
-            torch.manual_seed(self._seed)
         with _torch_threads(torch, self._params.threads):
-            return self._generate_with(torch, loaded, sources)
+            if not self._params.do_sample:
+                return self._generate_with(torch, loaded, sources)
+            # A sample is drawn for each source alone, seeded by the run's seed and the
+            # source: it does not depend on the batch it is in (nor on batch_size), so
+            # a cached sample is the one a cold run draws.
+            generated: list[Generation] = []
+            for source in sources:
+                torch.manual_seed(int(content_hash([self._seed, source])[:15], 16))
+                generated += self._generate_with(torch, loaded, [source])
+            return generated
 
     def _generate_with(
         self, torch: Any, loaded: LoadedModel, sources: list[str]

@@ -299,7 +299,11 @@ def test_sampling_is_seeded_by_the_run_seed(tiny: dict[str, Path]) -> None:
         "temperature": 1.5,
     }
     first = build(params, seed=1)
-    assert first.summarize(SHORT) == first.summarize(SHORT)
+    together = first.summarize(SHORT)
+    assert together == first.summarize(SHORT)
+    # A sample does not depend on its batch: alone, or in another order, it is the same.
+    assert [first.summarize([example])[0] for example in SHORT] == together
+    assert first.summarize(SHORT[::-1]) == together[::-1]
     assert build(params, seed=1).fingerprint == first.fingerprint
     assert build(params, seed=2).fingerprint != first.fingerprint
     greedy = build({"model": str(tiny["llama"]), "max_new_tokens": 6})
