@@ -36,9 +36,10 @@ NOT_SCORED_IDS = 5
 
 def output_facts(
     outputs: Sequence[Output],
-) -> list[tuple[str, str, str | None, int | None, bool]]:
+) -> list[tuple[str, str, str | None, int | None, bool, bool]]:
     """All that results.json reads of the outputs: (example id, system, error,
-    truncated tokens, whether the summary is empty: generated, but with no word).
+    truncated tokens, whether the summary is empty: generated, but with no word,
+    whether it was cut off at the output limit and kept to its whole sentences).
 
     Not the summaries (the scores stand for them) nor the latencies, which
     are measured anew for a backend that is not cached.
@@ -50,6 +51,7 @@ def output_facts(
             output.error,
             output.truncated_tokens,
             output.error is None and not has_words(output.summary or ""),
+            output.cut_off is not None,
         )
         for output in outputs
     ]
@@ -228,14 +230,17 @@ def aggregate(
     failures = {name: 0 for name in systems}
     errors: dict[str, list[dict[str, str]]] = {name: [] for name in systems}
     truncated = {name: 0 for name in systems}
+    cut_off = {name: 0 for name in systems}
     empty: dict[str, list[str]] = {name: [] for name in systems}
     facts = output_facts(outputs)
     # (system, example id) of the outputs no metric could score: their nulls are
     # failures or empty summaries, not a metric's choice to leave them unscored
     lost: set[tuple[str, str]] = set()
-    for example_id, system, error, truncated_tokens, no_words in facts:
+    for example_id, system, error, truncated_tokens, no_words, was_cut_off in facts:
         if truncated_tokens:
             truncated[system] += 1
+        if was_cut_off:
+            cut_off[system] += 1
         if no_words:
             empty[system].append(example_id)
         if error is not None:
@@ -317,6 +322,7 @@ def aggregate(
         "values": values_meta,
         "failures": failures,
         "truncated": truncated,
+        "cut_off": cut_off,
         "errors": errors,
         "empty_summaries": empty,
         "metric_errors": metric_errors,

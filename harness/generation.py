@@ -191,6 +191,7 @@ def generate(
                     summary=hit["summary"],
                     latency_s=hit["latency_s"],
                     truncated_tokens=hit.get("truncated_tokens"),
+                    cut_off=hit.get("cut_off"),
                 )
             elif key is not None and key in leaders:
                 # Same system, same source: generated once, as a warm run serves it.
@@ -230,6 +231,7 @@ def generate(
                 error=generation.error,
                 latency_s=latency,
                 truncated_tokens=generation.truncated_tokens,
+                cut_off=generation.cut_off,
             )
             by_id[position][example.id] = output
             for copy in copies[position].get(example.id, ()):
@@ -240,6 +242,7 @@ def generate(
                     "summary": generation.summary,
                     "latency_s": latency,
                     "truncated_tokens": generation.truncated_tokens,
+                    "cut_off": generation.cut_off,
                 }
         cache.put_many("generation", fresh)
         progress.advance(

@@ -43,7 +43,10 @@ class Output(BaseModel):
 
     ``summary`` is ``None`` exactly when ``error`` says why generation failed.
     ``truncated_tokens`` counts the source tokens a model backend had to cut to
-    fit its input limit (``None``: nothing was cut).
+    fit its input limit (``None``: nothing was cut). ``cut_off`` is set when
+    the summary reached the backend's output limit and was kept to its last
+    whole sentence: the unfinished end that was dropped (``None``: the model
+    ended the summary itself).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -54,6 +57,7 @@ class Output(BaseModel):
     error: str | None = None
     latency_s: float | None = None
     truncated_tokens: int | None = None
+    cut_off: str | None = None
 
 
 class Score(BaseModel):

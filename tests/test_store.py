@@ -66,7 +66,7 @@ def test_cache_persists_and_counts(tmp_path: Path) -> None:
     cache.close()
     again = Cache(path)
     assert again.get_many("generation", ["k1", "k2"]) == {
-        "k1": {"summary": "s", "latency_s": 0.5, "truncated_tokens": None}
+        "k1": {"summary": "s", "latency_s": 0.5, "truncated_tokens": None, "cut_off": None}
     }
     assert again.stats() == {"generation": {"hits": 1, "misses": 1}}
     again.close()
@@ -112,6 +112,7 @@ DAMAGED = [
     ("generation", '{"summary": null, "latency_s": 0.1}'),
     ("generation", '{"summary": "x", "latency_s": "0.1"}'),
     ("generation", '{"summary": "x", "latency_s": 0.1, "truncated_tokens": true}'),
+    ("generation", '{"summary": "x", "latency_s": 0.1, "cut_off": 3}'),
     ("score", "{}"),
     ("score", "null"),
     ("score", '{"values": {"a": true}}'),

@@ -32,6 +32,12 @@ class HFParams(BaseModel):
             the article. Not used by seq2seq models.
         system_prompt: Optional system message for causal models.
         max_new_tokens: Most tokens generated per summary.
+        cut_off: What becomes of a summary the model did not end (it reached
+            ``max_new_tokens``): ``fail`` (default) fails its example;
+            ``whole_sentences`` keeps its whole sentences and drops the
+            unfinished last one (`whole_sentences`), recording what was
+            dropped as the output's ``cut_off``; with no whole sentence to
+            keep it fails as with ``fail``.
         num_beams: Beam width (1 = greedy unless sampling).
         do_sample: Sample instead of greedy/beam search (seeded by the run's seed).
         temperature: Sampling temperature (only with ``do_sample: true``).
@@ -59,6 +65,7 @@ class HFParams(BaseModel):
     prompt: str = DEFAULT_PROMPT
     system_prompt: str | None = None
     max_new_tokens: int = Field(default=120, ge=1)
+    cut_off: Literal["fail", "whole_sentences"] = "fail"
     num_beams: int = Field(default=1, ge=1)
     do_sample: bool = False
     temperature: float | None = Field(default=None, gt=0)

@@ -27,11 +27,16 @@ class Generation:
         truncated_tokens: How many input tokens were cut so that the source
             fits the model's input limit (the summary saw only the rest);
             ``None`` when nothing was cut or the backend does not truncate.
+        cut_off: Set when the summary reached the backend's output limit and
+            was kept to its last whole sentence: the unfinished end that was
+            dropped (``""`` when it stopped right after a sentence). ``None``:
+            the model ended the summary itself.
     """
 
     summary: str | None
     error: str | None = None
     truncated_tokens: int | None = None
+    cut_off: str | None = None
 
     @classmethod
     def failed(cls, error: str) -> Generation:

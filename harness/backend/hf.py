@@ -18,7 +18,9 @@ Inputs longer than the model's limit are cut at the end (news puts the
 important part first); each cut is reported on its `Generation` as
 ``truncated_tokens``. A summary that ends without the model's end-of-sequence
 token (it reached ``max_new_tokens``) fails its example, with what it began
-with, rather than be scored as whole. With ``do_sample: false`` (the default) generation is
+with, rather than be scored as whole; with ``cut_off: whole_sentences`` it is
+kept to its whole sentences instead (`whole_sentences`), what was dropped
+recorded as the `Generation`'s ``cut_off``. With ``do_sample: false`` (the default) generation is
 greedy or beam search and deterministic; with sampling, each source is
 generated alone, torch seeded with the run's seed and the source, so a sample
 does not depend on its batch.
@@ -38,6 +40,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -54,10 +57,34 @@ from harness.backend._protocol import BuildContext, Generation, Summarizer, back
 from harness.device import describe_device, resolve_device
 from harness.errors import BackendError, HarnessError
 from harness.records import Example, Fingerprint, content_hash
+from harness.text.sentences import sentence_spans
 
 _TRUNCATION_ATTEMPTS = 4
 _SHOWN_CHARS = 200
 _SAMPLING_FLAGS = ("temperature", "top_p", "top_k", "min_p", "typical_p")
+#: How a whole sentence ends: a full stop, question or exclamation mark (or an
+#: ellipsis), then perhaps closing quotation marks or brackets.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+
+
+def whole_sentences(text: str) -> str | None:
+    """``text`` (stripped) up to the end of its last whole sentence, else ``None``.
+
+    For a summary cut off mid-sentence: the sentences are `sentence_spans`'s,
+    and the last one is dropped unless it ends as a sentence does (``.``,
+    ``!``, ``?`` or ``…``, perhaps inside closing quotes or brackets). The
+    text kept is a prefix of ``text``, unchanged.
+
+    >>> whole_sentences("Two died. The U.S. sent aid. The UN")
+    'Two died. The U.S. sent aid.'
+    >>> whole_sentences("It rained."), whole_sentences("The UN")
+    ('It rained.', None)
+    """
+    text = text.strip()
+    spans = sentence_spans(text)
+    if spans and not _SENTENCE_END.search(text[spans[-1][0] : spans[-1][1]]):
+        spans = spans[:-1]
+    return text[: spans[-1][1]] if spans else None
 
 
 class HFSummarizer:
@@ -94,8 +121,9 @@ class HFSummarizer:
         (`ModelLocation.files_sha256`): saving another model into the same
         folder is a cache miss. Not the device or threads: they do not change
         what the model says (weights in another precision can, so the dtype is in).
-        Version 2: a summary cut off at ``max_new_tokens`` fails (version 1
-        cached it as whole), and a sample is drawn per source, not per batch.
+        Version 2: a summary cut off at ``max_new_tokens`` fails, or is kept
+        to its whole sentences (``cut_off``, in the params; version 1 cached
+        it as whole), and a sample is drawn per source, not per batch.
         """
         params = self._params.model_dump(mode="json", exclude={"device", "threads"})
         params["dtype"] = self.dtype
@@ -202,14 +230,27 @@ class HFSummarizer:
 
     def _cut_off(self, text: str, truncated: int) -> Generation:
         # No end-of-sequence token among the new ones: generation stopped because it
-        # reached max_new_tokens, mid-summary. A half-written summary is never scored.
+        # reached max_new_tokens, mid-summary. A half-written summary is never scored:
+        # it fails, or (cut_off: whole_sentences) keeps its whole sentences, on record.
         began = text.strip()
+        kept = whole_sentences(began) if self._params.cut_off == "whole_sentences" else None
+        if kept is not None:
+            return Generation(
+                summary=kept,
+                truncated_tokens=truncated or None,
+                cut_off=began[len(kept) :].strip(),
+            )
+        none_whole = (
+            "; it has no whole sentence to keep (cut_off: whole_sentences)"
+            if self._params.cut_off == "whole_sentences"
+            else ""
+        )
         shown = began if len(began) <= _SHOWN_CHARS else began[:_SHOWN_CHARS] + "…"
         return Generation(
             summary=None,
             error=f"the summary was cut off at max_new_tokens ({self._params.max_new_tokens}) "
-            "before the model ended it; raise max_new_tokens or ask for a shorter summary. "
-            f"It began: {shown!r}",
+            f"before the model ended it{none_whole}; raise max_new_tokens or ask for a shorter "
+            f"summary. It began: {shown!r}",
             truncated_tokens=truncated or None,
         )
 
@@ -409,4 +450,5 @@ __all__ = [
     "build_hf",
     "load_model",
     "locate_model",
+    "whole_sentences",
 ]

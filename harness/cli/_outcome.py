@@ -107,6 +107,7 @@ def run_outcome(results: Mapping[str, Any]) -> RunOutcome:
     empty_summaries: Mapping[str, list[str]] = results.get("empty_summaries") or {}
     not_scored: Mapping[str, list[dict[str, Any]]] = results.get("not_scored") or {}
     truncated: Mapping[str, int] = results.get("truncated") or {}
+    cut_off: Mapping[str, int] = results.get("cut_off") or {}
     warnings: list[str] = []
     dead: list[str] = []
     for system in results.get("systems") or []:
@@ -127,6 +128,13 @@ def run_outcome(results: Mapping[str, Any]) -> RunOutcome:
                 f"system {system!r}: {cut} of {n_examples} sources were cut to fit the "
                 "model's input limit (max_input_tokens, else its context): those summaries "
                 "saw only the start of the article (truncated_tokens in outputs.jsonl)"
+            )
+        kept = int(cut_off.get(system, 0))
+        if kept:
+            warnings.append(
+                f"system {system!r}: {kept} of {n_examples} summaries reached max_new_tokens "
+                "and were kept to their last whole sentence (cut_off: whole_sentences; what "
+                "was dropped is cut_off in outputs.jsonl)"
             )
         if empty:
             what = "is" if len(empty) == 1 else "are"

@@ -22,6 +22,7 @@ class CachedGeneration(BaseModel):
     summary: str
     latency_s: float | None
     truncated_tokens: int | None = None
+    cut_off: str | None = None
 
 
 class CachedScore(BaseModel):

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from harness.backend import BuildContext, build_backend
-from harness.backend.hf import HFSummarizer
+from harness.backend.hf import HFSummarizer, whole_sentences
 from harness.benchmark import load_benchmark
 from harness.config import BenchmarkConfig, SystemConfig
 from harness.errors import BackendError, ConfigError, MissingDependencyError
@@ -191,6 +191,61 @@ def test_a_model_that_never_ends_its_summary_fails_every_example(tiny: dict[str,
     for generation in got:
         assert generation.summary is None and generation.error is not None
         assert "cut off at max_new_tokens (12)" in generation.error
+
+
+@NEEDS_TORCH
+def test_cut_off_whole_sentences_keeps_a_cut_summary_to_its_whole_sentences(
+    tiny: dict[str, Path],
+) -> None:
+    # llama-sentences writes "word. word. word." on to max_new_tokens, never ending:
+    # 5 tokens stop in the third sentence, 4 right after the second, 1 in the first.
+    params = {"model": str(tiny["llama-sentences"]), "prompt": "{source}"}
+    failed = build({**params, "max_new_tokens": 5}).summarize(SHORT)
+    kept = build({**params, "max_new_tokens": 5, "cut_off": "whole_sentences"}).summarize(SHORT)
+    for cut, whole in zip(failed, kept, strict=True):
+        assert cut.summary is None and cut.error is not None
+        began = cut.error.split("It began: ", 1)[1].strip("'")
+        assert whole.error is None and whole.summary is not None and whole.cut_off
+        # The two whole sentences, unchanged; the third's beginning is on record.
+        assert whole.summary.count(".") == 2 and whole.summary.endswith(".")
+        assert began == f"{whole.summary} {whole.cut_off}"
+        assert "." not in whole.cut_off
+    # Stopped right after a sentence: all of it is kept, and still on record as cut off.
+    at_end = build({**params, "max_new_tokens": 4, "cut_off": "whole_sentences"}).summarize(SHORT)
+    for generation in at_end:
+        assert generation.summary is not None and generation.summary.count(".") == 2
+        assert generation.cut_off == ""
+    # No whole sentence to keep: it fails, as with cut_off: fail, saying why.
+    none = build({**params, "max_new_tokens": 1, "cut_off": "whole_sentences"}).summarize(SHORT)
+    for generation in none:
+        assert generation.summary is None and generation.error is not None
+        assert generation.error.startswith(
+            "the summary was cut off at max_new_tokens (1) before the model ended it; "
+            "it has no whole sentence to keep (cut_off: whole_sentences)"
+        )
+
+
+@NEEDS_TORCH
+def test_cut_off_leaves_a_summary_the_model_ended_alone_and_is_in_the_fingerprint(
+    tiny: dict[str, Path], tiny_models: ModuleType
+) -> None:
+    params = {"model": str(tiny["llama"]), "prompt": "{source}"}
+    params["max_new_tokens"] = tiny_models.SUMMARY_TOKENS + 2
+    default = build(params)
+    kept = build({**params, "cut_off": "whole_sentences"})
+    for ended, same in zip(default.summarize(SHORT), kept.summarize(SHORT), strict=True):
+        assert ended == same and same.cut_off is None and same.summary
+    assert default.fingerprint.params["cut_off"] == "fail"
+    assert kept.fingerprint.digest() != default.fingerprint.digest()
+
+
+def test_whole_sentences_drops_only_an_unfinished_last_sentence() -> None:
+    assert whole_sentences("Two died. The U.S. sent aid. The UN") == "Two died. The U.S. sent aid."
+    assert whole_sentences(" It rained!  ") == "It rained!"
+    assert whole_sentences('He said "no." Then') == 'He said "no."'
+    assert whole_sentences("Aid came (late.) More") == "Aid came (late.)"
+    assert whole_sentences("Talks stalled.\nThe next round") == "Talks stalled."
+    assert whole_sentences("The UN") is None and whole_sentences("  ") is None
 
 
 # causal plumbing ---------------------------------------------------------------

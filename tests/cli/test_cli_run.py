@@ -63,6 +63,7 @@ def test_quickstart_run_score_report(
         "error",
         "latency_s",
         "truncated_tokens",
+        "cut_off",
     }
     scores = [json.loads(line) for line in (out / "scores.jsonl").read_text().splitlines()]
     assert len(scores) == 5 * 4 * 6

@@ -195,7 +195,12 @@ def test_cache_rows_read_back_identical(summary: str, finding: str, value: float
     with tempfile.TemporaryDirectory() as folder:
         cache = Cache(Path(folder) / "cache.sqlite")
         try:
-            generation = {"summary": summary, "latency_s": value, "truncated_tokens": None}
+            generation = {
+                "summary": summary,
+                "latency_s": value,
+                "truncated_tokens": None,
+                "cut_off": finding,
+            }
             score = {"values": {finding: value}, "findings": [{"text": finding}], "reason": summary}
             cache.put_many("generation", {"g": generation})
             cache.put_many("score", {"s": score})

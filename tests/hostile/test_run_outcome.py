@@ -506,3 +506,38 @@ def test_sources_a_model_cut_to_its_input_limit_are_a_warning(
     assert "system 'lead'" not in done.stderr
     results = json.loads((tmp_path / "run" / "results.json").read_text(encoding="utf-8"))
     assert results["truncated"] == {"lead": 0, "bart": 5}
+
+
+@pytest.mark.requires("torch", "transformers", extra="models")
+def test_summaries_kept_to_their_whole_sentences_are_a_warning_and_on_record(
+    tmp_path: Path, harness_cli: HarnessCLI, tiny: dict[str, Path]
+) -> None:
+    # The tiny model never ends a summary: 5 tokens stop it in its third sentence.
+    params = {"model": str(tiny["llama-sentences"]), "prompt": "{source}", "max_new_tokens": 5}
+    systems = [
+        {"name": "lead", "backend": "lead"},
+        {"name": "tiny", "backend": "hf", "params": {**params, "cut_off": "whole_sentences"}},
+    ]
+    config = _config(tmp_path, systems=systems, cache=str(tmp_path / "cache"))
+    done = harness_cli("run", str(config))
+    assert done.returncode == 0, done.stderr
+    assert (
+        "system 'tiny': 5 of 5 summaries reached max_new_tokens and were kept to their "
+        "last whole sentence"
+    ) in " ".join(done.stderr.split())
+    assert "system 'lead'" not in done.stderr
+    run = tmp_path / "run"
+    results = (run / "results.json").read_text(encoding="utf-8")
+    assert json.loads(results)["cut_off"] == {"lead": 0, "tiny": 5}
+    outputs = [json.loads(line) for line in (run / "outputs.jsonl").read_text().splitlines()]
+    tiny_outputs = [row for row in outputs if row["system"] == "tiny"]
+    assert all(row["cut_off"] and row["summary"].endswith(".") for row in tiny_outputs)
+    assert all(row["cut_off"] is None for row in outputs if row["system"] == "lead")
+    # Served from the cache, the record and the results are the same.
+    again = harness_cli("run", str(config))
+    assert again.returncode == 0, again.stderr
+    assert "5 of 5 summaries reached max_new_tokens" in " ".join(again.stderr.split())
+    assert (run / "results.json").read_text(encoding="utf-8") == results
+    assert [json.loads(line) for line in (run / "outputs.jsonl").read_text().splitlines()] == (
+        outputs
+    )
