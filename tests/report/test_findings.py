@@ -198,7 +198,7 @@ REAL_FINDINGS: list[tuple[dict[str, Any], str]] = [
         "1,640 (count) is in the source, but for something else: in the source 1,640 is the"
         " earlier value of a comparison, not the current one, in source sentence 6.",
     ),
-    (  # smollm2 nb-006, entities
+    (  # smollm2 nb-006 as first shipped (cut off mid-name at 120 tokens), entities
         {
             "kind": "entity",
             "text": "Jogen Bar",
