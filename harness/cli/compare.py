@@ -17,15 +17,6 @@ if TYPE_CHECKING:
     from harness.compare import RunComparison, ValueComparison
 
 
-def _signed(value: float | None) -> str:
-    from harness.report.table import format_number
-
-    if value is None:
-        return "—"
-    value += 0.0
-    return ("+" if value >= 0 else "") + format_number(value)
-
-
 def _marker(item: ValueComparison) -> Text:
     result = item.result
     if not result.significant or result.diff is None:
@@ -37,13 +28,11 @@ def _marker(item: ValueComparison) -> Text:
 
 
 def _change(item: ValueComparison) -> str:
-    from harness.report.table import format_number
+    from harness.report.formatting import format_difference
 
     result = item.result
-    text = _signed(result.diff)
-    if result.diff is not None and result.ci_low is not None and result.ci_high is not None:
-        text += f" ± {format_number((result.ci_high - result.ci_low) / 2)}"
-    return text
+    # the interval on a line of its own keeps the column narrow enough for 80 columns
+    return format_difference(result.diff, result.ci_low, result.ci_high).replace(" [", "\n[", 1)
 
 
 def comparison_to_rich(comparison: RunComparison) -> Group:
@@ -67,7 +56,7 @@ def comparison_to_rich(comparison: RunComparison) -> Group:
             ("  →  B ", "bold"),
             comparison.b,
             f"\n{comparison.n_shared} shared examples; A, B: means over the examples where "
-            f"both runs define the value; B − A ± half-width of its {comparison.confidence:.0%} "
+            f"both runs define the value; B − A [low, high] of its {comparison.confidence:.0%} "
             "paired-bootstrap interval; sign-flip permutation p, Holm-adjusted per system; "
             f"▲ better / ▼ worse / ≠ changed (no better side) when p_holm < "
             f"{comparison.alpha:g}; W/T/L = examples where B wins/ties/loses",
@@ -96,11 +85,16 @@ def comparison_to_rich(comparison: RunComparison) -> Group:
             )
             for item in system.values
         ]
-        table.add_column("value", style="bold", overflow="fold", min_width=10)
+        table.add_column("value", style="bold", overflow="fold", min_width=6)
         for position, label in enumerate(("n", "A", "B", "B − A", "p_holm", "W/T/L"), start=1):
             # a number is never cut ("23.7…" for 23.757): on a narrow terminal or a
             # pipe (80 columns) the value names wrap instead
-            widest = max([len(label), *(len(str(row[position])) for row in rows)])
+            widest = max(
+                [
+                    len(label),
+                    *(len(line) for row in rows for line in str(row[position]).split("\n")),
+                ]
+            )
             table.add_column(label, justify="right", no_wrap=True, min_width=widest)
         table.add_column("", no_wrap=True)
         for row in rows:

@@ -58,6 +58,23 @@ def format_signed(value: float | None, digits: int) -> str:
     return f"{value:+.{digits}f}"
 
 
+def format_difference(
+    diff: float | None, ci_low: float | None, ci_high: float | None, digits: int | None = None
+) -> str:
+    """``+diff [low, high]``: a paired difference and its interval, as every report writes it.
+
+    The interval is written as its two bounds, never as ``± half-width``: a bootstrap
+    interval need not be symmetric about the difference.
+
+    >>> format_difference(-0.3001, -0.3807, -0.2468), format_difference(0.5, None, None, 2)
+    ('-0.300 [-0.381, -0.247]', '+0.50')
+    """
+    text = format_diff(diff) if digits is None else format_signed(diff, digits)
+    if diff is not None and ci_low is not None and ci_high is not None:
+        text += f" [{format_value(ci_low, digits)}, {format_value(ci_high, digits)}]"
+    return text
+
+
 # Every line break str.splitlines knows (U+2028, U+0085, ... included): each would end
 # a table row early in some renderer.
 _LINE_BREAK = re.compile("\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -99,6 +116,7 @@ __all__ = [
     "direction_arrow",
     "escape_markdown",
     "format_diff",
+    "format_difference",
     "format_number",
     "format_signed",
     "format_value",

@@ -22,8 +22,8 @@ from harness.report.formatting import (
     direction_arrow,
     escape_markdown,
     format_diff,
+    format_difference,
     format_number,
-    format_signed,
     format_value,
     markdown_code,
 )
@@ -382,11 +382,7 @@ def format_comparison(comparison: Comparison, digits: int | None = None) -> str:
     >>> format_comparison(Comparison(40, 0.0412, 0.01, 0.07, 0.01, 0.02, False, 30, 2, 8), 2)
     '+0.04 [0.01, 0.07]'
     """
-    diff = comparison.diff
-    text = format_diff(diff) if digits is None else format_signed(diff, digits)
-    if comparison.diff is not None and comparison.ci_low is not None:
-        low = format_value(comparison.ci_low, digits)
-        text += f" [{low}, {format_value(comparison.ci_high, digits)}]"
+    text = format_difference(comparison.diff, comparison.ci_low, comparison.ci_high, digits)
     return text + ("*" if comparison.significant else "")
 
 

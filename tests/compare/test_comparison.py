@@ -64,6 +64,21 @@ def test_compare_says_when_too_few_pairs_can_reach_alpha(
     assert "smallest p-value (0.5 at n = 2) is at or above 0.05" in " ".join(result.output.split())
 
 
+def test_compare_writes_the_interval_as_the_reports_do(runs: tuple[Path, Path]) -> None:
+    # "B − A ± half-width" of an asymmetric bootstrap interval gave bounds the reports'
+    # "[low, high]" (from the same numbers) do not: both now write the interval's bounds
+    rouge = compare_runs(load_run(runs[0]), load_run(runs[1])).systems[0].values[0].result
+    assert rouge.diff is not None and rouge.ci_low is not None and rouge.ci_high is not None
+    args = ["compare", str(runs[0]), str(runs[1])]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith("rouge.rouge1"))
+    assert lines[row].split()[-4] == f"{rouge.diff:+.3f}"
+    assert f"[{rouge.ci_low:.3f}, {rouge.ci_high:.3f}]" in lines[row + 1]
+    assert "±" not in result.output
+
+
 def test_compare_command_usage_errors_exit_2(
     runs: tuple[Path, Path], tmp_path: Path, make_run: MakeRun, column: Column
 ) -> None:
@@ -87,5 +102,5 @@ def test_compare_never_cuts_a_number_on_a_narrow_terminal(
     assert done.returncode == 0, done.stderr
     header = next(line for line in done.stdout.splitlines() if line.startswith("value "))
     assert header.split() == ["value", "n", "A", "B", "B", "−", "A", "p_holm", "W/T/L"]
-    rows = [line for line in done.stdout.splitlines() if "±" in line]
+    rows = [line for line in done.stdout.splitlines() if "[" in line]
     assert rows and not any("…" in line for line in rows)
