@@ -47,7 +47,23 @@ _SPECIALS = {
     ">": r"\textgreater{}",
     "|": r"\textbar{}",
 }
-_SPECIAL_RE = re.compile("|".join(re.escape(char) for char in _SPECIALS))
+# Invisible format characters (Unicode category Cf: bidi overrides and isolates,
+# zero-width spaces and joiners, BOM, soft hyphen, tags): pdflatex stops at each one
+# ("Unicode character not set up for use with LaTeX"), and a bidi override would
+# reorder the text around it. Each is shown as its code point, <U+202E>.
+_INVISIBLE = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+_SPECIAL_RE = re.compile("|".join(re.escape(char) for char in _SPECIALS) + f"|[{_INVISIBLE}]")
+
+
+def _escape_one(char: str) -> str:
+    special = _SPECIALS.get(char)
+    return special if special is not None else rf"\textless{{}}U+{ord(char):04X}\textgreater{{}}"
+
+
 # Line breaks would end a table row's source line (two make a paragraph, an error inside
 # a tabular cell) and TeX rejects other control characters: all become one space.
 _BREAKS_RE = re.compile("(?:\r\n|[\x00-\x1f\x7f-\x9f\u2028\u2029])+")
@@ -58,13 +74,18 @@ SIGNIFICANT_MARK = "$^{*}$"
 def escape_latex(text: str) -> str:
     r"""Escape text for LaTeX text mode; line breaks and control characters become a space.
 
+    An invisible format character (a bidi override, a zero-width space) is shown
+    as its code point: pdflatex cannot typeset one.
+
     >>> print(escape_latex("R&D 100% $5 #1 a_b {x} ~ ^ \\"))
     R\&D 100\% \$5 \#1 a\_b \{x\} \textasciitilde{} \textasciicircum{} \textbackslash{}
     >>> print(escape_latex("two\n\nlines"))
     two lines
+    >>> print(escape_latex("lead\u202eeno\u200b"))
+    lead\textless{}U+202E\textgreater{}eno\textless{}U+200B\textgreater{}
     """
     flat = _BREAKS_RE.sub(" ", text)
-    return _SPECIAL_RE.sub(lambda match: _SPECIALS[match.group(0)], flat)
+    return _SPECIAL_RE.sub(lambda match: _escape_one(match.group(0)), flat)
 
 
 def _label(name: str) -> str:

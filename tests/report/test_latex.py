@@ -199,7 +199,7 @@ def test_significance_on_baseline_row_is_ignored() -> None:
 def _broken_lines_results() -> dict[str, Any]:
     """make_results with line breaks and control characters in the run and system names."""
     results = make_results()
-    hostile = "two\n\nlines\u2028and\x00a|b <i>"
+    hostile = "two\n\nlines\u2028and\x00a|b <i>\u202eevil\u200b"
     results["name"] = "run\n\nname\r\n"
     results["systems"] = ["base", hostile]
     for key in ("failures", "errors", "results", "comparisons"):
@@ -211,10 +211,14 @@ def test_line_breaks_in_names_stay_on_one_row() -> None:
     tex = to_latex(build_table(_broken_lines_results()))
     body = tex.split("\\midrule\n", 1)[1].split("\\bottomrule", 1)[0].strip().split("\n")
     assert len(body) == 2
-    assert body[1].startswith(r"two lines and a\textbar{}b \textless{}i\textgreater{} & ")
+    assert body[1].startswith(r"two lines and a\textbar{}b \textless{}i\textgreater{}")
     assert r"\caption{run name : mean" in tex
     assert tex.splitlines()[0].startswith("% 'run\\n\\nname\\r\\n': ")  # repr: one comment line
     assert "\x00" not in tex and "\u2028" not in tex
+    # an invisible bidi override or zero-width space stops pdflatex: shown by code point
+    shown = r"\textless{}U+202E\textgreater{}evil\textless{}U+200B\textgreater{} & "
+    assert body[1].startswith(r"two lines and a\textbar{}b \textless{}i\textgreater{}" + shown)
+    assert "\u202e" not in tex and "\u200b" not in tex
 
 
 @pytest.mark.parametrize("hostile", [False, True])
