@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from harness.report.formatting import escape_markdown, format_number
 
@@ -104,8 +104,10 @@ def meta_rich(table: MetaTable) -> Table:
     """The same table for the terminal (the system column only when there are several)."""
     several = len({row.system for row in table.rows}) > 1
     rich_table = Table(
-        title="meta-evaluation against human labels"
-        + ("" if several else f" ({escape(table.rows[0].system)})"),
+        title=Text(
+            "meta-evaluation against human labels"
+            + ("" if several else f" ({table.rows[0].system})")
+        ),
         title_justify="left",
         title_style="bold",
     )
@@ -116,8 +118,9 @@ def meta_rich(table: MetaTable) -> Table:
     for _, label in table.columns:
         rich_table.add_column(label, justify="right", no_wrap=True)
     for row in table.rows:
-        cells = [escape(row.value), str(row.n), *(row.compact[key] for key, _ in table.columns)]
-        rich_table.add_row(*([escape(row.system), *cells] if several else cells))
+        texts = [row.value, str(row.n), *(row.compact[key] for key, _ in table.columns)]
+        cells = [Text(text) for text in ([row.system, *texts] if several else texts)]
+        rich_table.add_row(*cells)
     rich_table.caption = table.note
     return rich_table
 

@@ -6,8 +6,8 @@ import csv
 import io
 
 from rich.console import Group
-from rich.markup import escape as rich_escape
 from rich.table import Table
+from rich.text import Text
 
 from harness.report.meta import meta_markdown, meta_rich
 from harness.report.table import (
@@ -189,26 +189,31 @@ def to_rich(table: ComparisonTable) -> Group:
     for column in table.columns:
         by_metric.setdefault(column.name.split(".", 1)[0], []).append(column)
     what = f"mean ± {table.confidence:.0%} CI half-width" if _shows_ci(table) else "mean"
-    parts: list[Table | str] = [
-        f"[bold]{rich_escape(table.name)}[/] — {table.n_examples} examples; {what}; "
-        "↑/↓ higher/lower is better; [bold green]best[/] per column"
+    # names from the data go in as Text, never as markup: rich's escape() doubles a
+    # trailing backslash, so a name ending in one showed two
+    parts: list[Table | Text] = [
+        Text.assemble(
+            (table.name, "bold"),
+            f" — {table.n_examples} examples; {what}; ↑/↓ higher/lower is better; ",
+            ("best", "bold green"),
+            " per column",
+        )
     ]
     for metric_name, columns in by_metric.items():
-        title = rich_escape(table.metric_labels.get(metric_name, metric_name))
+        title = Text(table.metric_labels.get(metric_name, metric_name))
         rich_table = Table(title=title, title_justify="left", title_style="bold")
         rich_table.add_column("system", style="bold")
         rich_table.add_column("n", justify="right")
         rich_table.add_column("fail", justify="right")
         for column in columns:
             label = column.short + direction_arrow(column.higher_is_better)
-            rich_table.add_column(rich_escape(label), justify="right")
+            rich_table.add_column(Text(label), justify="right")
         for row in table.rows:
             counts = [row.cells[column.name].n for column in columns]
-            cells = [rich_escape(row.shown), str(max(counts, default=0)), str(row.failures)]
+            cells = [Text(row.shown), Text(str(max(counts, default=0))), Text(str(row.failures))]
             for column in columns:
                 cell = row.cells[column.name]
-                text = format_cell(cell)
-                cells.append(f"[bold green]{text}[/]" if cell.best else text)
+                cells.append(Text(format_cell(cell), "bold green" if cell.best else ""))
             rich_table.add_row(*cells)
         parts.append(rich_table)
     if table.meta is not None:

@@ -306,6 +306,21 @@ def test_terminal_table_shows_names_that_look_like_markup() -> None:
     assert "run <b>|</b>" in shown
 
 
+def test_terminal_table_shows_a_trailing_backslash_once() -> None:
+    # rich's markup escape() doubled it: a name ending in one backslash showed two
+    results = make_results()
+    results["name"] = "run\\"
+    results["systems"] = ["base\\", *results["systems"][1:]]
+    for key in ("failures", "errors", "results", "comparisons"):
+        results[key] = {("base\\" if k == "base" else k): v for k, v in results[key].items()}
+    results["baseline"] = "base\\"
+    console = Console(width=200, record=True, color_system=None)
+    console.print(to_rich(build_table(results)))
+    shown = console.export_text()
+    assert "run\\ — " in shown and "base\\ " in shown
+    assert "\\\\" not in shown
+
+
 # --- what a table shows: the `report:` choice (`select`) ---------------------------------
 
 
