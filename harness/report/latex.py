@@ -46,7 +46,12 @@ _SPECIALS = {
     "<": r"\textless{}",
     ">": r"\textgreater{}",
     "|": r"\textbar{}",
+    # TeX's ligatures would print a backtick or quote as a curly quote, "--" as a dash
+    # and ",," as a low quote: each is kept as typed
+    "`": r"\textasciigrave{}",
+    "'": r"\textquotesingle{}",
 }
+_LIGATURE_STARTS = {"-": "-{}", ",": ",{}"}
 # Invisible format characters (Unicode category Cf: bidi overrides and isolates,
 # zero-width spaces and joiners, BOM, soft hyphen, tags): pdflatex stops at each one
 # ("Unicode character not set up for use with LaTeX"), and a bidi override would
@@ -56,11 +61,13 @@ _INVISIBLE = (
     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
 )
-_SPECIAL_RE = re.compile("|".join(re.escape(char) for char in _SPECIALS) + f"|[{_INVISIBLE}]")
+_SPECIAL_RE = re.compile(
+    "|".join(re.escape(char) for char in _SPECIALS) + f"|[{_INVISIBLE}]|-(?=-)|,(?=,)"
+)
 
 
 def _escape_one(char: str) -> str:
-    special = _SPECIALS.get(char)
+    special = _SPECIALS.get(char) or _LIGATURE_STARTS.get(char)
     return special if special is not None else rf"\textless{{}}U+{ord(char):04X}\textgreater{{}}"
 
 
@@ -81,6 +88,8 @@ def escape_latex(text: str) -> str:
     R\&D 100\% \$5 \#1 a\_b \{x\} \textasciitilde{} \textasciicircum{} \textbackslash{}
     >>> print(escape_latex("two\n\nlines"))
     two lines
+    >>> print(escape_latex("bart--large `v2' ,,x"))
+    bart-{}-large \textasciigrave{}v2\textquotesingle{} ,{},x
     >>> print(escape_latex("lead\u202eeno\u200b"))
     lead\textless{}U+202E\textgreater{}eno\textless{}U+200B\textgreater{}
     """

@@ -110,6 +110,10 @@ def make_results(*, comparisons: bool = True, failures: int = 0) -> dict[str, An
         ("u\u2028v\u2029w\x85x\x0by\x0cz\x1c!", "u v w x y z !"),
         ("nul\x00and\x07bell\x7f", "nul and bell "),
         ("tab\there", "tab here"),
+        # TeX ligatures: not ‘v2’, an en dash, a low quote
+        ("`v2'", r"\textasciigrave{}v2\textquotesingle{}"),
+        ("bart--large---x", "bart-{}-large-{}-{}-x"),
+        (",,x", ",{},x"),
     ],
 )
 def test_escape_latex(text: str, expected: str) -> None:
@@ -199,7 +203,7 @@ def test_significance_on_baseline_row_is_ignored() -> None:
 def _broken_lines_results() -> dict[str, Any]:
     """make_results with line breaks and control characters in the run and system names."""
     results = make_results()
-    hostile = "two\n\nlines\u2028and\x00a|b <i>\u202eevil\u200b"
+    hostile = "two\n\nlines\u2028and\x00a|b <i>\u202eevil\u200b `q' a--b"
     results["name"] = "run\n\nname\r\n"
     results["systems"] = ["base", hostile]
     for key in ("failures", "errors", "results", "comparisons"):
@@ -216,7 +220,8 @@ def test_line_breaks_in_names_stay_on_one_row() -> None:
     assert tex.splitlines()[0].startswith("% 'run\\n\\nname\\r\\n': ")  # repr: one comment line
     assert "\x00" not in tex and "\u2028" not in tex
     # an invisible bidi override or zero-width space stops pdflatex: shown by code point
-    shown = r"\textless{}U+202E\textgreater{}evil\textless{}U+200B\textgreater{} & "
+    shown = r"\textless{}U+202E\textgreater{}evil\textless{}U+200B\textgreater{} "
+    shown += r"\textasciigrave{}q\textquotesingle{} a-{}-b & "
     assert body[1].startswith(r"two lines and a\textbar{}b \textless{}i\textgreater{}" + shown)
     assert "\u202e" not in tex and "\u200b" not in tex
 
