@@ -303,7 +303,7 @@ def _caption(table: ComparisonTable) -> str:
         alpha = f" at $\\alpha = {table.alpha:g}$" if table.alpha is not None else ""
         parts.append(
             f"{SIGNIFICANT_MARK}: differs significantly from the baseline "
-            f"\\emph{{{escape_latex(table.baseline or '')}}} "
+            f"\\emph{{{escape_latex(table.baseline_shown)}}} "
             f"(paired test, Holm-corrected{alpha})."
         )
         # the level as a number: the notes then need no math mode (nor a Unicode α)

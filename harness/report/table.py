@@ -158,6 +158,12 @@ class ComparisonTable:
     metric_labels: dict[str, str] = field(default_factory=dict)
 
     @property
+    def baseline_shown(self) -> str:
+        """The baseline as its row shows it: its label, or its name (empty when none)."""
+        row = next((row for row in self.rows if row.system == self.baseline), None)
+        return row.shown if row is not None else self.baseline or ""
+
+    @property
     def has_comparisons(self) -> bool:
         """Whether any row carries a comparison with the baseline."""
         return self.baseline is not None and any(row.comparisons for row in self.rows)

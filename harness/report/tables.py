@@ -49,7 +49,7 @@ def comparison_legend(table: ComparisonTable) -> str:
     `comparison_notes` (too few pairs to reach α; a difference over one pair)."""
     alpha = f"α = {table.alpha:g}" if table.alpha is not None else "the run's α"
     text = (
-        f"Paired difference from the baseline {markdown_code(table.baseline or '')} "
+        f"Paired difference from the baseline {markdown_code(table.baseline_shown)} "
         "(system − baseline, over the "
         f"examples scored for both) with its {table.confidence:.0%} confidence interval in "
         f"brackets; * = significant after Holm's correction over each system's values at {alpha}. "
@@ -65,7 +65,7 @@ def _markdown_comparisons(table: ComparisonTable) -> list[str]:
     ]
     lines = [
         "",
-        f"## vs {escape_markdown(table.baseline or '')}",
+        f"## vs {escape_markdown(table.baseline_shown)}",
         "",
         "| " + " | ".join(escape_markdown(h) for h in header) + " |",
         "|" + "|".join(["---"] + ["--:"] * (len(header) - 1)) + "|",

@@ -331,6 +331,17 @@ def _choose(**keys: Any) -> Any:
     return select(build_table(make_results()), ReportConfig(**keys), "run/config.yaml")
 
 
+def test_a_labelled_baseline_is_named_by_its_label() -> None:
+    # "vs base" over rows that show only "Base line": no row named what the text names
+    from harness.report import to_latex
+
+    table = _choose(labels={"base": "Base line"})
+    markdown = to_markdown(table)
+    assert "## vs Base line\n" in markdown
+    assert "Paired difference from the baseline `Base line` " in markdown
+    assert r"the baseline \emph{Base line} " in to_latex(table)
+
+
 def _markdown_rows(markdown: str) -> list[list[str]]:
     table = markdown.split("\n\n", 2)[1]
     return [[cell.strip() for cell in line.strip("|").split("|")] for line in table.splitlines()]

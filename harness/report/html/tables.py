@@ -116,7 +116,7 @@ def _comparison_table(table: ComparisonTable) -> dict[str, Any] | None:
             )
             title = (
                 f"{tested}; "
-                f"wins/ties/losses vs {table.baseline} = "
+                f"wins/ties/losses vs {table.baseline_shown} = "
                 f"{comparison.wins}/{comparison.ties}/{comparison.losses}; n = {comparison.n}"
             )
             sort = "" if comparison.diff is None else repr(comparison.diff)
