@@ -127,12 +127,28 @@ def has_words(text: str) -> bool:
     return any(character.isalnum() for character in text)
 
 
+#: How much of a model's or program's text an error message quotes.
+EXCERPT_CHARS = 200
+
+
+def excerpt(text: str) -> str:
+    """``repr(text)`` for an error message, cut to its first `EXCERPT_CHARS`
+    characters: what a model or program wrote, quoted where it failed.
+
+    >>> excerpt("short"), excerpt("x" * 300)[-4:]
+    ("'short'", "xx…'")
+    """
+    return repr(text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "…")
+
+
 __all__ = [
+    "EXCERPT_CHARS",
     "Example",
     "Fingerprint",
     "JsonScalar",
     "Output",
     "Score",
     "content_hash",
+    "excerpt",
     "has_words",
 ]

@@ -58,14 +58,13 @@ from harness.backend._protocol import (
 )
 from harness.config import resolve_path
 from harness.errors import BackendError, ConfigError
-from harness.records import Example, Fingerprint
+from harness.records import Example, Fingerprint, excerpt
 
 _EXPECTED = (
     'expected one JSON object per line: {"id": ..., "summary": "..."} '
     'or {"id": ..., "error": "..."}'
 )
 _STDERR_LINES = 5
-_SHOWN_CHARS = 200
 #: ``--opt=VALUE`` or ``-o=VALUE``: the VALUE may name a file.
 _OPTION = re.compile(r"(--?[^=\s-][^=\s]*)=(.+)", re.DOTALL)
 
@@ -94,10 +93,6 @@ class CommandParams(BaseModel):
     version: VersionParam = None
 
 
-def _shown(text: str) -> str:
-    return repr(text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "…")
-
-
 def _answer_id(value: Any) -> str | None:
     if isinstance(value, str):
         return value
@@ -109,7 +104,7 @@ def _answer_id(value: Any) -> str | None:
 def _not_an_answer(number: int, why: str, line: str) -> str:
     return (
         f"command printed a line that is not an answer: stdout line {number}: "
-        f"{why}: {_shown(line)}; {_EXPECTED}"
+        f"{why}: {excerpt(line)}; {_EXPECTED}"
     )
 
 

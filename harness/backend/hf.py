@@ -56,11 +56,10 @@ from harness.backend._hf_params import DEFAULT_PROMPT, HFParams
 from harness.backend._protocol import BuildContext, Generation, Summarizer, backend
 from harness.device import describe_device, resolve_device
 from harness.errors import BackendError, HarnessError
-from harness.records import Example, Fingerprint, content_hash
+from harness.records import Example, Fingerprint, content_hash, excerpt
 from harness.text.sentences import sentence_spans
 
 _TRUNCATION_ATTEMPTS = 4
-_SHOWN_CHARS = 200
 _SAMPLING_FLAGS = ("temperature", "top_p", "top_k", "min_p", "typical_p")
 #: How a whole sentence ends: a full stop, question or exclamation mark (or an
 #: ellipsis), then perhaps closing quotation marks or brackets.
@@ -245,12 +244,11 @@ class HFSummarizer:
             if self._params.cut_off == "whole_sentences"
             else ""
         )
-        shown = began if len(began) <= _SHOWN_CHARS else began[:_SHOWN_CHARS] + "…"
         return Generation(
             summary=None,
             error=f"the summary was cut off at max_new_tokens ({self._params.max_new_tokens}) "
             f"before the model ended it{none_whole}; raise max_new_tokens or ask for a shorter "
-            f"summary. It began: {shown!r}",
+            f"summary. It began: {excerpt(began)}",
             truncated_tokens=truncated or None,
         )
 

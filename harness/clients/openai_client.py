@@ -43,6 +43,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from harness.errors import ConfigError, MissingDependencyError
+from harness.records import excerpt
 
 BACKOFF_CAP_S = 30.0
 #: The longest ``Retry-After`` obeyed; a longer one is cut to this.
@@ -52,7 +53,6 @@ LOCAL_DUMMY_KEY = "sk-no-key-required"
 _RETRY_STATUSES = frozenset({408, 409, 429})
 _AUTH_STATUSES = frozenset({401, 403})
 _MALFORMED_RETRIES = 1
-_SHOWN_CHARS = 200
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _REDACTED = "[redacted]"
 #: A key this long is masked wherever it occurs; a shorter one only where it stands alone.
@@ -127,8 +127,7 @@ def is_local_url(url: str) -> bool:
 
 
 def _shown(text: str) -> str:
-    text = text.strip()
-    return repr(text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "…")
+    return excerpt(text.strip())
 
 
 def retry_after_s(headers: Any) -> float | None:
