@@ -182,8 +182,9 @@ cache: off
     assert outputs["e2"].summary is None
     assert outputs["e2"].error is not None and "2 times" in outputs["e2"].error
     assert outputs["e4"].summary == "This one says KILLONCE and dies"
-    # Each actor has two calls on their way; those queued behind a dying one
-    # run again elsewhere, and their first try does not count against them.
+    # Each actor has two calls on their way; of a dying one, neither counts
+    # (an answer can be lost with the actor): both run again, each alone on an
+    # actor, so only the batch that kills it is ever charged (ActorCalls).
     assert {i: outputs[f"e{i}"].error for i in (0, 1, 3, 5, 6, 7)} == dict.fromkeys(
         (0, 1, 3, 5, 6, 7)
     )

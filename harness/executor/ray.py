@@ -5,7 +5,10 @@ each component once, like a worker process. With an ``address`` the driver
 joins an existing cluster (``auto`` from a node of it, ``HOST:PORT`` of the
 head's GCS, or ``ray://HOST:10001`` through Ray Client); without one it starts
 a local Ray on 127.0.0.1 and stops it at the end of the run. The cache and the
-run directory stay on the driver: actors only return plain data.
+run directory stay on the driver: actors only return plain data. An actor
+that dies is replaced and the calls on their way to it run again; the death
+counts against a batch only when it was the actor's one call on its way
+(`harness.executor._actor_calls`).
 
 A system whose config says ``resources: {num_gpus: G}`` has its batches run
 on an actor of its own that holds G GPUs (one actor per such system, so its
@@ -29,12 +32,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from harness.errors import ConfigError, MissingDependencyError
+from harness.executor._actor_calls import ActorCalls
 from harness.executor._tasks import _Attempts, prepare_components, run_task, task_result
 from harness.executor.protocol import TaskFailure, TaskFn, TaskT
 from harness.executor.workspace import Component, Workspace
 
 _CONNECT_TIMEOUT_S = 3.0
-#: Calls on their way to each actor at once (it runs them one by one, in order).
+#: Calls on their way to each actor at once (it runs them one by one, in order);
+#: a task that was on its way to an actor that died runs alone (`ActorCalls`).
 _DEPTH = 2
 
 
@@ -210,40 +215,44 @@ class RayExecutor:
                 return placement[index].key if placement and gpus[index] else None
 
             flying: dict[Any, tuple[Any, str | None, int]] = {}
-            # Per actor (a handle hashes by its actor id), its calls in the order
-            # it runs them; of an actor that died, the call it was running (the
-            # others only queued behind it).
-            queued: dict[Any, deque[int]] = {}
-            culprit: dict[Any, int] = {}
+            calls = ActorCalls()
             while state.todo or flying:
                 for actor, key in list(slots):
-                    chosen = next((i for i in state.todo if owner(i) == key), None)
+                    if (actor, key) not in slots:  # all its slots went to a suspect
+                        continue
+                    chosen = next(
+                        (i for i in state.todo if owner(i) == key and calls.may_take(actor, i)),
+                        None,
+                    )
                     if chosen is None:
                         continue
                     state.todo.remove(chosen)
-                    slots.remove((actor, key))
+                    if calls.sent(actor, chosen):  # alone: no call before or behind it
+                        slots = deque(slot for slot in slots if slot[0] is not actor)
+                    else:
+                        slots.remove((actor, key))
                     flying[actor.run.remote(fn, tasks[chosen])] = (actor, key, chosen)
-                    queued.setdefault(actor, deque()).append(chosen)
                 [ready], _ = ray.wait(list(flying), num_returns=1)
                 actor, key, index = flying.pop(ready)
                 try:
                     answer = ray.get(ready)
                 except ray.exceptions.RayActorError as error:
-                    if actor not in culprit:  # the first news of its death
-                        culprit[actor] = queued[actor][0]
+                    first, charged = calls.died(actor, index)
+                    if first:
                         slots = deque(slot for slot in slots if slot[0] is not actor)
                         slots.extend([(self._replace(actor, key, gpus[index]), key)] * _DEPTH)
-                    queued[actor].remove(index)
-                    if index != culprit[actor]:
-                        state.todo.appendleft(index)  # not its fault: again, uncounted
+                    if not charged:
+                        state.todo.appendleft(index)  # again, uncounted (see ActorCalls)
                         continue
                     reason = f"the Ray actor died ({type(error).__name__})"
                     failure: TaskFailure | None = state.died(index, reason)
                     if failure is not None:
+                        calls.settled(index)
                         yield index, failure
                     continue
-                queued[actor].remove(index)
-                slots.append((actor, key))
+                freed = _DEPTH if calls.answered(actor, index) else 1
+                if not calls.is_dead(actor):  # an answer can come after the news of its death
+                    slots.extend([(actor, key)] * freed)
                 yield index, task_result(answer)
             done = True
         finally:
