@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import socket
 import subprocess
 from collections.abc import Callable, Iterator
@@ -154,11 +155,8 @@ def test_more_gpus_than_the_cluster_has_is_a_config_error_not_a_wait(tmp_path: P
 
 @pytest.mark.slow
 def test_a_killed_actor_costs_its_batch_one_retry_and_the_batches_queued_behind_it_none(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    harness_cli: HarnessCLI, tmp_path: Path
 ) -> None:
-    from harness.executor.ray import RayExecutor
-
-    monkeypatch.setenv("HARNESS_TEST_BUILDS", str(tmp_path / "builds.log"))
     sources = [f"Plain article {i} with some words in it." for i in range(8)]
     sources[2] = "This one says KILL and dies every time."
     sources[4] = "This one says KILLONCE and dies the first time only."
@@ -177,7 +175,30 @@ cache: off
 """,
         encoding="utf-8",
     )
-    run_dir = run(config, RayExecutor(2, None, where="run.yaml"), tmp_path / "ray")
+    # As a user runs it: the driver is a process of its own, not this test's.
+    env = {
+        **os.environ,
+        "HARNESS_CACHE_DIR": str(tmp_path / "cache"),
+        "HARNESS_TEST_BUILDS": str(tmp_path / "builds.log"),
+    }
+    done = harness_cli(
+        "run",
+        str(config),
+        "--executor",
+        "ray",
+        "--workers",
+        "2",
+        "--out",
+        str(tmp_path / "ray"),
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (
+        "1× the Ray actor died (ActorDiedError) while running this batch, 2 times (example 'e2')"
+        in (done.stderr)
+    )
+    run_dir = RunDir(tmp_path / "ray")
     outputs = {o.example_id: o for o in run_dir.read_outputs()}
     assert outputs["e2"].summary is None
     assert outputs["e2"].error is not None and "2 times" in outputs["e2"].error
