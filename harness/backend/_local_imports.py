@@ -1,10 +1,12 @@
-"""The user's own modules that a ``python`` backend module imports, found in its source.
+"""The user's own modules that user code imports, found in its source.
 
-The backend hashes them into its fingerprint, so that editing a helper module
-the function calls (``from text_utils import clean``) is a cache miss, as an
-edit of the module itself is. They are found by reading, not running: every
-``import`` and ``from ... import`` statement of the module's source (at any
-depth: inside functions too), then of each helper found, file to file.
+The ``python`` backend hashes those of its module into its fingerprint, and
+the ``command`` backend those of a ``.py`` script among its arguments, so
+that editing a helper module the code calls (``from text_utils import
+clean``) is a cache miss, as an edit of the module or script itself is.
+They are found by reading, not running: every ``import`` and ``from ...
+import`` statement of the module's source (at any depth: inside functions
+too), then of each helper found, file to file.
 
 A module counts as the user's own when its file is a plain ``.py`` file under
 one of the user's folders (the folder the entry module is imported from, the
@@ -59,13 +61,24 @@ def _source_file(spec: importlib.machinery.ModuleSpec | None) -> Path | None:
     return Path(origin).resolve() if origin and origin.endswith(".py") else None
 
 
-def _find(name: str) -> tuple[Path | None, bool]:
+def _find(name: str, first: Sequence[str] = ()) -> tuple[Path | None, bool]:
     """The source file of the module ``name`` and whether it is a package, found as
-    the import system would, importing nothing; ``(None, False)`` if not a source module."""
+    the import system would, importing nothing; ``(None, False)`` if not a source module.
+
+    ``first``: folders searched for a top-level name before anything else (a
+    script's own folder, which is ``sys.path[0]`` of the program it runs in).
+    """
     spec: importlib.machinery.ModuleSpec | None = None
     parts = name.split(".")
     for depth in range(1, len(parts) + 1):
         prefix = ".".join(parts[:depth])
+        if depth == 1 and first:
+            try:
+                spec = importlib.machinery.PathFinder.find_spec(prefix, list(first))
+            except (ImportError, ValueError):
+                spec = None
+            if spec is not None:
+                continue
         loaded = sys.modules.get(prefix)
         if loaded is not None:
             spec = getattr(loaded, "__spec__", None)
@@ -127,12 +140,32 @@ def local_imports(
         ``(module name, source file)`` pairs, nearest first (breadth first),
         without ``source_path`` itself; at most `MAX_MODULES`.
     """
+    return _walk(source_path, getattr(module, "__package__", None) or "", user_roots, ())
+
+
+def script_imports(script: Path) -> list[tuple[str, Path]]:
+    """The user's own modules a Python script imports, as ``python SCRIPT`` would find them.
+
+    The script's folder is searched first (it is ``sys.path[0]`` of that
+    program) and is the one user folder: a helper next to the script, or in a
+    package beside it, counts.
+
+    Returns:
+        ``(module name, source file)`` pairs, as `local_imports` gives them.
+    """
+    folder = script.resolve().parent
+    return _walk(script, "", [folder], (str(folder),))
+
+
+def _walk(
+    source_path: Path, package: str, user_roots: Sequence[Path], first: Sequence[str]
+) -> list[tuple[str, Path]]:
     roots = [root.resolve() for root in user_roots]
     installed = _installed_roots()
     start = source_path.resolve()
     seen: set[Path] = {start}
     found: list[tuple[str, Path]] = []
-    queue: list[tuple[Path, str]] = [(start, getattr(module, "__package__", None) or "")]
+    queue: list[tuple[Path, str]] = [(start, package)]
     while queue and len(found) < MAX_MODULES:
         path, package = queue.pop(0)
         try:
@@ -140,7 +173,7 @@ def local_imports(
         except OSError:
             continue
         for name in dict.fromkeys(_imported_names(source, path, package)):
-            file, is_package = _find(name)
+            file, is_package = _find(name, first)
             if file is None or file in seen:
                 continue
             if not _is_under(file, roots) or _is_under(file, installed):
@@ -163,4 +196,4 @@ def import_root(name: str, source_path: Path) -> Path:
     return source_path.parents[levels]
 
 
-__all__ = ["MAX_MODULES", "import_root", "local_imports"]
+__all__ = ["MAX_MODULES", "import_root", "local_imports", "script_imports"]

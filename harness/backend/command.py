@@ -26,9 +26,11 @@ program's working directory but does in the config's folder is passed as
 that path (``["python", "summarize.py"]`` next to the config works from
 anywhere); so is the ``FILE`` of an option ``--opt=FILE`` (or ``-o=FILE``).
 The fingerprint (the cache key) holds a SHA-256 of the program, of every
-argument that is a file and of every such ``FILE``, so that editing a
-script or a prompt file is a cache miss; for other code it runs, change
-``params.version``.
+argument that is a file and of every such ``FILE``, and, of a ``.py``
+script among them, of the user's modules it imports from its folder
+(`harness.backend._local_imports.script_imports`), so that editing a
+script, a helper module it imports or a prompt file is a cache miss; for
+other code it runs, change ``params.version``.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from harness.backend._local_imports import script_imports
 from harness.backend._program import run_program
 from harness.backend._protocol import (
     BuildContext,
@@ -239,7 +242,9 @@ class CommandSummarizer:
 
         ``code_sha256`` maps ``argv[i]`` to the SHA-256 of the file it names:
         the program (``argv[0]``, symlinks followed) and every argument that
-        is a file, so that editing the script is a cache miss.
+        is a file, so that editing the script is a cache miss; and
+        ``argv[i] import NAME`` to that of a module a ``.py`` script imports
+        from its folder.
         """
         return user_code_fingerprint("command", self._params, self._code)
 
@@ -373,6 +378,11 @@ def _code_hashes(argv: list[str], cwd: Path | None) -> dict[str, str]:
         except OSError:
             stat = path.stat()
             hashes[f"argv[{index}]"] = f"unreadable: {stat.st_size} bytes, mtime {stat.st_mtime_ns}"
+            continue
+        if path.suffix == ".py":
+            for name, helper in script_imports(path):
+                with contextlib.suppress(OSError):  # gone since: the script fails, not this
+                    hashes[f"argv[{index}] import {name}"] = file_sha256(helper)
     return hashes
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -398,3 +400,45 @@ def test_sources_reach_the_program_as_utf8(tmp_path: Path) -> None:
         ascii("café — ok"),
         ascii("lone \ud800 here"),
     ]
+
+
+def test_editing_a_module_the_script_imports_is_a_fresh_run_not_a_cached_summary(
+    harness_cli: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    (tmp_path / "textkit").mkdir()
+    (tmp_path / "textkit" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "textkit" / "style.py").write_text("PREFIX = 'v1: '\n", encoding="utf-8")
+    (tmp_path / "helpers.py").write_text(
+        "from textkit.style import PREFIX\n\n\ndef first(text):\n"
+        "    return PREFIX + text.split('.')[0] + '.'\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "summarize.py").write_text(
+        "import json\nimport sys\n\nfrom helpers import first\n\n"
+        "for line in sys.stdin:\n"
+        "    record = json.loads(line)\n"
+        "    print(json.dumps({'id': record['id'], 'summary': first(record['source'])}))\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data.jsonl"
+    data.write_text('{"id": "a", "text": "Rain fell. Roads shut."}\n', encoding="utf-8")
+    config = tmp_path / "run.yaml"
+    config.write_text(
+        f"name: edits\nbenchmark: {{path: {data}, fields: {{id: id, source: text}}}}\n"
+        f'systems: [{{name: mine, backend: command, params: {{argv: ["{sys.executable}", '
+        '"summarize.py"]}}]\nmetrics: [length]\n',
+        encoding="utf-8",
+    )
+
+    def summary_after_run(out: str) -> str:
+        done = harness_cli("run", str(config), "--out", str(tmp_path / out))
+        assert done.returncode == 0, done.stderr
+        return (tmp_path / out / "outputs.jsonl").read_text(encoding="utf-8")
+
+    assert '"v1: Rain fell."' in summary_after_run("first")
+    manifest = (tmp_path / "first" / "manifest.json").read_text(encoding="utf-8")
+    assert '"argv[1] import helpers"' in manifest
+    assert '"argv[1] import textkit.style"' in manifest
+    assert '"argv[1] import json"' not in manifest  # the standard library is not the user's
+    (tmp_path / "textkit" / "style.py").write_text("PREFIX = 'v2: '\n", encoding="utf-8")
+    assert '"v2: Rain fell."' in summary_after_run("second")
