@@ -5,8 +5,14 @@ from __future__ import annotations
 import io
 import json
 import os
+import secrets
+import shutil
+import signal
 import socket
 import subprocess
+import sys
+import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -112,6 +118,7 @@ def one_gpu_cluster() -> Iterator[None]:
     import ray
 
     ray.init(
+        address="local",
         num_cpus=2,
         num_gpus=1,
         include_dashboard=False,
@@ -211,3 +218,98 @@ cache: off
     )
     results = json.loads(run_dir.file("results.json").read_text(encoding="utf-8"))
     assert results["failures"] == {"user": 1}
+
+
+@pytest.fixture
+def ray_head(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """A real one-CPU Ray cluster (`ray start --head` on 127.0.0.1) that wants a token.
+
+    Yields its address and an environment that joins it (RAY_AUTH_MODE=token,
+    RAY_AUTH_TOKEN); its own temp dir keeps it apart from other local Rays.
+    """
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": secrets.token_hex(16)}
+    temp = tempfile.mkdtemp(prefix="ray-", dir="/tmp")  # short: Ray's socket paths live there
+    log = tmp_path / "ray-start.log"
+    argv = [str(Path(sys.executable).parent / "ray"), "start", "--head", "--block"]
+    argv += ["--num-cpus", "1", "--node-ip-address", "127.0.0.1", "--port", str(port)]
+    argv += ["--include-dashboard", "false", "--disable-usage-stats", f"--temp-dir={temp}"]
+    with log.open("w", encoding="utf-8") as out:
+        process = subprocess.Popen(
+            argv,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 90
+        while "block forever" not in log.read_text(encoding="utf-8"):
+            assert process.poll() is None, log.read_text(encoding="utf-8")
+            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.2)
+        yield f"127.0.0.1:{port}", env
+    finally:
+        # `ray start --block` may outlive SIGTERM; its whole group goes.
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+@pytest.mark.slow
+def test_a_cluster_from_ray_start_is_joined_by_host_port_with_one_actor_per_cpu(
+    ray_head: tuple[str, dict[str, str]], harness_cli: HarnessCLI, tmp_path: Path
+) -> None:
+    address, env = ray_head
+    env = {**env, "HARNESS_CACHE_DIR": str(tmp_path / "cache")}
+    config = write_config(tmp_path)
+    local = harness_cli("run", str(config), "--out", str(tmp_path / "local"), env=env)
+    assert local.returncode == 0, local.stderr
+    # Without --workers: as many actors as the cluster has CPUs (not this machine's cores).
+    cluster = tmp_path / "cluster"
+    done = harness_cli("run", str(config), "--address", address, "--out", str(cluster), env=env)
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads((cluster / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["executor"] == {"kind": "ray", "workers": 1, "address": address}
+    for name in SAME_FILES:
+        assert (tmp_path / "local" / name).read_bytes() == (cluster / name).read_bytes(), name
+    # More actors than CPUs would wait forever for the ones that never start.
+    more = harness_cli(
+        "run", str(config), "--address", address, "--workers", "3", "--out", str(cluster), env=env
+    )
+    assert more.returncode == 2, more.stderr
+    assert "executor.workers is 3, but the Ray cluster has 1 CPU(s)" in more.stderr
+    assert "ask for at most 1 worker (executor.workers, or --workers)" in more.stderr
+    assert "Traceback" not in more.stderr
+
+
+@pytest.mark.slow
+def test_joining_a_cluster_that_wants_a_token_without_one_is_exit_2_saying_how(
+    ray_head: tuple[str, dict[str, str]], harness_cli: HarnessCLI, tmp_path: Path
+) -> None:
+    address, env = ray_head
+    bare = {k: v for k, v in env.items() if k not in ("RAY_AUTH_MODE", "RAY_AUTH_TOKEN")}
+    bare["HARNESS_CACHE_DIR"] = str(tmp_path / "cache")
+    done = harness_cli("run", str(write_config(tmp_path)), "--address", address, env=bare)
+    assert done.returncode == 2, done.stderr
+    assert f"a Ray cluster answers at '{address}', but harness could not join it" in done.stderr
+    assert "RAY_AUTH_MODE=token" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_without_an_address_harness_starts_its_own_ray_whatever_ray_address_says(
+    harness_cli: HarnessCLI, tmp_path: Path
+) -> None:
+    # RAY_ADDRESS (set on many cluster nodes) is what a plain ray.init() joins.
+    env = {**os.environ, "RAY_ADDRESS": "127.0.0.1:1", "HARNESS_CACHE_DIR": str(tmp_path / "c")}
+    done = harness_cli(
+        "run", str(write_config(tmp_path)), "--executor", "ray", "--workers", "2", env=env
+    )
+    assert done.returncode == 0, done.stderr

@@ -262,7 +262,8 @@ class ExecutorConfig(_Strict):
     Attributes:
         kind: ``local`` (in-process), ``process`` (a pool of worker processes
             on this machine) or ``ray`` (a Ray cluster).
-        workers: How many workers; default: the cores available.
+        workers: How many workers; default: the cores available (for ``ray``
+            with an ``address``: the cluster's CPUs).
         address: ``ray`` only: the cluster (``auto``, ``HOST:PORT``,
             ``ray://HOST:10001``); none starts a local Ray.
     """

@@ -30,13 +30,14 @@ def make_executor(config: ExecutorConfig, where: str) -> Executor:
 
     Raises:
         MissingDependencyError: ``ray`` is asked for and not installed.
-        ConfigError: The Ray cluster at ``address`` cannot be reached.
+        ConfigError: The Ray cluster at ``address`` cannot be reached, or has
+            fewer CPUs than ``workers``.
     """
-    workers = config.workers or available_cores()
     if config.kind == "process":
-        return ProcessExecutor(workers)
+        return ProcessExecutor(config.workers or available_cores())
     if config.kind == "ray":
         from harness.executor.ray import RayExecutor
 
-        return RayExecutor(workers, config.address, where=where)
+        # Without `workers`, a cluster's own CPUs (not this machine's cores).
+        return RayExecutor(config.workers, config.address, where=where)
     return LocalExecutor()

@@ -24,6 +24,7 @@ components use installed.
 from __future__ import annotations
 
 import importlib
+import os
 import socket
 import threading
 from collections import deque
@@ -34,6 +35,7 @@ from urllib.parse import urlsplit
 from harness.errors import ConfigError, MissingDependencyError
 from harness.executor._actor_calls import ActorCalls
 from harness.executor._tasks import _Attempts, prepare_components, run_task, task_result
+from harness.executor.factory import available_cores
 from harness.executor.protocol import TaskFailure, TaskFn, TaskT
 from harness.executor.workspace import Component, Workspace
 
@@ -94,50 +96,92 @@ def _unreachable(where: str, address: str, why: str) -> ConfigError:
     )
 
 
+def _join(ray: Any, address: str, where: str) -> None:
+    """Connect to the cluster at ``address``; a `ConfigError` saying why not."""
+    target = _host_port(address)
+    if target is not None:
+        try:
+            socket.create_connection(target, timeout=_CONNECT_TIMEOUT_S).close()
+        except OSError as error:
+            raise _unreachable(where, address, f"{type(error).__name__}: {error}") from None
+    try:
+        ray.init(address=address, log_to_driver=False, configure_logging=False)
+    except (ConnectionError, RuntimeError, TimeoutError) as error:
+        why = f"{type(error).__name__}: {error}"
+        if target is None or os.environ.get("RAY_AUTH_MODE"):
+            raise _unreachable(where, address, why) from None
+        # Something listens there, but Ray would not let the driver in: most
+        # often token authentication, which Ray (2.59 on) turns on for a
+        # cluster started on this machine, and which a driver joining by
+        # HOST:PORT uses only when told to.
+        raise ConfigError(
+            f"{where}: executor.address: a Ray cluster answers at {address!r}, but harness "
+            f"could not join it ({why})",
+            hint="if the cluster uses token authentication (Ray's log above says "
+            "'InvalidAuthToken'), run harness with RAY_AUTH_MODE=token and the cluster's "
+            "token (in ~/.ray/auth_token, RAY_AUTH_TOKEN or RAY_AUTH_TOKEN_PATH; "
+            "`ray get-auth-token` prints it), or give `--address auto` on a node of the "
+            "cluster",
+        ) from None
+
+
 class RayExecutor:
     """Tasks on ``workers`` Ray actors of 1 CPU each.
 
     Args:
-        workers: How many actors.
+        workers: How many actors; ``None``: the cores of this machine for a
+            local Ray, the cluster's CPUs for an existing one.
         address: The cluster; ``None`` starts a local Ray (``num_cpus=workers``).
         where: The config file, for errors.
 
     Raises:
         MissingDependencyError: ``ray`` is not installed.
-        ConfigError: The cluster at ``address`` cannot be reached.
+        ConfigError: The cluster at ``address`` cannot be reached, or has
+            fewer CPUs than ``workers`` actors of 1 CPU need.
     """
 
-    def __init__(self, workers: int, address: str | None, *, where: str) -> None:
-        self.workers = workers
+    def __init__(self, workers: int | None, address: str | None, *, where: str) -> None:
         self.address = address
         self._ray = ray = _import_ray()
         self._started = False
         self._actors: list[Any] = []
         self._gpu_actors: dict[str, Any] = {}
         self._stopping: threading.Thread | None = None
-        if ray.is_initialized():
-            return
-        if address is None:
-            ray.init(
-                num_cpus=workers,
-                include_dashboard=False,
-                _node_ip_address="127.0.0.1",
-                log_to_driver=False,
-                configure_logging=False,
-            )
+        if not ray.is_initialized():
+            if address is None:
+                workers = workers or available_cores()
+                ray.init(
+                    # "local": a Ray of its own, even when `ray start` left a
+                    # cluster running here or RAY_ADDRESS is set (which a plain
+                    # ray.init joins, and refuses num_cpus for).
+                    address="local",
+                    num_cpus=workers,
+                    include_dashboard=False,
+                    _node_ip_address="127.0.0.1",
+                    log_to_driver=False,
+                    configure_logging=False,
+                )
+            else:
+                _join(ray, address, where)
             self._started = True
-            return
-        target = _host_port(address)
-        if target is not None:
-            try:
-                socket.create_connection(target, timeout=_CONNECT_TIMEOUT_S).close()
-            except OSError as error:
-                raise _unreachable(where, address, f"{type(error).__name__}: {error}") from None
-        try:
-            ray.init(address=address, log_to_driver=False, configure_logging=False)
-        except (ConnectionError, RuntimeError, TimeoutError) as error:
-            raise _unreachable(where, address, f"{type(error).__name__}: {error}") from None
-        self._started = True
+        cpus = float(ray.cluster_resources().get("CPU", 0.0))
+        self.workers = workers or max(1, int(cpus))
+        if self.workers > cpus:
+            self.close()
+            most = int(cpus)
+            fewer = (
+                f"ask for at most {most} worker{'' if most == 1 else 's'} (executor.workers, "
+                "or --workers), or leave them out to use every CPU of the cluster; or "
+                if most
+                else ""
+            )
+            raise ConfigError(
+                f"{where}: executor.workers is {self.workers}, but the Ray cluster has "
+                f"{cpus:g} CPU(s): each worker is an actor holding 1 CPU, so "
+                f"{self.workers - most} of them would never start and the batches sent "
+                "to them would wait forever",
+                hint=f"{fewer}add a node with CPUs (ray start --address HEAD:6379 on it)",
+            )
 
     @property
     def description(self) -> dict[str, Any]:
