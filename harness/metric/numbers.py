@@ -94,6 +94,8 @@ class NumbersMetric:
         return Fingerprint(
             kind="metric",
             name="numbers",
+            # 9: a decimal with no leading zero (".5%", "$.50"), ISO dates
+            # ("2022-05-03"), "$1.5MM" is million;
             # 8: a result's sign is context: a profit or surplus is not a loss or
             # deficit ("profit of $3 million" for "loss of $3 million"); a result's two
             # values swapped ("48% to 52%" for "52% to 48%") are no range; a share as
@@ -104,7 +106,7 @@ class NumbersMetric:
             # than"), thousands grouped by spaces ("4 200"), decimal commas ("12,5%");
             # 5: "the second half of the document" is no ordinal;
             # 4: uncased/tokenised summaries are restored first
-            version="8",
+            version="9",
             params=self._params.model_dump(mode="json"),
             model=None,
         )

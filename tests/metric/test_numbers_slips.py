@@ -48,6 +48,11 @@ WRONG = [
     ("The run is 20 km long.", "The run is 20 mi long."),
     ("It was 30 °C at noon.", "It was 30 °F at noon."),
     ("It was 30 degrees at noon.", "It was 30 °F at noon."),
+    # a decimal with no leading zero is no whole number
+    ("Shares fell .5% on Monday.", "Shares fell 5% on Monday."),
+    ("Shares fell 0.5% on Monday.", "Shares fell .05% on Monday."),
+    # an ISO date is a date: its day is checked
+    ("The contract was signed on 2024-03-05.", "The contract was signed on March 6, 2024."),
 ]
 
 RIGHT = [
@@ -73,6 +78,11 @@ RIGHT = [
     ("It was 30 °C at noon.", "It was 86 °F at noon."),
     ("The run is 20 km long.", "The run is 12.4 miles long."),
     ("It was 30 degrees at noon.", "It was 30 degrees at noon."),
+    ("Shares fell .5% on Monday.", "Shares fell 0.5% on Monday."),
+    ("A stamp now costs $.50.", "A stamp now costs $0.50."),
+    ("The contract was signed on 2024-03-05.", "The contract was signed on March 5, 2024."),
+    ("The contract was signed on March 5, 2024.", "The contract was signed on 2024-03-05."),
+    ("The seed round raised $1.5MM.", "The seed round raised $1.5 million."),
 ]
 
 
@@ -125,6 +135,6 @@ def test_am_for_pm_is_a_consistency_flag(source: str, summary: str) -> None:
 
 
 def test_the_version_changed_with_the_rules() -> None:
-    assert METRICS["numbers"].fingerprint.version == "8"
-    assert "numbers-8" in METRICS["consistency"].fingerprint.version
+    assert METRICS["numbers"].fingerprint.version == "9"
+    assert "numbers-9" in METRICS["consistency"].fingerprint.version
     assert METRICS["consistency"].fingerprint.version.startswith("9+")

@@ -1,4 +1,5 @@
-"""Dates in the scan: "January 7-8, 2025", "12 May", "4 to 24 June", "2025/26", "2:03:11"."""
+"""Dates in the scan: "January 7-8, 2025", "12 May", "4 to 24 June", "2022-05-03", "2025/26",
+"2:03:11"."""
 
 from __future__ import annotations
 
@@ -84,6 +85,25 @@ def date_from_day(doc: TokenDoc, i: int) -> Draft | None:
             end = j + 4 if year else j + 3
             return date_draft(i, end, year, month, day, high=(year, month, day2))
     return None
+
+
+def iso_date(doc: TokenDoc, i: int) -> Draft | None:
+    """ "2022-05-03": a year, month and day written ISO 8601 style, joined by hyphens."""
+    year = doc.year_at(i)
+    if not year or i + 4 >= doc.n:
+        return None
+    parts = doc.toks[i + 1 : i + 5]
+    if [t.text for t in parts[::2]] != ["-", "-"] or not all(
+        doc.adjacent(k, k + 1) for k in range(i, i + 4)
+    ):
+        return None
+    month_tok, day_tok = parts[1], parts[3]
+    if not all(t.kind == "num" and len(t.text) == 2 for t in (month_tok, day_tok)):
+        return None
+    month, day = int(month_tok.num), int(day_tok.num)
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return date_draft(i, i + 5, year, month, day)
 
 
 def year_range(doc: TokenDoc, i: int) -> Draft | None:

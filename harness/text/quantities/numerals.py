@@ -156,8 +156,9 @@ def _attached_suffix(doc: TokenDoc, k: int) -> Draft | None:
         return Draft(
             k, k + 1, tok.num * factor, tok.num, step * factor, "quantity", "km", factor=factor
         )
-    if suffix in ATTACHED_SCALES:
-        scale = ATTACHED_SCALES[suffix]
+    if suffix in ATTACHED_SCALES or (suffix == "MM" and _currency_before(doc, k)):
+        # "$1.5MM": the accounting abbreviation of million (elsewhere "5MM" is millimetres)
+        scale = ATTACHED_SCALES.get(suffix, 1e6)
         return Draft(
             k, k + 1, tok.num * scale, tok.num * scale, step * scale, "count",
             scaled=True, scale=scale,

@@ -1,6 +1,7 @@
 """Pass 1 of the extraction: find the quantities of a text, left to right.
 
-At each token `scan` tries, in order: a date led by a month or a day, a year range,
+At each token `scan` tries, in order: a date led by a month or a day or written ISO style
+("2022-05-03"), a year range,
 a race time, then an optional currency prefix, the number (`numerals.core_at`), what
 follows it (`suffixes.suffixes`) and a range (`ranges.maybe_range`). A bare number
 after a capitalised word is part of a name ("Ariane 6") and one that looks like a
@@ -10,7 +11,13 @@ year is a year. Pass 2 (`harness.text.quantities.context`) annotates what is fou
 from __future__ import annotations
 
 from harness.text.quantities.cues import CUE_CLASSES
-from harness.text.quantities.dates import date_from_day, date_from_month, hms, year_range
+from harness.text.quantities.dates import (
+    date_from_day,
+    date_from_month,
+    hms,
+    iso_date,
+    year_range,
+)
 from harness.text.quantities.draft import Draft
 from harness.text.quantities.lexicon import (
     CAPITALISED_OK,
@@ -71,6 +78,10 @@ def _parse_at(doc: TokenDoc, i: int) -> Draft | None:
         return None
     if tok.kind == "word" and doc.month_at(i):
         return date_from_month(doc, i)
+    if tok.kind == "num" and doc.low(i + 1) == "-":
+        date = iso_date(doc, i)
+        if date is not None:
+            return date
     if tok.kind in ("num", "numsuf") and doc.day_at(i):
         date = date_from_day(doc, i)
         if date is not None:

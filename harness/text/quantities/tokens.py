@@ -21,10 +21,12 @@ from harness.text.quantities.lexicon import (
 from harness.text.sentences import sentence_spans
 
 # currency prefixes; digits with separators and an attached suffix ("4.2bn", "2:03:11",
-# "2025/26"); words ("U.S", "km/h"); any other character. A dot or comma joins
+# "2025/26"); a decimal with no leading zero (".5%", "$.50"; not after a word, digit or
+# dot: "v.5", "...5"); words ("U.S", "km/h"); any other character. A dot or comma joins
 # digits to digits only, so "18.Japan" is "18", ".", "Japan".
 _TOKEN_RE = re.compile(
-    r"(?:US|HK|NZ|R|C|A|S)\$|\d+(?:[.,:/]\d+)*[^\W\d_]*|[^\W\d_]+(?:[./][^\W\d_]+)*|\S"
+    r"(?:US|HK|NZ|R|C|A|S)\$|\d+(?:[.,:/]\d+)*[^\W\d_]*|(?<![\w.])\.\d+[^\W\d_]*"
+    r"|[^\W\d_]+(?:[./][^\W\d_]+)*|\S"
 )
 _DIGIT_RE = re.compile(r"\d")
 _YEARLIKE = re.compile(r"(?:18|19|20)\d\d")
@@ -67,6 +69,8 @@ def tokenise(text: str) -> list[Token]:
             append(Token(word, word.lower(), start, end, "opaque"))
         elif word[0].isdigit():
             append(_classify_digits(word, start, end))
+        elif word[0] == "." and len(word) > 1:  # ".5%": read as "0.5", spans as written
+            append(_classify_digits("0" + word, start, end)._replace(text=word, lower=word.lower()))
         elif word[-1] == "$" or word in CURRENCY_SYMBOLS:
             append(Token(word, word, start, end, "sym"))
         elif word[0].isalpha():

@@ -184,6 +184,9 @@ CASES: list[tuple[str, list[Q]]] = [
     ("in 2019", [Q("2019", 2019, "year")]),
     ("since mid-2024", [Q("2024", 2024, "year")]),
     ("the 2025/26 fiscal year", [Q("2025/26", 2025, "year", None, 2026)]),
+    # ISO 8601 dates; a month or day out of range, or one digit, is no date
+    ("met on 2022-05-03.", [Q("2022-05-03", 20220503, "date", "day")]),
+    ("due 2024-13-05", [Q("2024", 2024, "year"), Q("13", 13, "count"), Q("05", 5, "count")]),
     ("the 2026 budget", [Q("2026", 2026, "year")]),
     ("2000 patients", [Q("2000", 2000, "count")]),
     # ranges and non-ranges
@@ -323,6 +326,13 @@ CASES: list[tuple[str, list[Q]]] = [
     ("inflation of 12,5%", [Q("12,5%", 12.5, "percent", "%")]),
     ("€12,50 each", [Q("€12,50", 12.5, "money", "EUR")]),
     ("1,300 people", [Q("1,300", 1300, "count")]),
+    # a decimal with no leading zero
+    ("Shares fell .5% today", [Q(".5%", 0.5, "percent", "%")]),
+    ("a stamp costs $.50", [Q("$.50", 0.5, "money", "USD")]),
+    ("up .25 percentage points", [Q(".25 percentage points", 0.25, "percent", "pp")]),
+    # "MM" after a currency is million (accounting); elsewhere millimetres
+    ("raised $1.5MM in seed money", [Q("$1.5MM", 1.5e6, "money", "USD")]),
+    ("a 5MM drill bit", [Q("5MM", 5e-6, "quantity", "km")]),
     # ... a plain space only where the text has no other reading
     ("Some 4 200 people", [Q("4 200", 4200, "count", qualifier="some")]),
     ("1 234 567 people", [Q("1 234 567", 1234567, "count")]),
