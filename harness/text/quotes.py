@@ -15,9 +15,10 @@ from functools import lru_cache
 from typing import Any
 
 #: A quoted span: between straight double quotes, typographic quotes, or the
-#: ``...'' quotes of tokenized (Penn Treebank) text; at most 300 characters,
-#: never across a line break.
-_QUOTED = re.compile(r'"([^"\n]{1,300})"|“([^“”\n]{1,300})”|``([^\n]{1,300}?)\'\'')
+#: ``...'' quotes of tokenized (Penn Treebank) text; never across a line break.
+#: Of any length: a cap let a long quotation go unread, and its closing mark then
+#: opened a "quotation" of the text up to the next one's opening mark.
+_QUOTED = re.compile(r'"([^"\n]+)"|“([^“”\n]+)”|``([^\n]+?)\'\'')
 _WORD = re.compile(r"\w+", re.UNICODE)
 _ELLIPSIS = re.compile(r"\.\s*\.\s*\.|…")
 #: "n't", attached or tokenized apart ("don't", "do n't"), read as "not".

@@ -58,6 +58,28 @@ def test_tokenized_quotes_and_text() -> None:
     assert texts("he said `` we know '' .", source) == ["we know"]
 
 
+#: A statement of 324 characters, quoted whole by a summary.
+LONG = (
+    "we will keep investing in our people, our plants and our communities because that is "
+    "what a responsible company does, and we will not be distracted by short-term noise from "
+    "the markets or by the pressure of activist shareholders who want us to cut jobs, close "
+    "plants and sell assets at the worst possible moment for everyone"
+)
+
+
+@pytest.mark.parametrize(("opens", "closes"), [('"', '"'), ("“", "”"), ("``", "''")])
+def test_a_long_quotation_is_read_and_so_is_the_next_one(opens: str, closes: str) -> None:
+    source = f'The chief executive said: "{LONG}". Analysts called the plan "bold".'
+    summary = f"The CEO said {opens}{LONG}{closes} and analysts called it {opens}reckless{closes}."
+    assert [span for span in quotations(summary)] == [
+        (summary.index(LONG), summary.index(LONG) + len(LONG)),
+        (summary.index("reckless"), summary.index("reckless") + len("reckless")),
+    ]
+    assert texts(summary, source) == ["reckless"]
+    added = f"The CEO said {opens}{LONG} and dividends{closes}."
+    assert texts(added, source) == [LONG + " and dividends"]
+
+
 def test_unbalanced_straight_quotes_are_not_read() -> None:
     assert quotations('He said "yes, and left. Then "no".') == []
     assert texts('He said "plumber and left.') == []
