@@ -14,7 +14,8 @@ same closed class of fact with different values:
   Wednesday it would";
 - ``name``: a capitalised word for another one ("President Biden" for
   "President Zelenskyy"), unless the two are spelling variants (Jaro–Winkler
-  >= 0.85), acronym and expansion, or demonym and place.
+  >= 0.85, case and diacritics aside: "Sao" is "São"), acronym and expansion, or
+  demonym and place.
 
 A slot needs at least two kept words before it and one kept token after it,
 at most two changed tokens on each side, and nothing changed in it but the
@@ -51,6 +52,7 @@ from itertools import pairwise
 from typing import Any, NamedTuple
 
 from harness.text.aliases import acronym_of, demonym_forms, initials, is_acronym, jaro_winkler
+from harness.text.entities import fold
 from harness.text.quantities import cached_quantities
 from harness.text.sentences import sentence_spans
 
@@ -307,7 +309,8 @@ def _number_keys(text: str, span: Sequence[int]) -> set[tuple[str, float | str]]
 
 
 def _same_name(a: str, b: str) -> bool:
-    fa, fb = a.lower(), b.lower()
+    # folded as the entities check compares names: "Sao" is "São", "Ｐａｒｉｓ" is "Paris"
+    fa, fb = fold(a), fold(b)
     if fa in fb or fb in fa or jaro_winkler(fa, fb) >= 0.85:
         return True
     if fb in demonym_forms(fa) or fa in demonym_forms(fb):
