@@ -6,10 +6,10 @@ events, products, laws and works (`NAME_LABELS`). Numeric entities (dates,
 times, money, percentages, quantities, ordinals, cardinals) are dropped: numbers
 are the job of the number check.
 
-Each mention is trimmed to the name itself (a leading "the", a trailing
-possessive "'s", surrounding quotes, an unclosed "(..." tail and a unit glued
-on after a number, as in "650 MW Soome-Link", are cut from its text and span)
-and gets a normalised *key*:
+Each mention is trimmed to the name itself (a leading "the", a person's leading
+title "Dr" or "Mr", a trailing possessive "'s", surrounding quotes, an unclosed
+"(..." tail and a unit glued on after a number, as in "650 MW Soome-Link", are
+cut from its text and span) and gets a normalised *key*:
 the word tokens of the name, diacritics stripped (Unicode NFKD), case-folded,
 joined by single spaces. Apostrophes, hyphens, dots and other punctuation
 separate tokens, so "Mwangi-Otieno" and "Mwangi Otieno" share a key; dotted
@@ -80,6 +80,11 @@ _SPECIAL = str.maketrans(
 )
 _POSSESSIVE = re.compile(r"['’`]s?$", re.IGNORECASE)
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+#: An honorific the NER sometimes tags as part of a person's name ("Dr Müller", as
+#: written without its dot); mostly it leaves it out ("Dr. Müller", "Mr Smith").
+_LEADING_TITLE = re.compile(
+    r"^(?:mr|mrs|ms|mx|miss|dr|prof|professor)\.?\s+(?=[^\W\d_])", re.IGNORECASE
+)
 #: Unit abbreviations NER sometimes glues to a following name ("650 MW Soome-Link").
 _LEADING_UNIT = re.compile(
     r"(?:[kMGT]Wh?|kV|km|kg|mph|bpd|mt|bn|m|t)\s+(?=[A-Z])",
@@ -193,6 +198,8 @@ def make_entity(text: str, start: int, end: int, label: str) -> Entity | None:
         start += unit.end()  # "650 MW Soome-Link": the unit belongs to the number
         stripped = stripped[unit.end() :]
     match = _LEADING_THE.match(stripped)
+    if label == "PERSON" and match is None:
+        match = _LEADING_TITLE.match(stripped)
     if match and match.end() < len(stripped):
         start += match.end()
         stripped = stripped[match.end() :]

@@ -405,3 +405,16 @@ def test_a_place_inside_a_longer_source_place_is_unsupported(
     finding = _by_text(result)[name]
     assert finding["status"] == "unsupported"
     assert "a different place" in finding["evidence"]
+
+
+def test_a_persons_title_inside_the_tagged_name_is_no_unsupported_word() -> None:
+    # the NER tags "Dr Müller" (no dot) with its title, "Angela Müller" without
+    source = "Dr. Angela Müller, chief economist at Deutsche Bank, said growth would slow."
+    result = _score("Dr Müller of Deutsche Bank said growth would slow.", source, ())
+    assert result.values["unsupported"] == 0.0, result.findings
+    summary = "Dr Müller of Deutsche Bank said growth would slow."
+    found = _by_text(result)["Müller"]
+    assert summary[found["span"][0] : found["span"][1]] == "Müller"
+    assert found["rule"] == "surname"
+    other = _score("Dr Schulz of Deutsche Bank said growth would slow.", source, ())
+    assert other.values["unsupported"] == 1.0

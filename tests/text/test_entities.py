@@ -82,6 +82,29 @@ def test_fold_and_tokens() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "label", "expected"),
+    [
+        ("Dr Müller said", "PERSON", ("Müller", 3)),
+        ("Mr. John Smith said", "PERSON", ("John Smith", 4)),
+        ("MRS SMITH SAID", "PERSON", ("SMITH", 4)),
+        ("Prof Alan Turing said", "PERSON", ("Alan Turing", 5)),
+        # not a person's title: a brand, a name that starts like one, a title alone
+        ("Dr Pepper said", "ORG", ("Dr Pepper", 0)),
+        ("Drake said", "PERSON", ("Drake", 0)),
+        ("Dr said", "PERSON", ("Dr", 0)),
+    ],
+)
+def test_make_entity_trims_a_persons_title(
+    text: str, label: str, expected: tuple[str, int]
+) -> None:
+    end = len(text) - len(" said")
+    entity = make_entity(text, 0, end, label)
+    assert entity is not None
+    assert (entity.text, entity.start) == expected
+    assert text[entity.start : entity.end] == entity.text
+
+
+@pytest.mark.parametrize(
     ("text", "start", "end", "expected"),
     [
         ("See the Abu Shouk camp", 4, 17, ("Abu Shouk", 8)),
