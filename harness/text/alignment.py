@@ -81,8 +81,11 @@ _NUMBER_WORDS = frozenset({
     "millions", "billions", "trillions", "dozens", "first", "second", "third", "fourth",
     "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"
 })  # fmt: skip
+#: "6:55", "6:55pm", "9.30 am" (a dot only before am/pm: "9.30" alone is a number),
+#: "7 pm", "10 o'clock". The minutes end at a non-digit, not a word boundary, so that
+#: "10:15pm" is 10:15 pm (not "15pm").
 _CLOCK = re.compile(
-    r"\b(\d{1,2}):([0-5]\d)\b(?:\s*([ap])(?:\.m\.|m\b))?"
+    r"\b(\d{1,2})(?::|\.(?=[0-5]\d\s*[ap]\.?m\b))([0-5]\d)(?!\d)(?:\s*([ap])(?:\.m\.|m\b))?"
     r"|\b(\d{1,2})\s*(?:([ap])(?:\.m\.|m\b)|o['’]clock)",
     re.IGNORECASE,
 )

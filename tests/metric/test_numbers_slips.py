@@ -137,4 +137,4 @@ def test_am_for_pm_is_a_consistency_flag(source: str, summary: str) -> None:
 def test_the_version_changed_with_the_rules() -> None:
     assert METRICS["numbers"].fingerprint.version == "9"
     assert "numbers-9" in METRICS["consistency"].fingerprint.version
-    assert METRICS["consistency"].fingerprint.version.startswith("11+")
+    assert METRICS["consistency"].fingerprint.version.startswith("12+")

@@ -135,6 +135,13 @@ def test_clock_times_must_be_given_by_the_source() -> None:
         ("It landed at 3:30.", "It landed at 3:30 pm.", []),
         ("It landed at 3:30 pm.", "It landed at 3:30.", []),
         ("We meet at 7 pm.", "Got it! 7? Or 8? Fine, 9 am.", []),
+        # am/pm attached to the minutes, and the dot of British style: read whole
+        ("We meet at 9:30am.", "We meet at 6:15 pm.", ["9:30am"]),
+        ("We meet at 10:15pm.", "We meet at 3 pm.", ["10:15pm"]),
+        ("We meet at 10:15pm.", "We meet at 10:15 PM.", []),
+        ("We meet at 9:30 am.", "We meet at 9.30am.", []),
+        ("We meet at 9.30 a.m.", "We meet at 9:30 pm.", ["9.30 a.m."]),
+        ("The fare is 9.30 now.", "The fare is 9.30 now.", []),
     ],
 )
 def test_am_and_pm_are_compared_where_both_sides_say_them(
