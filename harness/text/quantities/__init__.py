@@ -76,7 +76,7 @@ of its whole sentence (`Quantity.sentence_words`); a value stated "each" for
 several coordinated names records how many (`Quantity.each`: "Ukraine and
 Russia exchanged 95 prisoners each" -> 2).
 
-Not extracted (deliberately): clock times ("04:17", "2:03"; but race times
+Not extracted (deliberately): clock times ("04:17", "2:03", "7 pm", "3 o'clock"; but race times
 "2:03:11" are durations), phone numbers, numbers inside names ("Covid-19",
 "M23", "Ariane 6", "Ligue 1"), "one of the", "no one", "one-off", vague
 plurals ("thousands", "dozens"), "half", and relative-time idioms ("a year

@@ -128,7 +128,24 @@ def _parse_at(doc: TokenDoc, i: int) -> Draft | None:
     ranged = maybe_range(doc, draft)
     if draft.range_only and ranged.high is None:
         return None
+    if ranged.kind == "count" and _clock_hour(doc, ranged):
+        return None
     return ranged
+
+
+#: What after an hour makes it a clock time ("7 pm", "9.30 a.m.", "12 noon").
+_CLOCK_AFTER = frozenset({"am", "pm", "a.m", "p.m", "noon", "midnight"})
+
+
+def _clock_hour(doc: TokenDoc, d: Draft) -> bool:
+    """ "7 pm", "9.30 a.m.", "7-9 pm", "3 o'clock": the hours of a clock time, which is
+    no quantity (clock times are the consistency metric's time check, as "04:17" is)."""
+    if d.scaled or not 0 <= d.value <= 24 or (d.high is not None and d.high > 24):
+        return False
+    w = doc.low(d.last)
+    if w in _CLOCK_AFTER:
+        return True
+    return w == "o" and doc.low(d.last + 1) in ("'", "’") and doc.low(d.last + 2) == "clock"
 
 
 def _looks_like_year(doc: TokenDoc, d: Draft) -> bool:

@@ -326,6 +326,13 @@ CASES: list[tuple[str, list[Q]]] = [
     ("inflation of 12,5%", [Q("12,5%", 12.5, "percent", "%")]),
     ("€12,50 each", [Q("€12,50", 12.5, "money", "EUR")]),
     ("1,300 people", [Q("1,300", 1300, "count")]),
+    # the hours of a clock time are no quantity (as "04:17" is none)
+    ("we meet at 7 pm", []),
+    ("we meet at 9.30 a.m. with 40 people", [Q("40", 40, "count")]),
+    ("open 7-9 pm daily", []),
+    ("back by 10 o’clock", []),
+    ("lunch at 12 noon", []),
+    ("25 pm", [Q("25", 25, "count")]),
     # a decimal with no leading zero
     ("Shares fell .5% today", [Q(".5%", 0.5, "percent", "%")]),
     ("a stamp costs $.50", [Q("$.50", 0.5, "money", "USD")]),
