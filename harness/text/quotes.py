@@ -3,9 +3,10 @@
 A quotation claims the source's exact wording, so a paraphrase may reword
 everything except what it quotes. `unquoted_quotations` finds the quoted
 spans of a summary whose words the source never says in that order. Words
-are compared lower-cased, without punctuation (so case, hyphens, commas and
-tokenized text such as ``do n't`` for ``don't`` do not matter); an ellipsis inside a quote
-marks an omission, and each part must then be in the source on its own.
+are compared lower-cased, without punctuation (so case, hyphens, soft hyphens,
+commas and tokenized text such as ``do n't`` for ``don't`` do not matter); an
+ellipsis inside a quote marks an omission, and each part must then be in the
+source on its own.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ _NOT = re.compile(r"\s*n['’]t\b", re.IGNORECASE)
 
 
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(word.lower() for word in _WORD.findall(_NOT.sub(" not", text)))
+    # a soft hyphen (U+00AD) is invisible, a place a word may break, never a word boundary
+    text = _NOT.sub(" not", text.replace("\u00ad", ""))
+    return tuple(word.lower() for word in _WORD.findall(text))
 
 
 @lru_cache(maxsize=2048)

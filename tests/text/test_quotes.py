@@ -39,6 +39,13 @@ def test_case_punctuation_and_spacing_do_not_matter() -> None:
     assert texts("They call it “a  lifeguard”.") == []
 
 
+def test_a_soft_hyphen_inside_a_word_does_not_matter() -> None:
+    # web text carries invisible soft hyphens (U+00AD) where a word may break
+    assert texts("They call it a “life\u00adguard”.") == []
+    assert texts("They call it “masseuse”.", "Gabriel: A mas\u00adseuse!") == []
+    assert texts("They call it “mas\u00adsage”.", "Gabriel: A mas\u00adseuse!") == ["mas\u00adsage"]
+
+
 def test_words_out_of_order_or_reworded_are_a_misquote() -> None:
     assert texts('They guess "distribution colour technician".') == [
         "distribution colour technician"
