@@ -185,8 +185,9 @@ def _hyphen_compound(doc: TokenDoc, d: Draft, j: int) -> Draft | None:
         return d
     if w in TIME_UNITS:
         if doc.low(j + 2) == "-" and doc.low(j + 3) in ("old", "olds"):
-            d.kind, d.unit, d.last = "quantity", "age", j + 4
-            return d
+            return _age(d, w, j + 4)  # "21-year-old", "six-month-old"
+        if doc.low(j + 2) in ("old", "olds"):
+            return _age(d, w, j + 3)  # "30-year old"
         days = TIME_UNITS[w]
         d.kind, d.unit, d.factor = "duration", "day", days
         d.value *= days
@@ -208,7 +209,25 @@ def _hyphen_compound(doc: TokenDoc, d: Draft, j: int) -> Draft | None:
     return _rate(doc, d)
 
 
+def _age(d: Draft, unit_word: str, last: int) -> Draft:
+    """``d`` as an age in years ending before token ``last``: "six-month-old" is 0.5,
+    not the 6 of "six-year-old"."""
+    years = TIME_UNITS[unit_word] / TIME_UNITS["year"]
+    d.kind, d.unit, d.factor, d.last = "quantity", "age", years, last
+    d.value *= years
+    d.step *= years
+    return d
+
+
 def _duration(doc: TokenDoc, d: Draft, j: int) -> Draft:
+    # "30 year old", "30 year-old": an age, as "30-year-old" is (a singular unit
+    # before "old" is no period; "30 years old" stays one, as "30 years ago" is)
+    unit_word = doc.low(j)
+    if unit_word in ("day", "week", "month", "year"):
+        if doc.low(j + 1) in ("old", "olds"):
+            return _age(d, unit_word, j + 2)
+        if doc.low(j + 1) == "-" and doc.low(j + 2) in ("old", "olds"):
+            return _age(d, unit_word, j + 3)
     days = TIME_UNITS[doc.low(j)]
     d.kind, d.unit, d.factor = "duration", "day", days
     d.value *= days

@@ -326,6 +326,12 @@ CASES: list[tuple[str, list[Q]]] = [
     ("inflation of 12,5%", [Q("12,5%", 12.5, "percent", "%")]),
     ("€12,50 each", [Q("€12,50", 12.5, "money", "EUR")]),
     ("1,300 people", [Q("1,300", 1300, "count")]),
+    # ages are in years, whatever unit the compound names
+    ("a six-month-old baby", [Q("six-month-old", 0.5, "quantity", "age")]),
+    ("an 18-month-old boy", [Q("18-month-old", 1.5, "quantity", "age")]),
+    ("a 30 year old man", [Q("30 year old", 30, "quantity", "age")]),
+    ("a 30-year old man", [Q("30-year old", 30, "quantity", "age")]),
+    ("a six month old baby", [Q("six month old", 0.5, "quantity", "age")]),
     # the hours of a clock time are no quantity (as "04:17" is none)
     ("we meet at 7 pm", []),
     ("we meet at 9.30 a.m. with 40 people", [Q("40", 40, "count")]),
