@@ -282,14 +282,22 @@ def _period_core(doc: TokenDoc, k: int) -> Draft | None:
 
 
 def _article_core(doc: TokenDoc, k: int) -> Draft | None:
-    """ "a dozen", "a million", "a fortnight", "a third of", "a year"."""
+    """ "a dozen", "a million", "a fortnight", "a third of", "by a third", "a year"."""
     nxt = doc.low(k + 1)
     if nxt == "dozen":
         return Draft(k, k + 2, 12.0, 12.0, 1.0, "count", spelled=True)
     if nxt in ("hundred", "thousand", "million", "billion", "trillion"):
         scale = 100.0 if nxt == "hundred" else SCALE_WORDS[nxt]
         return Draft(k, k + 2, scale, scale, scale, "count", scaled=True, spelled=True, scale=scale)
-    if nxt in FRACTION_WORDS and doc.low(k + 2) == "of":
+    # "a third of", "cut by a third": a share ("by a third route" is an ordinal)
+    after = doc.low(k + 2)
+    if nxt in FRACTION_WORDS and (
+        after == "of"
+        or (
+            doc.low(k - 1) == "by"
+            and (not doc.is_word(k + 2) or after in STOPWORDS or after in ("last", "next"))
+        )
+    ):
         value = 1 / FRACTION_WORDS[nxt]
         return Draft(k, k + 2, value, value, 0.0, "fraction", spelled=True)
     if nxt in ("fortnight", "decade", "century", "year", "month", "week", "day", "hour"):

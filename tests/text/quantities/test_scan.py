@@ -326,6 +326,10 @@ CASES: list[tuple[str, list[Q]]] = [
     ("inflation of 12,5%", [Q("12,5%", 12.5, "percent", "%")]),
     ("€12,50 each", [Q("€12,50", 12.5, "money", "EUR")]),
     ("1,300 people", [Q("1,300", 1300, "count")]),
+    # "by a third": a share, as "a third of" is; "by a third route" is an ordinal
+    ("costs fell by a third last year", [Q("a third", 1 / 3, "fraction")]),
+    ("sales rose by a quarter.", [Q("a quarter", 0.25, "fraction")]),
+    ("they came by a third route", [Q("third", 3, "ordinal")]),
     # ages are in years, whatever unit the compound names
     ("a six-month-old baby", [Q("six-month-old", 0.5, "quantity", "age")]),
     ("an 18-month-old boy", [Q("18-month-old", 1.5, "quantity", "age")]),
