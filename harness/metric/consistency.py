@@ -552,12 +552,13 @@ class ConsistencyMetric:
         return Fingerprint(
             kind="metric",
             name="consistency",
+            # 14: "noon", "midday" and "midnight" in the source give 12 pm / 12 am;
             # 13: a soft hyphen inside a quoted word does not split it;
             # 12: "9:30am", "10:15pm" and "9.30 am" are read as the times they are;
             # 11: a name without its diacritics ("Sao" for "São") is no substitution;
             # 10: a quotation over 300 characters is checked (and the next one too);
             # 9: profit/loss and surplus/deficit are contrast sets
-            version=f"13+numbers-{numbers.version}+entities-{entities.version}"
+            version=f"14+numbers-{numbers.version}+entities-{entities.version}"
             f"+wordnet-{table_digest()}",
             params=self._params.model_dump(mode="json"),
             model=entities.model,

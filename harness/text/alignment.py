@@ -89,6 +89,7 @@ _CLOCK = re.compile(
     r"|\b(\d{1,2})\s*(?:([ap])(?:\.m\.|m\b)|o['’]clock)",
     re.IGNORECASE,
 )
+_NOON = re.compile(r"\b(?:noon|midday|midnight)\b", re.IGNORECASE)
 _BARE_HOUR = re.compile(r"(?<![\d:.,$])\b(\d{1,2})\b(?![:.,]\d)")
 _PREFIXES = ("un", "non")
 #: Words that begin with a negative prefix without being a negation of the rest.
@@ -471,8 +472,8 @@ def clock_times(text: str) -> list[tuple[int, int, int, int, str]]:
 
 @lru_cache(maxsize=512)
 def _given_times(source: str) -> frozenset[tuple[int, int, str]]:
-    """(hour % 12, minute, half) of the source's clock times and bare hours (half ""),
-    once per source."""
+    """(hour % 12, minute, half) of the source's clock times, bare hours (half "") and
+    noon or midnight, once per source."""
     times = clock_times(source)
     given = {(hour, minute, half) for _, _, hour, minute, half in times}
     for match in _BARE_HOUR.finditer(source):
@@ -480,6 +481,9 @@ def _given_times(source: str) -> frozenset[tuple[int, int, str]]:
         inside = any(start <= match.start() < end for start, end, *_ in times)
         if int(match.group(1)) <= 24 and not inside:
             given.add((int(match.group(1)) % 12, 0, ""))
+    # "noon" and "midnight" give 12 pm and 12 am
+    for match in _NOON.finditer(source):
+        given.add((0, 0, "a" if match.group().lower() == "midnight" else "p"))
     return frozenset(given)
 
 

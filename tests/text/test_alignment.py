@@ -142,6 +142,12 @@ def test_clock_times_must_be_given_by_the_source() -> None:
         ("We meet at 9:30 am.", "We meet at 9.30am.", []),
         ("We meet at 9.30 a.m.", "We meet at 9:30 pm.", ["9.30 a.m."]),
         ("The fare is 9.30 now.", "The fare is 9.30 now.", []),
+        # noon and midnight are 12 pm and 12 am
+        ("Lunch is at 12pm.", "Lunch is at noon.", []),
+        ("Lunch is at 12:00.", "Lunch is at midday.", []),
+        ("The fireworks start at 12 am.", "The fireworks start at midnight.", []),
+        ("The fireworks start at 12 pm.", "The fireworks start at midnight.", ["12 pm"]),
+        ("Lunch is at 1pm.", "Lunch is at noon.", ["1pm"]),
     ],
 )
 def test_am_and_pm_are_compared_where_both_sides_say_them(
