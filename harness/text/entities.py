@@ -7,7 +7,7 @@ times, money, percentages, quantities, ordinals, cardinals) are dropped: numbers
 are the job of the number check.
 
 Each mention is trimmed to the name itself (a leading "the", a person's leading
-title "Dr" or "Mr", a trailing possessive "'s", surrounding quotes, an unclosed
+title "Dr" or "Mr", a trailing possessive "'s", surrounding quotes and emoji, an unclosed
 "(..." tail and a unit glued on after a number, as in "650 MW Soome-Link", are
 cut from its text and span) and gets a normalised *key*:
 the word tokens of the name, diacritics stripped (Unicode NFKD), case-folded,
@@ -91,6 +91,27 @@ _LEADING_UNIT = re.compile(
 )
 _AFTER_NUMBER = re.compile(r"\d[\d,.]*\s*$")
 _EDGE_PUNCT = "\"'“”‘’`«»()[]{},;:!?*·–—- \t\r\n"
+#: Unicode categories also trimmed from a mention's ends: symbols (emoji: "🚀 SpaceX"),
+#: format characters (zero-width spaces, soft hyphens) and spaces (no-break ones).
+_EDGE_CATEGORIES = frozenset({"So", "Sk", "Cf", "Zs"})
+
+
+def _edge(char: str, punct: str) -> bool:
+    return char in punct or char == "\ufe0f" or unicodedata.category(char) in _EDGE_CATEGORIES
+
+
+def _lstrip_edges(text: str) -> str:
+    i = 0
+    while i < len(text) and _edge(text[i], _EDGE_PUNCT):
+        i += 1
+    return text[i:]
+
+
+def _rstrip_edges(text: str, punct: str) -> str:
+    end = len(text)
+    while end > 0 and _edge(text[end - 1], punct):
+        end -= 1
+    return text[:end]
 
 
 def fold(token: str) -> str:
@@ -191,7 +212,7 @@ def make_entity(text: str, start: int, end: int, label: str) -> Entity | None:
     mention = text[start:end]
     if "(" in mention and ")" not in mention:
         mention = mention[: mention.index("(")]  # "World Health Organization (WHO"
-    stripped = mention.lstrip(_EDGE_PUNCT)
+    stripped = _lstrip_edges(mention)
     start += len(mention) - len(stripped)
     unit = _LEADING_UNIT.match(stripped)
     if unit and unit.end() < len(stripped) and _AFTER_NUMBER.search(text[:start]):
@@ -206,7 +227,9 @@ def make_entity(text: str, start: int, end: int, label: str) -> Entity | None:
     possessive = _POSSESSIVE.search(stripped)
     if possessive and possessive.start() > 0:
         stripped = stripped[: possessive.start()]
-    stripped = stripped.rstrip(_EDGE_PUNCT.replace(")", "") if "(" in stripped else _EDGE_PUNCT)
+    stripped = _rstrip_edges(
+        stripped, _EDGE_PUNCT.replace(")", "") if "(" in stripped else _EDGE_PUNCT
+    )
     key = normalise_key(stripped)
     if not key or not any(char.isalpha() for char in key):
         return None

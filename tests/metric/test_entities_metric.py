@@ -418,3 +418,12 @@ def test_a_persons_title_inside_the_tagged_name_is_no_unsupported_word() -> None
     assert found["rule"] == "surname"
     other = _score("Dr Schulz of Deutsche Bank said growth would slow.", source, ())
     assert other.values["unsupported"] == 1.0
+
+
+def test_an_emoji_before_a_name_is_not_in_its_span() -> None:
+    source = "\U0001f680 SpaceX launched 60 satellites on Friday."
+    summary = "\U0001f680\U0001f680 SpaceX launched 60 satellites."
+    (finding,) = _score(summary, source, ()).findings
+    assert (finding["text"], finding["status"]) == ("SpaceX", "supported")
+    assert summary[finding["span"][0] : finding["span"][1]] == "SpaceX"
+    assert finding["source_text"] == "SpaceX"

@@ -117,6 +117,11 @@ def test_make_entity_trims_a_persons_title(
         ("Court of Justice (CJEU) ruled", 0, 23, ("Court of Justice (CJEU)", 0)),
         ("at least 2,700 wounded", 9, 14, None),
         ("the ... said", 4, 7, None),
+        # emoji, zero-width and no-break spaces at its ends are no part of the name
+        ("\U0001f680\U0001f680 SpaceX launched", 0, 9, ("SpaceX", 3)),
+        ("SpaceX \U0001f680 launched", 0, 8, ("SpaceX", 0)),
+        ("\u2764\ufe0f Paris", 0, 8, ("Paris", 3)),
+        ("\u200bParis\u00a0is", 0, 7, ("Paris", 1)),
     ],
 )
 def test_make_entity_trims_the_mention(
