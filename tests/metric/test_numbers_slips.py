@@ -91,6 +91,7 @@ RIGHT = [
     ("The 18-month-old boy was found.", "The boy, 18 month old, was found."),
     ("Costs fell by a third last year.", "Costs fell 33% last year."),
     ("Costs fell 20% last year.", "Costs fell by a fifth last year."),
+    ("Sales rose 12% last year.", "Sales rose \uff11\uff12\uff05 last year."),
     # a clock time is no count: "7" is not a number the source must state
     ("The call is at 19:00 on Friday.", "The call is at 7 pm on Friday."),
     ("The call is at 3pm on Friday.", "The call is at 3 o'clock on Friday."),
@@ -146,6 +147,6 @@ def test_am_for_pm_is_a_consistency_flag(source: str, summary: str) -> None:
 
 
 def test_the_version_changed_with_the_rules() -> None:
-    assert METRICS["numbers"].fingerprint.version == "12"
-    assert "numbers-12" in METRICS["consistency"].fingerprint.version
+    assert METRICS["numbers"].fingerprint.version == "13"
+    assert "numbers-13" in METRICS["consistency"].fingerprint.version
     assert METRICS["consistency"].fingerprint.version.startswith("14+")

@@ -41,6 +41,11 @@ _PHONE_RE = re.compile(
 )
 
 
+#: Punctuation read as its ASCII form (the token keeps its text and span): the
+#: full-width and small percent signs of East Asian text ("１２％" is 12%).
+_PUNCT_READ_AS = {"\uff05": "%", "\ufe6a": "%"}
+
+
 class Token(NamedTuple):
     """One token: its text, lowercased form, offsets and kind (with the number it is)."""
 
@@ -76,7 +81,7 @@ def tokenise(text: str) -> list[Token]:
         elif word[0].isalpha():
             append(Token(word, word.lower(), start, end, "opaque"))
         else:
-            append(Token(word, word, start, end, "punct"))
+            append(Token(word, _PUNCT_READ_AS.get(word, word), start, end, "punct"))
     if _GROUPED_RE.search(text):
         tokens = _merge_space_groups(text, tokens)
     return _merge_spaced_numbers(text, tokens) if " , " in text or " . " in text else tokens

@@ -343,6 +343,9 @@ CASES: list[tuple[str, list[Q]]] = [
     ("back by 10 o’clock", []),
     ("lunch at 12 noon", []),
     ("25 pm", [Q("25", 25, "count")]),
+    # full-width digits and percent sign
+    ("sales rose \uff11\uff12\uff05 in May", [Q("\uff11\uff12\uff05", 12, "percent", "%")]),
+    ("sales rose 12\ufe6a in May", [Q("12\ufe6a", 12, "percent", "%")]),
     # a decimal with no leading zero
     ("Shares fell .5% today", [Q(".5%", 0.5, "percent", "%")]),
     ("a stamp costs $.50", [Q("$.50", 0.5, "money", "USD")]),
