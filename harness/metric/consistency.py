@@ -396,7 +396,13 @@ def _sentence_negation(
 ) -> tuple[str, tuple[int, int]] | None:
     """The first three cases of `negation_mismatches` for one summary sentence:
     why its negation is unsupported and the source sentence it is compared with."""
-    best = max(source_sentences, key=lambda sentence: len(content & set(sentence[2])))
+    # among sentences sharing as many content words, the one it copies word for word:
+    # "Look at you." is that sentence, not the first that says "look" ("Don't look")
+    copied = tuple(words)
+    best = max(
+        source_sentences,
+        key=lambda sentence: (len(content & set(sentence[2])), sentence[2] == copied),
+    )
     shared = content & set(best[2])
     if len(shared) >= max(1, len(content) // 2):
         if negates_shared(words, shared) and not negates_shared(best[2], shared, dropped=True):
@@ -552,13 +558,15 @@ class ConsistencyMetric:
         return Fingerprint(
             kind="metric",
             name="consistency",
+            # 15: a summary sentence copied from the source is compared, for negation,
+            # with that sentence (not the first sharing as many words);
             # 14: "noon", "midday" and "midnight" in the source give 12 pm / 12 am;
             # 13: a soft hyphen inside a quoted word does not split it;
             # 12: "9:30am", "10:15pm" and "9.30 am" are read as the times they are;
             # 11: a name without its diacritics ("Sao" for "São") is no substitution;
             # 10: a quotation over 300 characters is checked (and the next one too);
             # 9: profit/loss and surplus/deficit are contrast sets
-            version=f"14+numbers-{numbers.version}+entities-{entities.version}"
+            version=f"15+numbers-{numbers.version}+entities-{entities.version}"
             f"+wordnet-{table_digest()}",
             params=self._params.model_dump(mode="json"),
             model=entities.model,

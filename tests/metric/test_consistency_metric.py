@@ -64,6 +64,16 @@ def test_negation_in_a_clause_the_summary_leaves_out_is_not_a_mismatch() -> None
     assert len(negation_mismatches("Budapest did not lift its veto.", source)) == 1
 
 
+def test_a_sentence_copied_from_the_source_is_compared_with_itself() -> None:
+    # "I want to see it." shares its content words with the negated first sentence
+    # as much as with itself: the copy is its own closest sentence, no dropped negation
+    source = "I do not want to see it again. I want to see it. I am not vegan, but I like it."
+    assert negation_mismatches(source, source) == []
+    assert negation_mismatches("I want to see it.", source) == []
+    (finding,) = negation_mismatches("I want to see it again.", source)
+    assert finding["source_text"] == "I do not want to see it again."
+
+
 def test_a_phrase_the_source_only_negates_is_flagged_when_said_plainly() -> None:
     source = (
         "Lola: who do we submit the expenses to? . Pat: I emailed Jessica and she said you can"
