@@ -91,6 +91,7 @@ from harness.text.alignment import (
     unsupported_times,
     unsupported_weekdays,
 )
+from harness.text.entities import fold
 from harness.text.nlp import load_pipeline, pipe
 from harness.text.nouns import noun_spans, noun_table, novel_nouns, table_digest
 from harness.text.quotes import unquoted_quotations
@@ -199,8 +200,9 @@ def stemmed_tokens(text: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def _token_stem(token: str) -> str:
-    # memoised by the token as written, so a known word costs one look-up
-    return _stem(token.lower().replace("’", "'"))
+    # memoised by the token as written, so a known word costs one look-up; folded as
+    # names are compared ("François" is "Francois", "Ｐａｒｉｓ" is "Paris")
+    return _stem(fold(token.replace("’", "'")))
 
 
 def stemmed_spans(text: str) -> list[tuple[str, int, int]]:
@@ -558,6 +560,7 @@ class ConsistencyMetric:
         return Fingerprint(
             kind="metric",
             name="consistency",
+            # 16: words are compared without diacritics, full-width letters folded;
             # 15: a summary sentence copied from the source is compared, for negation,
             # with that sentence (not the first sharing as many words);
             # 14: "noon", "midday" and "midnight" in the source give 12 pm / 12 am;
@@ -566,7 +569,7 @@ class ConsistencyMetric:
             # 11: a name without its diacritics ("Sao" for "São") is no substitution;
             # 10: a quotation over 300 characters is checked (and the next one too);
             # 9: profit/loss and surplus/deficit are contrast sets
-            version=f"15+numbers-{numbers.version}+entities-{entities.version}"
+            version=f"16+numbers-{numbers.version}+entities-{entities.version}"
             f"+wordnet-{table_digest()}",
             params=self._params.model_dump(mode="json"),
             model=entities.model,

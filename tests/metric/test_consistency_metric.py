@@ -64,6 +64,23 @@ def test_negation_in_a_clause_the_summary_leaves_out_is_not_a_mismatch() -> None
     assert len(negation_mismatches("Budapest did not lift its veto.", source)) == 1
 
 
+@pytest.mark.parametrize(
+    ("source", "summary"),
+    [
+        ("François Hollande visited São Paulo.", "Francois Hollande visited Sao Paulo."),
+        ("Francois Hollande visited Sao Paulo.", "François Hollande visited São Paulo."),
+        ("Olaf Scholz met the mayor in Paris.", "Olaf Scholz met the mayor in Ｐａｒｉｓ."),
+    ],
+)
+def test_a_copy_without_diacritics_or_in_full_width_has_no_new_bigrams(
+    consistency, source: str, summary: str
+) -> None:  # type: ignore[no-untyped-def]
+    item = MetricInput(example=Example(id="x", source=source), summary=summary)
+    [result] = consistency.score([item])
+    assert result.values["novel_bigrams"] == 0.0
+    assert result.values["score"] == 1.0
+
+
 def test_a_sentence_copied_from_the_source_is_compared_with_itself() -> None:
     # "I want to see it." shares its content words with the negated first sentence
     # as much as with itself: the copy is its own closest sentence, no dropped negation
