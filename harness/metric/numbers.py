@@ -94,6 +94,7 @@ class NumbersMetric:
         return Fingerprint(
             kind="metric",
             name="numbers",
+            # 14: a currency code glued to the amount ("USD5m") is money;
             # 13: a full-width percent sign ("１２％") is a percent sign;
             # 12: "cut by a third" is a share, not an ordinal;
             # 11: an age is in years ("six-month-old" is 0.5, not 6), "30 year old";
@@ -110,7 +111,7 @@ class NumbersMetric:
             # than"), thousands grouped by spaces ("4 200"), decimal commas ("12,5%");
             # 5: "the second half of the document" is no ordinal;
             # 4: uncased/tokenised summaries are restored first
-            version="13",
+            version="14",
             params=self._params.model_dump(mode="json"),
             model=None,
         )

@@ -141,8 +141,14 @@ def _hyphen_name_before(doc: TokenDoc, k: int) -> bool:
         and doc.toks[k - 2].kind in ("word", "opaque")
     ):
         return doc.low(k - 2) not in YEAR_PREFIXES
-    # glued to a word or number: "A25", "M23", the "8" of "LC16m8"
-    return k >= 1 and doc.adjacent(k - 1, k) and doc.toks[k - 1].kind not in ("punct", "sym")
+    # glued to a word or number: "A25", "M23", the "8" of "LC16m8"; not to a currency
+    # code ("USD5m", "EUR5 million" are amounts)
+    return (
+        k >= 1
+        and doc.adjacent(k - 1, k)
+        and doc.toks[k - 1].kind not in ("punct", "sym")
+        and doc.toks[k - 1].text not in CURRENCY_CODES
+    )
 
 
 def _attached_suffix(doc: TokenDoc, k: int) -> Draft | None:

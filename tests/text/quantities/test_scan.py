@@ -343,6 +343,10 @@ CASES: list[tuple[str, list[Q]]] = [
     ("back by 10 o’clock", []),
     ("lunch at 12 noon", []),
     ("25 pm", [Q("25", 25, "count")]),
+    # an ISO currency code glued to the amount; a letter glued to a number is a name
+    ("a fee of USD5m", [Q("USD5m", 5e6, "money", "USD")]),
+    ("a fee of EUR5 million", [Q("EUR5 million", 5e6, "money", "EUR")]),
+    ("the A25 road", []),
     # full-width digits and percent sign
     ("sales rose \uff11\uff12\uff05 in May", [Q("\uff11\uff12\uff05", 12, "percent", "%")]),
     ("sales rose 12\ufe6a in May", [Q("12\ufe6a", 12, "percent", "%")]),
