@@ -181,6 +181,34 @@ def test_yaml_merge_keys_are_not_duplicates(tmp_path: Path) -> None:
     assert [system.name for system in config.systems] == ["lead3", "lead1"]
 
 
+def test_set_on_an_aliased_value_changes_that_place_only(tmp_path: Path) -> None:
+    # YAML shares one object between an anchor and its aliases (and the values a
+    # merge copies): --set on one system changed the other in silence.
+    text = GOOD.replace(
+        "systems:\n  - {name: lead3, backend: lead, params: {sentences: 3}}\n",
+        "systems:\n  - &base {name: lead3, backend: lead, params: &p {sentences: 3}}\n"
+        "  - {name: lead1, backend: lead, params: *p}\n"
+        "  - {<<: *base, name: lead2}\n",
+    )
+    config = load_config(write(tmp_path, text), ["systems.0.params.sentences=5"])
+    assert [system.params for system in config.systems] == [
+        {"sentences": 5},
+        {"sentences": 3},
+        {"sentences": 3},
+    ]
+
+
+def test_an_alias_cycle_or_bomb_is_one_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="contains it"):
+        load_config(write(tmp_path, GOOD.replace("params: {", "params: &p {x: *p, ")))
+    # Nine aliases of nine aliases ... of a list: 9**9 items once expanded.
+    bomb = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"] + [
+        f"a{level}: &a{level} [{', '.join([f'*a{level - 1}'] * 9)}]" for level in range(1, 9)
+    ]
+    with pytest.raises(ConfigError, match="aliases expand to more than"):
+        load_config(write(tmp_path, GOOD + "\n".join(bomb) + "\n"))
+
+
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [

@@ -45,20 +45,68 @@ def _key_lines(node: yaml.Node, origin: str) -> KeyLines:
         ConfigError: A mapping gives the same key twice (names both lines).
     """
     lines = KeyLines()
-    pending: list[tuple[yaml.Node, Loc, int]] = [(node, (), 0)]
+    pending: list[tuple[yaml.Node, Loc]] = [(node, ())]
+    # An alias is the node it names: walked once, or an alias cycle (&a [*a])
+    # would never end and an alias bomb (nine aliases of nine aliases ...) not
+    # in a lifetime. The keys under an alias are on their anchor's lines.
+    walked: set[int] = set()
     while pending:
-        current, loc, depth = pending.pop()
-        if depth > 64:  # an alias cycle (&a [*a]); nothing a config needs
+        current, loc = pending.pop()
+        if id(current) in walked:
             continue
+        walked.add(id(current))
         if isinstance(current, yaml.MappingNode):
             for inner, value_node, line in _mapping_keys(current, loc, origin):
                 lines.lines.setdefault(inner, line)
-                pending.append((value_node, inner, depth + 1))
+                pending.append((value_node, inner))
         elif isinstance(current, yaml.SequenceNode):
             for index, item in enumerate(current.value):
                 lines.lines.setdefault((*loc, index), item.start_mark.line + 1)
-                pending.append((item, (*loc, index), depth + 1))
+                pending.append((item, (*loc, index)))
     return lines
+
+
+#: Mappings and lists a config may hold once its aliases are expanded (an alias
+#: bomb, a list of nine aliases of a list of nine ..., expands past any memory).
+_MAX_CONTAINERS = 100_000
+
+
+def _tree(value: Any, path: Path) -> Any:
+    """``value`` with every mapping and list its own copy.
+
+    An alias (``*p``) makes YAML share one object between the places that name
+    it; ``--set systems.0.params.x=1`` would then change every system whose
+    params are ``*p`` (a merge, ``<<: *d``, shares the values it copies too).
+
+    Raises:
+        ConfigError: An alias refers to a mapping or list that holds it, or
+            the aliases expand to more than `_MAX_CONTAINERS` of them.
+    """
+    copied = 0
+
+    def copy(item: Any, holders: tuple[int, ...]) -> Any:
+        nonlocal copied
+        if not isinstance(item, dict | list):
+            return item
+        if id(item) in holders:
+            raise ConfigError(
+                f"{path}: an alias refers to a mapping or list that contains it (&a [*a]); "
+                "a config cannot hold itself",
+                hint="replace the alias with the values it should stand for",
+            )
+        copied += 1
+        if copied > _MAX_CONTAINERS:
+            raise ConfigError(
+                f"{path}: its aliases expand to more than {_MAX_CONTAINERS:,} mappings "
+                "and lists; no config needs that many",
+                hint="write the values out instead of nesting aliases of aliases",
+            )
+        inner = (*holders, id(item))
+        if isinstance(item, dict):
+            return {key: copy(value, inner) for key, value in item.items()}
+        return [copy(value, inner) for value in item]
+
+    return copy(value, ())
 
 
 def _not_utf8(path: Path, data: bytes, error: UnicodeDecodeError) -> ConfigError:
@@ -91,7 +139,7 @@ def read_yaml_lines(path: Path) -> tuple[dict[str, Any], KeyLines]:
     try:
         node = loader.get_single_node()
         lines = KeyLines() if node is None else _key_lines(node, str(path))
-        value = None if node is None else loader.construct_document(node)
+        value = None if node is None else _tree(loader.construct_document(node), path)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
