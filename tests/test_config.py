@@ -131,6 +131,29 @@ def test_set_overrides_parse_yaml_values(tmp_path: Path) -> None:
     assert [m.name for m in config.metrics] == ["length"]
 
 
+def test_set_reaches_a_bare_metric_name_and_value_name_keys(tmp_path: Path) -> None:
+    # `metrics: [rouge, ...]` holds names; `report.labels` and `report.digits`
+    # are keyed by value names, which hold a dot.
+    config = load_config(
+        write(tmp_path, GOOD),
+        [
+            "metrics.0.params.use_stemmer=false",
+            "report.labels.rouge.rouge1=R-1",
+            "report.digits.rouge.rouge2=2",
+        ],
+    )
+    assert (config.metrics[0].name, config.metrics[0].params) == ("rouge", {"use_stemmer": False})
+    assert config.report.labels == {"rouge.rouge1": "R-1"}
+    assert config.report.digits == {"rouge.rouge2": 2}
+
+
+def test_set_on_an_item_of_a_list_the_config_lacks_says_so(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, GOOD), ["gate.0.max_drop=0.1"])
+    assert "--set gate.0.max_drop: the config has no gate list" in info.value.message
+    assert info.value.hint is not None and "--set 'gate=[" in info.value.hint
+
+
 @pytest.mark.parametrize("item", ["seed", "=3", "systems.9.name=x", "systems[0].name=x"])
 def test_bad_overrides(item: str) -> None:
     data = {"seed": 0, "systems": [{"name": "a"}]}

@@ -10,13 +10,25 @@ from harness.config.messages import KeyLines, Loc
 from harness.config.yaml_numbers import load_value
 from harness.errors import ConfigError
 
+#: Mappings whose keys are value names, which hold a dot (``rouge.rouge2``): in
+#: ``--set report.labels.rouge.rouge2=R2`` the rest of the path is one key.
+_VALUE_NAME_KEYS = (("report", "labels"), ("report", "digits"))
+
+
+def _parts(dotted: str) -> list[str]:
+    parts = dotted.split(".")
+    for prefix in _VALUE_NAME_KEYS:
+        if tuple(parts[: len(prefix)]) == prefix and len(parts) > len(prefix) + 1:
+            return [*prefix, ".".join(parts[len(prefix) :])]
+    return parts
+
 
 def _override_loc(dotted: str) -> Loc:
-    return tuple(int(part) if part.isdigit() else part for part in dotted.split("."))
+    return tuple(int(part) if part.isdigit() else part for part in _parts(dotted))
 
 
 def _set_dotted(data: dict[str, Any], dotted: str, value: Any, origin: str) -> None:
-    parts = dotted.split(".")
+    parts = _parts(dotted)
     node: Any = data
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
@@ -29,10 +41,20 @@ def _set_dotted(data: dict[str, Any], dotted: str, value: Any, origin: str) -> N
             if last:
                 node[int(part)] = value
             else:
+                if parts[:index] == ["metrics"] and isinstance(node[int(part)], str):
+                    # A bare metric name is {name: NAME}, as the config reads it.
+                    node[int(part)] = {"name": node[int(part)]}
                 node = node[int(part)]
         elif isinstance(node, dict):
             if last:
                 node[part] = value
+            elif part not in node and parts[index + 1].isdigit():
+                listed = ".".join(parts[: index + 1])
+                raise ConfigError(
+                    f"{origin}: --set {dotted}: the config has no {listed} list, "
+                    f"so it has no item {parts[index + 1]} to set",
+                    hint=f"give the whole list, e.g. --set '{listed}=[{{...}}]'",
+                )
             else:
                 node = node.setdefault(part, {})
         else:
