@@ -37,8 +37,9 @@ def check_gate_values(config: RunConfig, entries: Sequence[MetricEntry], origin:
     systems = [system.name for system in config.systems]
     for index, rule in enumerate(config.gate):
         if rule.value is not None and rule.value not in known:
+            where = config.where(origin, "gate", index, "value")
             raise ConfigError(
-                f"{origin}: gate[{index}].value: {rule.value!r} is not a value of the "
+                f"{where}: {rule.value!r} is not a value of the "
                 f"configured metrics; {did_you_mean_clause(rule.value, known)}"
                 f"known values: {', '.join(known)}",
                 hint="name a value as <metric>.<value> (`harness list` shows each metric's "
@@ -46,8 +47,9 @@ def check_gate_values(config: RunConfig, entries: Sequence[MetricEntry], origin:
             )
         for name in rule.systems or []:
             if name not in systems:
+                where = config.where(origin, "gate", index, "systems")
                 raise ConfigError(
-                    f"{origin}: gate[{index}].systems: {name!r} is not a system of this "
+                    f"{where}: {name!r} is not a system of this "
                     f"config; {did_you_mean_clause(name, systems)}systems: {', '.join(systems)}",
                     hint="list system names exactly as `systems[].name` spells them",
                 )
@@ -68,7 +70,8 @@ def check_references(
                 else f"the field(s) {mapped!r} mapped to `reference` are empty"
             )
             raise ConfigError(
-                f"{origin}: metrics[{index}] ({entry.name!r}) compares with a reference, "
+                f"{config.where(origin, 'metrics', index)} ({entry.name!r}) compares with a "
+                "reference, "
                 f"but no example loaded has one: {why}",
                 hint="map the reference field (benchmark.fields.reference: <column>), or "
                 "drop the metric; reference-free metrics: numbers, entities, consistency, "
@@ -87,9 +90,10 @@ def check_precomputed(config: RunConfig, examples: Sequence[Example], origin: st
         column = system.params.get("column")
         if isinstance(column, str):
             if not any(column in example.meta for example in examples):
+                where = config.where(origin, "systems", index, "params", "column")
                 raise ConfigError(
-                    f"{origin}: systems[{index}].params.column: no example loaded has a column "
-                    f"{column!r}; {did_you_mean_clause(column, columns)}"
+                    f"{where}: no example loaded has a column {column!r}; "
+                    f"{did_you_mean_clause(column, columns)}"
                     f"unmapped columns: {', '.join(columns) or '(none)'}",
                     hint="name the column exactly as the data spells it",
                 )
@@ -101,7 +105,8 @@ def check_precomputed(config: RunConfig, examples: Sequence[Example], origin: st
                 else f"the field {mapped!r} mapped to `summary` is empty"
             )
             raise ConfigError(
-                f"{origin}: systems[{index}] ({system.name!r}) is `precomputed` without "
+                f"{config.where(origin, 'systems', index)} ({system.name!r}) is `precomputed` "
+                "without "
                 f"`path` or `column`, so it reads the benchmark's summary field, but no "
                 f"example loaded has one: {why}",
                 hint="map it (benchmark.fields.summary: <column>), read a column with "

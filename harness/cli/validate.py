@@ -37,11 +37,11 @@ def validate_command(
     run_config = load_config(config, list(overrides or []))
     context = BuildContext(config_dir=config.parent, seed=run_config.seed)
     summarizers = [
-        build_backend(system, context, f"{config}: systems[{index}]")
+        build_backend(system, context, run_config.where(str(config), "systems", index))
         for index, system in enumerate(run_config.systems)
     ]
     entries = [
-        build_metric(item, f"{config}: metrics[{index}]")[0]
+        build_metric(item, run_config.where(str(config), "metrics", index))[0]
         for index, item in enumerate(run_config.metrics)
     ]
     check_gate_values(run_config, entries, str(config))

@@ -42,9 +42,10 @@ from harness.errors import ConfigError
 def parse_config(data: dict[str, Any], origin: str, lines: KeyLines | None = None) -> RunConfig:
     """Validate a config mapping; ``origin`` (and ``lines``, if known) locate errors."""
     try:
-        return RunConfig.model_validate(data)
+        config = RunConfig.model_validate(data)
     except ValidationError as error:
         raise ConfigError(validation_message(error, origin, lines=lines, model=RunConfig)) from None
+    return config.with_lines(lines)
 
 
 def load_config(path: str | Path, overrides: list[str] | None = None) -> RunConfig:

@@ -10,12 +10,14 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     StrictBool,
     StrictInt,
     field_validator,
     model_validator,
 )
 
+from harness.config.messages import KeyLines, format_location
 from harness.errors import ConfigError
 
 BenchmarkFormat = Literal["jsonl", "json", "csv", "parquet", "hf", "briefs", "builtin"]
@@ -295,6 +297,8 @@ class RunConfig(_Strict):
     meta_eval: MetaEvalConfig = Field(default_factory=MetaEvalConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
     executor: ExecutorConfig = Field(default_factory=ExecutorConfig)
+    #: The line of each key in the config file it was read from (`where`).
+    _lines: KeyLines | None = PrivateAttr(default=None)
 
     @field_validator("name")
     @classmethod
@@ -332,6 +336,21 @@ class RunConfig(_Strict):
                 f"baseline: {self.baseline!r} is not a system name "
                 f"(systems: {', '.join(system_names)})"
             )
+        return self
+
+    def where(self, origin: str, *loc: int | str) -> str:
+        """A config key for a message: ``origin:LINE: systems[1]``.
+
+        The line is the key's in the file the config was read from; a key
+        that ``--set`` gave, or a config not read from a file, has none.
+        """
+        line = None if self._lines is None else self._lines.line_of(loc)
+        at = origin if line is None else f"{origin}:{line}"
+        return f"{at}: {format_location(loc)}"
+
+    def with_lines(self, lines: KeyLines | None) -> RunConfig:
+        """This config, knowing the line of each key (for `where`)."""
+        self._lines = lines
         return self
 
     def recorded(self) -> dict[str, Any]:

@@ -35,7 +35,7 @@ class RenderReports(Protocol):
 
 def _build_metrics(config: RunConfig, origin: str) -> list[tuple[MetricEntry, Metric]]:
     return [
-        build_metric(item, where=f"{origin}: metrics[{index}]")
+        build_metric(item, where=config.where(origin, "metrics", index))
         for index, item in enumerate(config.metrics)
     ]
 

@@ -80,7 +80,7 @@ def run_pipeline(
             systems = [
                 (
                     system.name,
-                    build_backend(system, context, f"{origin}: systems[{index}]"),
+                    build_backend(system, context, config.where(origin, "systems", index)),
                     system.batch_size,
                 )
                 for index, system in enumerate(config.systems)
@@ -97,14 +97,14 @@ def run_pipeline(
                 Component(
                     f"systems[{index}]",
                     system,
-                    f"{origin}: systems[{index}]",
+                    config.where(origin, "systems", index),
                     context,
                     num_gpus=system.resources.num_gpus,
                 )
                 for index, system in enumerate(config.systems)
             ]
             metric_parts = [
-                Component(f"metrics[{index}]", item, f"{origin}: metrics[{index}]")
+                Component(f"metrics[{index}]", item, config.where(origin, "metrics", index))
                 for index, item in enumerate(config.metrics)
             ]
         if not isinstance(executor, LocalExecutor):

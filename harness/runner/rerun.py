@@ -82,7 +82,7 @@ def score_run(
         check_generated_from(run_dir, config, manifest)
         metrics = _build_metrics(config, origin)
         metric_parts = [
-            Component(f"metrics[{index}]", item, f"{origin}: metrics[{index}]")
+            Component(f"metrics[{index}]", item, config.where(origin, "metrics", index))
             for index, item in enumerate(config.metrics)
         ]
         if not isinstance(executor, LocalExecutor):

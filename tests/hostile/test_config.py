@@ -94,3 +94,35 @@ def test_a_boolean_is_not_a_number(
     path, stderr = _validate(tmp_path, harness_cli, GOOD.replace(old, new))
     assert f"{path}:{line}: {key}: " in stderr
     assert "a boolean" in stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("sentences: 3}", "sentences: 3, sentense: 2}", ":6: systems[0].params: sentense: unknown"),
+        ("sentences: 3}", "sentences: true}", ":6: systems[0].params: sentences: expected an"),
+        ("backend: lead,", "backend: leed,", ":6: systems[0].backend: unknown backend 'leed'"),
+        (
+            "metrics: [length]",
+            "metrics:\n  - length\n  - {name: rouge, params: {stemmer: 1}}",
+            ":9: metrics[1].params: stemmer: unknown key",
+        ),
+        (
+            "seed: 0",
+            "seed: 0\ngate:\n  - {value: length.wrds, max_drop: 1}",
+            ":10: gate[0].value: 'length.wrds' is not a value",
+        ),
+        (
+            "seed: 0",
+            "seed: 0\ngate:\n  - {value: length.words, max_drop: 1, systems: [lead]}",
+            ":10: gate[0].systems: 'lead' is not a system",
+        ),
+    ],
+)
+def test_a_mistake_checked_when_components_are_built_names_its_line(
+    tmp_path: Path, harness_cli: HarnessCLI, old: str, new: str, expected: str
+) -> None:
+    # Backend and metric params, names and gate values are checked against the
+    # registries, after the config's own schema: their errors named no line.
+    path, stderr = _validate(tmp_path, harness_cli, GOOD.replace(old, new))
+    assert f"{path}{expected}" in stderr
