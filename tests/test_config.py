@@ -154,6 +154,32 @@ def test_set_on_an_item_of_a_list_the_config_lacks_says_so(tmp_path: Path) -> No
     assert info.value.hint is not None and "--set 'gate=[" in info.value.hint
 
 
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        (
+            "report.labels.lead3=Lead #3",
+            "YAML reads '#3' as a comment, so the value would be 'Lead'",
+        ),
+        ("name=#1", "YAML reads '#1' as a comment, so the value would be None"),
+        ("metrics=[rouge] # length", "YAML reads '# length' as a comment"),
+        ("name=&a run", "YAML reads '&' as an anchor, so the value would be 'run'"),
+    ],
+)
+def test_set_never_cuts_a_value_short(tmp_path: Path, item: str, expected: str) -> None:
+    # YAML drops a comment or an anchor in silence: the run would get a label,
+    # name or prompt the command line did not say.
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, GOOD), [item])
+    assert expected in info.value.message
+    assert info.value.hint is not None and "quote the value" in info.value.hint
+
+
+def test_set_reads_a_quoted_hash_and_a_hash_inside_a_word(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, GOOD), ['name="run #2"', "report.labels.lead3=L#3"])
+    assert (config.name, config.report.labels) == ("run #2", {"lead3": "L#3"})
+
+
 @pytest.mark.parametrize("item", ["seed", "=3", "systems.9.name=x", "systems[0].name=x"])
 def test_bad_overrides(item: str) -> None:
     data = {"seed": 0, "systems": [{"name": "a"}]}

@@ -7,12 +7,21 @@ from typing import Any
 import yaml
 
 from harness.config.messages import KeyLines, Loc
-from harness.config.yaml_numbers import load_value
+from harness.config.yaml_numbers import NumbersLoader, load_value
 from harness.errors import ConfigError
 
 #: Mappings whose keys are value names, which hold a dot (``rouge.rouge2``): in
 #: ``--set report.labels.rouge.rouge2=R2`` the rest of the path is one key.
 _VALUE_NAME_KEYS = (("report", "labels"), ("report", "digits"))
+
+
+#: The events around a YAML document's value, which read none of its text.
+_FRAME_EVENTS = (
+    yaml.StreamStartEvent,
+    yaml.StreamEndEvent,
+    yaml.DocumentStartEvent,
+    yaml.DocumentEndEvent,
+)
 
 
 def _parts(dotted: str) -> list[str]:
@@ -63,6 +72,43 @@ def _set_dotted(data: dict[str, Any], dotted: str, value: Any, origin: str) -> N
             )
 
 
+def _read_value(item: str, key: str, raw: str) -> Any:
+    """The YAML value of ``--set KEY=RAW``, all of it.
+
+    YAML drops a comment (``Lead #1`` reads as ``Lead``) and an anchor
+    (``&x y`` reads as ``y``) without a word; on a command line either is a
+    value cut short, so both are errors.
+
+    Raises:
+        ConfigError: The value is not YAML, or YAML would read less of it.
+    """
+    if not raw.strip():
+        return ""
+    quote = f"quote the value: --set '{key}=\"...\"'"
+    try:
+        events = list(yaml.parse(raw, Loader=NumbersLoader))
+        value = load_value(raw)
+    except yaml.YAMLError as error:
+        problem = getattr(error, "problem", None) or str(error)
+        raise ConfigError(
+            f"--set {item!r}: the value is not valid YAML: {problem}", hint=quote
+        ) from None
+    read = [event for event in events if not isinstance(event, _FRAME_EVENTS)]
+    if any(isinstance(event, yaml.NodeEvent) and event.anchor for event in read):
+        raise ConfigError(
+            f"--set {item!r}: YAML reads '&' as an anchor, so the value would be {value!r}",
+            hint=quote,
+        )
+    end = max((event.end_mark.index for event in read if event.end_mark), default=0)
+    if raw[end:].strip():
+        raise ConfigError(
+            f"--set {item!r}: YAML reads {raw[end:].strip()!r} as a comment, so the value "
+            f"would be {value!r}",
+            hint=quote,
+        )
+    return value
+
+
 def apply_overrides(
     data: dict[str, Any], overrides: list[str], origin: str, lines: KeyLines | None = None
 ) -> dict[str, Any]:
@@ -84,10 +130,7 @@ def apply_overrides(
                 f"--set {item!r}: a list item is addressed by a dotted index, not brackets",
                 hint="e.g. --set metrics.0.params.flag_weight=1 for the first metric",
             )
-        try:
-            value = load_value(raw) if raw.strip() else ""
-        except yaml.YAMLError as error:
-            raise ConfigError(f"--set {item!r}: value is not valid YAML: {error}") from None
+        value = _read_value(item, key.strip(), raw)
         _set_dotted(data, key.strip(), value, origin)
         if lines is not None:
             lines.override(_override_loc(key.strip()))
