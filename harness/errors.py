@@ -32,6 +32,17 @@ class HarnessError(Exception):
         self.message = message
         self.hint = hint
 
+    def at(self, where: str) -> HarnessError:
+        """This error, its message starting with ``where`` (a config key) once.
+
+        >>> str(ConfigError("model not found").at("c.yaml:4: systems[0]"))
+        'c.yaml:4: systems[0]: model not found'
+        """
+        if not self.message.startswith(where):
+            self.message = f"{where}: {self.message}"
+            self.args = (self.message,)
+        return self
+
     def __str__(self) -> str:
         if self.hint:
             return f"{self.message}\n  hint: {self.hint}"

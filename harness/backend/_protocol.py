@@ -12,7 +12,7 @@ from pydantic import BaseModel, BeforeValidator, ValidationError
 
 from harness.config import SystemConfig, validation_message
 from harness.config.strict_params import check_param_numbers
-from harness.errors import ConfigError
+from harness.errors import ConfigError, HarnessError
 from harness.records import Example, Fingerprint
 from harness.registry import Registry
 
@@ -190,7 +190,11 @@ def build_backend(system: SystemConfig, context: BuildContext, where: str) -> Su
         raise ConfigError(
             validation_message(error, f"{where}.params", model=entry.params_model)
         ) from None
-    return entry.factory(params, context)
+    try:
+        return entry.factory(params, context)
+    except HarnessError as error:  # a model, program or file the params name: say which
+        error.at(where)
+        raise
 
 
 __all__ = [

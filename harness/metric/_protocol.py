@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from harness.config import MetricConfig, validation_message
 from harness.config.strict_params import check_param_numbers
-from harness.errors import ConfigError
+from harness.errors import ConfigError, HarnessError
 from harness.records import Example, Fingerprint
 from harness.registry import Registry
 
@@ -209,7 +209,11 @@ def build_metric(config: MetricConfig, where: str) -> tuple[MetricEntry, Metric]
         raise ConfigError(
             validation_message(error, f"{where}.params", model=entry.params_model)
         ) from None
-    return entry.for_params(params), entry.factory(params)
+    try:
+        return entry.for_params(params), entry.factory(params)
+    except HarnessError as error:  # a model or file the params name: say which metric
+        error.at(where)
+        raise
 
 
 __all__ = [

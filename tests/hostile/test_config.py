@@ -126,3 +126,28 @@ def test_a_mistake_checked_when_components_are_built_names_its_line(
     # registries, after the config's own schema: their errors named no line.
     path, stderr = _validate(tmp_path, harness_cli, GOOD.replace(old, new))
     assert f"{path}{expected}" in stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "{name: lead3, backend: lead, params: {sentences: 3}}",
+            "{name: given, backend: precomputed, params: {path: missing.jsonl}}",
+            ":6: systems[0]: precomputed: summaries file not found: missing.jsonl",
+        ),
+        (
+            "{name: lead3, backend: lead, params: {sentences: 3}}",
+            "{name: mine, backend: python, params: {callable: 'no_such_module:f'}}",
+            ":6: systems[0]: python backend 'no_such_module:f': no module named",
+        ),
+        ("metrics: [length]", "metrics: [length, nli]", ":7: metrics[1]: the nli metric needs"),
+    ],
+)
+def test_a_component_that_cannot_be_built_names_its_config_key(
+    tmp_path: Path, harness_cli: HarnessCLI, old: str, new: str, expected: str
+) -> None:
+    # A backend's or metric's own build error (a file, module or model its params
+    # name) said neither the config nor which system or metric it was.
+    path, stderr = _validate(tmp_path, harness_cli, GOOD.replace(old, new))
+    assert f"{path}{expected}" in stderr
