@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.errors import StoreError
+from harness.errors import ConfigError, StoreError
 from harness.records import Example, Output, Score
 from harness.store import Cache, RunDir
 
@@ -188,3 +188,16 @@ def test_writing_over_a_folder_names_it_not_a_temporary_file(tmp_path: Path) -> 
     with pytest.raises(StoreError, match=rf"cannot write {tmp_path}: it is a folder"):
         write_atomic(tmp_path, "x")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_edited_config_yaml_names_its_line(tmp_path: Path) -> None:
+    # `harness score` re-reads config.yaml, which users edit (add a metric):
+    # a mistake there named the key but not the line.
+    (tmp_path / "config.yaml").write_text(
+        "name: run\nbenchmark: {builtin: newsbriefs}\nsystems: [{name: a, backend: lead}]\n"
+        "metrics:\n- name: rouge\n  parms: {}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as info:
+        RunDir(tmp_path).read_run_config()
+    assert f"{tmp_path / 'config.yaml'}:6: metrics[0].parms: unknown key" in info.value.message

@@ -134,13 +134,12 @@ def calibrate_command(
         fit_consistency,
         metrics_yaml,
     )
-    from harness.config import parse_config
     from harness.store import RunDir, write_atomic
 
     check_metric(metric)
     run = RunDir(run_dir).require().check_data()
     origin = str(run.file("config.yaml"))
-    config = parse_config(run.read_config(), origin)
+    config = run.read_run_config()
     base = _run_params(config, metric, origin)
     system = _labelled_system(config, origin)
     examples = run.read_examples()

@@ -117,11 +117,10 @@ def _warn_stale_results(run_dir: RunDir) -> None:
     (metrics, systems, stats, seed, baseline or meta_eval edited since): the reports
     show results.json as it was computed."""
     from harness.aggregate import scored_config_hash
-    from harness.config import parse_config
     from harness.store import RESULTS_FILE
 
     recorded = run_dir.read_json(RESULTS_FILE).get("config_sha256")
-    config = parse_config(run_dir.read_config(), str(run_dir.file("config.yaml")))
+    config = run_dir.read_run_config()
     if recorded is not None and recorded != scored_config_hash(config):
         stderr.print(
             f"[bold yellow]warning:[/] {escape(str(run_dir.file('config.yaml')))} has changed "

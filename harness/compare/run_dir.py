@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from harness.compare.scores import EMPTY_SUMMARY, RunScores, Values, registry_directions
-from harness.config import parse_config
 from harness.records import Example, content_hash, has_words
 from harness.store import MANIFEST_FILE, RESULTS_FILE, RunDir
 
@@ -31,7 +30,7 @@ def load_run(path: str | Path) -> RunScores:
     """
     run_dir = RunDir(path).require().check_data()
     raw_config = run_dir.read_config()
-    config = parse_config(raw_config, str(run_dir.file("config.yaml")))
+    config = run_dir.read_run_config()
     values: Values = {system.name: {} for system in config.systems}
     for item in run_dir.read_scores():
         per_value = values.setdefault(item.system, {})

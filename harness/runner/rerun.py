@@ -12,7 +12,7 @@ from typing import Any
 from rich.console import Console
 
 from harness.aggregate import cached_aggregate
-from harness.config import RunConfig, parse_config
+from harness.config import RunConfig
 from harness.errors import HarnessError, StoreError
 from harness.executor import Component, Executor, LocalExecutor, check_shippable
 from harness.manifest import StageClock, devices, now
@@ -69,7 +69,7 @@ def score_run(
     try:
         run_dir.require()
         origin = str(run_dir.file("config.yaml"))
-        config = parse_config(run_dir.read_config(), origin)
+        config = run_dir.read_run_config()
         clock = StageClock()
         started = now()
         examples = run_dir.read_examples()

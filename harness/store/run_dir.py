@@ -7,7 +7,7 @@ import os
 import shutil
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -15,6 +15,9 @@ from pydantic import BaseModel, ValidationError
 from harness.errors import StoreError
 from harness.records import Example, Output, Score
 from harness.store.files import dump_json, file_digest, read_utf8, write_atomic
+
+if TYPE_CHECKING:
+    from harness.config import RunConfig
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -194,6 +197,18 @@ class RunDir:
         from harness.config import read_yaml
 
         return read_yaml(self.file(CONFIG_FILE))
+
+    def read_run_config(self) -> RunConfig:
+        """The stored config, validated; errors name its config.yaml's line and key.
+
+        Raises:
+            ConfigError: config.yaml (edited since the run, say) does not validate.
+        """
+        from harness.config import parse_config, read_yaml_lines
+
+        path = self.file(CONFIG_FILE)
+        data, lines = read_yaml_lines(path)
+        return parse_config(data, str(path), lines)
 
     def read_json(self, name: str) -> Any:
         """A stored JSON document; `StoreError` if missing, not UTF-8 or malformed."""

@@ -151,3 +151,22 @@ def test_a_component_that_cannot_be_built_names_its_config_key(
     # name) said neither the config nor which system or metric it was.
     path, stderr = _validate(tmp_path, harness_cli, GOOD.replace(old, new))
     assert f"{path}{expected}" in stderr
+
+
+def test_harness_score_names_the_line_of_a_mistake_in_an_edited_config_yaml(
+    tmp_path: Path, harness_cli: HarnessCLI
+) -> None:
+    # The README's way to add a metric to a run is to edit its config.yaml and
+    # run `harness score`: a typo there named the key but not the line.
+    config = tmp_path / "config.yaml"
+    config.write_text(GOOD, encoding="utf-8")
+    done = harness_cli("run", str(config), "--out", str(tmp_path / "run"))
+    assert done.returncode == 0, done.stderr
+    recorded = tmp_path / "run" / "config.yaml"
+    lines = recorded.read_text(encoding="utf-8").splitlines()
+    at = lines.index("- name: length") + 1
+    lines.insert(at, "  parms: {}")
+    recorded.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = harness_cli("score", str(tmp_path / "run"))
+    assert done.returncode == 2, done.stderr
+    assert f"{recorded}:{at + 1}: metrics[0].parms: unknown key" in done.stderr
