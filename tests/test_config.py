@@ -381,3 +381,22 @@ def test_an_integer_too_long_to_read_is_a_config_error_with_its_line(tmp_path: P
         load_config(write(tmp_path, GOOD.replace("seed: 7", "seed: " + "9" * 5000)))
     with pytest.raises(ConfigError, match="not valid YAML"):
         apply_overrides({}, ["seed=" + "9" * 5000], "c")
+
+
+def test_a_null_section_says_nothing_follows_its_key(tmp_path: Path) -> None:
+    # `stats:` with every line under it commented out is null: pydantic's words
+    # were "Input should be a valid dictionary or instance of StatsConfig".
+    text = GOOD + "stats:\n  # resamples: 2000\ngate:\n"
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, text))
+    message = info.value.message
+    assert ":9: stats: is null (nothing follows the key), but takes a mapping" in message
+    assert ":11: gate: is null (nothing follows the key), but takes a list" in message
+    assert "StatsConfig" not in message and "None" not in message
+
+
+def test_a_tab_in_the_indentation_says_to_use_spaces(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, GOOD.replace("  path: data.jsonl", "\tpath: data.jsonl")))
+    assert "config.yaml:3:1: invalid YAML" in info.value.message
+    assert info.value.hint is not None and "spaces" in info.value.hint

@@ -121,6 +121,17 @@ def _unknown_key(loc: Loc, model: type[BaseModel] | None) -> str:
     return f"unknown key; the keys allowed here are: {', '.join(keys)}"
 
 
+#: Pydantic's error types for a section given as null, and what to say.
+_NULL_SECTIONS = {
+    "model_type": "is null (nothing follows the key), but takes a mapping: give its keys, "
+    "or remove the key",
+    "dict_type": "is null (nothing follows the key), but takes a mapping: give its keys, "
+    "or remove the key",
+    "list_type": "is null (nothing follows the key), but takes a list: give its items, "
+    "or remove the key",
+}
+
+
 def validation_message(
     error: ValidationError,
     origin: str,
@@ -149,6 +160,9 @@ def validation_message(
             message = _unknown_key(loc, model)
         got = item.get("input")
         shown = "" if item["type"] in ("missing", "extra_forbidden") else f" (got {got!r})"
+        if got is None and item["type"] in _NULL_SECTIONS:
+            # `report:` with every line under it commented out is null, not {}.
+            message, shown = _NULL_SECTIONS[item["type"]], ""
         if isinstance(got, dict):
             shown = ""
         elif isinstance(got, bool) and shown:

@@ -144,7 +144,13 @@ def read_yaml_lines(path: Path) -> tuple[dict[str, Any], KeyLines]:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         problem = getattr(error, "problem", None) or str(error)
-        raise ConfigError(f"{where}: invalid YAML: {problem}") from None
+        tab = "'\\t'" in problem  # PyYAML's words for a tab where YAML wants spaces
+        raise ConfigError(
+            f"{where}: invalid YAML: {problem}",
+            hint="YAML indents with spaces only: replace the tab there with spaces"
+            if tab
+            else None,
+        ) from None
     finally:
         loader.dispose()
     if not isinstance(value, dict):
