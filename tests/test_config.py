@@ -400,3 +400,16 @@ def test_a_tab_in_the_indentation_says_to_use_spaces(tmp_path: Path) -> None:
         load_config(write(tmp_path, GOOD.replace("  path: data.jsonl", "\tpath: data.jsonl")))
     assert "config.yaml:3:1: invalid YAML" in info.value.message
     assert info.value.hint is not None and "spaces" in info.value.hint
+
+
+def test_where_names_the_line_or_the_set_keys_that_changed_a_key(tmp_path: Path) -> None:
+    # Backends and metrics are checked after loading, at `where`: a backend
+    # misspelt by --set was reported at the file's line, which says `lead`.
+    path = write(tmp_path, GOOD)
+    config = load_config(path)
+    assert config.where(str(path), "systems", 0) == f"{path}:6: systems[0]"
+    config = load_config(path, ["systems.0.backend=leed"])
+    assert config.where(str(path), "systems", 0) == f"{path} (--set systems[0].backend): systems[0]"
+    assert config.where(str(path), "metrics", 1) == f"{path}:7: metrics[1]"
+    config = load_config(path, ["systems=[{name: a, backend: leed}]"])
+    assert config.where(str(path), "systems", 0) == f"{path} (--set systems): systems[0]"

@@ -45,6 +45,17 @@ class KeyLines:
                 return line
         return None
 
+    def overrides_at(self, loc: Loc) -> list[Loc]:
+        """The ``--set`` keys that gave ``loc``, a location enclosing it or one inside it."""
+        return sorted(
+            (
+                given
+                for given in self.overridden
+                if loc[: len(given)] == given or given[: len(loc)] == loc
+            ),
+            key=str,
+        )
+
     def override(self, loc: Loc) -> None:
         """Forget the lines under ``loc``: its value now comes from ``--set``."""
         self.overridden.add(loc)

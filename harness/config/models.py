@@ -342,9 +342,16 @@ class RunConfig(_Strict):
         """A config key for a message: ``origin:LINE: systems[1]``.
 
         The line is the key's in the file the config was read from; a key
-        that ``--set`` gave, or a config not read from a file, has none.
+        that ``--set`` gave (or changed inside) has none, but names the ``--set``
+        keys; a config not read from a file has none.
         """
-        line = None if self._lines is None else self._lines.line_of(loc)
+        if self._lines is None:
+            return f"{origin}: {format_location(loc)}"
+        given = self._lines.overrides_at(loc)
+        if given:  # the value there is not (all) the file's: name the --set keys instead
+            keys = ", ".join(format_location(key) for key in given)
+            return f"{origin} (--set {keys}): {format_location(loc)}"
+        line = self._lines.line_of(loc)
         at = origin if line is None else f"{origin}:{line}"
         return f"{at}: {format_location(loc)}"
 
