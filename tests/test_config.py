@@ -314,6 +314,9 @@ def test_keys_set_on_the_command_line_have_no_file_line(tmp_path: Path) -> None:
         ("params: {sentences: 3}", "batch_size: true", "systems[0].batch_size"),
         ("seed: 7", "stats: {resamples: true}", "stats.resamples"),
         ("seed: 7", "stats: {confidence: true}", "stats.confidence"),
+        ("params: {sentences: 3}", "resources: {num_gpus: true}", "systems[0].resources.num_gpus"),
+        ("params: {sentences: 3}", "resources: {num_gpus: '1'}", "systems[0].resources.num_gpus"),
+        ("params: {sentences: 3}", "resources: {num_gpus: .inf}", "systems[0].resources.num_gpus"),
         # YAML 1.1 reads these as 90 and 1000; a config number is decimal (YAML 1.2)
         ("seed: 7", "seed: 1:30", "seed"),
         ("seed: 7", "seed: 1_000", "seed"),
@@ -326,8 +329,10 @@ def test_numbers_are_strict(tmp_path: Path, old: str, new: str, key: str) -> Non
 
 def test_integers_still_load_where_floats_are_expected(tmp_path: Path) -> None:
     text = GOOD.replace("seed: 7", "stats: {resamples: 200, alpha: 0.1}")
+    text = text.replace("params: {sentences: 3}", "resources: {num_gpus: 1}")
     config = load_config(write(tmp_path, text))
     assert (config.stats.resamples, config.stats.alpha) == (200, 0.1)
+    assert config.systems[0].resources.num_gpus == 1
 
 
 def test_numbers_mean_what_they_say_in_decimal(tmp_path: Path) -> None:

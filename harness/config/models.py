@@ -106,7 +106,7 @@ class ResourcesConfig(_Strict):
         num_gpus: GPUs per batch (fractions share one GPU).
     """
 
-    num_gpus: float = Field(default=0.0, ge=0)
+    num_gpus: float = Field(default=0.0, ge=0, strict=True, allow_inf_nan=False)
 
 
 class SystemConfig(_Strict):
