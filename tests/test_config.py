@@ -180,7 +180,9 @@ def test_set_reads_a_quoted_hash_and_a_hash_inside_a_word(tmp_path: Path) -> Non
     assert (config.name, config.report.labels) == ("run #2", {"lead3": "L#3"})
 
 
-@pytest.mark.parametrize("item", ["seed", "=3", "systems.9.name=x", "systems[0].name=x"])
+@pytest.mark.parametrize(
+    "item", ["seed", "=3", "systems.9.name=x", "systems[0].name=x", ".seed=1", "seed.=1"]
+)
 def test_bad_overrides(item: str) -> None:
     data = {"seed": 0, "systems": [{"name": "a"}]}
     with pytest.raises(ConfigError, match="--set"):

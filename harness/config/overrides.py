@@ -125,6 +125,12 @@ def apply_overrides(
             raise ConfigError(
                 f"--set {item!r}: expected key=value", hint="e.g. --set benchmark.limit=10"
             )
+        if "" in key.strip().split("."):
+            raise ConfigError(
+                f"--set {item!r}: the key {key.strip()!r} has an empty part (a dot at an end, "
+                "or two together)",
+                hint="name keys with single dots between them, e.g. --set benchmark.limit=10",
+            )
         if "[" in key:
             raise ConfigError(
                 f"--set {item!r}: a list item is addressed by a dotted index, not brackets",
