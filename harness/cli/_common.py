@@ -77,7 +77,7 @@ def stdout_may_close() -> Iterator[None]:
     """
     try:
         yield
-        sys.stdout.flush()
+        _flush_stdout()
     except BrokenPipeError:
         stdout.on_broken_pipe()
 
@@ -88,8 +88,16 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+def write_stdout(text: str) -> None:
+    """Write ``text`` to stdout as it is (no console markup or wrapping)."""
+    if sys.stdout is not None:  # None: started with stdout closed (`>&-`), nothing to write to
+        sys.stdout.write(text)
+
+
 def _flush_stdout() -> None:
     # What Python buffered meets its broken pipe here, not at exit (exit 120).
+    if sys.stdout is None:  # started with stdout closed (`>&-`): nothing was buffered
+        return
     try:
         sys.stdout.flush()
     except BrokenPipeError:

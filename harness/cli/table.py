@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from harness.cli._common import stderr, user_errors
+from harness.cli._common import stderr, user_errors, write_stdout
 
 
 class TableFormat(str, Enum):
@@ -95,7 +94,7 @@ def table_command(
     }[output_format]
     text = render(table)
     if out is None:
-        sys.stdout.write(text)
+        write_stdout(text)
         return
     write_atomic(out, text)
     stderr.print(f"wrote {out}", highlight=False, markup=False, soft_wrap=True)

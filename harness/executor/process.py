@@ -78,8 +78,9 @@ def _worker_main(conn: Connection) -> None:
     # Asked to end after its last answer: nothing of the worker's own is left
     # to clean up, and the interpreter's teardown of what the components
     # loaded (torch, spaCy) takes about a second the driver would wait for.
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:  # None: the command was started with it closed (`>&-`)
+            stream.flush()
     os._exit(0)
 
 

@@ -320,6 +320,35 @@ def test_case5_a_closed_pipe_keeps_the_verdicts_exit_code(
     assert ET.parse(junit).getroot().find("testsuite") is not None  # written all the same
 
 
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["check", "worse", "--baseline", "base"], 1),
+        (["check", "base", "--baseline", "base"], 0),
+        (["table", "base"], 0),
+        (["validate", "no-such-config.yaml"], 2),
+    ],
+)
+def test_case5_a_closed_stdout_keeps_the_exit_code(
+    runs: dict[str, Path], tmp_path: Path, argv: list[str], expected: int
+) -> None:
+    # `>&-` starts harness with no stdout at all (sys.stdout is None): the final
+    # flush raised AttributeError, and a regression (1) read as a bug (3).
+    args = [str(runs.get(arg, arg)) for arg in argv]
+    harness = shlex.join([sys.executable, "-m", "harness", *args])
+    done = subprocess.run(
+        ["bash", "-c", f'{harness} >&-; echo "rc=$?" >&2'],
+        cwd=REPO,
+        env={**os.environ, "HARNESS_CACHE_DIR": str(tmp_path / "cache")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.stderr.endswith(f"rc={expected}\n"), done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+
+
 # 11 -----------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("bad", "message"),
