@@ -420,3 +420,22 @@ def test_where_names_the_line_or_the_set_keys_that_changed_a_key(tmp_path: Path)
     assert config.where(str(path), "metrics", 1) == f"{path}:7: metrics[1]"
     config = load_config(path, ["systems=[{name: a, backend: leed}]"])
     assert config.where(str(path), "systems", 0) == f"{path} (--set systems): systems[0]"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("name: demo", "name: 2024", ":1: name: Input should be a valid string (got 2024: quote"),
+        (
+            "name: demo",
+            "name: no",
+            ":1: name: Input should be a valid string (got false, a boolean: quote",
+        ),
+    ],
+)
+def test_text_that_yaml_reads_as_a_number_says_to_quote_it(
+    tmp_path: Path, old: str, new: str, expected: str
+) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, GOOD.replace(old, new)))
+    assert expected in info.value.message

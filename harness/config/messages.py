@@ -178,6 +178,9 @@ def validation_message(
             shown = ""
         elif isinstance(got, bool) and shown:
             shown = f" (got {str(got).lower()}, a boolean)"
+        if item["type"] == "string_type" and isinstance(got, int | float):
+            # YAML read `name: 2024` or `split: no` (yes, on, off) as a number or boolean.
+            shown = f"{shown[:-1]}: quote the value to give it as text)"
         line = None if lines is None else lines.line_of(loc)
         at = f"{origin}:{line}" if line is not None else origin
         if lines is not None and lines.is_overridden(loc):
