@@ -299,8 +299,15 @@ def test_joining_a_cluster_that_wants_a_token_without_one_is_exit_2_saying_how(
     done = harness_cli("run", str(write_config(tmp_path)), "--address", address, env=bare)
     assert done.returncode == 2, done.stderr
     assert f"a Ray cluster answers at '{address}', but harness could not join it" in done.stderr
-    assert "RAY_AUTH_MODE=token" in done.stderr
+    assert "run harness with RAY_AUTH_MODE=token and the cluster's token" in done.stderr
     assert "Traceback" not in done.stderr
+    # A token, but not the cluster's: the same error, saying to check it.
+    wrong = {**bare, "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": secrets.token_hex(16)}
+    done = harness_cli("run", str(write_config(tmp_path)), "--address", address, env=wrong)
+    assert done.returncode == 2, done.stderr
+    assert "harness sent a token (RAY_AUTH_MODE=token): check that it is the cluster's" in (
+        done.stderr
+    )
 
 
 @pytest.mark.slow

@@ -108,20 +108,24 @@ def _join(ray: Any, address: str, where: str) -> None:
         ray.init(address=address, log_to_driver=False, configure_logging=False)
     except (ConnectionError, RuntimeError, TimeoutError) as error:
         why = f"{type(error).__name__}: {error}"
-        if target is None or os.environ.get("RAY_AUTH_MODE"):
+        if target is None:
             raise _unreachable(where, address, why) from None
         # Something listens there, but Ray would not let the driver in: most
         # often token authentication, which Ray (2.59 on) turns on for a
         # cluster started on this machine, and which a driver joining by
-        # HOST:PORT uses only when told to.
+        # HOST:PORT uses only when told to (RAY_AUTH_MODE=token).
+        token = (
+            "harness sent a token (RAY_AUTH_MODE=token): check that it is the cluster's"
+            if os.environ.get("RAY_AUTH_MODE") == "token"
+            else "run harness with RAY_AUTH_MODE=token and the cluster's token"
+        )
         raise ConfigError(
             f"{where}: executor.address: a Ray cluster answers at {address!r}, but harness "
             f"could not join it ({why})",
-            hint="if the cluster uses token authentication (Ray's log above says "
-            "'InvalidAuthToken'), run harness with RAY_AUTH_MODE=token and the cluster's "
-            "token (in ~/.ray/auth_token, RAY_AUTH_TOKEN or RAY_AUTH_TOKEN_PATH; "
-            "`ray get-auth-token` prints it), or give `--address auto` on a node of the "
-            "cluster",
+            hint=f"if the cluster uses token authentication (Ray's log above says "
+            f"'InvalidAuthToken'), {token} (in ~/.ray/auth_token, RAY_AUTH_TOKEN or "
+            "RAY_AUTH_TOKEN_PATH; `ray get-auth-token` on the head prints it); or give "
+            "`--address auto` on a node of the cluster",
         ) from None
 
 
