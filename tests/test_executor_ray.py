@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -252,12 +253,14 @@ def ray_head(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
             time.sleep(0.2)
         yield f"127.0.0.1:{port}", env
     finally:
-        # `ray start --block` may outlive SIGTERM; its whole group goes.
-        os.killpg(process.pid, signal.SIGTERM)
+        # `ray start --block` may outlive SIGTERM; its whole group goes (if any is left).
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         shutil.rmtree(temp, ignore_errors=True)
 
