@@ -24,14 +24,15 @@ from dataclasses import dataclass, field
 class ActorCalls:
     """The calls on their way to each actor (a handle hashes by its actor id).
 
+    A suspect goes only to an idle actor, which then takes no other call until
+    it answers: so a call runs alone exactly when it is a suspect's.
+
     Attributes:
         on_way: Per actor, the tasks sent to it and not answered yet.
-        alone: Actors running a suspect, with no other call on their way.
         suspects: Tasks that were on their way to an actor that died.
     """
 
     on_way: dict[Hashable, list[int]] = field(default_factory=dict)
-    alone: set[Hashable] = field(default_factory=set)
     suspects: set[int] = field(default_factory=set)
     _charged: dict[Hashable, int | None] = field(default_factory=dict)
 
@@ -42,19 +43,14 @@ class ActorCalls:
     def sent(self, actor: Hashable, index: int) -> bool:
         """Note a call sent; True when it runs alone (the actor takes no other until it ends)."""
         self.on_way.setdefault(actor, []).append(index)
-        if index in self.suspects:
-            self.alone.add(actor)
-            return True
-        return False
+        return index in self.suspects
 
     def answered(self, actor: Hashable, index: int) -> bool:
         """Note an answer; True when the call ran alone (all the actor's slots are free again)."""
         self.on_way[actor].remove(index)
+        alone = index in self.suspects
         self.suspects.discard(index)
-        if actor in self.alone:
-            self.alone.discard(actor)
-            return True
-        return False
+        return alone
 
     def died(self, actor: Hashable, index: int) -> tuple[bool, bool]:
         """Note that ``index``'s actor died before answering it.
@@ -69,7 +65,6 @@ class ActorCalls:
         if first:
             calls = self.on_way[actor]
             self._charged[actor] = calls[0] if len(calls) == 1 else None
-            self.alone.discard(actor)
         self.on_way[actor].remove(index)
         self.suspects.add(index)
         return first, self._charged[actor] == index
