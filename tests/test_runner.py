@@ -199,6 +199,62 @@ def test_score_run_refuses_a_config_whose_systems_or_benchmark_were_edited(
     assert run_dir.file("scores.jsonl").read_bytes() == scores  # the run is left as it was
 
 
+def edit_seed(run_dir: RunDir, seed: int) -> None:
+    path = run_dir.file("config.yaml")
+    text = path.read_text(encoding="utf-8")
+    assert "\nseed: 0\n" in text
+    path.write_text(text.replace("\nseed: 0\n", f"\nseed: {seed}\n"), encoding="utf-8")
+
+
+def test_score_run_refuses_an_edited_seed_when_the_examples_were_sampled_with_the_old_one(
+    tmp_path: Path,
+) -> None:
+    # examples.jsonl holds the sample seed 0 drew: results recorded under seed 1 would say
+    # `harness run` of this config.yaml gives them, and it draws another sample.
+    config = write_config(tmp_path).read_text(encoding="utf-8")
+    config = config.replace("  fields:", "  sample: 3\n  fields:")
+    (tmp_path / "run.yaml").write_text(config, encoding="utf-8")
+    run_dir, _ = run(tmp_path / "run.yaml")
+    edit_seed(run_dir, 1)
+    scores = run_dir.file("scores.jsonl").read_bytes()
+    drew = r"seed is 1, but this run's benchmark\.sample drew with seed 0"
+    with pytest.raises(StoreError, match=drew) as caught:
+        score_run(run_dir, console=Console(quiet=True), render=render_reports)
+    lines = run_dir.file("config.yaml").read_text(encoding="utf-8").splitlines()
+    line = lines.index("seed: 1") + 1
+    assert f"config.yaml:{line}:" in caught.value.message
+    assert "set seed back to 0" in (caught.value.hint or "")
+    assert run_dir.file("scores.jsonl").read_bytes() == scores
+
+
+def test_score_run_takes_an_edited_seed_when_nothing_saved_was_drawn_with_it(
+    tmp_path: Path,
+) -> None:
+    # lead and a deterministic callable: the seed only draws the bootstrap resamples.
+    run_dir, _ = run(write_config(tmp_path))
+    edit_seed(run_dir, 7)
+    score_run(run_dir, console=Console(quiet=True), render=render_reports)
+    results = json.loads(run_dir.file("results.json").read_text(encoding="utf-8"))
+    assert results["seed"] == 7
+
+
+def test_a_system_whose_fingerprint_holds_the_seed_refuses_an_edited_seed(tmp_path: Path) -> None:
+    # A sampling hf model or an openai model at temperature > 0 records the seed in its
+    # fingerprint's params: its saved summaries are one draw of that seed.
+    from harness.runner._parts import check_generated_from, generated_from
+
+    run_dir, manifest = run(write_config(tmp_path))
+    edit_seed(run_dir, 2)
+    config = run_dir.read_run_config()
+    manifest = {**manifest, "generated_from": generated_from(config)}
+    check_generated_from(run_dir, config, manifest)  # no system drew with the seed
+    manifest["components"] = {
+        "systems": {"user": {"kind": "backend", "name": "hf", "params": {"seed": 0}}}
+    }
+    with pytest.raises(StoreError, match="system 'user' drew with seed 0"):
+        check_generated_from(run_dir, config, manifest)
+
+
 @pytest.mark.parametrize("damage", ["cut", "delete", "edit"])
 def test_scores_changed_after_the_run_are_refused_by_what_reads_them(
     tmp_path: Path, damage: str

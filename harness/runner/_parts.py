@@ -76,6 +76,7 @@ def check_generated_from(run_dir: RunDir, config: RunConfig, manifest: dict[str,
         if changed is None and systems.get(system.name) != now["systems"][system.name]:
             changed = ("systems", index), f"system {system.name!r} (systems[{index}])"
     if changed is None:
+        _check_generation_seed(path, config, manifest)
         return
     loc, what = changed
     line = read_yaml_lines(path)[1].line_of(loc)
@@ -87,6 +88,40 @@ def check_generated_from(run_dir: RunDir, config: RunConfig, manifest: dict[str,
         hint="run `harness run` on the edited config to generate again (unchanged systems "
         "come from the cache), or undo the edit in config.yaml; a re-score may change "
         "metrics, stats, report, baseline and meta_eval",
+    )
+
+
+def _seeded_by(config: RunConfig, manifest: dict[str, Any]) -> list[str]:
+    """What of the saved examples and outputs the run's seed drew: the sample of
+    the benchmark, and each system whose fingerprint holds the seed (a sampling
+    ``hf`` model, an ``openai`` model at ``temperature > 0``)."""
+    drawn = ["benchmark.sample"] if config.benchmark.sample is not None else []
+    systems = (manifest.get("components") or {}).get("systems") or {}
+    for name, fingerprint in systems.items():
+        params = fingerprint.get("params") if isinstance(fingerprint, dict) else None
+        if isinstance(params, dict) and "seed" in params:
+            drawn.append(f"system {name!r}")
+    return drawn
+
+
+def _check_generation_seed(path: Path, config: RunConfig, manifest: dict[str, Any]) -> None:
+    """Refuse a config.yaml whose seed was edited when the saved examples or
+    outputs were drawn with the old one: the manifest would record a seed that
+    did not make them, and `harness run` on that config.yaml would draw others."""
+    recorded = manifest.get("seed")
+    if not isinstance(recorded, int) or isinstance(recorded, bool) or recorded == config.seed:
+        return
+    drawn = _seeded_by(config, manifest)
+    if not drawn:
+        return
+    line = read_yaml_lines(path)[1].line_of(("seed",))
+    raise StoreError(
+        f"{path}{f':{line}' if line else ''}: seed is {config.seed}, but this run's "
+        f"{' and '.join(drawn)} drew with seed {recorded} (config.yaml was edited since): "
+        "`harness score` does not draw again, so its results would record a seed that did "
+        "not make the saved examples and summaries",
+        hint=f"set seed back to {recorded} to re-score, or `harness run` the edited config "
+        "to draw again with the new seed",
     )
 
 
