@@ -106,6 +106,8 @@ class Row:
     """One system."""
 
     system: str
+    #: Failed generations: those with an error and the empty summaries (no
+    #: letter or digit), as `harness run`'s exit 4 and `harness check` count them.
     failures: int
     cells: dict[str, Cell]
     comparisons: dict[str, Comparison] = field(default_factory=dict)
@@ -201,13 +203,19 @@ def _is_best(cell: Cell, best: float | None, fewest: int | None) -> bool:
     return cell.mean is not None and cell.mean == best and cell.lost == fewest
 
 
+def _failed_generations(results: dict[str, Any], system: str) -> int:
+    """``system``'s generations that failed or gave an empty summary (results.json's
+    ``failures`` counts the first, ``empty_summaries`` lists the second)."""
+    return int((results.get("failures") or {}).get(system, 0)) + len(
+        (results.get("empty_summaries") or {}).get(system) or []
+    )
+
+
 def _lost(results: dict[str, Any], system: str, metric: str) -> int:
     """Examples ``system`` has no ``metric`` value for by a failure (see `Cell.lost`)."""
     errors = (results.get("metric_errors") or {}).get(system) or []
-    return (
-        int((results.get("failures") or {}).get(system, 0))
-        + len((results.get("empty_summaries") or {}).get(system) or [])
-        + sum(1 for item in errors if item.get("metric") == metric)
+    return _failed_generations(results, system) + sum(
+        1 for item in errors if item.get("metric") == metric
     )
 
 
@@ -266,7 +274,7 @@ def build_table(results: dict[str, Any], *, alpha: float | None = None) -> Compa
         rows.append(
             Row(
                 system,
-                results["failures"].get(system, 0),
+                _failed_generations(results, system),
                 cells,
                 {
                     name: _comparison(data)

@@ -206,6 +206,20 @@ def test_a_mean_that_leaves_out_failed_examples_is_marked() -> None:
     assert "†" not in page
 
 
+def test_an_empty_summary_is_a_failed_generation_in_the_table_and_the_failures_list() -> None:
+    # harness run (exit 4) and harness check count an empty summary as a failed
+    # generation: a page saying "No failed generations" beside its †N would not.
+    results = _results(comparisons=False)
+    results["failures"]["base"] = 0
+    results["empty_summaries"] = {"base": ["ok"], EVIL_SYSTEM: []}
+    outputs = [Output(example_id="ok", system="base", summary=" ... ")]
+    page = to_html(build_table(results), examples=[], outputs=outputs, scores=[], plots={})
+    assert "No failed generations." not in page
+    assert "empty summary (no letter or digit)" in page
+    assert "· 1 failed generation" in page
+    assert build_table(results).rows[0].failures == 1
+
+
 def test_a_mean_over_fewer_examples_than_the_row_says_so() -> None:
     results = _results(comparisons=False)
     results["values"]["rouge.rouge1"] = {"metric": "rouge", "higher_is_better": True}

@@ -127,6 +127,18 @@ def test_a_mean_that_leaves_out_failed_or_errored_examples_is_never_best() -> No
     assert build_table(results).rows[1].cells["rouge.rouge1"].best  # another metric's error
 
 
+def test_the_failures_column_counts_empty_summaries() -> None:
+    # As `harness run`'s exit 4 and `harness check` count them: a column of 0 beside
+    # a †19 mean would say the system failed nothing.
+    results = make_results(comparisons=False)
+    results["empty_summaries"] = {"cand": ["y", "z"]}
+    table = build_table(results)
+    assert [row.failures for row in table.rows] == [0, 3, 0]
+    assert "| cand | 10 | 3 | 0.441 ± 0.010 †3 |" in to_markdown(table)
+    rows = list(csv.DictReader(io.StringIO(to_csv(table))))
+    assert [row["failures"] for row in rows] == ["0", "3", "0"]
+
+
 def test_markdown_keeps_first_table_and_adds_differences() -> None:
     plain = to_markdown(build_table(make_results(comparisons=False)))
     text = to_markdown(build_table(make_results()))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from harness.records import Example, Output, Score
+from harness.records import Example, Output, Score, has_words
 from harness.report.html.data import page_data
 from harness.report.html.script_json import json_for_script
 from harness.report.html.tables import _comparison_table, _main_table
@@ -17,6 +17,9 @@ from harness.report.table import FEWER_LEGEND, LOST_LEGEND, ComparisonTable, com
 
 if TYPE_CHECKING:
     from jinja2 import Environment
+
+#: The error the failures table shows for an empty summary (no letter or digit).
+EMPTY_SUMMARY = "empty summary (no letter or digit): its values are null"
 
 
 def _csp_hash(script: str) -> str:
@@ -73,10 +76,15 @@ def to_html(
         scores: The run's scores (scores.jsonl).
         plots: PNGs keyed by relative path (from `harness.report.plots.render_plots`).
     """
+    # An empty summary is a failed generation, as `harness run` and `check` count it.
     failures = [
-        {"system": output.system, "example_id": output.example_id, "error": output.error}
+        {
+            "system": output.system,
+            "example_id": output.example_id,
+            "error": output.error if output.error is not None else EMPTY_SUMMARY,
+        }
         for output in outputs
-        if output.error is not None
+        if output.error is not None or not has_words(output.summary or "")
     ]
     template = _environment().get_template("report.html.j2")
     return template.render(
