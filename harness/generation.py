@@ -26,6 +26,7 @@ from harness.executor import (
     TaskFailure,
     Workspace,
 )
+from harness.plugin_code import component_fingerprint
 from harness.records import Example, Output, content_hash
 from harness.store import (
     Cache,
@@ -159,7 +160,7 @@ def generate(
     components = list(components or local_components("systems", systems))
     workspace = Workspace({c.key: s for c, (_, s, _) in zip(components, systems, strict=True)})
     by_id: list[dict[str, Output]] = [{} for _ in systems]
-    digests = [summarizer.fingerprint.digest() for _, summarizer, _ in systems]
+    digests = [component_fingerprint(summarizer).digest() for _, summarizer, _ in systems]
     by_ids = [reads_example_ids(summarizer) for _, summarizer, _ in systems]
     keys = [
         [_generation_key(digest, ex, by_ids[position]) for ex in examples]

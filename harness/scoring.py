@@ -34,6 +34,7 @@ from harness.executor import (
 )
 from harness.generation import batches, local_components
 from harness.metric import Metric, MetricEntry, MetricInput, MetricResult
+from harness.plugin_code import component_fingerprint
 from harness.records import Example, Output, Score, has_words
 from harness.store import (
     Cache,
@@ -120,7 +121,8 @@ class _ScoreKeys:
     """
 
     def __init__(self, entry: MetricEntry, metric: Metric) -> None:
-        self._head = _json(f"{metric.fingerprint.digest()}:{code_digest(SCORING_LIBRARIES)}")
+        digest = component_fingerprint(metric).digest()
+        self._head = _json(f"{digest}:{code_digest(SCORING_LIBRARIES)}")
         self._with_source = "source" in entry.requires
         self._articles: dict[str, str] = {}
 

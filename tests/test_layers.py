@@ -23,7 +23,7 @@ FLOORS: dict[int, tuple[str, ...]] = {
     3: ("config", "benchmark", "backend", "metric"),
     4: (
         "store", "outdir", "executor", "generation", "scoring", "aggregate", "manifest",
-        "runner", "stats", "meta_eval", "calibrate", "compare", "preflight",
+        "runner", "stats", "meta_eval", "calibrate", "compare", "preflight", "plugin_code",
     ),
     5: ("report",),
     6: ("cli", "__main__"),

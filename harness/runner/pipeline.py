@@ -16,6 +16,7 @@ from harness.executor import Component, Executor, LocalExecutor, check_shippable
 from harness.generation import generate
 from harness.manifest import StageClock, devices, environment, now
 from harness.outdir import stage_run
+from harness.plugin_code import component_fingerprint
 from harness.preflight import preflight
 from harness.records import content_hash
 from harness.runner._parts import (
@@ -163,8 +164,12 @@ def run_pipeline(
             "executor": executor.description,
             "benchmark": benchmark.info,
             "components": {
-                "systems": {name: s.fingerprint.model_dump(mode="json") for name, s, _ in systems},
-                "metrics": {e.name: m.fingerprint.model_dump(mode="json") for e, m in metrics},
+                "systems": {
+                    name: component_fingerprint(s).model_dump(mode="json") for name, s, _ in systems
+                },
+                "metrics": {
+                    e.name: component_fingerprint(m).model_dump(mode="json") for e, m in metrics
+                },
             },
             "devices": {
                 "systems": devices({name: s for name, s, _ in systems}),

@@ -17,6 +17,7 @@ from harness.errors import HarnessError, StoreError
 from harness.executor import Component, Executor, LocalExecutor, check_shippable
 from harness.manifest import StageClock, devices, now
 from harness.outdir import REPORT_FILES, stage_run
+from harness.plugin_code import component_fingerprint
 from harness.records import Example, Output, content_hash
 from harness.runner._parts import (
     RenderReports,
@@ -111,7 +112,9 @@ def score_run(
                 cache, staged.staging, config, entries, outputs, scores, examples, executor
             )
         staged.staging.write_json(RESULTS_FILE, results)
-        fingerprints = {e.name: m.fingerprint.model_dump(mode="json") for e, m in metrics}
+        fingerprints = {
+            e.name: component_fingerprint(m).model_dump(mode="json") for e, m in metrics
+        }
         metric_devices = devices({e.name: m for e, m in metrics})
         manifest["rescored"] = {
             "started": started,
