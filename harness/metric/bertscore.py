@@ -18,9 +18,14 @@ What the summary is compared with (param ``against``):
   are not scored.
 - ``"source"``: the source article, as a reference-free relevance/faithfulness
   signal (used on benchmarks such as SummEdits that have no references).
-  Texts longer than the model's maximum length (512 word pieces for BERT-like
-  models) are truncated by ``bert-score``, so only the start of a long
-  article is seen.
+
+A text longer than the model's maximum length (512 word pieces for BERT-like
+models), which ``bert-score`` would cut to its start, is encoded in
+consecutive windows of that many word pieces, each with the model's start
+and end tokens, and their token embeddings are joined (the inner windows'
+start and end tokens left out): every word piece of a long article is
+compared, so a summary of its end is not scored as unsupported. A text that
+fits is encoded exactly as ``bert-score`` does.
 
 The model is a Hugging Face encoder: ``pkg:<package>``, a local folder or a hub
 id (see `harness.metric._models`). The default, all-MiniLM-L6-v2 from the
@@ -195,18 +200,55 @@ class BertScoreMetric:
         return Fingerprint(
             kind="metric",
             name="bertscore",
-            version="1",
+            # 2: a text over the model's length is encoded in windows, not cut
+            version="2",
             params=self._params.model_dump(mode="json"),
             model=f"{self._model_ref.description} layer {self._layers}; {self._package}",
         )
 
     def _embed_text(self, text: str) -> tuple[Any, Any]:
         """Token embeddings and idf weights of ``text`` (memoised as ``_embed``)."""
+        pieces = self._word_pieces(text)
+        if len(pieces) > self._tokenizer.model_max_length:
+            return self._embed_windows(pieces)
         embedding, mask, idf = self._utils.get_bert_embedding(
             [text], self._encoder, self._tokenizer, self._idf, device=self._device
         )
         length = int(mask[0].sum())
         return embedding[0, :length].cpu(), idf[0, :length].cpu()
+
+    def _word_pieces(self, text: str) -> list[int]:
+        """``text``'s ids with the start and end tokens, as ``bert_score.utils.sent_encode``
+        gives them, but not cut at the model's maximum length."""
+        text = text.strip()
+        if not text:
+            return list(self._tokenizer.build_inputs_with_special_tokens([]))
+        transformers = require("transformers", PURPOSE)
+        byte_level = (transformers.GPT2Tokenizer, transformers.RobertaTokenizer)
+        prefix = {"add_prefix_space": True} if isinstance(self._tokenizer, byte_level) else {}
+        ids: list[int] = self._tokenizer.encode(
+            text, add_special_tokens=True, verbose=False, **prefix
+        )
+        return ids
+
+    def _embed_windows(self, pieces: list[int]) -> tuple[Any, Any]:
+        """Embeddings of a text over the model's length: consecutive windows of its
+        word pieces, each between the start and end tokens, joined (see the module)."""
+        torch = self._torch
+        start, body, end = pieces[0], pieces[1:-1], pieces[-1]
+        room = self._tokenizer.model_max_length - 2
+        windows = [body[i : i + room] for i in range(0, len(body), room)]
+        parts = []
+        for index, window in enumerate(windows):
+            ids = torch.tensor([[start, *window, end]], device=self._device)
+            mask = torch.ones_like(ids)
+            embedding = self._utils.bert_encode(self._encoder, ids, attention_mask=mask)[0]
+            first = 0 if index == 0 else 1
+            last = embedding.size(0) if index == len(windows) - 1 else embedding.size(0) - 1
+            parts.append(embedding[first:last])
+        kept = [start, *body, end]
+        weights = torch.tensor([self._idf[piece] for piece in kept], dtype=torch.float)
+        return torch.cat(parts).cpu(), weights
 
     def _pad(self, stats: list[tuple[Any, Any]]) -> tuple[Any, Any, Any]:
         # as bert_score.utils.bert_cos_score_idf's pad_batch_stats (fresh tensors:

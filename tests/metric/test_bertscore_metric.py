@@ -95,6 +95,36 @@ def test_against_source_uses_the_source_and_requires_it(direct: Any) -> None:
     assert result.values["f1"] == pytest.approx(float(f1[0]), abs=CLOSE)
 
 
+FILLER = (
+    "The council met in the old town hall to discuss the budget for roads, schools and "
+    "the public library, and members spoke at length about each of the proposals. "
+)
+ENDING = "The mayor of Springfield resigned on Friday after the audit found missing funds."
+
+
+@NEEDS_BERT_SCORE
+def test_a_source_over_the_models_length_is_compared_whole(direct: Any) -> None:
+    # bert-score cuts a text at 512 word pieces: a summary of the article's last
+    # sentence was scored against its start only, as if it were unsupported.
+    _, metric = build_metric(
+        MetricConfig(name="bertscore", params={"against": "source", "device": "cpu"}), "m[0]"
+    )
+    source = FILLER * 40 + ENDING
+    tokenizer = direct._tokenizer
+    assert len(tokenizer.encode(source, verbose=False)) > 2 * tokenizer.model_max_length
+    [result] = metric.score([_item(ENDING, source=source)])
+    cut_precision, _, _ = direct.score([ENDING], [source])
+    assert float(cut_precision[0]) < 0.4  # matched against council talk only
+    assert result.values["precision"] is not None
+    assert result.values["precision"] > float(cut_precision[0]) + 0.3
+    # a source that fits is encoded as bert-score does
+    fits = FILLER * 15 + ENDING
+    assert len(tokenizer.encode(fits, verbose=False)) <= tokenizer.model_max_length
+    [short] = metric.score([_item(ENDING, source=fits)])
+    precision, _, _ = direct.score([ENDING], [fits])
+    assert short.values["precision"] == pytest.approx(float(precision[0]), abs=CLOSE)
+
+
 @NEEDS_BERT_SCORE
 def test_requirements_follow_against() -> None:
     assert METRICS.get("bertscore").requires == {"reference"}
