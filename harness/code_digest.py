@@ -31,7 +31,8 @@ def _version(package: str) -> str | None:
 
 
 @functools.cache
-def _sources_digest() -> str:
+def sources_digest() -> str:
+    """SHA-256 over harness's own source files (``.py`` and templates), path by path."""
     digest = hashlib.sha256()
     for path in sorted(_PACKAGE.rglob("*")):
         if path.suffix in _SOURCE_SUFFIXES and "__pycache__" not in path.parts and path.is_file():
@@ -51,10 +52,10 @@ def code_digest(libraries: tuple[str, ...]) -> str:
     return content_hash(
         {
             "harness": harness.__version__,
-            "sources": _sources_digest(),
+            "sources": sources_digest(),
             "libraries": {name: _version(name) for name in libraries},
         }
     )
 
 
-__all__ = ["code_digest"]
+__all__ = ["code_digest", "sources_digest"]

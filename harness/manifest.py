@@ -14,6 +14,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from harness.code_digest import sources_digest
+
 _PACKAGES = (
     "harness",
     "pydantic",
@@ -47,19 +49,43 @@ class StageClock:
             self.seconds[name] = round(time.perf_counter() - start, 3)
 
 
-def _git_sha() -> str | None:
+def _git(folder: Path, *args: str) -> str | None:
+    """What ``git ARGS`` prints in ``folder``, or None (no git, no checkout)."""
     try:
         done = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
+            ["git", *args],
             capture_output=True,
             text=True,
             timeout=5,
             check=False,
-            cwd=Path(__file__).resolve().parent,
+            cwd=folder,
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
-    return done.stdout.strip() or None if done.returncode == 0 else None
+    return done.stdout if done.returncode == 0 else None
+
+
+def git_state(folder: Path) -> dict[str, Any]:
+    """The commit of the checkout holding ``folder`` (harness's package), and whether
+    the files under it differ from it.
+
+    A checkout with edits to harness's files computes what no commit does, so
+    ``git_sha`` alone would name code that did not run: ``git_dirty`` says so,
+    and ``sources_sha256`` (harness's ``.py`` and template files) names the
+    code that did, checkout or not.
+    """
+    # Only a checkout that tracks harness's files: an installed harness inside a
+    # project's git folder (a .venv there) is not at that project's commit.
+    tracked = _git(folder, "ls-files", "--", "__init__.py")
+    sha = _git(folder, "rev-parse", "HEAD") if tracked and tracked.strip() else None
+    status = (
+        _git(folder, "status", "--porcelain", "--untracked-files=no", "--", ".") if sha else None
+    )
+    return {
+        "git_sha": sha.strip() or None if sha else None,
+        "git_dirty": None if status is None else bool(status.strip()),
+        "sources_sha256": sources_digest(),
+    }
 
 
 def _versions() -> dict[str, str | None]:
@@ -89,7 +115,7 @@ def environment() -> dict[str, Any]:
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "packages": _versions(),
-        "git_sha": _git_sha(),
+        **git_state(Path(__file__).resolve().parent),
     }
 
 
