@@ -36,3 +36,12 @@ def test_all_null_and_single_value() -> None:
     assert (empty.mean, empty.n, empty.nulls, empty.half_width) == (None, 0, 2, None)
     single = bootstrap_mean(to_array([0.5]))
     assert (single.mean, single.ci_low, single.half_width) == (0.5, None, None)  # no spread
+
+
+def test_interval_does_not_depend_on_the_order_of_the_values() -> None:
+    rng = np.random.default_rng(7)
+    values = np.round(rng.normal(size=80), 2)
+    values[::9] = np.nan
+    first = bootstrap_mean(values, resamples=500, seed=3)
+    for _ in range(3):
+        assert bootstrap_mean(rng.permutation(values), resamples=500, seed=3) == first

@@ -146,6 +146,24 @@ def test_paired_bootstrap_is_the_bootstrap_of_the_differences() -> None:
     assert paired_bootstrap(diffs, seed=6)[1] != low
 
 
+@pytest.mark.parametrize("n", [8, 60])  # an exact test, then random sign flips
+def test_paired_statistics_do_not_depend_on_the_order_of_the_pairs(n: int) -> None:
+    rng = np.random.default_rng(12)
+    baseline = np.round(rng.uniform(size=n), 2)
+    system = np.round(baseline + rng.normal(0.05, 0.2, size=n), 2)
+    system[::7] = np.nan
+    first = compare_paired({"v": (system, baseline)}, {"v": True}, resamples=400, seed=2)
+    for _ in range(3):
+        order = rng.permutation(n)
+        again = compare_paired(
+            {"v": (system[order], baseline[order])}, {"v": True}, resamples=400, seed=2
+        )
+        assert again == first
+        assert paired_permutation_test(
+            system[order], baseline[order], resamples=400, seed=2
+        ) == paired_permutation_test(system, baseline, resamples=400, seed=2)
+
+
 def test_paired_bootstrap_edges() -> None:
     assert paired_bootstrap(to_array([None, None])) == (None, None, None)
     assert paired_bootstrap(to_array([0.25, None])) == (0.25, 0.25, 0.25)

@@ -28,7 +28,9 @@ agreement (AUC above 0.5, positive correlation). Values with no direction
 units together with the rule (``>=`` or ``<=``) that predicts label 1.
 
 Each statistic carries a seeded percentile-bootstrap interval over examples
-(Efron & Tibshirani, 1993, "An Introduction to the Bootstrap", ch. 13).
+(Efron & Tibshirani, 1993, "An Introduction to the Bootstrap", ch. 13),
+drawn from the (value, label) pairs sorted, so an interval does not depend on
+the order of the examples.
 The balanced-accuracy interval resamples the reported examples with the
 threshold held fixed; resamples on which a statistic is undefined (one
 class missing, constant values) are left out of the interval.

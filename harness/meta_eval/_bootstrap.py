@@ -31,6 +31,19 @@ def _maybe(value: float | None) -> float | None:
     return _round(value)
 
 
+def in_canonical_order(scores: FloatArray, labels: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """The (score, label) pairs sorted by score, then label: what a bootstrap resamples,
+    so that its interval does not depend on the order of the examples (a benchmark
+    file reordered gives the same interval).
+
+    >>> scores, labels = in_canonical_order(np.array([0.5, 0.1, 0.5]), np.array([1.0, 0.0, 0.0]))
+    >>> scores.tolist(), labels.tolist()
+    ([0.1, 0.5, 0.5], [0.0, 0.0, 1.0])
+    """
+    order = np.lexsort((labels, scores))
+    return scores[order], labels[order]
+
+
 def _index_chunks(n: int, resamples: int, seed: int) -> Iterator[IndexArray]:
     """Seeded bootstrap index rows (``resamples`` x ``n``), drawn in chunks."""
     rng = np.random.default_rng(seed)

@@ -14,6 +14,7 @@ from harness.meta_eval._bootstrap import (
     _interval,
     _round,
     _statistic,
+    in_canonical_order,
     too_few_resamples,
 )
 from harness.meta_eval._ranks import average_ranks
@@ -155,6 +156,7 @@ def _binary(
         test_scores, test_labels = scores[~is_dev], labels[~is_dev]
     else:
         dev_scores, dev_labels = test_scores, test_labels = scores, labels
+    test_scores, test_labels = in_canonical_order(test_scores, test_labels)
     reasons: list[str] = []
     threshold = choose_threshold(dev_scores, dev_labels)
     if threshold is None:

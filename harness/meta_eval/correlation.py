@@ -12,6 +12,7 @@ from harness.meta_eval._bootstrap import (
     _interval,
     _maybe,
     _statistic,
+    in_canonical_order,
     too_few_resamples,
 )
 from harness.meta_eval._ranks import average_ranks
@@ -57,6 +58,7 @@ def correlations(
     if np.ptp(scores) == 0 or np.ptp(labels) == 0:
         which = "value" if np.ptp(scores) == 0 else "label"
         return {**empty, "reason": f"every {which} is the same; correlation is undefined"}
+    scores, labels = in_canonical_order(scores, labels)
     samples: dict[str, list[FloatArray]] = {name: [] for name in _CORRELATIONS}
     for index in _index_chunks(int(scores.size), resamples, seed):
         x, y = scores[index], labels[index]

@@ -1,7 +1,9 @@
 """Seeded percentile-bootstrap confidence intervals of a mean and of a paired difference.
 
 Every random draw comes from a generator seeded by the caller, so the same
-inputs and seed give the same interval.
+inputs and seed give the same interval. The values are sorted before they
+are resampled, so an interval does not depend on the order of the rows they
+came in (a benchmark file reordered, scores.jsonl written in another order).
 """
 
 from __future__ import annotations
@@ -63,7 +65,8 @@ def bootstrap_mean(
     >>> 1.0 <= ci.ci_low <= 2.0 <= ci.ci_high <= 3.0
     True
     """
-    defined = values[~np.isnan(values)]
+    # sorted: the interval is of the values, whatever order their rows came in
+    defined = np.sort(values[~np.isnan(values)])
     n = int(defined.size)
     nulls = int(values.size - n)
     if n == 0:
@@ -124,7 +127,7 @@ def paired_bootstrap(
     (0.2, True)
     """
     defined = np.asarray(diffs, dtype=np.float64)
-    defined = defined[~np.isnan(defined)]
+    defined = np.sort(defined[~np.isnan(defined)])  # order-free, as in `bootstrap_mean`
     if defined.size == 0:
         return None, None, None
     mean = _round(float(defined.mean()))

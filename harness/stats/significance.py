@@ -31,7 +31,8 @@ def paired_permutation_test(
     never 0 and keeps the test valid (Phipson & Smyth, 2010, "Permutation
     P-values Should Never Be Zero", SAGMB).
 
-    Pairs where either value is ``nan`` are left out.
+    Pairs where either value is ``nan`` are left out. The p-value depends on
+    the pairs, not on their order (the differences are sorted first).
 
     Args:
         a: One system's per-example values.
@@ -46,7 +47,8 @@ def paired_permutation_test(
     0.25
     """
     first, second = _paired_defined(a, b)
-    diffs = first - second
+    # sorted: the random flips fall on the same differences whatever the row order
+    diffs = np.sort(first - second)
     n = int(diffs.size)
     if n < 2:
         return None
