@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import tracemalloc
+
 import numpy as np
 
-from harness.stats import bootstrap_mean, to_array
+from harness.stats import bootstrap_mean, paired_bootstrap, to_array
 
 
 def test_mean_and_counts_skip_nulls() -> None:
@@ -45,3 +47,16 @@ def test_interval_does_not_depend_on_the_order_of_the_values() -> None:
     first = bootstrap_mean(values, resamples=500, seed=3)
     for _ in range(3):
         assert bootstrap_mean(rng.permutation(values), resamples=500, seed=3) == first
+
+
+def test_a_large_sample_is_resampled_in_chunks() -> None:
+    values = np.random.default_rng(8).uniform(size=20_000)
+    tracemalloc.start()
+    try:
+        summary = bootstrap_mean(values, resamples=1000, seed=1)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # whole, the 1000 x 20,000 resamples take 320 MB; a chunk takes 32 MB
+    assert peak < 100_000_000
+    assert (summary.mean, summary.ci_low, summary.ci_high) == paired_bootstrap(values, seed=1)
