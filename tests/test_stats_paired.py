@@ -16,6 +16,7 @@ from harness.stats import (
     holm,
     paired_bootstrap,
     paired_permutation_test,
+    smallest_holm_p,
     to_array,
     win_tie_loss,
 )
@@ -232,3 +233,19 @@ def test_one_pair_gives_its_difference_without_interval_or_test() -> None:
         None,
         False,
     )
+
+
+def test_smallest_holm_p_bounds_every_adjusted_p() -> None:
+    rng = np.random.default_rng(21)
+    for n, values in ((40, 19), (9, 5), (60, 3)):
+        base = rng.uniform(size=n)
+        pairs = {f"m.v{i}": (base - 0.5 - 0.01 * i, base) for i in range(values)}
+        pairs["m.one"] = (np.array([0.0] + [np.nan] * (n - 1)), np.zeros(n))  # n = 1: untested
+        compared = compare_paired(pairs, {}, resamples=1000, alpha=0.05, seed=0)
+        ns = [item.n for item in compared.values()]
+        floor = smallest_holm_p(ns, resamples=1000)
+        # every difference is as extreme as can be, so the smallest p_holm is the bound
+        assert floor == min(item.p_holm for item in compared.values() if item.p_holm is not None)
+        assert any(item.significant for item in compared.values()) == (floor < 0.05)
+    assert smallest_holm_p([1, 0]) is None
+    assert smallest_holm_p([2] * 3) == 1.0  # capped

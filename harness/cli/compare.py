@@ -45,6 +45,8 @@ def comparison_to_rich(comparison: RunComparison) -> Group:
         SINGLE_PAIR_NOTE,
         direction_arrow,
         format_number,
+        holm_keeps_out_of_reach,
+        holm_out_of_reach_note,
         too_few_pairs_note,
     )
     from harness.stats.significance import largest_out_of_reach
@@ -104,6 +106,15 @@ def comparison_to_rich(comparison: RunComparison) -> Group:
     few = largest_out_of_reach(ns, comparison.alpha)
     if few is not None:
         parts.append(Text(too_few_pairs_note(few, f"{comparison.alpha:g}")))
+    by_floor: dict[float, list[str]] = {}
+    for system in comparison.systems:
+        shown = [item.result.n for item in system.values]
+        if system.holm_floor is not None and holm_keeps_out_of_reach(
+            shown, system.holm_floor, comparison.alpha
+        ):
+            by_floor.setdefault(system.holm_floor, []).append(system.system)
+    for floor, names in by_floor.items():
+        parts.append(Text(holm_out_of_reach_note(names, floor, f"{comparison.alpha:g}")))
     if 1 in ns:
         parts.append(Text(SINGLE_PAIR_NOTE))
     return Group(*parts)

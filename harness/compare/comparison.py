@@ -17,7 +17,7 @@ from harness.compare.pairing import (
 from harness.compare.scores import RunScores
 from harness.config import StatsConfig
 from harness.errors import StoreError
-from harness.stats import PairedComparison, compare_paired
+from harness.stats import PairedComparison, compare_paired, smallest_holm_p
 
 
 @dataclass(frozen=True)
@@ -31,10 +31,15 @@ class ValueComparison:
 
 @dataclass(frozen=True)
 class SystemComparison:
-    """Every compared value of one system present in both runs."""
+    """Every compared value of one system present in both runs.
+
+    ``holm_floor`` is the smallest Holm-adjusted p any of them can get
+    (`harness.stats.smallest_holm_p` over every value tested, shown or not).
+    """
 
     system: str
     values: list[ValueComparison]
+    holm_floor: float | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,7 @@ def compare_runs(
             SystemComparison(
                 system,
                 [ValueComparison(name, directions.get(name), compared[name]) for name in names],
+                smallest_holm_p((item.n for item in compared.values()), resamples=stats.resamples),
             )
         )
     if not systems:

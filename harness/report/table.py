@@ -12,7 +12,7 @@ every other system against the baseline), each row also holds one
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -28,7 +28,12 @@ from harness.report.formatting import (
     markdown_code,
 )
 from harness.report.meta import MetaTable, build_meta_table
-from harness.stats.significance import largest_out_of_reach, smallest_permutation_p
+from harness.stats.significance import (
+    EXACT_MAX_N,
+    largest_out_of_reach,
+    smallest_holm_p,
+    smallest_permutation_p,
+)
 
 
 @dataclass(frozen=True)
@@ -158,6 +163,9 @@ class ComparisonTable:
     meta: MetaTable | None = None
     #: Display names of metrics (group headers), from ``report.labels``.
     metric_labels: dict[str, str] = field(default_factory=dict)
+    #: System → the smallest Holm-adjusted p any of its comparisons can get
+    #: (`smallest_holm_p` over every value results.json compared, shown or not).
+    holm_floors: dict[str, float] = field(default_factory=dict)
 
     @property
     def baseline_shown(self) -> str:
@@ -284,6 +292,19 @@ def build_table(results: dict[str, Any], *, alpha: float | None = None) -> Compa
             )
         )
     rows = mark_best(rows, columns)
+    resamples = int(results.get("resamples") or 1000)
+    floors = {
+        system: floor
+        for system, compared in comparisons.items()
+        if isinstance(compared, dict)
+        and (
+            floor := smallest_holm_p(
+                (int(data.get("n") or 0) for data in compared.values() if isinstance(data, dict)),
+                resamples=resamples,
+            )
+        )
+        is not None
+    }
     return ComparisonTable(
         name=results["name"],
         n_examples=results["n_examples"],
@@ -293,6 +314,7 @@ def build_table(results: dict[str, Any], *, alpha: float | None = None) -> Compa
         baseline=baseline,
         alpha=_optional_float(results.get("alpha", alpha)),
         meta=build_meta_table(results),
+        holm_floors=floors,
     )
 
 
@@ -410,6 +432,36 @@ def too_few_pairs_note(n: int, alpha: str) -> str:
     )
 
 
+def holm_keeps_out_of_reach(ns: Iterable[int], floor: float | None, alpha: float) -> bool:
+    """Whether `holm_out_of_reach_note` is due for a system: its Holm bound ``floor``
+    is at or above ``alpha``, and some of its comparisons (pair counts ``ns``) are
+    not already explained by n (a single pair, or `too_few_pairs_note`).
+
+    >>> holm_keeps_out_of_reach([40, 40], 0.06, 0.05), holm_keeps_out_of_reach([3, 3], 0.5, 0.05)
+    (True, False)
+    """
+    if floor is None or floor < alpha:
+        return False
+    return any(
+        n > EXACT_MAX_N or (bound is not None and bound < alpha)
+        for n in ns
+        if (bound := smallest_permutation_p(n)) is not None
+    )
+
+
+def holm_out_of_reach_note(systems: Sequence[str], floor: float, alpha: str) -> str:
+    """What a reader must know when Holm's correction over a system's values keeps
+    every p_holm at or above ``alpha`` (the bound ``floor``, `smallest_holm_p`),
+    although the test alone could reach it at their n."""
+    names = ", ".join(systems)
+    return (
+        f"After Holm's correction over the values of {names}, no p-value can fall below "
+        f"{floor:.2g}, which is at or above {alpha}: none of these differences can be marked "
+        "significant, however their intervals read (more examples, more stats.resamples "
+        "or fewer values lower that bound)."
+    )
+
+
 SINGLE_PAIR_NOTE = (
     "At n = 1 the difference is that one paired example's: no interval and no test "
     "are possible there, so it is never marked significant."
@@ -418,8 +470,10 @@ SINGLE_PAIR_NOTE = (
 
 def comparison_notes(table: ComparisonTable, alpha: str) -> list[str]:
     """The sentences every format adds to its "vs baseline" legend, in this order: that
-    some comparisons have too few pairs to reach α (`too_few_pairs_note`), and that
-    some rest on one pair (`SINGLE_PAIR_NOTE`). Empty without such comparisons.
+    some comparisons have too few pairs to reach α (`too_few_pairs_note`), that
+    Holm's correction keeps a system's from reaching it (`holm_out_of_reach_note`),
+    and that some rest on one pair (`SINGLE_PAIR_NOTE`). Empty without such
+    comparisons.
 
     Args:
         table: The comparison table (after `select`: only the comparisons shown count).
@@ -435,6 +489,15 @@ def comparison_notes(table: ComparisonTable, alpha: str) -> list[str]:
     few = None if table.alpha is None else largest_out_of_reach(ns, table.alpha)
     if few is not None:
         notes.append(too_few_pairs_note(few, alpha))
+    if table.alpha is not None:
+        by_floor: dict[float, list[str]] = {}
+        for row in table.rows:
+            floor = table.holm_floors.get(row.system)
+            row_ns = [item.n for item in row.comparisons.values()]
+            if row.system != table.baseline and holm_keeps_out_of_reach(row_ns, floor, table.alpha):
+                assert floor is not None
+                by_floor.setdefault(floor, []).append(row.shown)
+        notes += [holm_out_of_reach_note(shown, floor, alpha) for floor, shown in by_floor.items()]
     if 1 in ns:
         notes.append(SINGLE_PAIR_NOTE)
     return notes
@@ -459,6 +522,8 @@ __all__ = [
     "format_diff",
     "format_number",
     "format_value",
+    "holm_keeps_out_of_reach",
+    "holm_out_of_reach_note",
     "mark_best",
     "markdown_code",
     "select",

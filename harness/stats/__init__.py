@@ -11,8 +11,9 @@ random draw comes from a generator seeded by the caller, so the same inputs
 and seed give the same numbers.
 
 Modules: `bootstrap` (mean and paired-difference intervals), `significance`
-(permutation test, Holm), `paired` (a system against a baseline on several
-values); `to_array` turns a list with ``None`` holes into such an array.
+(permutation test, Holm, the smallest p-values reachable), `paired` (a system
+against a baseline on several values); `to_array` turns a list with ``None``
+holes into such an array.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from harness.stats.significance import (
     holm,
     largest_out_of_reach,
     paired_permutation_test,
+    smallest_holm_p,
     smallest_permutation_p,
 )
 
@@ -39,6 +41,7 @@ __all__ = [
     "largest_out_of_reach",
     "paired_bootstrap",
     "paired_permutation_test",
+    "smallest_holm_p",
     "smallest_permutation_p",
     "to_array",
     "win_tie_loss",

@@ -109,6 +109,30 @@ def largest_out_of_reach(ns: Iterable[int], alpha: float) -> int | None:
     return max(found, default=None)
 
 
+def smallest_holm_p(ns: Iterable[int], *, resamples: int = 1000) -> float | None:
+    """The smallest Holm-adjusted p-value any value of one family can get, whatever the data.
+
+    ``ns`` are the pair counts of the family's values (those with ``n >= 2`` are
+    tested and adjusted together). Holm multiplies the smallest of ``m`` p-values
+    by ``m``, so no adjusted p falls below ``m`` times the smallest p the test can
+    return at any of those ``n`` (`smallest_permutation_p`): with 19 values and
+    1000 random flips that is 19/1001 = 0.019, so at ``alpha = 0.01`` nothing can
+    be significant, however large the difference.
+
+    Returns:
+        The bound (at most 1), or ``None`` when no value is tested.
+
+    >>> smallest_holm_p([40] * 19, resamples=1000)
+    0.018981018981
+    >>> smallest_holm_p([8, 8, 1]), smallest_holm_p([1]) is None
+    (0.015625, True)
+    """
+    bounds = [bound for n in ns if (bound := smallest_permutation_p(n, resamples=resamples))]
+    if not bounds:
+        return None
+    return _round(min(1.0, len(bounds) * min(bounds)))
+
+
 def holm(p_values: Sequence[float]) -> list[float]:
     """Holm–Bonferroni step-down adjustment of several p-values.
 

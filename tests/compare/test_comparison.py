@@ -64,6 +64,35 @@ def test_compare_says_when_too_few_pairs_can_reach_alpha(
     assert "smallest p-value (0.5 at n = 2) is at or above 0.05" in " ".join(result.output.split())
 
 
+def test_compare_says_when_holm_keeps_every_difference_from_alpha(
+    tmp_path: Path, make_run: MakeRun, column: Column
+) -> None:
+    # 40 losses of 40 on both values: p = 1/1001 each, p_holm = 2/1001 = 0.002 at best,
+    # so at alpha 0.001 nothing can be significant, which the test alone could reach
+    before = [0.5 + 0.01 * i for i in range(40)]
+    values = {"rouge.rouge1": before, "rouge.rouge2": before}
+    a = make_run(tmp_path / "a", {"sys": {k: column(v) for k, v in values.items()}})
+    b = make_run(
+        tmp_path / "b",
+        {"sys": {k: column([x - 0.1 for x in v]) for k, v in values.items()}},
+        stats={"alpha": 0.001},
+    )
+    comparison = compare_runs(load_run(a), load_run(b))
+    floor = comparison.systems[0].holm_floor
+    assert floor == min(item.result.p_holm or 1 for item in comparison.systems[0].values)
+    assert not any(item.result.significant for item in comparison.systems[0].values)
+    result = CliRunner().invoke(app, ["compare", str(a), str(b)])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "After Holm's correction over the values of sys, no p-value can fall below 0.002" in said
+    assert "which is at or above 0.001" in said
+    plain = make_run(
+        tmp_path / "c", {"sys": {k: column([x - 0.1 for x in v]) for k, v in values.items()}}
+    )
+    result = CliRunner().invoke(app, ["compare", str(a), str(plain)])  # alpha 0.05: reachable
+    assert result.exit_code == 0 and "After Holm" not in result.output
+
+
 def test_compare_writes_the_interval_as_the_reports_do(runs: tuple[Path, Path]) -> None:
     # "B − A ± half-width" of an asymmetric bootstrap interval gave bounds the reports'
     # "[low, high]" (from the same numbers) do not: both now write the interval's bounds

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from rich.console import Console
 
+from harness.config import ReportConfig
 from harness.report import build_table, to_csv, to_markdown, to_rich
 from harness.report.table import (
     SINGLE_PAIR_NOTE,
@@ -18,6 +19,7 @@ from harness.report.table import (
     format_comparison,
     format_diff,
     markdown_code,
+    select,
 )
 
 
@@ -102,6 +104,28 @@ def test_too_few_paired_examples_for_significance_are_said() -> None:
         "With 2 paired examples or fewer the permutation test's smallest p-value "
         "(0.5 at n = 2) is at or above α: no difference there can be marked significant"
     ) in text
+
+
+def test_holm_keeping_a_system_from_alpha_is_said() -> None:
+    assert "After Holm" not in to_markdown(build_table(make_results()))
+    results = make_results()
+    # n = 10: the test alone reaches 2/2^10 = 0.00195 < 0.003, but Holm over cand's two
+    # values doubles it to 0.0039; other has one value and can still reach 0.003
+    results["alpha"] = 0.003
+    text = to_markdown(build_table(results))
+    assert (
+        "After Holm's correction over the values of cand, no p-value can fall below 0.0039, "
+        "which is at or above α: none of these differences can be marked significant"
+    ) in text
+    assert "values of cand, other" not in text
+    # the bound is over every value compared, also those a report leaves out
+    shown = select(build_table(results), ReportConfig(values=["rouge.rouge1"]), "test")
+    assert "values of cand, no p-value can fall below 0.0039" in to_markdown(shown)
+    # the baseline's row (here last) has no comparisons: the other notes stay
+    last = make_results()
+    last["systems"] = ["cand", "other", "base"]
+    last["comparisons"]["cand"]["rouge.rouge1"] = {**_comparison(0.04, False), "n": 1}
+    assert SINGLE_PAIR_NOTE in to_markdown(build_table(last))
 
 
 def test_a_mean_over_fewer_examples_than_the_row_says_so() -> None:
