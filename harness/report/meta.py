@@ -21,13 +21,15 @@ _CONTINUOUS = (("pearson", "Pearson"), ("spearman", "Spearman"), ("kendall", "Ke
 @dataclass(frozen=True)
 class MetaRow:
     """One (system, value) line: statistic name → formatted "value [low, high]"
-    (``compact``: the same with two-decimal bounds, for the terminal)."""
+    (``compact``: the same with two-decimal bounds, for the terminal), and
+    results.json's ``reason`` why a statistic or an interval is missing."""
 
     system: str
     value: str
     n: int
     cells: dict[str, str]
     compact: dict[str, str]
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,17 @@ def build_meta_table(results: dict[str, Any]) -> MetaTable | None:
             n = stats.get("n_test") if binary and stats.get("n_test") is not None else stats["n"]
             cells = {key: _format_statistic(stats.get(key)) for key, _ in columns}
             compact = {key: _format_statistic(stats.get(key), 2) for key, _ in columns}
-            rows.append(MetaRow(system, value, int(n or 0), cells, compact))
+            reason = stats.get("reason")
+            rows.append(
+                MetaRow(
+                    system,
+                    value,
+                    int(n or 0),
+                    cells,
+                    compact,
+                    reason if isinstance(reason, str) and reason else None,
+                )
+            )
     if binary:
         where = (
             f"threshold chosen on {meta.get('split_field')} == {meta.get('dev_split')!r}, "
@@ -97,6 +109,24 @@ def meta_markdown(table: MetaTable) -> list[str]:
         cells += [row.cells[key] for key, _ in table.columns]
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", table.note]
+    lines += missing_notes(table)
+    return lines
+
+
+def missing_notes(table: MetaTable) -> list[str]:
+    """Markdown lines that say why a statistic is "—" or has no interval, one per
+    distinct reason with the (system, value) lines it applies to; none when none is."""
+    by_reason: dict[str, list[str]] = {}
+    for row in table.rows:
+        if row.reason is not None:
+            by_reason.setdefault(row.reason, []).append(
+                f"{escape_markdown(row.system)} {escape_markdown(row.value)}"
+            )
+    if not by_reason:
+        return []
+    lines = ["", "Why a statistic is missing (—) or has no interval:", ""]
+    for reason, where in by_reason.items():
+        lines.append(f"- {', '.join(where)}: {escape_markdown(reason)}")
     return lines
 
 
@@ -122,7 +152,16 @@ def meta_rich(table: MetaTable) -> Table:
         cells = [Text(text) for text in ([row.system, *texts] if several else texts)]
         rich_table.add_row(*cells)
     rich_table.caption = table.note
+    if any(row.reason is not None for row in table.rows):
+        rich_table.caption += " report.md says why a statistic is missing (—) or has no interval."
     return rich_table
 
 
-__all__ = ["MetaRow", "MetaTable", "build_meta_table", "meta_markdown", "meta_rich"]
+__all__ = [
+    "MetaRow",
+    "MetaTable",
+    "build_meta_table",
+    "meta_markdown",
+    "meta_rich",
+    "missing_notes",
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from rich.console import Console
@@ -75,6 +76,29 @@ def test_continuous_meta_table_and_terminal() -> None:
     console.print(meta_rich(table))
     output = console.export_text()
     assert "0.450 [0.30,0.60]" in output and "Pearson" in output
+
+
+def test_why_a_statistic_is_missing_is_said() -> None:
+    # a "—" or a value without brackets, with results.json's reason beside it in report.md
+    assert "Why a statistic" not in to_markdown(build_table(_results(BINARY)))
+    meta = copy.deepcopy(BINARY)
+    entry = meta["systems"]["given"]["consistency.score"]
+    entry["reason"] = (
+        "no threshold: the examples with split == 'evaluation' (3 with a value) "
+        "do not hold both labels 0 and 1"
+    )
+    meta["systems"]["given"]["numbers.precision"] = {**entry, "n_test": 2}
+    text = to_markdown(build_table(_results(meta)))
+    assert "Why a statistic is missing (—) or has no interval:" in text
+    assert (
+        "- given consistency.score, given numbers.precision: no threshold: the examples with "
+        "split == 'evaluation' (3 with a value) do not hold both labels 0 and 1"
+    ) in text
+    table = build_meta_table(_results(meta))
+    assert table is not None
+    console = Console(width=100, record=True)
+    console.print(meta_rich(table))
+    assert "report.md says why" in " ".join(console.export_text().split())
 
 
 def test_no_labels_no_meta_section() -> None:
