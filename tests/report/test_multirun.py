@@ -312,6 +312,24 @@ def test_a_run_given_twice_is_an_error(runs: list[Path], monkeypatch: pytest.Mon
         build_multi([runs[0], Path(runs[0].name), runs[1]], ReportConfig(values=VALUES[:1]))
 
 
+def test_a_run_whose_comparisons_cannot_reach_alpha_says_so(runs: list[Path]) -> None:
+    assert "smallest p-value" not in to_markdown_multi(build_multi(runs, ReportConfig()))
+    results_path = runs[1] / "results.json"
+    results = json.loads(results_path.read_text(encoding="utf-8"))
+    results["comparisons"]["bart"] = {
+        "rouge.rouge2": {"n": 4, "diff": 0.2, "significant": False, "p_value": 0.125}
+    }
+    results_path.write_text(json.dumps(results), encoding="utf-8")
+    table = build_multi(runs, ReportConfig())
+    text = to_markdown_multi(table)
+    assert (
+        "xsum: With 4 paired examples or fewer the permutation test's smallest p-value "
+        "(0.125 at n = 4) is at or above 0.05"
+    ) in text
+    assert "cnndm: With" not in text
+    assert "smallest p-value" in " ".join(to_latex_multi(table).split())
+
+
 def test_runs_at_different_confidence_levels_are_said(tmp_path: Path) -> None:
     one = write_run(tmp_path / "a", "a", {"lead3": [0.1, 0.9, 0.9, 0.8]})
     two = write_run(tmp_path / "b", "b", {"lead3": [0.1, 0.9, 0.9, 0.8]})

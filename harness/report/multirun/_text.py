@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from harness.report.multirun.table import MISSING, MultiTable
-from harness.report.table import Column
+from harness.report.table import SINGLE_PAIR_NOTE, Column, comparison_notes
 
 
 def _shared_value_names() -> set[str]:
@@ -76,4 +76,13 @@ def _legend(table: MultiTable, *, markdown: bool) -> str:
             " * = differs significantly from the run's baseline "
             f"(paired test, Holm-corrected; {baselines})."
         )
+    # a run whose comparisons cannot reach its alpha shows no * however far apart
+    # its means are: say so, as its own report.md does (the one-pair note is about
+    # differences, which this table does not show)
+    for group in table.groups:
+        if group.table.alpha is None:
+            continue
+        for note in comparison_notes(group.table, f"{group.table.alpha:g}"):
+            if note != SINGLE_PAIR_NOTE:
+                text += f" {group.name}: {note}"
     return text
