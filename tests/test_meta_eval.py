@@ -331,6 +331,23 @@ def test_intervals_do_not_depend_on_the_order_of_the_examples(protocol: str) -> 
     assert reversed_scores == first
 
 
+def test_values_apart_only_by_float_noise_tie() -> None:
+    # 0.1 + 0.2 is 0.30000000000000004: the same score, reached by another sum
+    noisy, plain = 0.1 + 0.2, 0.3
+    labels = [1.0, 0.0] * 10
+    examples = _examples(labels)
+    scores = _scores(examples, {"v": [noisy if label else plain for label in labels]})
+    entry = _run(examples, scores, {"m.v": UP})["systems"]["given"]["m.v"]
+    assert entry["roc_auc"]["value"] == 0.5  # a tie, not a perfect detector
+    assert entry["balanced_accuracy"]["value"] == 0.5
+    continuous = _examples([index / 19 for index in range(20)])
+    values = [noisy if index % 3 == 0 else plain for index in range(20)]
+    found = _run(continuous, _scores(continuous, {"v": values}), {"m.v": UP})
+    entry = found["systems"]["given"]["m.v"]
+    assert entry["pearson"]["value"] is None  # scipy would warn and give noise's correlation
+    assert entry["reason"] == "every value is the same; correlation is undefined"
+
+
 # nulls, labels and systems -----------------------------------------------------------
 def test_no_label_returns_none() -> None:
     examples = _examples([None, None])

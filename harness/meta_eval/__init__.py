@@ -24,7 +24,9 @@ Two protocols, chosen by the labels:
 Every value is first *oriented*: a value whose ``higher_is_better`` is
 ``False`` is negated, so for every value a larger statistic means better
 agreement (AUC above 0.5, positive correlation). Values with no direction
-(``None``) are used as they are. Thresholds are reported in the value's own
+(``None``) are used as they are. Values (and continuous labels) are
+rounded to 12 significant digits first, so two that differ only by float
+noise tie. Thresholds are reported in the value's own
 units together with the rule (``>=`` or ``<=``) that predicts label 1.
 
 Each statistic carries a seeded percentile-bootstrap interval over examples

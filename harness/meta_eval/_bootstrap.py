@@ -31,6 +31,20 @@ def _maybe(value: float | None) -> float | None:
     return _round(value)
 
 
+def without_float_noise(values: FloatArray) -> FloatArray:
+    """``values`` rounded to 12 significant digits, as every statistic is written.
+
+    Two summaries that earn the same score can get it in the last bits apart
+    (``0.1 + 0.2`` and ``0.3``, sums taken in another order); ranks, thresholds
+    and correlations must see a tie there, not an order: else a score that is
+    the same for every summary but for that noise can read ROC-AUC 1.0.
+
+    >>> without_float_noise(np.array([0.1 + 0.2, 0.3])).tolist()
+    [0.3, 0.3]
+    """
+    return np.array([_round(float(value)) for value in values], dtype=np.float64)
+
+
 def in_canonical_order(scores: FloatArray, labels: FloatArray) -> tuple[FloatArray, FloatArray]:
     """The (score, label) pairs sorted by score, then label: what a bootstrap resamples,
     so that its interval does not depend on the order of the examples (a benchmark

@@ -16,6 +16,7 @@ from harness.meta_eval._bootstrap import (
     _statistic,
     in_canonical_order,
     too_few_resamples,
+    without_float_noise,
 )
 from harness.meta_eval._ranks import average_ranks
 
@@ -151,6 +152,7 @@ def _binary(
 
     ``sign`` (+1 or -1) turns the oriented threshold back into the value's units.
     """
+    scores = without_float_noise(scores)
     if threshold_on == "dev":
         dev_scores, dev_labels = scores[is_dev], labels[is_dev]
         test_scores, test_labels = scores[~is_dev], labels[~is_dev]

@@ -14,6 +14,7 @@ from harness.meta_eval._bootstrap import (
     _statistic,
     in_canonical_order,
     too_few_resamples,
+    without_float_noise,
 )
 from harness.meta_eval._ranks import average_ranks
 
@@ -52,6 +53,7 @@ def correlations(
     """Pearson, Spearman and Kendall tau-b of oriented ``scores`` with ``labels``."""
     from scipy import stats as sps
 
+    scores, labels = without_float_noise(scores), without_float_noise(labels)
     empty = {name: {**_statistic(None, None, None), "p_value": None} for name in _CORRELATIONS}
     if scores.size < 2:
         return {**empty, "reason": f"fewer than 2 labelled examples with a value ({scores.size})"}
