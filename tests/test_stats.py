@@ -6,7 +6,7 @@ import tracemalloc
 
 import numpy as np
 
-from harness.stats import bootstrap_mean, paired_bootstrap, to_array
+from harness.stats import MeanCI, bootstrap_mean, paired_bootstrap, to_array
 
 
 def test_mean_and_counts_skip_nulls() -> None:
@@ -60,3 +60,10 @@ def test_a_large_sample_is_resampled_in_chunks() -> None:
     # whole, the 1000 x 20,000 resamples take 320 MB; a chunk takes 32 MB
     assert peak < 100_000_000
     assert (summary.mean, summary.ci_low, summary.ci_high) == paired_bootstrap(values, seed=1)
+
+
+def test_half_width_carries_no_float_noise() -> None:
+    # (0.17 - 0.0833333333333) / 2 is 0.04333333333335001 in floats
+    summary = MeanCI(mean=0.12, ci_low=0.0833333333333, ci_high=0.17, n=10, nulls=0)
+    assert summary.half_width == 0.0433333333334
+    assert MeanCI(0.2, 0.1, 0.3, 5, 0).to_json()["ci_half_width"] == 0.1  # not 0.09999999999999999

@@ -36,10 +36,11 @@ class MeanCI:
 
     @property
     def half_width(self) -> float | None:
-        """Half the interval width, the "±" shown in tables."""
+        """Half the interval width, the "±" shown in tables (12 significant digits, as
+        the bounds: their difference would carry float noise, 0.0275955607180000**12**)."""
         if self.ci_low is None or self.ci_high is None:
             return None
-        return (self.ci_high - self.ci_low) / 2
+        return _round((self.ci_high - self.ci_low) / 2)
 
     def to_json(self) -> dict[str, float | int | None]:
         """Plain JSON form with ``ci_half_width`` added."""
