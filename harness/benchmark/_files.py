@@ -330,6 +330,20 @@ def _not_json(header: list[str], origin: str, line: int) -> None:
         )
 
 
+def _not_the_header_again(row: list[str], header: list[str], header_at: str, where: str) -> None:
+    """A row that repeats the header is what joining CSV files (``cat a.csv b.csv``)
+    leaves: read as a record, it would be a fake example whose source is the word
+    ``source``, and its summary would be scored as if it were one."""
+    cells = [cell.removeprefix("\ufeff").strip() for cell in row]
+    if cells == [name.removeprefix("\ufeff").strip() for name in header]:
+        raise BenchmarkError(
+            f"{where}: this row repeats the header row ({header_at}): "
+            "two CSV files joined together?",
+            hint="delete the repeated header line; to join CSV files, keep the first "
+            "file's header only (e.g. tail -n +2 b.csv >> a.csv)",
+        )
+
+
 def parse_csv(text: str, origin: str) -> Iterator[Located]:
     """Parse CSV text with a header row, strictly (the default dialect: ``,`` and ``"``).
 
@@ -340,7 +354,8 @@ def parse_csv(text: str, origin: str) -> Iterator[Located]:
     cell. So is a row with fewer cells than the header: it is what a line
     break inside an unquoted cell leaves (the cell cut in two, its second
     half read as a row of its own), so filling it up would move text onto
-    the wrong fields and add a fake example.
+    the wrong fields and add a fake example. So is a row that repeats the
+    header (two CSV files joined): it would be a fake example too.
 
     Args:
         text: The whole CSV text.
@@ -352,8 +367,8 @@ def parse_csv(text: str, origin: str) -> Iterator[Located]:
 
     Raises:
         BenchmarkError: The text has no header (or JSON where it should
-            be), an unterminated quote or another malformed row, or a row
-            with more or fewer cells than the header.
+            be), an unterminated quote or another malformed row, a row
+            with more or fewer cells than the header, or a row that repeats it.
 
     >>> [record for _, record in parse_csv('id,source,note\\n1,"a, b",\\n2,c,\\n', "d.csv")]
     [{'id': '1', 'source': 'a, b', 'note': ''}, {'id': '2', 'source': 'c', 'note': ''}]
@@ -362,7 +377,8 @@ def parse_csv(text: str, origin: str) -> Iterator[Located]:
     try:
         rows = csv.reader(io.StringIO(text, newline=""), strict=True)
         header: list[str] | None = None
-        number = 0
+        header_row: list[str] = []
+        header_line = number = 0
         while True:
             first = rows.line_num + 1
             try:
@@ -374,12 +390,13 @@ def parse_csv(text: str, origin: str) -> Iterator[Located]:
             if header is None:
                 if row:  # blank lines before the header are skipped too
                     _not_json(row, origin, first)
-                    header = _csv_header(row, origin)
+                    header, header_row, header_line = _csv_header(row, origin), row, first
                 continue
             if not row or (len(row) == 1 and not row[0] and len(header) > 1):
                 continue
             number += 1
             where = f"{origin}:{first} (row {number})"
+            _not_the_header_again(row, header_row, f"{origin}:{header_line}", where)
             if len(row) > len(header):
                 raise BenchmarkError(
                     f"{where}: {len(row)} cells but the header has {len(header)} columns",

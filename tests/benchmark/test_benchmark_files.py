@@ -187,6 +187,25 @@ def test_csv_row_with_too_many_cells(tmp_path: Path) -> None:
         load_benchmark(BenchmarkConfig(path=str(path)))
 
 
+@pytest.mark.parametrize("repeated", ["id,source,summary", "\ufeffid, source ,summary"])
+def test_a_header_repeated_mid_file_is_an_error_not_a_fake_example(
+    tmp_path: Path, repeated: str
+) -> None:
+    # `cat a.csv b.csv` (the second perhaps with its own BOM): read as a record, the
+    # second header would be an example "id" whose source is "source".
+    path = tmp_path / "data.csv"
+    path.write_text(
+        f"\ufeffid,source,summary\n1,Alpha rose.,Alpha.\n{repeated}\n2,Beta fell.,Beta.\n",
+        encoding="utf-8",
+    )
+    fields = FieldMap(summary="summary")
+    with pytest.raises(
+        BenchmarkError, match=r"data.csv:3 \(row 2\): this row repeats the header row \(.*:1\)"
+    ) as info:
+        load_benchmark(BenchmarkConfig(path=str(path), fields=fields))
+    assert info.value.hint is not None and "delete the repeated header" in info.value.hint
+
+
 def test_csv_duplicate_header(tmp_path: Path) -> None:
     path = tmp_path / "data.csv"
     path.write_text("id,source,source\n1,a,b\n", encoding="utf-8")
