@@ -16,6 +16,9 @@ from harness.records import Example
 from harness.registry import did_you_mean
 
 _TRUE_WORDS = {"true": 1.0, "false": 0.0}
+# A number as a data file writes one. `float` also reads "1_0" (Python's digit
+# grouping) as 10.0: a typo'd label would become another class in silence.
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?")
 # JSON can escape half of a UTF-16 pair ("\ud83d"); such a string has no UTF-8 form.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -165,7 +168,8 @@ def _references(record: Mapping[str, Any], where: str, names: list[str]) -> tupl
 def parse_label(value: Any, where: str, name: str) -> float | None:
     """Parse a human label into a float (``None`` when absent).
 
-    Numbers and booleans convert directly; strings must be numeric or
+    Numbers and booleans convert directly; strings must be decimal numbers
+    (``1``, ``0.5``, ``1e-1``; not ``1_0``, which `float` reads as 10) or
     ``true``/``false``.
 
     >>> parse_label("1", "x", "label"), parse_label(False, "x", "label")
@@ -185,10 +189,7 @@ def parse_label(value: Any, where: str, name: str) -> float | None:
             return None
         if text in _TRUE_WORDS:
             return _TRUE_WORDS[text]
-        try:
-            number = float(text)
-        except ValueError:
-            number = math.nan
+        number = float(text) if _DECIMAL.fullmatch(text) else math.nan
         if math.isfinite(number):
             return number
     raise BenchmarkError(

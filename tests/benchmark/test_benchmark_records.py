@@ -141,6 +141,11 @@ def test_summary_must_be_text() -> None:
         ("1", 1.0),
         (" 0 ", 0.0),
         ("0.5", 0.5),
+        ("+1", 1.0),
+        (".5", 0.5),
+        ("1.", 1.0),
+        ("1E0", 1.0),
+        ("-2.5e-1", -0.25),
         ("TRUE", 1.0),
         ("false", 0.0),
         ("", None),
@@ -152,7 +157,11 @@ def test_label_parsing(value: Any, expected: float | None) -> None:
     assert parse_label(value, "d.jsonl:1", "label") == expected
 
 
-@pytest.mark.parametrize("value", ["consistent", "yes", "nan", [1], {"a": 1}])
+@pytest.mark.parametrize(
+    # "1_0" and "0_1" are 10.0 and 1.0 to `float` (digit grouping): another class
+    "value",
+    ["consistent", "yes", "nan", "inf", "1_0", "0_1", "0x1", "1 0", [1], {"a": 1}],
+)
 def test_bad_labels_name_location_and_field(value: Any) -> None:
     with pytest.raises(BenchmarkError) as info:
         parse_label(value, "d.jsonl:4", "gold")
