@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from harness.benchmark._files import Located
+from harness.benchmark._files import Located, parse_csv, read_text
 from harness.errors import BenchmarkError, MissingDependencyError
 
 _OFFLINE_VARIABLES = ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE")
@@ -131,7 +131,17 @@ def _csv_as_text(folder: Path, datasets: Any) -> dict[str, Any]:
     """``load_dataset`` arguments that read a folder of CSV files as text, as the
     ``csv`` format reads a file: every cell a string (``"01"`` stays ``"01"``) and
     no cell taken for a missing value (``"NA"``, ``""`` stay text). pandas would
-    otherwise guess types and nulls. Nothing for a folder of other files."""
+    otherwise guess types and nulls. Nothing for a folder of other files.
+
+    Each file is first parsed as the ``csv`` format parses one (`parse_csv`):
+    pandas fills a row that is short of cells with empty ones and reads
+    ``"x"y`` as ``xy``, so a line break in an unquoted cell would give a cut
+    summary and a fake example of its second half; such a file is an error
+    naming its line instead, as it is read alone.
+
+    Raises:
+        BenchmarkError: A CSV file is not UTF-8 or `parse_csv` rejects it.
+    """
     files = sorted(
         path
         for path in folder.rglob("*")
@@ -141,6 +151,9 @@ def _csv_as_text(folder: Path, datasets: Any) -> dict[str, Any]:
     )
     if not files or any(path.suffix.lower() != ".csv" for path in files):
         return {}
+    for path in files:
+        for _ in parse_csv(read_text(path), str(path)):
+            pass
     with files[0].open(encoding="utf-8-sig", newline="") as handle:
         header = next(csv.reader(handle), [])
     if not header:

@@ -118,3 +118,31 @@ def test_a_folder_of_csv_files_is_read_as_text_like_the_csv_format(
     examples = load_benchmark(config).examples
     assert [e.id for e in examples] == ["01", "02", "03"]
     assert [e.references for e in examples] == [("Apples red",), (), ("NA",)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a line break in an unquoted cell: pandas fills the short row with ""
+        (
+            "id,source,summary\n1,Apples are red.\nThe sky is blue.,Apples red\n",
+            r":2 \(row 1\): 2 of",
+        ),
+        ('id,source,summary\n1,"Apples" are red.,Apples red\n', r":2: malformed CSV"),
+        (
+            "id,source,summary\n1,Apples are red.,Apples red\nid,source,summary\n",
+            r":3 \(row 2\): this row repeats the header",
+        ),
+    ],
+)
+def test_a_folder_of_csv_files_is_parsed_as_strictly_as_the_csv_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, expected: str
+) -> None:
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "hf-cache"))
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "train.csv").write_text("id,source,summary\n0,Cats purr.,Cats purr\n")
+    (folder / "test.csv").write_text(text, encoding="utf-8")
+    config = BenchmarkConfig(hf=str(folder), split="test", fields=FieldMap(summary="summary"))
+    with pytest.raises(BenchmarkError, match="test.csv" + expected):
+        load_benchmark(config)
