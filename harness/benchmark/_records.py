@@ -28,7 +28,9 @@ def to_json_value(value: Any) -> Any:
 
     numpy/pandas scalars and arrays become Python values, NaN/infinity and
     missing markers (``pd.NA``, ``NaT``) become ``None``, dates become ISO
-    strings; anything else unknown becomes its ``str``.
+    strings, bytes their UTF-8 text (with replacement characters: a mapped
+    field's bytes are checked first, see `records_to_examples`); anything
+    else unknown becomes its ``str``.
 
     >>> to_json_value({"a": float("nan"), "b": (1, 2)})
     {'a': None, 'b': [1, 2]}
@@ -237,14 +239,11 @@ def records_to_examples(
         BenchmarkError: A mapped field is missing, a value has the wrong type,
             or two records share an id.
     """
-    located = [
-        (where, _with_dotted_paths({str(k): to_json_value(v) for k, v in rec.items()}))
-        for where, rec in records
-    ]
+    mapped = {name for _, name in _mapped(fields)}
+    located = [(where, _with_dotted_paths(_plain(rec, where, mapped))) for where, rec in records]
     if not located:
         return []
     _check_mapping(located, fields, _columns(located))
-    mapped = {name for _, name in _mapped(fields)}
     references = [fields.reference] if isinstance(fields.reference, str) else fields.reference
     seen: dict[str, str] = {}
     within = "" if located[0][0].startswith(origin) else f" in {origin}"
@@ -286,6 +285,31 @@ def records_to_examples(
             )
         )
     return examples
+
+
+def _plain(record: Mapping[str, Any], where: str, mapped: set[str]) -> dict[str, Any]:
+    """The record as plain JSON data (`to_json_value` of each field).
+
+    A mapped field holding bytes (a Parquet or datasets binary column, alone or
+    in a list) must be UTF-8: decoded with replacement characters, a source or
+    summary would be another text, scored in silence. Other columns are only
+    kept as metadata, and may hold any bytes (an image, an embedding).
+    """
+    for key in mapped & set(record):
+        value = record[key]
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            if not isinstance(item, bytes):
+                continue
+            try:
+                item.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise BenchmarkError(
+                    f"{where}: field {key!r} holds bytes that are not UTF-8 text (byte "
+                    f"{item[error.start : error.start + 1]!r} at offset {error.start})",
+                    hint="store the column as UTF-8 text (a string column), re-encoding it "
+                    "from its real encoding (e.g. latin-1) first",
+                ) from None
+    return {str(key): to_json_value(value) for key, value in record.items()}
 
 
 def _lone_surrogate(value: Any, path: str) -> tuple[str, str] | None:

@@ -259,6 +259,29 @@ def test_parquet_values_become_plain_json(tmp_path: Path) -> None:
     json.dumps([example.meta for example in bench.examples], allow_nan=False)
 
 
+def test_a_mapped_parquet_binary_column_must_be_utf8_text(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "data.parquet"
+    source = pa.array(["Café prices rose.".encode(), "Prix élevés.".encode("latin-1")])
+    pq.write_table(pa.table({"id": ["a", "b"], "source": source}), path)
+    # Decoded with replacement, "Prix élevés." became "Prix \ufffdlev\ufffds." in silence.
+    with pytest.raises(
+        BenchmarkError, match=r"data.parquet: row 2: field 'source' holds bytes that are not UTF-8"
+    ) as info:
+        load_benchmark(BenchmarkConfig(path=str(path)))
+    assert info.value.hint is not None and "UTF-8" in info.value.hint
+    # Unmapped, the bytes are only kept as metadata (an image, say), not refused.
+    pq.write_table(pa.table({"id": ["a", "b"], "source": ["A.", "B."], "blob": source}), path)
+    assert load_benchmark(BenchmarkConfig(path=str(path))).examples[0].meta == {
+        "blob": "Café prices rose."
+    }
+    pq.write_table(pa.table({"id": ["a"], "source": source[:1]}), path)
+    (example,) = load_benchmark(BenchmarkConfig(path=str(path))).examples
+    assert example.source == "Café prices rose."
+
+
 def test_not_a_parquet_file(tmp_path: Path) -> None:
     path = tmp_path / "data.parquet"
     path.write_text("id,source\n1,a\n")
