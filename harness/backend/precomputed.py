@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ from harness.config import resolve_path
 from harness.errors import BackendError, BenchmarkError, ConfigError
 from harness.records import Example, Fingerprint
 
+# "007", "7" and "7.0" fold alike, for the note on an id not found (never to match).
+_WHOLE_NUMBER = re.compile(r"([0-9]+)(?:\.0*)?")
 _SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv"}
 
 
@@ -322,7 +325,9 @@ class PrecomputedSummarizer:
     def _near(self, example_id: str) -> str:
         """A note naming the file's id that differs from ``example_id`` only in
         Unicode normalization, surrounding spaces or case (printed, the two look
-        the same), else nothing. Ids never match loosely: the note says how to fix it."""
+        the same), or in how a number is written (``007`` and ``7``, ``7.0`` in
+        a CSV file written by pandas), else nothing. Ids never match loosely:
+        the note says how to fix it."""
         if self._folded is None:
             self._folded = {}
             for key in self._entries:
@@ -332,12 +337,15 @@ class PrecomputedSummarizer:
             return ""
         return (
             f"; it has {_shown(near)}, not {_shown(example_id)}: the same id but for "
-            "Unicode normalization (write both in NFC), spaces or case"
+            "Unicode normalization (write both in NFC), spaces, case or the way a number "
+            "is written"
         )
 
 
 def _fold(text: str) -> str:
-    return unicodedata.normalize("NFC", text).strip().casefold()
+    folded = unicodedata.normalize("NFC", text).strip().casefold()
+    number = _WHOLE_NUMBER.fullmatch(folded)
+    return (number.group(1).lstrip("0") or "0") if number else folded
 
 
 def _shown(text: str) -> str:

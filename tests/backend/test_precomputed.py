@@ -140,8 +140,34 @@ def test_an_id_that_only_looks_the_same_is_not_matched_but_named(tmp_path: Path)
     )
     assert second.error == (
         f"id 'b' not found in {path}; it has 'b ', not 'b': the same id but for Unicode "
-        "normalization (write both in NFC), spaces or case"
+        "normalization (write both in NFC), spaces, case or the way a number is written"
     )
+
+
+@pytest.mark.parametrize(
+    ("benchmark_id", "file_id", "shown"),
+    [
+        ("007", 7, "'7'"),
+        ("7", "007", "'007'"),
+        ("12", "12.0", "'12.0'"),
+        ("0", "00", "'00'"),
+        ("3", 3.5, ""),
+        ("9" * 5000, "8", ""),  # too long for int(): the note must not fail the example
+    ],
+)
+def test_an_id_written_as_another_number_is_not_matched_but_named(
+    tmp_path: Path, benchmark_id: str, file_id: object, shown: str
+) -> None:
+    # A CSV benchmark keeps "007" as text; a JSON file of outputs may hold 7 (or pandas
+    # may have written "12.0"): the example fails, and the note names the file's id.
+    path = write_jsonl(tmp_path / "out.jsonl", [{"id": file_id, "summary": "S."}])
+    (got,) = precomputed(path=str(path)).summarize([Example(id=benchmark_id, source="A.")])
+    assert got.summary is None and got.error is not None
+    assert got.error.startswith(f"id {benchmark_id!r} not found in {path}")
+    if not shown:  # 3.5 is not 3 written another way: no note
+        assert got.error == f"id {benchmark_id!r} not found in {path}"
+    else:
+        assert f"; it has {shown}, not {benchmark_id!r}: the same id but for" in got.error
 
 
 def test_malformed_jsonl_line_names_file_and_line(tmp_path: Path) -> None:
