@@ -252,13 +252,27 @@ _CSV_QUOTING_HINT = (
 )
 
 
-def _csv_header(raw: list[str], origin: str) -> list[str]:
+_SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def _csv_header(raw: list[str], origin: str, line: int) -> list[str]:
+    if len(raw) == 1:
+        # An Excel export in a locale that writes decimal commas (`;`), or a TSV:
+        # read with `,`, its header is one column named "id;source;summary".
+        found = [name for separator, name in _SEPARATORS.items() if separator in raw[0]]
+        if found:
+            raise BenchmarkError(
+                f"{origin}:{line}: the header row is one column, {raw[0]!r}: the cells look "
+                f"separated by {found[0]}, but CSV is read with commas between cells",
+                hint="save the file with commas between cells (in Excel: Save As, "
+                "'CSV UTF-8 (Comma delimited)'), or convert it to JSON lines",
+            )
     header = [name if name.strip() else f"Unnamed: {index}" for index, name in enumerate(raw)]
     seen: set[str] = set()
     for name in header:
         if name in seen:
             raise BenchmarkError(
-                f"{origin}:1: the header names column {name!r} twice",
+                f"{origin}:{line}: the header names column {name!r} twice",
                 hint="give every column a unique name in the first row",
             )
         seen.add(name)
@@ -390,7 +404,7 @@ def parse_csv(text: str, origin: str) -> Iterator[Located]:
             if header is None:
                 if row:  # blank lines before the header are skipped too
                     _not_json(row, origin, first)
-                    header, header_row, header_line = _csv_header(row, origin), row, first
+                    header, header_row, header_line = _csv_header(row, origin, first), row, first
                 continue
             if not row or (len(row) == 1 and not row[0] and len(header) > 1):
                 continue

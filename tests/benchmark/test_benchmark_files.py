@@ -206,6 +206,26 @@ def test_a_header_repeated_mid_file_is_an_error_not_a_fake_example(
     assert info.value.hint is not None and "delete the repeated header" in info.value.hint
 
 
+@pytest.mark.parametrize(
+    ("separator", "named"), [(";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")]
+)
+def test_a_csv_file_separated_by_another_character_says_so(
+    tmp_path: Path, separator: str, named: str
+) -> None:
+    # Before: "field 'source' not found; available fields: id;source", or with a tab
+    # "Did you mean 'id\tsource'?", which only a mapping to the whole header satisfies.
+    path = tmp_path / "data.csv"
+    path.write_text(
+        f"\ufeff\nid{separator}source\r\n1{separator}Prices rose 3,5 %.\r\n", encoding="utf-8"
+    )
+    with pytest.raises(
+        BenchmarkError,
+        match=rf"data.csv:2: the header row is one column, .*: the cells look separated by {named}",
+    ) as info:
+        load_benchmark(BenchmarkConfig(path=str(path)))
+    assert info.value.hint is not None and "commas between cells" in info.value.hint
+
+
 def test_csv_duplicate_header(tmp_path: Path) -> None:
     path = tmp_path / "data.csv"
     path.write_text("id,source,source\n1,a,b\n", encoding="utf-8")
