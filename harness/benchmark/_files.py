@@ -231,6 +231,16 @@ def read_json(path: Path) -> Iterator[Located]:
                 hint="reshape the file into a top-level array of records, or use JSON lines",
             )
         items = value[lists[0]]
+        strays = [item for item in items if not isinstance(item, dict)]
+        if strays and len(strays) == len(items):
+            # {"id": 1, "source": "...", "refs": ["..."]}: one record, not a list of them
+            raise BenchmarkError(
+                f"{path}: the object's only list, key {lists[0]!r}, holds "
+                f"{_json_kind(strays[0]).split()[-1]}s, not records: the file looks like "
+                "one record, not an object holding a list of records",
+                hint="put the records in a top-level array ([{...}, {...}]), "
+                'or in one key of an object ({"data": [{...}, {...}]})',
+            )
     else:
         raise BenchmarkError(
             f"{path}: expected a JSON array of objects, got {_json_kind(value)}",

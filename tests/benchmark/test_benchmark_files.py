@@ -116,6 +116,20 @@ def test_json_bad_shapes(tmp_path: Path, content: Any, expected: str) -> None:
     assert str(path) in str(info.value)
 
 
+def test_one_json_record_with_a_list_field_is_not_read_as_a_list_of_records(
+    tmp_path: Path,
+) -> None:
+    # Before: "item 1: expected a JSON object, got a string", about the references.
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps({"id": 1, "source": "A.", "refs": ["a", "b"]}), encoding="utf-8")
+    with pytest.raises(
+        BenchmarkError,
+        match=r"data.json: the object's only list, key 'refs', holds strings, not records",
+    ) as info:
+        load_benchmark(BenchmarkConfig(path=str(path)))
+    assert info.value.hint is not None and "top-level array" in info.value.hint
+
+
 def test_json_syntax_error_names_line_and_suggests_jsonl(tmp_path: Path) -> None:
     path = tmp_path / "data.json"
     path.write_text('{"id": "1", "source": "x"}\n{"id": "2", "source": "y"}\n')
