@@ -108,10 +108,14 @@ def _json_kind(value: Any) -> str:
 
 class JSONShapeError(ValueError):
     """Valid JSON that is read as an error: a key twice in one object (``json`` would
-    keep the last value in silence), or nesting too deep for Python to read."""
+    keep the last value in silence), nesting too deep for Python to read, or an
+    integer too long to convert."""
 
 
-_SHAPE_HINT = "give each field of a record once, and keep values to a few levels of nesting"
+_SHAPE_HINT = (
+    "give each field of a record once, keep values to a few levels of nesting, "
+    "and write a number of thousands of digits as text (in quotes)"
+)
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -129,12 +133,14 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def load_json(text: str) -> Any:
-    """``json.loads`` that refuses a duplicate key and nesting too deep to read.
+    """``json.loads`` that refuses a duplicate key, nesting too deep to read and
+    an integer too long to convert.
 
     Raises:
         json.JSONDecodeError: The text is not JSON.
-        JSONShapeError: It is, but holds a key twice in an object or is nested
-            too deeply (Python's recursion limit).
+        JSONShapeError: It is, but holds a key twice in an object, is nested
+            too deeply (Python's recursion limit) or holds an integer of more
+            than 4300 digits (Python's conversion limit).
 
     >>> load_json('{"id": 1, "source": "a", "source": "b"}')  # doctest: +ELLIPSIS
     Traceback (most recent call last):
@@ -147,6 +153,10 @@ def load_json(text: str) -> Any:
         raise JSONShapeError(
             "nested too deeply to read (arrays or objects within each other)"
         ) from None
+    except (json.JSONDecodeError, JSONShapeError):
+        raise
+    except ValueError as error:  # an integer of more digits than Python converts (4300)
+        raise JSONShapeError(f"a number too long to read: {str(error).split(';')[0]}") from None
 
 
 def read_jsonl(path: Path) -> Iterator[Located]:

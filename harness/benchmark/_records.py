@@ -183,8 +183,12 @@ def parse_label(value: Any, where: str, name: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, (bool, int, float)):
-        number = float(value)
-        return number if math.isfinite(number) else None
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond float's range (1e308)
+            number = math.nan
+        else:
+            return number if math.isfinite(number) else None
     if isinstance(value, str):
         text = value.strip().lower()
         if not text:
@@ -194,8 +198,10 @@ def parse_label(value: Any, where: str, name: str) -> float | None:
         number = float(text) if _DECIMAL.fullmatch(text) else math.nan
         if math.isfinite(number):
             return number
+    shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
     raise BenchmarkError(
-        f"{where}: field {name!r} (benchmark.fields.label) holds {value!r}, not a number",
+        f"{where}: field {name!r} (benchmark.fields.label) holds {shown}, "
+        "not a number (a finite one, within float range)",
         hint="labels must be numbers (e.g. 1 = consistent, 0 = inconsistent) or true/false; "
         "recode the column, or map benchmark.fields.label to a numeric one",
     )

@@ -239,6 +239,7 @@ def test_missing_csv_column_lists_the_header(tmp_path: Path) -> None:
         (b'{"id": null, "summary": "x"}\n', r":1: field 'id' must be a non-empty string or an"),
         (b'{"id": " ", "summary": "x"}\n', r":1: field 'id' must be a non-empty string or an"),
         (b'{"id": "a", "summary": 3}\n', r":1: field 'summary' must be a string or null"),
+        (b'{"id": 1' + b"0" * 5000 + b', "summary": "x"}\n', r":1: a number too long to read"),
     ],
 )
 def test_bad_content(tmp_path: Path, content: bytes, match: str) -> None:

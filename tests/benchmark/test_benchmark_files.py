@@ -489,6 +489,16 @@ def test_lone_surrogates_are_rejected(tmp_path: Path, record: dict[str, Any], fi
             '{"id": "1", "source": "a", "x": ' + "[" * 5000 + "]" * 5000 + "}\n",
             r"data.jsonl:1: nested too deeply",
         ),
+        (
+            "data.jsonl",
+            '{"id": "1", "source": "a", "x": 1' + "0" * 5000 + "}\n",
+            r"data.jsonl:1: a number too long to read: Exceeds the limit \(4300 digits\)",
+        ),
+        (
+            "data.json",
+            '[{"id": 1' + "0" * 5000 + ', "source": "a"}]',
+            r"data.json: a number too long to read",
+        ),
     ],
 )
 def test_a_key_given_twice_or_nesting_too_deep_is_an_error(

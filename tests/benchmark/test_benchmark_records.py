@@ -160,7 +160,7 @@ def test_label_parsing(value: Any, expected: float | None) -> None:
 @pytest.mark.parametrize(
     # "1_0" and "0_1" are 10.0 and 1.0 to `float` (digit grouping): another class
     "value",
-    ["consistent", "yes", "nan", "inf", "1_0", "0_1", "0x1", "1 0", [1], {"a": 1}],
+    ["consistent", "yes", "nan", "inf", "1_0", "0_1", "0x1", "1 0", [1], {"a": 1}, 10**400],
 )
 def test_bad_labels_name_location_and_field(value: Any) -> None:
     with pytest.raises(BenchmarkError) as info:
