@@ -28,7 +28,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from harness.backend._protocol import BuildContext, Generation, Summarizer, backend
-from harness.benchmark._files import JSONShapeError, load_json, parse_csv
+from harness.benchmark._files import JSON_SHAPE_HINT, JSONShapeError, load_json, parse_csv
 from harness.benchmark._records import id_text
 from harness.config import resolve_path
 from harness.errors import BackendError, BenchmarkError, ConfigError
@@ -80,7 +80,9 @@ def _record_id(value: Any, where: str, id_field: str) -> str:
     if text is None:
         raise BackendError(
             f"{where}: field {id_field!r} must be a non-empty string or an integer, "
-            f"got {type(value).__name__} {value!r}"
+            f"got {type(value).__name__} {value!r:.60}",
+            hint="give every record the id of its example, as the benchmark's id field "
+            "holds it; if the ids are in another field, name it with params.id_field",
         )
     return text
 
@@ -90,7 +92,9 @@ def _summary(value: Any, where: str, summary_field: str) -> str | None:
         return value
     raise BackendError(
         f"{where}: field {summary_field!r} must be a string or null, "
-        f"got {type(value).__name__} {value!r}"
+        f"got {type(value).__name__} {value!r:.60}",
+        hint="write each summary as a JSON string (null for an example with none); if "
+        "the summaries are in another field, name it with params.summary_field",
     )
 
 
@@ -124,7 +128,7 @@ def _jsonl_records(text: str, path: Path) -> Iterator[tuple[str, Any]]:
                 hint="a .jsonl file holds one JSON object per line",
             ) from None
         except JSONShapeError as error:
-            raise BackendError(f"{path}:{number}: {error}") from None
+            raise BackendError(f"{path}:{number}: {error}", hint=JSON_SHAPE_HINT) from None
         yield f"{path}:{number}", record
 
 
@@ -132,11 +136,14 @@ def _json_records(text: str, path: Path) -> Iterator[tuple[str, Any]]:
     try:
         data = load_json(text)
     except json.JSONDecodeError as error:
+        hint = "check the file with a JSON validator (e.g. python -m json.tool FILE)"
+        if error.msg == "Extra data":
+            hint = "this looks like JSON lines (one object per line): name the file .jsonl"
         raise BackendError(
-            f"{path}:{error.lineno}:{error.colno}: not valid JSON ({error.msg})",
+            f"{path}:{error.lineno}:{error.colno}: not valid JSON ({error.msg})", hint=hint
         ) from None
     except JSONShapeError as error:
-        raise BackendError(f"{path}: {error}") from None
+        raise BackendError(f"{path}: {error}", hint=JSON_SHAPE_HINT) from None
     if not isinstance(data, list):
         raise BackendError(
             f"{path}: expected a JSON array of objects, got {type(data).__name__}",

@@ -112,7 +112,8 @@ class JSONShapeError(ValueError):
     integer too long to convert."""
 
 
-_SHAPE_HINT = (
+#: The fix for a `JSONShapeError`.
+JSON_SHAPE_HINT = (
     "give each field of a record once, keep values to a few levels of nesting, "
     "and write a number of thousands of digits as text (in quotes)"
 )
@@ -193,7 +194,7 @@ def read_jsonl(path: Path) -> Iterator[Located]:
                 f"{where}: invalid JSON: {error.msg} (column {error.colno})", hint=hint
             ) from None
         except JSONShapeError as error:
-            raise BenchmarkError(f"{where}: {error}", hint=_SHAPE_HINT) from None
+            raise BenchmarkError(f"{where}: {error}", hint=JSON_SHAPE_HINT) from None
         if not isinstance(value, dict):
             raise BenchmarkError(
                 f"{where}: expected a JSON object, got {_json_kind(value)}",
@@ -227,7 +228,7 @@ def read_json(path: Path) -> Iterator[Located]:
             f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}", hint=hint
         ) from None
     except JSONShapeError as error:
-        raise BenchmarkError(f"{path}: {error}", hint=_SHAPE_HINT) from None
+        raise BenchmarkError(f"{path}: {error}", hint=JSON_SHAPE_HINT) from None
     items: list[Any]
     if isinstance(value, list):
         items = value
@@ -505,6 +506,7 @@ FILE_READERS: dict[str, Reader] = {
 
 __all__ = [
     "FILE_READERS",
+    "JSON_SHAPE_HINT",
     "JSONShapeError",
     "Located",
     "Reader",

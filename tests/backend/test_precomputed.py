@@ -245,8 +245,27 @@ def test_missing_csv_column_lists_the_header(tmp_path: Path) -> None:
 def test_bad_content(tmp_path: Path, content: bytes, match: str) -> None:
     path = tmp_path / "out.jsonl"
     path.write_bytes(content)
-    with pytest.raises(BackendError, match=match):
+    with pytest.raises(BackendError, match=match) as info:
         precomputed(path=str(path))
+    assert info.value.hint, "every error says how to fix it"
+
+
+@pytest.mark.parametrize(
+    ("content", "match", "fix"),
+    [
+        ('[{"id": "a", "summary": "x"},]', r":1:30: not valid JSON", "JSON validator"),
+        ('{"id": "a", "summary": "x"}\n{"id": "b", "summary": "y"}\n', "Extra data", ".jsonl"),
+        ('[{"id": "a", "id": "b", "summary": "x"}]', "given twice", "each field of a record once"),
+    ],
+)
+def test_bad_json_array_files_say_how_to_fix_them(
+    tmp_path: Path, content: str, match: str, fix: str
+) -> None:
+    path = tmp_path / "out.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(BackendError, match=match) as info:
+        precomputed(path=str(path))
+    assert info.value.hint is not None and fix in info.value.hint
 
 
 def test_json_that_is_not_an_array(tmp_path: Path) -> None:
