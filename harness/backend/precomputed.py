@@ -194,8 +194,8 @@ def _parse_summaries(
         summary_field: Field holding the summary (string or null).
 
     Returns:
-        Example id → summary (``None`` for null or an empty CSV cell) and
-        its location in the file.
+        Example id → summary (``None`` for null; an empty CSV cell is ``""``,
+        the empty summary) and its location in the file.
 
     Raises:
         ConfigError: The suffix is not ``.jsonl``, ``.ndjson``, ``.json`` or ``.csv``.
@@ -300,9 +300,11 @@ class PrecomputedSummarizer:
         column = self._params.column
         if column is None:
             if example.summary is None:
+                # Preflight refuses a run where no example has one (nothing mapped):
+                # here the mapped field is null or missing in this example's record.
                 return Generation.failed(
-                    "no precomputed summary: the benchmark has no 'summary' field mapped "
-                    "for this example (set benchmark.fields.summary, or give params.path)"
+                    "no precomputed summary: the field mapped by benchmark.fields.summary is "
+                    "null or missing in this example's record (or no field is mapped)"
                 )
             return Generation(summary=example.summary)
         value = example.meta.get(column)
@@ -324,9 +326,7 @@ class PrecomputedSummarizer:
                 f"id {example.id!r} not found in {path}" + self._near(example.id)
             )
         if entry.summary is None:
-            return Generation.failed(
-                f"the summary of id {example.id!r} is null or empty in {entry.where}"
-            )
+            return Generation.failed(f"the summary of id {example.id!r} is null in {entry.where}")
         return Generation(summary=entry.summary)
 
     def _near(self, example_id: str) -> str:

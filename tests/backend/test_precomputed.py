@@ -42,7 +42,8 @@ def test_reads_the_mapped_summary_field() -> None:
     assert got[1].summary is None
     assert got[1].error is not None
     assert got[1].error.startswith(
-        "no precomputed summary: the benchmark has no 'summary' field mapped for this example"
+        "no precomputed summary: the field mapped by benchmark.fields.summary is null or "
+        "missing in this example's record"
     )
 
 
@@ -73,8 +74,7 @@ def test_jsonl_file(tmp_path: Path) -> None:
     got = precomputed(path=str(path)).summarize(EXAMPLES)
     assert got[1] == Generation(summary="File B.")
     assert got[2] == Generation(summary="File 7.")  # numeric ids match string ids
-    assert got[0].error is not None
-    assert "null" in got[0].error and f"{path}:3" in got[0].error
+    assert got[0] == Generation.failed(f"the summary of id 'a' is null in {path}:3")
 
 
 def test_custom_fields_and_relative_path_against_config_dir(tmp_path: Path) -> None:
