@@ -73,10 +73,20 @@ def _looks_local(target: str) -> bool:
     return target.startswith((".", "/", "~")) or "\\" in target
 
 
-def _load_error(target: str, error: Exception, *, local: bool, offline: bool) -> BenchmarkError:
+def _described(error: BaseException) -> str:
+    """``Type: first line of the message`` (cut to 300 characters)."""
     detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
     detail = detail if len(detail) <= 300 else detail[:297] + "..."
-    reason = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+    return f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+
+
+def _load_error(target: str, error: Exception, *, local: bool, offline: bool) -> BenchmarkError:
+    reason = _described(error)
+    if error.__cause__ is not None:
+        # DatasetGenerationError says only "An error occurred while generating the
+        # dataset"; what is wrong with the data ("Column(/source) was specified
+        # twice in row 0", a CSV's "EOF inside string") is the error it wraps.
+        reason += f", from {_described(error.__cause__)}"
     if local:
         hint = (
             "benchmark.hf names a local directory: it must hold a dataset written by "

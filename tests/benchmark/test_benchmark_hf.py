@@ -146,3 +146,15 @@ def test_a_folder_of_csv_files_is_parsed_as_strictly_as_the_csv_format(
     config = BenchmarkConfig(hf=str(folder), split="test", fields=FieldMap(summary="summary"))
     with pytest.raises(BenchmarkError, match="test.csv" + expected):
         load_benchmark(config)
+
+
+def test_a_folder_whose_data_datasets_cannot_read_names_the_cause(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before: only "DatasetGenerationError: An error occurred while generating the dataset".
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "hf-cache"))
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "train.jsonl").write_text('{"id": "1", "source": "a", "source": "b"}\n')
+    with pytest.raises(BenchmarkError, match=r"DatasetGenerationError: .*, from \w+: .*twice"):
+        load_benchmark(BenchmarkConfig(hf=str(folder)))
