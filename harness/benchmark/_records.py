@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import re
 import sys
+import unicodedata
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -81,6 +82,22 @@ def _columns(records: list[tuple[str, dict[str, Any]]]) -> list[str]:
     return list(columns)
 
 
+def _bare(name: str) -> str:
+    """``name`` without surrounding spaces and invisible format characters (a
+    byte-order mark, a zero-width space), which print as nothing."""
+    return "".join(char for char in name if unicodedata.category(char) != "Cf").strip()
+
+
+def _added_characters(column: str, name: str) -> str:
+    """What ``column`` has that ``name`` has not, for a person who cannot see it.
+
+    >>> _added_characters("\ufeffid", "id")
+    'U+FEFF (ZERO WIDTH NO-BREAK SPACE)'
+    """
+    extra = dict.fromkeys(char for char in column if char not in name)
+    return ", ".join(f"U+{ord(char):04X} ({unicodedata.name(char, '?')})" for char in extra)
+
+
 def _check_mapping(
     records: list[tuple[str, dict[str, Any]]], fields: FieldMap, columns: list[str]
 ) -> None:
@@ -88,6 +105,17 @@ def _check_mapping(
     for key, name in _mapped(fields):
         if name in columns:
             continue
+        # Printed, "\ufeffid" (a second byte-order mark) or " source" (the space
+        # after a comma in "id, source") look like the name that was not found.
+        alike = [column for column in columns if _bare(column) == _bare(name)]
+        if alike:
+            raise BenchmarkError(
+                f"{first}: field {name!r} (benchmark.fields.{key}) not found, but the data "
+                f"has {alike[0]!r}: the same name with {_added_characters(alike[0], name)}, "
+                "which prints as nothing or as a space",
+                hint=f"rename the column {alike[0]!r} to {name!r} in the data (in a CSV "
+                "header, write no space after the commas); names are matched exactly",
+            )
         extra = (
             "; or set it to null to number the rows"
             if key == "id"

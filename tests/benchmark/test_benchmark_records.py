@@ -38,6 +38,31 @@ def test_misnamed_column_suggests_the_close_one() -> None:
     assert info.value.hint is not None and "Did you mean 'refrence'?" in info.value.hint
 
 
+@pytest.mark.parametrize(
+    ("column", "added"),
+    [
+        ("\ufeffid", "U+FEFF (ZERO WIDTH NO-BREAK SPACE)"),  # a second byte-order mark
+        (" id", "U+0020 (SPACE)"),  # "source, id" written with a space after the comma
+        ("id\u00a0", "U+00A0 (NO-BREAK SPACE)"),
+        ("\u200bid", "U+200B (ZERO WIDTH SPACE)"),
+    ],
+)
+def test_a_column_that_prints_like_the_mapped_one_is_named_with_what_differs(
+    column: str, added: str
+) -> None:
+    # Before: "field 'id' not found; available fields: \ufeffid, source", which prints
+    # as "available fields: id, source", and the hint "Did you mean '\ufeffid'?".
+    with pytest.raises(BenchmarkError) as info:
+        records_to_examples(_located({column: "1", "source": "x"}), FieldMap(), "d.jsonl")
+    assert str(info.value).startswith(
+        f"d.jsonl:1: field 'id' (benchmark.fields.id) not found, but the data has {column!r}: "
+        f"the same name with {added}"
+    )
+    assert info.value.hint is not None and f"rename the column {column!r} to 'id'" in (
+        info.value.hint
+    )
+
+
 def test_missing_id_column_hints_at_numbering() -> None:
     with pytest.raises(BenchmarkError) as info:
         records_to_examples(_located({"source": "x"}), FieldMap(), "d.jsonl")
