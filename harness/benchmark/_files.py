@@ -480,13 +480,24 @@ def read_parquet(path: Path) -> Iterator[Located]:
         ``("path: row N", record)`` pairs, N counting from 1.
 
     Raises:
-        BenchmarkError: The file is missing or not a Parquet file.
+        BenchmarkError: The file is missing or not a Parquet file, or names
+            a column twice.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     check_file(path)
     try:
+        names = pq.read_schema(path).names
+        # pyarrow writes a name twice; read_table then fails with "Multiple matches
+        # for FieldRef.Name(...)", and a record would keep one of the two in silence.
+        twice = next((name for index, name in enumerate(names) if name in names[:index]), None)
+        if twice is not None:
+            raise BenchmarkError(
+                f"{path}: the file names column {twice!r} twice",
+                hint="give every column a unique name (rename one of the two, "
+                "e.g. with pyarrow's Table.rename_columns) and write the file again",
+            )
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as error:
         raise BenchmarkError(

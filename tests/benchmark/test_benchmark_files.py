@@ -316,6 +316,19 @@ def test_a_mapped_parquet_binary_column_must_be_utf8_text(tmp_path: Path) -> Non
     assert example.source == "Café prices rose."
 
 
+def test_a_parquet_column_named_twice_is_an_error_naming_it(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "data.parquet"
+    table = pa.table([["1"], ["Article."], ["Other article."]], names=["id", "source", "source"])
+    pq.write_table(table, path)
+    # Before: "cannot read as Parquet: Multiple matches for FieldRef.Name(source) in id: ..."
+    # with the hint to check that the file is a Parquet file.
+    with pytest.raises(BenchmarkError, match=r"data.parquet: the file names column 'source' twice"):
+        load_benchmark(BenchmarkConfig(path=str(path)))
+
+
 def test_not_a_parquet_file(tmp_path: Path) -> None:
     path = tmp_path / "data.parquet"
     path.write_text("id,source\n1,a\n")
