@@ -77,6 +77,25 @@ def test_exactly_one_benchmark_source(tmp_path: Path) -> None:
         load_config(path)
 
 
+@pytest.mark.parametrize(("key", "line"), [("split", 4), ("name", 4), ("revision", 4)])
+def test_split_name_or_revision_beside_a_file_is_an_error_naming_its_line(
+    tmp_path: Path, key: str, line: int
+) -> None:
+    # Before: ignored, so `split: test` loaded every row (test and evaluation alike)
+    # while the manifest's benchmark info said split "test".
+    path = write(tmp_path, GOOD.replace("path: data.jsonl", f"path: data.jsonl\n  {key}: test"))
+    with pytest.raises(
+        ConfigError,
+        match=rf"config.yaml:{line}: benchmark.{key}: .*only a Hugging Face dataset .* has "
+        rf"a {key}, so 'test' would select nothing",
+    ):
+        load_config(path)
+    hub = GOOD.replace("path: data.jsonl", f"hf: owner/name\n  {key}: test")
+    assert getattr(load_config(write(tmp_path, hub)).benchmark, key) == "test"
+    folder = GOOD.replace("path: data.jsonl", f"path: data.jsonl\n  format: hf\n  {key}: test")
+    assert getattr(load_config(write(tmp_path, folder)).benchmark, key) == "test"
+
+
 def test_duplicate_system_names(tmp_path: Path) -> None:
     text = GOOD.replace(
         "systems:\n", "systems:\n  - {name: lead3, backend: lead, params: {sentences: 1}}\n"

@@ -13,6 +13,7 @@ from pydantic import (
     PrivateAttr,
     StrictBool,
     StrictInt,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -65,6 +66,25 @@ class BenchmarkConfig(_Strict):
     fields: FieldMap = Field(default_factory=FieldMap)
     limit: StrictInt | None = Field(default=None, ge=1)
     sample: StrictInt | None = Field(default=None, ge=1)
+
+    @field_validator("name", "split", "revision")
+    @classmethod
+    def _hf_only(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # Beside a file they were ignored: `split: test` evaluated every row while
+        # the manifest recorded the split as "test".
+        if value is None or info.data.get("hf") or info.data.get("format") == "hf":
+            return value
+        hint = ""
+        if info.field_name == "split":
+            hint = (
+                " (a data file is loaded whole: write the split to a file of its own, or "
+                "choose thresholds on one split with meta_eval: {split_field: <column>, "
+                "dev_split: <value>})"
+            )
+        raise ValueError(
+            f"only a Hugging Face dataset (benchmark.hf, or format: hf) has a "
+            f"{info.field_name}, so {value!r} would select nothing; remove it{hint}"
+        )
 
     @model_validator(mode="after")
     def _one_source(self) -> BenchmarkConfig:
