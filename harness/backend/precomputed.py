@@ -65,6 +65,15 @@ class PrecomputedParams(BaseModel):
                 "'column' reads a benchmark column and cannot be combined with 'path'; "
                 "to read a file, name its summary column with 'summary_field'"
             )
+        # Without a file they were ignored: `summary_field: original_summary` scored
+        # the benchmark's mapped summary field, not that column, in silence.
+        for name in ("id_field", "summary_field"):
+            if self.path is None and name in self.model_fields_set:
+                raise ValueError(
+                    f"{name!r} names a field of the summaries file 'path', which is not "
+                    f"given; to read a column of the benchmark as the summary, use "
+                    f"'column: {getattr(self, name)}' (or give 'path')"
+                )
         return self
 
 

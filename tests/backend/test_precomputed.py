@@ -59,6 +59,15 @@ def test_column_and_path_together_is_a_config_error() -> None:
         precomputed(column="alt", path="x.jsonl")
 
 
+@pytest.mark.parametrize("param", ["summary_field", "id_field"])
+def test_file_params_without_a_file_are_a_config_error(param: str) -> None:
+    # Before: ignored, so `summary_field: alt` returned the mapped summary ("Given A."),
+    # not the column the config named.
+    with pytest.raises(ConfigError, match=rf"'{param}' names a field of the summaries file"):
+        precomputed(**{param: "alt"})
+    assert precomputed(column="alt").summarize(EXAMPLES[:1]) == [Generation(summary="Alt A.")]
+
+
 # -- from a file ---------------------------------------------------------------
 
 
