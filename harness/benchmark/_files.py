@@ -59,6 +59,18 @@ def check_file(path: Path) -> None:
         )
 
 
+# Files that are not text at all, by their first bytes: re-encoding is no fix for them.
+_NOT_TEXT = (
+    (
+        b"PK\x03\x04",
+        "a zip archive (an Excel .xlsx workbook?)",
+        "save the sheet as text: in Excel, Save As 'CSV UTF-8 (Comma delimited)'",
+    ),
+    (b"\x1f\x8b", "gzip-compressed", "decompress it first (gunzip FILE)"),
+    (b"PAR1", "a Parquet file", "name it .parquet, or set benchmark.format: parquet"),
+)
+
+
 def read_text(path: Path) -> str:
     """Read a UTF-8 text file (a leading byte-order mark is dropped).
 
@@ -84,6 +96,9 @@ def read_text(path: Path) -> str:
                 f"{path}: UTF-16 text (it starts with a UTF-16 byte order mark), not UTF-8",
                 hint="re-encode as UTF-8 (e.g. iconv -f utf-16 -t utf-8 IN > OUT)",
             ) from None
+        for magic, what, fix in _NOT_TEXT:
+            if data.startswith(magic):
+                raise BenchmarkError(f"{path}: {what}, not text", hint=fix) from None
         line = data.count(b"\n", 0, error.start) + 1
         raise BenchmarkError(
             f"{path}:{line}: not valid UTF-8 text at byte offset {error.start}: "

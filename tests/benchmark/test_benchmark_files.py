@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 from typing import Any
@@ -96,6 +97,38 @@ def test_a_utf16_file_is_named_as_such_with_the_right_fix(tmp_path: Path, encodi
     with pytest.raises(BenchmarkError, match="UTF-16 text") as caught:
         load_benchmark(BenchmarkConfig(path=str(path)))
     assert "iconv -f utf-16" in str(caught.value.hint)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "what", "fix"),
+    [
+        (
+            "data.csv",
+            b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xe2",
+            "a zip archive",
+            "CSV UTF-8",
+        ),
+        (
+            "data.jsonl",
+            gzip.compress(b'{"id": 1, "source": "a"}\n', mtime=0),
+            "gzip-compressed",
+            "gunzip",
+        ),
+    ],
+)
+def test_a_binary_file_read_as_text_is_named_with_the_right_fix(
+    tmp_path: Path, name: str, data: bytes, what: str, fix: str
+) -> None:
+    # Before: "not valid UTF-8 text at byte offset 1" and the hint to re-encode from latin-1.
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(BenchmarkError, match=rf"{name}: {what}") as caught:
+        load_benchmark(BenchmarkConfig(path=str(path)))
+    assert fix in str(caught.value.hint)
+    parquet = tmp_path / "data.csv"
+    pd.DataFrame({"id": ["1"], "source": ["a"]}).to_parquet(parquet)
+    with pytest.raises(BenchmarkError, match=r"data.csv: a Parquet file, not text"):
+        load_benchmark(BenchmarkConfig(path=str(parquet)))
 
 
 @pytest.mark.parametrize(
