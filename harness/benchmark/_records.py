@@ -158,8 +158,16 @@ def id_text(value: Any) -> str | None:
     return str(value)
 
 
-def _example_id(value: Any, where: str, name: str) -> str:
+def _example_id(value: Any, where: str, name: str, record: Mapping[str, Any]) -> str:
     text = id_text(value)
+    if text is None and all(item in ("", None) for item in record.values()):
+        # A spreadsheet saved as CSV ends with rows of commas (",,,") where rows
+        # were formatted: not a record whose id column is wrong.
+        raise BenchmarkError(
+            f"{where}: every field of this record is empty, its id ({name!r}) too",
+            hint="delete the empty rows (in a spreadsheet, the rows after the data, "
+            "which it saves as ',,,') and save the file again",
+        )
     if text is None:
         raise BenchmarkError(
             f"{where}: field {name!r} (benchmark.fields.id) holds {value!r}, "
@@ -287,7 +295,8 @@ def records_to_examples(
         if fields.id is None:
             example_id = str(number)
         else:
-            example_id = _example_id(_require(record, where, "id", fields.id), where, fields.id)
+            value = _require(record, where, "id", fields.id)
+            example_id = _example_id(value, where, fields.id, record)
         if example_id in seen:
             raise BenchmarkError(
                 f"{where}: duplicate id {example_id!r}{within} (first seen at {seen[example_id]})",

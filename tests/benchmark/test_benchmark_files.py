@@ -273,6 +273,17 @@ def test_a_csv_file_separated_by_another_character_says_so(
     assert info.value.hint is not None and "commas between cells" in info.value.hint
 
 
+def test_a_row_of_empty_cells_says_so_and_how_to_fix_it(tmp_path: Path) -> None:
+    # Before: "field 'id' holds '', not a usable id" and the hint to map another id column.
+    path = tmp_path / "data.csv"
+    path.write_text("id,source,summary\r\n1,Alpha rose.,Alpha.\r\n,,\r\n,,\r\n", encoding="utf-8")
+    with pytest.raises(
+        BenchmarkError, match=r"data.csv:3 \(row 2\): every field of this record is empty"
+    ) as info:
+        load_benchmark(BenchmarkConfig(path=str(path)))
+    assert info.value.hint is not None and "delete the empty rows" in info.value.hint
+
+
 def test_csv_duplicate_header(tmp_path: Path) -> None:
     path = tmp_path / "data.csv"
     path.write_text("id,source,source\n1,a,b\n", encoding="utf-8")
