@@ -14,7 +14,10 @@ client (its own retries are switched off, so the policy below is the only one):
   request (every later request fails with the same message);
 - other 4xx answers (a bad request, an unknown model) fail at once;
 - a 200 answer that is not JSON or has no ``choices[0].message.content`` is
-  retried once, then fails naming what was wrong.
+  retried once, then fails naming what was wrong;
+- a reply whose content is empty or only whitespace fails at once (never an
+  empty answer, which the cache would keep), saying whether the model wrote
+  only its reasoning (``reasoning_content``) instead.
 
 The API key is read from the environment variable named by ``api_key_env``
 when the client is opened (`open_client`); only the variable's *name* appears
@@ -53,6 +56,8 @@ LOCAL_DUMMY_KEY = "sk-no-key-required"
 _RETRY_STATUSES = frozenset({408, 409, 429})
 _AUTH_STATUSES = frozenset({401, 403})
 _MALFORMED_RETRIES = 1
+#: Where servers put a reasoning model's thinking, apart from the answer (``content``).
+_REASONING_FIELDS = ("reasoning_content", "reasoning")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _REDACTED = "[redacted]"
 #: A key this long is masked wherever it occurs; a shorter one only where it stands alone.
@@ -195,12 +200,14 @@ def _read_answer(text: str, *, whole: bool) -> _Attempt:
             f"{_shown(text)}",
             malformed=True,
         )
-    choice = choices[0]
-    message = choice.get("message") if isinstance(choice, dict) else None
-    content = message.get("content") if isinstance(message, dict) else None
+    choice: dict[str, Any] = choices[0] if isinstance(choices[0], dict) else {}
+    message: dict[str, Any] = choice.get("message") or {}
+    if not isinstance(message, dict):
+        message = {}
+    content = message.get("content")
+    finish = choice.get("finish_reason")
     if not isinstance(content, str):
-        finish = choice.get("finish_reason") if isinstance(choice, dict) else None
-        refusal = message.get("refusal") if isinstance(message, dict) else None
+        refusal = message.get("refusal")
         if isinstance(refusal, str) and refusal:
             return _Attempt(error=f"the model refused: {_shown(refusal)}")
         return _Attempt(
@@ -208,13 +215,30 @@ def _read_answer(text: str, *, whole: bool) -> _Attempt:
             f"(finish_reason={finish!r}): {_shown(text)}",
             malformed=True,
         )
-    if whole and isinstance(choice, dict) and choice.get("finish_reason") == "length":
+    if whole and finish == "length":
         # Cut off by max_tokens: a half-written answer, never one to score (nor cache).
         return _Attempt(
             error="the reply was cut off at the request's max_tokens (finish_reason "
             f"'length'); raise max_tokens or ask for a shorter answer. It began: {_shown(content)}"
         )
+    if not content.strip():
+        return _Attempt(error=_no_text(message, finish, content))
     return _Attempt(summary=content.strip())
+
+
+def _no_text(message: dict[str, Any], finish: Any, content: str) -> str:
+    """Why a reply whose content is empty or whitespace is no answer, and what it held instead."""
+    what = "empty" if not content else "only whitespace"
+    error = f"the reply has no text (content is {what}; finish_reason {finish!r})"
+    for field in _REASONING_FIELDS:
+        thought = message.get(field)
+        if isinstance(thought, str) and thought.strip():
+            error += (
+                f"; the model wrote only its reasoning ({len(thought)} characters of {field}): "
+                "raise max_tokens, or use a model or prompt that answers after thinking"
+            )
+            break
+    return error
 
 
 def _server_message(error: Any) -> str:

@@ -451,3 +451,44 @@ def test_another_seed_draws_a_new_sample_only_when_sampling(
     }
     assert seeds == ({1} if temperature else set())
     assert manifest["cache"]["generation"]["misses"] >= requests_at_seed_1
+
+
+@NEEDS_OPENAI
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [
+        ("empty", "the reply has no text (content is empty; finish_reason 'stop')"),
+        ("blank", "the reply has no text (content is only whitespace; finish_reason 'stop')"),
+        (
+            "thought-only",
+            "the reply has no text (content is empty; finish_reason 'stop'); the model wrote "
+            "only its reasoning (280 characters of reasoning_content)",
+        ),
+    ],
+)
+def test_an_empty_reply_fails_its_example(openai_server: Any, model: str, expected: str) -> None:
+    got = build(openai_server, model, backoff_s=0).summarize(EXAMPLES[:1])
+    assert got[0].summary is None
+    assert got[0].error is not None
+    assert got[0].error.startswith(expected)
+    assert openai_server.count() == 1  # an empty answer is the model's, not a glitch: no retry
+
+
+@NEEDS_OPENAI
+def test_an_empty_reply_is_not_cached_and_is_asked_again(
+    openai_server: Any, tmp_path: Path
+) -> None:
+    # Before, "" was a summary: cached, so every rerun served it without asking again.
+    config = write_config(tmp_path, openai_server.base_url)
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("model: ok}", "model: empty}"), encoding="utf-8"
+    )
+    run(config)
+    assert openai_server.count("empty") == 3
+    rows = (tmp_path / "run" / "outputs.jsonl").read_text(encoding="utf-8").splitlines()
+    api = [json.loads(line) for line in rows if json.loads(line)["system"] == "api"]
+    assert [row["summary"] for row in api] == [None] * 3
+    assert all(row["error"].startswith("the reply has no text") for row in api)
+    openai_server.reset()
+    run(config)
+    assert openai_server.count("empty") == 3
