@@ -15,6 +15,10 @@ client (its own retries are switched off, so the policy below is the only one):
 - other 4xx answers (a bad request, an unknown model) fail at once;
 - a 200 answer that is not JSON or has no ``choices[0].message.content`` is
   retried once, then fails naming what was wrong;
+- with ``whole`` (the ``openai`` backend), a reply the model did not end as a
+  whole answer fails at once: cut off at ``max_tokens`` (``finish_reason:
+  length``), stopped by a content filter (``content_filter``), or a tool call
+  (``tool_calls``, ``function_call``);
 - a reply whose content is empty or only whitespace fails at once (never an
   empty answer, which the cache would keep), saying whether the model wrote
   only its reasoning (``reasoning_content``) instead.
@@ -56,6 +60,17 @@ LOCAL_DUMMY_KEY = "sk-no-key-required"
 _RETRY_STATUSES = frozenset({408, 409, 429})
 _AUTH_STATUSES = frozenset({401, 403})
 _MALFORMED_RETRIES = 1
+#: The ``finish_reason`` of a reply that is not a whole answer, and what it is instead.
+_UNFINISHED = {
+    "length": "cut off at the request's max_tokens (finish_reason 'length'); raise max_tokens "
+    "or ask for a shorter answer",
+    "content_filter": "stopped by the endpoint's content filter (finish_reason "
+    "'content_filter'), so it is not the model's whole answer",
+    "tool_calls": "a call of a tool (finish_reason 'tool_calls'), not an answer; no tool is "
+    "offered: use a model or prompt that answers in text",
+    "function_call": "a call of a function (finish_reason 'function_call'), not an answer; no "
+    "function is offered: use a model or prompt that answers in text",
+}
 #: Where servers put a reasoning model's thinking, apart from the answer (``content``).
 _REASONING_FIELDS = ("reasoning_content", "reasoning")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -188,7 +203,8 @@ class _Attempt:
 
 def _read_answer(text: str, *, whole: bool) -> _Attempt:
     """Take the summary out of a chat-completions response body (with ``whole``, only
-    one the model finished: not cut off at ``max_tokens``)."""
+    one the model finished: not cut off at ``max_tokens``, nor by a content filter,
+    nor a tool call; see `_UNFINISHED`)."""
     try:
         body = json.loads(text)
     except json.JSONDecodeError:
@@ -206,20 +222,22 @@ def _read_answer(text: str, *, whole: bool) -> _Attempt:
         message = {}
     content = message.get("content")
     finish = choice.get("finish_reason")
+    refusal = message.get("refusal")
+    if not isinstance(content, str) and isinstance(refusal, str) and refusal:
+        return _Attempt(error=f"the model refused: {_shown(refusal)}")
+    if whole and isinstance(finish, str) and finish in _UNFINISHED:
+        # A half-written answer (or none), never one to score (nor cache).
+        began = (
+            f". It began: {_shown(content)}"
+            if isinstance(content, str) and content.strip()
+            else ", with no text"
+        )
+        return _Attempt(error=f"the reply was {_UNFINISHED[finish]}{began}")
     if not isinstance(content, str):
-        refusal = message.get("refusal")
-        if isinstance(refusal, str) and refusal:
-            return _Attempt(error=f"the model refused: {_shown(refusal)}")
         return _Attempt(
             error=f"malformed response: choices[0].message.content is missing or not text "
             f"(finish_reason={finish!r}): {_shown(text)}",
             malformed=True,
-        )
-    if whole and finish == "length":
-        # Cut off by max_tokens: a half-written answer, never one to score (nor cache).
-        return _Attempt(
-            error="the reply was cut off at the request's max_tokens (finish_reason "
-            f"'length'); raise max_tokens or ask for a shorter answer. It began: {_shown(content)}"
         )
     if not content.strip():
         return _Attempt(error=_no_text(message, finish, content))

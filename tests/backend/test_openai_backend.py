@@ -492,3 +492,36 @@ def test_an_empty_reply_is_not_cached_and_is_asked_again(
     openai_server.reset()
     run(config)
     assert openai_server.count("empty") == 3
+
+
+@NEEDS_OPENAI
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [
+        (
+            "filtered",
+            "the reply was stopped by the endpoint's content filter (finish_reason "
+            "'content_filter'), so it is not the model's whole answer. It began: "
+            "'Rain flooded Leeds on'",
+        ),
+        (
+            "filtered-null",
+            "the reply was stopped by the endpoint's content filter (finish_reason "
+            "'content_filter'), so it is not the model's whole answer, with no text",
+        ),
+        (
+            "tool-call",
+            "the reply was a call of a tool (finish_reason 'tool_calls'), not an answer; no tool "
+            "is offered: use a model or prompt that answers in text. It began: "
+            "'Let me look that up.'",
+        ),
+    ],
+)
+def test_a_reply_that_is_no_whole_answer_fails_without_a_retry(
+    openai_server: Any, model: str, expected: str
+) -> None:
+    # Before, "filtered" and "tool-call" were scored (and cached) as summaries.
+    got = build(openai_server, model, backoff_s=0).summarize(EXAMPLES[:1])
+    assert got[0].summary is None
+    assert got[0].error == expected
+    assert openai_server.count() == 1
