@@ -19,6 +19,7 @@ client (its own retries are switched off, so the policy below is the only one):
   whole answer fails at once: cut off at ``max_tokens`` (``finish_reason:
   length``), stopped by a content filter (``content_filter``), or a tool call
   (``tool_calls``, ``function_call``);
+- a reply with a ``refusal`` fails at once, whatever its ``content`` holds;
 - a reply whose content is empty or only whitespace fails at once (never an
   empty answer, which the cache would keep), saying whether the model wrote
   only its reasoning (``reasoning_content``) instead.
@@ -223,7 +224,8 @@ def _read_answer(text: str, *, whole: bool) -> _Attempt:
     content = message.get("content")
     finish = choice.get("finish_reason")
     refusal = message.get("refusal")
-    if not isinstance(content, str) and isinstance(refusal, str) and refusal:
+    if isinstance(refusal, str) and refusal.strip():
+        # Whatever ``content`` holds then (some servers copy the refusal there), it is no answer.
         return _Attempt(error=f"the model refused: {_shown(refusal)}")
     if whole and isinstance(finish, str) and finish in _UNFINISHED:
         # A half-written answer (or none), never one to score (nor cache).

@@ -525,3 +525,14 @@ def test_a_reply_that_is_no_whole_answer_fails_without_a_retry(
     assert got[0].summary is None
     assert got[0].error == expected
     assert openai_server.count() == 1
+
+
+@NEEDS_OPENAI
+def test_a_refusal_fails_even_with_the_refusal_in_its_content(
+    fake_openai: ModuleType, openai_server: Any
+) -> None:
+    # Before, the refusal text in `content` was scored (and cached) as the summary.
+    got = build(openai_server, "refused", backoff_s=0).summarize(EXAMPLES[:1])
+    assert got[0].summary is None
+    assert got[0].error == f"the model refused: {fake_openai.REFUSAL!r}"
+    assert openai_server.count() == 1
