@@ -13,6 +13,11 @@ client (its own retries are switched off, so the policy below is the only one):
 - 401 and 403 fail at once, with no retry; the client then sends no further
   request (every later request fails with the same message);
 - other 4xx answers (a bad request, an unknown model) fail at once;
+- when a request gives up on connection errors or timeouts and the endpoint
+  has answered no request yet (a wrong ``base_url``, a server that is down),
+  the client sends no further request: every later one fails at once with
+  that message, which says to check ``base_url`` (an endpoint that has
+  answered before retries each request, as above);
 - a 200 answer that is not JSON or has no ``choices[0].message.content`` is
   retried once, then fails naming what was wrong;
 - with ``whole`` (the ``openai`` backend), a reply the model did not end as a
@@ -191,6 +196,7 @@ class _Attempt:
         retry: Whether trying again may help.
         wait_s: The wait the server asked for (``Retry-After``), if any.
         auth: The key was rejected (401/403).
+        unanswered: No answer came at all (no connection, or a timeout).
         malformed: The server answered 200 with something unusable.
     """
 
@@ -199,6 +205,7 @@ class _Attempt:
     retry: bool = False
     wait_s: float | None = None
     auth: bool = False
+    unanswered: bool = False
     malformed: bool = False
 
 
@@ -310,6 +317,8 @@ class ChatClient:
         self._seed = seed
         self._backoff_s = backoff_s
         self._auth_failure: str | None = None
+        self._answered = False
+        self._unreachable: str | None = None
         self._lock = threading.Lock()
 
     def map(self, ask: Callable[[_Item], _Answer], items: Sequence[_Item]) -> list[_Answer]:
@@ -332,8 +341,9 @@ class ChatClient:
         attempts = 0
         malformed = 0
         while True:
-            if self._auth_failure is not None:
-                return None, self._auth_failure
+            stopped = self._auth_failure or self._unreachable
+            if stopped is not None:
+                return None, stopped
             attempts += 1
             attempt = self._request(messages)
             if attempt.summary is not None:
@@ -346,8 +356,29 @@ class ChatClient:
             retry = attempt.retry or (attempt.malformed and malformed <= _MALFORMED_RETRIES)
             if not retry or attempts > self._params.max_retries:
                 tries = f" (gave up after {attempts} attempts)" if attempts > 1 else ""
-                return None, self.scrub(attempt.error + tries)
+                error = self.scrub(attempt.error + tries)
+                return None, self._never_answered(error) if attempt.unanswered else error
             _sleep(self._delay(attempt, attempts, rng))
+
+    def _heard(self) -> None:
+        with self._lock:
+            self._answered = True
+
+    def _never_answered(self, error: str) -> str:
+        # The endpoint never answered (a wrong base_url, a server that is down):
+        # the other requests are not sent, each to wait through its own
+        # retries. An endpoint that has answered before keeps retrying each.
+        with self._lock:
+            if self._answered:
+                return error
+            if self._unreachable is None:
+                fix = "check base_url and that the server is running"
+                if error.startswith("request timed out"):
+                    fix += ", or raise timeout_s"
+                self._unreachable = (
+                    f"{error}; the endpoint has answered no request, so no more are sent: {fix}"
+                )
+            return self._unreachable
 
     def _delay(self, attempt: _Attempt, attempts: int, rng: random.Random) -> float:
         if attempt.wait_s is not None:
@@ -369,16 +400,21 @@ class ChatClient:
             )
         except openai.APITimeoutError:
             return _Attempt(
-                error=f"request timed out after {self._params.timeout_s:g} s", retry=True
+                error=f"request timed out after {self._params.timeout_s:g} s",
+                retry=True,
+                unanswered=True,
             )
         except openai.APIConnectionError as error:
             cause = error.__cause__ or error
             return _Attempt(
                 error=f"could not connect to {self.base_url}: {type(cause).__name__}: {cause}",
                 retry=True,
+                unanswered=True,
             )
         except openai.APIStatusError as error:
+            self._heard()
             return self._status_failure(error)
+        self._heard()
         return _read_answer(raw.text, whole=self._whole)
 
     def _status_failure(self, error: Any) -> _Attempt:

@@ -184,7 +184,11 @@ def test_timeouts_are_retried_then_fail(fake_openai: ModuleType, openai_server: 
     )
     assert time.monotonic() - start < 2 * fake_openai.SLOW_S
     assert openai_server.count() == 2
-    assert got[0].error == "request timed out after 1 s (gave up after 2 attempts)"
+    assert got[0].error == (
+        "request timed out after 1 s (gave up after 2 attempts); the endpoint has answered no "
+        "request, so no more are sent: check base_url and that the server is running, or raise "
+        "timeout_s"
+    )
 
 
 @NEEDS_OPENAI
@@ -241,9 +245,7 @@ def test_one_malformed_answer_then_ok_succeeds(openai_server: Any) -> None:
 
 @NEEDS_OPENAI
 def test_connection_errors_are_retried_then_fail() -> None:
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = closed_port()
     system = SystemConfig(
         name="api",
         backend="openai",
@@ -258,7 +260,10 @@ def test_connection_errors_are_retried_then_fail() -> None:
     got = build_backend(system, BuildContext(config_dir=FIXTURES), "test").summarize(EXAMPLES[:1])
     assert got[0].error is not None
     assert got[0].error.startswith(f"could not connect to http://127.0.0.1:{port}/v1")
-    assert got[0].error.endswith("(gave up after 2 attempts)")
+    assert got[0].error.endswith(
+        "(gave up after 2 attempts); the endpoint has answered no request, so no more are "
+        "sent: check base_url and that the server is running"
+    )
 
 
 @NEEDS_OPENAI
@@ -536,3 +541,63 @@ def test_a_refusal_fails_even_with_the_refusal_in_its_content(
     assert got[0].summary is None
     assert got[0].error == f"the model refused: {fake_openai.REFUSAL!r}"
     assert openai_server.count() == 1
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@NEEDS_OPENAI
+def test_an_endpoint_that_never_answered_gets_no_more_requests(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Before, every example waited through its own retries: 12 examples took
+    # 55 s (defaults) to report the same refused connection; 1,000 over an hour.
+    waits: list[float] = []
+    monkeypatch.setattr(openai_client, "_sleep", waits.append)
+    url = f"http://127.0.0.1:{closed_port()}/v1"
+    system = SystemConfig(
+        name="api",
+        backend="openai",
+        params={"base_url": url, "model": "ok", "max_retries": 2, "concurrency": 1},
+    )
+    got = build_backend(system, BuildContext(config_dir=FIXTURES), "test").summarize(EXAMPLES)
+    assert len(waits) == 2  # the first example's retries only
+    errors = {generation.error for generation in got}
+    assert len(errors) == 1
+    [error] = errors
+    assert error is not None
+    assert error.startswith(f"could not connect to {url}: ConnectError")
+    assert "(gave up after 3 attempts); the endpoint has answered no request" in error
+    assert error.endswith("check base_url and that the server is running")
+
+
+@NEEDS_OPENAI
+def test_a_timeout_of_an_endpoint_that_never_answered_stops_the_rest(
+    fake_openai: ModuleType, openai_server: Any
+) -> None:
+    got = build(openai_server, "slow", timeout_s=0.5, max_retries=0, concurrency=1).summarize(
+        EXAMPLES
+    )
+    assert openai_server.count() == 1
+    assert all(g.error is not None and "or raise timeout_s" in g.error for g in got)
+
+
+@NEEDS_OPENAI
+def test_an_endpoint_that_answered_before_retries_each_request(
+    openai_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A server that goes down mid-run: each example still gets its retries.
+    waits: list[float] = []
+    monkeypatch.setattr(openai_client, "_sleep", waits.append)
+    got = build(openai_server, "drop-after:1", max_retries=1, concurrency=1).summarize(EXAMPLES)
+    assert got[0].summary == first8(EXAMPLES[0])
+    assert len(waits) == 2
+    assert openai_server.count() == 5
+    for generation in got[1:]:
+        assert generation.error is not None
+        assert generation.error.startswith("could not connect to")
+        assert generation.error.endswith("(gave up after 2 attempts)")
