@@ -11,7 +11,9 @@ client (its own retries are switched off, so the policy below is the only one):
   backoff with full jitter: a uniform draw from ``[0, min(30, backoff_s ·
   2^attempt)]`` seconds, drawn from the caller's seeded generator;
 - 401 and 403 fail at once, with no retry; the client then sends no further
-  request (every later request fails with the same message);
+  request (every later request fails with the same message); so does a 429
+  whose error code is ``insufficient_quota`` (the key's quota is spent: no
+  wait helps);
 - other 4xx answers (a bad request, an unknown model) fail at once;
 - when a request gives up on connection errors or timeouts and the endpoint
   has answered no request yet (a wrong ``base_url``, a server that is down),
@@ -65,6 +67,8 @@ RETRY_AFTER_CAP_S = 120.0
 LOCAL_DUMMY_KEY = "sk-no-key-required"
 _RETRY_STATUSES = frozenset({408, 409, 429})
 _AUTH_STATUSES = frozenset({401, 403})
+#: The error code of a 429 that no retry helps: the key's quota is spent.
+_NO_QUOTA = "insufficient_quota"
 _MALFORMED_RETRIES = 1
 #: The ``finish_reason`` of a reply that is not a whole answer, and what it is instead.
 _UNFINISHED = {
@@ -195,7 +199,8 @@ class _Attempt:
         error: Why there is no answer.
         retry: Whether trying again may help.
         wait_s: The wait the server asked for (``Retry-After``), if any.
-        auth: The key was rejected (401/403).
+        auth: The key cannot be used (401/403, or its quota is spent): no
+            request is sent after it.
         unanswered: No answer came at all (no connection, or a timeout).
         malformed: The server answered 200 with something unusable.
     """
@@ -266,6 +271,16 @@ def _no_text(message: dict[str, Any], finish: Any, content: str) -> str:
             )
             break
     return error
+
+
+def _error_code(error: Any) -> str | None:
+    """The ``code`` (else ``type``) of an error answer's ``error`` object, if any."""
+    body = getattr(error, "body", None)
+    inner = body.get("error", body) if isinstance(body, dict) else None
+    if not isinstance(inner, dict):
+        return None
+    code = inner.get("code") or inner.get("type")
+    return code if isinstance(code, str) else None
 
 
 def _server_message(error: Any) -> str:
@@ -350,8 +365,8 @@ class ChatClient:
                 return attempt.summary, ""
             if attempt.auth:
                 with self._lock:
-                    self._auth_failure = self._auth_failure or attempt.error
-                return None, attempt.error
+                    self._auth_failure = self._auth_failure or self.scrub(attempt.error)
+                return None, self._auth_failure
             malformed += attempt.malformed
             retry = attempt.retry or (attempt.malformed and malformed <= _MALFORMED_RETRIES)
             if not retry or attempts > self._params.max_retries:
@@ -427,8 +442,15 @@ class ChatClient:
                 + (f" and its access to model {self._params.model!r}" if status == 403 else ""),
                 auth=True,
             )
-        retry = status in _RETRY_STATUSES or status >= 500
         message = f"HTTP {status} from {self.base_url}: {_shown(_server_message(error))}"
+        if status == 429 and _error_code(error) == _NO_QUOTA:
+            # OpenAI's "You exceeded your current quota": no wait brings the quota back.
+            return _Attempt(
+                error=f"{message}: the key's quota is spent; check the plan and billing of the "
+                f"key in {variable}",
+                auth=True,
+            )
+        retry = status in _RETRY_STATUSES or status >= 500
         wait = retry_after_s(getattr(error.response, "headers", None)) if retry else None
         return _Attempt(error=message, retry=retry, wait_s=wait)
 

@@ -601,3 +601,18 @@ def test_an_endpoint_that_answered_before_retries_each_request(
         assert generation.error is not None
         assert generation.error.startswith("could not connect to")
         assert generation.error.endswith("(gave up after 2 attempts)")
+
+
+@NEEDS_OPENAI
+def test_a_spent_quota_is_not_retried_and_stops_the_requests(
+    fake_openai: ModuleType, openai_server: Any
+) -> None:
+    # Before, each example was retried max_retries times, with backoff, for a
+    # quota that no wait brings back.
+    got = build(openai_server, "no-quota", concurrency=1, backoff_s=0).summarize(EXAMPLES)
+    assert openai_server.count() == 1
+    for generation in got:
+        assert generation.error == (
+            f"HTTP 429 from {openai_server.base_url}: '{fake_openai.QUOTA} (key [redacted])': the "
+            "key's quota is spent; check the plan and billing of the key in $OPENAI_API_KEY"
+        )
