@@ -14,7 +14,8 @@ client (its own retries are switched off, so the policy below is the only one):
   request (every later request fails with the same message); so does a 429
   whose error code is ``insufficient_quota`` (the key's quota is spent: no
   wait helps);
-- other 4xx answers (a bad request, an unknown model) fail at once;
+- other 4xx answers (a bad request, an unknown model) fail at once; a 404
+  says to check ``base_url`` and ``model``;
 - when a request gives up on connection errors or timeouts and the endpoint
   has answered no request yet (a wrong ``base_url``, a server that is down),
   the client sends no further request: every later one fails at once with
@@ -449,6 +450,12 @@ class ChatClient:
                 error=f"{message}: the key's quota is spent; check the plan and billing of the "
                 f"key in {variable}",
                 auth=True,
+            )
+        if status == 404:
+            # No such route (a base_url without its /v1) or no such model.
+            message += (
+                f"; check base_url (the API root that /chat/completions is under, often "
+                f"ending in /v1) and model {self._params.model!r}"
             )
         retry = status in _RETRY_STATUSES or status >= 500
         wait = retry_after_s(getattr(error.response, "headers", None)) if retry else None

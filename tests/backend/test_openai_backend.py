@@ -616,3 +616,15 @@ def test_a_spent_quota_is_not_retried_and_stops_the_requests(
             f"HTTP 429 from {openai_server.base_url}: '{fake_openai.QUOTA} (key [redacted])': the "
             "key's quota is spent; check the plan and billing of the key in $OPENAI_API_KEY"
         )
+
+
+@NEEDS_OPENAI
+def test_a_base_url_without_its_v1_says_to_check_base_url(openai_server: Any) -> None:
+    root = openai_server.base_url.removesuffix("/v1")
+    system = SystemConfig(name="api", backend="openai", params={"base_url": root, "model": "ok"})
+    got = build_backend(system, BuildContext(config_dir=FIXTURES), "test").summarize(EXAMPLES[:1])
+    assert openai_server.count() == 0  # the fake server records only its one route
+    assert got[0].error == (
+        f"HTTP 404 from {root}: 'no route /chat/completions'; check base_url (the API root "
+        "that /chat/completions is under, often ending in /v1) and model 'ok'"
+    )
