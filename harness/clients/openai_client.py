@@ -245,7 +245,7 @@ def _read_answer(text: str, *, whole: bool) -> _Attempt:
         began = (
             f". It began: {_shown(content)}"
             if isinstance(content, str) and content.strip()
-            else ", with no text"
+            else f", with no text{_thought(message)}"
         )
         return _Attempt(error=f"the reply was {_UNFINISHED[finish]}{began}")
     if not isinstance(content, str):
@@ -263,15 +263,21 @@ def _no_text(message: dict[str, Any], finish: Any, content: str) -> str:
     """Why a reply whose content is empty or whitespace is no answer, and what it held instead."""
     what = "empty" if not content else "only whitespace"
     error = f"the reply has no text (content is {what}; finish_reason {finish!r})"
+    thought = _thought(message)
+    if thought:
+        error += (
+            f"{thought}: raise max_tokens, or use a model or prompt that answers after thinking"
+        )
+    return error
+
+
+def _thought(message: dict[str, Any]) -> str:
+    """A note on the reasoning a reply with no text holds (``reasoning_content``), or ``""``."""
     for field in _REASONING_FIELDS:
         thought = message.get(field)
         if isinstance(thought, str) and thought.strip():
-            error += (
-                f"; the model wrote only its reasoning ({len(thought)} characters of {field}): "
-                "raise max_tokens, or use a model or prompt that answers after thinking"
-            )
-            break
-    return error
+            return f"; the model wrote only its reasoning ({len(thought)} characters of {field})"
+    return ""
 
 
 def _error_code(error: Any) -> str | None:

@@ -208,6 +208,19 @@ def test_malformed_answers_are_retried_once(openai_server: Any, model: str, expe
 
 
 @NEEDS_OPENAI
+def test_a_reasoning_model_cut_before_its_answer_is_told_to_raise_max_tokens(
+    openai_server: Any,
+) -> None:
+    got = build(openai_server, "thought-cut", backoff_s=0).summarize(EXAMPLES[:1])
+    assert openai_server.count() == 1
+    assert got[0].error == (
+        "the reply was cut off at the request's max_tokens (finish_reason 'length'); raise "
+        "max_tokens or ask for a shorter answer, with no text; the model wrote only its "
+        "reasoning (280 characters of reasoning_content)"
+    )
+
+
+@NEEDS_OPENAI
 def test_a_reply_cut_at_max_tokens_fails_without_a_retry(openai_server: Any) -> None:
     got = build(openai_server, "cut", backoff_s=0).summarize(EXAMPLES[:1])
     assert openai_server.count() == 1
