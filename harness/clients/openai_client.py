@@ -510,11 +510,13 @@ def open_client(
     except ImportError:
         raise MissingDependencyError("openai", "pip install 'harness[api]'", owner) from None
     base_url = params.base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
-    key = os.environ.get(params.api_key_env, "").strip()
+    value = os.environ.get(params.api_key_env)
+    key = (value or "").strip()
     if not key:
         if not is_local_url(base_url):
+            state = "is not set" if value is None else "is empty"
             raise ConfigError(
-                f"{owner}: the environment variable {params.api_key_env} is not set "
+                f"{owner}: the environment variable {params.api_key_env} {state} "
                 f"(it must hold the API key for {base_url})",
                 hint=f"export {params.api_key_env}=<your key>, or set params.api_key_env to "
                 "the name of the variable that holds it",

@@ -298,6 +298,10 @@ def test_a_missing_key_is_a_config_error_naming_the_variable(
     )
     with pytest.raises(ConfigError, match=r"environment variable MY_KEY is not set"):
         build_backend(system, BuildContext(config_dir=FIXTURES), "test")
+    # `export MY_KEY=` (or a key file that was empty): before, it too said "is not set".
+    monkeypatch.setenv("MY_KEY", " \n")
+    with pytest.raises(ConfigError, match=r"environment variable MY_KEY is empty \(it must"):
+        build_backend(system, BuildContext(config_dir=FIXTURES), "test")
 
 
 @NEEDS_OPENAI
