@@ -86,6 +86,9 @@ _UNFINISHED = {
 _REASONING_FIELDS = ("reasoning_content", "reasoning")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _REDACTED = "[redacted]"
+#: Where the endpoint is read from when ``base_url`` is not set (as the ``openai`` client does).
+_URL_VARIABLE = "OPENAI_BASE_URL"
+_OPENAI_URL = "https://api.openai.com/v1"
 #: A key this long is masked wherever it occurs; a shorter one only where it stands alone.
 _WHOLE_KEY_CHARS = 12
 #: How the client waits between attempts (a module global so tests can record the waits).
@@ -103,7 +106,8 @@ class EndpointParams(BaseModel):
         model: Model name sent to the endpoint (``gpt-4o-mini``, or whatever
             a local server serves).
         base_url: The API root, e.g. ``http://127.0.0.1:8080/v1``; default:
-            ``$OPENAI_BASE_URL``, else ``https://api.openai.com/v1``.
+            ``$OPENAI_BASE_URL`` (an http:// or https:// URL too), else
+            ``https://api.openai.com/v1``.
         api_key_env: The *name* of the environment variable holding the key
             (never the key itself). When it is unset, a local endpoint
             (localhost, 127.0.0.1, ::1) gets a dummy key; any other is an error.
@@ -316,6 +320,8 @@ class ChatClient:
             their sample with it), or ``None`` to send none.
         whole: Fail a reply cut off at ``max_tokens`` (``finish_reason:
             length``): a summary must be whole; a judge's score may come first.
+        url_from: What set ``base_url``, for messages: ``"base_url"`` (the
+            param), or ``$OPENAI_BASE_URL``.
     """
 
     def __init__(
@@ -329,8 +335,10 @@ class ChatClient:
         backoff_s: float,
         seed: int | None = None,
         whole: bool = True,
+        url_from: str = "base_url",
     ) -> None:
         self._whole = whole
+        self._url_from = url_from
         self._params = params
         self._client = client
         self._key = key
@@ -394,7 +402,7 @@ class ChatClient:
             if self._answered:
                 return error
             if self._unreachable is None:
-                fix = "check base_url and that the server is running"
+                fix = f"check {self._url_from} and that the server is running"
                 if error.startswith("request timed out"):
                     fix += ", or raise timeout_s"
                 self._unreachable = (
@@ -460,7 +468,7 @@ class ChatClient:
         if status == 404:
             # No such route (a base_url without its /v1) or no such model.
             message += (
-                f"; check base_url (the API root that /chat/completions is under, often "
+                f"; check {self._url_from} (the API root that /chat/completions is under, often "
                 f"ending in /v1) and model {self._params.model!r}"
             )
         retry = status in _RETRY_STATUSES or status >= 500
@@ -509,7 +517,7 @@ def open_client(
         import openai
     except ImportError:
         raise MissingDependencyError("openai", "pip install 'harness[api]'", owner) from None
-    base_url = params.base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+    base_url, url_from = _endpoint(params, owner)
     value = os.environ.get(params.api_key_env)
     key = (value or "").strip()
     if not key:
@@ -533,7 +541,26 @@ def open_client(
         backoff_s=backoff_s,
         seed=seed,
         whole=whole,
+        url_from=url_from,
     )
+
+
+def _endpoint(params: EndpointParams, owner: str) -> tuple[str, str]:
+    """The API root and what set it, for messages: ``params.base_url``, else
+    ``$OPENAI_BASE_URL`` (checked as the param is), else OpenAI's."""
+    if params.base_url:
+        return params.base_url, "base_url"
+    value = os.environ.get(_URL_VARIABLE, "").strip()
+    if not value:
+        return _OPENAI_URL, "base_url"
+    if urlsplit(value).scheme not in ("http", "https"):
+        raise ConfigError(
+            f"{owner}: the environment variable {_URL_VARIABLE} is {value!r}, which is not an "
+            "http:// or https:// URL (params.base_url is not set, so the endpoint is read from it)",
+            hint=f"export {_URL_VARIABLE}=http://127.0.0.1:8080/v1 (the API root, scheme "
+            "included), or set params.base_url",
+        )
+    return value, f"${_URL_VARIABLE} (params.base_url is not set)"
 
 
 __all__ = [

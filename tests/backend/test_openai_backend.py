@@ -645,3 +645,37 @@ def test_a_base_url_without_its_v1_says_to_check_base_url(openai_server: Any) ->
         f"HTTP 404 from {root}: 'no route /chat/completions'; check base_url (the API root "
         "that /chat/completions is under, often ending in /v1) and model 'ok'"
     )
+
+
+@NEEDS_OPENAI
+@pytest.mark.parametrize("value", ["localhost:8080/v1", "127.0.0.1:8080/v1", "ftp://host/v1"])
+def test_an_openai_base_url_variable_that_is_no_url_is_a_config_error(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    # Before, each example was sent and retried ("UnsupportedProtocol"), the
+    # message saying to check base_url, which the config does not set.
+    monkeypatch.setenv("OPENAI_BASE_URL", value)
+    system = SystemConfig(name="api", backend="openai", params={"model": "m"})
+    with pytest.raises(ConfigError) as raised:
+        build_backend(system, BuildContext(config_dir=FIXTURES), "test")
+    assert str(raised.value).startswith(
+        f"test: the openai backend: the environment variable OPENAI_BASE_URL is {value!r}, "
+        "which is not an http:// or https:// URL (params.base_url is not set"
+    )
+
+
+@NEEDS_OPENAI
+def test_an_unreachable_openai_base_url_variable_is_named_as_what_to_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(openai_client, "_sleep", lambda seconds: None)
+    monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{closed_port()}/v1")
+    system = SystemConfig(
+        name="api", backend="openai", params={"model": "m", "max_retries": 0, "concurrency": 1}
+    )
+    got = build_backend(system, BuildContext(config_dir=FIXTURES), "test").summarize(EXAMPLES)
+    for generation in got:
+        assert generation.error is not None
+        assert generation.error.endswith(
+            "check $OPENAI_BASE_URL (params.base_url is not set) and that the server is running"
+        )
