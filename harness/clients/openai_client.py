@@ -98,6 +98,20 @@ _Item = TypeVar("_Item")
 _Answer = TypeVar("_Answer")
 
 
+def _is_http_url(value: str) -> bool:
+    """Whether ``value`` is an http(s) URL with a host (not ``http:/host``, ``http://``).
+
+    >>> _is_http_url("http://127.0.0.1:8080/v1"), _is_http_url("http:/127.0.0.1:8080/v1")
+    (True, False)
+    """
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 class EndpointParams(BaseModel):
     """Connection params shared by everything that talks to an OpenAI-compatible
     endpoint (the ``openai`` backend, the ``llm_judge`` metric).
@@ -130,8 +144,10 @@ class EndpointParams(BaseModel):
     @field_validator("base_url")
     @classmethod
     def _is_url(cls, value: str | None) -> str | None:
-        if value is not None and urlsplit(value).scheme not in ("http", "https"):
-            raise ValueError("expected an http:// or https:// URL, e.g. http://127.0.0.1:8080/v1")
+        if value is not None and not _is_http_url(value):
+            raise ValueError(
+                "expected an http:// or https:// URL with a host, e.g. http://127.0.0.1:8080/v1"
+            )
         return value
 
     @model_validator(mode="after")
@@ -553,10 +569,11 @@ def _endpoint(params: EndpointParams, owner: str) -> tuple[str, str]:
     value = os.environ.get(_URL_VARIABLE, "").strip()
     if not value:
         return _OPENAI_URL, "base_url"
-    if urlsplit(value).scheme not in ("http", "https"):
+    if not _is_http_url(value):
         raise ConfigError(
             f"{owner}: the environment variable {_URL_VARIABLE} is {value!r}, which is not an "
-            "http:// or https:// URL (params.base_url is not set, so the endpoint is read from it)",
+            "http:// or https:// URL with a host (params.base_url is not set, so the endpoint is "
+            "read from it)",
             hint=f"export {_URL_VARIABLE}=http://127.0.0.1:8080/v1 (the API root, scheme "
             "included), or set params.base_url",
         )

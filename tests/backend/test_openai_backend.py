@@ -660,7 +660,7 @@ def test_an_openai_base_url_variable_that_is_no_url_is_a_config_error(
         build_backend(system, BuildContext(config_dir=FIXTURES), "test")
     assert str(raised.value).startswith(
         f"test: the openai backend: the environment variable OPENAI_BASE_URL is {value!r}, "
-        "which is not an http:// or https:// URL (params.base_url is not set"
+        "which is not an http:// or https:// URL with a host (params.base_url is not set"
     )
 
 
@@ -679,3 +679,14 @@ def test_an_unreachable_openai_base_url_variable_is_named_as_what_to_check(
         assert generation.error.endswith(
             "check $OPENAI_BASE_URL (params.base_url is not set) and that the server is running"
         )
+
+
+@pytest.mark.parametrize(
+    "url", ["http:/127.0.0.1:8080/v1", "http://", "https:///v1", "http://127.0.0.1:80a/v1"]
+)
+def test_a_base_url_without_a_host_is_a_config_error(url: str) -> None:
+    # Before, "http:/127.0.0.1:8080/v1" (one slash) passed: every example was
+    # sent and retried ("Name or service not known"), then the run exited 4.
+    system = SystemConfig(name="api", backend="openai", params={"model": "m", "base_url": url})
+    with pytest.raises(ConfigError, match="expected an http:// or https:// URL with a host"):
+        build_backend(system, BuildContext(config_dir=FIXTURES), "test")
