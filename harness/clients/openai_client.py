@@ -27,6 +27,8 @@ client (its own retries are switched off, so the policy below is the only one):
   whole answer fails at once: cut off at ``max_tokens`` (``finish_reason:
   length``), stopped by a content filter (``content_filter``), or a tool call
   (``tool_calls``, ``function_call``);
+- a ``content`` given as a list of parts is read as its ``text`` parts
+  (a reasoning model's ``thinking`` parts are left out);
 - a reply with a ``refusal`` fails at once, whatever its ``content`` holds;
 - a reply whose content is empty or only whitespace fails at once (never an
   empty answer, which the cache would keep), saying whether the model wrote
@@ -254,9 +256,8 @@ def _read_answer(text: str, *, whole: bool) -> _Attempt:
     message: dict[str, Any] = choice.get("message") or {}
     if not isinstance(message, dict):
         message = {}
-    content = message.get("content")
+    content, refusal = _content(message)
     finish = choice.get("finish_reason")
-    refusal = message.get("refusal")
     if isinstance(refusal, str) and refusal.strip():
         # Whatever ``content`` holds then (some servers copy the refusal there), it is no answer.
         return _Attempt(error=f"the model refused: {_shown(refusal)}")
@@ -277,6 +278,22 @@ def _read_answer(text: str, *, whole: bool) -> _Attempt:
     if not content.strip():
         return _Attempt(error=_no_text(message, finish, content))
     return _Attempt(summary=content.strip())
+
+
+def _content(message: dict[str, Any]) -> tuple[Any, Any]:
+    """The reply's ``content`` and ``refusal``; a content given as a list of parts
+    (Mistral's reasoning models: ``[{"type": "thinking", ...}, {"type": "text",
+    "text": ...}]``) is read as its text parts joined, any other part left out
+    (a ``refusal`` part is the refusal)."""
+    content, refusal = message.get("content"), message.get("refusal")
+    if not isinstance(content, list) or not all(isinstance(part, dict) for part in content):
+        return content, refusal
+    texts = [part.get("text") for part in content if part.get("type") == "text"]
+    refusals = [part.get("refusal") for part in content if part.get("type") == "refusal"]
+    if not all(isinstance(text, str) for text in texts):
+        return None, refusal
+    refused = [text for text in refusals if isinstance(text, str) and text.strip()]
+    return "".join(texts), refusal or (refused[0] if refused else None)
 
 
 def _no_text(message: dict[str, Any], finish: Any, content: str) -> str:

@@ -690,3 +690,15 @@ def test_a_base_url_without_a_host_is_a_config_error(url: str) -> None:
     system = SystemConfig(name="api", backend="openai", params={"model": "m", "base_url": url})
     with pytest.raises(ConfigError, match="expected an http:// or https:// URL with a host"):
         build_backend(system, BuildContext(config_dir=FIXTURES), "test")
+
+
+@NEEDS_OPENAI
+def test_a_content_of_parts_is_read_as_its_text_parts(openai_server: Any) -> None:
+    # Before, a list content failed as malformed after a second (paid) request.
+    got = build(openai_server, "parts", backoff_s=0).summarize(EXAMPLES)
+    assert [g.summary for g in got] == [first8(example) for example in EXAMPLES]
+    assert openai_server.count() == 3
+    openai_server.reset()
+    [only_thinking] = build(openai_server, "thinking-parts", backoff_s=0).summarize(EXAMPLES[:1])
+    assert only_thinking.error == "the reply has no text (content is empty; finish_reason 'stop')"
+    assert openai_server.count() == 1
