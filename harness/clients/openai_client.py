@@ -266,7 +266,7 @@ def _read_answer(text: str, *, whole: bool) -> _Attempt:
         began = (
             f". It began: {_shown(content)}"
             if isinstance(content, str) and content.strip()
-            else f", with no text{_thought(message)}"
+            else f". It has no text{_thought(message)}"
         )
         return _Attempt(error=f"the reply was {_UNFINISHED[finish]}{began}")
     if not isinstance(content, str):

@@ -215,7 +215,7 @@ def test_a_reasoning_model_cut_before_its_answer_is_told_to_raise_max_tokens(
     assert openai_server.count() == 1
     assert got[0].error == (
         "the reply was cut off at the request's max_tokens (finish_reason 'length'); raise "
-        "max_tokens or ask for a shorter answer, with no text; the model wrote only its "
+        "max_tokens or ask for a shorter answer. It has no text; the model wrote only its "
         "reasoning (280 characters of reasoning_content)"
     )
 
@@ -529,7 +529,7 @@ def test_an_empty_reply_is_not_cached_and_is_asked_again(
         (
             "filtered-null",
             "the reply was stopped by the endpoint's content filter (finish_reason "
-            "'content_filter'), so it is not the model's whole answer, with no text",
+            "'content_filter'), so it is not the model's whole answer. It has no text",
         ),
         (
             "tool-call",
