@@ -15,7 +15,8 @@ client (its own retries are switched off, so the policy below is the only one):
   whose error code is ``insufficient_quota`` (the key's quota is spent: no
   wait helps);
 - other 4xx answers (a bad request, an unknown model) fail at once; a 404
-  says to check ``base_url`` and ``model``;
+  says to check ``base_url`` and ``model``; an error answered after a
+  redirect (which the client follows) names where it was redirected;
 - when a request gives up on connection errors or timeouts and the endpoint
   has answered no request yet (a wrong ``base_url``, a server that is down),
   the client sends no further request: every later one fails at once with
@@ -327,6 +328,19 @@ def _error_code(error: Any) -> str | None:
     return code if isinstance(code, str) else None
 
 
+def _redirect_note(error: Any) -> str:
+    """Where a status error came from when the server redirected the request
+    (``http://`` for an ``https://`` API: a 301 turns the POST into a GET), else ``""``."""
+    response: Any = getattr(error, "response", None)
+    if not getattr(response, "history", None):
+        return ""
+    method = getattr(getattr(response, "request", None), "method", "?")
+    return (
+        f" (redirected to {response.url}, asked with {method}: set base_url to the API root "
+        "the server redirects to)"
+    )
+
+
 def _server_message(error: Any) -> str:
     body = getattr(error, "body", None)
     if isinstance(body, dict):
@@ -490,7 +504,10 @@ class ChatClient:
                 + (f" and its access to model {self._params.model!r}" if status == 403 else ""),
                 auth=True,
             )
-        message = f"HTTP {status} from {self.base_url}: {_shown(_server_message(error))}"
+        message = (
+            f"HTTP {status} from {self.base_url}{_redirect_note(error)}: "
+            f"{_shown(_server_message(error))}"
+        )
         if status == 429 and _error_code(error) == _NO_QUOTA:
             # OpenAI's "You exceeded your current quota": no wait brings the quota back.
             return _Attempt(

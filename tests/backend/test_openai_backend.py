@@ -702,3 +702,18 @@ def test_a_content_of_parts_is_read_as_its_text_parts(openai_server: Any) -> Non
     [only_thinking] = build(openai_server, "thinking-parts", backoff_s=0).summarize(EXAMPLES[:1])
     assert only_thinking.error == "the reply has no text (content is empty; finish_reason 'stop')"
     assert openai_server.count() == 1
+
+
+@NEEDS_OPENAI
+def test_an_error_after_a_redirect_says_where_it_was_redirected(openai_server: Any) -> None:
+    # `http://` for an `https://` API: the 301 turns the POST into a GET, whose
+    # 405 said only "HTTP 405 from <base_url>: 'Method Not Allowed'".
+    got = build(openai_server, "moved:301", backoff_s=0).summarize(EXAMPLES[:1])
+    assert got[0].error == (
+        f"HTTP 405 from {openai_server.base_url} (redirected to {openai_server.base_url}/moved/"
+        "chat/completions, asked with GET: set base_url to the API root the server redirects "
+        "to): 'Method Not Allowed'"
+    )
+    # A redirect that keeps the POST (307, 308) is followed to its answer.
+    followed = build(openai_server, "moved:307", backoff_s=0).summarize(EXAMPLES[:1])
+    assert followed[0].summary == first8(EXAMPLES[0])
