@@ -717,3 +717,15 @@ def test_an_error_after_a_redirect_says_where_it_was_redirected(openai_server: A
     # A redirect that keeps the POST (307, 308) is followed to its answer.
     followed = build(openai_server, "moved:307", backoff_s=0).summarize(EXAMPLES[:1])
     assert followed[0].summary == first8(EXAMPLES[0])
+
+
+@NEEDS_OPENAI
+def test_answers_arriving_out_of_order_stay_with_their_examples(openai_server: Any) -> None:
+    examples = [
+        Example(id=f"e{index}", source=f"Story {index}: {' '.join(['word'] * index)} ends here.")
+        for index in range(12)
+    ]
+    got = build(openai_server, "shuffle", concurrency=6).summarize(examples)
+    assert [g.summary for g in got] == [first8(example) for example in examples]
+    arrival = [request.body["messages"][0]["content"] for request in openai_server.requests]
+    assert len(set(arrival)) == 12
