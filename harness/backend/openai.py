@@ -93,6 +93,11 @@ class OpenAISummarizer:
 
         The run's seed is in when sampling (``temperature > 0``): another seed
         draws another sample. Greedy output does not depend on it.
+
+        Version 2: version 1 kept (and cached) as summaries an empty reply, a
+        refusal copied into ``content``, and the text of a reply stopped by a
+        content filter or a tool call, which version 2 fails; none of them
+        is served from a cache of version 1.
         """
         params = {
             "base_url": self._base_url,
@@ -106,7 +111,7 @@ class OpenAISummarizer:
         if self._params.temperature > 0:
             params["seed"] = self._seed
         return Fingerprint(
-            kind="backend", name="openai", version="1", params=params, model=self._params.model
+            kind="backend", name="openai", version="2", params=params, model=self._params.model
         )
 
     @property

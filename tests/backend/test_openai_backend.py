@@ -24,9 +24,11 @@ from harness.backend import openai as openai_backend
 from harness.clients import openai_client
 from harness.config import SystemConfig, load_config
 from harness.errors import ConfigError, MissingDependencyError
+from harness.generation import _generation_key
 from harness.records import Example
 from harness.report import render_reports
 from harness.runner import run_pipeline
+from harness.store import Cache
 
 NEEDS_OPENAI = pytest.mark.requires("openai", extra="api")
 
@@ -729,3 +731,20 @@ def test_answers_arriving_out_of_order_stay_with_their_examples(openai_server: A
     assert [g.summary for g in got] == [first8(example) for example in examples]
     arrival = [request.body["messages"][0]["content"] for request in openai_server.requests]
     assert len(set(arrival)) == 12
+
+
+@NEEDS_OPENAI
+def test_summaries_cached_by_version_1_are_not_served(openai_server: Any, tmp_path: Path) -> None:
+    # Version 1 cached an empty reply, a refusal copied into content, and the
+    # text of a reply a content filter or a tool call stopped, as summaries.
+    config = write_config(tmp_path, openai_server.base_url)
+    old = build(openai_server, "ok").fingerprint.model_copy(update={"version": "1"})
+    cache = Cache(tmp_path / "cache" / "cache.sqlite")
+    empty = {"summary": "", "latency_s": 0.1, "truncated_tokens": None, "cut_off": None}
+    cache.put_many("generation", {_generation_key(old.digest(), e, False): empty for e in EXAMPLES})
+    cache.close()
+    run(config)
+    assert openai_server.count("ok") == 3
+    rows = (tmp_path / "run" / "outputs.jsonl").read_text(encoding="utf-8").splitlines()
+    api = [json.loads(line) for line in rows if json.loads(line)["system"] == "api"]
+    assert [row["summary"] for row in api] == [first8(e) for e in EXAMPLES]
