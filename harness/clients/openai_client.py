@@ -238,13 +238,22 @@ class _Attempt:
     malformed: bool = False
 
 
-def _read_answer(text: str, *, whole: bool) -> _Attempt:
+def _read_answer(text: str, *, whole: bool, url_from: str = "base_url") -> _Attempt:
     """Take the summary out of a chat-completions response body (with ``whole``, only
     one the model finished: not cut off at ``max_tokens``, nor by a content filter,
-    nor a tool call; see `_UNFINISHED`)."""
+    nor a tool call; see `_UNFINISHED`). ``url_from`` names what set the endpoint,
+    for the message about an HTML page."""
     try:
         body = json.loads(text)
     except json.JSONDecodeError:
+        if text.lstrip().startswith("<"):
+            # A web app's page (a base_url that is not the API root) or a proxy's login page.
+            return _Attempt(
+                error=f"malformed response: an HTML page, not JSON (check {url_from}: it must "
+                f"be the API root, not a web page; a proxy's login page answers so too): "
+                f"{_shown(text)}",
+                malformed=True,
+            )
         return _Attempt(error=f"malformed response: not JSON: {_shown(text)}", malformed=True)
     choices = body.get("choices") if isinstance(body, dict) else None
     if not isinstance(choices, list) or not choices:
@@ -492,7 +501,7 @@ class ChatClient:
             self._heard()
             return self._status_failure(error)
         self._heard()
-        return _read_answer(raw.text, whole=self._whole)
+        return _read_answer(raw.text, whole=self._whole, url_from=self._url_from)
 
     def _status_failure(self, error: Any) -> _Attempt:
         status = int(error.status_code)

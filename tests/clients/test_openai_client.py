@@ -290,3 +290,16 @@ def test_an_error_after_a_redirect_says_where_it_was_redirected(openai_server: A
     # A redirect that keeps the POST (307, 308) is followed to its answer.
     followed = build(openai_server, "moved:307", backoff_s=0).summarize(EXAMPLES[:1])
     assert followed[0].summary == first8(EXAMPLES[0])
+
+
+@NEEDS_OPENAI
+def test_an_html_page_says_to_check_base_url(fake_openai: ModuleType, openai_server: Any) -> None:
+    # A base_url at a web app's page, or a proxy's login page: before, only
+    # "malformed response: not JSON: '<!doctype html>...'".
+    got = build(openai_server, "html", backoff_s=0).summarize(EXAMPLES[:1])
+    assert openai_server.count() == 2  # retried once, as any malformed answer
+    assert got[0].error == (
+        "malformed response: an HTML page, not JSON (check base_url: it must be the API root, "
+        "not a web page; a proxy's login page answers so too): "
+        f"{fake_openai.HTML_PAGE!r} (gave up after 2 attempts)"
+    )
