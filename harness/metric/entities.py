@@ -358,13 +358,14 @@ class EntitiesMetric:
         return Fingerprint(
             kind="metric",
             name="entities",
+            # 8: a tokenised summary's spaced numbers ("$ 7 . 6 billion") are rejoined;
             # 7: emoji and zero-width characters at a mention's ends are trimmed;
             # 6: a person's title tagged with the name ("Dr Müller") is trimmed;
             # 5: a name inside a longer source place after a direction word ("York" in
             # "New York", "Republic of the Congo" in "Democratic Republic of the Congo")
             # is unsupported whatever the summary's label; 4: "Mon", "Fri" are no
             # names; 3: uncased text restored first
-            version="7",
+            version="8",
             params=self._params.model_dump(mode="json"),
             model=f"spacy:{self._pipeline.model_id}",
         )

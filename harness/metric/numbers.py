@@ -94,6 +94,8 @@ class NumbersMetric:
         return Fingerprint(
             kind="metric",
             name="numbers",
+            # 15: a number split PTB style in a tokenised summary ("$ 100 , 000") is
+            # rejoined as in the source, not read as "$100" and "000";
             # 14: a currency code glued to the amount ("USD5m") is money;
             # 13: a full-width percent sign ("１２％") is a percent sign;
             # 12: "cut by a third" is a share, not an ordinal;
@@ -111,7 +113,7 @@ class NumbersMetric:
             # than"), thousands grouped by spaces ("4 200"), decimal commas ("12,5%");
             # 5: "the second half of the document" is no ordinal;
             # 4: uncased/tokenised summaries are restored first
-            version="14",
+            version="15",
             params=self._params.model_dump(mode="json"),
             model=None,
         )

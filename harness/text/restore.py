@@ -153,12 +153,15 @@ def detokenise(text: str) -> tuple[str, list[tuple[int, int]]]:
     "he can't pay $5, or 5% (of it)"
     >>> detokenise("`` great , '' he said in the u.s .")[0]
     '"great," he said in the u.s.'
+    >>> detokenise("a $ 100 , 000 deal and $ 7 . 6 billion in 2019 . 5 died")[0]
+    'a $100,000 deal and $7.6 billion in 2019. 5 died'
     """
     out: list[str] = []
     spans: list[tuple[int, int]] = []
     previous: str | None = None
     previous_end = 0
     quotes = 0
+    inside_numbers = _spaced_number_parts(text)
     for match in re.finditer(r"\S+", text):
         raw = match.group()
         token = _REWRITE.get(raw.lower(), raw)
@@ -178,6 +181,7 @@ def detokenise(text: str) -> tuple[str, list[tuple[int, int]]]:
                 or previous in _OPENERS
                 or previous == "\x00open"
                 or (previous.lower(), raw.lower()) in _SPLIT_WORDS
+                or match.start() in inside_numbers
             )
             if not glued:
                 # keep a line break: sentences are split on lines too
@@ -192,6 +196,26 @@ def detokenise(text: str) -> tuple[str, list[tuple[int, int]]]:
         previous = "\x00open" if opening else token
         previous_end = match.end()
     return "".join(out), spans
+
+
+def _spaced_number_parts(text: str) -> frozenset[int]:
+    """Where the parts of a number split PTB style ("13 , 000", "7 . 6") begin after its
+    first, as the numbers engine rejoins them in a source (`harness.text.quantities`):
+    detokenised alone, "$ 100 , 000" would be "$100, 000", two numbers, in a summary
+    copied from a source where it is one."""
+    if " , " not in text and " . " not in text:
+        return frozenset()
+    from harness.text.quantities.tokens import tokenise
+
+    starts: set[int] = set()
+    for token in tokenise(text):
+        if token.kind == "num" and (" , " in token.text or " . " in token.text):
+            starts.update(
+                token.start + part.start()
+                for part in re.finditer(r"\S+", token.text)
+                if part.start() > 0
+            )
+    return frozenset(starts)
 
 
 def _initial(text: str, start: int) -> bool:
