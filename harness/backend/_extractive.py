@@ -10,10 +10,14 @@ from typing import ClassVar, Generic, TypeVar
 from pydantic import BaseModel
 
 from harness.backend._protocol import Generation
+from harness.code_digest import code_digest
 from harness.records import Example, Fingerprint
 from harness.text.sentences import split_sentences
 
 ParamsT = TypeVar("ParamsT", bound=BaseModel)
+#: Libraries whose versions change what the extractive backends pick (spaCy's
+#: sentencizer, networkx's PageRank).
+_LIBRARIES = ("spacy", "networkx")
 
 
 class SentenceExtractor(ABC, Generic[ParamsT]):
@@ -27,19 +31,27 @@ class SentenceExtractor(ABC, Generic[ParamsT]):
     """
 
     name: ClassVar[str]
+    #: 3: a number split PTB style ("$ 7 . 6 billion") is not cut at its point;
     #: 2: a quotation mark that opens a sentence is part of it (`harness.text.sentence_spans`).
-    version: ClassVar[str] = "2"
+    version: ClassVar[str] = "3"
 
     def __init__(self, params: ParamsT) -> None:
         self._params = params
 
     @property
     def fingerprint(self) -> Fingerprint:
-        """Name, version and params of this backend."""
+        """Name, version and params of this backend.
+
+        The version holds harness's code digest (`harness.code_digest`, with
+        spaCy's and networkx's versions): the summary is cut by harness's sentence
+        splitter, so an upgrade or an edit of harness that splits otherwise is a
+        cache miss, never lead-3 summaries of the old split. (Other backends'
+        generations are written by their models or programs, not by harness.)
+        """
         return Fingerprint(
             kind="backend",
             name=self.name,
-            version=self.version,
+            version=f"{self.version}+code-{code_digest(_LIBRARIES)[:16]}",
             params=self._params.model_dump(mode="json"),
             model=None,
         )

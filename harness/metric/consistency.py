@@ -560,6 +560,7 @@ class ConsistencyMetric:
         return Fingerprint(
             kind="metric",
             name="consistency",
+            # 17: a number split PTB style ("$ 7 . 6 billion") is one sentence's;
             # 16: words are compared without diacritics, full-width letters folded;
             # 15: a summary sentence copied from the source is compared, for negation,
             # with that sentence (not the first sharing as many words);
@@ -569,7 +570,7 @@ class ConsistencyMetric:
             # 11: a name without its diacritics ("Sao" for "São") is no substitution;
             # 10: a quotation over 300 characters is checked (and the next one too);
             # 9: profit/loss and surplus/deficit are contrast sets
-            version=f"16+numbers-{numbers.version}+entities-{entities.version}"
+            version=f"17+numbers-{numbers.version}+entities-{entities.version}"
             f"+wordnet-{table_digest()}",
             params=self._params.model_dump(mode="json"),
             model=entities.model,

@@ -132,7 +132,9 @@ class EmbeddingMetric:
         return Fingerprint(
             kind="metric",
             name="embedding",
-            version="2",  # 2: sentences keep their opening quotation marks
+            # 3: a number split PTB style ("7 . 6") is not cut at its point;
+            # 2: sentences keep their opening quotation marks
+            version="3",
             params=self._params.model_dump(mode="json"),
             model=self._model_ref.description,
         )

@@ -290,7 +290,9 @@ class NliMetric:
         return Fingerprint(
             kind="metric",
             name="nli",
-            version="3",  # 3: sentences keep their opening quotation marks
+            # 4: a number split PTB style ("7 . 6") is not cut at its point;
+            # 3: sentences keep their opening quotation marks
+            version="4",
             params=self._params.model_dump(mode="json"),
             model=self._described,
         )

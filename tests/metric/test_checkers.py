@@ -527,7 +527,7 @@ def test_params_are_validated_with_a_message(params: dict[str, Any], message: st
 def test_the_fingerprint_holds_the_checker_params(tiny: dict[str, Any]) -> None:
     params = tiny_params("minicheck_flan_t5", tiny)
     fingerprint = NliMetric(params).fingerprint
-    assert fingerprint.version == "3" and fingerprint.params["output"] == "answer"
+    assert fingerprint.version == "4" and fingerprint.params["output"] == "answer"
     assert fingerprint.params["template"] == "predict: {premise}</s>{hypothesis}"
     assert fingerprint.params["answers"] == {"supported": "1", "unsupported": "0"}
     other = NliMetric(tiny_params("minicheck_flan_t5", tiny, chunk_tokens=499)).fingerprint

@@ -30,6 +30,23 @@ def test_an_opening_mark_starts_the_sentence_it_opens(text: str, sentences: list
     assert split_sentences(text) == sentences
 
 
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        # QAGS's tokenised CNN/DailyMail: lead-3 extracted "... a $ 7 ." for $7.6 billion
+        (
+            "it has a $ 7 . 6 billion hole . it grew 1 . 2 metres .",
+            ["it has a $ 7 . 6 billion hole .", "it grew 1 . 2 metres ."],
+        ),
+        # a year before the point ends its sentence, as the numbers engine reads it
+        ("he left in 2019 . 5 people stayed .", ["he left in 2019 .", "5 people stayed ."]),
+        ("It cost 7. 6 people paid.", ["It cost 7.", "6 people paid."]),  # not spaced: an end
+    ],
+)
+def test_a_number_split_ptb_style_is_not_cut_at_its_point(text: str, sentences: list[str]) -> None:
+    assert split_sentences(text) == sentences
+
+
 def test_spans_still_cover_the_text_in_order() -> None:
     text = 'One. "Two." Three "four". (Five.)'
     spans = sentence_spans(text)
