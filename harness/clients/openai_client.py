@@ -29,7 +29,9 @@ client (its own retries are switched off, so the policy below is the only one):
   length``), stopped by a content filter (``content_filter``), or a tool call
   (``tool_calls``, ``function_call``);
 - a ``content`` given as a list of parts is read as its ``text`` parts
-  (a reasoning model's ``thinking`` parts are left out);
+  (a reasoning model's ``thinking`` parts are left out), and a ``<think>…</think>``
+  block that opens the ``content`` is left out (a reply that is only that
+  block, or never closes it, fails);
 - a reply with a ``refusal`` fails at once, whatever its ``content`` holds;
 - a reply whose content is empty or only whitespace fails at once (never an
   empty answer, which the cache would keep), saying whether the model wrote
@@ -85,6 +87,9 @@ _UNFINISHED = {
     "function_call": "a call of a function (finish_reason 'function_call'), not an answer; no "
     "function is offered: use a model or prompt that answers in text",
 }
+#: A reasoning model's thinking left in ``content``, before its answer.
+_THINK_OPEN = re.compile(r"\s*<think>", re.IGNORECASE)
+_THINK_CLOSE = "</think>"
 #: Where servers put a reasoning model's thinking, apart from the answer (``content``).
 _REASONING_FIELDS = ("reasoning_content", "reasoning")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -287,7 +292,37 @@ def _read_answer(text: str, *, whole: bool, url_from: str = "base_url") -> _Atte
         )
     if not content.strip():
         return _Attempt(error=_no_text(message, finish, content))
-    return _Attempt(summary=content.strip())
+    return _without_thinking(content)
+
+
+def _without_thinking(content: str) -> _Attempt:
+    """The answer after a reasoning model's ``<think>…</think>`` block that a server
+    left in ``content`` (one served without a reasoning parser: Qwen3, DeepSeek-R1
+    on llama.cpp or Ollama), as a reasoning parser would separate it; a reply that
+    is only such a block, or one never closed, has no answer to score.
+
+    >>> _without_thinking("<think>The source says 40.</think>\\n\\nForty homes flooded.").summary
+    'Forty homes flooded.'
+    >>> _without_thinking("<think>Let me see").error.split(",")[0]
+    "the reply is only the model's reasoning"
+    """
+    opened = _THINK_OPEN.match(content)
+    if opened is None:
+        return _Attempt(summary=content.strip())
+    closed = content.find(_THINK_CLOSE, opened.end())
+    if closed < 0:
+        return _Attempt(
+            error="the reply is only the model's reasoning, a <think> block never closed "
+            f"({len(content.strip())} characters): raise max_tokens, or serve the model "
+            "with a reasoning parser"
+        )
+    answer = content[closed + len(_THINK_CLOSE) :].strip()
+    if not answer:
+        return _Attempt(
+            error="the reply is only the model's reasoning (a <think> block of "
+            f"{closed - opened.end()} characters), with no answer after it"
+        )
+    return _Attempt(summary=answer)
 
 
 def _content(message: dict[str, Any]) -> tuple[Any, Any]:

@@ -156,7 +156,9 @@ class LLMJudgeMetric:
         return Fingerprint(
             kind="metric",
             name="llm_judge",
-            version=f"1/{PROMPT_VERSION}",
+            # 2: a <think> block before the answer is left out, an empty answer is a
+            # failed request (not cached), not an unparsable (cached) one
+            version=f"2/{PROMPT_VERSION}",
             params=self._params.model_dump(mode="json"),
             model=f"{self._params.model} @ {self._base_url}",
         )

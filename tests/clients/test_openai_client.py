@@ -76,6 +76,22 @@ def test_a_reasoning_model_cut_before_its_answer_is_told_to_raise_max_tokens(
 
 
 @NEEDS_OPENAI
+def test_a_think_block_in_the_content_is_not_scored_as_summary(openai_server: Any) -> None:
+    # Qwen3 or DeepSeek-R1 on a server without a reasoning parser: the summary
+    # scored was the model's thinking and its answer together.
+    got = build(openai_server, "think").summarize(EXAMPLES[:2])
+    assert [g.summary for g in got] == [first8(example) for example in EXAMPLES[:2]]
+    only, unclosed = (
+        build(openai_server, model, backoff_s=0).summarize(EXAMPLES[:1])[0]
+        for model in ("think-only", "think-open")
+    )
+    assert only.summary is None and only.error is not None
+    assert "only the model's reasoning (a <think> block of" in only.error
+    assert unclosed.summary is None and unclosed.error is not None
+    assert "a <think> block never closed" in unclosed.error
+
+
+@NEEDS_OPENAI
 @pytest.mark.parametrize(
     ("model", "expected"),
     [
