@@ -166,6 +166,30 @@ def test_set_reaches_a_bare_metric_name_and_value_name_keys(tmp_path: Path) -> N
     assert config.report.digits == {"rouge.rouge2": 2}
 
 
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        ("cache=5", "cache (from --set): expected a cache folder, or off to cache nothing"),
+        ("cache.enabled=false", "cache: expected a cache folder, or off to cache nothing"),
+        (
+            "report.digits=[1]",
+            "report.digits (from --set): expected an integer, or a mapping of value names "
+            "to integers (got [1])",
+        ),
+    ],
+)
+def test_a_value_no_member_of_a_union_takes_is_one_error_naming_the_key(
+    tmp_path: Path, item: str, expected: str
+) -> None:
+    # Before: one line per member of the union, at keys the config has not got
+    # ("cache.str: Input should be a valid string", "cache.literal[False]: ...").
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, GOOD), [item])
+    assert expected in info.value.message
+    assert "literal[" not in info.value.message and ".str" not in info.value.message
+    assert len(info.value.message.splitlines()) == 1
+
+
 def test_set_on_an_item_of_a_list_the_config_lacks_says_so(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_config(write(tmp_path, GOOD), ["gate.0.max_drop=0.1"])

@@ -143,6 +143,44 @@ _NULL_SECTIONS = {
 }
 
 
+def _union_field(model: type[BaseModel] | None, loc: Loc) -> Any:
+    """The field ``loc[:-1]`` names when it is a union (``str | list[str]``), so that
+    ``loc[-1]`` is pydantic's tag of one of its members (``"list[str]"``), not a key;
+    else None."""
+    if model is None or len(loc) < 2 or not isinstance(loc[-2], str):
+        return None
+    parent = _model_at(model, loc[:-2])
+    if parent is None:
+        return None
+    field = parent.model_fields.get(loc[-2])
+    if field is None:
+        return None
+    members = [arg for arg in get_args(field.annotation) if arg is not type(None)]
+    return field if len(members) > 1 and loc[-1] not in parent.model_fields else None
+
+
+def _merge_union_errors(items: list[Any], model: type[BaseModel] | None) -> list[Any]:
+    """One error for a value that no member of its union field takes: pydantic gives
+    one per member, at locations that end in the member's tag (``cache.str``,
+    ``cache.literal[False]``), which name no key of the config."""
+    merged: list[Any] = []
+    seen: set[Loc] = set()
+    for item in items:
+        loc = tuple(item["loc"])
+        field = _union_field(model, loc)
+        if field is None:
+            merged.append(item)
+            continue
+        expected = field.description or " or ".join(
+            str(arg).replace("typing.", "") for arg in get_args(field.annotation)
+        )
+        if loc[:-1] in seen:
+            continue
+        seen.add(loc[:-1])
+        merged.append({**item, "loc": loc[:-1], "type": "union", "msg": f"expected {expected}"})
+    return merged
+
+
 def validation_message(
     error: ValidationError,
     origin: str,
@@ -161,7 +199,7 @@ def validation_message(
             "did you mean" from the keys allowed in its place.
     """
     out = []
-    for item in error.errors():
+    for item in _merge_union_errors(list(error.errors()), model):
         loc = tuple(item["loc"])
         message = item["msg"].removeprefix("Value error, ")
         if not loc and item["type"] == "value_error":
@@ -178,7 +216,7 @@ def validation_message(
             shown = ""
         elif isinstance(got, bool) and shown:
             shown = f" (got {str(got).lower()}, a boolean)"
-        if item["type"] == "string_type" and isinstance(got, int | float):
+        if item["type"] in ("string_type", "union") and isinstance(got, int | float):
             # YAML read `name: 2024` or `split: no` (yes, on, off) as a number or boolean.
             shown = f"{shown[:-1]}: quote the value to give it as text)"
         line = None if lines is None else lines.line_of(loc)

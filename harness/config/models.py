@@ -48,7 +48,9 @@ class FieldMap(_Strict):
 
     id: str | None = "id"
     source: str = "source"
-    reference: str | list[str] | None = Field(default=None, min_length=1)
+    reference: str | list[str] | None = Field(
+        default=None, min_length=1, description="a field name, or a list of field names"
+    )
     summary: str | None = None
     label: str | None = None
 
@@ -265,7 +267,9 @@ class ReportConfig(_Strict):
     values: list[str] | None = Field(default=None, min_length=1)
     systems: list[str] | None = Field(default=None, min_length=1)
     labels: dict[str, str] = Field(default_factory=dict)
-    digits: StrictInt | dict[str, StrictInt] | None = None
+    digits: StrictInt | dict[str, StrictInt] | None = Field(
+        default=None, description="an integer, or a mapping of value names to integers"
+    )
     ci: StrictBool = True
     significance: StrictBool = True
 
@@ -310,7 +314,9 @@ class RunConfig(_Strict):
     metrics: list[MetricConfig] = Field(min_length=1)
     out: str | None = None
     seed: StrictInt = 0
-    cache: str | Literal[False] | None = None
+    cache: str | Literal[False] | None = Field(
+        default=None, description="a cache folder, or off to cache nothing"
+    )
     stats: StatsConfig = Field(default_factory=StatsConfig)
     baseline: str | None = None
     gate: list[GateRule] = Field(default_factory=list)
