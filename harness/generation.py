@@ -193,6 +193,7 @@ def generate(
                     latency_s=hit["latency_s"],
                     truncated_tokens=hit.get("truncated_tokens"),
                     cut_off=hit.get("cut_off"),
+                    served_model=hit.get("served_model"),
                 )
             elif key is not None and key in leaders:
                 # Same system, same source: generated once, as a warm run serves it.
@@ -233,6 +234,7 @@ def generate(
                 latency_s=latency,
                 truncated_tokens=generation.truncated_tokens,
                 cut_off=generation.cut_off,
+                served_model=generation.served_model,
             )
             by_id[position][example.id] = output
             for copy in copies[position].get(example.id, ()):
@@ -244,6 +246,7 @@ def generate(
                     "latency_s": latency,
                     "truncated_tokens": generation.truncated_tokens,
                     "cut_off": generation.cut_off,
+                    "served_model": generation.served_model,
                 }
         cache.put_many("generation", fresh)
         progress.advance(

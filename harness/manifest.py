@@ -6,7 +6,8 @@ import platform
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.code_digest import sources_digest
+from harness.records import Output
 
 _PACKAGES = (
     "harness",
@@ -107,6 +109,21 @@ def devices(components: dict[str, object]) -> dict[str, str]:
     """
     found = {name: getattr(component, "runs_on", None) for name, component in components.items()}
     return {name: where for name, where in found.items() if isinstance(where, str)}
+
+
+def served_models(outputs: Iterable[Output]) -> dict[str, dict[str, int]]:
+    """Per system, the models an API said wrote its summaries, with how many each
+    (an alias such as ``gpt-4o-mini`` is served by dated snapshots that change);
+    systems whose backend says none are left out.
+
+    >>> served_models([Output(example_id="a", system="gpt", summary="x", served_model="m-1")])
+    {'gpt': {'m-1': 1}}
+    """
+    found: dict[str, Counter[str]] = {}
+    for output in outputs:
+        if output.served_model is not None:
+            found.setdefault(output.system, Counter())[output.served_model] += 1
+    return {system: dict(sorted(counts.items())) for system, counts in found.items()}
 
 
 def environment() -> dict[str, Any]:

@@ -46,7 +46,9 @@ class Output(BaseModel):
     fit its input limit (``None``: nothing was cut). ``cut_off`` is set when
     the summary reached the backend's output limit and was kept to its last
     whole sentence: the unfinished end that was dropped (``None``: the model
-    ended the summary itself).
+    ended the summary itself). ``served_model`` is the model an API says wrote
+    the summary (the dated snapshot behind an alias such as ``gpt-4o-mini``;
+    ``None`` when the backend is no API or the API does not say).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -58,6 +60,7 @@ class Output(BaseModel):
     latency_s: float | None = None
     truncated_tokens: int | None = None
     cut_off: str | None = None
+    served_model: str | None = None
 
 
 class Score(BaseModel):

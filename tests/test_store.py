@@ -66,7 +66,13 @@ def test_cache_persists_and_counts(tmp_path: Path) -> None:
     cache.close()
     again = Cache(path)
     assert again.get_many("generation", ["k1", "k2"]) == {
-        "k1": {"summary": "s", "latency_s": 0.5, "truncated_tokens": None, "cut_off": None}
+        "k1": {
+            "summary": "s",
+            "latency_s": 0.5,
+            "truncated_tokens": None,
+            "cut_off": None,
+            "served_model": None,
+        }
     }
     assert again.stats() == {"generation": {"hits": 1, "misses": 1}}
     again.close()

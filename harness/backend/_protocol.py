@@ -31,12 +31,15 @@ class Generation:
             was kept to its last whole sentence: the unfinished end that was
             dropped (``""`` when it stopped right after a sentence). ``None``:
             the model ended the summary itself.
+        served_model: The model an API says wrote the summary (the snapshot
+            behind an alias such as ``gpt-4o-mini``), when it says.
     """
 
     summary: str | None
     error: str | None = None
     truncated_tokens: int | None = None
     cut_off: str | None = None
+    served_model: str | None = None
 
     @classmethod
     def failed(cls, error: str) -> Generation:

@@ -139,8 +139,10 @@ class OpenAISummarizer:
         ]
         if self._params.system_prompt:
             messages.insert(0, {"role": "system", "content": self._params.system_prompt})
-        summary, error = self._chat.complete(messages, rng)
-        return Generation(summary=summary) if summary is not None else Generation.failed(error)
+        reply = self._chat.complete(messages, rng)
+        if reply.text is None:
+            return Generation.failed(reply.error)
+        return Generation(summary=reply.text, served_model=reply.model)
 
 
 @backend(

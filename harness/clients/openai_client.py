@@ -56,9 +56,9 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -241,6 +241,22 @@ class _Attempt:
     auth: bool = False
     unanswered: bool = False
     malformed: bool = False
+    model: str | None = None
+
+
+class Reply(NamedTuple):
+    """The outcome of `ChatClient.complete`.
+
+    Attributes:
+        text: The answer, or ``None``.
+        error: Why there is none (``""`` with an answer).
+        model: The model the endpoint says answered (its ``model`` field: the
+            snapshot behind an alias such as ``gpt-4o-mini``), if it says.
+    """
+
+    text: str | None
+    error: str
+    model: str | None = None
 
 
 def _read_answer(text: str, *, whole: bool, url_from: str = "base_url") -> _Attempt:
@@ -292,7 +308,8 @@ def _read_answer(text: str, *, whole: bool, url_from: str = "base_url") -> _Atte
         )
     if not content.strip():
         return _Attempt(error=_no_text(message, finish, content))
-    return _without_thinking(content)
+    served = body.get("model")
+    return replace(_without_thinking(content), model=served if isinstance(served, str) else None)
 
 
 def _without_thinking(content: str) -> _Attempt:
@@ -450,10 +467,9 @@ class ChatClient:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="harness-openai") as pool:
             return list(pool.map(ask, items))
 
-    def complete(
-        self, messages: list[dict[str, str]], rng: random.Random
-    ) -> tuple[str | None, str]:
-        """One answer, with the retries: ``(answer, "")``, or ``(None, why there is none)``.
+    def complete(self, messages: list[dict[str, str]], rng: random.Random) -> Reply:
+        """One answer, with the retries: ``Reply(answer, "", model)``, or
+        ``Reply(None, why there is none)``.
 
         Args:
             messages: The chat messages of the request.
@@ -464,21 +480,21 @@ class ChatClient:
         while True:
             stopped = self._auth_failure or self._unreachable
             if stopped is not None:
-                return None, stopped
+                return Reply(None, stopped)
             attempts += 1
             attempt = self._request(messages)
             if attempt.summary is not None:
-                return attempt.summary, ""
+                return Reply(attempt.summary, "", attempt.model)
             if attempt.auth:
                 with self._lock:
                     self._auth_failure = self._auth_failure or self.scrub(attempt.error)
-                return None, self._auth_failure
+                return Reply(None, self._auth_failure)
             malformed += attempt.malformed
             retry = attempt.retry or (attempt.malformed and malformed <= _MALFORMED_RETRIES)
             if not retry or attempts > self._params.max_retries:
                 tries = f" (gave up after {attempts} attempts)" if attempts > 1 else ""
                 error = self.scrub(attempt.error + tries)
-                return None, self._never_answered(error) if attempt.unanswered else error
+                return Reply(None, self._never_answered(error) if attempt.unanswered else error)
             _sleep(self._delay(attempt, attempts, rng))
 
     def _heard(self) -> None:
@@ -664,6 +680,7 @@ __all__ = [
     "RETRY_AFTER_CAP_S",
     "ChatClient",
     "EndpointParams",
+    "Reply",
     "is_local_url",
     "open_client",
     "retry_after_s",

@@ -182,7 +182,8 @@ class LLMJudgeMetric:
             # retries depends on its example id only.
             rng = random.Random(f"0:{item.example.id}")
             prompt = judge_prompt(item.example.source, item.summary)
-            return self._chat.complete([{"role": "user", "content": prompt}], rng)
+            reply = self._chat.complete([{"role": "user", "content": prompt}], rng)
+            return reply.text, reply.error
         except Exception as error:  # a bug here must fail one pair, not the batch
             return None, self._chat.scrub(f"{type(error).__name__}: {error}")
 

@@ -14,7 +14,7 @@ from harness.benchmark import load_benchmark
 from harness.config import RunConfig
 from harness.executor import Component, Executor, LocalExecutor, check_shippable, make_executor
 from harness.generation import generate
-from harness.manifest import StageClock, devices, environment, now
+from harness.manifest import StageClock, devices, environment, now, served_models
 from harness.outdir import stage_run
 from harness.plugin_code import component_fingerprint
 from harness.preflight import preflight
@@ -171,6 +171,7 @@ def run_pipeline(
                     e.name: component_fingerprint(m).model_dump(mode="json") for e, m in metrics
                 },
             },
+            "served_models": served_models(outputs),
             "devices": {
                 "systems": devices({name: s for name, s, _ in systems}),
                 "metrics": devices({e.name: m for e, m in metrics}),

@@ -23,6 +23,7 @@ class CachedGeneration(BaseModel):
     latency_s: float | None
     truncated_tokens: int | None = None
     cut_off: str | None = None
+    served_model: str | None = None
 
 
 class CachedScore(BaseModel):

@@ -401,10 +401,16 @@ def test_pipeline_records_failures_caches_answers_and_never_writes_the_key(
     for path in files:
         assert SECRET.encode() not in path.read_bytes(), path
 
+    # the model the endpoint says answered (the fake one echoes the request's)
+    assert [row["served_model"] for row in by_system["api"]] == ["ok"] * 3
+    assert [row["served_model"] for row in by_system["rejected"]] == [None] * 3
+    assert manifest["served_models"] == {"api": {"ok": 3}}
+
     openai_server.reset()
-    run(config)
+    again = run(config)
     assert openai_server.count("ok") == 0  # every answer came from the cache
     assert openai_server.count("401") == 1  # failures are not cached: tried again, once
+    assert again["served_models"] == {"api": {"ok": 3}}  # the cache keeps who wrote it
 
 
 @NEEDS_OPENAI

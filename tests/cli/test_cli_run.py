@@ -64,6 +64,7 @@ def test_quickstart_run_score_report(
         "latency_s",
         "truncated_tokens",
         "cut_off",
+        "served_model",
     }
     scores = [json.loads(line) for line in (out / "scores.jsonl").read_text().splitlines()]
     assert len(scores) == 5 * 4 * 6

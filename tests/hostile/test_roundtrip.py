@@ -200,6 +200,7 @@ def test_cache_rows_read_back_identical(summary: str, finding: str, value: float
                 "latency_s": value,
                 "truncated_tokens": None,
                 "cut_off": finding,
+                "served_model": summary,
             }
             score = {"values": {finding: value}, "findings": [{"text": finding}], "reason": summary}
             cache.put_many("generation", {"g": generation})
