@@ -9,7 +9,6 @@ concurrency, the key never leaking, and the cache making a re-run free.
 from __future__ import annotations
 
 import json
-import socket
 import sys
 import time
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from harness.backend import BuildContext, Summarizer, build_backend
+from harness.backend import BuildContext, build_backend
 from harness.backend import openai as openai_backend
 from harness.clients import openai_client
 from harness.config import SystemConfig, load_config
@@ -29,37 +28,21 @@ from harness.records import Example
 from harness.report import render_reports
 from harness.runner import run_pipeline
 from harness.store import Cache
-
-NEEDS_OPENAI = pytest.mark.requires("openai", extra="api")
-
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "backend"
-SECRET = "sk-test-SECRET"
-
-
-EXAMPLES = [
-    Example(id="one", source="Rain flooded Leeds on Monday and forty homes were damaged badly."),
-    Example(id="two", source="Prices rose four percent in May while markets fell sharply again."),
-    Example(id="three", source="The club won again and the fans celebrated late into the night."),
-]
-
-
-def first8(example: Example) -> str:
-    return " ".join(example.source.split()[:8])
+from tests.fixtures.openai_calls import (
+    EXAMPLES,
+    FIXTURES,
+    NEEDS_OPENAI,
+    SECRET,
+    build,
+    closed_port,
+    first8,
+    set_key,
+)
 
 
 @pytest.fixture(autouse=True)
 def _key(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
-    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
-
-
-def build(openai_server: Any, model: str, **params: Any) -> Summarizer:
-    system = SystemConfig(
-        name="api",
-        backend="openai",
-        params={"base_url": openai_server.base_url, "model": model, **params},
-    )
-    return build_backend(system, BuildContext(config_dir=FIXTURES, seed=0), "test")
+    set_key(monkeypatch)
 
 
 @NEEDS_OPENAI
@@ -488,13 +471,6 @@ def test_an_empty_reply_is_not_cached_and_is_asked_again(
     openai_server.reset()
     run(config)
     assert openai_server.count("empty") == 3
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 @NEEDS_OPENAI

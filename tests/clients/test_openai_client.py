@@ -11,55 +11,29 @@ redirect, and URLs that are not one.
 
 from __future__ import annotations
 
-import socket
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-from harness.backend import BuildContext, Summarizer, build_backend
+from harness.backend import BuildContext, build_backend
 from harness.clients import openai_client
 from harness.config import SystemConfig
 from harness.errors import ConfigError
-from harness.records import Example
-
-NEEDS_OPENAI = pytest.mark.requires("openai", extra="api")
-
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "backend"
-SECRET = "sk-test-SECRET"
-
-EXAMPLES = [
-    Example(id="one", source="Rain flooded Leeds on Monday and forty homes were damaged badly."),
-    Example(id="two", source="Prices rose four percent in May while markets fell sharply again."),
-    Example(id="three", source="The club won again and the fans celebrated late into the night."),
-]
-
-
-def first8(example: Example) -> str:
-    return " ".join(example.source.split()[:8])
+from tests.fixtures.openai_calls import (
+    EXAMPLES,
+    FIXTURES,
+    NEEDS_OPENAI,
+    build,
+    closed_port,
+    first8,
+    set_key,
+)
 
 
 @pytest.fixture(autouse=True)
 def _key(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
-    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
-
-
-def build(openai_server: Any, model: str, **params: Any) -> Summarizer:
-    system = SystemConfig(
-        name="api",
-        backend="openai",
-        params={"base_url": openai_server.base_url, "model": model, **params},
-    )
-    return build_backend(system, BuildContext(config_dir=FIXTURES, seed=0), "test")
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
+    set_key(monkeypatch)
 
 
 @NEEDS_OPENAI

@@ -21,6 +21,7 @@ from harness.metric import Metric, MetricInput, build_metric
 from harness.metric.llm_judge import PROMPT_VERSION, parse_answer
 from harness.records import Example
 from harness.runner import run_pipeline
+from tests.fixtures.openai_calls import set_key
 
 NEEDS_OPENAI = pytest.mark.requires("openai", extra="api")
 
@@ -36,8 +37,7 @@ ITEM = MetricInput(
 
 @pytest.fixture(autouse=True)
 def _key(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
-    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    set_key(monkeypatch, SECRET)
 
 
 def build(openai_server: Any, model: str, **params: Any) -> Metric:
