@@ -560,7 +560,7 @@ class ConsistencyMetric:
         return Fingerprint(
             kind="metric",
             name="consistency",
-            # 17: a number split PTB style ("$ 7 . 6 billion") is one sentence's;
+            # 17: quotations in single quotes and guillemets (‘…’, '…', „…“, «…») are checked;
             # 16: words are compared without diacritics, full-width letters folded;
             # 15: a summary sentence copied from the source is compared, for negation,
             # with that sentence (not the first sharing as many words);

@@ -2,7 +2,9 @@
 
 A quotation claims the source's exact wording, so a paraphrase may reword
 everything except what it quotes. `unquoted_quotations` finds the quoted
-spans of a summary whose words the source never says in that order. Words
+spans of a summary whose words the source never says in that order: in
+double quotes (``"…"``, ``“…”``, ``„…“``, ``«…»``, ``»…«``), single quotes
+(``‘…’``, ``'…'``, ``‹…›``) or the tokenized marks of Penn Treebank text. Words
 are compared lower-cased, without punctuation (so case, hyphens, soft hyphens,
 commas and tokenized text such as ``do n't`` for ``don't`` do not matter); an
 ellipsis inside a quote marks an omission, and each part must then be in the
@@ -15,11 +17,27 @@ import re
 from functools import lru_cache
 from typing import Any
 
-#: A quoted span: between straight double quotes, typographic quotes, or the
-#: ``...'' quotes of tokenized (Penn Treebank) text; never across a line break.
-#: Of any length: a cap let a long quotation go unread, and its closing mark then
-#: opened a "quotation" of the text up to the next one's opening mark.
-_QUOTED = re.compile(r'"([^"\n]+)"|“([^“”\n]+)”|``([^\n]+?)\'\'')
+#: A quoted span: between straight double quotes (group 1), typographic or
+#: guillemet quotes (2-5: “…”, „…“ or „…” as German and Polish write them,
+#: «…», »…«), the ``...'' quotes of tokenized (Penn Treebank) text (6), or
+#: single quotes, as British news writes quotations (7-9: ‘…’, '…', ‹…›); never
+#: across a line break. Of any length: a cap let a long quotation go unread, and
+#: its closing mark then opened a "quotation" of the text up to the next one's
+#: opening mark. A single quote is also an apostrophe ("Kyiv’s", "the soldiers’
+#: homes", "’90s"), so it opens only where no word precedes it and closes only
+#: where no word follows (the first such mark: an apostrophe inside is skipped,
+#: "‘Kyiv’s answer’"); a straight one must also touch a word on its inner side and
+#: not begin an elision ("'90s", "'em", "rock 'n' roll", tokenized "he 's").
+_QUOTED = re.compile(
+    r'"([^"\n]+)"'
+    r"|“([^“”\n]+)”|„([^„“”\n]+)[“”]|«([^«»\n]+)»|»([^«»\n]+)«"
+    r"|``([^\n]+?)''"
+    r"|(?<![\w‘’])‘([^‘\n]+?)’(?![\w’])"
+    r"|(?<![\w'`])'(?!(?:\d\d|n'|em\b|til\b|cause\b|cos\b|bout\b|tis\b|twas\b|s\b|t\b|re\b|ve\b|ll\b|d\b|m\b))"
+    r"(?=\w)((?:[^'\n]|(?<=\w)'(?=\w))*?\S)'(?![\w'])"
+    r"|‹([^‹›\n]+)›",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _ELLIPSIS = re.compile(r"\.\s*\.\s*\.|…")
 #: "n't", attached or tokenized apart ("don't", "do n't"), read as "not".
@@ -73,7 +91,7 @@ def quotations(summary: str) -> list[tuple[int, int]]:
     spans = []
     balanced = summary.count('"') % 2 == 0
     for match in _QUOTED.finditer(summary):
-        group = next(index for index in (1, 2, 3) if match.group(index) is not None)
+        group = next(index for index in range(1, 10) if match.group(index) is not None)
         if group == 1 and not (balanced and _pairs(summary, match.start(), match.end())):
             continue
         start, end = match.start(group), match.end(group)

@@ -129,3 +129,36 @@ def test_faithful_copies_of_the_shipped_sources_are_never_misquotes(domain: str)
     for row in rows[::25]:
         sentence = row["doc"].replace('"', "").split(". ")[0]
         assert unquoted_quotations(f'It says "{sentence}".', row["doc"].replace('"', "")) == []
+
+
+SPEECH = "Zelensky said on Monday that Ukraine would never surrender its territory."
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes"),
+    [("‘", "’"), ("'", "'"), ("„", "“"), ("„", "”"), ("«", "»"), ("»", "«"), ("‹", "›")],
+)
+def test_single_quotes_and_guillemets_are_quotations_too(opens: str, closes: str) -> None:
+    # British news quotes in single marks, German in „…“, French in «…»: a made-up
+    # quotation in them is a misquote as one in “…” is, and a true one is not
+    made_up = f"Zelensky said Ukraine would {opens}never give up{closes} its territory."
+    assert texts(made_up, SPEECH) == ["never give up"]
+    true = f"Zelensky said Ukraine would {opens}never surrender{closes} its territory."
+    assert texts(true, SPEECH) == []
+
+
+def test_apostrophes_are_not_single_quotes() -> None:
+    source = "Kyiv's answer came fast. The soldiers' homes were gone in the '90s, he said."
+    for summary in (
+        "Kyiv's answer came fast, and the soldiers' homes were gone.",
+        "Kyiv’s answer came fast, and the soldiers’ homes were gone.",
+        "In the '90s the soldiers' homes were gone, and 'em too.",
+        "In the ’90s the soldiers’ homes were gone.",
+        "kyiv 's answer came fast , the soldiers ' homes were gone .",
+        "Rock 'n' roll, Kyiv's answer, the soldiers' homes.",
+    ):
+        assert quotations(summary) == [], summary
+    text = "He called it ‘Kyiv’s answer’ and 'the soldiers' homes' later."
+    assert [text[s:e] for s, e in quotations(text)] == ["Kyiv’s answer", "the soldiers"]
+    assert texts(text, source) == []
+    assert texts("He called it 'Moscow's answer'.", source) == ["Moscow's answer"]
