@@ -120,7 +120,9 @@ FLAG_KINDS: tuple[FlagKind, ...] = (
 #: The share of ``flag_weight`` a ``novel_noun`` flag weighs by default.
 NOVEL_NOUN_SHARE = 0.5
 
-_TOKEN = re.compile(r"\w+(?=n['’]t\b)|n['’]t\b|\w+", re.UNICODE)
+#: A word; a soft hyphen or zero-width joiner inside one ("Zelen\u00adsky") is no
+#: boundary (`fold` drops it).
+_TOKEN = re.compile(r"\w+(?=n['’]t\b)|n['’]t\b|\w+(?:[\u00ad\u200c\u200d\u2060]\w+)*", re.UNICODE)
 
 
 class ConsistencyParams(BaseModel):
@@ -560,6 +562,7 @@ class ConsistencyMetric:
         return Fingerprint(
             kind="metric",
             name="consistency",
+            # 18: a soft hyphen or zero-width joiner inside a word does not split it;
             # 17: quotations in single quotes and guillemets (‘…’, '…', „…“, «…») are checked;
             # 16: words are compared without diacritics, full-width letters folded;
             # 15: a summary sentence copied from the source is compared, for negation,
@@ -570,7 +573,7 @@ class ConsistencyMetric:
             # 11: a name without its diacritics ("Sao" for "São") is no substitution;
             # 10: a quotation over 300 characters is checked (and the next one too);
             # 9: profit/loss and surplus/deficit are contrast sets
-            version=f"17+numbers-{numbers.version}+entities-{entities.version}"
+            version=f"18+numbers-{numbers.version}+entities-{entities.version}"
             f"+wordnet-{table_digest()}",
             params=self._params.model_dump(mode="json"),
             model=entities.model,

@@ -358,7 +358,8 @@ class EntitiesMetric:
         return Fingerprint(
             kind="metric",
             name="entities",
-            # 8: a tokenised summary's spaced numbers ("$ 7 . 6 billion") are rejoined;
+            # 8: a soft hyphen or zero-width joiner inside a name ("Zelen\u00adsky") is no
+            # word break;
             # 7: emoji and zero-width characters at a mention's ends are trimmed;
             # 6: a person's title tagged with the name ("Dr Müller") is trimmed;
             # 5: a name inside a longer source place after a direction word ("York" in

@@ -63,7 +63,10 @@ LEFT_ANCHOR, RIGHT_ANCHOR = 2, 1
 #: Source windows compared in full per summary sentence (pre-selected by shared words).
 CANDIDATE_WINDOWS = 8
 
-_TOKEN = re.compile(r"[$€£¥₹]?\d[\d,.:]*\w*%?|\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)
+#: A soft hyphen or zero-width joiner inside a word ("Zelen\u00adsky") is no boundary.
+_TOKEN = re.compile(
+    r"[$€£¥₹]?\d[\d,.:]*\w*%?|\w+(?:[-'’\u00ad\u200c\u200d\u2060]\w+)*|[^\w\s]", re.UNICODE
+)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = frozenset({
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -113,8 +116,11 @@ class Token(NamedTuple):
         return _key(self.text)
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200c\u200d\u2060"))
+
+
 def _key(text: str) -> str:
-    return text.lower().replace("’", "'")
+    return text.lower().replace("’", "'").translate(_INVISIBLE)
 
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:

@@ -71,12 +71,17 @@ ALL_LABELS: frozenset[str] = frozenset(NAME_LABELS) | NUMERIC_LABELS | {"LANGUAG
 _TOKEN = re.compile(
     r"[^\W\d_]\.(?: ?[^\W\d_]\.)+(?![^\W_])"  # U.S.  u. S.  J. K.
     r"|[^\W\d_](?:\.[^\W\d_])+(?![^\W_])"  # U.S (no final dot)
-    r"|(?:[^\W_]|[\u0300-\u036f])+",
+    # a soft hyphen, zero-width (non-)joiner or word joiner inside a word is
+    # invisible, no word boundary: "Zelen\u00adsky" is one word
+    r"|(?:[^\W_]|[\u0300-\u036f])(?:[^\W_]|[\u0300-\u036f]|[\u00ad\u200c\u200d\u2060](?=[^\W_]))*",
 )
-#: Letters that NFKD does not decompose into an ASCII base letter.
+#: Invisible characters that may stand inside a word and are dropped from its key.
+_INVISIBLE_IN_WORDS = "\u00ad\u200c\u200d\u2060"
+#: Letters that NFKD does not decompose into an ASCII base letter (and the invisible ones).
 _SPECIAL = str.maketrans(
     {"ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ł": "l", "Ł": "l"}
     | {"đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th", "ı": "i", "ß": "ss"}
+    | dict.fromkeys(_INVISIBLE_IN_WORDS)
 )
 _POSSESSIVE = re.compile(r"['’`]s?$", re.IGNORECASE)
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
@@ -115,10 +120,10 @@ def _rstrip_edges(text: str, punct: str) -> str:
 
 
 def fold(token: str) -> str:
-    """Case-fold ``token`` and strip its diacritics.
+    """Case-fold ``token`` and strip its diacritics and invisible soft hyphens or joiners.
 
-    >>> fold("Kovačič"), fold("Straße"), fold("Ørsted")
-    ('kovacic', 'strasse', 'orsted')
+    >>> fold("Kovačič"), fold("Straße"), fold("Ørsted"), fold("Zelen\u00adsky")
+    ('kovacic', 'strasse', 'orsted', 'zelensky')
     """
     if token.isascii():
         return token.lower()

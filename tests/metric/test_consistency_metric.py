@@ -70,9 +70,11 @@ def test_negation_in_a_clause_the_summary_leaves_out_is_not_a_mismatch() -> None
         ("François Hollande visited São Paulo.", "Francois Hollande visited Sao Paulo."),
         ("Francois Hollande visited Sao Paulo.", "François Hollande visited São Paulo."),
         ("Olaf Scholz met the mayor in Paris.", "Olaf Scholz met the mayor in Ｐａｒｉｓ."),
+        ("Volodymyr Zelensky met leaders in Brussels.", "Zelen\u00adsky met leaders in Brussels."),
+        ("Volodymyr Zelen\u00adsky met leaders in Brussels.", "Zelensky met leaders in Brussels."),
     ],
 )
-def test_a_copy_without_diacritics_or_in_full_width_has_no_new_bigrams(
+def test_a_copy_without_diacritics_soft_hyphens_or_in_full_width_has_no_new_bigrams(
     consistency, source: str, summary: str
 ) -> None:  # type: ignore[no-untyped-def]
     item = MetricInput(example=Example(id="x", source=source), summary=summary)

@@ -80,6 +80,22 @@ def test_faithful_summary_with_variants_is_fully_supported() -> None:
     assert all(finding["status"] == "supported" for finding in result.findings)
 
 
+@pytest.mark.parametrize(
+    ("summary", "source"),
+    [
+        ("Zelen\u00adsky met leaders in Brussels.", "Volodymyr Zelensky met leaders in Brussels."),
+        ("Zelensky met leaders in Brussels.", "Volodymyr Zelen\u00adsky met leaders in Brussels."),
+        ("Zelen\u00adskyy met leaders in Brussels.", "Volodymyr Zelensky met leaders in Brussels."),
+        ("Zelen\u200dsky met leaders in Brussels.", "Volodymyr Zelensky met leaders in Brussels."),
+    ],
+)
+def test_a_soft_hyphen_or_joiner_inside_a_name_is_no_word_break(summary: str, source: str) -> None:
+    # web text carries invisible soft hyphens (U+00AD) where a word may break
+    result = _score(summary, source, ())
+    assert result.values["unsupported"] == 0.0, result.findings
+    assert _score("Put\u00adin met leaders in Brussels.", source, ()).values["unsupported"] == 1.0
+
+
 def test_invented_person_is_unsupported_with_the_closest_candidate() -> None:
     summary = "Sergei Petrov said Russian missiles hit a plant in Kharkiv Oblast."
     result = _score(summary)

@@ -151,4 +151,4 @@ def test_am_for_pm_is_a_consistency_flag(source: str, summary: str) -> None:
 def test_the_version_changed_with_the_rules() -> None:
     assert METRICS["numbers"].fingerprint.version == "14"
     assert "numbers-14" in METRICS["consistency"].fingerprint.version
-    assert METRICS["consistency"].fingerprint.version.startswith("17+")
+    assert METRICS["consistency"].fingerprint.version.startswith("18+")
