@@ -94,8 +94,7 @@ class NumbersMetric:
         return Fingerprint(
             kind="metric",
             name="numbers",
-            # 15: a number split PTB style in a tokenised summary ("$ 100 , 000") is
-            # rejoined as in the source, not read as "$100" and "000";
+            # 15: "30 years old", "aged 30" and "at the age of 30" are ages;
             # 14: a currency code glued to the amount ("USD5m") is money;
             # 13: a full-width percent sign ("１２％") is a percent sign;
             # 12: "cut by a third" is a share, not an ordinal;

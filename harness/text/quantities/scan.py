@@ -5,7 +5,8 @@ At each token `scan` tries, in order: a date led by a month or a day or written 
 a race time, then an optional currency prefix, the number (`numerals.core_at`), what
 follows it (`suffixes.suffixes`) and a range (`ranges.maybe_range`). A bare number
 after a capitalised word is part of a name ("Ariane 6") and one that looks like a
-year is a year. Pass 2 (`harness.text.quantities.context`) annotates what is found.
+year is a year, and one stated as an age ("aged 30", "at the age of 30") is an
+age. Pass 2 (`harness.text.quantities.context`) annotates what is found.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from harness.text.quantities.lexicon import (
     CURRENCY_SYMBOLS,
     STARTERS,
     STOPWORDS,
+    TIME_UNITS,
     YEAR_PREPOSITIONS,
 )
 from harness.text.quantities.numerals import core_at, digit_fraction, minus_before, negate
@@ -130,7 +132,36 @@ def _parse_at(doc: TokenDoc, i: int) -> Draft | None:
         return None
     if ranged.kind == "count" and _clock_hour(doc, ranged):
         return None
+    if ranged.kind in ("count", "duration") and _stated_age(doc, ranged):
+        return _as_age(ranged)
     return ranged
+
+
+def _stated_age(doc: TokenDoc, d: Draft) -> bool:
+    """ "aged 30", "at the age of 30", "at age 30": an age in years, as "30-year-old"
+    is (so that each backs the other). "John Smith, 30, was" is left a count: in a
+    lower-cased text nothing tells it from "the injured, 12, were"."""
+    if d.scaled or (d.unit not in (None, "day")) or d.value <= 0:
+        return False
+    years = d.value if d.kind == "count" else d.value / TIME_UNITS["year"]
+    if max(years, d.high or 0.0) > 150:
+        return False  # "the Ice Age of 20,000 years"
+    before, before2 = doc.low(d.first - 1), doc.low(d.first - 2)
+    if before == "aged" or (before == "age" and d.kind == "count"):
+        return True
+    return before == "of" and before2 == "age"
+
+
+def _as_age(d: Draft) -> Draft:
+    """``d`` as an age in years (a count is years; "aged 18 months" is 1.5)."""
+    years = 1.0 if d.kind == "count" else 1.0 / TIME_UNITS["year"]
+    d.kind, d.unit = "quantity", "age"
+    d.value *= years
+    d.step *= years
+    d.factor *= years
+    if d.high is not None:
+        d.high *= years
+    return d
 
 
 #: What after an hour makes it a clock time ("7 pm", "9.30 a.m.", "12 noon").

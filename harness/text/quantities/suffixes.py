@@ -220,10 +220,10 @@ def _age(d: Draft, unit_word: str, last: int) -> Draft:
 
 
 def _duration(doc: TokenDoc, d: Draft, j: int) -> Draft:
-    # "30 year old", "30 year-old": an age, as "30-year-old" is (a singular unit
-    # before "old" is no period; "30 years old" stays one, as "30 years ago" is)
+    # "30 year old", "30 year-old", "30 years old": an age, as "30-year-old" is
+    # ("30 years ago" and "for 30 years" stay periods)
     unit_word = doc.low(j)
-    if unit_word in ("day", "week", "month", "year"):
+    if unit_word in ("day", "week", "month", "year", "days", "weeks", "months", "years"):
         if doc.low(j + 1) in ("old", "olds"):
             return _age(d, unit_word, j + 2)
         if doc.low(j + 1) == "-" and doc.low(j + 2) in ("old", "olds"):

@@ -118,6 +118,19 @@ def test_spec_matching_cases(summary: str, expected: str) -> None:
     assert match.status == expected, match.evidence
 
 
+@pytest.mark.parametrize(
+    "written",
+    ["A 30-year-old man", "A man, 30 years old,", "A man aged 30", "A man who at the age of 30"],
+)
+@pytest.mark.parametrize(
+    "source_age", ["A 30-year-old man", "The man, 30 years old,", "The man, aged 30,"]
+)
+def test_an_age_backs_the_same_age_however_written(written: str, source_age: str) -> None:
+    source = f"{source_age} was arrested in Leeds on Friday."
+    assert _status(f"{written} was arrested.", source) == ["supported"]
+    assert _status(written.replace("30", "31") + " was arrested.", source) == ["unsupported"]
+
+
 def test_scores_are_two_numbers_not_a_range() -> None:
     assert _status("a 7-2 vote", "voted seven to two") == ["supported", "supported"]
     assert _status("258 votes to 141", "voted 258 to 141") == ["supported", "supported"]

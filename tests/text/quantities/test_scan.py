@@ -274,7 +274,7 @@ CASES: list[tuple[str, list[Q]]] = [
     ("in 2020-2021", [Q("2020", 2020, "year"), Q("2021", 2021, "year")]),
     ("pages 10-12", [Q("10-12", 10, "count", high=12)]),
     ("up 5%-10%", [Q("5%-10%", 5, "percent", "%", high=10)]),
-    ("children aged 5 -10", [Q("5 -10", 5, "count", high=10)]),
+    ("children aged 5 -10", [Q("5 -10", 5, "quantity", "age", high=10)]),
     ("10 minus 4 is 6", [Q("10", 10, "count"), Q("4", 4, "count"), Q("6", 6, "count")]),
     ("plus or minus 5 points", [Q("5", 5, "count")]),
     # units of length, volume, mass and temperature, converted to km, m3, tonne, °C
@@ -336,6 +336,15 @@ CASES: list[tuple[str, list[Q]]] = [
     ("a 30 year old man", [Q("30 year old", 30, "quantity", "age")]),
     ("a 30-year old man", [Q("30-year old", 30, "quantity", "age")]),
     ("a six month old baby", [Q("six month old", 0.5, "quantity", "age")]),
+    # "30 years old", "aged 30", "at the age of 30": ages too
+    ("a man, 30 years old, was", [Q("30 years old", 30, "quantity", "age")]),
+    ("the baby, six months old, was", [Q("six months old", 0.5, "quantity", "age")]),
+    ("a man aged 30 was", [Q("30", 30, "quantity", "age")]),
+    ("children aged 5 to 11", [Q("5 to 11", 5, "quantity", "age", 11)]),
+    ("a boy aged 18 months", [Q("18 months", 1.5, "quantity", "age")]),
+    ("he died at the age of 85", [Q("85", 85, "quantity", "age")]),
+    ("it took 30 years", [Q("30 years", 30 * 365, "duration", "day")]),
+    ("the Ice Age of 20,000 years", [Q("20,000 years", 20000 * 365, "duration", "day")]),
     # the hours of a clock time are no quantity (as "04:17" is none)
     ("we meet at 7 pm", []),
     ("we meet at 9.30 a.m. with 40 people", [Q("40", 40, "count")]),
