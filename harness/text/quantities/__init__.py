@@ -49,7 +49,8 @@ date       ``"day"`` or ``"month"``          ``YYYYMMDD`` with unknown parts 0:
            (granularity)                     "January 12" = 112, "March 2024" = 20240300
 year       ``None``                          the year; "2025/26" = 2025 with high 2026
 ordinal    ``None``                          "second" = 2, "11th" = 11
-fraction   ``None``                          "two-thirds" = 0.667, "a fifth of" = 0.2
+fraction   ``None``                          "two-thirds" = 0.667, "a fifth of" = 0.2,
+                                             "one in five" = 0.2
 ========== ================================ ===========================================
 
 Ranges ("7-8", "7 to 8", "between 300 and 400", "January 7-8", "June 6 and

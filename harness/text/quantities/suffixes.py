@@ -61,6 +61,9 @@ def suffixes(doc: TokenDoc, d: Draft) -> Draft | None:
         d.kind, d.unit, d.last = "percent", "%", j + 1
         return d
     if d.kind == "count":
+        share = _one_in(doc, d, j)
+        if share is not None:
+            return share
         if w in ("percent", "pct") or (w == "per" and doc.low(j + 1) == "cent"):
             d.kind, d.unit = "percent", "%"
             d.last = j + (2 if w == "per" else 1)
@@ -131,6 +134,31 @@ def suffixes(doc: TokenDoc, d: Draft) -> Draft | None:
             d.last = j + length
             return _rate(doc, d)
     return _rate(doc, d)
+
+
+def _one_in(doc: TokenDoc, d: Draft, j: int) -> Draft | None:
+    """ "one in five adults", "1 in 4", "one in every ten": a share, the fraction
+    "a fifth of" is (so that "20%" backs it); "two in 10 minutes" or "3 in 2024"
+    are no shares."""
+    if doc.low(j) != "in" or d.scaled or d.high is not None or d.value < 1:
+        return None
+    if d.value != int(d.value) or d.unit is not None:
+        return None
+    k = j + 2 if doc.low(j + 1) == "every" else j + 1
+    if k >= doc.n or doc.toks[k].kind not in ("num", "word"):
+        return None
+    whole = core_at(doc, k)
+    if whole is None or whole.kind != "count" or whole.value <= d.value:
+        return None
+    tok = doc.toks[k]
+    if tok.kind == "num" and not tok.sep and 1800 <= whole.value <= 2100:
+        return None  # a year
+    after = doc.low(whole.last)
+    if after in TIME_UNITS or after == "%" or _unit_at(doc, whole.last) is not None:
+        return None
+    value = d.value / whole.value
+    d.kind, d.value, d.number, d.step, d.last = "fraction", value, value, 0.0, whole.last
+    return d
 
 
 def _spaced_compound(doc: TokenDoc, j: int) -> bool:

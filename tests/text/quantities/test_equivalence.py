@@ -45,6 +45,13 @@ def _status(summary: str, source: str, **settings: Any) -> list[str]:
         ("two-thirds of voters", "60% of voters agreed", "unsupported"),
         ("2/3 of voters", "two-thirds of voters agreed", "supported"),
         ("three-quarters of voters", "2/3 of voters agreed", "unsupported"),
+        # "one in five" is a share, as "a fifth of" is
+        ("20% of adults", "One in five adults smokes", "supported"),
+        ("one in five adults", "About 20% of adults smoke", "supported"),
+        ("1 in 5 adults", "a fifth of adults smoke", "supported"),
+        ("one in every five adults", "one in five adults smoke", "supported"),
+        ("one in four adults", "One in five adults smokes", "unsupported"),
+        ("25% of adults", "One in five adults smokes", "unsupported"),
         # qualifiers as bounds
         ("more than 1,300 wounded", "1,350 were wounded", "supported"),
         ("more than 1,300 wounded", "1,250 were wounded", "unsupported"),

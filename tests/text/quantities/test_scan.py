@@ -286,7 +286,8 @@ CASES: list[tuple[str, list[Q]]] = [
     ),
     ("100 yards", [Q("100 yards", 100 * 9.144e-4, "quantity", "km")]),
     ("12 inches", [Q("12 inches", 12 * 2.54e-5, "quantity", "km")]),
-    ("5 in 10 people", [Q("5", 5, "count"), Q("10", 10, "count")]),
+    ("5 in 10 people", [Q("5 in 10", 0.5, "fraction")]),  # a share, not inches
+    ("5 in Paris, 10 in Rome", [Q("5", 5, "count"), Q("10", 10, "count")]),
     ("5 gallons", [Q("5 gallons", 5 * 3.785411784e-3, "quantity", "m3")]),
     (
         "500ml and 2 pints",
@@ -345,6 +346,15 @@ CASES: list[tuple[str, list[Q]]] = [
     ("he died at the age of 85", [Q("85", 85, "quantity", "age")]),
     ("it took 30 years", [Q("30 years", 30 * 365, "duration", "day")]),
     ("the Ice Age of 20,000 years", [Q("20,000 years", 20000 * 365, "duration", "day")]),
+    # "one in five": a share; "two in 10 minutes", "3 in 2024" are no shares
+    ("One in five adults smoke", [Q("One in five", 0.2, "fraction")]),
+    ("1 in 4 voters", [Q("1 in 4", 0.25, "fraction")]),
+    ("one in every ten homes", [Q("one in every ten", 0.1, "fraction")]),
+    (
+        "scored two in 10 minutes",
+        [Q("two", 2, "count"), Q("10 minutes", 10 / 1440, "duration", "day")],
+    ),
+    ("won 3 in 2024", [Q("3", 3, "count"), Q("2024", 2024, "year")]),
     # the hours of a clock time are no quantity (as "04:17" is none)
     ("we meet at 7 pm", []),
     ("we meet at 9.30 a.m. with 40 people", [Q("40", 40, "count")]),
