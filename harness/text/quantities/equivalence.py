@@ -81,6 +81,11 @@ def comparable(s: Quantity, c: Quantity) -> tuple[float, float | None] | None:
         factor = s.value / s.number if s.number else 1.0
         high = None if c.high is None else c.high * factor
         return c.value * factor, high
+    # "5 points" for "5 percentage points" (a poll, a rate): the points of a share
+    if is_bare(s) and s.counted == "point" and c.kind == "percent" and base_unit(c.unit) == "pp":
+        return c.value, c.high
+    if is_bare(c) and c.counted == "point" and s.kind == "percent" and base_unit(s.unit) == "pp":
+        return c.value, c.high
     # a share is a share: "75%" for "three quarters of", "two-thirds" for "67%"
     if s.kind == "percent" and c.kind == "fraction" and base_unit(s.unit) == "%":
         return c.value * 100, None if c.high is None else c.high * 100

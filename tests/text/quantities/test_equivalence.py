@@ -45,6 +45,11 @@ def _status(summary: str, source: str, **settings: Any) -> list[str]:
         ("two-thirds of voters", "60% of voters agreed", "unsupported"),
         ("2/3 of voters", "two-thirds of voters agreed", "supported"),
         ("three-quarters of voters", "2/3 of voters agreed", "unsupported"),
+        # "5 points" of a share are its percentage points (not its percent)
+        ("support fell 5 points", "support fell 5 percentage points", "supported"),
+        ("support fell 5 percentage points", "support fell 5 points", "supported"),
+        ("support fell 6 points", "support fell 5 percentage points", "unsupported"),
+        ("support fell 5 points", "support fell 5% in May", "unsupported"),
         # "one in five" is a share, as "a fifth of" is
         ("20% of adults", "One in five adults smokes", "supported"),
         ("one in five adults", "About 20% of adults smoke", "supported"),
