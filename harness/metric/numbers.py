@@ -94,6 +94,7 @@ class NumbersMetric:
         return Fingerprint(
             kind="metric",
             name="numbers",
+            # 18: slash dates ("3/5/2024": March 5 or 3 May) are dates;
             # 17: "5 points" backs "5 percentage points" and the reverse;
             # 16: "one in five", "1 in 4" are shares (fractions), as "a fifth of" is;
             # 15: "30 years old", "aged 30" and "at the age of 30" are ages;
@@ -114,7 +115,7 @@ class NumbersMetric:
             # than"), thousands grouped by spaces ("4 200"), decimal commas ("12,5%");
             # 5: "the second half of the document" is no ordinal;
             # 4: uncased/tokenised summaries are restored first
-            version="17",
+            version="18",
             params=self._params.model_dump(mode="json"),
             model=None,
         )

@@ -117,6 +117,7 @@ def _finish(
         sentence_words=stems[sentence],
         each=_each(doc, q_start, d, right),
         leads_pair=_leads_pair(doc, q_start, d),
+        other_reading=d.other_reading,
     )
 
 

@@ -1,7 +1,9 @@
 """Dates in the scan: "January 7-8, 2025", "12 May", "4 to 24 June", "2022-05-03", "2025/26",
-"2:03:11"."""
+"3/5/2024", "2:03:11"."""
 
 from __future__ import annotations
+
+import re
 
 from harness.text.quantities.draft import Draft, date_draft
 from harness.text.quantities.lexicon import SCALE_WORDS, SPACED_SCALES
@@ -85,6 +87,33 @@ def date_from_day(doc: TokenDoc, i: int) -> Draft | None:
             end = j + 4 if year else j + 3
             return date_draft(i, end, year, month, day, high=(year, month, day2))
     return None
+
+
+_SLASH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def slash_date(doc: TokenDoc, i: int) -> Draft | None:
+    """ "3/5/2024", "25/12/2024": a day, month and year written with slashes.
+
+    Month first ("12/25/2024", as the US writes it) or day first ("25/12/2024")
+    where one of the two numbers cannot be a month; where both can, the date is
+    read month first and ``other_reading`` holds the day-first date (3 May for
+    "3/5/2024"), so either backs or is backed by it.
+    """
+    match = _SLASH_DATE.fullmatch(doc.toks[i].text)
+    if match is None:
+        return None
+    first, second, year = (int(part) for part in match.groups())
+    if not 1800 <= year <= 2100:
+        return None
+    month_first = 1 <= first <= 12 and 1 <= second <= 31
+    day_first = 1 <= second <= 12 and 1 <= first <= 31
+    if month_first:
+        draft = date_draft(i, i + 1, year, first, second)
+        if day_first and first != second:
+            draft.other_reading = float(year * 10000 + second * 100 + first)
+        return draft
+    return date_draft(i, i + 1, year, second, first) if day_first else None
 
 
 def iso_date(doc: TokenDoc, i: int) -> Draft | None:

@@ -29,6 +29,8 @@ class Draft:
     # a number that is a quantity only as the first end of a range ("5-10kg"):
     # "3-4pm" or "10-14yo" alone leave no bare "3" or "10" behind
     range_only: bool = False
+    # a date "3/5/2024" is March 5 or 3 May: the reading ``value`` is not
+    other_reading: float | None = None
 
 
 def step_of(value: float, decimals: int) -> float:

@@ -263,7 +263,9 @@ def _values_match(s: Quantity, c: Quantity, settings: MatchSettings) -> bool:
         if c.kind != "date":
             return False
         if s.high is None:
-            return any(_date_equal(s.value, end) for end in _ends(c))
+            readings = (s.value,) if s.other_reading is None else (s.value, s.other_reading)
+            ends = _ends(c) if c.other_reading is None else (*_ends(c), c.other_reading)
+            return any(_date_equal(value, end) for value in readings for end in ends)
         return c.high is not None and (
             _date_equal(s.value, c.value) and _date_equal(s.high, c.high)
         )

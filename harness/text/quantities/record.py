@@ -69,6 +69,9 @@ class Quantity:
         each: How many parties the value is stated for each of: "Ukraine and
             Russia exchanged 95 prisoners each" -> 2 (the names joined by
             "and" or commas before it in the sentence); else 0.
+        other_reading: Another value the same text may mean: "3/5/2024" is
+            March 5 (``value``) or 3 May (this), as the US or Europe writes
+            dates; else ``None``.
     """
 
     text: str
@@ -89,6 +92,7 @@ class Quantity:
     sentence_words: frozenset[str] = frozenset()
     each: int = 0
     leads_pair: bool = False
+    other_reading: float | None = None
 
     @property
     def is_range(self) -> bool:

@@ -17,6 +17,7 @@ from harness.text.quantities.dates import (
     date_from_month,
     hms,
     iso_date,
+    slash_date,
     year_range,
 )
 from harness.text.quantities.draft import Draft
@@ -68,7 +69,8 @@ def _parse_at(doc: TokenDoc, i: int) -> Draft | None:
     """The quantity that starts at token ``i``, if any."""
     tok = doc.toks[i]
     if tok.kind == "opaque":
-        return digit_fraction(doc, i)  # "2/3 of"; any other opaque token is no quantity
+        # "3/5/2024", "2/3 of"; any other opaque token is no quantity
+        return slash_date(doc, i) or digit_fraction(doc, i)
     if tok.kind == "punct":
         return None
     if (

@@ -45,6 +45,17 @@ def _status(summary: str, source: str, **settings: Any) -> list[str]:
         ("two-thirds of voters", "60% of voters agreed", "unsupported"),
         ("2/3 of voters", "two-thirds of voters agreed", "supported"),
         ("three-quarters of voters", "2/3 of voters agreed", "unsupported"),
+        # "3/5/2024" is March 5 (US) or 3 May: either backs it, no other date does
+        ("held on March 5", "The vote was held on 3/5/2024.", "supported"),
+        ("held on 3 May", "The vote was held on 3/5/2024.", "supported"),
+        ("held on 5 March 2024", "The vote was held on 3/5/2024.", "supported"),
+        ("held on May 5", "The vote was held on 3/5/2024.", "unsupported"),
+        ("held on 3/5/2024", "The vote was held on March 5, 2024.", "supported"),
+        ("held on 3/5/2024", "The vote was held on 3 May 2024.", "supported"),
+        ("held on 4/9/2024", "The vote was held on March 5, 2024.", "unsupported"),
+        ("held on 3/5/2023", "The vote was held on March 5, 2024.", "unsupported"),
+        ("held on 25/12/2024", "It was held on December 25, 2024.", "supported"),
+        ("held in 2024", "The vote was held on 3/5/2024.", "supported"),
         # "5 points" of a share are its percentage points (not its percent)
         ("support fell 5 points", "support fell 5 percentage points", "supported"),
         ("support fell 5 percentage points", "support fell 5 points", "supported"),

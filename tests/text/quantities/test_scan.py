@@ -346,6 +346,12 @@ CASES: list[tuple[str, list[Q]]] = [
     ("he died at the age of 85", [Q("85", 85, "quantity", "age")]),
     ("it took 30 years", [Q("30 years", 30 * 365, "duration", "day")]),
     ("the Ice Age of 20,000 years", [Q("20,000 years", 20000 * 365, "duration", "day")]),
+    # slash dates: month first unless the first number cannot be a month
+    ("held on 12/25/2024 in", [Q("12/25/2024", 20241225, "date", "day")]),
+    ("held on 25/12/2024 in", [Q("25/12/2024", 20241225, "date", "day")]),
+    ("held on 3/5/2024 in", [Q("3/5/2024", 20240305, "date", "day")]),
+    ("held on 13/13/2024 in", []),
+    ("open 24/7 for 2/3 of", [Q("2/3", 2 / 3, "fraction")]),
     # "one in five": a share; "two in 10 minutes", "3 in 2024" are no shares
     ("One in five adults smoke", [Q("One in five", 0.2, "fraction")]),
     ("1 in 4 voters", [Q("1 in 4", 0.25, "fraction")]),
