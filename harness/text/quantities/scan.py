@@ -72,7 +72,7 @@ def _parse_at(doc: TokenDoc, i: int) -> Draft | None:
         # "3/5/2024", "2/3 of"; any other opaque token is no quantity
         return slash_date(doc, i) or digit_fraction(doc, i)
     if tok.kind == "punct":
-        return None
+        return _bracketed_amount(doc, i, i) if tok.text == "(" else None
     if (
         tok.kind == "word"
         and tok.lower not in STARTERS
@@ -100,6 +100,8 @@ def _parse_at(doc: TokenDoc, i: int) -> Draft | None:
         currency = CURRENCY_SYMBOLS.get(tok.text)
         if currency is None:
             return None
+        if doc.low(i + 1) == "(" and doc.adjacent(i, i + 1):
+            return _bracketed_amount(doc, i, i + 1, currency)  # "$(3.1) million"
         k = i + 1
     elif (tok.text in CURRENCY_CODES or tok.text in CURRENCY_PREFIX_WORDS) and i + 1 < doc.n:
         k = i + 2 if doc.low(i + 1) == "." and doc.adjacent(i, i + 1) else i + 1
@@ -137,6 +139,33 @@ def _parse_at(doc: TokenDoc, i: int) -> Draft | None:
     if ranged.kind in ("count", "duration") and _stated_age(doc, ranged):
         return _as_age(ranged)
     return ranged
+
+
+def _bracketed_amount(
+    doc: TokenDoc, first: int, bracket: int, currency: str | None = None
+) -> Draft | None:
+    """ "$(3.1) million", "$(0.12)", "(5.2) million euros": an amount in brackets,
+    as accounts write a negative one (a loss, an outflow). A number alone in
+    brackets ("(5)", "(up from 4,100)") is no amount and is read as it was."""
+    if not (
+        bracket + 2 < doc.n
+        and doc.toks[bracket + 1].kind == "num"
+        and doc.low(bracket + 2) == ")"
+        and doc.adjacent(bracket, bracket + 1)
+        and doc.adjacent(bracket + 1, bracket + 2)
+    ):
+        return None
+    core = core_at(doc, bracket + 1)
+    if core is None or core.kind != "count":
+        return None
+    core.first, core.last = first, bracket + 3
+    if currency is not None:
+        core.kind, core.unit = "money", currency
+    draft = suffixes(doc, core)
+    if draft is None or draft.kind != "money" or draft.high is not None:
+        return None
+    negate(draft, first)
+    return draft
 
 
 def _stated_age(doc: TokenDoc, d: Draft) -> bool:

@@ -45,6 +45,12 @@ def _status(summary: str, source: str, **settings: Any) -> list[str]:
         ("two-thirds of voters", "60% of voters agreed", "unsupported"),
         ("2/3 of voters", "two-thirds of voters agreed", "supported"),
         ("three-quarters of voters", "2/3 of voters agreed", "unsupported"),
+        # "$(0.12)": a negative amount, as accounts write it
+        ("earnings per share of -$0.12", "Earnings per share were $(0.12).", "supported"),
+        ("earnings per share of $0.12", "Earnings per share were $(0.12).", "unsupported"),
+        ("income of -5.2 million euros", "Income was (5.2) million euros.", "supported"),
+        ("income of $(3.1) million", "Income was -$3.1 million.", "supported"),
+        ("income of $(3.1) million", "Income was $3.1 million.", "unsupported"),
         # "3/5/2024" is March 5 (US) or 3 May: either backs it, no other date does
         ("held on March 5", "The vote was held on 3/5/2024.", "supported"),
         ("held on 3 May", "The vote was held on 3/5/2024.", "supported"),

@@ -346,6 +346,12 @@ CASES: list[tuple[str, list[Q]]] = [
     ("he died at the age of 85", [Q("85", 85, "quantity", "age")]),
     ("it took 30 years", [Q("30 years", 30 * 365, "duration", "day")]),
     ("the Ice Age of 20,000 years", [Q("20,000 years", 20000 * 365, "duration", "day")]),
+    # an amount in brackets is negative, as accounts write it; a bare number is not
+    ("a loss of $(3.1) million", [Q("$(3.1) million", -3.1e6, "money", "USD")]),
+    ("earnings per share of $(0.12)", [Q("$(0.12)", -0.12, "money", "USD")]),
+    ("income was (5.2) million euros", [Q("(5.2) million euros", -5.2e6, "money", "EUR")]),
+    ("5,200 people (up from 4,100)", [Q("5,200", 5200, "count"), Q("4,100", 4100, "count")]),
+    ("step (5) of the plan", [Q("5", 5, "count")]),
     # slash dates: month first unless the first number cannot be a month
     ("held on 12/25/2024 in", [Q("12/25/2024", 20241225, "date", "day")]),
     ("held on 25/12/2024 in", [Q("25/12/2024", 20241225, "date", "day")]),
