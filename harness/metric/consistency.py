@@ -562,6 +562,7 @@ class ConsistencyMetric:
         return Fingerprint(
             kind="metric",
             name="consistency",
+            # 19: "21h", "21h30" are clock times;
             # 18: a soft hyphen or zero-width joiner inside a word does not split it;
             # 17: quotations in single quotes and guillemets (‘…’, '…', „…“, «…») are checked;
             # 16: words are compared without diacritics, full-width letters folded;
@@ -573,7 +574,7 @@ class ConsistencyMetric:
             # 11: a name without its diacritics ("Sao" for "São") is no substitution;
             # 10: a quotation over 300 characters is checked (and the next one too);
             # 9: profit/loss and surplus/deficit are contrast sets
-            version=f"18+numbers-{numbers.version}+entities-{entities.version}"
+            version=f"19+numbers-{numbers.version}+entities-{entities.version}"
             f"+wordnet-{table_digest()}",
             params=self._params.model_dump(mode="json"),
             model=entities.model,

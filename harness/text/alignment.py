@@ -92,6 +92,13 @@ _CLOCK = re.compile(
     r"|\b(\d{1,2})\s*(?:([ap])(?:\.m\.|m\b)|o['’]clock)",
     re.IGNORECASE,
 )
+#: "21h", "21h30", "9h45": an hour written with "h", as French and much of Europe
+#: write times; a whole hour only after "at", "from", "until", ... (a "4h drive" or
+#: "in 24h" is a duration).
+_H_CLOCK = re.compile(
+    r"\b(?:(at|from|until|till|by|before|after|since|between)\s+)?(\d{1,2})h([0-5]\d)?\b",
+    re.IGNORECASE,
+)
 _NOON = re.compile(r"\b(?:noon|midday|midnight)\b", re.IGNORECASE)
 _BARE_HOUR = re.compile(r"(?<![\d:.,$])\b(\d{1,2})\b(?![:.,]\d)")
 _PREFIXES = ("un", "non")
@@ -462,8 +469,16 @@ def clock_times(text: str) -> list[tuple[int, int, int, int, str]]:
 
     >>> [t[2:] for t in clock_times("Train at 6:55 PM, back by 9am or 10 o'clock, 15:30")]
     [(6, 55, 'p'), (9, 0, 'a'), (10, 0, ''), (3, 30, 'p')]
+    >>> [t[2:] for t in clock_times("A curfew from 21h, a 4h drive, in 24h, Mass at 9h45")]
+    [(9, 0, 'p'), (9, 45, '')]
     """
     found = []
+    for match in _H_CLOCK.finditer(text):
+        hour = int(match.group(2))
+        if hour <= 23 and (match.group(1) or match.group(3)):
+            minute = int(match.group(3) or 0)
+            half = "p" if 13 <= hour <= 23 else ""
+            found.append((match.start(2), match.end(), hour % 12, minute, half))
     for match in _CLOCK.finditer(text):
         if match.group(1):
             hour, minute, half = int(match.group(1)), int(match.group(2)), match.group(3)
@@ -473,7 +488,7 @@ def clock_times(text: str) -> list[tuple[int, int, int, int, str]]:
             # the 24-hour clock says pm as clearly as "pm" does
             half = (half or ("p" if 13 <= hour <= 23 else "")).lower()
             found.append((match.start(), match.end(), hour % 12, minute, half))
-    return found
+    return sorted(found)
 
 
 @lru_cache(maxsize=512)

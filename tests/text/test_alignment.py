@@ -129,6 +129,13 @@ def test_clock_times_must_be_given_by_the_source() -> None:
         ("It landed at 3:30 pm.", "It landed at 15:30.", []),
         ("We meet at 7pm.", "We meet at 7 PM.", []),
         ("We meet at 7 am.", "Breakfast at 7 am, dinner at 7 pm.", []),
+        # "21h", "21h30": the 24-hour clock as Europe writes it
+        ("The curfew starts at 9 pm.", "The curfew starts at 21h in Paris.", []),
+        ("The curfew starts at 9:30 pm.", "The curfew starts at 21h30 in Paris.", []),
+        ("The curfew starts at 10 pm.", "The curfew starts at 21h in Paris.", ["10 pm"]),
+        ("The curfew starts at 22h.", "The curfew starts at 9 pm in Paris.", ["22h"]),
+        ("Mass is at 9h45.", "Mass is at 10h45.", ["9h45"]),
+        ("It is a 4h drive, done in 24h.", "It is a long drive.", []),
         # am/pm on one side only: as before
         ("We meet at 7 pm.", "We meet at 7.", []),
         ("We meet at 7.", "We meet at 7 pm.", []),
