@@ -33,6 +33,12 @@ _YEARLIKE = re.compile(r"(?:18|19|20)\d\d")
 _NUM_RE = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
 _NUMSUF_RE = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?([^\W\d_]+[²³]?)")
 _DECIMAL_COMMA_RE = re.compile(r"(\d{1,3}),(\d{1,2})([^\W\d_]*)")
+#: Thousands grouped by dots, as much of Europe writes them: "1.234.567", "1.250,50"
+#: (a decimal comma after), or "10.000" in a text that uses such grouping elsewhere
+#: or groups no number with commas (three zeros after a single dot are no decimals).
+_DOT_GROUPED_RE = re.compile(r"(\d{1,3}(?:\.\d{3})+)(?:,(\d{1,2}))?([^\W\d_]*)")
+_SURE_DOT_GROUPED = re.compile(r"\d\.\d{3}\.\d{3}(?![\d.])|\d\.\d{3},\d{1,2}(?![\d,])")
+_ROUND_DOT_GROUPED = re.compile(r"\d{1,3}\.000[^\W\d_]*")
 HMS_RE = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 YRANGE_RE = re.compile(r"((?:18|19|20)\d{2})/(\d{2}|(?:18|19|20)\d{2})")
 _PHONE_RE = re.compile(
@@ -82,6 +88,8 @@ def tokenise(text: str) -> list[Token]:
             append(Token(word, word.lower(), start, end, "opaque"))
         else:
             append(Token(word, _PUNCT_READ_AS.get(word, word), start, end, "punct"))
+    if "." in text and _DIGIT_RE.search(text):
+        tokens = _dot_groups(text, tokens)
     if _GROUPED_RE.search(text):
         tokens = _merge_space_groups(text, tokens)
     return _merge_spaced_numbers(text, tokens) if " , " in text or " . " in text else tokens
@@ -105,6 +113,31 @@ _PLAIN_GROUP_LEADS = frozenset(
         "has", "have", "were", "was", "are", "is", "been", "killed", "estimated", "total",
     }
 )  # fmt: skip
+
+
+def _dot_groups(text: str, tokens: list[Token]) -> list[Token]:
+    """Numbers whose thousands are grouped by dots read as such: always where two
+    groups or a decimal comma leave no other reading ("1.234.567", "1.250,50"); a
+    single group ("10.000", "2.500") where the text writes such a number elsewhere,
+    or three zeros ("10.000 people") where the text groups no number with commas."""
+    sure = _SURE_DOT_GROUPED.search(text) is not None
+    round_ok = sure or _COMMA_GROUPED.search(text) is None
+    out = []
+    for tok in tokens:
+        m = _DOT_GROUPED_RE.fullmatch(tok.text) if tok.kind in ("num", "numsuf", "opaque") else None
+        if m is not None and (
+            m.group(1).count(".") > 1
+            or m.group(2) is not None
+            or sure
+            or (round_ok and _ROUND_DOT_GROUPED.fullmatch(tok.text))
+        ):
+            whole, frac, suffix = m.group(1).replace(".", ""), m.group(2) or "", m.group(3)
+            digits = f"{int(whole):,}" + (f".{frac}" if frac else "") + suffix
+            tok = _classify_digits(digits, tok.start, tok.end)._replace(
+                text=tok.text, lower=tok.lower
+            )
+        out.append(tok)
+    return out
 
 
 def _merge_space_groups(text: str, tokens: list[Token]) -> list[Token]:

@@ -45,6 +45,11 @@ def _status(summary: str, source: str, **settings: Any) -> list[str]:
         ("two-thirds of voters", "60% of voters agreed", "unsupported"),
         ("2/3 of voters", "two-thirds of voters agreed", "supported"),
         ("three-quarters of voters", "2/3 of voters agreed", "unsupported"),
+        # thousands grouped by dots, as much of Europe writes them
+        ("10,000 people marched", "Police said 10.000 people marched.", "supported"),
+        ("10.000 people marched", "Police said 10,000 people marched.", "supported"),
+        ("1.234.567 people voted", "In all, 1,234,567 people voted.", "supported"),
+        ("1.234.568 people voted", "In all, 1,234,567 people voted.", "unsupported"),
         # "$(0.12)": a negative amount, as accounts write it
         ("earnings per share of -$0.12", "Earnings per share were $(0.12).", "supported"),
         ("earnings per share of $0.12", "Earnings per share were $(0.12).", "unsupported"),

@@ -346,6 +346,21 @@ CASES: list[tuple[str, list[Q]]] = [
     ("he died at the age of 85", [Q("85", 85, "quantity", "age")]),
     ("it took 30 years", [Q("30 years", 30 * 365, "duration", "day")]),
     ("the Ice Age of 20,000 years", [Q("20,000 years", 20000 * 365, "duration", "day")]),
+    # thousands grouped by dots: two groups, a decimal comma, or three zeros in a
+    # text that groups nothing with commas; else the dot is a decimal point
+    ("1.234.567 people voted", [Q("1.234.567", 1234567, "count")]),
+    ("a bill of €1.250,50", [Q("€1.250,50", 1250.5, "money", "EUR")]),
+    ("Police said 10.000 people marched", [Q("10.000", 10000, "count")]),
+    (
+        "2.500 people and 1.200.000 euros",
+        [Q("2.500", 2500, "count"), Q("1.200.000 euros", 1.2e6, "money", "EUR")],
+    ),
+    ("the index rose 1.500 points", [Q("1.500", 1.5, "count")]),
+    (
+        "All 10,000 people ran 10.000 miles",
+        [Q("10,000", 10000, "count"), Q("10.000 miles", 10 * 1.609344, "quantity", "km")],
+    ),
+    ("a 2.125% coupon", [Q("2.125%", 2.125, "percent", "%")]),
     # an amount in brackets is negative, as accounts write it; a bare number is not
     ("a loss of $(3.1) million", [Q("$(3.1) million", -3.1e6, "money", "USD")]),
     ("earnings per share of $(0.12)", [Q("$(0.12)", -0.12, "money", "USD")]),
