@@ -46,9 +46,35 @@ def scan(doc: TokenDoc) -> list[Draft]:
         if draft is None:
             i += 1
             continue
-        drafts.append(_celsius(draft))
+        drafts.append(_celsius(_share_of_whole(doc, drafts, draft)))
         i = max(draft.last, i + 1)
     return drafts
+
+
+def _share_of_whole(doc: TokenDoc, drafts: list[Draft], d: Draft) -> Draft:
+    """ "half a million", "a quarter of a million", "three quarters of a billion
+    dollars", "half a dozen": the share of the scaled amount ``d`` as one quantity (250,000 for "a
+    quarter of a million", not a fraction and a million). A fraction read just
+    before (the last of ``drafts``) is taken out of ``drafts`` into it."""
+    scaled = d.scaled or doc.low(d.last - 1) == "dozen"
+    if d.kind not in ("count", "money") or not scaled or d.high is not None:
+        return d
+    prev = drafts[-1] if drafts else None
+    if doc.low(d.first) in ("a", "an") and doc.low(d.first - 1) == "half":
+        share, first = 0.5, d.first - 1
+    elif (
+        prev is not None
+        and prev.kind == "fraction"
+        and prev.high is None
+        and doc.low(prev.last) == "of"
+        and d.first == prev.last + 1
+    ):
+        share, first = prev.value, prev.first
+        drafts.pop()
+    else:
+        return d
+    d.value, d.number, d.step, d.first = d.value * share, d.number * share, d.step * share, first
+    return d
 
 
 def _celsius(d: Draft) -> Draft:

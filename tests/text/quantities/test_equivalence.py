@@ -45,6 +45,11 @@ def _status(summary: str, source: str, **settings: Any) -> list[str]:
         ("two-thirds of voters", "60% of voters agreed", "unsupported"),
         ("2/3 of voters", "two-thirds of voters agreed", "supported"),
         ("three-quarters of voters", "2/3 of voters agreed", "unsupported"),
+        # "half a million" is 500,000, not a million
+        ("nearly 500,000 people fled", "Nearly half a million people fled.", "supported"),
+        ("a million people fled", "Nearly half a million people fled.", "unsupported"),
+        ("250,000 people fled", "A quarter of a million people fled.", "supported"),
+        ("a million people fled", "A quarter of a million people fled.", "unsupported"),
         # thousands grouped by dots, as much of Europe writes them
         ("10,000 people marched", "Police said 10.000 people marched.", "supported"),
         ("10.000 people marched", "Police said 10,000 people marched.", "supported"),

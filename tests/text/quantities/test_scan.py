@@ -346,6 +346,15 @@ CASES: list[tuple[str, list[Q]]] = [
     ("he died at the age of 85", [Q("85", 85, "quantity", "age")]),
     ("it took 30 years", [Q("30 years", 30 * 365, "duration", "day")]),
     ("the Ice Age of 20,000 years", [Q("20,000 years", 20000 * 365, "duration", "day")]),
+    # a share of a scaled whole is one amount, not a fraction and the whole
+    ("half a million people", [Q("half a million", 5e5, "count")]),
+    ("a quarter of a million people", [Q("a quarter of a million", 2.5e5, "count")]),
+    (
+        "three quarters of a billion dollars",
+        [Q("three quarters of a billion dollars", 7.5e8, "money", "USD")],
+    ),
+    ("half a dozen eggs", [Q("half a dozen", 6, "count")]),
+    ("a third of the 3 million", [Q("a third", 1 / 3, "fraction"), Q("3 million", 3e6, "count")]),
     # thousands grouped by dots: two groups, a decimal comma, or three zeros in a
     # text that groups nothing with commas; else the dot is a decimal point
     ("1.234.567 people voted", [Q("1.234.567", 1234567, "count")]),
