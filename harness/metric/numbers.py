@@ -94,6 +94,7 @@ class NumbersMetric:
         return Fingerprint(
             kind="metric",
             name="numbers",
+            # 22: "Q3" is the ordinal of "the third quarter";
             # 21: "half a million", "a quarter of a million" are 500,000 and 250,000;
             # 20: thousands grouped by dots ("1.234.567", "1.250,50", "10.000 people");
             # 19: an amount in brackets is negative ("$(3.1) million", "$(0.12)");
@@ -118,7 +119,7 @@ class NumbersMetric:
             # than"), thousands grouped by spaces ("4 200"), decimal commas ("12,5%");
             # 5: "the second half of the document" is no ordinal;
             # 4: uncased/tokenised summaries are restored first
-            version="21",
+            version="22",
             params=self._params.model_dump(mode="json"),
             model=None,
         )

@@ -51,6 +51,35 @@ def scan(doc: TokenDoc) -> list[Draft]:
     return drafts
 
 
+#: "Q3": a quarter of a year, by its letter and how many there are ("H1" is left
+#: alone: "H2" is as often hydrogen).
+_PERIOD_LETTERS = {"Q": ("quarter", 4)}
+
+
+def _quarter(doc: TokenDoc, i: int) -> Draft | None:
+    """ "Q3": the ordinal of a quarter, as "the third quarter" is; not a name ("Audi
+    Q3", "Q5", "Q3a")."""
+    word, count = _PERIOD_LETTERS[doc.toks[i].text]
+    if i + 1 >= doc.n or not doc.adjacent(i, i + 1):
+        return None
+    prev = doc.toks[i - 1] if i > 0 else None
+    if (
+        prev is not None
+        and prev.kind == "word"
+        and prev.text[0].isupper()
+        and prev.lower not in CAPITALISED_OK
+        and not doc.sentence_start(i - 1)
+    ):
+        return None  # "Audi Q3"
+    tok = doc.toks[i + 1]
+    if tok.kind != "num" or tok.decimals or tok.sep or not 1 <= tok.num <= count:
+        return None
+    if i + 2 < doc.n and doc.adjacent(i + 1, i + 2) and doc.toks[i + 2].kind != "punct":
+        return None
+    rank = float(tok.num)
+    return Draft(i, i + 2, rank, rank, 1.0, "ordinal", hint=word)
+
+
 def _share_of_whole(doc: TokenDoc, drafts: list[Draft], d: Draft) -> Draft:
     """ "half a million", "a quarter of a million", "three quarters of a billion
     dollars", "half a dozen": the share of the scaled amount ``d`` as one quantity (250,000 for "a
@@ -99,6 +128,8 @@ def _parse_at(doc: TokenDoc, i: int) -> Draft | None:
         return slash_date(doc, i) or digit_fraction(doc, i)
     if tok.kind == "punct":
         return _bracketed_amount(doc, i, i) if tok.text == "(" else None
+    if tok.kind == "word" and tok.text in _PERIOD_LETTERS:
+        return _quarter(doc, i)
     if (
         tok.kind == "word"
         and tok.lower not in STARTERS

@@ -45,6 +45,10 @@ def _status(summary: str, source: str, **settings: Any) -> list[str]:
         ("two-thirds of voters", "60% of voters agreed", "unsupported"),
         ("2/3 of voters", "two-thirds of voters agreed", "supported"),
         ("three-quarters of voters", "2/3 of voters agreed", "unsupported"),
+        # "Q3" is the third quarter
+        ("revenue rose in the third quarter", "Revenue rose in Q3 2024.", "supported"),
+        ("revenue rose in Q3", "Revenue rose in the third quarter.", "supported"),
+        ("revenue rose in Q2", "Revenue rose in the third quarter.", "unsupported"),
         # "half a million" is 500,000, not a million
         ("nearly 500,000 people fled", "Nearly half a million people fled.", "supported"),
         ("a million people fled", "Nearly half a million people fled.", "unsupported"),

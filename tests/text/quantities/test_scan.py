@@ -346,6 +346,11 @@ CASES: list[tuple[str, list[Q]]] = [
     ("he died at the age of 85", [Q("85", 85, "quantity", "age")]),
     ("it took 30 years", [Q("30 years", 30 * 365, "duration", "day")]),
     ("the Ice Age of 20,000 years", [Q("20,000 years", 20000 * 365, "duration", "day")]),
+    # "Q3" is the third quarter; "Audi Q3", "Q5" and "H2" are names
+    ("Revenue rose in Q3 2024.", [Q("Q3", 3, "ordinal"), Q("2024", 2024, "year")]),
+    ("sales in Q1, up", [Q("Q1", 1, "ordinal")]),
+    ("the new Audi Q3 and the Q5", []),
+    ("green H2 projects", []),
     # a share of a scaled whole is one amount, not a fraction and the whole
     ("half a million people", [Q("half a million", 5e5, "count")]),
     ("a quarter of a million people", [Q("a quarter of a million", 2.5e5, "count")]),
