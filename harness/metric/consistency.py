@@ -91,7 +91,7 @@ from harness.text.alignment import (
     unsupported_times,
     unsupported_weekdays,
 )
-from harness.text.entities import fold
+from harness.text.entities import AMERICAN_SPELLING, fold
 from harness.text.nlp import load_pipeline, pipe
 from harness.text.nouns import noun_spans, noun_table, novel_nouns, table_digest
 from harness.text.quotes import unquoted_quotations
@@ -203,8 +203,10 @@ def stemmed_tokens(text: str) -> list[str]:
 @lru_cache(maxsize=65536)
 def _token_stem(token: str) -> str:
     # memoised by the token as written, so a known word costs one look-up; folded as
-    # names are compared ("François" is "Francois", "Ｐａｒｉｓ" is "Paris")
-    return _stem(fold(token.replace("’", "'")))
+    # names are compared ("François" is "Francois", "Ｐａｒｉｓ" is "Paris",
+    # "Organisation" is "Organization")
+    folded = fold(token.replace("’", "'"))
+    return _stem(AMERICAN_SPELLING.get(folded, folded))
 
 
 def stemmed_spans(text: str) -> list[tuple[str, int, int]]:
@@ -562,6 +564,8 @@ class ConsistencyMetric:
         return Fingerprint(
             kind="metric",
             name="consistency",
+            # 20: British and American spellings of words common in names
+            # ("Organisation", "Defence", "Centre") are one word;
             # 19: "21h", "21h30" are clock times;
             # 18: a soft hyphen or zero-width joiner inside a word does not split it;
             # 17: quotations in single quotes and guillemets (‘…’, '…', „…“, «…») are checked;
@@ -574,7 +578,7 @@ class ConsistencyMetric:
             # 11: a name without its diacritics ("Sao" for "São") is no substitution;
             # 10: a quotation over 300 characters is checked (and the next one too);
             # 9: profit/loss and surplus/deficit are contrast sets
-            version=f"19+numbers-{numbers.version}+entities-{entities.version}"
+            version=f"20+numbers-{numbers.version}+entities-{entities.version}"
             f"+wordnet-{table_digest()}",
             params=self._params.model_dump(mode="json"),
             model=entities.model,

@@ -358,6 +358,8 @@ class EntitiesMetric:
         return Fingerprint(
             kind="metric",
             name="entities",
+            # 9: "Organisation"/"Organization", "Defence"/"Defense", "Centre"/"Center",
+            # "Programme"/"Program" in a name are one spelling;
             # 8: a soft hyphen or zero-width joiner inside a name ("Zelen\u00adsky") is no
             # word break;
             # 7: emoji and zero-width characters at a mention's ends are trimmed;
@@ -366,7 +368,7 @@ class EntitiesMetric:
             # "New York", "Republic of the Congo" in "Democratic Republic of the Congo")
             # is unsupported whatever the summary's label; 4: "Mon", "Fri" are no
             # names; 3: uncased text restored first
-            version="8",
+            version="9",
             params=self._params.model_dump(mode="json"),
             model=f"spacy:{self._pipeline.model_id}",
         )

@@ -159,14 +159,26 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
     ]
 
 
+#: British spellings of words common in names, compared in their American form
+#: ("World Health Organisation" is the "World Health Organization", "Defence
+#: Ministry" the "Defense Ministry"). Not "Labour"/"Labor": those name two parties.
+AMERICAN_SPELLING = {
+    "organisation": "organization", "organisations": "organizations",
+    "defence": "defense", "centre": "center", "centres": "centers",
+    "programme": "program", "programmes": "programs", "theatre": "theater",
+}  # fmt: skip
+
+
 def normalise_key(name: str) -> str:
     """The key two names are compared on (see the module docstring).
 
     >>> normalise_key("The Kestrel Orbital's"), normalise_key("U.N.")
     ('kestrel orbital', 'un')
+    >>> normalise_key("World Health Organisation")
+    'world health organization'
     """
     name = _POSSESSIVE.sub("", name.strip())
-    tokens = [token for token, _, _ in tokenize(name)]
+    tokens = [AMERICAN_SPELLING.get(token, token) for token, _, _ in tokenize(name)]
     if len(tokens) > 1 and tokens[0] == "the":
         tokens = tokens[1:]
     return " ".join(tokens)

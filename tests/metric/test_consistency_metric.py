@@ -71,6 +71,7 @@ def test_negation_in_a_clause_the_summary_leaves_out_is_not_a_mismatch() -> None
         ("Francois Hollande visited Sao Paulo.", "François Hollande visited São Paulo."),
         ("Olaf Scholz met the mayor in Paris.", "Olaf Scholz met the mayor in Ｐａｒｉｓ."),
         ("Volodymyr Zelensky met leaders in Brussels.", "Zelen\u00adsky met leaders in Brussels."),
+        ("The World Health Organization met.", "The World Health Organisation met."),
         ("Volodymyr Zelen\u00adsky met leaders in Brussels.", "Zelensky met leaders in Brussels."),
     ],
 )

@@ -96,6 +96,21 @@ def test_a_soft_hyphen_or_joiner_inside_a_name_is_no_word_break(summary: str, so
     assert _score("Put\u00adin met leaders in Brussels.", source, ()).values["unsupported"] == 1.0
 
 
+@pytest.mark.parametrize(
+    ("summary", "source"),
+    [
+        ("The World Health Organisation said so.", "The World Health Organization said so."),
+        ("The World Health Organization said so.", "The World Health Organisation said so."),
+        ("The World Food Program said so.", "The World Food Programme said so."),
+        ("The Kennedy Centre said so.", "The Kennedy Center said so."),
+    ],
+)
+def test_british_and_american_spellings_of_a_name_are_one_name(summary: str, source: str) -> None:
+    assert _score(summary, source, ()).values["unsupported"] == 0.0
+    other = summary.replace("Health", "Trade").replace("Food", "Aid").replace("Kennedy", "Lincoln")
+    assert _score(other, source, ()).values["unsupported"] == 1.0
+
+
 def test_invented_person_is_unsupported_with_the_closest_candidate() -> None:
     summary = "Sergei Petrov said Russian missiles hit a plant in Kharkiv Oblast."
     result = _score(summary)
