@@ -7,8 +7,9 @@ double quotes (``"…"``, ``“…”``, ``„…“``, ``«…»``, ``»…«``
 (``‘…’``, ``'…'``, ``‹…›``) or the tokenized marks of Penn Treebank text. Words
 are compared lower-cased, without punctuation (so case, hyphens, soft hyphens,
 commas and tokenized text such as ``do n't`` for ``don't`` do not matter); an
-ellipsis inside a quote marks an omission, and each part must then be in the
-source on its own.
+ellipsis inside a quote marks an omission and words in square brackets the
+quoter's insertion ("[Ukraine] will never surrender"), and each part must then
+be in the source on its own.
 """
 
 from __future__ import annotations
@@ -39,7 +40,10 @@ _QUOTED = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
-_ELLIPSIS = re.compile(r"\.\s*\.\s*\.|…")
+#: Where a quotation leaves the source's words: an ellipsis (an omission) or words
+#: in square brackets (the quoter's own, put in for clarity: "[Ukraine] will never
+#: surrender"); each part between them must be the source's.
+_ELLIPSIS = re.compile(r"\.\s*\.\s*\.|…|\[[^\]\n]*\]")
 #: "n't", attached or tokenized apart ("don't", "do n't"), read as "not".
 _NOT = re.compile(r"\s*n['’]t\b", re.IGNORECASE)
 

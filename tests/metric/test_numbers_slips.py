@@ -151,4 +151,4 @@ def test_am_for_pm_is_a_consistency_flag(source: str, summary: str) -> None:
 def test_the_version_changed_with_the_rules() -> None:
     assert METRICS["numbers"].fingerprint.version == "22"
     assert "numbers-22" in METRICS["consistency"].fingerprint.version
-    assert METRICS["consistency"].fingerprint.version.startswith("20+")
+    assert METRICS["consistency"].fingerprint.version.startswith("21+")

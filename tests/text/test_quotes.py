@@ -162,3 +162,11 @@ def test_apostrophes_are_not_single_quotes() -> None:
     assert [text[s:e] for s, e in quotations(text)] == ["Kyiv’s answer", "the soldiers"]
     assert texts(text, source) == []
     assert texts("He called it 'Moscow's answer'.", source) == ["Moscow's answer"]
+
+
+def test_words_in_square_brackets_are_the_quoters_own() -> None:
+    source = '"We will never surrender our land," Zelensky told reporters in Kyiv.'
+    assert texts('He said "[Ukraine] will never surrender our land".', source) == []
+    assert texts('He said "we will never surrender [Ukraine\'s] land".', source) == []
+    assert texts('He said "we will never [...] surrender our land".', source) == []
+    assert texts('He said "we will [never] give up".', source) == ["we will [never] give up"]
