@@ -288,12 +288,19 @@ def _period_core(doc: TokenDoc, k: int) -> Draft | None:
 
 
 def _article_core(doc: TokenDoc, k: int) -> Draft | None:
-    """ "a dozen", "a million", "a fortnight", "a third of", "by a third", "a year"."""
+    """ "a dozen", "a million", "a million and a half", "a fortnight", "a third of", "by a
+    third", "a year"."""
     nxt = doc.low(k + 1)
     if nxt == "dozen":
         return Draft(k, k + 2, 12.0, 12.0, 1.0, "count", spelled=True)
     if nxt in ("hundred", "thousand", "million", "billion", "trillion"):
         scale = 100.0 if nxt == "hundred" else SCALE_WORDS[nxt]
+        if [doc.low(k + o) for o in (2, 3, 4)] == ["and", "a", "half"]:
+            value = 1.5 * scale  # "a million and a half"
+            half = scale / 2
+            return Draft(
+                k, k + 5, value, value, half, "count", scaled=True, spelled=True, scale=scale
+            )
         return Draft(k, k + 2, scale, scale, scale, "count", scaled=True, spelled=True, scale=scale)
     # "a third of", "cut by a third": a share ("by a third route" is an ordinal)
     after = doc.low(k + 2)

@@ -54,6 +54,8 @@ def _status(summary: str, source: str, **settings: Any) -> list[str]:
         ("a million people fled", "Nearly half a million people fled.", "unsupported"),
         ("250,000 people fled", "A quarter of a million people fled.", "supported"),
         ("a million people fled", "A quarter of a million people fled.", "unsupported"),
+        ("1.5 million people fled", "A million and a half people fled.", "supported"),
+        ("a million people fled", "A million and a half people fled.", "unsupported"),
         # thousands grouped by dots, as much of Europe writes them
         ("10,000 people marched", "Police said 10.000 people marched.", "supported"),
         ("10.000 people marched", "Police said 10,000 people marched.", "supported"),

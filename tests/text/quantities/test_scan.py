@@ -359,6 +359,8 @@ CASES: list[tuple[str, list[Q]]] = [
         [Q("three quarters of a billion dollars", 7.5e8, "money", "USD")],
     ),
     ("half a dozen eggs", [Q("half a dozen", 6, "count")]),
+    ("a million and a half people", [Q("a million and a half", 1.5e6, "count")]),
+    ("a million and a halfpenny", [Q("a million", 1e6, "count")]),
     ("a third of the 3 million", [Q("a third", 1 / 3, "fraction"), Q("3 million", 3e6, "count")]),
     # thousands grouped by dots: two groups, a decimal comma, or three zeros in a
     # text that groups nothing with commas; else the dot is a decimal point
