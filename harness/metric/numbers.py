@@ -94,6 +94,7 @@ class NumbersMetric:
         return Fingerprint(
             kind="metric",
             name="numbers",
+            # 24: a whole number alone in square brackets ("[3]") is a citation mark;
             # 23: "a million and a half" is 1.5 million;
             # 22: "Q3" is the ordinal of "the third quarter";
             # 21: "half a million", "a quarter of a million" are 500,000 and 250,000;
@@ -120,7 +121,7 @@ class NumbersMetric:
             # than"), thousands grouped by spaces ("4 200"), decimal commas ("12,5%");
             # 5: "the second half of the document" is no ordinal;
             # 4: uncased/tokenised summaries are restored first
-            version="23",
+            version="24",
             params=self._params.model_dump(mode="json"),
             model=None,
         )

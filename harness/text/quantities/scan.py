@@ -51,6 +51,23 @@ def scan(doc: TokenDoc) -> list[Draft]:
     return drafts
 
 
+def _citation_mark(doc: TokenDoc, i: int) -> bool:
+    """ "killed 12 people [3].", "people.[3][4]": a whole number alone in square
+    brackets marks a reference (as summaries written with sources cite them), no
+    quantity the text states."""
+    tok = doc.toks[i]
+    return (
+        0 < i < doc.n - 1
+        and doc.low(i - 1) == "["
+        and doc.low(i + 1) == "]"
+        and doc.adjacent(i - 1, i)
+        and doc.adjacent(i, i + 1)
+        and not tok.decimals
+        and not tok.sep
+        and len(tok.text) <= 3
+    )
+
+
 #: "Q3": a quarter of a year, by its letter and how many there are ("H1" is left
 #: alone: "H2" is as often hydrogen).
 _PERIOD_LETTERS = {"Q": ("quarter", 4)}
@@ -128,6 +145,8 @@ def _parse_at(doc: TokenDoc, i: int) -> Draft | None:
         return slash_date(doc, i) or digit_fraction(doc, i)
     if tok.kind == "punct":
         return _bracketed_amount(doc, i, i) if tok.text == "(" else None
+    if tok.kind == "num" and _citation_mark(doc, i):
+        return None
     if tok.kind == "word" and tok.text in _PERIOD_LETTERS:
         return _quarter(doc, i)
     if (

@@ -131,6 +131,12 @@ def test_an_age_backs_the_same_age_however_written(written: str, source_age: str
     assert _status(written.replace("30", "31") + " was arrested.", source) == ["unsupported"]
 
 
+def test_citation_marks_of_a_summary_are_no_quantities() -> None:
+    source = "The storm killed 12 people on Tuesday, officials said."
+    assert _status("The storm killed 12 people [3].", source) == ["supported"]
+    assert _status("The storm killed 13 people [3].", source) == ["unsupported"]
+
+
 def test_scores_are_two_numbers_not_a_range() -> None:
     assert _status("a 7-2 vote", "voted seven to two") == ["supported", "supported"]
     assert _status("258 votes to 141", "voted 258 to 141") == ["supported", "supported"]

@@ -346,6 +346,11 @@ CASES: list[tuple[str, list[Q]]] = [
     ("he died at the age of 85", [Q("85", 85, "quantity", "age")]),
     ("it took 30 years", [Q("30 years", 30 * 365, "duration", "day")]),
     ("the Ice Age of 20,000 years", [Q("20,000 years", 20000 * 365, "duration", "day")]),
+    # a whole number alone in square brackets is a citation mark
+    ("The storm killed 12 people [3].", [Q("12", 12, "count")]),
+    ("The storm killed 12 people.[3][14]", [Q("12", 12, "count")]),
+    ("a fine of [$5 million]", [Q("$5 million", 5e6, "money", "USD")]),
+    ("a share of [2.5]", [Q("2.5", 2.5, "count")]),
     # "Q3" is the third quarter; "Audi Q3", "Q5" and "H2" are names
     ("Revenue rose in Q3 2024.", [Q("Q3", 3, "ordinal"), Q("2024", 2024, "year")]),
     ("sales in Q1, up", [Q("Q1", 1, "ordinal")]),
