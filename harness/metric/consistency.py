@@ -564,6 +564,7 @@ class ConsistencyMetric:
         return Fingerprint(
             kind="metric",
             name="consistency",
+            # 22: a number split PTB style ("$ 7 . 6 billion") is one sentence's;
             # 21: words in square brackets inside a quotation are the quoter's own;
             # 20: British and American spellings of words common in names
             # ("Organisation", "Defence", "Centre") are one word;
@@ -579,7 +580,7 @@ class ConsistencyMetric:
             # 11: a name without its diacritics ("Sao" for "São") is no substitution;
             # 10: a quotation over 300 characters is checked (and the next one too);
             # 9: profit/loss and surplus/deficit are contrast sets
-            version=f"21+numbers-{numbers.version}+entities-{entities.version}"
+            version=f"22+numbers-{numbers.version}+entities-{entities.version}"
             f"+wordnet-{table_digest()}",
             params=self._params.model_dump(mode="json"),
             model=entities.model,

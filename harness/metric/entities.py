@@ -358,6 +358,7 @@ class EntitiesMetric:
         return Fingerprint(
             kind="metric",
             name="entities",
+            # 10: a tokenised summary's spaced numbers ("$ 7 . 6 billion") are rejoined;
             # 9: "Organisation"/"Organization", "Defence"/"Defense", "Centre"/"Center",
             # "Programme"/"Program" in a name are one spelling;
             # 8: a soft hyphen or zero-width joiner inside a name ("Zelen\u00adsky") is no
@@ -368,7 +369,7 @@ class EntitiesMetric:
             # "New York", "Republic of the Congo" in "Democratic Republic of the Congo")
             # is unsupported whatever the summary's label; 4: "Mon", "Fri" are no
             # names; 3: uncased text restored first
-            version="9",
+            version="10",
             params=self._params.model_dump(mode="json"),
             model=f"spacy:{self._pipeline.model_id}",
         )

@@ -94,6 +94,8 @@ class NumbersMetric:
         return Fingerprint(
             kind="metric",
             name="numbers",
+            # 25: a number split PTB style in a tokenised summary ("$ 100 , 000") is
+            # rejoined as in the source, and is one sentence's ("$ 7 . 6 billion");
             # 24: a whole number alone in square brackets ("[3]") is a citation mark;
             # 23: "a million and a half" is 1.5 million;
             # 22: "Q3" is the ordinal of "the third quarter";
@@ -121,7 +123,7 @@ class NumbersMetric:
             # than"), thousands grouped by spaces ("4 200"), decimal commas ("12,5%");
             # 5: "the second half of the document" is no ordinal;
             # 4: uncased/tokenised summaries are restored first
-            version="24",
+            version="25",
             params=self._params.model_dump(mode="json"),
             model=None,
         )

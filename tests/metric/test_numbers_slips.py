@@ -149,6 +149,6 @@ def test_am_for_pm_is_a_consistency_flag(source: str, summary: str) -> None:
 
 
 def test_the_version_changed_with_the_rules() -> None:
-    assert METRICS["numbers"].fingerprint.version == "24"
-    assert "numbers-24" in METRICS["consistency"].fingerprint.version
-    assert METRICS["consistency"].fingerprint.version.startswith("21+")
+    assert METRICS["numbers"].fingerprint.version == "25"
+    assert "numbers-25" in METRICS["consistency"].fingerprint.version
+    assert METRICS["consistency"].fingerprint.version.startswith("22+")
