@@ -270,6 +270,35 @@ def test_a_significance_level_out_of_reach_spares_no_drop() -> None:
     assert many.failed and many.note is not None and "0.0099" in many.note
 
 
+def test_tied_pairs_do_not_make_a_level_reachable() -> None:
+    # 4 of 20 summaries ruined, 16 unchanged: the paired test weighs only the 4
+    # (its p is at least 2/2**4 = 0.125), so 0.05 is out of reach and spares nothing
+    candidate = [b - 0.3 if index < 4 else b for index, b in enumerate(BASE)]
+    alone = GateRule(value="q.up", significant_at=0.05)
+    (check,) = one_check(alone, candidate).checks
+    assert check.n == 20 and check.p_value is not None and check.p_value >= 0.05
+    assert check.failed, check.reason
+    assert check.note is not None and "only 4 paired examples differ" in check.note
+    assert "smallest p it can give is 0.12" in check.note
+    assert check.reason.endswith("so it spares no drop")
+    within = GateRule(value="q.up", max_drop=0.1, significant_at=0.05)
+    (small,) = one_check(within, candidate).checks
+    assert not small.failed and small.note == check.note
+    # 6 differing pairs reach it (2/64), whatever the ties
+    (six,) = one_check(alone, [b - 0.3 if i < 6 else b for i, b in enumerate(BASE)]).checks
+    assert six.failed and six.note is None and six.p_value is not None and six.p_value < 0.05
+    # one differing pair: the test gives p=1
+    (single,) = one_check(alone, [b - 0.3 if i == 0 else b for i, b in enumerate(BASE)]).checks
+    assert (
+        single.failed
+        and single.note is not None
+        and "only 1 paired example differs" in (single.note)
+    )
+    # identical runs: nothing to judge, no note
+    (same,) = one_check(alone, list(BASE)).checks
+    assert not same.failed and same.note is None
+
+
 @pytest.mark.parametrize("n", [2, 3, 5, 12, 20, 30])
 def test_the_smallest_p_is_what_the_test_gives_a_consistent_change(n: int) -> None:
     # every difference of one sign: the most extreme data there is

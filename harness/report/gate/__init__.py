@@ -16,7 +16,8 @@ exceeds ``max_drop`` or ``max_relative_drop`` (of the baseline mean), and,
 with ``significant_at`` set, the paired sign-flip permutation test also
 finds the change significant at that level (``significant_at`` alone fails
 any significant drop). When the test cannot reach the level with the
-paired examples at hand (its smallest possible p is at or above it), the
+paired examples at hand (its smallest possible p is at or above it; a
+tied pair, with the same value in both runs, weighs nothing in it), the
 level spares nothing: the check is decided on the thresholds alone (any
 drop, for ``significant_at`` alone) and its line says so. A check also
 fails when the value is null on more shared examples than in the baseline

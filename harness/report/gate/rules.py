@@ -22,21 +22,40 @@ def _drop(change: float, higher_is_better: bool | None) -> float:
     return -change if higher_is_better else change
 
 
-def _unreachable(rule: GateRule, n: int, resamples: int) -> str | None:
-    """Why ``rule.significant_at`` cannot be reached with ``n`` pairs, else None."""
+def _unreachable(rule: GateRule, n: int, differing: int, resamples: int) -> str | None:
+    """Why ``rule.significant_at`` cannot be reached with ``n`` pairs, of which
+    ``differing`` have different values in the two runs, else None.
+
+    A tied pair (the same value in both runs) weighs nothing in the sign-flip
+    test: flipping a zero difference changes no mean, so the smallest p the
+    test can give is that of the differing pairs alone (``2 / 2**4 = 0.125``
+    when 4 of 20 pairs differ). Runs with no differing pair need no note:
+    there is no change to judge.
+    """
     if rule.significant_at is None:
         return None
-    smallest = smallest_permutation_p(n, resamples=resamples)
-    if smallest is None:
+    if n < 2:
         return (
             f"significant_at {rule.significant_at:g} is out of reach: the paired test needs "
             f"at least 2 paired examples, there {'is' if n == 1 else 'are'} {n}"
         )
-    if smallest < rule.significant_at:
+    if differing == 0:
         return None
+    smallest = smallest_permutation_p(differing, resamples=resamples)
+    if smallest is not None and smallest < rule.significant_at:
+        return None
+    if differing == n:
+        return (
+            f"significant_at {rule.significant_at:g} is out of reach with n={n}: the smallest "
+            f"p the paired test can give is {smallest:.2g}"
+        )
+    # one differing pair: it and its mirror image are every flip, p = 1
+    bound = 1.0 if smallest is None else smallest
     return (
-        f"significant_at {rule.significant_at:g} is out of reach with n={n}: the smallest "
-        f"p the paired test can give is {smallest:.2g}"
+        f"significant_at {rule.significant_at:g} is out of reach with n={n}: only "
+        f"{differing} paired {'example differs' if differing == 1 else 'examples differ'} "
+        "(a tie weighs nothing in the paired test), so the smallest p it can give is "
+        f"{bound:.2g}"
     )
 
 
@@ -137,7 +156,8 @@ def check_value(
     p_value = paired_permutation_test(
         cand, base, resamples=candidate.stats.resamples, seed=candidate.seed
     )
-    unreachable = _unreachable(rule, n, candidate.stats.resamples)
+    differing = int(np.count_nonzero(np.abs(cand[both] - base[both]) > _EPSILON))
+    unreachable = _unreachable(rule, n, differing, candidate.stats.resamples)
     # a value with no better side has no "drop": any change counts
     word = "change" if direction is None else "drop"
     dropped, reason = _decide(rule, drop, relative, p_value, word, unreachable)
