@@ -447,3 +447,26 @@ def test_junit_verdict_parses_and_counts() -> None:
     assert failure is not None
     assert (failure.get("message") or "").startswith("FAIL q.up lead3")
     assert cases[2].find("failure") is None
+
+
+def test_junit_is_valid_xml_whatever_the_names_and_errors() -> None:
+    # a backend's error with a terminal colour code and a NUL; hostile system names
+    error = '\x1b[31mCUDA <out of memory> & "quoted" \x00\x07 😀\x1b[0m'
+    systems = ['lead<3> & "x"', "sys\x01\x1b", "emoji 😀", "\ufffe"]
+    rule = GateRule(value="q.up", max_drop=0.02)
+    base = run("base", {system: {"q.up": list(BASE)} for system in systems})
+    cand = run(
+        "cand\x0b",
+        {system: {"q.up": [*shifted(-0.1)[:19], None]} for system in systems},
+        [rule],
+        failures={system: {"ex-19": error} for system in systems},
+    )
+    verdict = evaluate_gate(cand, base)
+    root = ET.fromstring(to_junit(verdict))
+    (suite,) = root.findall("testsuite")
+    assert suite.get("failures") == str(verdict.n_failed) == "8"
+    names = [case.get("name") for case in suite.findall("testcase")]
+    assert names[:3] == ['failures lead<3> & "x"', "failures sys\\x01\\x1b", "failures emoji 😀"]
+    failure = suite.find("testcase/failure")
+    assert failure is not None
+    assert '\\x1b[31mCUDA <out of memory> & "quoted" \\x00\\x07 😀\\x1b[0m' in (failure.text or "")

@@ -3,10 +3,32 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from harness.config import GateRule
 from harness.report.gate.verdict import GateCheck, GateVerdict, IntegrityCheck, WorstExample
+
+# characters XML 1.0 cannot hold, even escaped (control characters, surrogates, U+FFFE/F)
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(text: str) -> str:
+    r"""``text`` with each character XML cannot hold written as its escape (``\x1b``):
+    an error message with a terminal colour code or a NUL still gives valid XML.
+
+    >>> _xml_text("\x1b[31mCUDA\x00 <ok>")
+    '\\x1b[31mCUDA\\x00 <ok>'
+    """
+    return _NOT_XML.sub(lambda match: ascii(match.group())[1:-1], text)
+
+
+def _xml_safe(root: ET.Element) -> None:
+    for element in root.iter():
+        if element.text is not None:
+            element.text = _xml_text(element.text)
+        for key, value in element.attrib.items():
+            element.set(key, _xml_text(value))
 
 
 def _criteria(rule: GateRule) -> list[str]:
@@ -178,7 +200,8 @@ def to_junit(verdict: GateVerdict) -> str:
     """The verdict as JUnit XML: one testsuite ``harness.check``, one testcase per check.
 
     A passed check with a note (a ``significant_at`` out of reach) carries it
-    in its ``system-out``.
+    in its ``system-out``. A character XML cannot hold (a control character of
+    an error message, such as a terminal colour code) is written as its escape.
     """
     root = ET.Element("testsuites")
     suite = ET.SubElement(
@@ -231,6 +254,7 @@ def to_junit(verdict: GateVerdict) -> str:
         ET.SubElement(suite, "system-out").text = "\n".join(
             f"warning: {warning}" for warning in verdict.warnings
         )
+    _xml_safe(root)
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
