@@ -85,7 +85,7 @@ def check_command(
     if junit is not None:
         write_atomic(junit, to_junit(verdict))
         with stdout_may_close():
-            stdout.print(f"wrote {junit}", highlight=False, soft_wrap=True)
+            stdout.print(f"wrote {junit}", highlight=False, markup=False, soft_wrap=True)
     if not verdict.passed:
         raise typer.Exit(EXIT_REGRESSION)
 
@@ -111,5 +111,6 @@ def baseline_command(
         f"{len(run.example_ids())} examples, {len(run.gate)} gate rules, "
         f"{failed} failed generations",
         highlight=False,
+        markup=False,
         soft_wrap=True,
     )

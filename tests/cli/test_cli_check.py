@@ -144,6 +144,19 @@ def test_baseline_json_gates_like_the_run_dir(runs: dict[str, Path], tmp_path: P
     assert default.exit_code == 0 and (runs["same"] / "baseline.json").is_file()
 
 
+def test_paths_with_brackets_are_printed_as_they_are(runs: dict[str, Path], tmp_path: Path) -> None:
+    # "[/]" and "[ci]" read as console markup: a crash (exit 3) or a path cut short
+    target = tmp_path / "baselines[/]" / "ci[ci].json"
+    result = CliRunner().invoke(app, ["baseline", str(runs["lead3"]), "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    assert f"wrote {target}: 1 systems" in result.output
+    junit = tmp_path / "reports[/]" / "junit[ci].xml"
+    code, out = check(runs["lead1"], "--baseline", target, "--junit", junit)
+    assert code == 1, out
+    assert f"wrote {junit}" in out
+    ET.parse(junit)
+
+
 def _copy_with_gate(run_dir: Path, dest: Path, gate: list[dict[str, Any]]) -> Path:
     shutil.copytree(run_dir, dest)
     config = yaml.safe_load((dest / "config.yaml").read_text(encoding="utf-8"))
