@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from harness.compare.scores import EMPTY_SUMMARY, RunScores, Values, registry_directions
+from harness.errors import StoreError
 from harness.records import Example, content_hash, has_words
 from harness.store import MANIFEST_FILE, RESULTS_FILE, RunDir
 
@@ -25,7 +27,8 @@ def load_run(path: str | Path) -> RunScores:
     fingerprints from examples.jsonl.
 
     Raises:
-        StoreError: Not a run directory, or scores.jsonl is missing or malformed.
+        StoreError: Not a run directory, scores.jsonl is missing or malformed, or
+            results.json or manifest.json does not hold what harness writes there.
         ConfigError: Its config.yaml does not validate.
     """
     run_dir = RunDir(path).require().check_data()
@@ -48,15 +51,14 @@ def load_run(path: str | Path) -> RunScores:
     names = list(dict.fromkeys(name for per_value in values.values() for name in per_value))
     directions = registry_directions(names)
     if run_dir.file(RESULTS_FILE).is_file():
-        results = run_dir.read_json(RESULTS_FILE)
-        for name, meta in (results.get("values") or {}).items():
-            if isinstance(meta, dict) and "higher_is_better" in meta:
-                directions[name] = meta["higher_is_better"]
+        directions.update(_recorded_directions(run_dir))
     content: str | None = None
     metrics: dict[str, dict[str, Any]] | None = None
     if run_dir.file(MANIFEST_FILE).is_file():
-        manifest = run_dir.read_json(MANIFEST_FILE)
-        content = (manifest.get("benchmark") or {}).get("content_hash")
+        manifest = _json_object(run_dir, MANIFEST_FILE)
+        benchmark = manifest.get("benchmark")
+        recorded = benchmark.get("content_hash") if isinstance(benchmark, dict) else None
+        content = recorded if isinstance(recorded, str) else None
         metrics = metric_fingerprints(manifest)
     return RunScores(
         label=str(run_dir.path),
@@ -74,10 +76,54 @@ def load_run(path: str | Path) -> RunScores:
     )
 
 
+def _json_object(run_dir: RunDir, name: str) -> dict[str, Any]:
+    """A JSON file of the run directory that must hold an object.
+
+    Raises:
+        StoreError: It is malformed or holds something else (an array, a number).
+    """
+    data = run_dir.read_json(name)
+    if not isinstance(data, dict):
+        kind = {list: "an array", str: "a string", bool: "a boolean"}.get(type(data), "a number")
+        rewrite = "harness score RUN_DIR" if name == RESULTS_FILE else "harness run CONFIG"
+        raise StoreError(
+            f"{run_dir.file(name)}: expected a JSON object, got {'null' if data is None else kind}",
+            hint=f"harness writes this file: run `{rewrite}` to write it again",
+        )
+    return data
+
+
+def _recorded_directions(run_dir: RunDir) -> dict[str, bool | None]:
+    """value name → ``higher_is_better`` as results.json records it.
+
+    Raises:
+        StoreError: results.json is not an object, or a direction is not
+            true, false or null (a string such as ``"false"`` would read as true).
+    """
+    results = _json_object(run_dir, RESULTS_FILE)
+    values = results.get("values") or {}
+    if not isinstance(values, dict):
+        values = {}
+    found: dict[str, bool | None] = {}
+    for name, meta in values.items():
+        if not isinstance(meta, dict) or "higher_is_better" not in meta:
+            continue
+        direction = meta["higher_is_better"]
+        if direction is not None and not isinstance(direction, bool):
+            raise StoreError(
+                f"{run_dir.file(RESULTS_FILE)}: values[{json.dumps(name)}].higher_is_better: "
+                f"expected true, false or null, got {json.dumps(direction)}",
+                hint="harness writes this file: run `harness score RUN_DIR` to write it again",
+            )
+        found[name] = direction
+    return found
+
+
 def metric_fingerprints(manifest: dict[str, Any]) -> dict[str, dict[str, Any]] | None:
     """metric name → ``version``, ``params``, ``model`` of its fingerprint, as
     manifest.json records them (``None`` when it records none)."""
-    recorded = (manifest.get("components") or {}).get("metrics")
+    components = manifest.get("components")
+    recorded = components.get("metrics") if isinstance(components, dict) else None
     if not isinstance(recorded, dict):
         return None
     return {
