@@ -157,6 +157,26 @@ def _consistency_problems(doc: _BaselineDoc) -> list[str]:
                 mean is None or not math.isclose(aggregate.mean, mean, rel_tol=1e-9, abs_tol=1e-9)
             ):
                 problems.append(f"{where}.mean: {aggregate.mean!r}, but its examples give {mean!r}")
+    fingerprints = doc.benchmark.examples
+    if fingerprints is not None:
+        # an id without one is paired with whatever article the candidate has there
+        unknown = [
+            example_id
+            for example_id in dict.fromkeys(
+                example_id
+                for per_value in doc.systems.values()
+                for aggregate in per_value.values()
+                for example_id in aggregate.examples
+            )
+            if example_id not in fingerprints
+        ]
+        if unknown:
+            shown = ", ".join(json.dumps(i, ensure_ascii=False) for i in unknown[:5])
+            more = f", … ({len(unknown) - 5} more)" if len(unknown) > 5 else ""
+            problems.append(
+                f"benchmark.examples: no fingerprint for {len(unknown)} example ids the values "
+                f"hold ({shown}{more}), so a changed article there would go unseen"
+            )
     for system, record in (doc.failures or {}).items():
         if record.count != len(record.examples):
             problems.append(
@@ -170,9 +190,11 @@ def load_baseline_file(path: str | Path) -> RunScores:
     """Read a baseline.json written by `baseline_document`, checking every field.
 
     A value must be a JSON number or null (never a string, boolean, NaN or
-    infinity), counts must be integers, and means and counts must agree with
-    the per-example values. A ``harness-baseline/1`` file (no failures, no
-    example fingerprints) still loads: see `RunScores.failed`.
+    infinity), counts must be integers, means and counts must agree with
+    the per-example values, and (from ``harness-baseline/2``) every example
+    id of the values must have a fingerprint in ``benchmark.examples``. A
+    ``harness-baseline/1`` file (no failures, no example fingerprints) still
+    loads: see `RunScores.failed`.
 
     Raises:
         StoreError: The file is missing, not JSON, not a baseline file, or a

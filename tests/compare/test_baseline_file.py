@@ -110,6 +110,22 @@ def test_baseline_fields_are_checked_one_by_one(
     assert error.value.message.startswith(f"{target}: not a valid baseline file:")
 
 
+def test_an_example_without_a_fingerprint_is_refused(
+    tmp_path: Path, baseline_with: BaselineWith
+) -> None:
+    # before: e0's article went unchecked, so another article under that id was paired
+    def forget(document: dict[str, Any]) -> None:
+        del document["benchmark"]["examples"]["e0"]
+
+    target = baseline_with(tmp_path, forget)
+    with pytest.raises(StoreError) as error:
+        load_baseline_file(target)
+    assert (
+        'benchmark.examples: no fingerprint for 1 example ids the values hold ("e0"), so a '
+        "changed article there would go unseen"
+    ) in error.value.message
+
+
 def test_baseline_stats_and_rules_are_never_coerced(
     tmp_path: Path, baseline_with: BaselineWith
 ) -> None:
