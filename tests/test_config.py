@@ -139,6 +139,18 @@ def test_empty_lists_that_would_mean_nothing_are_errors(tmp_path: Path) -> None:
     assert ":4: benchmark.fields.reference: " in info.value.message
 
 
+def test_a_gate_rule_naming_a_system_twice_is_an_error(tmp_path: Path) -> None:
+    # before: a value rule checked it twice; a failures rule said "'lead3' already has a
+    # failures rule (gate[0])", naming itself
+    for rule in ("{value: rouge.rouge1, max_drop: 0.01", "{max_new_failures: 1"):
+        gate = f"gate:\n  - {rule}, systems: [lead3, lead3]}}\n"
+        with pytest.raises(ConfigError) as info:
+            load_config(write(tmp_path, GOOD + gate))
+        assert ":10: gate[0].systems: 'lead3' is listed twice; name each system once" in (
+            info.value.message
+        )
+
+
 def test_set_overrides_parse_yaml_values(tmp_path: Path) -> None:
     config = load_config(
         write(tmp_path, GOOD),

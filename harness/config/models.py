@@ -189,6 +189,10 @@ class GateRule(_Strict):
         if value == []:
             # A rule that gates no system is a gate that always passes.
             raise ValueError("an empty list gates no system; leave `systems` out to gate every one")
+        twice = [name for index, name in enumerate(value or []) if name in (value or [])[:index]]
+        if twice:
+            # a value rule would check it twice; a failures rule would collide with itself
+            raise ValueError(f"{twice[0]!r} is listed twice; name each system once")
         return value
 
     @model_validator(mode="after")
