@@ -47,6 +47,8 @@ def comparison_to_rich(comparison: RunComparison) -> Group:
         format_number,
         holm_keeps_out_of_reach,
         holm_out_of_reach_note,
+        ties_note,
+        ties_out_of_reach,
         too_few_pairs_note,
     )
     from harness.stats.significance import largest_out_of_reach
@@ -106,6 +108,12 @@ def comparison_to_rich(comparison: RunComparison) -> Group:
     few = largest_out_of_reach(ns, comparison.alpha)
     if few is not None:
         parts.append(Text(too_few_pairs_note(few, f"{comparison.alpha:g}")))
+    pairs = [
+        (item.result.n, item.result.ties) for system in comparison.systems for item in system.values
+    ]
+    tied = ties_out_of_reach(pairs, comparison.alpha)
+    if tied is not None:
+        parts.append(Text(ties_note(tied, f"{comparison.alpha:g}")))
     by_floor: dict[float, list[str]] = {}
     for system in comparison.systems:
         shown = [item.result.n for item in system.values]

@@ -432,6 +432,40 @@ def too_few_pairs_note(n: int, alpha: str) -> str:
     )
 
 
+def ties_out_of_reach(pairs: Iterable[tuple[int, int]], alpha: float) -> int | None:
+    """The largest count of differing pairs at which the test cannot reach ``alpha``,
+    among comparisons whose pair count alone could (``pairs``: ``(n, ties)`` each).
+
+    The paired test weighs only the pairs that differ: a tie flips to itself, so
+    with 4 of 20 pairs apart its smallest p is that of 4 pairs (``2 / 2**4``), and
+    one differing pair gives p = 1. Comparisons with no differing pair (the same
+    values) are left out: there is no difference to mark.
+
+    >>> ties_out_of_reach([(20, 16), (40, 0)], 0.05), ties_out_of_reach([(20, 2)], 0.05)
+    (4, None)
+    """
+    found = []
+    for n, ties in pairs:
+        differing = n - ties
+        if n < 2 or differing < 1 or differing == n or largest_out_of_reach([n], alpha):
+            continue
+        bound = smallest_permutation_p(differing)
+        if differing == 1 or (bound is not None and bound >= alpha):
+            found.append(differing)
+    return max(found, default=None)
+
+
+def ties_note(differing: int, alpha: str) -> str:
+    """What a reader must know when comparisons have only ``differing`` (or fewer)
+    pairs apart (`ties_out_of_reach`): ties leave the test too few to reach ``alpha``."""
+    bound = smallest_permutation_p(differing) if differing > 1 else 1.0
+    return (
+        f"Where {differing} paired examples or fewer differ (a tie weighs nothing in the "
+        f"paired test), its smallest p-value ({bound:g} at {differing}) is at or above "
+        f"{alpha}: no such difference can be marked significant, however its interval reads."
+    )
+
+
 def holm_keeps_out_of_reach(ns: Iterable[int], floor: float | None, alpha: float) -> bool:
     """Whether `holm_out_of_reach_note` is due for a system: its Holm bound ``floor``
     is at or above ``alpha``, and some of its comparisons (pair counts ``ns``) are
@@ -470,10 +504,10 @@ SINGLE_PAIR_NOTE = (
 
 def comparison_notes(table: ComparisonTable, alpha: str) -> list[str]:
     """The sentences every format adds to its "vs baseline" legend, in this order: that
-    some comparisons have too few pairs to reach α (`too_few_pairs_note`), that
-    Holm's correction keeps a system's from reaching it (`holm_out_of_reach_note`),
-    and that some rest on one pair (`SINGLE_PAIR_NOTE`). Empty without such
-    comparisons.
+    some comparisons have too few pairs to reach α (`too_few_pairs_note`), or too
+    few that differ (`ties_note`), that Holm's correction keeps a system's from
+    reaching it (`holm_out_of_reach_note`), and that some rest on one pair
+    (`SINGLE_PAIR_NOTE`). Empty without such comparisons.
 
     Args:
         table: The comparison table (after `select`: only the comparisons shown count).
@@ -489,6 +523,15 @@ def comparison_notes(table: ComparisonTable, alpha: str) -> list[str]:
     few = None if table.alpha is None else largest_out_of_reach(ns, table.alpha)
     if few is not None:
         notes.append(too_few_pairs_note(few, alpha))
+    pairs = [
+        (comparison.n, comparison.ties)
+        for row in table.rows
+        if row.system != table.baseline
+        for comparison in row.comparisons.values()
+    ]
+    tied = None if table.alpha is None else ties_out_of_reach(pairs, table.alpha)
+    if tied is not None:
+        notes.append(ties_note(tied, alpha))
     if table.alpha is not None:
         by_floor: dict[float, list[str]] = {}
         for row in table.rows:
@@ -528,5 +571,7 @@ __all__ = [
     "markdown_code",
     "select",
     "shows_ci",
+    "ties_note",
+    "ties_out_of_reach",
     "too_few_pairs_note",
 ]

@@ -106,6 +106,22 @@ def test_too_few_paired_examples_for_significance_are_said() -> None:
     ) in text
 
 
+def test_too_few_differing_pairs_for_significance_are_said() -> None:
+    # 20 pairs, 16 of them tied: the paired test weighs the 4 that differ, whose
+    # smallest p is 2/2^4 = 0.125, so a big difference there is never marked; the
+    # legend said nothing, as 20 pairs could reach 0.05.
+    results = make_results()
+    for comparisons in results["comparisons"].values():
+        for comparison in comparisons.values():
+            comparison.update(n=20, wins=1, ties=16, losses=3, significant=False)
+    text = to_markdown(build_table(results))
+    assert (
+        "Where 4 paired examples or fewer differ (a tie weighs nothing in the paired test), "
+        "its smallest p-value (0.125 at 4) is at or above α"
+    ) in text
+    assert "smallest p-value" not in to_markdown(build_table(make_results()))
+
+
 def test_holm_keeping_a_system_from_alpha_is_said() -> None:
     assert "After Holm" not in to_markdown(build_table(make_results()))
     results = make_results()
