@@ -113,20 +113,26 @@ def meta_markdown(table: MetaTable) -> list[str]:
     return lines
 
 
+def missing_reasons(table: MetaTable) -> dict[str, list[tuple[str, str]]]:
+    """Each distinct reason why a statistic is "—" or has no interval, with the
+    (system, value) lines it applies to, in table order."""
+    by_reason: dict[str, list[tuple[str, str]]] = {}
+    for row in table.rows:
+        if row.reason is not None:
+            by_reason.setdefault(row.reason, []).append((row.system, row.value))
+    return by_reason
+
+
 def missing_notes(table: MetaTable) -> list[str]:
     """Markdown lines that say why a statistic is "—" or has no interval, one per
     distinct reason with the (system, value) lines it applies to; none when none is."""
-    by_reason: dict[str, list[str]] = {}
-    for row in table.rows:
-        if row.reason is not None:
-            by_reason.setdefault(row.reason, []).append(
-                f"{escape_markdown(row.system)} {escape_markdown(row.value)}"
-            )
+    by_reason = missing_reasons(table)
     if not by_reason:
         return []
     lines = ["", "Why a statistic is missing (—) or has no interval:", ""]
     for reason, where in by_reason.items():
-        lines.append(f"- {', '.join(where)}: {escape_markdown(reason)}")
+        shown = ", ".join(f"{escape_markdown(s)} {escape_markdown(v)}" for s, v in where)
+        lines.append(f"- {shown}: {escape_markdown(reason)}")
     return lines
 
 

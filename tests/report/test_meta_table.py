@@ -104,3 +104,20 @@ def test_why_a_statistic_is_missing_is_said() -> None:
 def test_no_labels_no_meta_section() -> None:
     assert build_meta_table(_results(None)) is None
     assert "Meta-evaluation" not in to_markdown(build_table(_results(None)))
+
+
+def test_report_html_has_the_meta_table_with_its_reasons() -> None:
+    # Before, the meta-evaluation was in report.md and the terminal only: a reader
+    # of report.html never saw how the scores agree with the human labels.
+    from harness.report.html import to_html
+
+    meta = copy.deepcopy(BINARY)
+    meta["systems"]["given"]["consistency.score"]["reason"] = "<only one class> in test"
+    page = to_html(build_table(_results(meta)), examples=[], outputs=[], scores=[], plots={})
+    assert '<h2 id="meta">Meta-evaluation against human labels</h2>' in page
+    assert '<a href="#meta">Meta-evaluation</a>' in page
+    assert "<td>0.612 [0.500, 0.700]</td><td>—</td>" in page
+    assert "threshold chosen on split == &#39;evaluation&#39;" in page
+    assert "<li>given consistency.score: &lt;only one class&gt; in test</li>" in page
+    plain = to_html(build_table(_results(None)), examples=[], outputs=[], scores=[], plots={})
+    assert 'id="meta"' not in plain

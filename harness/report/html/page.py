@@ -13,6 +13,7 @@ from harness.records import Example, Output, Score, has_words
 from harness.report.html.data import page_data
 from harness.report.html.script_json import json_for_script
 from harness.report.html.tables import _comparison_table, _main_table
+from harness.report.meta import missing_reasons
 from harness.report.table import FEWER_LEGEND, LOST_LEGEND, ComparisonTable, comparison_notes
 
 if TYPE_CHECKING:
@@ -20,6 +21,17 @@ if TYPE_CHECKING:
 
 #: The error the failures table shows for an empty summary (no letter or digit).
 EMPTY_SUMMARY = "empty summary (no letter or digit): its values are null"
+
+
+def _meta_reasons(table: ComparisonTable) -> list[tuple[str, list[str]]]:
+    """Why a meta-evaluation statistic is missing, with the (system, value) lines it
+    applies to, as report.md lists them (`harness.report.meta.missing_reasons`)."""
+    if table.meta is None:
+        return []
+    return [
+        (reason, [f"{system} {value}" for system, value in where])
+        for reason, where in missing_reasons(table.meta).items()
+    ]
 
 
 def _csp_hash(script: str) -> str:
@@ -93,6 +105,7 @@ def to_html(
         versus=_comparison_table(table),
         legend_alpha="" if table.alpha is None else f"{table.alpha:g}",
         versus_notes=comparison_notes(table, "α"),
+        meta_reasons=_meta_reasons(table),
         lost_legend=LOST_LEGEND,
         fewer_legend=FEWER_LEGEND,
         plots=_plots(plots),
