@@ -64,19 +64,26 @@ def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
                 continue
             start += len(chunk) - len(chunk.lstrip())
             line_spans.append((start, start + len(stripped)))
-        spans += _move_openers(text, _join_spaced_decimals(text, line_spans))
+        spans += _move_openers(text, _join_before_numbers(text, line_spans))
     return tuple(spans)
 
 
 #: A spaced decimal point at a sentence's end, as PTB tokenisation writes "$ 7 . 6
 #: billion": the digits before it, the point, and the digit that starts the next.
-_SPACED_POINT_END = re.compile(r"(?:^|\s)(\d+) \.$")
+_SPACED_POINT_END = re.compile(r"(?<!\S)(\d+) \.$")
 #: A four-digit year before a spaced point ends a sentence ("in 2019 . 5 died").
 _YEAR = re.compile(r"(?:18|19|20)\d\d")
+#: Abbreviations written before a number ("No. 10 Downing St.", "approx. 5 million",
+#: "Fig. 3"), which spaCy's tokenizer does not know: its sentencizer ends a sentence
+#: at their dot when a digit follows.
+_BEFORE_NUMBER = re.compile(
+    r"(?<![^\s(])(?:No|Nos|Nr|Fig|Figs|Vol|Vols|Op|Art|Sec|Ch|Ref|approx|ca|pp|p)\.$"
+)
 
 
-def _join_spaced_decimals(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Join the sentences the sentencizer made of one PTB-tokenised number ("7 . 6").
+def _join_before_numbers(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join the sentences the sentencizer made of one PTB-tokenised number ("7 . 6"),
+    or of an abbreviation and the number it is written before ("No. 10", "approx. 5").
 
     In tokenised text (the CNN/DailyMail sources of QAGS) a decimal point is a
     token of its own, and the sentencizer ends a sentence at it: lead-3 then
@@ -86,19 +93,18 @@ def _join_spaced_decimals(text: str, spans: list[tuple[int, int]]) -> list[tuple
 
     >>> split_sentences("it cost $ 7 . 6 billion . in 2019 . 5 people died .")
     ['it cost $ 7 . 6 billion .', 'in 2019 .', '5 people died .']
+    >>> split_sentences("He lives at No. 10 Downing St. in London. It cost approx. 5 million.")
+    ['He lives at No. 10 Downing St. in London.', 'It cost approx. 5 million.']
     """
-    if len(spans) < 2 or " . " not in text:
+    if len(spans) < 2:
         return spans
     joined = [spans[0]]
     for start, end in spans[1:]:
         last_start, last_end = joined[-1]
         point = _SPACED_POINT_END.search(text, last_start, last_end)
-        if (
-            point is not None
-            and not _YEAR.fullmatch(point.group(1))
-            and text[last_end:start] == " "
-            and text[start].isdigit()
-        ):
+        spaced_point = point is not None and not _YEAR.fullmatch(point.group(1))
+        abbreviation = _BEFORE_NUMBER.search(text, last_start, last_end) is not None
+        if (spaced_point or abbreviation) and text[last_end:start] == " " and text[start].isdigit():
             joined[-1] = (last_start, end)
         else:
             joined.append((start, end))

@@ -41,9 +41,19 @@ def test_an_opening_mark_starts_the_sentence_it_opens(text: str, sentences: list
         # a year before the point ends its sentence, as the numbers engine reads it
         ("he left in 2019 . 5 people stayed .", ["he left in 2019 .", "5 people stayed ."]),
         ("It cost 7. 6 people paid.", ["It cost 7.", "6 people paid."]),  # not spaced: an end
+        # an abbreviation written before a number, which spaCy's tokenizer does not know
+        (
+            "He lives at No. 10 Downing St. in London. It is old.",
+            ["He lives at No. 10 Downing St. in London.", "It is old."],
+        ),
+        ("It cost approx. 5 million. Fine.", ["It cost approx. 5 million.", "Fine."]),
+        ("Good. Vol. 2 was better. See Fig. 3.", ["Good.", "Vol. 2 was better.", "See Fig. 3."]),
+        ("He said no. 5 people left.", ["He said no.", "5 people left."]),  # lower-case "no"
     ],
 )
-def test_a_number_split_ptb_style_is_not_cut_at_its_point(text: str, sentences: list[str]) -> None:
+def test_a_number_is_not_cut_at_its_point_nor_after_its_abbreviation(
+    text: str, sentences: list[str]
+) -> None:
     assert split_sentences(text) == sentences
 
 
