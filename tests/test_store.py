@@ -191,9 +191,11 @@ def test_only_the_newest_plots_are_kept(tmp_path: Path, monkeypatch: pytest.Monk
 def test_writing_over_a_folder_names_it_not_a_temporary_file(tmp_path: Path) -> None:
     from harness.store import write_atomic
 
-    with pytest.raises(StoreError, match=rf"cannot write {tmp_path}: it is a folder"):
+    with pytest.raises(StoreError, match=rf"cannot write {tmp_path}: it is a folder") as caught:
         write_atomic(tmp_path, "x")
     assert list(tmp_path.iterdir()) == []
+    # the hint names no option: `check --junit DIR` and `baseline --out DIR` both get here
+    assert caught.value.hint == f"give the name of a file in it (e.g. {tmp_path / 'NAME'})"
 
 
 def test_an_edited_config_yaml_names_its_line(tmp_path: Path) -> None:

@@ -116,7 +116,8 @@ def pairing_warnings(a: RunScores, b: RunScores) -> list[str]:
     unknown = [run.label for run in (a, b) if run.fingerprints is None and not run.content_hash]
     if unknown:
         warnings.append(
-            f"{' and '.join(unknown)} record no benchmark fingerprint: cannot tell whether "
+            f"{' and '.join(unknown)} record{'' if len(unknown) > 1 else 's'} no benchmark "
+            "fingerprint: cannot tell whether "
             "both runs are of the same benchmark"
         )
     unrecorded = [run.label for run in (a, b) if run.metrics is None]

@@ -24,7 +24,7 @@ def write_atomic(path: Path, text: str | bytes) -> None:
     if path.is_dir():
         raise StoreError(
             f"cannot write {path}: it is a folder, and a file is expected there",
-            hint="give a file name (e.g. --out FOLDER/NAME.json)",
+            hint=f"give the name of a file in it (e.g. {path / 'NAME'})",
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     data = text.encode("utf-8") if isinstance(text, str) else text
