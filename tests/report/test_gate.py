@@ -426,11 +426,31 @@ def test_markdown_verdict() -> None:
     assert text.startswith("### ❌ harness check: gate FAILED: 2 of 3 checks failed")
     assert (
         "- ❌ FAIL failures lead3: 0 → 1 of 20 shared examples failed — 1 new failed "
-        "or empty generations > max_new_failures 0: ex-19\n  - `ex-19: out of memory`"
+        "or empty generations &gt; max_new_failures 0: ex-19\n  - `ex-19: out of memory`"
     ) in text
     assert "| ❌ FAIL | `q.up` | lead3 | 0.490 | 0.312 | −0.178 |" in text
     assert "| ✅ ok | `q.down` | lead3 |" in text
     assert "**q.up lead3** failed" in text and "Worst examples" in text
+
+
+def test_markdown_names_and_errors_cannot_break_the_table_or_the_lists() -> None:
+    # A system name with a line break ended the table row; an error with a backtick
+    # ended its code span, and HTML in it was rendered by GitHub's step summary.
+    systems = ["a|b\nc", "x`y"]
+    rule = GateRule(value="q.up", max_drop=0.02)
+    base = run("base", {system: {"q.up": list(BASE)} for system in systems})
+    cand = run(
+        "cand",
+        {system: {"q.up": [*shifted(-0.1)[:19], None]} for system in systems},
+        [rule],
+        failures={system: {"ex-19": "boom `<b>` |\nsecond line"} for system in systems},
+    )
+    text = to_markdown(evaluate_gate(cand, base))
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    assert len(rows) == 1 + len(systems)  # the header and one row per system, none split
+    assert all(row.count(" | ") == rows[0].count(" | ") for row in rows)
+    assert "a\\|b<br>c" in text
+    assert "  - ``ex-19: boom `<b>` | second line``" in text
 
 
 def test_junit_verdict_parses_and_counts() -> None:

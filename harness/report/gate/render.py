@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from harness.config import GateRule
+from harness.report.formatting import escape_markdown, markdown_code
 from harness.report.gate.verdict import GateCheck, GateVerdict, IntegrityCheck, WorstExample
 
 # characters XML 1.0 cannot hold, even escaped (control characters, surrogates, U+FFFE/F)
@@ -148,7 +149,16 @@ def to_text(verdict: GateVerdict) -> list[str]:
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|")
+    """A name or message from the data as Markdown text: ``|`` cannot end a table
+    cell, HTML is shown as text and a line break cannot end the row or quote."""
+    return escape_markdown(text)
+
+
+def _code(text: str, *, in_table: bool = False) -> str:
+    """``text`` as one code span whose backticks and line breaks cannot end it (in a
+    table cell, whose ``|`` GitHub reads even inside a code span, escaped too)."""
+    code = markdown_code(text)
+    return code.replace("|", "\\|") if in_table else code
 
 
 def to_markdown(verdict: GateVerdict) -> str:
@@ -167,7 +177,7 @@ def to_markdown(verdict: GateVerdict) -> str:
         mark = "❌ FAIL" if integrity.failed else "✅ ok"
         lines.append(f"- {mark} {_md(integrity_line(integrity).split(' ', 1)[1])}")
         if integrity.failed:
-            lines += [f"  - `{_md(_error_line(*error))}`" for error in integrity.errors]
+            lines += [f"  - {_code(_error_line(*error))}" for error in integrity.errors]
     if verdict.integrity:
         lines.append("")
     if verdict.checks:
@@ -178,8 +188,9 @@ def to_markdown(verdict: GateVerdict) -> str:
     for check in verdict.checks:
         change = "—" if check.change is None else _signed(check.change)
         nulls = f"{check.baseline_nulls} → {check.candidate_nulls}"
+        mark = "❌ FAIL" if check.failed else "✅ ok"
         lines.append(
-            f"| {'❌ FAIL' if check.failed else '✅ ok'} | `{check.value}` | {_md(check.system)} "
+            f"| {mark} | {_code(check.value, in_table=True)} | {_md(check.system)} "
             f"| {_number(check.baseline_mean)} | {_number(check.candidate_mean)} | {change} "
             f"| {', '.join(_criteria(check.rule))} | {_p_text(check.p_value)} | {check.n} "
             f"| {nulls} |"
@@ -189,10 +200,10 @@ def to_markdown(verdict: GateVerdict) -> str:
         lines.append("")
         lines += [f"> ℹ️ **{_md(check.name)}**: {_md(check.note or '')}" for check in notes]
     for check in verdict.failures:
-        lines += ["", f"**{check.value} {_md(check.system)}** failed: {_md(check.reason)}."]
+        lines += ["", f"**{_md(check.value)} {_md(check.system)}** failed: {_md(check.reason)}."]
         if check.worst:
             lines.append("Worst examples (baseline → candidate):")
-            lines += [f"- `{_md(worst_line(example))}`" for example in check.worst]
+            lines += [f"- {_code(worst_line(example))}" for example in check.worst]
     return "\n".join(lines) + "\n"
 
 
