@@ -104,7 +104,8 @@ def _flush_stdout() -> None:
         stdout.on_broken_pipe()
 
 
-def _print_error(message: str, hint: str | None) -> None:
+def print_error(message: str, hint: str | None) -> None:
+    """One error (and its hint) on stderr, as every command prints a user error."""
     stderr.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     if hint:
         stderr.print(f"  [bold]hint:[/] {escape(hint)}", highlight=False, soft_wrap=True)
@@ -160,11 +161,11 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
                 finally:
                     _flush_stdout()
         except HarnessError as error:
-            _print_error(error.message, error.hint)
+            print_error(error.message, error.hint)
             raise typer.Exit(EXIT_USAGE) from None
         except OSError as error:
             where = f" {error.filename}" if error.filename else ""
-            _print_error(
+            print_error(
                 f"cannot read or write{where}: {error.strerror or error}",
                 "check that the path exists, that a folder is given where one is needed, "
                 "that it is writable and that the disk has room; finished batches are in the cache",
@@ -186,14 +187,14 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
             if isinstance(error, _loaded_classes(*_CHOSEN_EXITS)):
                 raise
             if isinstance(error, _loaded_classes("sqlite3:Error")):
-                _print_error(
+                print_error(
                     f"the cache failed: {type(error).__name__}: {error}",
                     "a corrupt cache can be moved aside (it is only a cache: the next run "
                     "rebuilds it); a locked one is in use by a stuck process; or set cache: off",
                 )
                 raise typer.Exit(EXIT_USAGE) from None
             stderr.print(traceback.format_exc(), highlight=False, markup=False)
-            _print_error(
+            print_error(
                 "harness failed unexpectedly (a bug, not a regression)",
                 "please report it with the traceback above",
             )

@@ -8,7 +8,13 @@ from typing import Annotated
 
 import typer
 
-from harness.cli._common import EXIT_REGRESSION, stdout, stdout_may_close, user_errors
+from harness.cli._common import (
+    EXIT_REGRESSION,
+    print_error,
+    stdout,
+    stdout_may_close,
+    user_errors,
+)
 from harness.errors import StoreError
 
 #: GitHub Actions sets this to a Markdown file shown on the job's summary page.
@@ -33,6 +39,15 @@ def _append(path: Path, text: str) -> None:
         raise StoreError(
             f"cannot append the verdict to ${STEP_SUMMARY_ENV}={path}: {error}"
         ) from None
+
+
+def _unwritten(path: Path, error: StoreError | OSError) -> StoreError:
+    if isinstance(error, StoreError):
+        return error
+    return StoreError(
+        f"cannot write {path}: {error.strerror or error}",
+        hint="check that its folder exists and is writable and that the disk has room",
+    )
 
 
 @user_errors
@@ -79,15 +94,29 @@ def check_command(
     with stdout_may_close():
         for line in to_text(verdict):
             stdout.print(Text(line, style=_style(line)), soft_wrap=True)
+    # Both outputs are tried, the JUnit file first (what the CI job was asked for);
+    # one that cannot be written is an error, but a regression still exits 1.
+    unwritten: list[StoreError] = []
+    if junit is not None:
+        try:
+            write_atomic(junit, to_junit(verdict))
+        except (StoreError, OSError) as failure:
+            unwritten.append(_unwritten(junit, failure))
+        else:
+            with stdout_may_close():
+                stdout.print(f"wrote {junit}", highlight=False, markup=False, soft_wrap=True)
     summary_file = os.environ.get(STEP_SUMMARY_ENV)
     if summary_file:
-        _append(Path(summary_file), to_markdown(verdict))
-    if junit is not None:
-        write_atomic(junit, to_junit(verdict))
-        with stdout_may_close():
-            stdout.print(f"wrote {junit}", highlight=False, markup=False, soft_wrap=True)
+        try:
+            _append(Path(summary_file), to_markdown(verdict))
+        except StoreError as failure:
+            unwritten.append(failure)
+    for shown in unwritten[: -1 if verdict.passed else None]:
+        print_error(shown.message, shown.hint)
     if not verdict.passed:
         raise typer.Exit(EXIT_REGRESSION)
+    if unwritten:
+        raise unwritten[-1]
 
 
 @user_errors

@@ -109,6 +109,24 @@ def test_truncated_candidate_fails_against_a_run_dir(runs: dict[str, Path], tmp_
     ]
 
 
+def test_a_step_summary_that_cannot_be_written_keeps_the_junit_file_and_exit_code(
+    runs: dict[str, Path], tmp_path: Path
+) -> None:
+    # Before, a $GITHUB_STEP_SUMMARY that could not be appended to (a folder, no
+    # permission) ended the command first: no junit.xml, and a regression read exit 2.
+    junit = tmp_path / "junit.xml"
+    folder = tmp_path / "summary-folder"
+    folder.mkdir()
+    env = {"GITHUB_STEP_SUMMARY": str(folder)}
+    code, out = check(runs["lead1"], "--baseline", runs["lead3"], "--junit", junit, env=env)
+    assert code == 1, out
+    assert junit.is_file() and "cannot append the verdict to $GITHUB_STEP_SUMMARY" in out
+    junit.unlink()
+    code, out = check(runs["same"], "--baseline", runs["lead3"], "--junit", junit, env=env)
+    assert code == 2, out  # the gate passed, but an output asked for is missing
+    assert junit.is_file() and "cannot append the verdict to $GITHUB_STEP_SUMMARY" in out
+
+
 def test_rouge_regression_names_the_metric(runs: dict[str, Path]) -> None:
     code, out = check(runs["lead3"], "--baseline", runs["lead1"])
     assert code == 1, out
