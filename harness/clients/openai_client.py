@@ -26,8 +26,8 @@ client (its own retries are switched off, so the policy below is the only one):
   retried once, then fails naming what was wrong;
 - with ``whole`` (the ``openai`` backend), a reply the model did not end as a
   whole answer fails at once: cut off at ``max_tokens`` (``finish_reason:
-  length``), stopped by a content filter (``content_filter``), or a tool call
-  (``tool_calls``, ``function_call``);
+  length``), stopped by a content filter (``content_filter``), aborted by the
+  server (``abort``, vLLM), or a tool call (``tool_calls``, ``function_call``);
 - a ``content`` given as a list of parts is read as its ``text`` parts
   (a reasoning model's ``thinking`` parts are left out), and a ``<think>…</think>``
   block that opens the ``content`` is left out (a reply that is only that
@@ -82,6 +82,8 @@ _UNFINISHED = {
     "or ask for a shorter answer",
     "content_filter": "stopped by the endpoint's content filter (finish_reason "
     "'content_filter'), so it is not the model's whole answer",
+    # vLLM's, for a request it aborted (preempted, or the engine stopped) part-way
+    "abort": "aborted by the server (finish_reason 'abort'), so it is not the model's whole answer",
     "tool_calls": "a call of a tool (finish_reason 'tool_calls'), not an answer; no tool is "
     "offered: use a model or prompt that answers in text",
     "function_call": "a call of a function (finish_reason 'function_call'), not an answer; no "

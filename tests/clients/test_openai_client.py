@@ -102,6 +102,11 @@ def test_an_empty_reply_fails_its_example(openai_server: Any, model: str, expect
             "'content_filter'), so it is not the model's whole answer. It has no text",
         ),
         (
+            "aborted",
+            "the reply was aborted by the server (finish_reason 'abort'), so it is not the "
+            "model's whole answer. It began: 'Rain flooded Leeds on'",
+        ),
+        (
             "tool-call",
             "the reply was a call of a tool (finish_reason 'tool_calls'), not an answer; no tool "
             "is offered: use a model or prompt that answers in text. It began: "
