@@ -57,6 +57,7 @@ from harness.backend._protocol import BuildContext, Generation, Summarizer, back
 from harness.device import describe_device, resolve_device
 from harness.errors import BackendError, HarnessError
 from harness.records import Example, Fingerprint, content_hash, excerpt
+from harness.text.reasoning import answer_after_thinking
 from harness.text.sentences import sentence_spans
 
 _TRUNCATION_ATTEMPTS = 4
@@ -123,6 +124,8 @@ class HFSummarizer:
         Version 2: a summary cut off at ``max_new_tokens`` fails, or is kept
         to its whole sentences (``cut_off``, in the params; version 1 cached
         it as whole), and a sample is drawn per source, not per batch.
+        Version 3: a reasoning model's ``<think>…</think>`` block is not part
+        of the summary (version 2 cached it with the answer).
         """
         params = self._params.model_dump(mode="json", exclude={"device", "threads"})
         params["dtype"] = self.dtype
@@ -131,7 +134,7 @@ class HFSummarizer:
         if self._params.do_sample:
             params["seed"] = self._seed
         return Fingerprint(
-            kind="backend", name="hf", version="2", params=params, model=self._location.label
+            kind="backend", name="hf", version="3", params=params, model=self._location.label
         )
 
     @property
@@ -221,9 +224,7 @@ class HFSummarizer:
         texts = loaded.tokenizer.batch_decode(output, skip_special_tokens=True)
         ended = _ended(config, loaded.tokenizer, output.tolist())
         return [
-            Generation(summary=text.strip(), truncated_tokens=tokens or None)
-            if whole
-            else self._cut_off(text, tokens)
+            _answer(text, tokens) if whole else self._cut_off(text, tokens)
             for whole, text, tokens in zip(ended, texts, cut, strict=True)
         ]
 
@@ -231,7 +232,12 @@ class HFSummarizer:
         # No end-of-sequence token among the new ones: generation stopped because it
         # reached max_new_tokens, mid-summary. A half-written summary is never scored:
         # it fails, or (cut_off: whole_sentences) keeps its whole sentences, on record.
-        began = text.strip()
+        answer, thought = answer_after_thinking(text)
+        if answer is None:  # cut off while thinking: no sentence of it is the summary
+            return Generation.failed(
+                f"{thought} (cut off at max_new_tokens {self._params.max_new_tokens})"
+            )
+        began = answer
         kept = whole_sentences(began) if self._params.cut_off == "whole_sentences" else None
         if kept is not None:
             return Generation(
@@ -375,6 +381,15 @@ class HFSummarizer:
             f"the prompt without the article is already over max_input_tokens ({limit}); "
             "shorten the prompt or raise max_input_tokens"
         )
+
+
+def _answer(text: str, truncated: int) -> Generation:
+    """A summary the model ended, without the ``<think>…</think>`` block a reasoning
+    model writes first (`harness.text.reasoning`); only thinking is a failure."""
+    answer, thought = answer_after_thinking(text)
+    if answer is None:
+        return Generation.failed(thought or "no answer")
+    return Generation(summary=answer, truncated_tokens=truncated or None)
 
 
 def _ended(config: Any, tokenizer: Any, rows: list[list[int]]) -> list[bool]:

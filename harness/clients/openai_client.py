@@ -65,6 +65,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from harness.errors import ConfigError, MissingDependencyError
 from harness.records import excerpt
+from harness.text.reasoning import answer_after_thinking
 
 BACKOFF_CAP_S = 30.0
 #: The longest ``Retry-After`` obeyed; a longer one is cut to this.
@@ -89,9 +90,6 @@ _UNFINISHED = {
     "function_call": "a call of a function (finish_reason 'function_call'), not an answer; no "
     "function is offered: use a model or prompt that answers in text",
 }
-#: A reasoning model's thinking left in ``content``, before its answer.
-_THINK_OPEN = re.compile(r"\s*<think>", re.IGNORECASE)
-_THINK_CLOSE = "</think>"
 #: Where servers put a reasoning model's thinking, apart from the answer (``content``).
 _REASONING_FIELDS = ("reasoning_content", "reasoning")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -316,32 +314,10 @@ def _read_answer(text: str, *, whole: bool, url_from: str = "base_url") -> _Atte
 
 def _without_thinking(content: str) -> _Attempt:
     """The answer after a reasoning model's ``<think>…</think>`` block that a server
-    left in ``content`` (one served without a reasoning parser: Qwen3, DeepSeek-R1
-    on llama.cpp or Ollama), as a reasoning parser would separate it; a reply that
-    is only such a block, or one never closed, has no answer to score.
-
-    >>> _without_thinking("<think>The source says 40.</think>\\n\\nForty homes flooded.").summary
-    'Forty homes flooded.'
-    >>> _without_thinking("<think>Let me see").error.split(",")[0]
-    "the reply is only the model's reasoning"
-    """
-    opened = _THINK_OPEN.match(content)
-    if opened is None:
-        return _Attempt(summary=content.strip())
-    closed = content.find(_THINK_CLOSE, opened.end())
-    if closed < 0:
-        return _Attempt(
-            error="the reply is only the model's reasoning, a <think> block never closed "
-            f"({len(content.strip())} characters): raise max_tokens, or serve the model "
-            "with a reasoning parser"
-        )
-    answer = content[closed + len(_THINK_CLOSE) :].strip()
-    if not answer:
-        return _Attempt(
-            error="the reply is only the model's reasoning (a <think> block of "
-            f"{closed - opened.end()} characters), with no answer after it"
-        )
-    return _Attempt(summary=answer)
+    left in ``content`` (`harness.text.reasoning`); a reply that is only such a
+    block, or one never closed, has no answer to score."""
+    answer, error = answer_after_thinking(content)
+    return _Attempt(summary=answer) if answer is not None else _Attempt(error=error or "")
 
 
 def _content(message: dict[str, Any]) -> tuple[Any, Any]:

@@ -498,3 +498,23 @@ def test_validate_reports_a_missing_model_without_a_traceback(tmp_path: Path) ->
     assert done.returncode == 2
     assert "hf: model path './models/missing' not found" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@NEEDS_TORCH
+def test_a_reasoning_models_thinking_is_not_the_summary(tiny: dict[str, Path]) -> None:
+    # Qwen3 or DeepSeek-R1 decoded as text write <think>...</think> before the answer;
+    # before, both were the summary (and cut_off: whole_sentences kept sentences of the
+    # thinking of a summary cut off while thinking).
+    from harness.backend.hf import _answer
+
+    assert _answer("<think>The source says 40.</think>\n\nForty homes flooded.", 0).summary == (
+        "Forty homes flooded."
+    )
+    only = _answer("<think>Hmm.</think>", 0)
+    assert only.summary is None and "only the model's reasoning" in (only.error or "")
+    params = {"model": str(tiny["llama"]), "cut_off": "whole_sentences"}
+    summarizer = build(params)
+    cut = summarizer._cut_off("<think>The source says 40. It also says", 0)
+    assert cut.summary is None and "a <think> block never closed" in (cut.error or "")
+    kept = summarizer._cut_off("<think>Ok.</think> Forty homes flooded. Then the", 0)
+    assert kept.summary == "Forty homes flooded." and kept.cut_off == "Then the"
