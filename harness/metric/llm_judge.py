@@ -20,7 +20,9 @@ retries with ``Retry-After`` or jittered exponential backoff, error
 classification and ``concurrency``.
 
 Values: ``score`` = (rating − 1) / 4 in [0, 1]. One finding per pair, for the
-whole summary. An answer that does not follow the format gives ``None`` and
+whole summary. The Markdown a chat model puts around the two labels (a list
+marker, ``**Score:** 4``) and a rating written ``4/5`` or ``4 out of 5`` are
+read as the format. An answer that does not follow the format gives ``None`` and
 the reason ``unparsable judge answer: ...`` (never a guessed score). A request
 that fails after its retries gives ``None`` and the reason ``metric error:
 judge request failed: ...``; the runner does not cache results whose reason
@@ -39,8 +41,9 @@ from harness.clients.openai_client import ChatClient, EndpointParams, open_clien
 from harness.metric._protocol import MetricInput, MetricResult, ValueSpec, metric
 from harness.records import Fingerprint
 
-#: Bump whenever `PROMPT` or the parsing of the answer changes.
-PROMPT_VERSION = "consistency-v1"
+#: Bump whenever `PROMPT` or the parsing of the answer changes (v2: Markdown
+#: emphasis around the labels and "4/5" or "4 out of 5" are read).
+PROMPT_VERSION = "consistency-v2"
 PROMPT = """\
 You will be given a source document and a summary of it.
 
@@ -70,8 +73,24 @@ Reason: <one sentence explaining the score>"""
 SUPPORTED_FROM = 4  # a rating at least this is "supported"
 RAW_CHARS = 500
 SHOWN_CHARS = 200
-_SCORE_LINE = re.compile(r"score\s*:\s*([1-5])", re.IGNORECASE)
+_SCORE_LINE = re.compile(r"score\s*:\s*([1-5])(?:\s*(?:/\s*5|out of 5))?\.?", re.IGNORECASE)
 _REASON_LINE = re.compile(r"reason\s*:\s*(\S.*)", re.IGNORECASE)
+#: Markdown a chat model writes around the two labels: a list marker, then
+#: emphasis around a label ("**Score:** 4", "**Score: 4**", "- **Reason:** ...").
+_LIST_MARK = re.compile(r"^[-*+]\s+")
+_LABEL = re.compile(r"^[*_]{1,2}\s*(score|reason)\s*:\s*[*_]{0,2}\s*", re.IGNORECASE)
+
+
+def _unmarked(line: str) -> str:
+    """``line`` without the Markdown a chat model puts around ``Score:`` / ``Reason:``."""
+    line = _LIST_MARK.sub("", line.strip())
+    label = _LABEL.match(line)
+    if label is None:
+        return line
+    rest = line[label.end() :]
+    if label.group(1).lower() == "score":
+        rest = rest.replace("*", "").replace("_", "")
+    return f"{label.group(1)}: {rest}"
 
 
 class LLMJudgeParams(EndpointParams):
@@ -93,8 +112,11 @@ def parse_answer(answer: str) -> tuple[int, str] | None:
     (4, 'One date is missing.')
     >>> parse_answer("It is quite good.") is None
     True
+    >>> parse_answer("**Score:** 4/5\\n**Reason:** One date is missing.")
+    (4, 'One date is missing.')
     """
-    lines = [line.strip() for line in answer.strip().splitlines() if line.strip()]
+    lines = [_unmarked(line).strip() for line in answer.strip().splitlines()]
+    lines = [line for line in lines if line]
     if len(lines) < 2:
         return None
     score = _SCORE_LINE.fullmatch(lines[0])

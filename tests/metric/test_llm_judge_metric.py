@@ -100,10 +100,32 @@ def test_an_unparsable_answer_is_recorded_not_guessed(
 
 @pytest.mark.parametrize(
     "answer",
-    ["Score: 6\nReason: x", "Score: 4", "Reason: x\nScore: 4", "score 4\nreason x", ""],
+    [
+        "Score: 6\nReason: x",
+        "Score: 4",
+        "Reason: x\nScore: 4",
+        "score 4\nreason x",
+        "",
+        "Score: 4/10\nReason: x",
+        "Score: 45\nReason: x",
+    ],
 )
 def test_answers_off_the_format_do_not_parse(answer: str) -> None:
     assert parse_answer(answer) is None
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "**Score:** 4\n**Reason:** One date is missing.",
+        "**Score: 4**\n**Reason:** One date is missing.",
+        "- Score: 4/5\n- Reason: One date is missing.",
+        "Score: 4 out of 5\nReason: One date is missing.",
+    ],
+)
+def test_the_format_in_markdown_a_chat_model_writes_parses(answer: str) -> None:
+    # Before, each of these was an unparsable answer, cached, with a null score.
+    assert parse_answer(answer) == (4, "One date is missing.")
 
 
 @NEEDS_OPENAI
