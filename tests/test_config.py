@@ -457,6 +457,17 @@ def test_a_null_section_says_nothing_follows_its_key(tmp_path: Path) -> None:
     assert "StatsConfig" not in message and "None" not in message
 
 
+def test_a_section_given_a_scalar_names_no_class(tmp_path: Path) -> None:
+    # `--set benchmark=5` or `stats: 5` said "Input should be a valid dictionary or
+    # instance of BenchmarkConfig": a class name means nothing to a config's writer.
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, GOOD), ["benchmark=5", "report.labels=7"])
+    message = info.value.message
+    assert "benchmark (from --set): expected a mapping (its keys and values" in message
+    assert "report.labels (from --set): expected a mapping" in message
+    assert "Config" not in message and "dictionary" not in message
+
+
 def test_a_tab_in_the_indentation_says_to_use_spaces(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_config(write(tmp_path, GOOD.replace("  path: data.jsonl", "\tpath: data.jsonl")))

@@ -212,6 +212,9 @@ def validation_message(
         if got is None and item["type"] in _NULL_SECTIONS:
             # `report:` with every line under it commented out is null, not {}.
             message, shown = _NULL_SECTIONS[item["type"]], ""
+        elif item["type"] in ("model_type", "dict_type"):
+            # not "a valid dictionary or instance of BenchmarkConfig": no class names
+            message = "expected a mapping (its keys and values, one `key: value` each)"
         if isinstance(got, dict):
             shown = ""
         elif isinstance(got, bool) and shown:
