@@ -42,16 +42,11 @@ def comparison_to_rich(comparison: RunComparison) -> Group:
     from rich.table import Table
 
     from harness.report.table import (
-        SINGLE_PAIR_NOTE,
+        VersusFamily,
         direction_arrow,
         format_number,
-        holm_keeps_out_of_reach,
-        holm_out_of_reach_note,
-        ties_note,
-        ties_out_of_reach,
-        too_few_pairs_note,
+        versus_notes,
     )
-    from harness.stats.significance import largest_out_of_reach
 
     parts: list[Table | Text] = [
         Text.assemble(
@@ -104,27 +99,16 @@ def comparison_to_rich(comparison: RunComparison) -> Group:
         for row in rows:
             table.add_row(*row)
         parts.append(table)
-    ns = [item.result.n for system in comparison.systems for item in system.values]
-    few = largest_out_of_reach(ns, comparison.alpha)
-    if few is not None:
-        parts.append(Text(too_few_pairs_note(few, f"{comparison.alpha:g}")))
-    pairs = [
-        (item.result.n, item.result.ties) for system in comparison.systems for item in system.values
+    families = [
+        VersusFamily(
+            system.system,
+            [(item.result.n, item.result.ties) for item in system.values],
+            system.holm_floor,
+        )
+        for system in comparison.systems
     ]
-    tied = ties_out_of_reach(pairs, comparison.alpha)
-    if tied is not None:
-        parts.append(Text(ties_note(tied, f"{comparison.alpha:g}")))
-    by_floor: dict[float, list[str]] = {}
-    for system in comparison.systems:
-        shown = [item.result.n for item in system.values]
-        if system.holm_floor is not None and holm_keeps_out_of_reach(
-            shown, system.holm_floor, comparison.alpha
-        ):
-            by_floor.setdefault(system.holm_floor, []).append(system.system)
-    for floor, names in by_floor.items():
-        parts.append(Text(holm_out_of_reach_note(names, floor, f"{comparison.alpha:g}")))
-    if 1 in ns:
-        parts.append(Text(SINGLE_PAIR_NOTE))
+    notes = versus_notes(families, comparison.alpha, f"{comparison.alpha:g}")
+    parts += [Text(note) for note in notes]
     return Group(*parts)
 
 

@@ -513,34 +513,54 @@ def comparison_notes(table: ComparisonTable, alpha: str) -> list[str]:
         table: The comparison table (after `select`: only the comparisons shown count).
         alpha: The significance level as the format writes it (``"α"``, ``"0.05"``).
     """
-    ns = [
-        comparison.n
+    families = [
+        VersusFamily(
+            row.shown,
+            [(item.n, item.ties) for item in row.comparisons.values()],
+            table.holm_floors.get(row.system),
+        )
         for row in table.rows
         if row.system != table.baseline
-        for comparison in row.comparisons.values()
     ]
+    return versus_notes(families, table.alpha, alpha)
+
+
+@dataclass(frozen=True)
+class VersusFamily:
+    """One system's comparisons with the baseline, as the legend's notes need them.
+
+    Attributes:
+        shown: The system's display name.
+        pairs: ``(n, ties)`` of each comparison shown.
+        holm_floor: The smallest Holm-adjusted p any of its comparisons can get
+            (`smallest_holm_p` over every value compared), if any is tested.
+    """
+
+    shown: str
+    pairs: list[tuple[int, int]]
+    holm_floor: float | None
+
+
+def versus_notes(families: Sequence[VersusFamily], alpha: float | None, shown: str) -> list[str]:
+    """The notes of a "vs baseline" legend (`comparison_notes`), for the reports and
+    `harness compare` alike: ``alpha`` is the level, ``shown`` how the text writes it."""
+    ns = [n for family in families for n, _ in family.pairs]
     notes = []
-    few = None if table.alpha is None else largest_out_of_reach(ns, table.alpha)
-    if few is not None:
-        notes.append(too_few_pairs_note(few, alpha))
-    pairs = [
-        (comparison.n, comparison.ties)
-        for row in table.rows
-        if row.system != table.baseline
-        for comparison in row.comparisons.values()
-    ]
-    tied = None if table.alpha is None else ties_out_of_reach(pairs, table.alpha)
-    if tied is not None:
-        notes.append(ties_note(tied, alpha))
-    if table.alpha is not None:
+    if alpha is not None:
+        few = largest_out_of_reach(ns, alpha)
+        if few is not None:
+            notes.append(too_few_pairs_note(few, shown))
+        pairs = [pair for family in families for pair in family.pairs]
+        tied = ties_out_of_reach(pairs, alpha)
+        if tied is not None:
+            notes.append(ties_note(tied, shown))
         by_floor: dict[float, list[str]] = {}
-        for row in table.rows:
-            floor = table.holm_floors.get(row.system)
-            row_ns = [item.n for item in row.comparisons.values()]
-            if row.system != table.baseline and holm_keeps_out_of_reach(row_ns, floor, table.alpha):
-                assert floor is not None
-                by_floor.setdefault(floor, []).append(row.shown)
-        notes += [holm_out_of_reach_note(shown, floor, alpha) for floor, shown in by_floor.items()]
+        for family in families:
+            family_ns = [n for n, _ in family.pairs]
+            floor = family.holm_floor
+            if floor is not None and holm_keeps_out_of_reach(family_ns, floor, alpha):
+                by_floor.setdefault(floor, []).append(family.shown)
+        notes += [holm_out_of_reach_note(names, floor, shown) for floor, names in by_floor.items()]
     if 1 in ns:
         notes.append(SINGLE_PAIR_NOTE)
     return notes
@@ -555,6 +575,7 @@ __all__ = [
     "Comparison",
     "ComparisonTable",
     "Row",
+    "VersusFamily",
     "build_table",
     "check_report_choice",
     "comparison_notes",
@@ -574,4 +595,5 @@ __all__ = [
     "ties_note",
     "ties_out_of_reach",
     "too_few_pairs_note",
+    "versus_notes",
 ]
