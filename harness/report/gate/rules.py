@@ -10,7 +10,7 @@ import numpy as np
 from harness.compare import RunScores
 from harness.config import GateRule
 from harness.report.gate.verdict import WORST_SHOWN, GateCheck, WorstExample, ids_text
-from harness.stats import paired_permutation_test, smallest_permutation_p
+from harness.stats import paired_permutation_test, smallest_permutation_p, win_tie_loss
 
 # floats that differ by less than this are equal (means summed in another order)
 _EPSILON = 1e-12
@@ -156,7 +156,9 @@ def check_value(
     p_value = paired_permutation_test(
         cand, base, resamples=candidate.stats.resamples, seed=candidate.seed
     )
-    differing = int(np.count_nonzero(np.abs(cand[both] - base[both]) > _EPSILON))
+    # the pairs the paired test weighs: a tie (within TIE_TOLERANCE, as W/T/L counts it)
+    _, ties, _ = win_tie_loss(cand, base, None)
+    differing = n - ties
     unreachable = _unreachable(rule, n, differing, candidate.stats.resamples)
     # a value with no better side has no "drop": any change counts
     word = "change" if direction is None else "drop"
