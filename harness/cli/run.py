@@ -47,6 +47,7 @@ def run_command(
 
     from harness.config import load_config
     from harness.report import load_table, render_reports, to_rich
+    from harness.report.choice import choose
     from harness.runner import run_pipeline
 
     sets = list(overrides or [])
@@ -67,7 +68,8 @@ def run_command(
         render=render_reports,
         max_failures=max_failures,
     )
-    table = load_table(summary.run_dir)
+    # the terminal shows what the reports show: the config's `report:` section
+    table = choose(load_table(summary.run_dir), summary.run_dir)
     stdout.print(to_rich(table))
     cache = summary.manifest["cache"]
     hits = sum(kind["hits"] for kind in cache.values() if isinstance(kind, dict))

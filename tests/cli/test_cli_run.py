@@ -320,3 +320,33 @@ def test_user_code_calling_sys_exit_fails_its_examples_not_the_run(
     assert all(row["error"].startswith("SystemExit") for row in outputs)
     results = json.loads((out / "results.json").read_text())
     assert results["failures"]["mine"] == 2
+
+
+def test_the_printed_table_follows_the_report_section(
+    tmp_path: Path, env: dict[str, str], harness_cli: HarnessCLI
+) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "name: chosen\n"
+        "benchmark: {builtin: newsbriefs, limit: 2}\n"
+        "systems:\n"
+        "  - {name: lead1, backend: lead, params: {sentences: 1}}\n"
+        "  - {name: lead2, backend: lead, params: {sentences: 2}}\n"
+        "metrics: [length, fragments]\n"
+        f"out: {tmp_path / 'run'}\n"
+        "report:\n"
+        "  values: [length.words]\n"
+        "  systems: [lead2]\n"
+        "  labels: {lead2: Lead-Two, length: Size}\n"
+        "  digits: 1\n"
+        "  ci: false\n",
+        encoding="utf-8",
+    )
+    done = harness_cli("run", str(config), env=env)
+    assert done.returncode == 0, done.stderr
+    table = done.stdout.split("run directory:")[0]
+    assert "Lead-Two" in table and "Size" in table
+    for hidden in ("lead1", "lead2", "coverage", "sentences", "±"):
+        assert hidden not in table, hidden
+    words = json.loads((tmp_path / "run" / "results.json").read_text())["results"]["lead2"]
+    assert f"{words['length.words']['mean']:.1f}" in table
