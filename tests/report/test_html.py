@@ -378,3 +378,25 @@ def test_too_few_pairs_and_a_single_pair_are_said_as_in_report_md() -> None:
     assert 'title="no test at n = 1; wins/ties/losses' in html
     assert ">+2.000</td>" in html
     assert escape(SINGLE_PAIR_NOTE) in html and "smallest p-value" not in html
+
+
+def test_digits_and_ci_choice_apply_to_both_tables_and_the_legend() -> None:
+    from harness.config import ReportConfig
+    from harness.report.table import select
+
+    results = _results()
+    results["comparisons"][EVIL_SYSTEM]["length.words"] |= {
+        "diff": 2.123456,
+        "ci_low": 1.123456,
+        "ci_high": 3.123456,
+    }
+    chosen = select(build_table(results), ReportConfig(digits=1, ci=False), "config.yaml")
+    html = to_html(chosen, examples=[], outputs=[], scores=[], plots={})
+    versus = html[html.index('id="versus-table"') :]
+    assert ">+2.1 [1.1, 3.1]*</td>" in versus
+    assert ">+2.123" not in versus  # (data-sort keeps full precision for sorting)
+    results_table = html[html.index('id="results-table"') : html.index('id="versus-table"')]
+    assert ">5.0</td>" in results_table and "±" not in results_table
+    # the legend says what the cells show: means only, no interval
+    legend = html[html.index('<p class="legend">') :]
+    assert not legend.startswith('<p class="legend">Mean ± half-width')

@@ -103,6 +103,8 @@ def to_html(
         table=table,
         main=_main_table(table),
         versus=_comparison_table(table),
+        # as report.md's legend: "± half-width" only when every cell shows one
+        shows_ci=all(cell.show_ci for row in table.rows for cell in row.cells.values()),
         legend_alpha="" if table.alpha is None else f"{table.alpha:g}",
         versus_notes=comparison_notes(table, "α"),
         meta_reasons=_meta_reasons(table),

@@ -120,7 +120,9 @@ def _comparison_table(table: ComparisonTable) -> dict[str, Any] | None:
                 f"{comparison.wins}/{comparison.ties}/{comparison.losses}; n = {comparison.n}"
             )
             sort = "" if comparison.diff is None else repr(comparison.diff)
-            cells.append(_cell(format_comparison(comparison), sort, title=title, css=css))
+            # report.digits applies here as in report.md's "vs baseline" table
+            shown = format_comparison(comparison, row.cells[column.name].digits)
+            cells.append(_cell(shown, sort, title=title, css=css))
         rows.append({"system": row.system, "baseline": False, "cells": cells})
     return {"header": header, "rows": rows}
 
