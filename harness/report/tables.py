@@ -56,7 +56,8 @@ def comparison_legend(table: ComparisonTable) -> str:
         "Whether a positive difference is better follows the value's arrow (↑/↓); "
         "values without an arrow are descriptive."
     )
-    return " ".join([text, *comparison_notes(table, "α")])
+    # the notes name systems (Holm's bound): names from the data, escaped as in the tables
+    return " ".join([text, *(escape_markdown(note) for note in comparison_notes(table, "α"))])
 
 
 def _markdown_comparisons(table: ComparisonTable) -> list[str]:

@@ -340,3 +340,17 @@ def test_runs_at_different_confidence_levels_are_said(tmp_path: Path) -> None:
     assert any("different confidence levels (a: 0.95, b: 0.9)" in w for w in table.warnings)
     assert "half-width of each run's (a: 95%, b: 90%) bootstrap CI" in to_markdown_multi(table)
     assert "the 95% bootstrap CI" in to_markdown_multi(build_multi([one], ReportConfig()))
+
+
+def test_names_in_the_markdown_legend_are_escaped(tmp_path: Path) -> None:
+    # the legend names each run and its baseline: "<b>" there would open bold text
+    one = write_run(
+        tmp_path / "a",
+        "run<b>|1",
+        {"base<i>": [0.1, 0.9, 0.9, 0.8], "x": [0.2, 0.9, 0.9, 0.8]},
+        significant="x",
+    )
+    text = to_markdown_multi(build_multi([one], ReportConfig(values=VALUES[:1])))
+    legend = text.split("\n\n")[1]
+    assert "run&lt;b&gt;\\|1: base&lt;i&gt;" in legend
+    assert "<b>" not in legend and "<i>" not in legend

@@ -522,3 +522,17 @@ def test_a_difference_over_one_pair_is_shown_and_said_to_have_no_test() -> None:
     diff = results["comparisons"]["cand"]["rouge.rouge1"]["diff"]
     assert f"| cand | 1 | {format_diff(diff)} |" in text
     assert SINGLE_PAIR_NOTE in text and "smallest p-value" not in text
+
+
+def test_names_in_the_legend_notes_are_escaped() -> None:
+    # the Holm note names a system: "<b>" from its name would open bold text
+    results = make_results()
+    results["alpha"] = 0.003
+    evil = "c<b>x</b>|\\"
+    results["systems"] = ["base", evil, "other"]
+    results["results"][evil] = results["results"].pop("cand")
+    results["comparisons"][evil] = results["comparisons"].pop("cand")
+    results["failures"][evil] = results["failures"].pop("cand")
+    legend = to_markdown(build_table(results)).split("## vs base")[1].split("| value |")[0]
+    assert f"values of {escape_markdown(evil)}, no p-value" in legend
+    assert "<b>" not in legend

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from harness.report.multirun.table import MISSING, MultiTable
-from harness.report.table import SINGLE_PAIR_NOTE, Column, comparison_notes
+from harness.report.table import SINGLE_PAIR_NOTE, Column, comparison_notes, escape_markdown
 
 
 def _shared_value_names() -> set[str]:
@@ -38,6 +38,11 @@ def _percent(confidence: float) -> str:
 
 
 def _legend(table: MultiTable, *, markdown: bool) -> str:
+    def named(text: str) -> str:
+        # names from the data (runs, systems): a cell's escaping in Markdown; the
+        # LaTeX form escapes the whole legend
+        return escape_markdown(text) if markdown else text
+
     levels = [group.table.confidence for group in table.groups]
     if len(set(levels)) == 1:
         level = f"the {_percent(levels[0])}"
@@ -45,11 +50,12 @@ def _legend(table: MultiTable, *, markdown: bool) -> str:
         level = (
             "each run's ("
             + ", ".join(
-                f"{group.name}: {_percent(group.table.confidence)}" for group in table.groups
+                f"{named(group.name)}: {_percent(group.table.confidence)}" for group in table.groups
             )
             + ")"
         )
     bold = "**bold**" if markdown else "bold"
+
     what = f"mean ± half-width of {level} bootstrap CI" if table.ci else "mean"
     text = (
         f"Rows: systems; column groups: runs. Cells: {what}; ↑/↓ = higher/lower is better; "
@@ -70,7 +76,8 @@ def _legend(table: MultiTable, *, markdown: bool) -> str:
     if table.has_significance:
         shown = dict(table.systems)
         baselines = ", ".join(
-            f"{g.name}: {shown.get(g.table.baseline or '', g.table.baseline)}" for g in table.groups
+            f"{named(g.name)}: {named(shown.get(g.table.baseline or '', g.table.baseline or ''))}"
+            for g in table.groups
         )
         text += (
             " * = differs significantly from the run's baseline "
@@ -84,5 +91,5 @@ def _legend(table: MultiTable, *, markdown: bool) -> str:
             continue
         for note in comparison_notes(group.table, f"{group.table.alpha:g}"):
             if note != SINGLE_PAIR_NOTE:
-                text += f" {group.name}: {note}"
+                text += f" {named(group.name)}: {named(note)}"
     return text
