@@ -107,6 +107,18 @@ def markdown_code(text: str) -> str:
     return f"{fence}{pad}{flat}{pad}{fence}"
 
 
+def format_confidence(confidence: float) -> str:
+    """A confidence level as a percentage, with as many decimals as it has.
+
+    ``.0%`` would round 0.999 up to "100%" (an interval that covers everything)
+    and 0.975 to "97%": the legends would name another level than the CSV's ``ci99.9``.
+
+    >>> format_confidence(0.95), format_confidence(0.999), format_confidence(0.9)
+    ('95%', '99.9%', '90%')
+    """
+    return f"{confidence * 100:g}%"
+
+
 def direction_arrow(higher_is_better: bool | None) -> str:
     """↑ when higher is better, ↓ when lower is better, nothing otherwise."""
     return {True: " ↑", False: " ↓", None: ""}[higher_is_better]
@@ -115,6 +127,7 @@ def direction_arrow(higher_is_better: bool | None) -> str:
 __all__ = [
     "direction_arrow",
     "escape_markdown",
+    "format_confidence",
     "format_diff",
     "format_difference",
     "format_number",

@@ -12,7 +12,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from harness.report.formatting import escape_markdown, format_number
+from harness.report.formatting import escape_markdown, format_confidence, format_number
 
 _BINARY = (("roc_auc", "ROC-AUC"), ("balanced_accuracy", "balanced acc."))
 _CONTINUOUS = (("pearson", "Pearson"), ("spearman", "Spearman"), ("kendall", "Kendall"))
@@ -88,7 +88,8 @@ def build_meta_table(results: dict[str, Any]) -> MetaTable | None:
         note = "Continuous human labels: correlation over all labelled examples."
     confidence = meta.get("confidence", 0.95)
     note += (
-        f" Brackets: {confidence:.0%} bootstrap interval. Values where lower is better are"
+        f" Brackets: {format_confidence(confidence)} bootstrap interval. Values where lower"
+        " is better are"
         " negated first, so higher always means better agreement."
     )
     return MetaTable(meta.get("kind", ""), columns, rows, note)

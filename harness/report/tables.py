@@ -9,6 +9,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from harness.report.formatting import format_confidence
 from harness.report.meta import meta_markdown, meta_rich
 from harness.report.table import (
     FEWER_LEGEND,
@@ -31,8 +32,9 @@ def _shows_ci(table: ComparisonTable) -> bool:
 
 
 def _n_note(table: ComparisonTable) -> str:
+    level = format_confidence(table.confidence)
     what = (
-        f"Mean ± half-width of the {table.confidence:.0%} bootstrap confidence interval"
+        f"Mean ± half-width of the {level} bootstrap confidence interval"
         if _shows_ci(table)
         else "Mean"
     )
@@ -51,7 +53,8 @@ def comparison_legend(table: ComparisonTable) -> str:
     text = (
         f"Paired difference from the baseline {markdown_code(table.baseline_shown)} "
         "(system − baseline, over the "
-        f"examples scored for both) with its {table.confidence:.0%} confidence interval in "
+        "examples scored for both) with its "
+        f"{format_confidence(table.confidence)} confidence interval in "
         f"brackets; * = significant after Holm's correction over each system's values at {alpha}. "
         "Whether a positive difference is better follows the value's arrow (↑/↓); "
         "values without an arrow are descriptive."
@@ -189,7 +192,11 @@ def to_rich(table: ComparisonTable) -> Group:
     by_metric: dict[str, list[Column]] = {}
     for column in table.columns:
         by_metric.setdefault(column.name.split(".", 1)[0], []).append(column)
-    what = f"mean ± {table.confidence:.0%} CI half-width" if _shows_ci(table) else "mean"
+    what = (
+        f"mean ± {format_confidence(table.confidence)} CI half-width"
+        if _shows_ci(table)
+        else "mean"
+    )
     # names from the data go in as Text, never as markup: rich's escape() doubles a
     # trailing backslash, so a name ending in one showed two
     parts: list[Table | Text] = [

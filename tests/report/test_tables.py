@@ -536,3 +536,22 @@ def test_names_in_the_legend_notes_are_escaped() -> None:
     legend = to_markdown(build_table(results)).split("## vs base")[1].split("| value |")[0]
     assert f"values of {escape_markdown(evil)}, no p-value" in legend
     assert "<b>" not in legend
+
+
+@pytest.mark.parametrize(("confidence", "shown"), [(0.999, "99.9%"), (0.975, "97.5%")])
+def test_legends_name_the_confidence_level_as_it_is(confidence: float, shown: str) -> None:
+    # ".0%" wrote 0.999 as "100%" and 0.975 as "97%", beside the CSV's ci99.9 column
+    from harness.report import to_html
+
+    results = make_results() | {"confidence": confidence}
+    table = build_table(results)
+    markdown = to_markdown(table)
+    assert f"half-width of the {shown} bootstrap" in markdown
+    assert f"with its {shown} confidence interval" in markdown
+    console = Console(width=200, record=True)
+    console.print(to_rich(table))
+    assert f"mean ± {shown} CI half-width" in console.export_text()
+    html = to_html(table, examples=[], outputs=[], scores=[], plots={})
+    assert f"half-width of the {shown} bootstrap" in html
+    assert f"with its {shown} confidence interval" in html
+    assert "100% " not in markdown + html

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from harness.records import Example, Output, Score, has_words
+from harness.report.formatting import format_confidence
 from harness.report.html.data import page_data
 from harness.report.html.script_json import json_for_script
 from harness.report.html.tables import _comparison_table, _main_table
@@ -105,6 +106,7 @@ def to_html(
         versus=_comparison_table(table),
         # as report.md's legend: "± half-width" only when every cell shows one
         shows_ci=all(cell.show_ci for row in table.rows for cell in row.cells.values()),
+        confidence=format_confidence(table.confidence),
         legend_alpha="" if table.alpha is None else f"{table.alpha:g}",
         versus_notes=comparison_notes(table, "α"),
         meta_reasons=_meta_reasons(table),

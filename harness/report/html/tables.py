@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from harness.report.formatting import format_confidence
 from harness.report.table import (
     ComparisonTable,
     direction_arrow,
@@ -51,7 +52,7 @@ def _main_table(table: ComparisonTable) -> dict[str, Any]:
             title = f"n = {cell.n}, undefined = {cell.nulls}"
             if cell.ci_low is not None and cell.ci_high is not None:
                 title += (
-                    f"; {table.confidence:.0%} CI [{format_number(cell.ci_low)}, "
+                    f"; {format_confidence(table.confidence)} CI [{format_number(cell.ci_low)}, "
                     f"{format_number(cell.ci_high)}]"
                 )
             text = format_cell(cell)

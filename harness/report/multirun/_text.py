@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from harness.report.formatting import format_confidence
 from harness.report.multirun.table import MISSING, MultiTable
 from harness.report.table import SINGLE_PAIR_NOTE, Column, comparison_notes, escape_markdown
 
@@ -34,7 +35,7 @@ def _header_names(columns: Sequence[Column]) -> list[str]:
 
 def _percent(confidence: float) -> str:
     """``0.95`` as ``95%``, ``0.999`` as ``99.9%``."""
-    return f"{confidence * 100:g}%"
+    return format_confidence(confidence)
 
 
 def _legend(table: MultiTable, *, markdown: bool) -> str:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 from harness.records import Score
+from harness.report.formatting import format_confidence
 from harness.report.plots.spec import Box, MeanPoint, Panel, PlotSpec, _label
 from harness.report.table import Column, ComparisonTable, direction_arrow
 
@@ -55,7 +56,7 @@ def means_spec(table: ComparisonTable, metric: str) -> PlotSpec:
     title = table.metric_labels.get(metric, metric)
     return PlotSpec(
         kind="means",
-        title=_label(f"{title}: mean and {table.confidence:.0%} bootstrap CI"),
+        title=_label(f"{title}: mean and {format_confidence(table.confidence)} bootstrap CI"),
         systems=tuple(row.shown for row in table.rows),
         panels=tuple(panels),
     )
