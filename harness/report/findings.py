@@ -234,8 +234,10 @@ def flagged_findings_markdown(
     for system, example, _ in found:
         counts[system] = counts.get(system, 0) + 1
         examples.setdefault(system, set()).add(example)
+    # each system as the tables show it: its label (report.labels), else its name
+    shown = {row.system: row.shown for row in table.rows}
     per_system = "; ".join(
-        f"{escape_markdown(system)}: {n} in {len(examples[system])} "
+        f"{escape_markdown(shown.get(system, system))}: {n} in {len(examples[system])} "
         f"example{'' if len(examples[system]) == 1 else 's'}"
         for system, n in counts.items()
     )
@@ -250,7 +252,8 @@ def flagged_findings_markdown(
         "|---|---|---|",
     ]
     lines += [
-        f"| {escape_markdown(system)} | {escape_markdown(example)} | {escape_markdown(text)} |"
+        f"| {escape_markdown(shown.get(system, system))} | {escape_markdown(example)} "
+        f"| {escape_markdown(text)} |"
         for system, example, text in found[:limit]
     ]
     if len(found) > limit:

@@ -408,3 +408,24 @@ def test_describe_consistency_findings(
     # the consistency metric's own checks, run for real on a small text
     [finding] = check(summary, SOURCE)
     assert describe_finding(finding) == sentence
+
+
+def test_flagged_findings_show_the_systems_labels() -> None:
+    from harness.config import ReportConfig
+    from harness.report.table import select
+
+    table = build_table(_results(["lead3", "smollm2"]))
+    chosen = select(table, ReportConfig(labels={"smollm2": "SmolLM2|135M"}), "config.yaml")
+    scores = [
+        Score(
+            example_id="e2",
+            system="smollm2",
+            metric="numbers",
+            values={},
+            findings=[_flag("412", [5, 8])],
+        )
+    ]
+    section = flagged_findings_markdown(chosen, scores)
+    assert "| SmolLM2\\|135M | e2 | 412 is not backed by the source. |" in section
+    assert "(SmolLM2\\|135M: 1 in 1 example)" in section
+    assert "smollm2" not in section
