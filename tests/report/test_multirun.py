@@ -354,3 +354,19 @@ def test_names_in_the_markdown_legend_are_escaped(tmp_path: Path) -> None:
     legend = text.split("\n\n")[1]
     assert "run&lt;b&gt;\\|1: base&lt;i&gt;" in legend
     assert "<b>" not in legend and "<i>" not in legend
+
+
+def test_the_legend_names_systems_by_their_labels(tmp_path: Path) -> None:
+    one = write_run(
+        tmp_path / "a",
+        "a",
+        {"lead3": [0.1, 0.9, 0.9, 0.8], "bart": [0.2, 0.9, 0.9, 0.8]},
+        significant="bart",
+    )
+    results = json.loads((one / "results.json").read_text(encoding="utf-8"))
+    results["alpha"] = 0.0005  # below what Holm over 1000 resamples can reach
+    (one / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    table = build_multi([one], ReportConfig(values=VALUES[:1], labels={"bart": "BART-large"}))
+    legend = to_markdown_multi(table).split("\n\n")[1]
+    assert "After Holm's correction over the values of BART-large," in legend
+    assert "bart" not in legend

@@ -111,7 +111,9 @@ def _restrict(
             if choice.significance
             else {}
         )
-        rows.append(replace(row, cells=cells, comparisons=comparisons))
+        # the label, for what names the row outside the table (the legend's notes)
+        label = choice.labels.get(system)
+        rows.append(replace(row, cells=cells, comparisons=comparisons, label=label))
     kept = [column for column in table.columns if column.name in names]
     return replace(table, columns=kept, rows=mark_best(rows, kept))
 
