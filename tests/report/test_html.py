@@ -400,3 +400,19 @@ def test_digits_and_ci_choice_apply_to_both_tables_and_the_legend() -> None:
     # the legend says what the cells show: means only, no interval
     legend = html[html.index('<p class="legend">') :]
     assert not legend.startswith('<p class="legend">Mean ± half-width')
+
+
+def test_labels_name_the_systems_in_the_failures_and_the_drill_down() -> None:
+    from harness.config import ReportConfig
+    from harness.report.table import select
+
+    labels = {"base": "Base & Co", "length.words": "Words"}
+    chosen = select(build_table(_results()), ReportConfig(labels=labels), "config.yaml")
+    examples, outputs, scores = _records()
+    html = to_html(chosen, examples=examples, outputs=outputs, scores=scores, plots={})
+    failures = html[html.index('<table class="failures">') :]
+    assert "<td>Base &amp; Co</td>" in failures and "<td>base</td>" not in failures
+    data = json.loads(_data_block(html))
+    assert data["shown"] == {"base": "Base & Co", EVIL_SYSTEM: EVIL_SYSTEM}
+    assert data["values"][0]["shown"] == "Words"
+    assert data["systems"] == ["base", EVIL_SYSTEM]  # the keys stay the names

@@ -116,6 +116,7 @@ def page_data(
         {
             "name": column.name,
             "metric": column.name.split(".", 1)[0],
+            "shown": column.shown,
             "higher_is_better": column.higher_is_better,
             "description": column.description,
         }
@@ -170,6 +171,8 @@ def page_data(
     return {
         "name": table.name,
         "systems": systems,
+        # the names the tables show (report.labels), for the drill-down's headings
+        "shown": {row.system: row.shown for row in table.rows},
         "baseline": table.baseline,
         "metrics": metrics,
         "values": values,

@@ -90,9 +90,11 @@ def to_html(
         plots: PNGs keyed by relative path (from `harness.report.plots.render_plots`).
     """
     # An empty summary is a failed generation, as `harness run` and `check` count it.
+    shown = {row.system: row.shown for row in table.rows}
     failures = [
         {
             "system": output.system,
+            "shown": shown.get(output.system, output.system),
             "example_id": output.example_id,
             "error": output.error if output.error is not None else EMPTY_SUMMARY,
         }
