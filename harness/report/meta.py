@@ -6,7 +6,8 @@ report.md and in the terminal after the comparison table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rich.table import Table
@@ -30,6 +31,19 @@ class MetaRow:
     cells: dict[str, str]
     compact: dict[str, str]
     reason: str | None = None
+    #: Display names (``report.labels``); ``None`` shows the name.
+    system_label: str | None = None
+    value_label: str | None = None
+
+    @property
+    def shown_system(self) -> str:
+        """The system as the tables show it: its label, or its name."""
+        return self.system_label or self.system
+
+    @property
+    def shown_value(self) -> str:
+        """The value as the tables show it: its label, or its name."""
+        return self.value_label or self.value
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,8 @@ def build_meta_table(results: dict[str, Any]) -> MetaTable | None:
                     reason if isinstance(reason, str) and reason else None,
                 )
             )
+    if not rows:  # systems without a value: nothing to show
+        return None
     if binary:
         where = (
             f"threshold chosen on {meta.get('split_field')} == {meta.get('dev_split')!r}, "
@@ -95,6 +111,15 @@ def build_meta_table(results: dict[str, Any]) -> MetaTable | None:
     return MetaTable(meta.get("kind", ""), columns, rows, note)
 
 
+def label_meta(table: MetaTable, labels: Mapping[str, str]) -> MetaTable:
+    """``table`` with each row's system and value named by ``labels`` (``report.labels``)."""
+    rows = [
+        replace(row, system_label=labels.get(row.system), value_label=labels.get(row.value))
+        for row in table.rows
+    ]
+    return replace(table, rows=rows)
+
+
 def meta_markdown(table: MetaTable) -> list[str]:
     """Markdown lines: a heading, the table and its caption."""
     header = ["system", "value", "n", *(label for _, label in table.columns)]
@@ -106,7 +131,7 @@ def meta_markdown(table: MetaTable) -> list[str]:
         "|" + "|".join(["---", "---"] + ["--:"] * (len(header) - 2)) + "|",
     ]
     for row in table.rows:
-        cells = [escape_markdown(row.system), escape_markdown(row.value), str(row.n)]
+        cells = [escape_markdown(row.shown_system), escape_markdown(row.shown_value), str(row.n)]
         cells += [row.cells[key] for key, _ in table.columns]
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", table.note]
@@ -120,7 +145,7 @@ def missing_reasons(table: MetaTable) -> dict[str, list[tuple[str, str]]]:
     by_reason: dict[str, list[tuple[str, str]]] = {}
     for row in table.rows:
         if row.reason is not None:
-            by_reason.setdefault(row.reason, []).append((row.system, row.value))
+            by_reason.setdefault(row.reason, []).append((row.shown_system, row.shown_value))
     return by_reason
 
 
@@ -140,11 +165,9 @@ def missing_notes(table: MetaTable) -> list[str]:
 def meta_rich(table: MetaTable) -> Table:
     """The same table for the terminal (the system column only when there are several)."""
     several = len({row.system for row in table.rows}) > 1
+    first = table.rows[0].shown_system
     rich_table = Table(
-        title=Text(
-            "meta-evaluation against human labels"
-            + ("" if several else f" ({table.rows[0].system})")
-        ),
+        title=Text("meta-evaluation against human labels" + ("" if several else f" ({first})")),
         title_justify="left",
         title_style="bold",
     )
@@ -155,8 +178,8 @@ def meta_rich(table: MetaTable) -> Table:
     for _, label in table.columns:
         rich_table.add_column(label, justify="right", no_wrap=True)
     for row in table.rows:
-        texts = [row.value, str(row.n), *(row.compact[key] for key, _ in table.columns)]
-        cells = [Text(text) for text in ([row.system, *texts] if several else texts)]
+        texts = [row.shown_value, str(row.n), *(row.compact[key] for key, _ in table.columns)]
+        cells = [Text(text) for text in ([row.shown_system, *texts] if several else texts)]
         rich_table.add_row(*cells)
     rich_table.caption = table.note
     if any(row.reason is not None for row in table.rows):
@@ -168,6 +191,7 @@ __all__ = [
     "MetaRow",
     "MetaTable",
     "build_meta_table",
+    "label_meta",
     "meta_markdown",
     "meta_rich",
     "missing_notes",

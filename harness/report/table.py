@@ -27,7 +27,7 @@ from harness.report.formatting import (
     format_value,
     markdown_code,
 )
-from harness.report.meta import MetaTable, build_meta_table
+from harness.report.meta import MetaTable, build_meta_table, label_meta
 from harness.stats.significance import (
     EXACT_MAX_N,
     largest_out_of_reach,
@@ -391,6 +391,7 @@ def select(table: ComparisonTable, choice: ReportConfig, origin: str) -> Compari
     metrics = {name.split(".", 1)[0] for name in names}
     return replace(
         table,
+        meta=None if table.meta is None else label_meta(table.meta, choice.labels),
         columns=columns,
         rows=mark_best(rows, columns),
         metric_labels={m: text for m, text in choice.labels.items() if m in metrics},

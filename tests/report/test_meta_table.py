@@ -121,3 +121,31 @@ def test_report_html_has_the_meta_table_with_its_reasons() -> None:
     assert "<li>given consistency.score: &lt;only one class&gt; in test</li>" in page
     plain = to_html(build_table(_results(None)), examples=[], outputs=[], scores=[], plots={})
     assert 'id="meta"' not in plain
+
+
+def test_labels_name_the_systems_and_values_of_the_meta_table() -> None:
+    from harness.config import ReportConfig
+    from harness.report import to_html
+    from harness.report.table import select
+
+    meta = copy.deepcopy(BINARY)
+    meta["systems"]["given"]["consistency.score"]["reason"] = "too few labels"
+    labels = {"given": "Human|edited", "consistency.score": "Faithful"}
+    table = select(build_table(_results(meta)), ReportConfig(labels=labels), "config.yaml")
+    text = to_markdown(table).split("## Meta-evaluation")[1].split("| value | description |")[0]
+    assert "| Human\\|edited | Faithful | 7 | 0.612 [0.500, 0.700] | — |" in text
+    assert "- Human\\|edited Faithful: too few labels" in text
+    assert "given" not in text and "consistency.score" not in text
+    console = Console(width=200, record=True)
+    assert table.meta is not None
+    console.print(meta_rich(table.meta))
+    shown = console.export_text()
+    assert "(Human|edited)" in shown and "Faithful" in shown and "consistency.score" not in shown
+    page = to_html(table, examples=[], outputs=[], scores=[], plots={})
+    meta_part = page[page.index('id="meta-table"') : page.index('<h2 id="examples">')]
+    assert "<td>Human|edited</td><td><code>Faithful</code></td>" in meta_part
+    assert "Human|edited Faithful: too few labels" in meta_part
+
+
+def test_meta_systems_without_values_give_no_table() -> None:
+    assert build_meta_table(_results({"kind": "binary", "systems": {"given": {}}})) is None
