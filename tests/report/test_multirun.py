@@ -370,3 +370,15 @@ def test_the_legend_names_systems_by_their_labels(tmp_path: Path) -> None:
     legend = to_markdown_multi(table).split("\n\n")[1]
     assert "After Holm's correction over the values of BART-large," in legend
     assert "bart" not in legend
+
+
+def test_same_named_runs_in_same_named_folders_are_told_apart(tmp_path: Path) -> None:
+    one = write_run(tmp_path / "a" / "ci", "ci", {"lead3": [0.1, 0.9, 0.9, 0.8]})
+    two = write_run(tmp_path / "b" / "ci", "ci", {"lead3": [0.2, 0.9, 0.9, 0.8]})
+    table = build_multi([one, two], ReportConfig(values=VALUES[:1]))
+    assert [group.name for group in table.groups] == [f"ci ({one})", f"ci ({two})"]
+    rows = list(csv.DictReader(io.StringIO(to_csv_multi(table))))
+    assert {(row["run"], row["mean"]) for row in rows} == {
+        (f"ci ({one})", "0.1"),
+        (f"ci ({two})", "0.2"),
+    }

@@ -53,10 +53,15 @@ def _check(names: Sequence[str] | None, known: Sequence[str], flag: str, kind: s
 
 def _group_names(tables: Sequence[ComparisonTable], paths: Sequence[Path]) -> list[str]:
     names = [table.name for table in tables]
-    # Two runs of one config share a name: tell them apart by their folders.
-    return [
+    # Two runs of one config share a name: tell them apart by their folders, by the
+    # paths as given when the folders share a name too (a/ci and b/ci).
+    folders = [
         name if names.count(name) == 1 else f"{name} ({path.name})"
         for name, path in zip(names, paths, strict=True)
+    ]
+    return [
+        folder if folders.count(folder) == 1 else f"{name} ({path})"
+        for folder, name, path in zip(folders, names, paths, strict=True)
     ]
 
 
