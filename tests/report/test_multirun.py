@@ -382,3 +382,19 @@ def test_same_named_runs_in_same_named_folders_are_told_apart(tmp_path: Path) ->
         (f"ci ({one})", "0.1"),
         (f"ci ({two})", "0.2"),
     }
+
+
+def test_latex_marks_a_mean_that_leaves_out_failed_examples(tmp_path: Path) -> None:
+    run = write_run(tmp_path / "a", "a", {"lead3": [0.1, 0.9, 0.9, 0.8], "half": [0.3, 1, 1, 1]})
+    results = json.loads((run / "results.json").read_text(encoding="utf-8"))
+    results["failures"]["half"] = 25
+    (run / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    tex = to_latex_multi(build_multi([run], ReportConfig(values=VALUES[:1])))
+    half = next(line for line in tex.splitlines() if line.startswith("half &"))
+    assert r"{.300}" in half and half.endswith(r"$^{\dagger25}$ \\")
+    lead3 = next(line for line in tex.splitlines() if line.startswith("lead3 &"))
+    assert r"\phantom{$^{\dagger25}$}" in lead3  # its column keeps the mark's room
+    assert r"$^{\dagger N}$ = the mean leaves out $N$ examples the system failed" in tex
+    assert "†" not in tex
+    (tmp_path / "tex").mkdir()
+    assert "Overfull \\hbox" not in _compile(tmp_path / "tex", tex, "")

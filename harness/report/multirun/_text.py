@@ -63,7 +63,7 @@ def _legend(table: MultiTable, *, markdown: bool) -> str:
         f"{bold} = best in its column among the systems shown; "
         f"{MISSING} = the run has no such system; — = undefined."
     )
-    if markdown and any(
+    if any(
         cell is not None and cell.mean is not None and cell.lost
         for group in table.groups
         for system, _ in table.systems

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from harness.report.latex import SIGNIFICANT_MARK, align_numbers, escape_latex, fit_to_width
+from harness.report.latex import (
+    SIGNIFICANT_MARK,
+    align_numbers,
+    escape_latex,
+    fit_to_width,
+    lost_mark,
+)
 from harness.report.multirun._text import _header_names, _legend
 from harness.report.multirun.table import MISSING, MultiTable, RunGroup
 from harness.report.table import Column
@@ -30,16 +36,26 @@ def _latex_column(
         [False] * len(cells),
         drop_zero=True,  # "±.012": the CI line is then no wider than the mean above it
     )
+    # a mean that leaves out failed examples says so (as report.tex does); the other
+    # cells of the column, and the CI lines, keep the widest mark's room
+    lost = [lost_mark(c.lost) if c is not None and c.mean is not None else "" for c in cells]
+    widest = _phantom(max(lost, key=len, default=""))
     mean_line, ci_line = [], []
-    for cell, mean, half, mark in zip(cells, means, halves, marks, strict=True):
+    for cell, mean, half, mark, dagger in zip(cells, means, halves, marks, lost, strict=True):
         if cell is None:
             mean_line.append(MISSING.replace("–", "--"))
             ci_line.append("")
             continue
         pad = SIGNIFICANT_MARK if mark else rf"\phantom{{{SIGNIFICANT_MARK}}}" if any(marks) else ""
-        mean_line.append("---" if cell.mean is None else mean + pad)
-        ci_line.append("" if half == "--" else rf"{{\scriptsize$\pm${half}}}" + _pad_mark(marks))
+        mean_line.append("---" if cell.mean is None else mean + pad + (dagger or widest))
+        ci_line.append(
+            "" if half == "--" else rf"{{\scriptsize$\pm${half}}}" + _pad_mark(marks) + widest
+        )
     return mean_line, ci_line
+
+
+def _phantom(text: str) -> str:
+    return rf"\phantom{{{text}}}" if text else ""
 
 
 def _comment(text: str) -> str:
@@ -92,6 +108,7 @@ def to_latex_multi(table: MultiTable) -> str:
     tabular += [r"\bottomrule", r"\end{tabular}"]
     legend = escape_latex(_legend(table, markdown=False))
     legend = legend.replace("↑/↓", r"$\uparrow$/$\downarrow$").replace("±", r"$\pm$")
+    legend = legend.replace("†N", r"$^{\dagger N}$").replace(" N examples", " $N$ examples")
     legend = legend.replace(" * =", f" {SIGNIFICANT_MARK} =").replace("–", "--").replace("—", "---")
     lines = [
         "% Table over several runs written by harness (`harness table`) from their results.json:",
