@@ -398,3 +398,20 @@ def test_latex_marks_a_mean_that_leaves_out_failed_examples(tmp_path: Path) -> N
     assert "†" not in tex
     (tmp_path / "tex").mkdir()
     assert "Overfull \\hbox" not in _compile(tmp_path / "tex", tex, "")
+
+
+@pytest.mark.parametrize(
+    ("labels", "message"),
+    [
+        ({"bart": "lead3"}, "'lead3' and 'bart' would both be shown as 'lead3'"),
+        ({"xsum": "cnndm"}, "'cnndm' and 'xsum' would both be shown as 'cnndm'"),
+        ({"bart": "Model", "pegasus": "Model"}, "'bart' and 'pegasus' would both be shown"),
+        ({"bart": " "}, "--label 'bart' is empty"),
+    ],
+)
+def test_labels_that_would_show_two_things_alike_are_refused(
+    runs: list[Path], labels: dict[str, str], message: str
+) -> None:
+    # two rows named "lead3" (or two runs named "cnndm") could not be told apart
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        build_multi(runs, ReportConfig(values=VALUES[:1], labels=labels))

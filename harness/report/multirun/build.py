@@ -51,6 +51,27 @@ def _check(names: Sequence[str] | None, known: Sequence[str], flag: str, kind: s
             )
 
 
+def _check_labels(labels: dict[str, str], groups: Sequence[Sequence[str]]) -> None:
+    """Every label names something, and no two rows, runs, values or metrics are shown alike."""
+    for name, text in labels.items():
+        if not text.strip():
+            raise ConfigError(
+                f"--label {name!r} is empty",
+                hint="give it a name to show, or leave it out to show its own name",
+            )
+    for names in groups:
+        shown: dict[str, str] = {}
+        for name in names:
+            text = labels.get(name, name)
+            if text in shown:
+                raise ConfigError(
+                    f"--label: {shown[text]!r} and {name!r} would both be shown as {text!r}, "
+                    "so no reader could tell them apart",
+                    hint="give each a label of its own",
+                )
+            shown[text] = name
+
+
 def _group_names(tables: Sequence[ComparisonTable], paths: Sequence[Path]) -> list[str]:
     names = [table.name for table in tables]
     # Two runs of one config share a name: tell them apart by their folders, by the
@@ -158,6 +179,7 @@ def build_multi(run_dirs: Sequence[Path], choice: ReportConfig) -> MultiTable:
     labelled = list(dict.fromkeys([*known_values, *known_systems, *metrics, *names]))
     for name in choice.labels:
         _check([name], labelled, "--label", "value, system, metric or run")
+    _check_labels(choice.labels, [known_systems, names, known_values, metrics])
     if isinstance(choice.digits, dict):
         _check(list(choice.digits), known_values, "--digits", "value")
     values = choice.values or [
