@@ -415,3 +415,15 @@ def test_labels_that_would_show_two_things_alike_are_refused(
     # two rows named "lead3" (or two runs named "cnndm") could not be told apart
     with pytest.raises(ConfigError, match=re.escape(message)):
         build_multi(runs, ReportConfig(values=VALUES[:1], labels=labels))
+
+
+def test_the_legend_says_a_dash_may_be_a_value_the_run_lacks(runs: list[Path]) -> None:
+    results = json.loads((runs[2] / "results.json").read_text(encoding="utf-8"))
+    del results["values"]["length.words"]
+    for row in results["results"].values():
+        del row["length.words"]
+    (runs[2] / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    table = build_multi(runs, ReportConfig(values=["length.words"]))
+    assert "– = the run has no such system or value;" in to_markdown_multi(table)
+    # without such a value the legend stays as it was
+    assert "– = the run has no such system;" in to_markdown_multi(build_multi(runs, ReportConfig()))

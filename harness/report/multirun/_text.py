@@ -38,6 +38,17 @@ def _percent(confidence: float) -> str:
     return format_confidence(confidence)
 
 
+def _or_value(table: MultiTable) -> str:
+    """`` or value`` when some run lacks a chosen value (its cells show – too)."""
+    lacks = any(
+        column.name not in row.cells
+        for group in table.groups
+        for row in group.table.rows
+        for column in table.columns
+    )
+    return " or value" if lacks else ""
+
+
 def _legend(table: MultiTable, *, markdown: bool) -> str:
     def named(text: str) -> str:
         # names from the data (runs, systems): a cell's escaping in Markdown; the
@@ -61,7 +72,7 @@ def _legend(table: MultiTable, *, markdown: bool) -> str:
     text = (
         f"Rows: systems; column groups: runs. Cells: {what}; ↑/↓ = higher/lower is better; "
         f"{bold} = best in its column among the systems shown; "
-        f"{MISSING} = the run has no such system; — = undefined."
+        f"{MISSING} = the run has no such system{_or_value(table)}; — = undefined."
     )
     if any(
         cell is not None and cell.mean is not None and cell.lost
