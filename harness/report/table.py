@@ -166,12 +166,16 @@ class ComparisonTable:
     #: System → the smallest Holm-adjusted p any of its comparisons can get
     #: (`smallest_holm_p` over every value results.json compared, shown or not).
     holm_floors: dict[str, float] = field(default_factory=dict)
+    #: The baseline's display name (``report.labels``), also when its row is not shown.
+    baseline_label: str | None = None
 
     @property
     def baseline_shown(self) -> str:
         """The baseline as its row shows it: its label, or its name (empty when none)."""
         row = next((row for row in self.rows if row.system == self.baseline), None)
-        return row.shown if row is not None else self.baseline or ""
+        if row is not None:
+            return row.shown
+        return self.baseline_label or self.baseline or ""
 
     @property
     def has_comparisons(self) -> bool:
@@ -392,6 +396,7 @@ def select(table: ComparisonTable, choice: ReportConfig, origin: str) -> Compari
     return replace(
         table,
         meta=None if table.meta is None else label_meta(table.meta, choice.labels),
+        baseline_label=choice.labels.get(table.baseline or ""),
         columns=columns,
         rows=mark_best(rows, columns),
         metric_labels={m: text for m, text in choice.labels.items() if m in metrics},

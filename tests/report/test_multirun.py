@@ -427,3 +427,9 @@ def test_the_legend_says_a_dash_may_be_a_value_the_run_lacks(runs: list[Path]) -
     assert "– = the run has no such system or value;" in to_markdown_multi(table)
     # without such a value the legend stays as it was
     assert "– = the run has no such system;" in to_markdown_multi(build_multi(runs, ReportConfig()))
+
+
+def test_the_legend_names_a_baseline_left_out_of_the_rows_by_its_label(runs: list[Path]) -> None:
+    choice = ReportConfig(values=VALUES[:1], systems=["bart"], labels={"lead3": "Lead-3"})
+    legend = to_markdown_multi(build_multi(runs, choice)).split("\n\n")[1]
+    assert "(paired test, Holm-corrected; cnndm: Lead-3, xsum: Lead-3, summedits: Lead-3)" in legend

@@ -555,3 +555,14 @@ def test_legends_name_the_confidence_level_as_it_is(confidence: float, shown: st
     assert f"half-width of the {shown} bootstrap" in html
     assert f"with its {shown} confidence interval" in html
     assert "100% " not in markdown + html
+
+
+def test_a_labelled_baseline_left_out_of_the_rows_is_named_by_its_label() -> None:
+    from harness.report import to_html, to_latex
+
+    table = _choose(labels={"base": "Base line"}, systems=["cand", "other"])
+    markdown = to_markdown(table)
+    assert "## vs Base line\n" in markdown and "`Base line`" in markdown
+    assert r"the baseline \emph{Base line} " in to_latex(table)
+    html = to_html(table, examples=[], outputs=[], scores=[], plots={})
+    assert "vs Base line" in html and "vs base" not in html

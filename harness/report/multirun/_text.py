@@ -86,10 +86,8 @@ def _legend(table: MultiTable, *, markdown: bool) -> str:
             "empty summaries, metric errors), so it is never marked best above a complete one."
         )
     if table.has_significance:
-        shown = dict(table.systems)
         baselines = ", ".join(
-            f"{named(g.name)}: {named(shown.get(g.table.baseline or '', g.table.baseline or ''))}"
-            for g in table.groups
+            f"{named(g.name)}: {named(g.table.baseline_shown)}" for g in table.groups
         )
         text += (
             " * = differs significantly from the run's baseline "

@@ -141,7 +141,8 @@ def _restrict(
         label = choice.labels.get(system)
         rows.append(replace(row, cells=cells, comparisons=comparisons, label=label))
     kept = [column for column in table.columns if column.name in names]
-    return replace(table, columns=kept, rows=mark_best(rows, kept))
+    label = choice.labels.get(table.baseline or "")
+    return replace(table, columns=kept, rows=mark_best(rows, kept), baseline_label=label)
 
 
 def build_multi(run_dirs: Sequence[Path], choice: ReportConfig) -> MultiTable:
