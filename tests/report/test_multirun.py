@@ -433,3 +433,9 @@ def test_the_legend_names_a_baseline_left_out_of_the_rows_by_its_label(runs: lis
     choice = ReportConfig(values=VALUES[:1], systems=["bart"], labels={"lead3": "Lead-3"})
     legend = to_markdown_multi(build_multi(runs, choice)).split("\n\n")[1]
     assert "(paired test, Holm-corrected; cnndm: Lead-3, xsum: Lead-3, summedits: Lead-3)" in legend
+
+
+def test_a_run_path_with_backticks_or_a_line_break_stays_one_code_span(tmp_path: Path) -> None:
+    run = write_run(tmp_path / "a`b\nc", "a", {"lead3": [0.1, 0.9, 0.9, 0.8]})
+    last = to_markdown_multi(build_multi([run], ReportConfig(values=VALUES[:1]))).splitlines()[-1]
+    assert last == f"- a: ``{tmp_path}/a`b c`` (50 examples)"

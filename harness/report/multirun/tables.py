@@ -7,7 +7,7 @@ import io
 
 from harness.report.multirun._text import _header_names, _legend
 from harness.report.multirun.table import MISSING, MultiTable
-from harness.report.table import direction_arrow, escape_markdown, format_cell
+from harness.report.table import direction_arrow, escape_markdown, format_cell, markdown_code
 
 
 def to_markdown_multi(table: MultiTable) -> str:
@@ -37,7 +37,7 @@ def to_markdown_multi(table: MultiTable) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", _legend(table, markdown=True), ""]
     lines += [
-        f"- {escape_markdown(g.name)}: `{g.path}` ({g.table.n_examples} examples)"
+        f"- {escape_markdown(g.name)}: {markdown_code(str(g.path))} ({g.table.n_examples} examples)"
         for g in table.groups
     ]
     return "\n".join(lines) + "\n"
