@@ -439,3 +439,21 @@ def test_a_run_path_with_backticks_or_a_line_break_stays_one_code_span(tmp_path:
     run = write_run(tmp_path / "a`b\nc", "a", {"lead3": [0.1, 0.9, 0.9, 0.8]})
     last = to_markdown_multi(build_multi([run], ReportConfig(values=VALUES[:1]))).splitlines()[-1]
     assert last == f"- a: ``{tmp_path}/a`b c`` (50 examples)"
+
+
+def test_a_mean_over_fewer_examples_than_its_row_is_marked(tmp_path: Path) -> None:
+    # numbers.precision is defined for 20 of lead3's 50 examples (no number in the others)
+    run = write_run(tmp_path / "a", "a", {"lead3": [0.1, 0.9, 0.9, 0.8], "bart": [0.2, 1, 1, 1]})
+    results = json.loads((run / "results.json").read_text(encoding="utf-8"))
+    results["results"]["lead3"]["numbers.precision"] |= {"n": 20, "nulls": 30}
+    (run / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    table = build_multi([run], ReportConfig(values=VALUES[:2]))
+    markdown = to_markdown_multi(table)
+    assert "| lead3 | 0.100 ± 0.012 | 0.900 ± 0.012 (n=20) |" in markdown
+    assert "(n=K) = the mean is over K examples, fewer than" in markdown
+    tex = to_latex_multi(table)
+    lead3 = next(line for line in tex.splitlines() if line.startswith("lead3 &"))
+    assert lead3.endswith(r"$^{n=20}$ \\")
+    assert r"$^{n=K}$ = the mean is over $K$ examples" in tex
+    (tmp_path / "tex").mkdir()
+    assert "Overfull \\hbox" not in _compile(tmp_path / "tex", tex, "")

@@ -85,6 +85,11 @@ def _legend(table: MultiTable, *, markdown: bool) -> str:
             " †N = the mean leaves out N examples the system failed (failed generations, "
             "empty summaries, metric errors), so it is never marked best above a complete one."
         )
+    if table.has_fewer_means:
+        text += (
+            " (n=K) = the mean is over K examples, fewer than the row's other values of its "
+            "run: the others have no such value (no reference, no quantity to check, ...)."
+        )
     if table.has_significance:
         baselines = ", ".join(
             f"{named(g.name)}: {named(g.table.baseline_shown)}" for g in table.groups

@@ -38,7 +38,14 @@ def _latex_column(
     )
     # a mean that leaves out failed examples says so (as report.tex does); the other
     # cells of the column, and the CI lines, keep the widest mark's room
-    lost = [lost_mark(c.lost) if c is not None and c.mean is not None else "" for c in cells]
+    lost = [
+        lost_mark(c.lost) + (rf"$^{{n={k}}}$" if k is not None else "")
+        if c is not None and c.mean is not None
+        else ""
+        for c, k in zip(
+            cells, [group.fewer(system, column.name) for system, _ in table.systems], strict=True
+        )
+    ]
     widest = _phantom(max(lost, key=len, default=""))
     mean_line, ci_line = [], []
     for cell, mean, half, mark, dagger in zip(cells, means, halves, marks, lost, strict=True):
@@ -109,6 +116,7 @@ def to_latex_multi(table: MultiTable) -> str:
     legend = escape_latex(_legend(table, markdown=False))
     legend = legend.replace("↑/↓", r"$\uparrow$/$\downarrow$").replace("±", r"$\pm$")
     legend = legend.replace("†N", r"$^{\dagger N}$").replace(" N examples", " $N$ examples")
+    legend = legend.replace("(n=K)", r"$^{n=K}$").replace(" K examples", " $K$ examples")
     legend = legend.replace(" * =", f" {SIGNIFICANT_MARK} =").replace("–", "--").replace("—", "---")
     lines = [
         "% Table over several runs written by harness (`harness table`) from their results.json:",

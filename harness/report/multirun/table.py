@@ -37,6 +37,12 @@ class RunGroup:
         row = next((row for row in self.table.rows if row.system == system), None)
         return None if row is None else row.cells.get(value)
 
+    def fewer(self, system: str, value: str) -> int | None:
+        """The n of ``system``'s ``value`` when its mean is over fewer examples than its
+        row's other values (`Row.fewer`), else ``None``."""
+        row = next((row for row in self.table.rows if row.system == system), None)
+        return None if row is None or value not in row.cells else row.fewer(value)
+
     def significant(self, system: str, value: str) -> bool:
         """Whether ``system`` differs significantly from this run's baseline on ``value``."""
         if system == self.table.baseline:
@@ -64,6 +70,16 @@ class MultiTable:
     systems: list[tuple[str, str]]
     warnings: list[str]
     ci: bool
+
+    @property
+    def has_fewer_means(self) -> bool:
+        """Whether a mean is over fewer examples than its row's other values (an n=K mark)."""
+        return any(
+            group.fewer(system, column.name) is not None
+            for group in self.groups
+            for system, _ in self.systems
+            for column in self.columns
+        )
 
     @property
     def has_significance(self) -> bool:

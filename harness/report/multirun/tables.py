@@ -33,6 +33,9 @@ def to_markdown_multi(table: MultiTable) -> str:
                     text += "*"
                 if cell.mean is not None and cell.lost:
                     text += f" †{cell.lost}"
+                fewer = group.fewer(system, column.name)
+                if fewer is not None:
+                    text += f" (n={fewer})"
                 cells.append(f"**{text}**" if cell.best else text)
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", _legend(table, markdown=True), ""]
