@@ -416,3 +416,17 @@ def test_labels_name_the_systems_in_the_failures_and_the_drill_down() -> None:
     assert data["shown"] == {"base": "Base & Co", EVIL_SYSTEM: EVIL_SYSTEM}
     assert data["values"][0]["shown"] == "Words"
     assert data["systems"] == ["base", EVIL_SYSTEM]  # the keys stay the names
+
+
+def test_the_values_list_names_each_label_with_its_value() -> None:
+    # as report.md's "label (name)": a reader can tell which value a labelled column is
+    from harness.config import ReportConfig
+    from harness.report.table import select
+
+    labels = {"length.words": "Words <n>"}
+    chosen = select(build_table(_results()), ReportConfig(labels=labels), "config.yaml")
+    html = to_html(chosen, examples=[], outputs=[], scores=[], plots={})
+    values = html[html.index('<h2 id="values">') :]
+    assert "<td>Words &lt;n&gt; (<code>length.words</code>)</td>" in values
+    plain = to_html(build_table(_results()), examples=[], outputs=[], scores=[], plots={})
+    assert "<td><code>length.words</code></td>" in plain[plain.index('<h2 id="values">') :]
