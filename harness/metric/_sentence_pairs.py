@@ -3,7 +3,8 @@
 Both score each summary sentence against units of the source (sentences or
 chunks), keep the best-matching unit per sentence, and report one finding per
 sentence they show: the same pair of "no sentence" reasons and the same
-finding shape, written once here.
+finding shape, and the split of a unit too long for the model's input
+(`fit_to_tokens`), written once here.
 """
 
 from __future__ import annotations
@@ -15,12 +16,68 @@ from harness.metric._protocol import MetricInput, MetricResult
 from harness.text.sentences import sentence_spans
 
 Span = tuple[int, int]
+#: A text's tokens as character offsets into it (a fast tokenizer's ``offset_mapping``).
+TokenOffsets = Callable[[str], Sequence[Span]]
+
+
+def fit_to_tokens(
+    text: str, spans: Sequence[Span], offsets: TokenOffsets, budget: int
+) -> list[Span]:
+    """``spans`` of ``text``, each one over ``budget`` tokens split into consecutive windows.
+
+    A model cuts an input over its length at the end, unseen: a summary of a
+    long unit's end would be scored against its start only. A window ends
+    before a token that starts a word (after whitespace), so that its text
+    tokenizes as it did in place; a single word over ``budget`` tokens is cut
+    between its tokens. Whitespace between windows is in neither.
+
+    >>> import re
+    >>> words = lambda text: [(m.start(), m.end()) for m in re.finditer(r"\\S+", text)]
+    >>> text = "one two three four five"
+    >>> [text[s:e] for s, e in fit_to_tokens(text, [(0, 23)], words, 2)]
+    ['one two', 'three four', 'five']
+    >>> fit_to_tokens(text, [(0, 7), (8, 23)], words, 2)
+    [(0, 7), (8, 18), (19, 23)]
+
+    Args:
+        text: The text the spans are of.
+        spans: Character spans of its units (sentences, chunks).
+        offsets: The tokens of a unit's text, as character offsets into it.
+        budget: Most tokens per window (at least 1).
+    """
+    fitted: list[Span] = []
+    for start, end in spans:
+        unit = text[start:end]
+        tokens = list(offsets(unit))
+        if len(tokens) <= budget:
+            fitted.append((start, end))
+            continue
+        first = 0
+        while first < len(tokens):
+            last = min(first + budget, len(tokens))  # the window is tokens[first:last]
+            if last < len(tokens):
+                word_starts = [
+                    i for i in range(first + 1, last + 1) if _starts_word(unit, tokens[i])
+                ]
+                last = word_starts[-1] if word_starts else last
+            window = unit[tokens[first][0] : tokens[last - 1][1]]
+            begin = start + tokens[first][0] + len(window) - len(window.lstrip())
+            fitted.append((begin, begin + len(window.strip())))
+            first = last
+    return fitted
+
+
+def _starts_word(text: str, token: Span) -> bool:
+    """Whether the token at ``token`` opens a word: whitespace is just before it (or in it)."""
+    begin = token[0]
+    return text[begin : begin + 1].isspace() or (begin > 0 and text[begin - 1].isspace())
 
 
 def summary_and_source_units(
     item: MetricInput,
     value_names: Sequence[str],
     source_units: Callable[[str], Sequence[Span]],
+    summary_units: Callable[[str], Sequence[Span]] = sentence_spans,
 ) -> tuple[list[Span], Sequence[Span]] | MetricResult:
     """The summary's sentence spans and the source's units, or the reason there are none.
 
@@ -29,13 +86,14 @@ def summary_and_source_units(
         value_names: The metric's values, in the order it reports them; all
             ``None`` in the result returned when a side has no sentence.
         source_units: The source's units (sentence or chunk spans), usually memoised.
+        summary_units: The summary's units (its sentences, by default).
 
     Returns:
         ``(summary spans, source units)``, or a result with ``None`` values and
         the reason when the summary or the source has no sentence.
     """
     empty: dict[str, float | None] = dict.fromkeys(value_names)
-    spans = sentence_spans(item.summary)
+    spans = list(summary_units(item.summary))
     if not spans:
         return MetricResult(values=empty, reason="summary has no sentence")
     units = source_units(item.example.source)
@@ -61,4 +119,10 @@ def sentence_finding(
     }
 
 
-__all__ = ["Span", "sentence_finding", "summary_and_source_units"]
+__all__ = [
+    "Span",
+    "TokenOffsets",
+    "fit_to_tokens",
+    "sentence_finding",
+    "summary_and_source_units",
+]

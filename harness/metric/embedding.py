@@ -18,6 +18,12 @@ a sentence that changes a number or negates the source usually stays close to
 it, so this metric measures how much of the summary is *about* the source
 rather than whether it is true to it (``nli`` targets the latter).
 
+A sentence longer than the model's input (``max_seq_length``: 256 word
+pieces for all-MiniLM-L6-v2), which the model would cut to its start, is
+split into consecutive pieces that fit (`fit_to_tokens`: between words),
+each a unit of its own on either side: a summary of the end of a long
+unpunctuated source (a transcript) is compared with that end.
+
 Each source's sentences are encoded once and kept (keyed by the source text)
 for every summary of it. Every text is encoded in a model call of its own
 (one call per source, one per summary), so a pair's values never depend on
@@ -42,7 +48,12 @@ from harness.metric._models import (
     resolve_model,
 )
 from harness.metric._protocol import MetricInput, MetricResult, ValueSpec, metric
-from harness.metric._sentence_pairs import sentence_finding, summary_and_source_units
+from harness.metric._sentence_pairs import (
+    Span,
+    fit_to_tokens,
+    sentence_finding,
+    summary_and_source_units,
+)
 from harness.records import Fingerprint
 from harness.text.sentences import sentence_spans
 
@@ -51,6 +62,7 @@ if TYPE_CHECKING:
 
 PURPOSE = "the embedding metric"
 _SOURCE_MEMO = 512  # sources whose sentence embeddings are kept
+_NO_LIMIT = 100_000  # tokenizers without a limit report ~1e30
 
 
 class EmbeddingParams(BaseModel):
@@ -124,6 +136,7 @@ class EmbeddingMetric:
         self._model = _load_sentence_transformer(
             self._model_ref.location, self._device, self._model_ref.description
         )
+        self._budget = _token_budget(self._model)
         self._source = lru_cache(maxsize=_SOURCE_MEMO)(self._analyse_source)
 
     @property
@@ -132,9 +145,10 @@ class EmbeddingMetric:
         return Fingerprint(
             kind="metric",
             name="embedding",
+            # 4: a sentence over the model's input is split into pieces, not cut;
             # 3: a number split PTB style ("7 . 6") is not cut at its point;
             # 2: sentences keep their opening quotation marks
-            version="3",
+            version="4",
             params=self._params.model_dump(mode="json"),
             model=self._model_ref.description,
         )
@@ -151,11 +165,24 @@ class EmbeddingMetric:
         )
         return np.asarray(vectors, dtype=np.float64)
 
-    def _analyse_source(self, source: str) -> tuple[list[tuple[int, int]], np.ndarray]:
-        """The source's sentence spans and their embeddings (memoised as ``_source``)."""
+    def _units(self, text: str) -> list[Span]:
+        """``text``'s sentences, one over the model's input split into pieces that fit."""
+        spans = sentence_spans(text)
+        if self._budget is None:
+            return spans
+        return fit_to_tokens(text, spans, self._token_offsets, self._budget)
+
+    def _token_offsets(self, text: str) -> list[Span]:
+        encoded = self._model.tokenizer(
+            text, add_special_tokens=False, return_offsets_mapping=True, verbose=False
+        )
+        return [(int(start), int(end)) for start, end in encoded["offset_mapping"]]
+
+    def _analyse_source(self, source: str) -> tuple[list[Span], np.ndarray]:
+        """The source's units and their embeddings (memoised as ``_source``)."""
         import numpy as np
 
-        spans = sentence_spans(source)
+        spans = self._units(source)
         vectors = self._encode([source[s:e] for s, e in spans]) if spans else np.zeros((0, 0))
         return spans, vectors
 
@@ -171,7 +198,9 @@ class EmbeddingMetric:
     def _score_one(self, item: MetricInput) -> MetricResult:
         import numpy as np
 
-        pair = summary_and_source_units(item, ("min", "mean"), lambda text: self._source(text)[0])
+        pair = summary_and_source_units(
+            item, ("min", "mean"), lambda text: self._source(text)[0], self._units
+        )
         if isinstance(pair, MetricResult):
             return pair
         spans, source_spans = pair
@@ -190,6 +219,21 @@ class EmbeddingMetric:
             f"best source match cos={cosine:.2f}",
         )
         return MetricResult(values={"min": cosine, "mean": float(best.mean())}, findings=[finding])
+
+
+def _token_budget(model: Any) -> int | None:
+    """Most word pieces of a text the model reads whole (``None``: no known limit).
+
+    sentence-transformers cuts a text at ``max_seq_length`` tokens, the
+    tokenizer's start and end tokens among them.
+    """
+    limit = getattr(model, "max_seq_length", None)
+    tokenizer = getattr(model, "tokenizer", None)
+    if not isinstance(limit, int) or limit > _NO_LIMIT or tokenizer is None:
+        return None
+    if not getattr(tokenizer, "is_fast", False):
+        return None  # no offsets to split at: as before, the model cuts what is over
+    return max(limit - int(tokenizer.num_special_tokens_to_add(pair=False)), 1)
 
 
 __all__ = ["EmbeddingMetric", "EmbeddingParams"]

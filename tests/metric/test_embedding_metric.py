@@ -114,6 +114,42 @@ def test_scores_are_independent_of_the_batch(metric: EmbeddingMetric) -> None:
         assert mine.values == pytest.approx(theirs.values, abs=1e-6)
 
 
+# An unpunctuated transcript: one "sentence" of 411 word pieces, over MiniLM's 256.
+FILLER = " ".join(["and then the committee discussed the budget with the mayor"] * 40)
+STORM = "the storm flooded forty homes in the river valley on monday"
+
+
+@NEEDS_SENTENCE_TRANSFORMERS
+def test_a_sentence_over_the_models_input_is_split_into_pieces_that_fit(
+    metric: EmbeddingMetric,
+) -> None:
+    # Before, the model cut it to its first 256 word pieces: a summary of its end
+    # was compared with its start (cos 0.01 here, while its end says just that).
+    room = metric._model.max_seq_length - 2  # [CLS] and [SEP]
+
+    def tokens(text: str) -> int:
+        encoded = metric._model.tokenizer(text, add_special_tokens=False, verbose=False)
+        return len(encoded["input_ids"])
+
+    source = f"{FILLER} {STORM}"
+    assert room < tokens(source) < 2 * room
+    units = [source[s:e] for s, e in metric._units(source)]
+    assert len(units) == 2 and " ".join(units) == source  # every word, once, in order
+    assert all(tokens(unit) <= room for unit in units)
+    [result] = metric.score([_item("The storm flooded forty homes.", source=source)])
+    [finding] = result.findings
+    assert finding["source_text"] == units[-1] and units[-1].endswith(STORM)
+    # the value is the one against that piece as the whole source
+    [alone] = metric.score([_item("The storm flooded forty homes.", source=units[-1])])
+    assert result.values == pytest.approx(alone.values, abs=1e-6)
+    # the summary side too: a summary sentence over the input is scored piece by piece
+    summary = f"{FILLER} {STORM}."
+    pieces = [summary[s:e] for s, e in metric._units(summary)]
+    assert len(pieces) == 2 and all(tokens(piece) <= room for piece in pieces)
+    [long_summary] = metric.score([_item(summary)])
+    assert long_summary.findings[0]["text"] in pieces
+
+
 @NEEDS_SENTENCE_TRANSFORMERS
 def test_a_source_without_sentences_gives_a_reason(metric: EmbeddingMetric) -> None:
     [result] = metric.score([_item("Two died.", source="  \n ")])
