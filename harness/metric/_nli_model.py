@@ -17,10 +17,12 @@ A checker turns each (source chunk, summary sentence) pair into two numbers,
   pair score is ``for``, in [0, 1].
 
 Input: with no ``template`` the tokenizer gets the pair (premise, hypothesis)
-as two sequences, truncated longest first. With a ``template`` (e.g. HHEM's
-prompt, or MiniCheck's ``"{premise}</s>{hypothesis}"``) the model sees one
-text; when it is over ``max_length`` tokens the premise is cut at its end so
-the summary sentence is never cut.
+as two sequences. With a ``template`` (e.g. HHEM's prompt, or MiniCheck's
+``"{premise}</s>{hypothesis}"``) the model sees one text. A premise is at
+most what ``max_length`` leaves beside the summary sentence
+(`PairModel.premise_room`): the metric splits a longer chunk into windows
+that fit. Should a pair still be over (a token or two where a template joins
+its parts), the premise is cut at its end, never the summary sentence.
 
 Loading: ``AutoModelForSequenceClassification`` (``AutoModelForSeq2SeqLM``
 for ``answer``) and ``AutoTokenizer`` (from ``tokenizer`` when the model
@@ -39,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness.errors import MetricError
 from harness.metric._models import ResolvedModel, load_model, require
+from harness.metric._sentence_pairs import Span, token_offsets
 
 if TYPE_CHECKING:
     import numpy as np
@@ -48,6 +51,7 @@ if TYPE_CHECKING:
 PURPOSE = "the nli metric"
 _MAX_SENSIBLE_LENGTH = 100_000  # tokenizers without a limit report ~1e30
 _CUT_ATTEMPTS = 4
+_OFFSETS_MEMO = 4096  # chunk texts whose token offsets are kept
 
 
 def label_ids(id2label: dict[int, str], model: str) -> tuple[int, int]:
@@ -247,6 +251,28 @@ class PairModel:
             if limit > _MAX_SENSIBLE_LENGTH:
                 limit = int(getattr(config, "max_position_embeddings", 512))
         self.max_length: int = limit
+        self.token_offsets = lru_cache(maxsize=_OFFSETS_MEMO)(self._token_offsets)
+
+    def _token_offsets(self, text: str) -> list[Span]:
+        """``text``'s tokens as character offsets (memoised as ``token_offsets``)."""
+        return token_offsets(self._tokenizer, text)
+
+    def premise_room(self, hypothesis: str) -> int:
+        """Most premise tokens a pair with ``hypothesis`` holds within ``max_length``.
+
+        The model's special tokens (and the template's own text) are counted;
+        zero or less when the summary sentence alone fills ``max_length``.
+        """
+        if self._params.template is None:
+            specials = int(self._tokenizer.num_special_tokens_to_add(pair=True))
+            return self.max_length - specials - len(self._token_ids(hypothesis, False))
+        return self.max_length - len(self._token_ids(self._render("", hypothesis), True))
+
+    def _token_ids(self, text: str, special: bool) -> list[int]:
+        ids: list[int] = self._tokenizer(text, add_special_tokens=special, verbose=False)[
+            "input_ids"
+        ]
+        return ids
 
     def evidence(self, for_: float, against: float) -> str:
         """What a finding says of its best chunk, e.g. ``entailment 0.91, contradiction 0.02``."""

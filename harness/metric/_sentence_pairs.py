@@ -9,6 +9,7 @@ finding shape, and the split of a unit too long for the model's input
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -16,8 +17,28 @@ from harness.metric._protocol import MetricInput, MetricResult
 from harness.text.sentences import sentence_spans
 
 Span = tuple[int, int]
-#: A text's tokens as character offsets into it (a fast tokenizer's ``offset_mapping``).
+#: A text's tokens as character offsets into it (`token_offsets`).
 TokenOffsets = Callable[[str], Sequence[Span]]
+_WORD = re.compile(r"\S+")
+
+
+def token_offsets(tokenizer: Any, text: str) -> list[Span]:
+    """The tokens of ``text`` (no special tokens) as character offsets into it.
+
+    A fast tokenizer gives its ``offset_mapping``; for a slow one each word
+    (a run of non-space characters) counts as the tokens it encodes to alone,
+    each with the word's offsets.
+    """
+    if getattr(tokenizer, "is_fast", False):
+        encoded = tokenizer(
+            text, add_special_tokens=False, return_offsets_mapping=True, verbose=False
+        )
+        return [(int(start), int(end)) for start, end in encoded["offset_mapping"]]
+    offsets: list[Span] = []
+    for word in _WORD.finditer(text):
+        pieces = len(tokenizer(word.group(), add_special_tokens=False, verbose=False)["input_ids"])
+        offsets += [(word.start(), word.end())] * max(pieces, 1)
+    return offsets
 
 
 def fit_to_tokens(
@@ -31,8 +52,7 @@ def fit_to_tokens(
     tokenizes as it did in place; a single word over ``budget`` tokens is cut
     between its tokens. Whitespace between windows is in neither.
 
-    >>> import re
-    >>> words = lambda text: [(m.start(), m.end()) for m in re.finditer(r"\\S+", text)]
+    >>> words = lambda text: [(m.start(), m.end()) for m in _WORD.finditer(text)]
     >>> text = "one two three four five"
     >>> [text[s:e] for s, e in fit_to_tokens(text, [(0, 23)], words, 2)]
     ['one two', 'three four', 'five']
@@ -42,7 +62,8 @@ def fit_to_tokens(
     Args:
         text: The text the spans are of.
         spans: Character spans of its units (sentences, chunks).
-        offsets: The tokens of a unit's text, as character offsets into it.
+        offsets: The tokens of a unit's text, as character offsets into it
+            (`token_offsets`).
         budget: Most tokens per window (at least 1).
     """
     fitted: list[Span] = []
@@ -56,10 +77,8 @@ def fit_to_tokens(
         while first < len(tokens):
             last = min(first + budget, len(tokens))  # the window is tokens[first:last]
             if last < len(tokens):
-                word_starts = [
-                    i for i in range(first + 1, last + 1) if _starts_word(unit, tokens[i])
-                ]
-                last = word_starts[-1] if word_starts else last
+                breaks = [i for i in range(first + 1, last + 1) if _starts_word(unit, tokens, i)]
+                last = breaks[-1] if breaks else last
             window = unit[tokens[first][0] : tokens[last - 1][1]]
             begin = start + tokens[first][0] + len(window) - len(window.lstrip())
             fitted.append((begin, begin + len(window.strip())))
@@ -67,9 +86,11 @@ def fit_to_tokens(
     return fitted
 
 
-def _starts_word(text: str, token: Span) -> bool:
-    """Whether the token at ``token`` opens a word: whitespace is just before it (or in it)."""
-    begin = token[0]
+def _starts_word(text: str, tokens: Sequence[Span], index: int) -> bool:
+    """Whether token ``index`` opens a word: whitespace is just before it (or in it)."""
+    begin = tokens[index][0]
+    if begin == tokens[index - 1][0]:  # another token of the same word (a slow tokenizer's)
+        return False
     return text[begin : begin + 1].isspace() or (begin > 0 and text[begin - 1].isspace())
 
 
@@ -125,4 +146,5 @@ __all__ = [
     "fit_to_tokens",
     "sentence_finding",
     "summary_and_source_units",
+    "token_offsets",
 ]

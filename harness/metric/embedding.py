@@ -53,6 +53,7 @@ from harness.metric._sentence_pairs import (
     fit_to_tokens,
     sentence_finding,
     summary_and_source_units,
+    token_offsets,
 )
 from harness.records import Fingerprint
 from harness.text.sentences import sentence_spans
@@ -173,10 +174,7 @@ class EmbeddingMetric:
         return fit_to_tokens(text, spans, self._token_offsets, self._budget)
 
     def _token_offsets(self, text: str) -> list[Span]:
-        encoded = self._model.tokenizer(
-            text, add_special_tokens=False, return_offsets_mapping=True, verbose=False
-        )
-        return [(int(start), int(end)) for start, end in encoded["offset_mapping"]]
+        return token_offsets(self._model.tokenizer, text)
 
     def _analyse_source(self, source: str) -> tuple[list[Span], np.ndarray]:
         """The source's units and their embeddings (memoised as ``_source``)."""
@@ -231,8 +229,6 @@ def _token_budget(model: Any) -> int | None:
     tokenizer = getattr(model, "tokenizer", None)
     if not isinstance(limit, int) or limit > _NO_LIMIT or tokenizer is None:
         return None
-    if not getattr(tokenizer, "is_fast", False):
-        return None  # no offsets to split at: as before, the model cuts what is over
     return max(limit - int(tokenizer.num_special_tokens_to_add(pair=False)), 1)
 
 

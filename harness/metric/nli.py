@@ -26,7 +26,14 @@ Chunks (param ``granularity``): ``"sentence"`` uses each source sentence;
 consecutive sentences into chunks of at most ``chunk_tokens`` model tokens
 (a longer sentence is a chunk of its own), as AlignScore (~350 tokens) and
 MiniCheck (400) chunk documents. Sentences are split with
-`harness.text.sentence_spans`.
+`harness.text.sentence_spans`. A chunk longer than ``max_length`` leaves
+beside a summary sentence (a long unpunctuated source is one "sentence"),
+which the model would cut at its end, is split between words into
+consecutive windows that fit, for that sentence (`fit_to_tokens`); its pair
+score is the best window's, as a sentence's is its best chunk's, and the
+finding names that window. A summary sentence that fills ``max_length`` by
+itself leaves no room for the source: its pair gets ``None`` values with
+that reason.
 
 The model (param ``model``, required) is a hub id, a local folder or
 ``pkg:<package>``; no checker ships with a package, so there is no offline
@@ -56,7 +63,12 @@ from harness.errors import MetricError
 from harness.metric._models import metric_device, resolve_model
 from harness.metric._nli_model import PURPOSE, PairModel, label_ids, supported_index
 from harness.metric._protocol import MetricInput, MetricResult, ValueSpec, metric
-from harness.metric._sentence_pairs import sentence_finding, summary_and_source_units
+from harness.metric._sentence_pairs import (
+    Span,
+    fit_to_tokens,
+    sentence_finding,
+    summary_and_source_units,
+)
 from harness.records import Fingerprint
 from harness.text.sentences import sentence_spans
 
@@ -290,9 +302,11 @@ class NliMetric:
         return Fingerprint(
             kind="metric",
             name="nli",
+            # 5: a chunk over what max_length leaves beside the summary sentence
+            # is scored in windows, not cut at its end;
             # 4: a number split PTB style ("7 . 6") is not cut at its point;
             # 3: sentences keep their opening quotation marks
-            version="4",
+            version="5",
             params=self._params.model_dump(mode="json"),
             model=self._described,
         )
@@ -327,26 +341,41 @@ class NliMetric:
             return pair
         spans, chunks = pair
         summary, source = item.summary, item.example.source
-        premises = [source[s:e] for s, e in chunks] * len(spans)
-        hypotheses = [summary[s:e] for s, e in spans for _ in chunks]
-        probs = self._probabilities(premises, hypotheses).reshape(len(spans), len(chunks), 2)
+        # (summary sentence, premise span) rows: each chunk, or the windows of one
+        # that would not fit beside the sentence in max_length (the model would cut it)
+        rows: list[tuple[int, Span]] = []
+        for index, (start, end) in enumerate(spans):
+            room = self._pairs.premise_room(summary[start:end])
+            if room < 1:
+                return MetricResult(
+                    values={"mean": None, "min": None},
+                    reason=f"summary sentence {index + 1} fills the checker's max_length "
+                    f"({self._pairs.max_length} tokens) by itself, leaving no room for the source",
+                )
+            windows = fit_to_tokens(source, chunks, self._pairs.token_offsets, room)
+            rows += [(index, window) for window in windows]
+        premises = [source[s:e] for _, (s, e) in rows]
+        hypotheses = [summary[spans[index][0] : spans[index][1]] for index, _ in rows]
+        probs = self._probabilities(premises, hypotheses)
         # nli: P(entail) − P(contradict); label / answer: P(supported)
-        pair_scores = (
-            probs[..., 0] - probs[..., 1] if self._params.output == "nli" else probs[..., 0]
-        )
-        best_chunk = pair_scores.argmax(axis=1)
-        best = pair_scores[np.arange(len(spans)), best_chunk]
+        pair_scores = probs[:, 0] - probs[:, 1] if self._params.output == "nli" else probs[:, 0]
+        sentence_of = np.array([index for index, _ in rows])
+        best_row = np.zeros(len(spans), dtype=int)
+        for index in range(len(spans)):
+            mine = np.flatnonzero(sentence_of == index)
+            best_row[index] = mine[int(pair_scores[mine].argmax())]
+        best = pair_scores[best_row]
         threshold = self._pairs.threshold
         flagged = [int(i) for i in np.flatnonzero(best < threshold)] or [int(best.argmin())]
         findings = []
         for index in flagged:
-            chunk = int(best_chunk[index])
-            for_, against = probs[index, chunk]
+            row = int(best_row[index])
+            for_, against = probs[row]
             findings.append(
                 sentence_finding(
                     item,
                     spans[index],
-                    chunks[chunk],
+                    rows[row][1],
                     "unsupported" if best[index] < threshold else "supported",
                     f"best source chunk: {self._pairs.evidence(for_, against)}",
                 )

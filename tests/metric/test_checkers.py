@@ -458,6 +458,31 @@ def test_a_template_over_max_length_cuts_the_premise_not_the_sentence(
     assert result.values["mean"] is not None
 
 
+@pytest.mark.parametrize("stem", ["minicheck_roberta", "minicheck_flan_t5", "hhem"])
+def test_a_chunk_over_what_the_template_leaves_is_scored_in_windows(
+    tiny: dict[str, Any], stem: str
+) -> None:
+    # One unpunctuated "sentence" of 42 words. Before, the template was filled with it
+    # and the premise cut at its end to fit: the checker never saw its second half.
+    metric = NliMetric(tiny_params(stem, tiny, chunk_tokens=8, max_length=32))
+    pairs = metric._pairs
+    source = " ".join(["rain fell all week and roads closed"] * 6)
+    rendered: list[tuple[str, str]] = []
+    real = pairs._fit
+
+    def spy(premise: str, hypothesis: str) -> str:
+        rendered.append((premise, real(premise, hypothesis)))
+        return rendered[-1][1]
+
+    pairs._fit = spy  # type: ignore[method-assign]
+    [result] = metric.score([MetricInput(Example(id="x", source=source), "Roads closed.")])
+    assert result.values["mean"] is not None and len(rendered) > 1
+    for premise, text in rendered:
+        assert text == pairs._render(premise, "Roads closed.")  # the premise whole
+        assert len(pairs._tokenizer(text)["input_ids"]) <= 32
+    assert " ".join(premise for premise, _ in rendered) == source
+
+
 def test_answer_output_reads_the_first_token_of_each_answer(tiny: dict[str, Any]) -> None:
     metric = NliMetric(tiny_params("minicheck_flan_t5", tiny))
     tokenizer = metric._pairs._tokenizer
@@ -527,7 +552,7 @@ def test_params_are_validated_with_a_message(params: dict[str, Any], message: st
 def test_the_fingerprint_holds_the_checker_params(tiny: dict[str, Any]) -> None:
     params = tiny_params("minicheck_flan_t5", tiny)
     fingerprint = NliMetric(params).fingerprint
-    assert fingerprint.version == "4" and fingerprint.params["output"] == "answer"
+    assert fingerprint.version == "5" and fingerprint.params["output"] == "answer"
     assert fingerprint.params["template"] == "predict: {premise}</s>{hypothesis}"
     assert fingerprint.params["answers"] == {"supported": "1", "unsupported": "0"}
     other = NliMetric(tiny_params("minicheck_flan_t5", tiny, chunk_tokens=499)).fingerprint

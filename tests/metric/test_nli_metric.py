@@ -187,6 +187,51 @@ def test_paragraph_granularity_scores_windows_of_sentences(
     assert result.findings[0]["status"] == "supported"
 
 
+# An unpunctuated transcript: one "sentence" of 96 tokens, over the tiny model's 64.
+LONG_SOURCE = " ".join(
+    ["officials said more aid would follow"] * 8 + ["crews fought it for five days"] * 8
+)
+
+
+@pytest.mark.parametrize("granularity", ["sentence", "paragraph", "packed"])
+def test_a_chunk_over_max_length_is_scored_in_windows_that_fit(
+    tiny_model: Path, granularity: str
+) -> None:
+    # Before, the pair (source, sentence) was cut to 64 tokens: the checker never saw
+    # the source's second half, which is what the summary says.
+    metric = _metric(tiny_model, granularity=granularity, chunk_tokens=56)
+    tokenizer = metric._pairs._tokenizer
+    seen: list[tuple[str, str]] = []
+    real = metric._probabilities
+
+    def spy(premises: list[str], hypotheses: list[str]) -> np.ndarray:
+        seen.extend(zip(premises, hypotheses, strict=True))
+        return real(premises, hypotheses)
+
+    metric._probabilities = spy  # type: ignore[method-assign]
+    summary = "Crews fought it for five days."
+    [result] = metric.score([MetricInput(Example(id="x", source=LONG_SOURCE), summary)])
+    assert len(tokenizer(LONG_SOURCE, summary)["input_ids"]) > 64
+    assert len(seen) > 1
+    for premise, hypothesis in seen:
+        assert hypothesis == summary
+        assert len(tokenizer(premise, hypothesis)["input_ids"]) <= 64  # nothing cut
+    assert " ".join(premise for premise, _ in seen) == LONG_SOURCE  # every word, once
+    [finding] = result.findings
+    assert finding["source_text"] in {premise for premise, _ in seen}
+    # the value is the best window's: as scored with that window as the whole source
+    best = MetricInput(Example(id="y", source=finding["source_text"]), summary)
+    assert result.values == pytest.approx(metric.score([best])[0].values, abs=1e-6)
+
+
+def test_a_summary_sentence_that_fills_max_length_is_not_scored(tiny_model: Path) -> None:
+    metric = _metric(tiny_model, max_length=16)
+    summary = "Officials said more aid would follow and crews fought it for five days on monday."
+    [result] = metric.score([MetricInput(Example(id="x", source=SOURCE), summary)])
+    assert result.values == {"mean": None, "min": None}
+    assert result.reason is not None and "fills the checker's max_length (16" in result.reason
+
+
 @pytest.mark.parametrize(
     ("granularity", "window", "expected"),
     [
