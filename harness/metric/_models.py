@@ -111,7 +111,9 @@ def resolve_model(ref: str, purpose: str) -> ResolvedModel:
 
     Raises:
         MetricError: A ``pkg:`` reference whose package is not installed or
-            has no such folder, or a local model whose files cannot be read.
+            has no such folder, a path (``./``, ``/``, ``~``, or more than one
+            ``/``: not a hub id) that does not exist, or a local model whose
+            files cannot be read.
     """
     if ref.startswith(PACKAGE_PREFIX):
         package, _, folder = ref[len(PACKAGE_PREFIX) :].partition("/")
@@ -138,7 +140,18 @@ def resolve_model(ref: str, purpose: str) -> ResolvedModel:
     if path.exists():
         resolved = str(path.resolve())
         return ResolvedModel(ref, resolved, f"{resolved} ({_files_digest(path, ref, purpose)})")
+    if _looks_local(ref):
+        raise MetricError(
+            f"{purpose}: model path {ref!r} not found (it resolves to {path.absolute()})",
+            hint="a relative path resolves against the current directory; give the folder "
+            "written by save_pretrained, pkg:<package>, or a hub id (owner/name)",
+        )
     return ResolvedModel(ref, ref, ref)
+
+
+def _looks_local(ref: str) -> bool:
+    """Whether ``ref`` can only be a path: hub ids are ``name`` or ``owner/name``."""
+    return ref.startswith((".", "/", "~")) or "\\" in ref or ref.count("/") > 1
 
 
 def _files_digest(path: Path, ref: str, purpose: str) -> str:

@@ -205,6 +205,17 @@ def test_paths_resolve_and_hub_ids_pass_through(tmp_path: Path) -> None:
     assert hub.location == hub.description == "sentence-transformers/all-MiniLM-L6-v2"
 
 
+@pytest.mark.parametrize(
+    "ref", ["./models/missing", "/no/such/model", "~/no_such_model_here", "models/nli/missing"]
+)
+def test_a_path_that_does_not_exist_is_named_as_a_missing_path(ref: str) -> None:
+    # Before, it was taken for a hub id: "could not load model ... OSError: Repo id must
+    # be in the form 'repo_name' or 'namespace/repo_name'", with a hint about downloads.
+    with pytest.raises(MetricError, match=rf"model path '{re.escape(ref)}' not found") as caught:
+        resolve_model(ref, "the nli metric")
+    assert "current directory" in str(caught.value)
+
+
 def test_a_local_models_description_holds_the_digest_of_its_files(tmp_path: Path) -> None:
     # Retrained and saved into the same folder, a model must not be served from the cache.
     folder = tmp_path / "model"
