@@ -57,7 +57,7 @@ from harness.backend._protocol import BuildContext, Generation, Summarizer, back
 from harness.device import describe_device, resolve_device
 from harness.errors import BackendError, HarnessError
 from harness.records import Example, Fingerprint, content_hash, excerpt
-from harness.text.reasoning import answer_after_thinking
+from harness.text.reasoning import answer_after_thinking, prompt_opens_thinking
 from harness.text.sentences import sentence_spans
 
 _TRUNCATION_ATTEMPTS = 4
@@ -125,7 +125,10 @@ class HFSummarizer:
         to its whole sentences (``cut_off``, in the params; version 1 cached
         it as whole), and a sample is drawn per source, not per batch.
         Version 3: a reasoning model's ``<think>…</think>`` block is not part
-        of the summary (version 2 cached it with the answer).
+        of the summary (version 2 cached it with the answer). Version 4: nor
+        is the reasoning of a model whose chat template opens the block
+        (DeepSeek-R1, QwQ: the reply has only its ``</think>``), which
+        version 3 cached as the summary.
         """
         params = self._params.model_dump(mode="json", exclude={"device", "threads"})
         params["dtype"] = self.dtype
@@ -134,7 +137,7 @@ class HFSummarizer:
         if self._params.do_sample:
             params["seed"] = self._seed
         return Fingerprint(
-            kind="backend", name="hf", version="3", params=params, model=self._location.label
+            kind="backend", name="hf", version="4", params=params, model=self._location.label
         )
 
     @property
@@ -211,10 +214,11 @@ class HFSummarizer:
     def _generate_with(
         self, torch: Any, loaded: LoadedModel, sources: list[str]
     ) -> list[Generation]:
+        thinking = [False] * len(sources)
         if loaded.seq2seq:
             encoded, cut = self._encode_seq2seq(loaded, sources)
         else:
-            encoded, cut = self._encode_causal(loaded, sources)
+            encoded, cut, thinking = self._encode_causal(loaded, sources)
         encoded = encoded.to(self.device)
         config = self._generation_config(loaded)
         with torch.inference_mode():
@@ -222,6 +226,12 @@ class HFSummarizer:
         # Only the new tokens: after the prompt (causal), after the decoder's start token (seq2seq).
         output = output[:, 1 if loaded.seq2seq else encoded["input_ids"].shape[1] :]
         texts = loaded.tokenizer.batch_decode(output, skip_special_tokens=True)
+        # A chat template that opens the <think> block itself (DeepSeek-R1, QwQ): the
+        # reply is reasoning up to its </think>, then the answer.
+        texts = [
+            f"<think>{text}" if opened else text
+            for text, opened in zip(texts, thinking, strict=True)
+        ]
         ended = _ended(config, loaded.tokenizer, output.tolist())
         return [
             _answer(text, tokens) if whole else self._cut_off(text, tokens)
@@ -321,7 +331,11 @@ class HFSummarizer:
         )
         return encoded, cut
 
-    def _encode_causal(self, loaded: LoadedModel, sources: list[str]) -> tuple[Any, list[int]]:
+    def _encode_causal(
+        self, loaded: LoadedModel, sources: list[str]
+    ) -> tuple[Any, list[int], list[bool]]:
+        """The batch's prompts encoded, the article tokens cut from each, and whether
+        each prompt opens a ``<think>`` block (`prompt_opens_thinking`)."""
         tokenizer = loaded.tokenizer
         chat = bool(getattr(tokenizer, "chat_template", None))
         limit = self._input_limit(loaded)
@@ -332,7 +346,7 @@ class HFSummarizer:
             texts.append(text)
             cut.append(dropped)
         encoded = tokenizer(texts, padding=True, return_tensors="pt", add_special_tokens=not chat)
-        return encoded, cut
+        return encoded, cut, [chat and prompt_opens_thinking(text) for text in texts]
 
     def _render(self, tokenizer: Any, chat: bool, source: str) -> str:
         user = self._params.prompt.replace("{source}", source)

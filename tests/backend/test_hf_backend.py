@@ -518,3 +518,34 @@ def test_a_reasoning_models_thinking_is_not_the_summary(tiny: dict[str, Path]) -
     assert cut.summary is None and "a <think> block never closed" in (cut.error or "")
     kept = summarizer._cut_off("<think>Ok.</think> Forty homes flooded. Then the", 0)
     assert kept.summary == "Forty homes flooded." and kept.cut_off == "Then the"
+
+
+@NEEDS_TORCH
+def test_a_chat_template_that_opens_thinking_reads_the_reply_as_reasoning_first(
+    tiny: dict[str, Path], tiny_models: ModuleType, tmp_path: Path
+) -> None:
+    # DeepSeek-R1 (and its distills) and QwQ end the generation prompt with "<think>\n":
+    # the reply is "reasoning</think>answer", with no <think> of its own. Before, it was
+    # all the summary; the tiny model never writes "</think>", so all it says is reasoning.
+    from transformers import AutoTokenizer
+
+    def with_template(name: str, generation_prompt: str) -> Path:
+        folder = tmp_path / name
+        shutil.copytree(tiny["llama"], folder)
+        tokenizer = AutoTokenizer.from_pretrained(folder)
+        tokenizer.chat_template = tiny_models.CHAT_TEMPLATE.replace(
+            "assistant :", generation_prompt
+        )
+        tokenizer.save_pretrained(folder)
+        return folder
+
+    params = {"prompt": "{source}", "max_new_tokens": tiny_models.SUMMARY_TOKENS + 2}
+    opens = build({**params, "model": str(with_template("opens", "assistant : <think>\n"))})
+    for generation in opens.summarize(SHORT):
+        assert generation.summary is None and generation.error is not None
+        assert "only the model's reasoning, a <think> block never closed" in generation.error
+    # A template that opens and closes it (Qwen3 without thinking) leaves the reply as it is.
+    closed = with_template("closed", "assistant : <think> </think>")
+    for generation in build({**params, "model": str(closed)}).summarize(SHORT):
+        assert generation.error is None and generation.summary
+    assert opens.fingerprint.version == "4"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.text.reasoning import answer_after_thinking
+from harness.text.reasoning import answer_after_thinking, prompt_opens_thinking
 
 
 @pytest.mark.parametrize(
@@ -31,3 +31,20 @@ def test_the_answer_is_what_follows_the_thinking(text: str, answer: str) -> None
 def test_a_reply_that_is_only_thinking_has_no_answer(text: str, why: str) -> None:
     answer, error = answer_after_thinking(text)
     assert answer is None and error is not None and why in error
+
+
+@pytest.mark.parametrize(
+    ("prompt", "opens"),
+    [
+        # DeepSeek-R1's and its distills' generation prompt; QwQ's
+        ("<｜User｜>Summarize: the dam burst.<｜Assistant｜><think>\n", True),
+        ("<|im_start|>assistant\n<think>\n", True),
+        # Qwen3 with enable_thinking=False: an empty block, closed
+        ("<|im_start|>assistant\n<think>\n\n</think>\n\n", False),
+        # an article that mentions the tag opens nothing
+        ("user: The tag <think> is HTML-like.\nassistant:", False),
+        ("Summarize: the dam burst.", False),
+    ],
+)
+def test_a_prompt_opens_thinking_only_where_it_ends_with_the_tag(prompt: str, opens: bool) -> None:
+    assert prompt_opens_thinking(prompt) is opens
