@@ -176,7 +176,8 @@ class LoadedModel:
 
     Attributes:
         model: The transformers model (in eval mode, on its device).
-        tokenizer: Its tokenizer (left padding for causal models).
+        tokenizer: Its tokenizer (left padding for causal models; truncation
+            on the right, cutting an input's end).
         seq2seq: Encoder-decoder (True) or causal (False).
         context: The model's input limit in tokens, if it has a known one.
         prefix: Text put before a seq2seq model's input (e.g. ``"summarize: "``).
@@ -277,6 +278,10 @@ def load_model(
     model.eval()
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
+    # An input over the limit loses the article's end (news puts the important part
+    # first), whatever truncation_side the checkpoint's tokenizer was saved with: a
+    # "left" one cut a seq2seq model's input at its start (and T5's "summarize: ").
+    tokenizer.truncation_side = "right"
     if not seq2seq:
         # Decoder-only models continue the last token: pad on the left.
         tokenizer.padding_side = "left"

@@ -128,7 +128,9 @@ class HFSummarizer:
         of the summary (version 2 cached it with the answer). Version 4: nor
         is the reasoning of a model whose chat template opens the block
         (DeepSeek-R1, QwQ: the reply has only its ``</think>``), which
-        version 3 cached as the summary.
+        version 3 cached as the summary. Version 5: an input over the limit
+        loses its end even from a tokenizer saved with ``truncation_side:
+        left`` (version 4 cut a seq2seq input's start).
         """
         params = self._params.model_dump(mode="json", exclude={"device", "threads"})
         params["dtype"] = self.dtype
@@ -137,7 +139,7 @@ class HFSummarizer:
         if self._params.do_sample:
             params["seed"] = self._seed
         return Fingerprint(
-            kind="backend", name="hf", version="4", params=params, model=self._location.label
+            kind="backend", name="hf", version="5", params=params, model=self._location.label
         )
 
     @property

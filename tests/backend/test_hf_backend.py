@@ -9,6 +9,7 @@ word-level tokenizer trained offline.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -150,6 +151,24 @@ def test_seq2seq_truncation_is_recorded(tiny: dict[str, Path]) -> None:
     assert default.summarize([Example(id="x", source=long_source)])[0].truncated_tokens == (
         96 + 2 - 64
     )
+
+
+@NEEDS_TORCH
+def test_truncation_cuts_the_end_whatever_side_the_tokenizer_was_saved_with(
+    tiny: dict[str, Path], tmp_path: Path
+) -> None:
+    # A checkpoint saved with truncation_side "left" had its seq2seq input cut at the
+    # start: the article's lead (and a T5 model's "summarize: " prefix) went, unseen.
+    folder = tmp_path / "bart-left"
+    shutil.copytree(tiny["bart"], folder)
+    settings = folder / "tokenizer_config.json"
+    config = json.loads(settings.read_text(encoding="utf-8"))
+    settings.write_text(json.dumps({**config, "truncation_side": "left"}), encoding="utf-8")
+    summarizer = build({"model": str(folder), "max_new_tokens": 5, "max_input_tokens": 8})
+    loaded = summarizer.loaded()
+    encoded, cut = summarizer._encode_seq2seq(loaded, [TWELVE])
+    kept = loaded.tokenizer.decode(encoded["input_ids"][0], skip_special_tokens=True)
+    assert kept == " ".join(TWELVE.split()[:6]) and cut == [12 + 2 - 8]
 
 
 @NEEDS_TORCH
@@ -548,4 +567,4 @@ def test_a_chat_template_that_opens_thinking_reads_the_reply_as_reasoning_first(
     closed = with_template("closed", "assistant : <think> </think>")
     for generation in build({**params, "model": str(closed)}).summarize(SHORT):
         assert generation.error is None and generation.summary
-    assert opens.fingerprint.version == "4"
+    assert opens.fingerprint.version == "5"
