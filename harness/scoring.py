@@ -12,9 +12,10 @@ import functools
 import hashlib
 import json
 import math
+import numbers
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,20 +149,67 @@ def _item_error(error: Exception) -> MetricResult:
     return MetricResult(values={}, reason=f"{METRIC_ERROR}: {type(error).__name__}: {error}")
 
 
-def _finite(result: MetricResult) -> MetricResult:
-    """``result``, or that item's metric error when a value is infinite: a mean, a CI
-    and results.json (strict JSON has no Infinity) cannot hold it, and it is no score.
-    (NaN is read as "not defined", null, as before.)"""
+def _not_a_number(value: object) -> bool:
+    # numbers.Real holds int, float and numpy's scalars (np.float32, np.int64)
+    return value is not None and not isinstance(value, numbers.Real)
+
+
+def _checked(entry: MetricEntry, result: object) -> MetricResult:
+    """``result`` with its values as floats, or that item's metric error when it
+    breaks the `Metric` contract, which the built-in metrics keep and a plugin's
+    may not (its message names what was wrong):
+
+    - not a `MetricResult`, or values that are not a mapping;
+    - a value name the metric does not declare (a typo, ``"Score"`` for
+      ``"score"``, left the declared value null in silence), or a declared one
+      missing from a result that gives no reason for it (null, unexplained);
+    - a value that is not a number (``"0.5"``, a list: a string that does not
+      read as a number ended the run with a traceback);
+    - an infinite value: a mean, a CI and results.json (strict JSON has no
+      Infinity) cannot hold it, and it is no score;
+    - findings that are not a list of JSON objects (a span of ``np.int64``
+      could be written neither to the cache nor to scores.jsonl).
+
+    NaN is read as "not defined", null, as before; numpy's scalars are numbers.
+    """
+    if not isinstance(result, MetricResult):
+        return _broken(f"the metric returned a {type(result).__name__}, not a MetricResult")
+    if not isinstance(result.values, Mapping):
+        return _broken(f"values that are a {type(result.values).__name__}, not a mapping")
+    declared = [spec.name for spec in entry.values]
+    unknown = [name for name in result.values if name not in declared]
+    missing = [name for name in declared if name not in result.values]
+    if unknown or (missing and result.reason is None):
+        said = "values it does not declare: " + ", ".join(map(repr, unknown)) if unknown else ""
+        if missing and result.reason is None:
+            said += "; " if said else ""
+            said += "no value for " + ", ".join(map(repr, missing))
+        return _broken(f"{said} (it declares {', '.join(map(repr, declared))})")
+    odd = [f"{name} = {value!r}" for name, value in result.values.items() if _not_a_number(value)]
+    if odd:
+        return _broken(f"a value that is not a number, {', '.join(odd)}")
+    values = {
+        name: None if value is None else float(value) for name, value in result.values.items()
+    }
     infinite = [
         f"{name} = {value}"
-        for name, value in result.values.items()
-        if isinstance(value, (int, float)) and math.isinf(value)
+        for name, value in values.items()
+        if value is not None and math.isinf(value)
     ]
-    if not infinite:
-        return result
-    return MetricResult(
-        values={}, reason=f"{METRIC_ERROR}: an infinite value, {', '.join(infinite)}"
-    )
+    if infinite:
+        return _broken(f"an infinite value, {', '.join(infinite)}")
+    findings = result.findings
+    try:
+        if not isinstance(findings, list) or not all(isinstance(f, dict) for f in findings):
+            raise TypeError("not a list of mappings")
+        json.dumps(findings)
+    except (TypeError, ValueError) as error:
+        return _broken(f"findings that are not JSON objects ({error})")
+    return MetricResult(values=values, findings=findings, reason=result.reason)
+
+
+def _broken(why: str) -> MetricResult:
+    return MetricResult(values={}, reason=f"{METRIC_ERROR}: {why}")
 
 
 def _safe_score(metric: Metric, batch: Sequence[MetricInput]) -> list[MetricResult]:
@@ -176,7 +224,7 @@ def _safe_score(metric: Metric, batch: Sequence[MetricInput]) -> list[MetricResu
         results = metric.score(batch)
         if len(results) != len(batch):
             raise RuntimeError(f"metric returned {len(results)} results for {len(batch)} inputs")
-        return [_finite(result) for result in results]
+        return list(results)
     except HarnessError:
         raise
     except Exception as error:
@@ -369,7 +417,8 @@ def score(
                 ]
             else:
                 computed = done.results[position]
-            for (index, _, key), result in zip(held, computed, strict=True):
+            for (index, _, key), found_result in zip(held, computed, strict=True):
+                result = _checked(metrics[position][0], found_result)
                 results[position][index] = result
                 if result.reason is None or not result.reason.startswith(METRIC_ERROR):
                     fresh[key] = {

@@ -1,4 +1,5 @@
-"""Scoring's cache keys: a score is never served from code that is gone."""
+"""Scoring: a score is never served from code that is gone, and a result that breaks
+the metric contract is that item's metric error, never a silent null or a traceback."""
 
 from __future__ import annotations
 
@@ -6,8 +7,18 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+
+import numpy as np
+import pytest
+from pydantic import BaseModel
+from rich.progress import Progress
+
+from harness.metric import MetricEntry, MetricInput, MetricResult, ValueSpec
+from harness.records import Example, Fingerprint, Output, Score
+from harness.scoring import METRIC_ERROR, score
+from harness.store import Cache
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -39,3 +50,99 @@ def test_an_edited_metric_is_scored_anew_not_served_from_the_cache(
     length.write_text(edited, encoding="utf-8")
     after, log = _run(harness_cli, tree, cache, tmp_path / "after")
     assert after == before + 1000.0, log
+
+
+class _Returns:
+    """A plugin-like metric whose every result is ``made(item)``: what a careless one returns."""
+
+    fingerprint = Fingerprint(kind="metric", name="careless", version="1")
+
+    def __init__(self, made: Callable[[MetricInput], object]) -> None:
+        self._made = made
+
+    def score(self, items: Sequence[MetricInput]) -> list[object]:
+        return [self._made(item) for item in items]
+
+
+class _NoParams(BaseModel):
+    pass
+
+
+_CARELESS = MetricEntry(
+    "careless",
+    lambda params: _Returns(lambda item: None),
+    _NoParams,
+    (ValueSpec("score", True, "a score"), ValueSpec("hits", True, "a count")),
+    frozenset({"source"}),
+    "returns what it is given",
+)
+
+
+def _score_with(made: Callable[[MetricInput], object], cache_dir: Path) -> list[Score]:
+    examples = [Example(id=f"e{i}", source=f"The source of article {i}.") for i in range(3)]
+    outputs = [Output(example_id=e.id, system="s", summary="A summary.") for e in examples]
+    cache = Cache(cache_dir / "cache.sqlite")
+    try:
+        with Progress(disable=True) as progress:
+            return score(examples, outputs, [(_CARELESS, _Returns(made))], cache, progress)
+    finally:
+        cache.close()
+
+
+@pytest.mark.parametrize(
+    ("returned", "error"),
+    [
+        # a typo in a value name: the declared value was null, with no reason
+        (
+            MetricResult(values={"Score": 0.5, "hits": 1.0}),
+            "values it does not declare: 'Score'; no value for 'score'",
+        ),
+        (MetricResult(values={"score": 0.5}), "no value for 'hits'"),
+        # a string that does not read as a number ended the run with a traceback
+        (MetricResult(values={"score": "high", "hits": 1.0}), "not a number, score = 'high'"),
+        (MetricResult(values={"score": "0.5", "hits": 1.0}), "not a number, score = '0.5'"),
+        (MetricResult(values={"score": [0.5], "hits": 1.0}), "not a number, score = [0.5]"),
+        # numpy's infinity is infinite too (it passed as a score)
+        (
+            MetricResult(values={"score": np.float32("inf"), "hits": 1.0}),
+            "an infinite value, score = inf",
+        ),
+        # a numpy span could be written neither to the cache nor to scores.jsonl (traceback)
+        (
+            MetricResult(values={"score": 0.5, "hits": 1.0}, findings=[{"span": np.arange(2)}]),
+            "findings that are not JSON objects",
+        ),
+        ({"score": 0.5, "hits": 1.0}, "returned a dict, not a MetricResult"),
+    ],
+)
+def test_a_result_that_breaks_the_metric_contract_is_that_items_metric_error(
+    tmp_path: Path, returned: object, error: str
+) -> None:
+    scores = _score_with(lambda item: returned, tmp_path)
+    assert len(scores) == 3
+    for item in scores:
+        assert item.values == {"score": None, "hits": None}
+        assert item.reason is not None and item.reason.startswith(f"{METRIC_ERROR}: ")
+        assert error in item.reason
+    # never cached: the same (fixed) metric is asked again
+    again = _score_with(lambda item: MetricResult(values={"score": 0.25, "hits": 2.0}), tmp_path)
+    assert [item.values for item in again] == [{"score": 0.25, "hits": 2.0}] * 3
+
+
+def test_numpy_numbers_and_a_reasoned_null_keep_the_metric_contract(tmp_path: Path) -> None:
+    def made(item: MetricInput) -> MetricResult:
+        if item.example.id == "e2":
+            return MetricResult(values={}, reason="no sentence to read")
+        span = [int(np.int64(0)), 3]
+        return MetricResult(
+            values={"score": np.float32(0.5), "hits": np.int64(2)}, findings=[{"span": span}]
+        )
+
+    scores = _score_with(made, tmp_path)
+    assert [(item.values, item.reason) for item in scores] == [
+        ({"score": 0.5, "hits": 2.0}, None),
+        ({"score": 0.5, "hits": 2.0}, None),
+        ({"score": None, "hits": None}, "no sentence to read"),
+    ]
+    assert all(type(value) is float for value in scores[0].values.values())
+    json.dumps([item.model_dump(mode="json") for item in scores], allow_nan=False)
