@@ -202,6 +202,27 @@ def test_empty_dev_split_gives_reason_not_error() -> None:
     assert "split == 'dev'" in entry["reason"]
 
 
+def test_a_value_constant_on_the_dev_split_chooses_no_threshold() -> None:
+    # Every threshold ties on dev; the tie-break's (the lowest value, 0.9) read held-out
+    # balanced accuracy 1.000 here, a threshold no dev example chose.
+    labels = [0, 1] * 10 + [0, 1] * 10
+    values = [0.9] * 20 + [0.1 if label == 0 else 0.95 for label in labels[20:]]
+    for value in ("m.up", "m.down"):
+        column = values if value == "m.up" else [-v for v in values]
+        examples = _examples(labels, ["dev"] * 20 + ["test"] * 20)
+        scores = _scores(examples, {value.split(".")[1]: column})
+        entry = _run(examples, scores, {value: UP if value == "m.up" else DOWN}, "dev")
+        entry = entry["systems"]["given"][value]
+        assert entry["threshold"] is None
+        assert entry["balanced_accuracy"] == {"value": None, "ci_low": None, "ci_high": None}
+        assert entry["roc_auc"]["value"] == 1.0  # the held-out ranking is still measured
+        shown = "0.9" if value == "m.up" else "-0.9"
+        assert entry["reason"] == (
+            f"no threshold: the value is {shown} on every one of the examples with "
+            "split == 'dev' (20), so no threshold does better than another there"
+        )
+
+
 def test_missing_split_field_is_a_config_error() -> None:
     examples = _examples([0, 1])
     with pytest.raises(ConfigError, match=r"meta_eval\.split_field"):

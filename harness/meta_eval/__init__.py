@@ -15,7 +15,8 @@ Two protocols, chosen by the labels:
   the examples whose ``meta[split_field] == dev_split`` and both statistics are
   reported on the *other* examples (``threshold_on: "dev"``); without it, the
   threshold is chosen and reported on all examples (``threshold_on: "all"``),
-  which is optimistic.
+  which is optimistic. A value that is the same on every dev example
+  chooses no threshold (every one ties there), so it has no balanced accuracy.
 * **Continuous labels** (anything else), as in QAGS (Wang et al., 2020,
   "Asking and Answering Questions to Evaluate the Factual Consistency of
   Summaries", ACL): Pearson, Spearman and Kendall (tau-b) correlation over

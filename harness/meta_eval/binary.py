@@ -166,6 +166,15 @@ def _binary(
             f"no threshold: the {dev_name} ({dev_labels.size} with a value) "
             "do not hold both labels 0 and 1"
         )
+    elif threshold_on == "dev" and np.ptp(dev_scores) == 0:
+        # Every threshold ties on dev (balanced accuracy 0.5): the one kept would be
+        # the tie-break's, not the dev split's, and the held-out figure would be its.
+        threshold = None
+        reasons.append(
+            f"no threshold: the value is {_round(sign * float(dev_scores[0])) + 0.0:g} on "
+            f"every one of the {dev_name} ({dev_labels.size}), so no threshold does better "
+            "than another there"
+        )
     auc = roc_auc(test_scores, test_labels)
     if auc is None:
         where = "other examples" if threshold_on == "dev" else "labelled examples"
