@@ -223,6 +223,26 @@ def test_a_value_constant_on_the_dev_split_chooses_no_threshold() -> None:
         )
 
 
+def test_a_dev_split_holding_every_labelled_example_says_none_is_held_out() -> None:
+    # `--limit 100` of SummEdits news loads its evaluation rows alone
+    examples = _examples([0, 1, 0, 1], ["dev"] * 4)
+    result = _run(examples, _scores(examples, {"v": [0.1, 0.9, 0.2, 0.8]}), {"m.v": UP}, "dev")
+    entry = result["systems"]["given"]["m.v"]
+    assert (entry["n_dev"], entry["n_test"], entry["threshold"]) == (4, 0, 0.5)
+    assert entry["roc_auc"]["value"] is entry["balanced_accuracy"]["value"] is None
+    assert entry["reason"] == (
+        "every labelled example is one of the examples with split == 'dev', so none is "
+        "held out to report on (a `limit` or `sample` may have loaded that split alone)"
+    )
+    # held-out examples whose values are all null are another matter
+    examples = _examples([0, 1, 0, 1, 0, 1], ["dev"] * 4 + ["test"] * 2)
+    scores = _scores(examples, {"v": [0.1, 0.9, 0.2, 0.8, None, None]})
+    entry = _run(examples, scores, {"m.v": UP}, "dev")["systems"]["given"]["m.v"]
+    assert entry["reason"] == (
+        "the other examples (0 with a value) do not hold both labels 0 and 1"
+    )
+
+
 def test_missing_split_field_is_a_config_error() -> None:
     examples = _examples([0, 1])
     with pytest.raises(ConfigError, match=r"meta_eval\.split_field"):

@@ -147,10 +147,12 @@ def _binary(
     seed: int,
     resamples: int,
     confidence: float,
+    held_out: int,
 ) -> dict[str, Any]:
     """ROC-AUC and balanced accuracy of oriented ``scores`` (nulls already removed).
 
-    ``sign`` (+1 or -1) turns the oriented threshold back into the value's units.
+    ``sign`` (+1 or -1) turns the oriented threshold back into the value's units;
+    ``held_out`` is how many labelled examples are outside the dev split, nulls included.
     """
     scores = without_float_noise(scores)
     if threshold_on == "dev":
@@ -176,7 +178,13 @@ def _binary(
             "than another there"
         )
     auc = roc_auc(test_scores, test_labels)
-    if auc is None:
+    if auc is None and threshold_on == "dev" and held_out == 0:
+        # a `limit` of SummEdits' first rows loads its evaluation split alone
+        reasons.append(
+            f"every labelled example is one of the {dev_name}, so none is held out to "
+            "report on (a `limit` or `sample` may have loaded that split alone)"
+        )
+    elif auc is None:
         where = "other examples" if threshold_on == "dev" else "labelled examples"
         reasons.append(
             f"the {where} ({test_labels.size} with a value) do not hold both labels 0 and 1"

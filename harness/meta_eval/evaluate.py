@@ -136,6 +136,7 @@ def meta_evaluate(
                     seed=seed,
                     resamples=resamples,
                     confidence=confidence,
+                    held_out=int((~is_dev).sum()),
                 )
                 entry.update(found)
             else:
