@@ -229,9 +229,11 @@ def _fit(parts: Components, base: ConsistencyParams, l2: float) -> tuple[float, 
     copy = np.minimum(parts.novel_bigrams[dev], cap)
     flags = parts.flags[dev]
     other = base.flag_weight * parts.other_flags[dev]
+    # With novelty_cap 0 no novelty counts: its weight multiplies nothing and stays the run's.
+    most_novelty = _MAX_NOVELTY_PENALTY / cap if cap > 0 else None
     prior = np.array(
         [kind_weight(base, kind) for kind in FLAG_KINDS]
-        + [min(base.novelty_weight, _MAX_NOVELTY_PENALTY / cap)]
+        + [base.novelty_weight if most_novelty is None else min(base.novelty_weight, most_novelty)]
     )
 
     def loss(theta: FloatArray) -> tuple[float, FloatArray]:
@@ -254,7 +256,7 @@ def _fit(parts: Components, base: ConsistencyParams, l2: float) -> tuple[float, 
 
     start = np.concatenate([[0.0, 1.0], prior])
     bounds = [(None, None), _SCALE_BOUNDS] + [(0.0, None)] * len(FLAG_KINDS)
-    bounds.append((0.0, _MAX_NOVELTY_PENALTY / cap))
+    bounds.append((0.0, most_novelty))
     found = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds)
     return float(found.fun), np.asarray(found.x, dtype=np.float64)
 

@@ -120,6 +120,19 @@ def test_fit_is_deterministic_and_pulled_towards_the_run_params_by_l2() -> None:
     assert abs(tight["negation"] - 0.5) < 0.05 < abs(loose["negation"] - 0.5)
 
 
+def test_a_run_that_counts_no_novelty_is_fitted_too() -> None:
+    # novelty_cap: 0 is a valid config (novelty ignored); the fit divided by it
+    examples, scores = _data()
+    parts = consistency_components(examples, scores, "given", SPLIT, "test")
+    base = ConsistencyParams(novelty_cap=0.0, novelty_weight=3.0)
+    fit = fit_consistency(parts, base)
+    assert fit.params.novelty_cap == 0.0
+    assert fit.params.novelty_weight == 3.0  # it multiplies nothing: the run's is kept
+    assert fit.params.kind_weights is not None
+    assert fit.params.kind_weights["negation"] > base.flag_weight
+    assert math.isfinite(fit.loss)
+
+
 def test_metrics_yaml_is_a_config_metrics_list() -> None:
     examples, scores = _data()
     parts = consistency_components(examples, scores, "given", SPLIT, "examples.jsonl")
