@@ -159,7 +159,7 @@ def _checked(entry: MetricEntry, result: object) -> MetricResult:
     breaks the `Metric` contract, which the built-in metrics keep and a plugin's
     may not (its message names what was wrong):
 
-    - not a `MetricResult`, or values that are not a mapping;
+    - not a `MetricResult`, values that are not a mapping, a reason that is not text;
     - a value name the metric does not declare (a typo, ``"Score"`` for
       ``"score"``, left the declared value null in silence), or a declared one
       missing from a result that gives no reason for it (null, unexplained);
@@ -176,6 +176,8 @@ def _checked(entry: MetricEntry, result: object) -> MetricResult:
         return _broken(f"the metric returned a {type(result).__name__}, not a MetricResult")
     if not isinstance(result.values, Mapping):
         return _broken(f"values that are a {type(result.values).__name__}, not a mapping")
+    if result.reason is not None and not isinstance(result.reason, str):
+        return _broken(f"a reason that is not text: {result.reason!r}")
     declared = [spec.name for spec in entry.values]
     unknown = [name for name in result.values if name not in declared]
     missing = [name for name in declared if name not in result.values]

@@ -113,6 +113,8 @@ def _score_with(made: Callable[[MetricInput], object], cache_dir: Path) -> list[
             "findings that are not JSON objects",
         ),
         ({"score": 0.5, "hits": 1.0}, "returned a dict, not a MetricResult"),
+        # a reason that is not text ended the run in aggregate (reason.startswith)
+        (MetricResult(values={}, reason=404), "a reason that is not text: 404"),  # type: ignore[arg-type]
     ],
 )
 def test_a_result_that_breaks_the_metric_contract_is_that_items_metric_error(
