@@ -14,7 +14,9 @@ they are config errors (exit 2) with the config key that is wrong:
 * a ``meta_eval.dev_split`` that no labelled example is in (a misspelt split,
   or a ``limit`` that loads none of it): every threshold would be chosen on
   nothing and every balanced accuracy would be missing; or with labels that
-  are not all 0 or 1 (which would be correlated instead, the split ignored).
+  are not all 0 or 1 (which would be correlated instead, the split ignored);
+  or examples outside it whose split value reads as it (``"Evaluation "``,
+  ``"1.0"`` for ``"1"``), which would be held out in silence.
 """
 
 from __future__ import annotations
@@ -194,6 +196,7 @@ def check_dev_split(meta_eval: MetaEvalConfig, examples: Sequence[Example], orig
     check_split_field(meta_eval, labelled, origin)
     field, dev = meta_eval.split_field, meta_eval.dev_split
     if any(meta_eval.in_dev(example.meta) for example in labelled):
+        _check_near_dev(meta_eval, labelled, origin)
         return
     found = sorted({str(example.meta.get(field)) for example in labelled})
     raise ConfigError(
@@ -202,6 +205,48 @@ def check_dev_split(meta_eval: MetaEvalConfig, examples: Sequence[Example], orig
         f"{did_you_mean_clause(dev, found)}values of {field}: {', '.join(found)}",
         hint="spell the split as the data does; if a `limit` or `sample` loads none of it, "
         "load more, or set meta_eval.dev_split: null (thresholds on all examples)",
+    )
+
+
+def _reads_as(value: object, dev: str) -> bool:
+    """Whether a split value that is not ``dev`` reads as it but for case, spaces or
+    the way a number is written (``"Evaluation "``, ``"1.0"`` for ``"1"``, ``True``)."""
+    if value is None:
+        return False
+    text = str(value).strip().casefold()
+    if text == dev.strip().casefold():
+        return True
+    try:
+        return float(text) == float(dev)
+    except ValueError:
+        return False
+
+
+def _check_near_dev(meta_eval: MetaEvalConfig, labelled: Sequence[Example], origin: str) -> None:
+    """No labelled example outside the dev split has a split value that reads as it.
+
+    Such an example (a split column typed by hand, or mixing ``1`` and ``"1.0"``)
+    would be held out with the test examples in silence: its dev label reported on.
+    """
+    field, dev = meta_eval.split_field, meta_eval.dev_split
+    assert dev is not None
+    near = [
+        example
+        for example in labelled
+        if not meta_eval.in_dev(example.meta) and _reads_as(example.meta.get(field), dev)
+    ]
+    if not near:
+        return
+    values = sorted({repr(example.meta.get(field)) for example in near})
+    shown = ", ".join(repr(example.id) for example in near[:5])
+    raise ConfigError(
+        f"{origin}: meta_eval.dev_split is {dev!r}, and {len(near)} labelled "
+        f"{'example has' if len(near) == 1 else 'examples have'} {field} "
+        f"{' or '.join(values)}, which is not it but reads as it ({shown}"
+        f"{' and more' if len(near) > 5 else ''}): held out, they would be reported "
+        "with the other examples, not used to choose thresholds",
+        hint=f"write the {field} column's values one way (as {dev!r}), or give those "
+        "examples a split of their own",
     )
 
 

@@ -277,6 +277,39 @@ def test_a_dev_split_with_labels_that_are_not_0_or_1_is_a_config_error(
     assert not (tmp_path / "run" / "results.json").exists()
 
 
+@pytest.mark.parametrize(
+    ("splits", "dev", "said"),
+    [
+        (
+            ["evaluation", "evaluation", "Evaluation ", "test", "test"],
+            "evaluation",
+            "'Evaluation '",
+        ),
+        # a column of numbers written two ways (a CSV edited by hand)
+        (["1", 1, "1.0", "2", 2], "1", "'1.0'"),
+    ],
+)
+def test_a_split_value_that_reads_as_the_dev_split_but_is_not_it_is_a_config_error(
+    tmp_path: Path, harness_cli: HarnessCLI, splits: list[object], dev: str, said: str
+) -> None:
+    # a3 would have been held out in silence: its label reported on, not used for the threshold
+    rows = [
+        {**row, "label": index % 2, "part": split}
+        for index, (row, split) in enumerate(zip(ARTICLES, splits, strict=True))
+    ]
+    config = _labelled(tmp_path, rows, {"split_field": "part", "dev_split": dev})
+    for command in ("validate", "run"):
+        done = harness_cli(command, str(config))
+        assert done.returncode == 2, (command, done.stderr)
+        message = " ".join(done.stderr.split())
+        assert (
+            f"meta_eval.dev_split is {dev!r}, and 1 labelled example has part {said}, "
+            "which is not it but reads as it ('a3')"
+        ) in message
+        assert "Traceback" not in done.stderr
+    assert not (tmp_path / "run" / "results.json").exists()
+
+
 def test_a_split_column_of_numbers_matches_the_dev_split_as_written(
     tmp_path: Path, harness_cli: HarnessCLI
 ) -> None:
