@@ -11,7 +11,10 @@ The config's folder, and ``params.path`` if given, are put on ``sys.path``
 so that a module next to the config imports without installing it.
 
 If the function raises for a batch of several sources, each source is retried
-alone, so that only the sources that make it raise fail.
+alone, so that only the sources that make it raise fail. The summaries must
+be in the order of the sources given: a function that reorders the list it
+is given (``sources.sort(key=len)``) fails its batch, as its summaries
+cannot be matched to their sources.
 
 The fingerprint (the cache key) holds a SHA-256 of the module's file, of
 the file that defines the function, and of each of the user's own modules
@@ -508,12 +511,23 @@ class PythonSummarizer:
         sources = [example.source for example in examples]
         if not sources:
             return []
+        given = list(sources)
         try:
-            result = self._function(list(sources))
+            result = self._function(given)
         except (Exception, SystemExit) as error:  # user code calling sys.exit() fails the batch
             if len(sources) == 1:
                 return [Generation.raised(error)]
             return [self._alone(source) for source in sources]
+        if given != sources and sorted(given) == sorted(sources):
+            # It sorted (or shuffled) the list it was given in place: its summaries
+            # may follow that order, and would land on other sources than their own.
+            message = (
+                f"python backend {self._params.callable!r} reordered the list of sources "
+                "it was given (sorted it in place?), so its summaries cannot be matched to "
+                "their sources; sort a copy (sorted(sources, ...)) and return the "
+                "summaries in the order of the sources given"
+            )
+            return [Generation.failed(message) for _ in sources]
         return self._check(result, len(sources))
 
     def _alone(self, source: str) -> Generation:

@@ -476,3 +476,40 @@ def test_a_file_whose_name_has_dots_hashes_the_modules_beside_it(tmp_path: Path)
         assert summarizer.summarize(EXAMPLES[:1])[0].summary == "a" + EXAMPLES[0].source
     finally:
         _forget("helper_dots")
+
+
+def test_a_function_that_sorts_its_sources_in_place_fails_the_batch(tmp_path: Path) -> None:
+    # Sorting by length to batch efficiently, then summarizing in that order: the
+    # summaries would land on other sources than their own.
+    (tmp_path / "sorts_in_place.py").write_text(
+        "def summarize(sources):\n"
+        "    sources.sort(key=len)\n"
+        "    return [source.split('.')[0] for source in sources]\n",
+        encoding="utf-8",
+    )
+    got = python("sorts_in_place.py:summarize", config_dir=tmp_path).summarize(EXAMPLES)
+    assert len(got) == len(EXAMPLES)
+    for generation in got:
+        assert generation.summary is None
+        assert generation.error is not None and "reordered the list of sources" in generation.error
+
+
+def test_a_function_that_edits_or_empties_its_list_in_order_keeps_its_summaries(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "edits_in_place.py").write_text(
+        "def strip(sources):\n"
+        "    for index, source in enumerate(sources):\n"
+        "        sources[index] = source.upper()\n"
+        "    return [source.split('.')[0] for source in sources]\n"
+        "def drain(sources):\n"
+        "    out = []\n"
+        "    while sources:\n"
+        "        out.append(sources.pop(0).split('.')[0])\n"
+        "    return out\n",
+        encoding="utf-8",
+    )
+    upper = python("edits_in_place.py:strip", config_dir=tmp_path).summarize(EXAMPLES)
+    assert upper == [Generation(summary=e.source.split(".")[0].upper()) for e in EXAMPLES]
+    drained = python("edits_in_place.py:drain", config_dir=tmp_path).summarize(EXAMPLES)
+    assert drained == [Generation(summary=e.source.split(".")[0]) for e in EXAMPLES]
