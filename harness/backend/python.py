@@ -14,7 +14,9 @@ If the function raises for a batch of several sources, each source is retried
 alone, so that only the sources that make it raise fail. The summaries must
 be in the order of the sources given: a function that reorders the list it
 is given (``sources.sort(key=len)``) fails its batch, as its summaries
-cannot be matched to their sources.
+cannot be matched to their sources. A change of working directory it makes
+(``os.chdir``, at import or in a call) is undone after it, so that the run
+directory and the config's other relative paths keep their meaning.
 
 The fingerprint (the cache key) holds a SHA-256 of the module's file, of
 the file that defines the function, and of each of the user's own modules
@@ -34,6 +36,7 @@ installed package, a model file it reads, a service) is not hashed: change
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import importlib.machinery
@@ -43,7 +46,7 @@ import marshal
 import os
 import sys
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -94,6 +97,18 @@ class PythonParams(BaseModel):
         if not sep or not target.strip() or not attribute.strip():
             raise ValueError(f"expected the form 'module:function': {_SHAPE_HINT}")
         return value
+
+
+@contextlib.contextmanager
+def _working_directory_kept() -> Iterator[None]:
+    """Undo a change of working directory that the user's code makes (``os.chdir``
+    at import or in a call): the run's relative paths (the run directory, the
+    cache, files named in the config) must keep meaning what the config says."""
+    cwd = os.getcwd()
+    try:
+        yield
+    finally:
+        os.chdir(cwd)
 
 
 def _is_file_target(target: str) -> bool:
@@ -479,7 +494,8 @@ class PythonSummarizer:
     def _setup(self, params: PythonParams, config_dir: Path) -> None:
         self._params = params
         self._config_dir = config_dir
-        module, self._function, helpers = _resolve(params.callable, params.path, config_dir)
+        with _working_directory_kept():
+            module, self._function, helpers = _resolve(params.callable, params.path, config_dir)
         # Hashed once, when the code is imported: the code that runs is the code hashed.
         self._code = _code_hashes(module, self._function, helpers)
 
@@ -513,7 +529,8 @@ class PythonSummarizer:
             return []
         given = list(sources)
         try:
-            result = self._function(given)
+            with _working_directory_kept():
+                result = self._function(given)
         except (Exception, SystemExit) as error:  # user code calling sys.exit() fails the batch
             if len(sources) == 1:
                 return [Generation.raised(error)]
@@ -532,7 +549,8 @@ class PythonSummarizer:
 
     def _alone(self, source: str) -> Generation:
         try:
-            result = self._function([source])
+            with _working_directory_kept():
+                result = self._function([source])
         except (Exception, SystemExit) as error:
             return Generation.raised(error)
         return self._check(result, 1)[0]

@@ -513,3 +513,35 @@ def test_a_function_that_edits_or_empties_its_list_in_order_keeps_its_summaries(
     assert upper == [Generation(summary=e.source.split(".")[0].upper()) for e in EXAMPLES]
     drained = python("edits_in_place.py:drain", config_dir=tmp_path).summarize(EXAMPLES)
     assert drained == [Generation(summary=e.source.split(".")[0]) for e in EXAMPLES]
+
+
+def test_a_change_of_working_directory_is_undone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A relative `out:` (the run directory) is written after generation: it must
+    # land where the config says, not in the folder the user's code moved to.
+    elsewhere = tmp_path / "models"
+    elsewhere.mkdir()
+    (tmp_path / "moves_around.py").write_text(
+        "import os\n"
+        f"os.chdir({str(elsewhere)!r})\n"
+        "def summarize(sources):\n"
+        "    os.chdir('/')\n"
+        "    return [source.split('.')[0] for source in sources]\n"
+        "def fails(sources):\n"
+        "    os.chdir('/')\n"
+        "    raise ValueError('no model here')\n",
+        encoding="utf-8",
+    )
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.chdir(home)
+    summarizer = python("moves_around.py:summarize", config_dir=tmp_path)
+    assert Path.cwd() == home
+    assert summarizer.summarize(EXAMPLES[:2]) == [
+        Generation(summary=e.source.split(".")[0]) for e in EXAMPLES[:2]
+    ]
+    assert Path.cwd() == home
+    failing = python("moves_around.py:fails", config_dir=tmp_path)
+    assert [g.error for g in failing.summarize(EXAMPLES[:2])] == ["ValueError: no model here"] * 2
+    assert Path.cwd() == home
