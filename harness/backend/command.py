@@ -19,7 +19,9 @@ status fails every example of the batch, answered or not (an example the
 program itself answered with an error keeps that error): a program that
 says it failed may have printed half-done answers first. Stdout must be
 UTF-8: an answer line that is not fails its example, naming the byte offset,
-and is never passed on with replacement characters (nor cached).
+and is never passed on with replacement characters (nor cached). An answer
+with an ``"error"`` (other than ``null``, ``false`` or ``""``) fails its
+example even if it has a ``"summary"`` too: the program says it failed.
 
 An argument that names a file or folder which does not exist in the
 program's working directory but does in the config's folder is passed as
@@ -189,9 +191,19 @@ class _Reply:
                 f"command answered this id twice (stdout lines {seen_at[answer_id]} and {number})"
             )
             return None
-        if isinstance(record.get("summary"), str):
+        reported = record.get("error")
+        if reported is not None and reported is not False and reported != "":
+            # The program says this one failed: a summary beside the error (what it
+            # had when it failed, say) is not one to score.
+            beside = (
+                ' (the "summary" beside it is not kept)'
+                if record.get("summary") is not None
+                else ""
+            )
+            generation = Generation.failed(f"command reported: {reported}{beside}")
+        elif isinstance(record.get("summary"), str):
             generation = Generation(summary=record["summary"])
-        elif "error" in record and record["error"] is not None:
+        elif "error" in record and reported is not None:
             generation = Generation.failed(f"command reported: {record['error']}")
         else:
             # The line names its id, so the problem belongs to that example.

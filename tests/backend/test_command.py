@@ -442,3 +442,32 @@ def test_editing_a_module_the_script_imports_is_a_fresh_run_not_a_cached_summary
     assert '"argv[1] import json"' not in manifest  # the standard library is not the user's
     (tmp_path / "textkit" / "style.py").write_text("PREFIX = 'v2: '\n", encoding="utf-8")
     assert '"v2: Rain fell."' in summary_after_run("second")
+
+
+def test_an_answer_with_an_error_fails_even_with_a_summary(tmp_path: Path) -> None:
+    # A program that writes what it had when it failed beside the error: that
+    # text is no summary to score. A null, false or empty error is no error.
+    script = tmp_path / "errors_beside.py"
+    script.write_text(
+        "import json, sys\n"
+        "ids = [json.loads(line)['id'] for line in sys.stdin]\n"
+        "answers = [\n"
+        "    {'summary': 'Rain flooded', 'error': 'CUDA out of memory'},\n"
+        "    {'summary': 'Prices rose 4%.', 'error': None},\n"
+        "    {'summary': 'Quotes.', 'error': ''},\n"
+        "]\n"
+        "for id_, answer in zip(ids, answers):\n"
+        "    print(json.dumps({'id': id_, **answer}))\n",
+        encoding="utf-8",
+    )
+    system = SystemConfig(
+        name="cmd", backend="command", params={"argv": [sys.executable, str(script)]}
+    )
+    got = build_backend(system, BuildContext(config_dir=tmp_path), "systems[0]").summarize(EXAMPLES)
+    assert got == [
+        Generation.failed(
+            'command reported: CUDA out of memory (the "summary" beside it is not kept)'
+        ),
+        Generation(summary="Prices rose 4%."),
+        Generation(summary="Quotes."),
+    ]
