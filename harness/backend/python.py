@@ -7,6 +7,9 @@ returns a list of as many summary strings::
 
     def summarize(sources: list[str]) -> list[str]: ...
 
+It is called as a plain function: an ``async def`` one is refused when the
+backend is built (wrap it: ``return asyncio.run(summarize_async(sources))``).
+
 The config's folder, and ``params.path`` if given, are put on ``sys.path``
 so that a module next to the config imports without installing it.
 
@@ -457,6 +460,14 @@ def _attribute(spec_text: str, module: ModuleType) -> Callable[[list[str]], Any]
             "not a function",
             hint="name a function that takes a list of sources and returns a list of summaries",
         )
+    if inspect.iscoroutinefunction(found) or inspect.iscoroutinefunction(type(found).__call__):
+        # Called, it would only return a coroutine: every example would fail with
+        # "returned coroutine", and Python would warn that it was never awaited.
+        raise ConfigError(
+            f"python backend {spec_text!r}: {attribute!r} is an async function; the backend "
+            "calls it as a plain function, which must return the list of summaries",
+            hint=f"wrap it: def summarize(sources): return asyncio.run({attribute}(sources))",
+        )
     function: Callable[[list[str]], Any] = found
     return function
 
@@ -557,6 +568,8 @@ class PythonSummarizer:
 
     def _check(self, result: Any, expected: int) -> list[Generation]:
         name = f"python backend {self._params.callable!r}"
+        if inspect.iscoroutine(result):
+            result.close()  # never awaited: closed, so that Python does not warn of it
         if isinstance(result, (str, bytes)) or not isinstance(result, Sequence):
             message = (
                 f"{name} returned {type(result).__name__}, "

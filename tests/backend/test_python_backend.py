@@ -545,3 +545,39 @@ def test_a_change_of_working_directory_is_undone(
     failing = python("moves_around.py:fails", config_dir=tmp_path)
     assert [g.error for g in failing.summarize(EXAMPLES[:2])] == ["ValueError: no model here"] * 2
     assert Path.cwd() == home
+
+
+@pytest.mark.parametrize(
+    ("code", "spec"),
+    [
+        ("async def summarize(sources):\n    return sources\n", "summarize"),
+        (
+            "class Model:\n"
+            "    async def __call__(self, sources):\n"
+            "        return sources\n"
+            "model = Model()\n",
+            "model",
+        ),
+    ],
+)
+def test_an_async_function_is_a_config_error(tmp_path: Path, code: str, spec: str) -> None:
+    (tmp_path / "async_summarizer.py").write_text(code, encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"'{spec}' is an async function") as caught:
+        python(f"async_summarizer.py:{spec}", config_dir=tmp_path)
+    assert caught.value.hint is not None and "asyncio.run" in caught.value.hint
+
+
+def test_a_coroutine_returned_fails_the_batch_without_a_warning(tmp_path: Path) -> None:
+    # A plain function that returns a coroutine (a wrapper that forgot asyncio.run).
+    (tmp_path / "returns_coroutine.py").write_text(
+        "async def _summarize(sources):\n"
+        "    return sources\n"
+        "def summarize(sources):\n"
+        "    return _summarize(sources)\n",
+        encoding="utf-8",
+    )
+    got = python("returns_coroutine.py:summarize", config_dir=tmp_path).summarize(EXAMPLES[:2])
+    assert [g.error for g in got] == [
+        "python backend 'returns_coroutine.py:summarize' returned coroutine, "
+        "expected a list of 2 summary strings"
+    ] * 2
