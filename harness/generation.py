@@ -7,6 +7,7 @@ commits each finished batch to the cache (the driver alone writes it).
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -57,7 +58,8 @@ def reads_example_ids(summarizer: Summarizer) -> bool:
 
 def _safe_summarize(summarizer: Summarizer, batch: Sequence[Example]) -> list[Generation]:
     try:
-        generations = summarizer.summarize(batch)
+        # list(): a plugin's backend may return a generator (or None: a TypeError here).
+        generations = list(summarizer.summarize(batch))
     except HarnessError:
         raise
     except Exception as error:  # a backend's own bug fails the batch, not the run
@@ -66,15 +68,38 @@ def _safe_summarize(summarizer: Summarizer, batch: Sequence[Example]) -> list[Ge
     if len(generations) != len(batch):
         message = f"backend returned {len(generations)} results for {len(batch)} examples"
         return [Generation.failed(message) for _ in batch]
-    return [_unicode_checked(generation) for generation in generations]
+    return [_checked(generation) for generation in generations]
 
 
-def _unicode_checked(generation: Generation) -> Generation:
+def _checked(generation: object) -> Generation:
+    """``generation`` as the run records it: a summary of valid Unicode text, or an error.
+
+    A backend may be a plugin's (user code): one that answers with something else
+    (a plain string, neither a summary nor an error, a summary that is not text)
+    fails that example, saying what it returned, rather than stop the run with a
+    traceback or record a summary that is none; a summary beside an error is
+    dropped (the backend says it failed).
+    """
+    if not isinstance(generation, Generation):
+        return Generation.failed(
+            f"backend returned {type(generation).__name__} {generation!r:.80} for this "
+            "example, expected a harness.backend.Generation"
+        )
+    if generation.error is not None:
+        if generation.summary is None and isinstance(generation.error, str):
+            return generation
+        return dataclasses.replace(generation, summary=None, error=str(generation.error))
+    if generation.summary is None:
+        return Generation.failed("backend returned neither a summary nor an error")
+    if not isinstance(generation.summary, str):
+        summary: object = generation.summary
+        return Generation.failed(
+            f"backend returned a summary of type {type(summary).__name__}, expected str: "
+            f"{summary!r:.80}"
+        )
     # A lone UTF-16 surrogate (a model or program that cut a character in
     # half) has no UTF-8 form: it could be written neither to the cache nor to
     # the run files. It fails that example, with the position, instead.
-    if generation.summary is None:
-        return generation
     try:
         generation.summary.encode("utf-8")
     except UnicodeEncodeError as error:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import io
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
-from harness.backend import BuildContext, build_backend
+from harness.backend import BuildContext, Generation, build_backend
 from harness.config import SystemConfig
 from harness.generation import generate
-from harness.records import Example
+from harness.records import Example, Fingerprint
 from harness.runner.progress import make_progress
 from harness.store import Cache
 
@@ -55,3 +57,47 @@ def test_a_backend_given_ids_runs_on_each_example_that_shares_a_source(tmp_path:
         progress = make_progress(Console(file=io.StringIO()))
         outputs = generate(examples, [("by-id", summarizer, 8)], cache, progress)
         assert [o.summary for o in outputs] == ["about q1", "about q2"]
+
+
+class _PluginBackend:
+    """A plugin's backend (user code) that answers every example with ``answer``."""
+
+    def __init__(self, answer: object) -> None:
+        self._answer = answer
+
+    @property
+    def fingerprint(self) -> Fingerprint:
+        return Fingerprint(
+            kind="backend", name="plugin", version="1", params={"a": repr(self._answer)}
+        )
+
+    @property
+    def cacheable(self) -> bool:
+        return True
+
+    def summarize(self, examples: Sequence[Example]) -> list[Generation]:
+        return [self._answer for _ in examples]  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("answer", "error"),
+    [
+        (Generation(summary=None), "backend returned neither a summary nor an error"),
+        (Generation(summary="Half a summary", error="ran out of memory"), "ran out of memory"),
+        (Generation(summary=b"bytes"), "backend returned a summary of type bytes, expected str"),
+        (Generation(summary=7), "backend returned a summary of type int, expected str"),  # type: ignore[arg-type]
+        ("a plain string", "backend returned str 'a plain string' for this example"),
+    ],
+)
+def test_a_plugin_backend_answer_that_is_no_summary_fails_its_example(
+    tmp_path: Path, answer: object, error: str
+) -> None:
+    # Neither stops the run with a traceback nor is recorded (and cached) as a
+    # summary, nor as an output with neither a summary nor an error.
+    examples = [Example(id="a", source="The dam burst. Villages flooded.")]
+    cache = Cache(tmp_path / "cache.sqlite")
+    for _ in range(2):  # cold, then again: nothing was cached
+        progress = make_progress(Console(file=io.StringIO()))
+        [output] = generate(examples, [("plugin", _PluginBackend(answer), 4)], cache, progress)
+        assert output.summary is None
+        assert output.error is not None and output.error.startswith(error)
