@@ -184,6 +184,52 @@ def _walk(
     return found[:MAX_MODULES]
 
 
+def loaded_from_elsewhere(
+    names: Sequence[str], own_folders: Sequence[Path]
+) -> list[tuple[str, Path, Path]]:
+    """The user's modules among ``names`` that this process already imported from
+    another file than the one ``own_folders`` hold.
+
+    Python imports a name once per process: when two systems' folders each hold
+    a ``model.py`` (or a ``helpers.py`` their code imports), the second system
+    would run the first one's code, under its own name. A module imported from
+    an installed environment (the standard library, site-packages) is not
+    counted: a file of the user's named like one is shadowed by it anyway.
+
+    Args:
+        names: Module names (of a package's module, its top-level package counts).
+        own_folders: The folders that hold this system's code, nearest first.
+
+    Returns:
+        ``(name, the file it was imported from, the file in own_folders)`` triples.
+    """
+    folders = [str(folder) for folder in own_folders]
+    installed = _installed_roots()
+    found: list[tuple[str, Path, Path]] = []
+    for top in dict.fromkeys(name.partition(".")[0] for name in names):
+        loaded = sys.modules.get(top)
+        if loaded is None or not top:
+            continue
+        ran = _source_file(getattr(loaded, "__spec__", None))
+        try:
+            own = _source_file(importlib.machinery.PathFinder.find_spec(top, folders))
+        except (ImportError, ValueError):
+            continue
+        if ran is None or own is None or ran == own or _is_under(ran, installed):
+            continue
+        found.append((top, ran, own))
+    return found
+
+
+def imported_names(source_path: Path, package: str = "") -> list[str]:
+    """Every module name the source file may import (`_imported_names`); none if unreadable."""
+    try:
+        source = source_path.read_bytes()
+    except OSError:
+        return []
+    return _imported_names(source, source_path, package)
+
+
 def import_root(name: str, source_path: Path) -> Path:
     """The ``sys.path`` folder a module named ``name`` with this file is imported from.
 
@@ -196,4 +242,11 @@ def import_root(name: str, source_path: Path) -> Path:
     return source_path.parents[levels]
 
 
-__all__ = ["MAX_MODULES", "import_root", "local_imports", "script_imports"]
+__all__ = [
+    "MAX_MODULES",
+    "import_root",
+    "imported_names",
+    "loaded_from_elsewhere",
+    "local_imports",
+    "script_imports",
+]

@@ -581,3 +581,45 @@ def test_a_coroutine_returned_fails_the_batch_without_a_warning(tmp_path: Path) 
         "python backend 'returns_coroutine.py:summarize' returned coroutine, "
         "expected a list of 2 summary strings"
     ] * 2
+
+
+def _two_systems(tmp_path: Path, code: str) -> tuple[Path, Path]:
+    for name in ("sys_a", "sys_b"):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "clash_helpers_xyz.py").write_text(f"TAG = {name!r}\n", encoding="utf-8")
+        (folder / "clash_model_xyz.py").write_text(code, encoding="utf-8")
+    return tmp_path / "sys_a", tmp_path / "sys_b"
+
+
+@pytest.mark.parametrize(
+    ("form", "clash"),
+    [("clash_model_xyz:summarize", "clash_model_xyz"), ("FILE:summarize", "clash_helpers_xyz")],
+)
+def test_two_systems_whose_modules_share_a_name_are_refused(
+    tmp_path: Path, form: str, clash: str
+) -> None:
+    # Python imports a name once per process: the second system would run the
+    # first one's module (or helper) and record its summaries as its own.
+    code = (
+        "import clash_helpers_xyz\n"
+        "def summarize(sources):\n"
+        "    return [clash_helpers_xyz.TAG for _ in sources]\n"
+    )
+    sys_a, sys_b = _two_systems(tmp_path, code)
+    try:
+
+        def build(folder: Path) -> Summarizer:
+            spec = form.replace("FILE", str(folder / "clash_model_xyz.py"))
+            return python(spec, config_dir=tmp_path, path=str(folder))
+
+        assert build(sys_a).summarize(EXAMPLES[:1]) == [Generation(summary="sys_a")]
+        with pytest.raises(ConfigError, match=f"the module '{clash}' is already imported") as e:
+            build(sys_b)
+        assert str(sys_a / f"{clash}.py") in e.value.message
+        assert str(sys_b / f"{clash}.py") in e.value.message
+        # The first system, built again (a worker process), is still its own code.
+        assert build(sys_a).summarize(EXAMPLES[:1]) == [Generation(summary="sys_a")]
+    finally:
+        for name in ("clash_model_xyz", "clash_helpers_xyz"):
+            sys.modules.pop(name, None)
