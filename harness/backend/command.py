@@ -18,8 +18,9 @@ stdout line that is not an answer, or no answer at all). A non-zero exit
 status fails every example of the batch, answered or not (an example the
 program itself answered with an error keeps that error): a program that
 says it failed may have printed half-done answers first. Stdout must be
-UTF-8: an answer line that is not fails its example, naming the byte offset,
-and is never passed on with replacement characters (nor cached). An answer
+UTF-8 (a byte order mark before the first answer is ignored): an answer
+line that is not fails its example, naming the byte offset, and is never
+passed on with replacement characters (nor cached). An answer
 with an ``"error"`` (other than ``null``, ``false`` or ``""``) fails its
 example even if it has a ``"summary"`` too: the program says it failed.
 
@@ -122,6 +123,10 @@ class _Reply:
         wanted = set(ids)
         seen_at: dict[str, int] = {}
         offset = 0
+        if stdout.startswith(b"\xef\xbb\xbf"):
+            # A byte order mark (a .NET program, Python's utf-8-sig) is not part of the
+            # first answer, which would otherwise be "not JSON".
+            stdout, offset = stdout[3:], 3
         # Split on b"\n" rather than splitlines(): JSON strings may hold U+2028 raw.
         for number, raw in enumerate(stdout.split(b"\n"), start=1):
             start, offset = offset, offset + len(raw) + 1

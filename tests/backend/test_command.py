@@ -471,3 +471,23 @@ def test_an_answer_with_an_error_fails_even_with_a_summary(tmp_path: Path) -> No
         Generation(summary="Prices rose 4%."),
         Generation(summary="Quotes."),
     ]
+
+
+def test_a_byte_order_mark_before_the_first_answer_is_not_part_of_it(tmp_path: Path) -> None:
+    script = tmp_path / "with_bom.py"
+    script.write_text(
+        "import json, sys\n"
+        "sys.stdout.buffer.write(b'\\xef\\xbb\\xbf')\n"
+        "for line in sys.stdin:\n"
+        "    record = json.loads(line)\n"
+        "    sys.stdout.buffer.write((json.dumps({'id': record['id'], 'summary': "
+        "record['source'].split('.')[0]}) + '\\r\\n').encode('utf-8'))\n",
+        encoding="utf-8",
+    )
+    system = SystemConfig(
+        name="cmd", backend="command", params={"argv": [sys.executable, str(script)]}
+    )
+    got = build_backend(system, BuildContext(config_dir=tmp_path), "systems[0]").summarize(
+        EXAMPLES[:2]
+    )
+    assert got == [Generation(summary="Rain flooded Leeds"), Generation(summary="Prices rose 4%")]
