@@ -10,7 +10,9 @@ Two sources, chosen by ``params.path``:
   when the backend is built.
 
 An example without a summary fails with a message naming what was looked
-for; it is never dropped. The file's SHA-256 is part of the fingerprint, so
+for; it is never dropped. A file's ids that no example has are ignored (a
+file for the whole benchmark serves a run with ``limit``); preflight refuses
+a file that has none of the examples' ids. The file's SHA-256 is part of the fingerprint, so
 editing the file changes the manifest.
 """
 
