@@ -59,12 +59,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from harness.backend._local_imports import (
-    import_root,
-    imported_names,
-    loaded_from_elsewhere,
-    local_imports,
-)
+from harness.backend._local_imports import import_root, local_imports
+from harness.backend._module_names import refuse_names_taken, shadowed
 from harness.backend._protocol import (
     BuildContext,
     Generation,
@@ -428,12 +424,16 @@ def _resolve(
             raise ConfigError(f"python backend {spec_text!r}: path {path!r} is not a folder")
         _put_on_sys_path(folder)
         roots.append(folder)
-    _refuse_names_taken(spec_text, target, config_dir, roots)
+    refuse_names_taken(spec_text, target, config_dir, roots, is_file=_is_file_target(target))
     if _is_file_target(target):
         module = _import_file(spec_text, target, config_dir)
+        function = _attribute(spec_text, module)
     else:
         module = _import_module(spec_text, target, config_dir)
-    function = _attribute(spec_text, module)
+        try:
+            function = _attribute(spec_text, module)
+        except ConfigError as error:
+            raise shadowed(error, spec_text, module, roots) from None
     helpers = _helpers(module, roots, from_file=_is_file_target(target))
     try:
         refreshed = _refresh_helpers(module, function, helpers)
@@ -447,43 +447,6 @@ def _resolve(
     if refreshed:
         function = _attribute(spec_text, module)
     return module, function, helpers
-
-
-def _refuse_names_taken(spec_text: str, target: str, config_dir: Path, roots: list[Path]) -> None:
-    """Refuse a module (or a module it imports) that this process already imported
-    under the same name from another of the user's files (`loaded_from_elsewhere`):
-    two systems with a ``model.py`` each in their ``params.path``, say. Python
-    imports a name once, so this system would run the other's code as its own.
-
-    Raises:
-        ConfigError: Naming the module, both files and how to tell them apart.
-    """
-    own = [root.resolve() for root in reversed(roots)]  # params.path first, as on sys.path
-    names = [target]
-    entry: Path | None = None
-    if _is_file_target(target):
-        names, entry = [], resolve_path(target, config_dir)
-        own.insert(0, entry.resolve().parent)
-    elif "." not in target:
-        with contextlib.suppress(ImportError, ValueError):
-            spec = importlib.machinery.PathFinder.find_spec(target, [str(root) for root in own])
-            if spec is not None and spec.origin and spec.origin.endswith(".py"):
-                entry = Path(spec.origin)
-    if entry is not None and entry.is_file():
-        names += imported_names(entry)
-    for name, ran, mine in loaded_from_elsewhere(names, own):
-        how = (
-            "name the function by its file ('path/to/file.py:function'), which imports "
-            "each file under its own name, or rename one of them"
-            if name == target
-            else "rename one of them (and the imports of it)"
-        )
-        raise ConfigError(
-            f"python backend {spec_text!r}: the module {name!r} is already imported in this "
-            f"process from {ran}, but this system's code is {mine}; Python imports a name "
-            "once, so this system would run the other file's code as its own",
-            hint=f"two systems' modules share the name {name!r}: {how}",
-        )
 
 
 def _attribute(spec_text: str, module: ModuleType) -> Callable[[list[str]], Any]:

@@ -623,3 +623,15 @@ def test_two_systems_whose_modules_share_a_name_are_refused(
     finally:
         for name in ("clash_model_xyz", "clash_helpers_xyz"):
             sys.modules.pop(name, None)
+
+
+def test_a_file_named_like_a_module_imported_already_says_it_is_shadowed(tmp_path: Path) -> None:
+    # `random` is imported (by harness's own dependencies) before any config is read.
+    (tmp_path / "random.py").write_text(
+        "def summarize(sources):\n    return sources\n", encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match="has no attribute 'summarize'") as caught:
+        python("random:summarize", config_dir=tmp_path)
+    assert f"not {(tmp_path / 'random.py').resolve()}" in caught.value.message
+    assert caught.value.hint is not None
+    assert f"'{(tmp_path / 'random.py').resolve()}:summarize'" in caught.value.hint
