@@ -304,6 +304,10 @@ class CommandSummarizer:
                 for example in examples
             ]
         fallback = reply.problem or "command gave no output for this id"
+        if not reply.answers and _stderr_tail(stderr):
+            # It answered nothing and said why on stderr (a usage message, a caught
+            # traceback) while exiting 0: that is the reason to show.
+            fallback += f" (it answered no id; the end of its stderr: {_stderr_tail(stderr)})"
         return [
             reply.answers.get(example.id) or Generation.failed(fallback) for example in examples
         ]
@@ -312,12 +316,16 @@ class CommandSummarizer:
     def _exit_problem(status: int, stderr: str, *, answered: bool) -> str | None:
         if status == 0:
             return None
-        tail = [line for line in stderr.splitlines() if line.strip()][-_STDERR_LINES:]
-        shown = "\n".join(tail) if tail else "(nothing on stderr)"
+        shown = _stderr_tail(stderr) or "(nothing on stderr)"
         after = " after answering (answers not kept)" if answered else ""
         if status < 0:
             return f"command was killed by signal {-status}{after}: {shown}"
         return f"command exited with status {status}{after}: {shown}"
+
+
+def _stderr_tail(stderr: str) -> str:
+    """The last `_STDERR_LINES` non-blank lines of ``stderr`` ("" if none)."""
+    return "\n".join([line for line in stderr.splitlines() if line.strip()][-_STDERR_LINES:])
 
 
 def _names_path(path: Path, *, file: bool = False) -> bool:

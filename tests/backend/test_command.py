@@ -491,3 +491,23 @@ def test_a_byte_order_mark_before_the_first_answer_is_not_part_of_it(tmp_path: P
         EXAMPLES[:2]
     )
     assert got == [Generation(summary="Rain flooded Leeds"), Generation(summary="Prices rose 4%")]
+
+
+def test_a_program_that_answers_nothing_and_exits_0_shows_its_stderr(tmp_path: Path) -> None:
+    script = tmp_path / "usage.py"
+    script.write_text(
+        "import sys\n"
+        "sys.stderr.write('usage: usage.py --model M\\nerror: --model is required\\n')\n",
+        encoding="utf-8",
+    )
+    system = SystemConfig(
+        name="cmd", backend="command", params={"argv": [sys.executable, str(script)]}
+    )
+    got = build_backend(system, BuildContext(config_dir=tmp_path), "systems[0]").summarize(
+        EXAMPLES[:2]
+    )
+    expected = Generation.failed(
+        "command gave no output for this id (it answered no id; the end of its stderr: "
+        "usage: usage.py --model M\nerror: --model is required)"
+    )
+    assert got == [expected, expected]
