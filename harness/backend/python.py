@@ -592,10 +592,18 @@ class PythonSummarizer:
             Generation(summary=item)
             if isinstance(item, str)
             else Generation.failed(
-                f"{name} returned {type(item).__name__} for this source, expected str"
+                f"{name} returned {type(item).__name__}{_keys(item)} for this source, expected str"
             )
             for item in result
         ]
+
+
+def _keys(item: object) -> str:
+    """`` (keys 'summary_text')`` for a dict (a Hugging Face pipeline's answer), else ``""``:
+    the key to return the summary from."""
+    if not isinstance(item, dict):
+        return ""
+    return " (keys " + ", ".join(repr(key) for key in list(item)[:5]) + ")"
 
 
 @backend(

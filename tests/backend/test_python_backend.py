@@ -635,3 +635,19 @@ def test_a_file_named_like_a_module_imported_already_says_it_is_shadowed(tmp_pat
     assert f"not {(tmp_path / 'random.py').resolve()}" in caught.value.message
     assert caught.value.hint is not None
     assert f"'{(tmp_path / 'random.py').resolve()}:summarize'" in caught.value.hint
+
+
+def test_a_dict_per_source_names_its_keys(tmp_path: Path) -> None:
+    # A Hugging Face pipeline answers [{"summary_text": ...}]: the key is the fix.
+    (tmp_path / "pipeline_like.py").write_text(
+        "def summarize(sources):\n"
+        "    return [{'summary_text': source[:10]} for source in sources]\n",
+        encoding="utf-8",
+    )
+    got = python("pipeline_like.py:summarize", config_dir=tmp_path).summarize(EXAMPLES[:1])
+    assert got == [
+        Generation.failed(
+            "python backend 'pipeline_like.py:summarize' returned dict (keys 'summary_text') "
+            "for this source, expected str"
+        )
+    ]
