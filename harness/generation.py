@@ -28,7 +28,7 @@ from harness.executor import (
     Workspace,
 )
 from harness.plugin_code import component_fingerprint
-from harness.records import Example, Output, content_hash
+from harness.records import Example, Fingerprint, Output, content_hash
 from harness.store import (
     Cache,
 )
@@ -111,10 +111,16 @@ def _checked(generation: object) -> Generation:
 
 @dataclass(frozen=True)
 class GenerateTask:
-    """One generation batch: the system to build and the examples to summarize."""
+    """One generation batch: the system to build and the examples to summarize.
+
+    ``fingerprint`` is the system's as the driver built it, which keys the
+    batch's generations in the cache: the worker checks that it built the
+    same (`Workspace.check_built`).
+    """
 
     system: Component
     examples: tuple[Example, ...]
+    fingerprint: Fingerprint | None = None
 
 
 @dataclass(frozen=True)
@@ -127,7 +133,7 @@ class GenerateDone:
 
 def generate_batch(workspace: Workspace, task: GenerateTask) -> GenerateDone:
     """Summarize one batch with the workspace's summarizer (runs in a worker)."""
-    summarizer = workspace.summarizer(task.system)
+    summarizer = workspace.summarizer(task.system, task.fingerprint)
     start = time.perf_counter()
     generations = _safe_summarize(summarizer, task.examples)
     return GenerateDone(tuple(generations), time.perf_counter() - start)
@@ -179,13 +185,16 @@ def generate(
 
     Raises:
         BackendError: More than ``max_failures`` generations failed. The
-            batches finished before that stay in the cache.
+            batches finished before that stay in the cache. Or a worker built
+            a system with another fingerprint than the driver's: a file it
+            hashes was edited during the run (`Workspace.check_built`).
     """
     executor = executor or LocalExecutor()
     components = list(components or local_components("systems", systems))
     workspace = Workspace({c.key: s for c, (_, s, _) in zip(components, systems, strict=True)})
     by_id: list[dict[str, Output]] = [{} for _ in systems]
-    digests = [component_fingerprint(summarizer).digest() for _, summarizer, _ in systems]
+    fingerprints = [component_fingerprint(summarizer) for _, summarizer, _ in systems]
+    digests = [fingerprint.digest() for fingerprint in fingerprints]
     by_ids = [reads_example_ids(summarizer) for _, summarizer, _ in systems]
     keys = [
         [_generation_key(digest, ex, by_ids[position]) for ex in examples]
@@ -233,7 +242,7 @@ def generate(
         progress.advance(bar, len(examples) - len(todo) - copied)
         bars.append(bar)
         for batch in batches(todo, batch_size):
-            tasks.append(GenerateTask(component, tuple(batch)))
+            tasks.append(GenerateTask(component, tuple(batch), fingerprints[position]))
             owner.append(position)
     if tasks and prepare:
         executor.prepare(prepare)

@@ -36,7 +36,7 @@ from harness.executor import (
 from harness.generation import batches, local_components
 from harness.metric import Metric, MetricEntry, MetricInput, MetricResult
 from harness.plugin_code import component_fingerprint
-from harness.records import Example, Output, Score, has_words
+from harness.records import Example, Fingerprint, Output, Score, has_words
 from harness.store import (
     Cache,
 )
@@ -122,7 +122,8 @@ class _ScoreKeys:
     """
 
     def __init__(self, entry: MetricEntry, metric: Metric) -> None:
-        digest = component_fingerprint(metric).digest()
+        self.fingerprint = component_fingerprint(metric)
+        digest = self.fingerprint.digest()
         self._head = _json(f"{digest}:{code_digest(SCORING_LIBRARIES)}")
         self._with_source = "source" in entry.requires
         self._articles: dict[str, str] = {}
@@ -242,10 +243,14 @@ class ScoreTask:
     ``items[m]`` are the pairs ``metrics[m]`` scores. All pairs of an article
     (every system, every metric) are in one task, so its source is analysed
     once, by one worker, and shared through the metrics' per-process caches.
+    ``fingerprints[m]``, when given, is ``metrics[m]``'s as the driver built
+    it (what keys its scores): the worker checks that it built the same
+    (`Workspace.check_built`).
     """
 
     metrics: tuple[Component, ...]
     items: tuple[tuple[MetricInput, ...], ...]
+    fingerprints: tuple[Fingerprint, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -259,10 +264,11 @@ class ScoreDone:
 def score_batch(workspace: Workspace, task: ScoreTask) -> ScoreDone:
     """Score one batch with the workspace's metrics (runs in a worker)."""
     results: list[tuple[MetricResult, ...]] = []
-    for component, items in zip(task.metrics, task.items, strict=True):
+    expected = task.fingerprints or (None,) * len(task.metrics)
+    for component, items, fingerprint in zip(task.metrics, task.items, expected, strict=True):
         found: list[MetricResult] = []
         if items:
-            metric = workspace.metric(component)
+            metric = workspace.metric(component, fingerprint)
             for batch in batches(items, METRIC_BATCH):
                 found.extend(_safe_score(metric, batch))
         results.append(tuple(found))
@@ -277,6 +283,7 @@ def plan_score_tasks(
     order: Sequence[str],
     todo: Sequence[Sequence[tuple[int, MetricInput, str]]],
     components: Sequence[Component],
+    fingerprints: Sequence[Fingerprint] = (),
 ) -> tuple[list[ScoreTask], list[list[list[tuple[int, MetricInput, str]]]]]:
     """Group the pairs to score into tasks by article, in benchmark order.
 
@@ -293,6 +300,8 @@ def plan_score_tasks(
         order: Example ids in benchmark order.
         todo: Per metric, the (output index, item, cache key) still to score.
         components: The metrics' components, parallel to ``todo``.
+        fingerprints: The metrics' fingerprints as the driver built them,
+            parallel to ``todo`` (`ScoreTask.fingerprints`); none: unchecked.
 
     Returns:
         The tasks and, per task and metric, the todo entries it holds.
@@ -326,7 +335,11 @@ def plan_score_tasks(
         if current is not None and not _fits(None, current, METRIC_BATCH):
             current = None  # full: the next article starts a task
     tasks = [
-        ScoreTask(tuple(components), tuple(tuple(item for _, item, _ in held) for held in plan))
+        ScoreTask(
+            tuple(components),
+            tuple(tuple(item for _, item, _ in held) for held in plan),
+            tuple(fingerprints),
+        )
         for plan in plans
     ]
     return tasks, plans
@@ -371,6 +384,11 @@ def score(
 
     Returns:
         One `Score` per (metric, output), in metric then output order.
+
+    Raises:
+        MetricError: A worker built a metric with another fingerprint than
+            the driver's: a file it hashes was edited during the run
+            (`Workspace.check_built`). The batches finished before stay cached.
     """
     executor = executor or LocalExecutor()
     components = list(components or local_components("metrics", metrics))
@@ -378,10 +396,12 @@ def score(
     by_id = {example.id: example for example in examples}
     results: list[list[MetricResult | None]] = []
     pendings: list[list[tuple[int, MetricInput, str]]] = []
+    fingerprints: list[Fingerprint] = []
     for entry, metric in metrics:
         found: list[MetricResult | None] = [None] * len(outputs)
         pending: list[tuple[int, MetricInput, str]] = []
         keys = _ScoreKeys(entry, metric)
+        fingerprints.append(keys.fingerprint)
         for index, output in enumerate(outputs):
             example = by_id[output.example_id]
             reason = skip_reason(entry, example, output)
@@ -409,7 +429,9 @@ def score(
         progress.advance(bar, len(outputs) - len(todo))
         todos.append(todo)
         bars.append(bar)
-    tasks, plans = plan_score_tasks([example.id for example in examples], todos, components)
+    tasks, plans = plan_score_tasks(
+        [example.id for example in examples], todos, components, fingerprints
+    )
     for number, done in executor.map(score_batch, tasks, workspace):
         fresh: dict[str, Any] = {}
         for position, held in enumerate(plans[number]):

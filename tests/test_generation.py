@@ -1,10 +1,10 @@
-"""The generation stage: progress of examples that share a source."""
+"""The generation stage: progress of examples that share a source; workers' builds checked."""
 
 from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -12,8 +12,12 @@ from rich.console import Console
 
 from harness.backend import BuildContext, Generation, build_backend
 from harness.config import SystemConfig
+from harness.errors import BackendError
+from harness.executor import Component, LocalExecutor, TaskFailure, Workspace
+from harness.executor.protocol import ResultT, TaskFn, TaskT
 from harness.generation import generate
-from harness.records import Example, Fingerprint
+from harness.plugin_code import component_fingerprint
+from harness.records import Example, Fingerprint, content_hash
 from harness.runner.progress import make_progress
 from harness.store import Cache
 
@@ -101,3 +105,49 @@ def test_a_plugin_backend_answer_that_is_no_summary_fails_its_example(
         [output] = generate(examples, [("plugin", _PluginBackend(answer), 4)], cache, progress)
         assert output.summary is None
         assert output.error is not None and output.error.startswith(error)
+
+
+class _FreshWorker(LocalExecutor):
+    """Runs each task as a worker process does: in a workspace of its own, which
+    builds every component from its config when its first task comes."""
+
+    def map(
+        self,
+        fn: TaskFn[TaskT, ResultT],
+        tasks: Sequence[TaskT],
+        local: Workspace,
+        placement: Sequence[Component] | None = None,
+    ) -> Iterator[tuple[int, ResultT | TaskFailure]]:
+        worker = Workspace()
+        for index, task in enumerate(tasks):
+            yield index, fn(worker, task)
+
+
+def test_a_worker_that_builds_code_edited_since_the_run_started_ends_it(
+    tmp_path: Path,
+) -> None:
+    # The driver keys generations by the fingerprint of the system it built; a
+    # worker builds its own later (its first task, or after a worker died). If
+    # the module was edited in between, the worker's summaries (of the new code)
+    # were cached under the old code's key, and served once the edit was undone.
+    module = tmp_path / "mine.py"
+    module.write_text("def summarize(sources):\n    return ['old'] * len(sources)\n")
+    system = SystemConfig(name="mine", backend="python", params={"callable": f"{module}:summarize"})
+    context = BuildContext(config_dir=tmp_path)
+    summarizer = build_backend(system, context, "run.yaml: systems[0]")
+    module.write_text("def summarize(sources):\n    return ['new'] * len(sources)\n")
+    cache = Cache(tmp_path / "cache.sqlite")
+    examples = [Example(id="a", source="The dam burst on Monday. Three villages flooded.")]
+    progress = make_progress(Console(file=io.StringIO()))
+    with pytest.raises(BackendError, match=r"systems\[0\]: a worker built this system with"):
+        generate(
+            examples,
+            [("mine", summarizer, 8)],
+            cache,
+            progress,
+            executor=_FreshWorker(),
+            components=[Component("systems[0]", system, "run.yaml: systems[0]", context)],
+        )
+    # Nothing of the new code is stored as the old code's.
+    key = content_hash([component_fingerprint(summarizer).digest(), examples[0].source])
+    assert cache.get_many("generation", [key]) == {}

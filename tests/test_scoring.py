@@ -1,22 +1,32 @@
-"""Scoring: a score is never served from code that is gone, and a result that breaks
-the metric contract is that item's metric error, never a silent null or a traceback."""
+"""Scoring: a score is never served from code that is gone, nor stored under the
+key of another metric than the one that computed it, and a result that breaks the
+metric contract is that item's metric error, never a silent null or a traceback."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from pathlib import Path
 
 import numpy as np
 import pytest
 from pydantic import BaseModel
+from rich.console import Console
 from rich.progress import Progress
 
-from harness.metric import MetricEntry, MetricInput, MetricResult, ValueSpec
+from harness.config import MetricConfig
+from harness.errors import MetricError
+from harness.executor import Component, LocalExecutor, TaskFailure, Workspace
+from harness.executor.protocol import ResultT, TaskFn, TaskT
+from harness.metric import MetricEntry, MetricInput, MetricResult, ValueSpec, build_metric
 from harness.records import Example, Fingerprint, Output, Score
+from harness.runner.progress import make_progress
 from harness.scoring import METRIC_ERROR, score
 from harness.store import Cache
 
@@ -148,3 +158,48 @@ def test_numpy_numbers_and_a_reasoned_null_keep_the_metric_contract(tmp_path: Pa
     ]
     assert all(type(value) is float for value in scores[0].values.values())
     json.dumps([item.model_dump(mode="json") for item in scores], allow_nan=False)
+
+
+class _FreshWorker(LocalExecutor):
+    """Runs each task as a worker process does: in a workspace of its own, which
+    builds every component from its config when its first task comes."""
+
+    def map(
+        self,
+        fn: TaskFn[TaskT, ResultT],
+        tasks: Sequence[TaskT],
+        local: Workspace,
+        placement: Sequence[Component] | None = None,
+    ) -> Iterator[tuple[int, ResultT | TaskFailure]]:
+        worker = Workspace()
+        for index, task in enumerate(tasks):
+            yield index, fn(worker, task)
+
+
+def test_a_worker_that_builds_another_metric_than_the_driver_keys_ends_the_stage(
+    tmp_path: Path,
+) -> None:
+    # Scores are keyed by the metric the driver built; a worker builds its own
+    # from the config. Here what it builds differs (as a plugin metric's file
+    # edited between the two builds would): its scores must not be cached under
+    # the driver's key.
+    driver = MetricConfig(name="rouge", params={"use_stemmer": True})
+    worker = MetricConfig(name="rouge", params={"use_stemmer": False})
+    entry, metric = build_metric(driver, where="run.yaml: metrics[0]")
+    example = Example(id="a", source="Runners ran far.", references=["The runners ran."])
+    output = Output(example_id="a", system="s", summary="A runner running.")
+    cache = Cache(tmp_path / "cache.sqlite")
+    progress = make_progress(Console(file=io.StringIO()))
+    with pytest.raises(MetricError, match=r"params\.use_stemmer: True at the start, False now"):
+        score(
+            [example],
+            [output],
+            [(entry, metric)],
+            cache,
+            progress,
+            executor=_FreshWorker(),
+            components=[Component("metrics[0]", worker, "run.yaml: metrics[0]")],
+        )
+    cache.close()
+    with closing(sqlite3.connect(tmp_path / "cache.sqlite")) as db:
+        assert db.execute("SELECT count(*) FROM entries WHERE kind = 'score'").fetchone() == (0,)

@@ -9,11 +9,14 @@ from __future__ import annotations
 import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from harness.backend import BuildContext, Summarizer, build_backend
 from harness.config import MetricConfig, SystemConfig
-from harness.errors import ConfigError
+from harness.errors import BackendError, ConfigError, MetricError
 from harness.metric import Metric, build_metric
+from harness.plugin_code import component_fingerprint
+from harness.records import Fingerprint
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class Workspace:
 
     def __init__(self, built: dict[str, object] | None = None) -> None:
         self._built: dict[str, object] = dict(built or {})
+        self._checked: set[str] = set()
 
     def get(self, component: Component) -> object:
         """The built component, building it on first use."""
@@ -63,17 +67,74 @@ class Workspace:
                 raise RuntimeError(f"{component.where}: no config to build this component from")
         return self._built[component.key]
 
-    def summarizer(self, component: Component) -> Summarizer:
-        """The built summarizer of a system component."""
+    def summarizer(self, component: Component, expected: Fingerprint | None = None) -> Summarizer:
+        """The built summarizer of a system component (checked against ``expected``,
+        the fingerprint the driver keys its results by: `check_built`)."""
         built = self.get(component)
         assert hasattr(built, "summarize")
+        self.check_built(component, expected)
         return built  # type: ignore[return-value]
 
-    def metric(self, component: Component) -> Metric:
-        """The built metric of a metric component."""
+    def metric(self, component: Component, expected: Fingerprint | None = None) -> Metric:
+        """The built metric of a metric component (checked as `summarizer` is)."""
         built = self.get(component)
         assert hasattr(built, "score")
+        self.check_built(component, expected)
         return built  # type: ignore[return-value]
+
+    def check_built(self, component: Component, expected: Fingerprint | None) -> None:
+        """The component as built here has the fingerprint ``expected`` (once per build).
+
+        The driver keys what a task computes by the fingerprint of the
+        component it built itself. A worker builds its own from the config,
+        later (when its first task comes, or again after a worker died): if
+        a file it hashes was edited in between (the ``python`` backend's
+        module, a plugin's code, a local model's files), or differs on the
+        worker's machine, the worker computes with other code than the key
+        says, and the cache would serve those results as the old code's.
+
+        Raises:
+            BackendError: A system built with another fingerprint.
+            MetricError: A metric built with another fingerprint.
+        """
+        if expected is None or component.key in self._checked:
+            return
+        found = component_fingerprint(self.get(component))  # type: ignore[arg-type]
+        if found.digest() != expected.digest():
+            system = isinstance(component.config, SystemConfig)
+            error = BackendError if system else MetricError
+            changed = ", ".join(_differences(expected.model_dump(), found.model_dump())[:3])
+            raise error(
+                f"{component.where}: a worker built this {'system' if system else 'metric'} "
+                f"with another fingerprint than the run started with ({changed}): a file it "
+                "hashes (its code, a module it imports, a model's files) was edited after "
+                "the run started, or differs where the worker runs; its results would be "
+                "cached under a key that does not describe them",
+                hint="run again once the files are as they should be (the batches finished "
+                "before the change are in the cache); for an `hf` model on a GPU worker, "
+                "set `dtype`, which otherwise follows the device",
+            )
+        self._checked.add(component.key)
+
+
+def _differences(expected: Any, found: Any, path: str = "") -> list[str]:
+    """Where two fingerprints (as dicts) differ, as dotted paths with both values."""
+    if isinstance(expected, dict) and isinstance(found, dict):
+        return [
+            difference
+            for key in sorted({*expected, *found}, key=str)
+            for difference in _differences(
+                expected.get(key), found.get(key), f"{path}.{key}" if path else str(key)
+            )
+        ]
+    if expected == found:
+        return []
+    return [f"{path or 'fingerprint'}: {_shown(expected)} at the start, {_shown(found)} now"]
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 24 else f"{text[:12]}…{text[-8:]}"
 
 
 def check_shippable(components: Sequence[Component]) -> None:
