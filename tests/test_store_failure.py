@@ -144,6 +144,18 @@ def test_a_cache_folder_that_is_a_file_is_one_error_with_the_fix(tmp_path: Path)
     assert "cache: off" in (caught.value.hint or "")
 
 
+def test_a_folder_where_the_cache_file_goes_is_one_error_that_says_so(tmp_path: Path) -> None:
+    from harness.errors import StoreError
+
+    path = tmp_path / "cache.sqlite"
+    path.mkdir()
+    with pytest.raises(
+        StoreError, match=r"cache\.sqlite is a folder; the cache is a file"
+    ) as caught:
+        Cache(path)
+    assert f"move the folder {path} aside" in (caught.value.hint or "")
+
+
 @pytest.mark.parametrize("damage", ["garbage", "cut"])
 def test_a_damaged_cache_file_is_one_error_that_says_to_remove_it(
     tmp_path: Path, damage: str

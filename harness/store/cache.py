@@ -130,13 +130,20 @@ class Cache:
             damaged = isinstance(error, sqlite3.DatabaseError) and not isinstance(
                 error, sqlite3.OperationalError
             )
+            if path.parent.is_file():
+                where = f" ({path.parent} is a file, not a folder)"
+            elif path.is_dir():  # SQLite says only "unable to open database file"
+                where = f" ({path} is a folder; the cache is a file of that name)"
+            else:
+                where = ""
             raise StoreError(
-                f"cannot open the cache {path}: {reason}"
-                + (f" ({path.parent} is a file, not a folder)" if path.parent.is_file() else ""),
+                f"cannot open the cache {path}: {reason}{where}",
                 hint=(
                     f"the file is damaged or not a harness cache: delete {path} or move it "
                     "aside (a run computes its entries again), or "
                     if damaged
+                    else f"move the folder {path} aside, or "
+                    if path.is_dir()
                     else ""
                 )
                 + "set `cache:` in the config or HARNESS_CACHE_DIR to a writable folder, "
