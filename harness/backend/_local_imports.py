@@ -157,6 +157,29 @@ def script_imports(script: Path) -> list[tuple[str, Path]]:
     return _walk(script, "", [folder], (str(folder),))
 
 
+def module_imports(name: str, folder: Path) -> tuple[Path, list[tuple[str, Path]]] | None:
+    """The file ``python -m NAME`` runs in ``folder`` (its ``sys.path[0]``) and the user's
+    modules it imports, or ``None`` if that is not a source file of the user's there.
+
+    ``folder`` is the one user folder: a module of an installed package is its
+    package's code, not the user's. A package runs its ``__main__.py``.
+
+    Returns:
+        The file run, and ``(module name, source file)`` pairs as `local_imports`
+        gives them.
+    """
+    file, is_package = _find(name, (str(folder),))
+    if file is None:
+        return None
+    package = name if is_package else name.rpartition(".")[0]
+    if is_package:
+        file = file.parent / "__main__.py"
+    root = folder.resolve()
+    if not file.is_file() or not _is_under(file, [root]) or _is_under(file, _installed_roots()):
+        return None
+    return file, _walk(file, package, [root], (str(root),))
+
+
 def _walk(
     source_path: Path, package: str, user_roots: Sequence[Path], first: Sequence[str]
 ) -> list[tuple[str, Path]]:
@@ -248,5 +271,6 @@ __all__ = [
     "imported_names",
     "loaded_from_elsewhere",
     "local_imports",
+    "module_imports",
     "script_imports",
 ]

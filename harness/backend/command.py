@@ -31,7 +31,8 @@ anywhere); so is the ``FILE`` of an option ``--opt=FILE`` (or ``-o=FILE``).
 The fingerprint (the cache key) holds a SHA-256 of the program, of every
 argument that is a file and of every such ``FILE``, and, of a ``.py``
 script among them, of the user's modules it imports from its folder
-(`harness.backend._local_imports.script_imports`), so that editing a
+(`harness.backend._local_imports.script_imports`), and of a module run
+with ``python -m NAME`` with those it imports, so that editing a
 script, a helper module it imports or a prompt file is a cache miss; for
 other code it runs, change ``params.version``.
 """
@@ -51,7 +52,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from harness.backend._local_imports import script_imports
+from harness.backend._local_imports import module_imports, script_imports
 from harness.backend._program import run_program
 from harness.backend._protocol import (
     BuildContext,
@@ -385,6 +386,9 @@ def _code_hashes(argv: list[str], cwd: Path | None) -> dict[str, str]:
     naming ``FILE`` (a prompt file, say), keyed by its ``argv[i]`` too.
     A file that cannot be read (a program installed execute-only) is keyed by
     its size and modification time instead, which an edit changes too.
+    A module that a Python interpreter runs (``python -m NAME``) counts as
+    naming its file, found as that program finds it (from its working
+    directory), with the user's modules it imports.
     """
     hashes: dict[str, str] = {}
     for index, argument in enumerate(argv):
@@ -408,7 +412,40 @@ def _code_hashes(argv: list[str], cwd: Path | None) -> dict[str, str]:
             for name, helper in script_imports(path):
                 with contextlib.suppress(OSError):  # gone since: the script fails, not this
                     hashes[f"argv[{index}] import {name}"] = file_sha256(helper)
+    run = _python_module(argv)
+    found = module_imports(run[1], cwd or Path.cwd()) if run is not None else None
+    if run is not None and found is not None:
+        for role, file in [("", found[0]), *((f" import {n}", f) for n, f in found[1])]:
+            with contextlib.suppress(OSError):  # gone since: the program fails, not this
+                hashes[f"argv[{run[0]}]{role}"] = file_sha256(file)
     return hashes
+
+
+#: Options of the Python interpreter that take the next argument as their value.
+_PYTHON_VALUE_OPTIONS = frozenset({"-X", "-W", "--check-hash-based-pycs"})
+
+
+def _python_module(argv: list[str]) -> tuple[int, str] | None:
+    """``(i, NAME)`` when ``argv`` runs a Python interpreter with ``-m NAME`` (``argv[i]``).
+
+    >>> _python_module(["/usr/bin/python3", "-u", "-m", "pkg.summarize"])
+    (3, 'pkg.summarize')
+    >>> _python_module(["python", "script.py", "-m", "x"]) is None  # the script's own option
+    True
+    """
+    if not Path(argv[0]).name.lower().startswith("python"):
+        return None
+    index = 1
+    while index < len(argv):
+        argument = argv[index]
+        if argument == "-m":
+            return (index + 1, argv[index + 1]) if index + 1 < len(argv) else None
+        if argument.startswith("-m") and not argument.startswith("--"):
+            return index, argument[2:]
+        if not argument.startswith("-") or argument in ("-", "-c", "--"):
+            return None  # a script, a command or stdin: no module
+        index += 2 if argument in _PYTHON_VALUE_OPTIONS else 1
+    return None
 
 
 def _find_program(program: str, base: Path) -> str:

@@ -511,3 +511,49 @@ def test_a_program_that_answers_nothing_and_exits_0_shows_its_stderr(tmp_path: P
         "usage: usage.py --model M\nerror: --model is required)"
     )
     assert got == [expected, expected]
+
+
+def test_a_module_python_runs_with_dash_m_is_hashed_with_the_modules_it_imports(
+    tmp_path: Path,
+) -> None:
+    # ["python", "-m", "summarizer.main"] names no file, so nothing of it was
+    # hashed: editing the module, or a helper it imports, served the old summaries.
+    package = tmp_path / "summarizer"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "style.py").write_text("PREFIX = 'v1: '\n", encoding="utf-8")
+    (package / "main.py").write_text(
+        "import json\nimport sys\n\nfrom summarizer.style import PREFIX\n\n"
+        "for line in sys.stdin:\n"
+        "    record = json.loads(line)\n"
+        "    print(json.dumps({'id': record['id'], 'summary': PREFIX + record['source']}))\n",
+        encoding="utf-8",
+    )
+    system = SystemConfig(
+        name="mine",
+        backend="command",
+        params={"argv": [sys.executable, "-u", "-m", "summarizer.main"], "cwd": str(tmp_path)},
+    )
+
+    def build() -> Summarizer:
+        return build_backend(system, BuildContext(config_dir=tmp_path), "s")
+
+    first = build()
+    code = first.fingerprint.params["code_sha256"]
+    assert {"argv[3]", "argv[3] import summarizer.style"} <= set(code)
+    assert not any("json" in role for role in code)  # the standard library is not the user's
+    [generation] = first.summarize([Example(id="a", source="Rain fell.")])
+    assert generation.summary == "v1: Rain fell."
+    (package / "style.py").write_text("PREFIX = 'v2: '\n", encoding="utf-8")
+    after_helper = build().fingerprint
+    assert after_helper.digest() != first.fingerprint.digest()
+    (package / "main.py").write_text("print('edited')\n", encoding="utf-8")
+    assert build().fingerprint.digest() != after_helper.digest()
+
+
+def test_an_installed_module_run_with_dash_m_is_not_hashed_as_the_users(tmp_path: Path) -> None:
+    system = SystemConfig(
+        name="tool", backend="command", params={"argv": [sys.executable, "-m", "json.tool"]}
+    )
+    code = build_backend(system, BuildContext(config_dir=tmp_path), "s").fingerprint.params
+    assert set(code["code_sha256"]) == {"argv[0]"}
