@@ -31,6 +31,8 @@ import json
 import os
 import secrets
 import shutil
+import signal
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -161,6 +163,32 @@ def _locked(target: Path) -> Iterator[None]:
         os.close(handle)  # releases the lock
 
 
+#: What `_signals_held` holds back: Ctrl-C, SIGTERM, SIGHUP (where they exist).
+_HELD_SIGNALS = frozenset(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP wait until the block has run (POSIX, main thread).
+
+    The commit moves files one by one: a signal between two moves would end
+    it with the folder half the new run's and half the old one's. Held, it
+    arrives once the folder is whole (the command then ends as it asks).
+    """
+    if not hasattr(signal, "pthread_sigmask") or (
+        threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 @dataclass
 class StagedRun:
     """A run directory being written: files go to ``staging``, `commit` swaps them in.
@@ -188,11 +216,16 @@ class StagedRun:
         Returns:
             The run directory ``target``.
 
+        Ctrl-C, SIGTERM and SIGHUP received while the files move wait until
+        the manifest is written (`_signals_held`), so the folder is left whole.
+
         Raises:
             StoreError: A staged file would overwrite a file harness does not
                 own; nothing is moved then.
         """
-        with _locked(self.target):
+        # The signals are held only once the lock is taken: waiting on another
+        # run's commit can still be interrupted.
+        with _locked(self.target), _signals_held():
             return self._commit(manifest, keep)
 
     def _commit(self, manifest: dict[str, Any], keep: Iterable[str]) -> RunDir:

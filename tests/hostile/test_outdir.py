@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import yaml
 
 from harness.outdir import StagedRun, stage_run
@@ -231,3 +232,34 @@ def test_a_commit_waits_for_the_lock_another_commit_holds(tmp_path: Path) -> Non
     worker.join(10)
     assert done.is_set()
     assert (target / "config.yaml").read_text(encoding="utf-8") == "mine\n"
+
+
+def test_a_sigterm_during_the_commit_waits_for_it_and_the_folder_is_the_new_run_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The commit moves the staged files into place one by one, then writes the
+    # manifest. A SIGTERM (or Ctrl-C) between two moves left some files of the
+    # new run beside the old run's others and the old manifest: a mixed folder.
+    from harness.cli._signals import Terminated, terminate_like_interrupt
+
+    target = tmp_path / "out"
+    old = {"config.yaml": "old\n", "outputs.jsonl": "old\n", "scores.jsonl": "old\n"}
+    _stage_files(target, old).commit({"harness_run": {"command": "run"}})
+    new = {name: "new\n" for name in old}
+    staged = _stage_files(target, new)
+    replace = os.replace
+    moved: list[str] = []
+
+    def replace_then_signal(source: str | Path, destination: str | Path) -> None:
+        replace(source, destination)
+        moved.append(Path(destination).name)
+        if len(moved) == 1:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(os, "replace", replace_then_signal)
+    with pytest.raises(Terminated), terminate_like_interrupt():
+        staged.commit({"harness_run": {"command": "run"}, "run": "new"})
+    monkeypatch.undo()
+    assert {name: (target / name).read_text(encoding="utf-8") for name in new} == new
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["run"] == "new"
