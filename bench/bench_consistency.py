@@ -6,7 +6,8 @@ on each SummEdits domain (news, podcast, sales_email, samsum) and Pearson
 
 Protocols (as in ``../shared/data/README.md`` and `harness.meta_eval`):
 SummEdits -- the decision threshold is chosen on the ``evaluation`` split
-(`choose_threshold`) and balanced accuracy x100 is reported on ``test``;
+(`choose_threshold`) and balanced accuracy x100 is reported on ``test`` ("—"
+where a value is the same on every ``evaluation`` row: it chooses no threshold);
 QAGS-CNNDM -- Pearson correlation of the score with ``scores.consistency``
 over all 235 rows (and, for reference, on the dev half: rows with an even
 index).
@@ -116,12 +117,19 @@ def score_all(rows: Sequence[tuple[str, str, float, str]]) -> list[Row]:
     ]
 
 
+def _percent(value: float) -> str:
+    """``value`` with one decimal; "—" where it is undefined (no threshold)."""
+    return "—" if math.isnan(value) else f"{value:.1f}"
+
+
 def summedits_ba(rows: Sequence[Row], value: Callable[[Row], float]) -> float:
     """Balanced accuracy x100 on ``test`` with the threshold chosen on ``evaluation``."""
     scores = np.array([value(r) for r in rows])
     labels = np.array([r.label for r in rows])
     dev = np.array([r.split == "evaluation" for r in rows])
-    threshold = choose_threshold(scores[dev], labels[dev])
+    # A value the same on every dev example chooses no threshold (every one ties
+    # there), as in results.json's meta_eval: the tie-break's would be reported.
+    threshold = None if np.ptp(scores[dev]) == 0 else choose_threshold(scores[dev], labels[dev])
     accuracy = (
         None if threshold is None else balanced_accuracy(scores[~dev], labels[~dev], threshold)
     )
@@ -200,7 +208,7 @@ def table(
     )
     print("|---|--:|--:|--:|--:|--:|--:|")
     for name, value in variants.items():
-        cells = [f"{summedits_ba(scored[d], value):.1f}" for d in DOMAINS]
+        cells = [_percent(summedits_ba(scored[d], value)) for d in DOMAINS]
         cells += [
             f"{pearson(scored['qags'], value):.3f}",
             f"{pearson(scored['qags'], value, 'dev'):.3f}",
