@@ -23,6 +23,8 @@ from tests.metric.value_corpus import (
     MODEL_FREE_METRICS,
     corpus_items,
     library_versions,
+    splitter_digest,
+    splitting_versions,
     value_digest,
 )
 
@@ -66,9 +68,27 @@ def main() -> int:
             known[version] = digest
             changed = True
             print(f"recorded {name} version {version}")
+    sentences = recorded.get("sentences") if same_libraries else None
+    digest, versions = splitter_digest(items), splitting_versions()
+    if sentences is None or sentences["digest"] != digest:
+        kept = [
+            name
+            for name, version in versions.items()
+            if sentences is not None and sentences["versions"].get(name) == version
+        ]
+        if kept:
+            print(f"the sentence split changed; bump {', '.join(kept)} first", file=sys.stderr)
+            return 1
+        recorded["sentences"] = {"digest": digest, "versions": versions}
+        changed = True
+        print(f"recorded the sentence split with {versions}")
     if changed or not same_libraries:
         DIGESTS_FILE.write_text(
-            json.dumps({"libraries": libraries, "metrics": metrics}, indent=2, sort_keys=True)
+            json.dumps(
+                {"libraries": libraries, "metrics": metrics, "sentences": recorded["sentences"]},
+                indent=2,
+                sort_keys=True,
+            )
             + "\n",
             encoding="utf-8",
         )

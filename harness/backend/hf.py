@@ -60,6 +60,10 @@ from harness.records import Example, Fingerprint, content_hash, excerpt
 from harness.text.reasoning import answer_after_thinking, prompt_opens_thinking
 from harness.text.sentences import sentence_spans
 
+#: The fingerprint's version: bump it when outputs can change, including through
+#: harness's sentence splitter (tests/metric/test_metric_versions.py checks that).
+VERSION = "5"
+
 _TRUNCATION_ATTEMPTS = 4
 _SAMPLING_FLAGS = ("temperature", "top_p", "top_k", "min_p", "typical_p")
 #: How a whole sentence ends: a full stop, question or exclamation mark (or an
@@ -139,7 +143,7 @@ class HFSummarizer:
         if self._params.do_sample:
             params["seed"] = self._seed
         return Fingerprint(
-            kind="backend", name="hf", version="5", params=params, model=self._location.label
+            kind="backend", name="hf", version=VERSION, params=params, model=self._location.label
         )
 
     @property

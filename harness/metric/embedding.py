@@ -61,6 +61,10 @@ from harness.text.sentences import sentence_spans
 if TYPE_CHECKING:
     import numpy as np
 
+#: The fingerprint's version: bump it when outputs can change, including through
+#: harness's sentence splitter (tests/metric/test_metric_versions.py checks that).
+VERSION = "4"
+
 PURPOSE = "the embedding metric"
 _SOURCE_MEMO = 512  # sources whose sentence embeddings are kept
 _NO_LIMIT = 100_000  # tokenizers without a limit report ~1e30
@@ -149,7 +153,7 @@ class EmbeddingMetric:
             # 4: a sentence over the model's input is split into pieces, not cut;
             # 3: a number split PTB style ("7 . 6") is not cut at its point;
             # 2: sentences keep their opening quotation marks
-            version="4",
+            version=VERSION,
             params=self._params.model_dump(mode="json"),
             model=self._model_ref.description,
         )

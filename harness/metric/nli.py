@@ -75,6 +75,10 @@ from harness.text.sentences import sentence_spans
 if TYPE_CHECKING:
     import numpy as np
 
+#: The fingerprint's version: bump it when outputs can change, including through
+#: harness's sentence splitter (tests/metric/test_metric_versions.py checks that).
+VERSION = "5"
+
 SUGGESTED_MODEL = "MoritzLaurer/DeBERTa-v3-base-mnli-fever-anli"
 _TEMPLATE_FIELDS = {"premise", "hypothesis"}
 _SOURCE_MEMO = 32  # sources whose chunks are kept (a benchmark scores many summaries per source)
@@ -306,7 +310,7 @@ class NliMetric:
             # is scored in windows, not cut at its end;
             # 4: a number split PTB style ("7 . 6") is not cut at its point;
             # 3: sentences keep their opening quotation marks
-            version="5",
+            version=VERSION,
             params=self._params.model_dump(mode="json"),
             model=self._described,
         )

@@ -19,6 +19,8 @@ from tests.metric.value_corpus import (
     corpus_items,
     library_versions,
     recorded_digests,
+    splitter_digest,
+    splitting_versions,
     value_digest,
 )
 
@@ -60,3 +62,25 @@ def test_values_change_only_with_the_version(name: str) -> None:
         f"bump the version in harness/metric/{name}.py (a baseline of the old values would "
         f"be compared with the new ones as if the candidate moved them), then {RECORD}"
     )
+
+
+@_needs_the_shared_files
+def test_a_change_of_the_sentence_split_bumps_the_components_that_split() -> None:
+    # nli, embedding and hf need a model, so their values are not digested; the
+    # sentences they are given are.
+    recorded = recorded_digests()
+    if recorded["libraries"] != library_versions():
+        pytest.skip(f"the digests were recorded with other libraries: record them with {RECORD}")
+    sentences = recorded["sentences"]
+    if splitter_digest(corpus_items()) == sentences["digest"]:
+        return
+    kept = {
+        name: version
+        for name, version in splitting_versions().items()
+        if sentences["versions"].get(name) == version
+    }
+    assert not kept, (
+        "the sentence splitter's output on the fixed corpus changed, but these components "
+        f"that split with it kept their versions: {kept}; bump each (its VERSION), then {RECORD}"
+    )
+    pytest.fail(f"the sentence splitter's output changed: record it with {RECORD}")

@@ -7,7 +7,9 @@ Sentence splitting, number reading and name matching are shared by several
 metrics, and a change there moves metrics nobody edited. This module scores a
 fixed corpus with each built-in model-free metric and digests the values
 (rounded to 9 decimals, so float noise between platforms does not count); the
-digests of each metric version are recorded in ``value_digests.json``
+digests of each metric version are recorded in ``value_digests.json``, with
+the digest of the sentence splitter's output on the corpus and the versions of
+the model-based components that split (`splitting_versions`)
 (`tests/metric/test_metric_versions.py` checks them; ``python
 tools/record_value_digests.py`` records a new version's).
 
@@ -113,8 +115,34 @@ def value_digest(name: str, items: list[MetricInput]) -> tuple[str, str]:
     return metric.fingerprint.version, hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def splitter_digest(items: list[MetricInput]) -> str:
+    """The SHA-256 of the sentence spans of every text of ``items`` (each text once)."""
+    from harness.text.sentences import sentence_spans
+
+    texts: dict[str, None] = {}
+    for item in items:
+        texts.update(dict.fromkeys([item.summary, item.example.source, *item.example.references]))
+    spans = [sentence_spans(text) for text in texts]
+    text = json.dumps(spans, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def splitting_versions() -> dict[str, str]:
+    """The versions of the model-based components whose output the splitter shapes.
+
+    ``nli`` and ``embedding`` score sentence pairs; ``hf`` keeps a cut-off
+    summary to its whole sentences. Their values need a model, so they are not
+    in the corpus: a change of the splitter's output must bump them instead.
+    """
+    from harness.backend import hf
+    from harness.metric import embedding, nli
+
+    return {"embedding": embedding.VERSION, "hf": hf.VERSION, "nli": nli.VERSION}
+
+
 def recorded_digests() -> dict[str, Any]:
-    """``value_digests.json``: ``{"libraries": {...}, "metrics": {name: {version: digest}}}``."""
+    """``value_digests.json``: ``{"libraries": {...}, "metrics": {name: {version: digest}},
+    "sentences": {"digest": ..., "versions": {component: version}}}``."""
     with DIGESTS_FILE.open(encoding="utf-8") as handle:
         data: dict[str, Any] = json.load(handle)
     return data
