@@ -151,7 +151,21 @@ def run_outcome(results: Mapping[str, Any]) -> RunOutcome:
                 "(their values are null)" + "".join(f"\n  {line}" for line in reasons)
             )
         warnings += _unscored_warnings(system, not_scored.get(system, []), n_examples)
+    warnings += _unjudged_labels(results.get("meta_eval"))
     return RunOutcome(warnings=warnings, dead_systems=dead)
+
+
+def _unjudged_labels(meta: Any) -> list[str]:
+    """A warning when the benchmark has labels but no system they judge: no meta-evaluation."""
+    if not isinstance(meta, Mapping) or meta.get("systems") or not meta.get("n_labelled"):
+        return []
+    return [
+        f"the benchmark's labels ({meta['n_labelled']} labelled examples) judge its own "
+        "summaries (benchmark.fields.summary), which no system reads: there is no "
+        "meta-evaluation. Add a system {name: given, backend: precomputed} (no path, no "
+        "column) to measure how each value agrees with the labels; they say nothing of "
+        "the other systems' summaries"
+    ]
 
 
 def report_outcome(results: Mapping[str, Any]) -> None:

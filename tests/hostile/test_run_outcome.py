@@ -574,3 +574,27 @@ def test_summaries_kept_to_their_whole_sentences_are_a_warning_and_on_record(
     assert [json.loads(line) for line in (run / "outputs.jsonl").read_text().splitlines()] == (
         outputs
     )
+
+
+def test_labels_that_judge_no_system_warn_that_there_is_no_meta_evaluation(
+    tmp_path: Path, harness_cli: HarnessCLI
+) -> None:
+    # The labels judge the benchmark's own summaries; a run of lead alone has no
+    # meta-evaluation, which passed in silence.
+    rows = [{**row, "label": index % 2} for index, row in enumerate(ARTICLES)]
+    data = tmp_path / "labelled.jsonl"
+    data.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    fields = {"id": "id", "source": "article", "summary": "given", "label": "label"}
+    benchmark = {"path": str(data), "fields": fields}
+    config = _config(tmp_path, benchmark=benchmark, metrics=["length"])
+    done = harness_cli("run", str(config))
+    assert done.returncode == 0, done.stderr
+    assert "labels (5 labelled examples) judge its own summaries" in done.stderr
+    assert "there is no meta-evaluation" in done.stderr
+    # With the system they judge, the warning is gone.
+    given = {"name": "given", "backend": "precomputed"}
+    lead = {"name": "lead", "backend": "lead", "params": {"sentences": 1}}
+    config = _config(tmp_path, benchmark=benchmark, metrics=["length"], systems=[lead, given])
+    done = harness_cli("run", str(config))
+    assert done.returncode == 0, done.stderr
+    assert "no meta-evaluation" not in done.stderr
