@@ -62,8 +62,10 @@ def _table(
 ) -> Table:
     from rich.table import Table
 
+    from harness.report.formatting import format_confidence
+
     table = Table(
-        title=f"consistency.score vs labels ({confidence:.0%} bootstrap CIs; "
+        title=f"consistency.score vs labels ({format_confidence(confidence)} bootstrap CIs; "
         "threshold chosen on dev)"
     )
     for column in ("split", "n", "", "balanced acc.", "ROC-AUC", "Pearson"):
@@ -134,10 +136,12 @@ def calibrate_command(
         fit_consistency,
         metrics_yaml,
     )
-    from harness.store import RunDir, write_atomic
+    from harness.store import RunDir, check_writable, write_atomic
 
     check_metric(metric)
     run = RunDir(run_dir).require().check_data()
+    target = out if out is not None else run.path / DEFAULT_OUT
+    check_writable(target)  # before the fit and the re-scoring, not after them
     origin = str(run.file("config.yaml"))
     config = run.read_run_config()
     base = _run_params(config, metric, origin)
@@ -168,7 +172,6 @@ def calibrate_command(
         + f" ({len(parts.example_ids) - n_dev} examples).",
         "Paste the entry into a config's `metrics:` list in place of the metric.",
     ]
-    target = out if out is not None else run.path / DEFAULT_OUT
     write_atomic(target, metrics_yaml(fit.params, header=header))
     stdout.print(metrics_yaml(fit.params), end="", highlight=False, markup=False)
     stdout.print(f"wrote {target}", highlight=False, markup=False, soft_wrap=True)

@@ -26,7 +26,7 @@ schemas of its rows) and `files` (atomic writes, strict UTF-8 reads, digests).
 from __future__ import annotations
 
 from harness.store.cache import CACHE_SCHEMAS, Cache, CachedGeneration, CachedScore
-from harness.store.files import dump_json, file_digest, read_utf8, write_atomic
+from harness.store.files import check_writable, dump_json, file_digest, read_utf8, write_atomic
 from harness.store.run_dir import (
     CONFIG_FILE,
     EXAMPLES_FILE,
@@ -49,6 +49,7 @@ __all__ = [
     "CachedGeneration",
     "CachedScore",
     "RunDir",
+    "check_writable",
     "dump_json",
     "file_digest",
     "read_utf8",

@@ -15,17 +15,34 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write ``text`` (UTF-8) or bytes to ``path`` via a temporary file and an atomic rename.
+def check_writable(path: Path) -> None:
+    """Fail now, not after the work, if a file cannot be written at ``path``.
 
     Raises:
-        StoreError: ``path`` is a folder.
+        StoreError: ``path`` is a folder, or a file stands where one of its folders goes.
     """
     if path.is_dir():
         raise StoreError(
             f"cannot write {path}: it is a folder, and a file is expected there",
             hint=f"give the name of a file in it (e.g. {path / 'NAME'})",
         )
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise StoreError(
+            f"cannot write {path}: {folder} is a file, not a folder",
+            hint="give a path whose folders are folders",
+        )
+
+
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8) or bytes to ``path`` via a temporary file and an atomic rename.
+
+    Raises:
+        StoreError: ``path`` is a folder, or a file stands where one of its folders goes.
+    """
+    check_writable(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = text.encode("utf-8") if isinstance(text, str) else text
     handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)

@@ -162,3 +162,22 @@ def test_calibrate_another_metric_exits_2_naming_those_that_can(
     done = harness_cli("calibrate", str(run_dir), "--metric", "rouge")
     assert done.returncode == 2
     assert "metrics that can be calibrated: consistency" in " ".join(done.stderr.split())
+
+
+@pytest.mark.parametrize("where", ["a folder", "under a file"])
+def test_an_out_that_cannot_be_written_exits_2_before_the_fit(
+    run_dir: Path, tmp_path: Path, harness_cli: HarnessCLI, where: str
+) -> None:
+    # It was found only after the fit and the re-scoring (36 s on SummEdits news).
+    blocker = tmp_path / "taken"
+    if where == "a folder":
+        blocker.mkdir()
+        out = blocker
+    else:
+        blocker.write_text("a file\n", encoding="utf-8")
+        out = blocker / "calibrated.yaml"
+    done = harness_cli("calibrate", str(run_dir), "--out", str(out))
+    assert done.returncode == 2, done.stderr
+    assert f"cannot write {out}" in " ".join(done.stderr.split())
+    assert "Traceback" not in done.stderr
+    assert "balanced acc." not in done.stdout  # nothing was fitted or measured
