@@ -171,22 +171,34 @@ _HELD_SIGNALS = frozenset(
 
 @contextmanager
 def _signals_held() -> Iterator[None]:
-    """Ctrl-C, SIGTERM and SIGHUP wait until the block has run (POSIX, main thread).
+    """Ctrl-C, SIGTERM and SIGHUP wait until the block has run (main thread only).
 
     The commit moves files one by one: a signal between two moves would end
     it with the folder half the new run's and half the old one's. Held, it
     arrives once the folder is whole (the command then ends as it asks).
+    Python handlers that only note the signal stand in for the block, and the
+    first signal noted is raised again after it: blocking the signals in the
+    main thread (``pthread_sigmask``) would not do, as the kernel then gives
+    them to another thread of the process (a progress display's, a pool's),
+    and Python runs the handler in the main thread all the same.
     """
-    if not hasattr(signal, "pthread_sigmask") or (
-        threading.current_thread() is not threading.main_thread()
-    ):
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
+    noted: list[int] = []
+
+    def note(signum: int, frame: object) -> None:
+        noted.append(signum)
+
+    previous = {held: signal.signal(held, note) for held in _HELD_SIGNALS}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for held, handler in previous.items():
+            # None: a handler set outside Python, which cannot be put back
+            signal.signal(held, signal.SIG_DFL if handler is None else handler)
+        if noted:
+            signal.raise_signal(noted[0])
 
 
 @dataclass
