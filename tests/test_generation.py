@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -13,13 +13,13 @@ from rich.console import Console
 from harness.backend import BuildContext, Generation, build_backend
 from harness.config import SystemConfig
 from harness.errors import BackendError
-from harness.executor import Component, LocalExecutor, TaskFailure, Workspace
-from harness.executor.protocol import ResultT, TaskFn, TaskT
+from harness.executor import Component
 from harness.generation import generate
 from harness.plugin_code import component_fingerprint
 from harness.records import Example, Fingerprint, content_hash
 from harness.runner.progress import make_progress
 from harness.store import Cache
+from tests.fixtures.executor.fresh_worker import FreshWorker
 
 
 def test_each_bar_ends_at_its_total_when_examples_share_a_source() -> None:
@@ -107,22 +107,6 @@ def test_a_plugin_backend_answer_that_is_no_summary_fails_its_example(
         assert output.error is not None and output.error.startswith(error)
 
 
-class _FreshWorker(LocalExecutor):
-    """Runs each task as a worker process does: in a workspace of its own, which
-    builds every component from its config when its first task comes."""
-
-    def map(
-        self,
-        fn: TaskFn[TaskT, ResultT],
-        tasks: Sequence[TaskT],
-        local: Workspace,
-        placement: Sequence[Component] | None = None,
-    ) -> Iterator[tuple[int, ResultT | TaskFailure]]:
-        worker = Workspace()
-        for index, task in enumerate(tasks):
-            yield index, fn(worker, task)
-
-
 def test_a_worker_that_builds_code_edited_since_the_run_started_ends_it(
     tmp_path: Path,
 ) -> None:
@@ -145,7 +129,7 @@ def test_a_worker_that_builds_code_edited_since_the_run_started_ends_it(
             [("mine", summarizer, 8)],
             cache,
             progress,
-            executor=_FreshWorker(),
+            executor=FreshWorker(),
             components=[Component("systems[0]", system, "run.yaml: systems[0]", context)],
         )
     # Nothing of the new code is stored as the old code's.

@@ -10,7 +10,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
 
@@ -22,13 +22,13 @@ from rich.progress import Progress
 
 from harness.config import MetricConfig
 from harness.errors import MetricError
-from harness.executor import Component, LocalExecutor, TaskFailure, Workspace
-from harness.executor.protocol import ResultT, TaskFn, TaskT
+from harness.executor import Component
 from harness.metric import MetricEntry, MetricInput, MetricResult, ValueSpec, build_metric
 from harness.records import Example, Fingerprint, Output, Score
 from harness.runner.progress import make_progress
 from harness.scoring import METRIC_ERROR, score
 from harness.store import Cache
+from tests.fixtures.executor.fresh_worker import FreshWorker
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -160,22 +160,6 @@ def test_numpy_numbers_and_a_reasoned_null_keep_the_metric_contract(tmp_path: Pa
     json.dumps([item.model_dump(mode="json") for item in scores], allow_nan=False)
 
 
-class _FreshWorker(LocalExecutor):
-    """Runs each task as a worker process does: in a workspace of its own, which
-    builds every component from its config when its first task comes."""
-
-    def map(
-        self,
-        fn: TaskFn[TaskT, ResultT],
-        tasks: Sequence[TaskT],
-        local: Workspace,
-        placement: Sequence[Component] | None = None,
-    ) -> Iterator[tuple[int, ResultT | TaskFailure]]:
-        worker = Workspace()
-        for index, task in enumerate(tasks):
-            yield index, fn(worker, task)
-
-
 def test_a_worker_that_builds_another_metric_than_the_driver_keys_ends_the_stage(
     tmp_path: Path,
 ) -> None:
@@ -197,7 +181,7 @@ def test_a_worker_that_builds_another_metric_than_the_driver_keys_ends_the_stage
             [(entry, metric)],
             cache,
             progress,
-            executor=_FreshWorker(),
+            executor=FreshWorker(),
             components=[Component("metrics[0]", worker, "run.yaml: metrics[0]")],
         )
     cache.close()
