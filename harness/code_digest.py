@@ -23,7 +23,8 @@ _PACKAGE = Path(harness.__file__).resolve().parent
 _SOURCE_SUFFIXES = frozenset({".py", ".j2"})
 
 
-def _version(package: str) -> str | None:
+def installed_version(package: str) -> str | None:
+    """The installed version of the distribution ``package``; ``None`` if it is not installed."""
     try:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
@@ -53,9 +54,9 @@ def code_digest(libraries: tuple[str, ...]) -> str:
         {
             "harness": harness.__version__,
             "sources": sources_digest(),
-            "libraries": {name: _version(name) for name in libraries},
+            "libraries": {name: installed_version(name) for name in libraries},
         }
     )
 
 
-__all__ = ["code_digest", "sources_digest"]
+__all__ = ["code_digest", "installed_version", "sources_digest"]

@@ -11,11 +11,10 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from harness.code_digest import sources_digest
+from harness.code_digest import installed_version, sources_digest
 from harness.records import Output
 
 _PACKAGES = (
@@ -91,13 +90,7 @@ def git_state(folder: Path) -> dict[str, Any]:
 
 
 def _versions() -> dict[str, str | None]:
-    found: dict[str, str | None] = {}
-    for name in _PACKAGES:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = None
-    return found
+    return {name: installed_version(name) for name in _PACKAGES}
 
 
 def devices(components: dict[str, object]) -> dict[str, str]:

@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from harness.code_digest import installed_version
 from harness.config import MetricConfig
 from harness.metric import MetricInput, build_metric
 from harness.records import Example
@@ -91,13 +91,7 @@ def corpus_items() -> list[MetricInput]:
 
 def library_versions() -> dict[str, str | None]:
     """The installed versions of `LIBRARIES` (``None`` for one not installed)."""
-    versions: dict[str, str | None] = {}
-    for name in LIBRARIES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
-    return versions
+    return {name: installed_version(name) for name in LIBRARIES}
 
 
 def _rounded(value: float | None) -> float | None:
