@@ -21,6 +21,7 @@ from harness.code_digest import code_digest
 from harness.config import MetaEvalConfig, RunConfig, StatsConfig
 from harness.executor import Executor, LocalExecutor, TaskFailure, Workspace
 from harness.metric import MetricEntry
+from harness.pairing_check import misplaced_summaries
 from harness.records import Example, Output, Score, content_hash, has_words
 from harness.scoring import METRIC_ERROR
 from harness.store import EXAMPLES_FILE, SCORES_FILE, Cache, RunDir
@@ -342,6 +343,7 @@ def aggregate(
         "baseline": baseline,
         "comparisons": comparisons,
         "meta_eval": _merge_meta(meta_parts),
+        "misplaced": misplaced_summaries(examples, outputs),
     }
 
 

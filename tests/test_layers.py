@@ -24,6 +24,7 @@ FLOORS: dict[int, tuple[str, ...]] = {
     4: (
         "store", "outdir", "executor", "generation", "scoring", "aggregate", "manifest",
         "runner", "stats", "meta_eval", "calibrate", "compare", "preflight", "plugin_code",
+        "pairing_check",
     ),
     5: ("report",),
     6: ("cli", "__main__"),

@@ -152,7 +152,35 @@ def run_outcome(results: Mapping[str, Any]) -> RunOutcome:
             )
         warnings += _unscored_warnings(system, not_scored.get(system, []), n_examples)
     warnings += _unjudged_labels(results.get("meta_eval"))
+    warnings += _misplaced_warnings(results.get("misplaced"), n_examples)
     return RunOutcome(warnings=warnings, dead_systems=dead)
+
+
+def _misplaced_warnings(misplaced: Any, n_examples: int) -> list[str]:
+    """A warning per system whose summaries look paired with the wrong articles."""
+    if not isinstance(misplaced, Mapping):
+        return []
+    warnings = []
+    for system, found in misplaced.items():
+        if found.get("kind") == "shifted":
+            pairs = ", ".join(f"{mine!r} -> {other!r}" for mine, other in found["pairs"])
+            head = (
+                f"system {system!r}: for {found['count']} of {found['judged']} summaries an "
+                "article next to its own shares more of its words than its own (summary -> "
+                f"the article it matches better: {pairs}, ...)"
+            )
+        else:
+            head = (
+                f"system {system!r}: its summaries share no more of their words with their "
+                f"own articles ({found['own_share']:.0%} on average) than with others "
+                f"({found['other_share']:.0%})"
+            )
+        warnings.append(
+            head + ": are they on the right articles? An id or row slip (a summaries file "
+            "keyed by another order, a CSV whose rows moved) scores each summary against "
+            "another article (results.json: misplaced)"
+        )
+    return warnings
 
 
 def _unjudged_labels(meta: Any) -> list[str]:
