@@ -72,6 +72,15 @@ def _files_under(root: Path) -> Iterator[str]:
             yield path.relative_to(root).as_posix()
 
 
+#: What to do about a folder whose manifest.json harness did not write (or cannot
+#: read): `harness score` and `harness report` take no `--out`, so they cannot go elsewhere.
+_NOT_OURS_HINT = (
+    "run `harness run` again with another `--out` (or `out:` in the config), or move that "
+    "{what} aside; `harness score` and `harness report` work only in a run directory whose "
+    "manifest harness wrote"
+)
+
+
 def owned_files(target: Path) -> set[str]:
     """The files of ``target`` that its manifest says harness wrote (empty if none).
 
@@ -87,12 +96,12 @@ def owned_files(target: Path) -> set[str]:
         raise StoreError(
             f"{path} is not a harness manifest ({error}); harness will not overwrite "
             "a folder it cannot tell is its own",
-            hint="give the run another `--out`, or move that folder aside",
+            hint=_NOT_OURS_HINT.format(what="folder"),
         ) from None
     if not isinstance(manifest, dict) or "harness_run" not in manifest:
         raise StoreError(
             f"{path} was not written by harness; harness will not overwrite it",
-            hint="give the run another `--out`, or move that file aside",
+            hint=_NOT_OURS_HINT.format(what="file"),
         )
     listed = manifest.get("files")
     if isinstance(listed, list) and all(isinstance(name, str) for name in listed):

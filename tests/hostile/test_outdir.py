@@ -274,3 +274,20 @@ def test_a_sigterm_during_the_commit_waits_for_it_and_the_folder_is_the_new_run_
     assert {name: (target / name).read_text(encoding="utf-8") for name in new} == new
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["run"] == "new"
+
+
+@pytest.mark.parametrize("manifest", ["{garbled", '{"files": []}'])
+def test_a_manifest_harness_did_not_write_says_what_to_do_for_every_command(
+    tmp_path: Path, manifest: str
+) -> None:
+    # The hint said only "give the run another --out", which `harness score`
+    # and `harness report` (that refuse such a folder too) do not take.
+    from harness.errors import StoreError
+    from harness.outdir import owned_files
+
+    (tmp_path / "manifest.json").write_text(manifest, encoding="utf-8")
+    with pytest.raises(StoreError) as info:
+        owned_files(tmp_path)
+    hint = info.value.hint or ""
+    assert "run `harness run` again with another `--out`" in hint
+    assert "`harness score` and `harness report` work only in a run directory" in hint
