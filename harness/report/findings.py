@@ -235,7 +235,7 @@ def flagged_findings_markdown(
         counts[system] = counts.get(system, 0) + 1
         examples.setdefault(system, set()).add(example)
     # each system as the tables show it: its label (report.labels), else its name
-    shown = {row.system: row.shown for row in table.rows}
+    shown = table.shown_systems
     per_system = "; ".join(
         f"{escape_markdown(shown.get(system, system))}: {n} in {len(examples[system])} "
         f"example{'' if len(examples[system]) == 1 else 's'}"

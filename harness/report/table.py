@@ -178,6 +178,11 @@ class ComparisonTable:
         return self.baseline_label or self.baseline or ""
 
     @property
+    def shown_systems(self) -> dict[str, str]:
+        """Each shown row's system → its display name (its label, or its name)."""
+        return {row.system: row.shown for row in self.rows}
+
+    @property
     def has_comparisons(self) -> bool:
         """Whether any row carries a comparison with the baseline."""
         return self.baseline is not None and any(row.comparisons for row in self.rows)

@@ -172,7 +172,7 @@ def page_data(
         "name": table.name,
         "systems": systems,
         # the names the tables show (report.labels), for the drill-down's headings
-        "shown": {row.system: row.shown for row in table.rows},
+        "shown": table.shown_systems,
         "baseline": table.baseline,
         "metrics": metrics,
         "values": values,

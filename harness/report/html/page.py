@@ -90,7 +90,7 @@ def to_html(
         plots: PNGs keyed by relative path (from `harness.report.plots.render_plots`).
     """
     # An empty summary is a failed generation, as `harness run` and `check` count it.
-    shown = {row.system: row.shown for row in table.rows}
+    shown = table.shown_systems
     failures = [
         {
             "system": output.system,
