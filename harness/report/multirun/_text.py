@@ -33,11 +33,6 @@ def _header_names(columns: Sequence[Column]) -> list[str]:
     ]
 
 
-def _percent(confidence: float) -> str:
-    """``0.95`` as ``95%``, ``0.999`` as ``99.9%``."""
-    return format_confidence(confidence)
-
-
 def _or_value(table: MultiTable) -> str:
     """`` or value`` when some run lacks a chosen value (its cells show – too)."""
     lacks = any(
@@ -57,12 +52,13 @@ def _legend(table: MultiTable, *, markdown: bool) -> str:
 
     levels = [group.table.confidence for group in table.groups]
     if len(set(levels)) == 1:
-        level = f"the {_percent(levels[0])}"
+        level = f"the {format_confidence(levels[0])}"
     else:  # each run's own: one caption level would mislabel the others
         level = (
             "each run's ("
             + ", ".join(
-                f"{named(group.name)}: {_percent(group.table.confidence)}" for group in table.groups
+                f"{named(group.name)}: {format_confidence(group.table.confidence)}"
+                for group in table.groups
             )
             + ")"
         )
